@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Ferry.Benchmarks.TemplateBenchmarks).Assembly).Run(args);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Ferry's main job, end to end on this machine. Until bundles exist (issues 6 and 8), the demo renders
+# the example values template with `ferry render` and runs the Go text/template conformance corpus.
+set -euo pipefail
+cd "$(dirname "$0")"
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "demo.sh: the .NET 10 SDK is required (dotnet on PATH)" >&2
+  exit 1
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build src/Ferry.Cli -c Release -nologo -v quiet
+ferry() { dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll "$@"; }
+
+ferry version
+echo "--- ferry render examples/templates/deployment.yaml.tmpl --data examples/templates/site.yaml --set replicas=3"
+ferry render examples/templates/deployment.yaml.tmpl --data examples/templates/site.yaml --set replicas=3
+if [ -d ../shared/conformance/gotemplate ]; then
+  echo "--- ferry conformance ../shared/conformance/gotemplate"
+  ferry conformance ../shared/conformance/gotemplate
+fi

@@ -1,0 +1,76 @@
+using System.Reflection;
+
+namespace Ferry.Cli;
+
+/// <summary>Dispatches <c>ferry VERB ...</c> to its command. Exit codes: 0 ok, 1 failure, 2 usage error.</summary>
+public static class CommandLine
+{
+    public const string Usage = """
+        ferry — deliver Kubernetes applications to offline sites
+
+        Usage:
+          ferry version
+          ferry render TEMPLATE [--data FILE.yaml|FILE.json] [--set k=v]... [--set-string k=v]... [--missingkey default|zero|error]
+          ferry conformance PATH... [-v]
+
+        Commands:
+          version       print Ferry's version
+          render        render a Go text/template file against YAML or JSON data (builtins only)
+          conformance   run test vector files (gotemplate/sprig JSON format); prints "<file>: N passed, M failed"
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "version" or "--version" => Version(stdout),
+                "render" => RenderCommand.Run(args[1..], stdout, stderr),
+                "conformance" => ConformanceCommand.Run(args[1..], stdout, stderr),
+                _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"),
+            };
+        }
+        catch (UsageException e)
+        {
+            return UsageError(stderr, e.Message);
+        }
+    }
+
+    internal static int UsageError(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"ferry: {message}");
+        return 2;
+    }
+
+    private static int Version(TextWriter stdout)
+    {
+        var v = typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = v.IndexOf('+', StringComparison.Ordinal);
+        stdout.WriteLine($"ferry {(plus < 0 ? v : v[..plus])}");
+        return 0;
+    }
+}
+
+/// <summary>Bad command-line usage; reported as <c>ferry: message</c> with exit code 2.</summary>
+public sealed class UsageException : Exception
+{
+    public UsageException()
+    {
+    }
+
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+
+    public UsageException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

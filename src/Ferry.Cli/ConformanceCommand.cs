@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Ferry.Templates.Conformance;
+
+namespace Ferry.Cli;
+
+/// <summary><c>ferry conformance PATH... [-v]</c>: runs vector files and prints one summary line per file.</summary>
+internal static class ConformanceCommand
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var verbose = false;
+        var paths = new List<string>();
+        foreach (var a in args)
+        {
+            if (a is "-v" or "--verbose")
+            {
+                verbose = true;
+            }
+            else if (a.StartsWith('-'))
+            {
+                throw new UsageException($"conformance: unknown flag {a}");
+            }
+            else
+            {
+                paths.Add(a);
+            }
+        }
+        if (paths.Count == 0)
+        {
+            throw new UsageException("conformance: give at least one vector file or folder");
+        }
+        var files = new List<string>();
+        foreach (var p in paths)
+        {
+            if (Directory.Exists(p))
+            {
+                files.AddRange(Directory.EnumerateFiles(p, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(p))
+            {
+                files.Add(p);
+            }
+            else
+            {
+                stderr.WriteLine($"ferry: conformance: {p}: no such file or folder (the shared vectors live in ../shared/conformance)");
+                return 1;
+            }
+        }
+        var runner = new TemplateVectorRunner();
+        var failed = false;
+        var ran = 0;
+        foreach (var file in files)
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(File.ReadAllText(file));
+            }
+            catch (JsonException e)
+            {
+                stderr.WriteLine($"ferry: conformance: {file}:{(e.LineNumber ?? 0) + 1}: not valid JSON: {e.Message}");
+                failed = true;
+                continue;
+            }
+            using (doc)
+            {
+                if (!TemplateVectorRunner.Accepts(doc.RootElement))
+                {
+                    if (paths.Contains(file))
+                    {
+                        stderr.WriteLine($"ferry: conformance: {file}: not a vector file this Ferry can run (expected a \"cases\" array of template vectors)");
+                        failed = true;
+                    }
+                    continue;
+                }
+                var result = runner.Run(file, doc.RootElement);
+                ran++;
+                stdout.WriteLine(result.Summary);
+                if (verbose)
+                {
+                    foreach (var c in result.Cases)
+                    {
+                        if (c.Outcome == CaseOutcome.Failed)
+                        {
+                            stdout.WriteLine($"  FAIL {c.Name}");
+                            stdout.WriteLine($"    expected: {Show(c.Expected)}");
+                            stdout.WriteLine($"    got:      {Show(c.Got)}");
+                        }
+                        else if (c.Outcome == CaseOutcome.Skipped)
+                        {
+                            stdout.WriteLine($"  SKIP {c.Name}: {c.Note}");
+                        }
+                        else if (c.Note is not null)
+                        {
+                            stdout.WriteLine($"  NOTE {c.Name}: {c.Note}");
+                        }
+                    }
+                }
+                failed |= result.Failed > 0;
+            }
+        }
+        if (ran == 0)
+        {
+            stderr.WriteLine("ferry: conformance: no vector files found");
+            return 1;
+        }
+        return failed ? 1 : 0;
+    }
+
+    private static string Show(string? s) => s is null ? "<none>" : Ferry.Templates.Formatting.GoQuote.Quote(s);
+}

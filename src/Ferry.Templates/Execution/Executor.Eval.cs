@@ -1,0 +1,345 @@
+using System.Runtime.CompilerServices;
+using Ferry.Templates.Formatting;
+using Ferry.Templates.Functions;
+using Ferry.Templates.Syntax;
+using Ferry.Templates.Values;
+
+namespace Ferry.Templates.Execution;
+
+/// <summary>Expression evaluation: pipelines, commands, arguments, fields and calls.</summary>
+internal sealed partial class Executor
+{
+    private object? EvalPipeline(object? dot, PipeNode? pipe)
+    {
+        if (pipe is null)
+        {
+            return null;
+        }
+        At(pipe);
+        var value = Missing;
+        foreach (var cmd in pipe.Cmds)
+        {
+            value = EvalCommand(dot, cmd, value);
+        }
+        foreach (var variable in pipe.Decl)
+        {
+            if (pipe.IsAssign)
+            {
+                SetVar(variable.Ident[0], value);
+            }
+            else
+            {
+                Push(variable.Ident[0], value);
+            }
+        }
+        return value;
+    }
+
+    private object? EvalCommand(object? dot, CommandNode cmd, object? final)
+    {
+        Step();
+        var firstWord = cmd.Args[0];
+        switch (firstWord)
+        {
+            case FieldNode f:
+                return EvalFieldNode(dot, f, cmd.Args, final);
+            case ChainNode c:
+                return EvalChainNode(dot, c, cmd.Args, final);
+            case IdentifierNode id:
+                return EvalFunction(dot, id, cmd, cmd.Args, final);
+            case PipeNode p:
+                NotAFunction(cmd.Args, final);
+                if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                {
+                    Errorf("expression nested too deeply");
+                }
+                return EvalPipeline(dot, p);
+            case VariableNode v:
+                return EvalVariableNode(dot, v, cmd.Args, final);
+        }
+        At(firstWord);
+        NotAFunction(cmd.Args, final);
+        switch (firstWord)
+        {
+            case BoolNode b:
+                return b.True;
+            case DotNode:
+                return dot;
+            case NilNode:
+                Errorf("nil is not a command");
+                break;
+            case NumberNode n:
+                return IdealConstant(n);
+            case StringNode s:
+                return s.Text;
+        }
+        Errorf($"can't evaluate command {GoQuote.Quote(firstWord.ToString())}");
+        return null;
+    }
+
+    private object? IdealConstant(NumberNode constant)
+    {
+        At(constant);
+        var text = constant.Text;
+        if (constant.IsComplex)
+        {
+            return constant.Complex128;
+        }
+        var isHexInt = text.Length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X') && text.IndexOfAny(['p', 'P']) < 0;
+        var isRuneInt = text.Length > 0 && text[0] == '\'';
+        if (constant.IsFloat && !isHexInt && !isRuneInt && text.IndexOfAny(['.', 'e', 'E', 'p', 'P']) >= 0)
+        {
+            return constant.Float64;
+        }
+        if (constant.IsInt)
+        {
+            return constant.Int64;
+        }
+        if (constant.IsUint)
+        {
+            Errorf($"{text} overflows int");
+        }
+        return null;
+    }
+
+    private void NotAFunction(List<Node>? args, object? final)
+    {
+        if ((args is not null && args.Count > 1) || !ReferenceEquals(final, Missing))
+        {
+            Errorf($"can't give argument to non-function {args![0]}");
+        }
+    }
+
+    private object? EvalFieldNode(object? dot, FieldNode field, List<Node>? args, object? final)
+    {
+        At(field);
+        return EvalFieldChain(dot, dot, field, field.Ident, args, final);
+    }
+
+    private object? EvalChainNode(object? dot, ChainNode chain, List<Node>? args, object? final)
+    {
+        At(chain);
+        if (chain.Field.Count == 0)
+        {
+            Errorf("internal error: no fields in evalChainNode");
+        }
+        if (chain.Node is NilNode)
+        {
+            Errorf($"indirection through explicit nil in {chain}");
+        }
+        var pipe = EvalArg(dot, chain.Node);
+        return EvalFieldChain(dot, pipe, chain, chain.Field, args, final);
+    }
+
+    private object? EvalVariableNode(object? dot, VariableNode variable, List<Node>? args, object? final)
+    {
+        At(variable);
+        var value = VarValue(variable.Ident[0]);
+        if (variable.Ident.Length == 1)
+        {
+            NotAFunction(args, final);
+            return value;
+        }
+        return EvalFieldChain(dot, value, variable, variable.Ident.AsSpan(1).ToArray(), args, final);
+    }
+
+    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final)
+    {
+        var n = ident.Count;
+        for (var i = 0; i < n - 1; i++)
+        {
+            receiver = EvalField(dot, ident[i], node, null, Missing, receiver);
+        }
+        return EvalField(dot, ident[n - 1], node, args, final, receiver);
+    }
+
+    private object? EvalField(object? dot, string fieldName, Node node, List<Node>? args, object? final, object? receiver)
+    {
+        if (receiver is null)
+        {
+            if (_options.MissingKey == MissingKeyMode.Error)
+            {
+                Errorf($"nil data; no entry for key {GoQuote.Quote(fieldName)}");
+            }
+            return null;
+        }
+        var hasArgs = (args is not null && args.Count > 1) || !ReferenceEquals(final, Missing);
+        switch (receiver)
+        {
+            case IDictionary<string, object?> map:
+                if (hasArgs)
+                {
+                    Errorf($"{fieldName} is not a method but has arguments");
+                }
+                if (map.TryGetValue(fieldName, out var value))
+                {
+                    return value;
+                }
+                if (_options.MissingKey == MissingKeyMode.Error)
+                {
+                    Errorf($"map has no entry for key {GoQuote.Quote(fieldName)}");
+                }
+                return null;
+            case ITemplateObject obj:
+                if (obj.TryGetMethod(fieldName, out var method) && method is not null)
+                {
+                    return EvalCall(dot, method, false, node, fieldName, args, final);
+                }
+                if (obj.TryGetField(fieldName, out var fieldValue))
+                {
+                    if (hasArgs)
+                    {
+                        Errorf($"{fieldName} has arguments but cannot be invoked as function");
+                    }
+                    return fieldValue;
+                }
+                break;
+        }
+        Errorf($"can't evaluate field {fieldName} in type {GoValue.TypeName(receiver)}");
+        return null;
+    }
+
+    private object? EvalFunction(object? dot, IdentifierNode node, Node cmd, List<Node>? args, object? final)
+    {
+        At(node);
+        var name = node.Ident;
+        if (!_set.Functions.TryGet(name, out var function))
+        {
+            Errorf($"{GoQuote.Quote(name)} is not a defined function");
+        }
+        return EvalCall(dot, function, true, cmd, name, args, final);
+    }
+
+    private object? EvalCall(object? dot, TemplateFunction fun, bool isBuiltin, Node node, string name, List<Node>? args, object? final)
+    {
+        var argNodes = args is null || args.Count == 0 ? [] : args.GetRange(1, args.Count - 1);
+        var hasFinal = !ReferenceEquals(final, Missing);
+        var numIn = argNodes.Count + (hasFinal ? 1 : 0);
+        if (fun.IsVariadic)
+        {
+            if (numIn < fun.MinArgs)
+            {
+                Errorf($"wrong number of args for {name}: want at least {fun.MinArgs} got {numIn}");
+            }
+        }
+        else if (numIn < fun.MinArgs || numIn > fun.MaxArgs)
+        {
+            Errorf($"wrong number of args for {name}: want {fun.MaxArgs} got {numIn}");
+        }
+
+        if (isBuiltin && name is Builtins.And or Builtins.Or)
+        {
+            object? v = null;
+            foreach (var arg in argNodes)
+            {
+                v = EvalArg(dot, arg);
+                if (GoValue.IsTrue(v) == (name == Builtins.Or))
+                {
+                    return v;
+                }
+            }
+            if (hasFinal)
+            {
+                v = final;
+            }
+            return v;
+        }
+
+        var argv = new object?[numIn];
+        for (var i = 0; i < argNodes.Count; i++)
+        {
+            argv[i] = EvalArg(dot, argNodes[i]);
+        }
+        if (hasFinal)
+        {
+            argv[numIn - 1] = final;
+        }
+
+        if (isBuiltin && name == Builtins.Call)
+        {
+            var calleeName = argNodes.Count == 0 ? GoFmt.FormatValue(final) : argNodes[0].ToString();
+            return CallFunctionValue(node, calleeName, argv);
+        }
+
+        return Invoke(node, name, fun, argv);
+    }
+
+    private object? CallFunctionValue(Node node, string calleeName, object?[] argv)
+    {
+        var fn = argv[0];
+        At(node);
+        if (fn is null)
+        {
+            Errorf("error calling call: call of nil");
+        }
+        if (fn is not TemplateFunction f)
+        {
+            Errorf($"error calling call: non-function {calleeName} of type {GoValue.TypeName(fn)}");
+            return null;
+        }
+        var rest = argv[1..];
+        if (f.IsVariadic ? rest.Length < f.MinArgs : rest.Length < f.MinArgs || rest.Length > f.MaxArgs)
+        {
+            Errorf($"error calling call: wrong number of args for {calleeName}: got {rest.Length} want {f.MinArgs}");
+        }
+        return Invoke(node, "call", f, rest);
+    }
+
+    private object? Invoke(Node node, string name, TemplateFunction fun, object?[] argv)
+    {
+        try
+        {
+            return fun.Invoke(argv);
+        }
+        catch (TemplateException)
+        {
+            throw;
+        }
+        catch (ArgumentTypeException e)
+        {
+            At(node);
+            Errorf(e.Message, e);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            At(node);
+            Errorf($"error calling {name}: {e.Message}", e);
+        }
+        return null;
+    }
+
+    /// <summary>Evaluates an argument for an <c>interface{}</c> parameter (Go's evalEmptyInterface).</summary>
+    private object? EvalArg(object? dot, Node n)
+    {
+        At(n);
+        switch (n)
+        {
+            case DotNode:
+                return dot;
+            case NilNode:
+                return null;
+            case FieldNode f:
+                return EvalFieldNode(dot, f, [n], Missing);
+            case VariableNode v:
+                return EvalVariableNode(dot, v, null, Missing);
+            case PipeNode p:
+                if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                {
+                    Errorf("expression nested too deeply");
+                }
+                return EvalPipeline(dot, p);
+            case IdentifierNode id:
+                return EvalFunction(dot, id, id, null, Missing);
+            case ChainNode c:
+                return EvalChainNode(dot, c, null, Missing);
+            case BoolNode b:
+                return b.True;
+            case NumberNode num:
+                return IdealConstant(num);
+            case StringNode s:
+                return s.Text;
+        }
+        Errorf($"can't handle {n} for arg of type interface {{}}");
+        return null;
+    }
+}

@@ -1,0 +1,856 @@
+using System.Collections;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Ferry.Templates.Values;
+
+namespace Ferry.Templates.Formatting;
+
+/// <summary>
+/// Go's fmt package over Ferry's value model: <c>Sprint</c>, <c>Sprintln</c> and <c>Sprintf</c> with verbs
+/// <c>%v %+v %#v %T %t %d %b %o %O %x %X %c %q %U %e %E %f %F %g %G %s %%</c>, flags, width and precision.
+/// </summary>
+public static class GoFmt
+{
+    public static string Sprint(IReadOnlyList<object?> args)
+    {
+        var p = new Printer();
+        var prevString = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var isString = args[i] is string;
+            if (i > 0 && !isString && !prevString)
+            {
+                p.Buf.Append(' ');
+            }
+            p.PrintArg(args[i], 'v');
+            prevString = isString;
+        }
+        return p.Buf.ToString();
+    }
+
+    public static string Sprintln(IReadOnlyList<object?> args)
+    {
+        var p = new Printer();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (i > 0)
+            {
+                p.Buf.Append(' ');
+            }
+            p.PrintArg(args[i], 'v');
+        }
+        return p.Buf.Append('\n').ToString();
+    }
+
+    /// <summary>Formats one value as <c>%v</c> would.</summary>
+    public static string FormatValue(object? v)
+    {
+        switch (v)
+        {
+            case string s: return s;
+            case long l: return l.ToString(CultureInfo.InvariantCulture);
+            case bool b: return b ? "true" : "false";
+            case double d: return GoFloat.Shortest(d);
+        }
+        var p = new Printer();
+        p.PrintArg(v, 'v');
+        return p.Buf.ToString();
+    }
+
+    public static string Sprintf(string format, IReadOnlyList<object?> args)
+    {
+        var p = new Printer();
+        p.DoPrintf(format, args);
+        return p.Buf.ToString();
+    }
+
+    private sealed class Printer
+    {
+        public readonly StringBuilder Buf = new();
+        private bool _plus;
+        private bool _minus;
+        private bool _sharp;
+        private bool _space;
+        private bool _zero;
+        private bool _plusV;
+        private bool _sharpV;
+        private bool _widPresent;
+        private bool _precPresent;
+        private int _wid;
+        private int _prec;
+
+        private void ClearFlags()
+        {
+            _plus = _minus = _sharp = _space = _zero = _plusV = _sharpV = false;
+            _widPresent = _precPresent = false;
+            _wid = _prec = 0;
+        }
+
+        public void DoPrintf(string format, IReadOnlyList<object?> a)
+        {
+            var end = format.Length;
+            var argNum = 0;
+            var afterIndex = false;
+            for (var i = 0; i < end;)
+            {
+                var lasti = i;
+                while (i < end && format[i] != '%')
+                {
+                    i++;
+                }
+                if (i > lasti)
+                {
+                    Buf.Append(format, lasti, i - lasti);
+                }
+                if (i >= end)
+                {
+                    break;
+                }
+                i++; // skip %
+                ClearFlags();
+                for (; i < end; i++)
+                {
+                    var c = format[i];
+                    switch (c)
+                    {
+                        case '#': _sharp = true; continue;
+                        case '0': _zero = true; continue;
+                        case '+': _plus = true; continue;
+                        case '-': _minus = true; continue;
+                        case ' ': _space = true; continue;
+                    }
+                    break;
+                }
+                // Argument index [n].
+                (argNum, i, afterIndex) = ArgNumber(argNum, format, i, a.Count);
+                if (i < end && format[i] == '*')
+                {
+                    i++;
+                    (_wid, _widPresent, argNum) = IntFromArg(a, argNum);
+                    if (!_widPresent)
+                    {
+                        Buf.Append("%!(BADWIDTH)");
+                    }
+                    if (_wid < 0)
+                    {
+                        _wid = -_wid;
+                        _minus = true;
+                        _zero = false;
+                    }
+                    afterIndex = false;
+                }
+                else
+                {
+                    (_wid, _widPresent, i) = ParseNum(format, i, end);
+                    if (afterIndex && _widPresent)
+                    {
+                        // "%[3]2d" is bad.
+                    }
+                }
+                if (i + 1 <= end && i < end && format[i] == '.')
+                {
+                    i++;
+                    (argNum, i, afterIndex) = ArgNumber(argNum, format, i, a.Count);
+                    if (i < end && format[i] == '*')
+                    {
+                        i++;
+                        (_prec, _precPresent, argNum) = IntFromArg(a, argNum);
+                        if (_prec < 0)
+                        {
+                            _prec = 0;
+                            _precPresent = false;
+                        }
+                        if (!_precPresent)
+                        {
+                            Buf.Append("%!(BADPREC)");
+                        }
+                        afterIndex = false;
+                    }
+                    else
+                    {
+                        (_prec, _precPresent, i) = ParseNum(format, i, end);
+                        if (!_precPresent)
+                        {
+                            _prec = 0;
+                            _precPresent = true;
+                        }
+                    }
+                }
+                if (!afterIndex)
+                {
+                    (argNum, i, afterIndex) = ArgNumber(argNum, format, i, a.Count);
+                }
+                if (i >= end)
+                {
+                    Buf.Append("%!(NOVERB)");
+                    break;
+                }
+                var verb = format[i];
+                var size = 1;
+                if (char.IsHighSurrogate(verb) && i + 1 < end)
+                {
+                    size = 2;
+                }
+                i += size;
+                if (verb == '%')
+                {
+                    Buf.Append('%');
+                    continue;
+                }
+                if (argNum >= a.Count)
+                {
+                    Buf.Append("%!").Append(verb).Append("(MISSING)");
+                    continue;
+                }
+                if (verb == 'w')
+                {
+                    verb = 'v';
+                }
+                if (verb == 'v')
+                {
+                    if (_sharp)
+                    {
+                        _sharp = false;
+                        _sharpV = true;
+                    }
+                    if (_plus)
+                    {
+                        _plus = false;
+                        _plusV = true;
+                    }
+                }
+                PrintArg(a[argNum], verb);
+                argNum++;
+            }
+            if (argNum < a.Count)
+            {
+                ClearFlags();
+                Buf.Append("%!(EXTRA ");
+                for (var k = argNum; k < a.Count; k++)
+                {
+                    if (k > argNum)
+                    {
+                        Buf.Append(", ");
+                    }
+                    if (a[k] is null)
+                    {
+                        Buf.Append("<nil>");
+                    }
+                    else
+                    {
+                        Buf.Append(GoValue.TypeName(a[k])).Append('=');
+                        PrintArg(a[k], 'v');
+                    }
+                }
+                Buf.Append(')');
+            }
+        }
+
+        private static (int Num, bool Ok, int NewI) ParseNum(string s, int start, int end)
+        {
+            if (start >= end)
+            {
+                return (0, false, end);
+            }
+            var num = 0;
+            var isnum = false;
+            var i = start;
+            for (; i < end && s[i] >= '0' && s[i] <= '9'; i++)
+            {
+                if (num > 1_000_000)
+                {
+                    return (0, false, end);
+                }
+                num = (num * 10) + (s[i] - '0');
+                isnum = true;
+            }
+            return (num, isnum, i);
+        }
+
+        private static (int ArgNum, int I, bool Found) ArgNumber(int argNum, string format, int i, int numArgs)
+        {
+            if (format.Length <= i || format[i] != '[')
+            {
+                return (argNum, i, false);
+            }
+            for (var j = i + 1; j < format.Length; j++)
+            {
+                if (format[j] == ']')
+                {
+                    var (width, ok, newi) = ParseNum(format, i + 1, j);
+                    if (!ok || newi != j)
+                    {
+                        return (argNum, j + 1, false);
+                    }
+                    var index = width - 1;
+                    if (index >= 0 && index < numArgs)
+                    {
+                        return (index, j + 1, true);
+                    }
+                    return (argNum, j + 1, false);
+                }
+            }
+            return (argNum, i + 1, false);
+        }
+
+        private static (int Num, bool IsInt, int NewArgNum) IntFromArg(IReadOnlyList<object?> a, int argNum)
+        {
+            if (argNum >= a.Count)
+            {
+                return (0, false, argNum);
+            }
+            var arg = a[argNum];
+            var isInt = false;
+            var num = 0;
+            if (arg is long or int or short or sbyte)
+            {
+                var n = GoValue.ToInt64(arg);
+                if (n is >= -1_000_000 and <= 1_000_000)
+                {
+                    num = (int)n;
+                    isInt = true;
+                }
+            }
+            else if (arg is ulong or uint or ushort or byte)
+            {
+                var n = GoValue.ToUInt64(arg);
+                if (n <= 1_000_000)
+                {
+                    num = (int)n;
+                    isInt = true;
+                }
+            }
+            return (num, isInt, argNum + 1);
+        }
+
+        public void PrintArg(object? arg, char verb)
+        {
+            if (arg is null)
+            {
+                switch (verb)
+                {
+                    case 'T' or 'v':
+                        Pad("<nil>");
+                        break;
+                    default:
+                        BadVerb(verb, arg);
+                        break;
+                }
+                return;
+            }
+            if (verb == 'T')
+            {
+                FmtS(GoValue.TypeName(arg));
+                return;
+            }
+            PrintValue(arg, verb, 0);
+        }
+
+        private void PrintValue(object? arg, char verb, int depth)
+        {
+            switch (arg)
+            {
+                case null:
+                    if (depth > 0 && verb is 'v' or 's' or 'q' or 'd' or 'x' or 'X')
+                    {
+                        Pad(_sharpV ? "interface {}(nil)" : "<nil>");
+                        return;
+                    }
+                    PrintArg(null, verb);
+                    return;
+                case bool b:
+                    if (verb is 't' or 'v')
+                    {
+                        Pad(b ? "true" : "false");
+                    }
+                    else
+                    {
+                        BadVerb(verb, arg);
+                    }
+                    return;
+                case long or int or short or sbyte:
+                    FmtInteger(GoValue.ToInt64(arg), false, verb, arg);
+                    return;
+                case ulong or uint or ushort or byte:
+                    var u = GoValue.ToUInt64(arg);
+                    FmtInteger(unchecked((long)u), true, verb, arg);
+                    return;
+                case double or float:
+                    FmtFloatVerb(GoValue.ToDouble(arg), verb, arg);
+                    return;
+                case Complex c:
+                    FmtComplexVerb(c, verb, arg);
+                    return;
+                case string s:
+                    FmtString(s, verb, arg);
+                    return;
+                case IDictionary<string, object?> map:
+                    if (_sharpV)
+                    {
+                        Buf.Append("map[string]interface {}{");
+                        var first = true;
+                        foreach (var k in GoValue.SortedKeys(map))
+                        {
+                            if (!first)
+                            {
+                                Buf.Append(", ");
+                            }
+                            first = false;
+                            PrintValue(k, verb, depth + 1);
+                            Buf.Append(':');
+                            PrintValue(map[k], verb, depth + 1);
+                        }
+                        Buf.Append('}');
+                        return;
+                    }
+                    Buf.Append("map[");
+                    {
+                        var first = true;
+                        foreach (var k in GoValue.SortedKeys(map))
+                        {
+                            if (!first)
+                            {
+                                Buf.Append(' ');
+                            }
+                            first = false;
+                            PrintValue(k, verb, depth + 1);
+                            Buf.Append(':');
+                            PrintValue(map[k], verb, depth + 1);
+                        }
+                    }
+                    Buf.Append(']');
+                    return;
+                case IList list:
+                    if (_sharpV)
+                    {
+                        Buf.Append(GoValue.TypeName(arg)).Append('{');
+                        for (var i = 0; i < list.Count; i++)
+                        {
+                            if (i > 0)
+                            {
+                                Buf.Append(", ");
+                            }
+                            PrintValue(list[i], verb, depth + 1);
+                        }
+                        Buf.Append('}');
+                        return;
+                    }
+                    Buf.Append('[');
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        if (i > 0)
+                        {
+                            Buf.Append(' ');
+                        }
+                        PrintValue(list[i], verb, depth + 1);
+                    }
+                    Buf.Append(']');
+                    return;
+                case TemplateFunction:
+                    if (verb is 'v' or 'p')
+                    {
+                        Pad("0x" + ((uint)arg.GetHashCode()).ToString("x", CultureInfo.InvariantCulture));
+                        return;
+                    }
+                    BadVerb(verb, arg);
+                    return;
+                default:
+                    if (verb is 'v' or 's')
+                    {
+                        Pad(arg.ToString() ?? "");
+                        return;
+                    }
+                    BadVerb(verb, arg);
+                    return;
+            }
+        }
+
+        private void BadVerb(char verb, object? arg)
+        {
+            Buf.Append("%!").Append(verb).Append('(');
+            if (arg is null)
+            {
+                Buf.Append("<nil>");
+            }
+            else
+            {
+                Buf.Append(GoValue.TypeName(arg)).Append('=');
+                var (plus, minus, sharp, space, zero, wid, prec, wp, pp) = (_plus, _minus, _sharp, _space, _zero, _wid, _prec, _widPresent, _precPresent);
+                _plus = _minus = _sharp = _space = _zero = _widPresent = _precPresent = false;
+                PrintValue(arg, 'v', 0);
+                (_plus, _minus, _sharp, _space, _zero, _wid, _prec, _widPresent, _precPresent) = (plus, minus, sharp, space, zero, wid, prec, wp, pp);
+            }
+            Buf.Append(')');
+        }
+
+        private void WritePadding(int n)
+        {
+            if (n <= 0)
+            {
+                return;
+            }
+            Buf.Append(_zero && !_minus ? '0' : ' ', n);
+        }
+
+        private void Pad(string s)
+        {
+            if (!_widPresent || _wid == 0)
+            {
+                Buf.Append(s);
+                return;
+            }
+            var width = _wid - RuneCount(s);
+            if (!_minus)
+            {
+                WritePadding(width);
+                Buf.Append(s);
+            }
+            else
+            {
+                Buf.Append(s);
+                var z = _zero;
+                _zero = false;
+                WritePadding(width);
+                _zero = z;
+            }
+        }
+
+        private static int RuneCount(string s)
+        {
+            var n = 0;
+            for (var i = 0; i < s.Length; i++)
+            {
+                if (!char.IsLowSurrogate(s[i]))
+                {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        private void FmtS(string s)
+        {
+            if (_precPresent)
+            {
+                s = TruncateRunes(s, _prec);
+            }
+            Pad(s);
+        }
+
+        private static string TruncateRunes(string s, int n)
+        {
+            var count = 0;
+            for (var i = 0; i < s.Length; i++)
+            {
+                if (char.IsLowSurrogate(s[i]))
+                {
+                    continue;
+                }
+                if (count == n)
+                {
+                    return s[..i];
+                }
+                count++;
+            }
+            return s;
+        }
+
+        private void FmtString(string s, char verb, object arg)
+        {
+            switch (verb)
+            {
+                case 'v':
+                    if (_sharpV)
+                    {
+                        FmtQ(s);
+                    }
+                    else
+                    {
+                        FmtS(s);
+                    }
+                    return;
+                case 's':
+                    FmtS(s);
+                    return;
+                case 'x':
+                    FmtSx(Encoding.UTF8.GetBytes(s), "0123456789abcdef");
+                    return;
+                case 'X':
+                    FmtSx(Encoding.UTF8.GetBytes(s), "0123456789ABCDEF");
+                    return;
+                case 'q':
+                    FmtQ(s);
+                    return;
+                default:
+                    BadVerb(verb, arg);
+                    return;
+            }
+        }
+
+        private void FmtQ(string s)
+        {
+            if (_precPresent)
+            {
+                s = TruncateRunes(s, _prec);
+            }
+            if (_sharp && !s.Contains('`', StringComparison.Ordinal) && s.All(c => c == '\t' || !char.IsControl(c)))
+            {
+                Pad("`" + s + "`");
+                return;
+            }
+            Pad(_plus ? GoQuote.QuoteAscii(s) : GoQuote.Quote(s));
+        }
+
+        private void FmtSx(byte[] bytes, string digits)
+        {
+            var length = bytes.Length;
+            if (_precPresent && _prec < length)
+            {
+                length = _prec;
+            }
+            var sb = new StringBuilder();
+            for (var i = 0; i < length; i++)
+            {
+                if (_space && i > 0)
+                {
+                    sb.Append(' ');
+                }
+                if (_sharp && (_space || i == 0))
+                {
+                    sb.Append('0').Append(digits[16] == 'a' ? 'x' : digits[10] == 'A' ? 'X' : 'x');
+                }
+                sb.Append(digits[bytes[i] >> 4]).Append(digits[bytes[i] & 0xF]);
+            }
+            Pad(sb.ToString());
+        }
+
+        private void FmtInteger(long v, bool isUnsigned, char verb, object arg)
+        {
+            switch (verb)
+            {
+                case 'v':
+                    if (_sharpV && isUnsigned)
+                    {
+                        FmtInt(v, 16, true, verb, "0123456789abcdef", forceSharp: true);
+                    }
+                    else
+                    {
+                        FmtInt(v, 10, isUnsigned, verb, "0123456789abcdef");
+                    }
+                    return;
+                case 'd':
+                    FmtInt(v, 10, isUnsigned, verb, "0123456789abcdef");
+                    return;
+                case 'b':
+                    FmtInt(v, 2, isUnsigned, verb, "0123456789abcdef");
+                    return;
+                case 'o' or 'O':
+                    FmtInt(v, 8, isUnsigned, verb, "0123456789abcdef");
+                    return;
+                case 'x':
+                    FmtInt(v, 16, isUnsigned, verb, "0123456789abcdef");
+                    return;
+                case 'X':
+                    FmtInt(v, 16, isUnsigned, verb, "0123456789ABCDEF");
+                    return;
+                case 'c':
+                    Pad(RuneString(v));
+                    return;
+                case 'q':
+                    Pad(GoQuote.QuoteRune(v is >= 0 and <= 0x10FFFF ? (int)v : 0xFFFD, _plus));
+                    return;
+                case 'U':
+                    {
+                        var hex = "U+" + v.ToString("X4", CultureInfo.InvariantCulture);
+                        if (_sharp && v is >= 0 and <= 0x10FFFF && GoQuote.IsPrint((int)v))
+                        {
+                            hex += " '" + RuneString(v) + "'";
+                        }
+                        var z = _zero;
+                        _zero = false;
+                        Pad(hex);
+                        _zero = z;
+                        return;
+                    }
+                default:
+                    BadVerb(verb, arg);
+                    return;
+            }
+        }
+
+        private static string RuneString(long v)
+        {
+            if (v is < 0 or > 0x10FFFF or (>= 0xD800 and <= 0xDFFF))
+            {
+                return "\uFFFD";
+            }
+            return char.ConvertFromUtf32((int)v);
+        }
+
+        private void FmtInt(long v, int b, bool isUnsigned, char verb, string digits, bool forceSharp = false)
+        {
+            var negative = !isUnsigned && v < 0;
+            var u = negative ? (ulong)(-(v + 1)) + 1 : (ulong)v;
+            var sb = new StringBuilder();
+            if (u == 0)
+            {
+                sb.Append('0');
+            }
+            while (u > 0)
+            {
+                sb.Insert(0, digits[(int)(u % (ulong)b)]);
+                u /= (ulong)b;
+            }
+            var num = sb.ToString();
+            var prec = 0;
+            if (_precPresent)
+            {
+                prec = _prec;
+                if (prec == 0 && v == 0)
+                {
+                    var z = _zero;
+                    _zero = false;
+                    WritePadding(_wid);
+                    _zero = z;
+                    return;
+                }
+            }
+            else if (_zero && !_minus && _widPresent)
+            {
+                prec = _wid;
+                if (negative || _plus || _space)
+                {
+                    prec--;
+                }
+            }
+            if (num.Length < prec)
+            {
+                num = new string('0', prec - num.Length) + num;
+            }
+            var sharp = _sharp || forceSharp;
+            if (sharp || verb == 'O')
+            {
+                switch (b)
+                {
+                    case 2 when sharp: num = "0b" + num; break;
+                    case 8:
+                        if (verb == 'O')
+                        {
+                            num = "0o" + num;
+                        }
+                        else if (num[0] != '0')
+                        {
+                            num = "0" + num;
+                        }
+                        break;
+                    case 16 when sharp: num = (digits[10] == 'a' ? "0x" : "0X") + num; break;
+                }
+            }
+            if (negative)
+            {
+                num = "-" + num;
+            }
+            else if (_plus)
+            {
+                num = "+" + num;
+            }
+            else if (_space)
+            {
+                num = " " + num;
+            }
+            var oldZero = _zero;
+            _zero = false;
+            Pad(num);
+            _zero = oldZero;
+        }
+
+        private void FmtFloatVerb(double v, char verb, object arg)
+        {
+            switch (verb)
+            {
+                case 'v':
+                    FmtFloat(v, 'g', -1);
+                    return;
+                case 'g' or 'G':
+                    FmtFloat(v, verb, -1);
+                    return;
+                case 'f' or 'F' or 'e' or 'E':
+                    FmtFloat(v, verb, 6);
+                    return;
+                default:
+                    BadVerb(verb, arg);
+                    return;
+            }
+        }
+
+        private void FmtFloat(double v, char verb, int prec)
+        {
+            if (_precPresent)
+            {
+                prec = _prec;
+            }
+            var num = GoFloat.Format(v, verb == 'F' ? 'f' : verb, prec);
+            if (num[0] is not ('-' or '+'))
+            {
+                num = "+" + num;
+            }
+            if (_space && num[0] == '+' && !_plus)
+            {
+                num = " " + num[1..];
+            }
+            if (num[1] is 'I' or 'N')
+            {
+                var oldZero = _zero;
+                _zero = false;
+                if (num[1] == 'N' && !_space && !_plus)
+                {
+                    num = num[1..];
+                }
+                Pad(num);
+                _zero = oldZero;
+                return;
+            }
+            if (_sharp && verb is not 'b')
+            {
+                var hasDot = num.Contains('.', StringComparison.Ordinal);
+                var ePos = num.IndexOfAny(['e', 'E']);
+                if (!hasDot)
+                {
+                    num = ePos >= 0 ? num[..ePos] + "." + num[ePos..] : num + ".";
+                }
+            }
+            if (_plus || num[0] != '+')
+            {
+                if (_zero && !_minus && _widPresent && _wid > num.Length)
+                {
+                    Buf.Append(num[0]);
+                    Buf.Append('0', _wid - num.Length);
+                    Buf.Append(num, 1, num.Length - 1);
+                    return;
+                }
+                Pad(num);
+                return;
+            }
+            Pad(num[1..]);
+        }
+
+        private void FmtComplexVerb(Complex c, char verb, object arg)
+        {
+            if (verb is not ('v' or 'b' or 'g' or 'G' or 'x' or 'X' or 'f' or 'F' or 'e' or 'E'))
+            {
+                BadVerb(verb, arg);
+                return;
+            }
+            var prec = verb is 'f' or 'F' or 'e' or 'E' ? 6 : -1;
+            var fverb = verb == 'v' ? 'g' : verb;
+            var oldPlus = _plus;
+            Buf.Append('(');
+            FmtFloat(c.Real, fverb, prec);
+            _plus = true;
+            FmtFloat(c.Imaginary, fverb, prec);
+            Buf.Append("i)");
+            _plus = oldPlus;
+        }
+    }
+}

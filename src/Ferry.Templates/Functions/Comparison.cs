@@ -1,0 +1,141 @@
+using System.Numerics;
+using Ferry.Templates.Values;
+
+namespace Ferry.Templates.Functions;
+
+/// <summary>Go's eq/lt with its basic-kind rules: ints and uints compare across sign; other kinds must match.</summary>
+public static class Comparison
+{
+    private const string BadComparisonType = "invalid type for comparison";
+    private const string BadComparison = "incompatible types for comparison";
+    private const string NoComparison = "missing argument for comparison";
+
+    private enum BasicKind
+    {
+        Invalid,
+        Bool,
+        Complex,
+        Int,
+        Float,
+        String,
+        Uint,
+        Other,
+    }
+
+    private static BasicKind KindOf(object? v) => GoValue.KindOf(v) switch
+    {
+        GoKind.Invalid => BasicKind.Invalid,
+        GoKind.Bool => BasicKind.Bool,
+        GoKind.Int => BasicKind.Int,
+        GoKind.Uint => BasicKind.Uint,
+        GoKind.Float => BasicKind.Float,
+        GoKind.Complex => BasicKind.Complex,
+        GoKind.String => BasicKind.String,
+        _ => BasicKind.Other,
+    };
+
+    public static bool Eq(object? arg1, ReadOnlySpan<object?> arg2)
+    {
+        if (arg2.Length == 0)
+        {
+            throw new TemplateFunctionException(NoComparison);
+        }
+        var k1 = KindOf(arg1);
+        foreach (var arg in arg2)
+        {
+            var k2 = KindOf(arg);
+            bool truth;
+            if (k1 != k2)
+            {
+                if (k1 == BasicKind.Int && k2 == BasicKind.Uint)
+                {
+                    var i = GoValue.ToInt64(arg1!);
+                    truth = i >= 0 && (ulong)i == GoValue.ToUInt64(arg!);
+                }
+                else if (k1 == BasicKind.Uint && k2 == BasicKind.Int)
+                {
+                    var i = GoValue.ToInt64(arg!);
+                    truth = i >= 0 && GoValue.ToUInt64(arg1!) == (ulong)i;
+                }
+                else
+                {
+                    if (arg1 is not null && arg is not null)
+                    {
+                        throw new TemplateFunctionException(BadComparison);
+                    }
+                    truth = false;
+                }
+            }
+            else
+            {
+                truth = k1 switch
+                {
+                    BasicKind.Invalid => true,
+                    BasicKind.Bool => (bool)arg1! == (bool)arg!,
+                    BasicKind.Complex => (Complex)arg1! == (Complex)arg!,
+                    BasicKind.Float => GoValue.ToDouble(arg1!) == GoValue.ToDouble(arg!),
+                    BasicKind.Int => GoValue.ToInt64(arg1!) == GoValue.ToInt64(arg!),
+                    BasicKind.String => string.Equals((string)arg1!, (string)arg!, StringComparison.Ordinal),
+                    BasicKind.Uint => GoValue.ToUInt64(arg1!) == GoValue.ToUInt64(arg!),
+                    _ => OtherEqual(arg1!, arg!),
+                };
+            }
+            if (truth)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool OtherEqual(object a, object b)
+    {
+        if (a is System.Collections.IList || a is IDictionary<string, object?> || a is TemplateFunction)
+        {
+            throw new TemplateFunctionException($"non-comparable type {GoFmtValue(a)}: {GoValue.TypeName(a)}");
+        }
+        if (b is System.Collections.IList || b is IDictionary<string, object?> || b is TemplateFunction)
+        {
+            throw new TemplateFunctionException($"non-comparable type {GoFmtValue(b)}: {GoValue.TypeName(b)}");
+        }
+        return Equals(a, b);
+    }
+
+    private static string GoFmtValue(object v) => Formatting.GoFmt.FormatValue(v);
+
+    public static bool Lt(object? arg1, object? arg2)
+    {
+        var k1 = KindOf(arg1);
+        if (k1 is BasicKind.Invalid or BasicKind.Other)
+        {
+            throw new TemplateFunctionException(BadComparisonType);
+        }
+        var k2 = KindOf(arg2);
+        if (k2 is BasicKind.Invalid or BasicKind.Other)
+        {
+            throw new TemplateFunctionException(BadComparisonType);
+        }
+        if (k1 != k2)
+        {
+            if (k1 == BasicKind.Int && k2 == BasicKind.Uint)
+            {
+                var i = GoValue.ToInt64(arg1!);
+                return i < 0 || (ulong)i < GoValue.ToUInt64(arg2!);
+            }
+            if (k1 == BasicKind.Uint && k2 == BasicKind.Int)
+            {
+                var i = GoValue.ToInt64(arg2!);
+                return i >= 0 && GoValue.ToUInt64(arg1!) < (ulong)i;
+            }
+            throw new TemplateFunctionException(BadComparison);
+        }
+        return k1 switch
+        {
+            BasicKind.Bool or BasicKind.Complex => throw new TemplateFunctionException(BadComparisonType),
+            BasicKind.Float => GoValue.ToDouble(arg1!) < GoValue.ToDouble(arg2!),
+            BasicKind.Int => GoValue.ToInt64(arg1!) < GoValue.ToInt64(arg2!),
+            BasicKind.String => GoValue.CompareStrings((string)arg1!, (string)arg2!) < 0,
+            _ => GoValue.ToUInt64(arg1!) < GoValue.ToUInt64(arg2!),
+        };
+    }
+}

@@ -1,0 +1,41 @@
+namespace Ferry.Templates.Lexing;
+
+/// <summary>The kinds of token produced by <see cref="Lexer"/>; mirrors Go's text/template/parse item types.</summary>
+public enum TokenType
+{
+    Error,
+    Bool,
+    Char,
+    CharConstant,
+    Comment,
+    Complex,
+    Assign,
+    Declare,
+    Eof,
+    Field,
+    Identifier,
+    LeftDelim,
+    LeftParen,
+    Number,
+    Pipe,
+    RawString,
+    RightDelim,
+    RightParen,
+    Space,
+    String,
+    Text,
+    Variable,
+    // Keywords.
+    Block,
+    Break,
+    Continue,
+    Dot,
+    Define,
+    Else,
+    End,
+    If,
+    Nil,
+    Range,
+    Template,
+    With,
+}

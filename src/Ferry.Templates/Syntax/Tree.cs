@@ -1,0 +1,55 @@
+namespace Ferry.Templates.Syntax;
+
+/// <summary>A parsed template: its name, the name of the source it came from, the source text and the root list.</summary>
+public sealed class Tree
+{
+    internal Tree(string name, string parseName, string text)
+    {
+        Name = name;
+        ParseName = parseName;
+        Text = text;
+    }
+
+    /// <summary>The template's name (a <c>define</c> name, or the name given to Parse).</summary>
+    public string Name { get; internal set; }
+
+    /// <summary>The name of the top-level template whose source holds this tree (used in error locations).</summary>
+    public string ParseName { get; }
+
+    /// <summary>The full source text this tree was parsed from.</summary>
+    public string Text { get; }
+
+    public ListNode Root { get; internal set; } = null!;
+
+    /// <summary>Go's <c>IsEmptyTree</c>: only whitespace text and comments.</summary>
+    public static bool IsEmpty(Node? n) => n switch
+    {
+        null => true,
+        CommentNode => true,
+        TextNode t => string.IsNullOrWhiteSpace(t.Text) && t.Text.All(c => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f' or '\u0085' or '\u00a0' || char.IsWhiteSpace(c)),
+        ListNode l => l.Nodes.All(IsEmpty),
+        _ => false,
+    };
+
+    /// <summary>Location of a node as Go prints it in execution errors: <c>name:line:col</c> (col is a 0-based byte offset).</summary>
+    public static string Location(Node n)
+    {
+        var text = n.Tree.Text;
+        var pos = Math.Min(n.Pos, text.Length);
+        var lastNewline = text.LastIndexOf('\n', Math.Max(0, pos - 1));
+        if (pos == 0)
+        {
+            lastNewline = -1;
+        }
+        var col = lastNewline < 0 ? pos : pos - (lastNewline + 1);
+        var line = 1;
+        for (var i = 0; i < pos; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+            }
+        }
+        return $"{n.Tree.ParseName}:{line}:{col}";
+    }
+}

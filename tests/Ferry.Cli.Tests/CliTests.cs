@@ -1,0 +1,121 @@
+using Ferry.Cli;
+
+namespace Ferry.Cli.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> Ferry(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CommandLine.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheVersion()
+    {
+        var (code, output, _) = await Ferry("version");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^ferry \d+\.\d+\.\d+", output);
+    }
+
+    [Fact]
+    public async Task Render_RendersDefineTemplateRangePrintfFromYaml()
+    {
+        var tpl = Write("t.tmpl", """
+            {{- define "row" }}{{ printf "%-6s %3.0f" .name .port }}{{ end -}}
+            {{ range .services }}{{ template "row" . }}
+            {{ end }}{{ .title }}
+            """);
+        var data = Write("v.yaml", "title: done\nservices:\n  - {name: web, port: 80}\n  - {name: db, port: 5432}\n");
+        var (code, output, err) = await Ferry("render", tpl, "--data", data, "--set", "title=overridden");
+        Assert.True(code == 0, err);
+        Assert.Equal("web     80\ndb     5432\noverridden", output);
+    }
+
+    [Fact]
+    public async Task Render_JsonData()
+    {
+        var tpl = Write("j.tmpl", "{{ .a.b }}-{{ len .list }}");
+        var data = Write("d.json", """{"a": {"b": "x"}, "list": [1, 2, 3]}""");
+        var (code, output, _) = await Ferry("render", tpl, "--data", data);
+        Assert.Equal(0, code);
+        Assert.Equal("x-3", output);
+    }
+
+    [Fact]
+    public async Task Render_TemplateErrorReportsNameLineColumnAndFails()
+    {
+        var tpl = Write("bad.tmpl", "ok\n{{ index .list 3 }}");
+        var data = Write("d.yaml", "list: [1]");
+        var (code, output, err) = await Ferry("render", tpl, "--data", data);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Contains($"{tpl}:2:3: executing", err, StringComparison.Ordinal);
+        Assert.Contains("index out of range: 3", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_ParseErrorReportsLineAndFails()
+    {
+        var tpl = Write("bad2.tmpl", "a\n\n{{ if .x }}unclosed");
+        var (code, _, err) = await Ferry("render", tpl);
+        Assert.Equal(1, code);
+        Assert.Contains($"{tpl}:3: unexpected EOF", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_BadYamlNamesFileLineAndColumn()
+    {
+        var tpl = Write("ok.tmpl", "x");
+        var data = Write("bad.yaml", "a: [1, 2\n");
+        var (code, _, err) = await Ferry("render", tpl, "--data", data);
+        Assert.Equal(1, code);
+        Assert.Contains($"{data}:", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Conformance_PrintsOneSummaryLinePerFileAndFailsOnFailures()
+    {
+        var good = Write("good.json", """{ "cases": [ { "name": "a", "template": "{{1}}", "data": null, "expected": "1" } ] }""");
+        var bad = Write("bad.json", """{ "cases": [ { "name": "b", "template": "{{1}}", "data": null, "expected": "2" } ] }""");
+        var (code, output, _) = await Ferry("conformance", good);
+        Assert.Equal(0, code);
+        Assert.Equal($"{good}: 1 passed, 0 failed\n", output.Replace("\r", "", StringComparison.Ordinal));
+
+        (code, output, _) = await Ferry("conformance", bad, "-v");
+        Assert.Equal(1, code);
+        Assert.Contains($"{bad}: 0 passed, 1 failed", output, StringComparison.Ordinal);
+        Assert.Contains("FAIL b", output, StringComparison.Ordinal);
+        Assert.Contains("expected: \"2\"", output, StringComparison.Ordinal);
+        Assert.Contains("got:      \"1\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Conformance_MissingPathIsAClearError()
+    {
+        var (code, _, err) = await Ferry("conformance", Path.Combine(_dir, "nope"));
+        Assert.Equal(1, code);
+        Assert.Contains("no such file or folder", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_IsAUsageError()
+    {
+        var (code, _, err) = await Ferry("frobnicate");
+        Assert.Equal(2, code);
+        Assert.Contains("unknown command", err, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,124 @@
+using Ferry.Templates.Values;
+
+namespace Ferry.Templates.Tests;
+
+public class TemplateTests
+{
+    private static string Render(string text, object? data, TemplateOptions? options = null) =>
+        new Template("t", options).Parse(text).Execute(data);
+
+    private static Dictionary<string, object?> Map(params (string Key, object? Value)[] entries) =>
+        entries.ToDictionary(e => e.Key, e => e.Value);
+
+    [Fact]
+    public void DefineTemplateRangeAndPrintf_Compose()
+    {
+        var data = Map(("items", new List<object?> { "a", "b" }), ("n", 3.0));
+        var text = """
+            {{- define "item" }}<{{ . }}>{{ end -}}
+            {{ range $i, $v := .items }}{{ $i }}{{ template "item" $v }}{{ end }} {{ printf "%05.1f|%-4s|%x" .n "go" 255 }}
+            """;
+        Assert.Equal("0<a>1<b> 003.0|go  |ff", Render(text, data));
+    }
+
+    [Fact]
+    public void RangeOverMap_IsInSortedKeyOrder_WithBreakAndContinue()
+    {
+        var data = Map(("m", Map(("b", 2L), ("a", 1L), ("d", 4L), ("c", 3L))));
+        Assert.Equal("a=1 c=3 ", Render("{{range $k, $v := .m}}{{if eq $k \"b\"}}{{continue}}{{end}}{{if eq $k \"d\"}}{{break}}{{end}}{{$k}}={{$v}} {{end}}", data));
+    }
+
+    [Fact]
+    public void MissingKey_DefaultPrintsNoValue_ErrorModeFails()
+    {
+        Assert.Equal("<no value>", Render("{{.x}}", Map()));
+        var e = Assert.Throws<TemplateException>(() => Render("{{.x}}", Map(), new TemplateOptions { MissingKey = MissingKeyMode.Error }));
+        Assert.Contains("map has no entry for key \"x\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseError_NamesTemplateAndLine()
+    {
+        var e = Assert.Throws<TemplateException>(() => new Template("values.tmpl").Parse("a\nb\n{{ if .x }}\n{{ nosuchfunc }}"));
+        Assert.Equal(TemplatePhase.Parse, e.Phase);
+        Assert.Equal("template: values.tmpl:4: function \"nosuchfunc\" not defined", e.Message);
+        Assert.Equal(4, e.Line);
+    }
+
+    [Fact]
+    public void ExecError_NamesTemplateLineAndColumn()
+    {
+        var e = Assert.Throws<TemplateException>(() => Render("line1\n  {{ index .list 5 }}", Map(("list", new List<object?> { 1L }))));
+        Assert.Equal(TemplatePhase.Execute, e.Phase);
+        Assert.Equal("template: t:2:5: executing \"t\" at <index .list 5>: error calling index: index out of range: 5", e.Message);
+        Assert.Equal(2, e.Line);
+        Assert.Equal(5, e.Column);
+    }
+
+    [Fact]
+    public void InfiniteRecursion_StopsAtTheDepthLimit()
+    {
+        var e = Assert.Throws<TemplateException>(() => Render("{{define \"r\"}}{{template \"r\" .}}{{end}}{{template \"r\" .}}", null));
+        Assert.Contains("exceeded maximum template depth (1000)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HugeRange_StopsAtTheStepBudget()
+    {
+        var options = new TemplateOptions { MaxSteps = 10_000 };
+        var e = Assert.Throws<TemplateException>(() => Render("{{range 1000000000}}x{{end}}", null, options));
+        Assert.Contains("render budget exceeded", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OutputGrowth_StopsAtTheOutputBudget()
+    {
+        var options = new TemplateOptions { MaxOutputChars = 1000 };
+        var e = Assert.Throws<TemplateException>(() => Render("{{range 100000}}0123456789{{end}}", null, options));
+        Assert.Contains("output larger than 1000", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cancellation_StopsExecution()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var t = new Template("t").Parse("{{range 100000}}x{{end}}");
+        var e = Assert.Throws<TemplateException>(() => t.Execute(null, cts.Token));
+        Assert.Contains("cancelled", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrimMarkers_RemoveSurroundingWhitespace()
+    {
+        Assert.Equal("a|b", Render("a \n\t {{- \"|\" -}} \n b", null));
+        Assert.Equal("x-3", Render("x{{-3}}", null));
+    }
+
+    [Fact]
+    public void AndOr_ShortCircuitAndReturnTheOperand()
+    {
+        // The second operand would fail if evaluated.
+        Assert.Equal("0", Render("{{and 0 (index .nope 1)}}", Map()));
+        Assert.Equal("x", Render("{{or \"x\" (index .nope 1)}}", Map()));
+    }
+
+    [Fact]
+    public void ObjectFieldsAndMethods_AreReachable()
+    {
+        var fn = TemplateFunction.Fixed("Has", 1, a => (string?)a[0] == "apps/v1");
+        var caps = new TestObject(new() { ["KubeVersion"] = "v1.31.0" }, new() { ["Has"] = fn });
+        Assert.Equal("v1.31.0 true false", Render("{{.Caps.KubeVersion}} {{.Caps.Has \"apps/v1\"}} {{.Caps.Has \"x\"}}", Map(("Caps", caps))));
+        var e = Assert.Throws<TemplateException>(() => Render("{{.Caps.Nope}}", Map(("Caps", caps))));
+        Assert.Contains("can't evaluate field Nope in type test.Object", e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class TestObject(Dictionary<string, object?> fields, Dictionary<string, TemplateFunction> methods) : ITemplateObject
+    {
+        public string GoTypeName => "test.Object";
+
+        public bool TryGetField(string name, out object? value) => fields.TryGetValue(name, out value);
+
+        public bool TryGetMethod(string name, out TemplateFunction? method) => methods.TryGetValue(name, out method);
+    }
+}
