@@ -1,0 +1,117 @@
+using System.Collections;
+using Ferry.Templates.Values;
+using static Ferry.Templates.Functions.Sprig.SprigConvert;
+
+namespace Ferry.Templates.Functions.Sprig;
+
+/// <summary>Sprig's dictionary functions.</summary>
+internal static class DictFunctions
+{
+    public static void Register(FunctionRegistry r)
+    {
+        r.Add(TemplateFunction.Variadic("dict", 0, Dict));
+        r.Add(TemplateFunction.Fixed("get", 2, a => AsDict(a[0], "get").TryGetValue(AsString(a[1]), out var v) ? v : ""));
+        r.Add(TemplateFunction.Fixed("set", 3, a => { var d = AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }));
+        r.Add(TemplateFunction.Fixed("unset", 2, a => { var d = AsDict(a[0], "unset"); d.Remove(AsString(a[1])); return d; }));
+        r.Add(TemplateFunction.Fixed("hasKey", 2, a => AsDict(a[0], "hasKey").ContainsKey(AsString(a[1]))));
+        r.Add(TemplateFunction.Variadic("pluck", 1, a => a.Skip(1).Select(d => AsDict(d, "pluck")).Where(d => d.ContainsKey(AsString(a[0]))).Select(d => d[AsString(a[0])]).ToList()));
+        r.Add(TemplateFunction.Variadic("dig", 2, Dig));
+        r.Add(TemplateFunction.Variadic("keys", 0, a => a.SelectMany(d => AsDict(d, "keys").Keys).Cast<object?>().ToList()));
+        r.Add(TemplateFunction.Fixed("values", 1, a => AsDict(a[0], "values").Values.ToList()));
+        r.Add(TemplateFunction.Variadic("pick", 1, a => Pick(AsDict(a[0], "pick"), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: true)));
+        r.Add(TemplateFunction.Variadic("omit", 1, a => Pick(AsDict(a[0], "omit"), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: false)));
+        foreach (var name in new[] { "merge", "mustMerge" })
+        {
+            r.Add(TemplateFunction.Variadic(name, 1, a => Merge(a, overwrite: false)));
+        }
+        foreach (var name in new[] { "mergeOverwrite", "mustMergeOverwrite" })
+        {
+            r.Add(TemplateFunction.Variadic(name, 1, a => Merge(a, overwrite: true)));
+        }
+        r.Add(TemplateFunction.Fixed("deepCopy", 1, a => DeepCopy(a[0])));
+        r.Add(TemplateFunction.Fixed("mustDeepCopy", 1, a => a[0] is null ? throw new TemplateFunctionException("copy: cannot copy nil") : DeepCopy(a[0])));
+    }
+
+    private static Dictionary<string, object?> Dict(object?[] a)
+    {
+        var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = 0; i < a.Length; i += 2)
+        {
+            var key = Str(a[i]);
+            d[key] = i + 1 < a.Length ? a[i + 1] : "";
+        }
+        return d;
+    }
+
+    private static object? Dig(object?[] a)
+    {
+        var dict = AsDict(a[^1], "dig");
+        var def = a[^2];
+        var keys = a[..^2].Select(AsString).ToArray();
+        object? cur = dict;
+        foreach (var k in keys)
+        {
+            if (cur is IDictionary<string, object?> d && d.TryGetValue(k, out var v))
+            {
+                cur = v;
+            }
+            else
+            {
+                return def;
+            }
+        }
+        return cur;
+    }
+
+    private static Dictionary<string, object?> Pick(IDictionary<string, object?> d, HashSet<string> keys, bool keep)
+    {
+        var r = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (k, v) in d)
+        {
+            if (keys.Contains(k) == keep)
+            {
+                r[k] = v;
+            }
+        }
+        return r;
+    }
+
+    /// <summary>mergo.Merge (fill missing keys, recursing into maps) or mergo.MergeWithOverwrite, into the first dict.</summary>
+    private static IDictionary<string, object?> Merge(object?[] a, bool overwrite)
+    {
+        var dst = AsDict(a[0], "merge");
+        foreach (var src in a.Skip(1))
+        {
+            MergeInto(dst, AsDict(src, "merge"), overwrite);
+        }
+        return dst;
+    }
+
+    private static void MergeInto(IDictionary<string, object?> dst, IDictionary<string, object?> src, bool overwrite)
+    {
+        foreach (var (k, sv) in src)
+        {
+            if (!dst.TryGetValue(k, out var dv))
+            {
+                dst[k] = sv;
+                continue;
+            }
+            if (dv is IDictionary<string, object?> dd && sv is IDictionary<string, object?> sd)
+            {
+                MergeInto(dd, sd, overwrite);
+                continue;
+            }
+            if (overwrite ? !Empty(sv) : Empty(dv))
+            {
+                dst[k] = sv;
+            }
+        }
+    }
+
+    public static object? DeepCopy(object? v) => v switch
+    {
+        IDictionary<string, object?> d => d.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value), StringComparer.Ordinal),
+        IList l => ListFunctions.Items(l).Select(DeepCopy).ToList(),
+        _ => v,
+    };
+}

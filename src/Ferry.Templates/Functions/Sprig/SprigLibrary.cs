@@ -1,0 +1,27 @@
+namespace Ferry.Templates.Functions.Sprig;
+
+/// <summary>
+/// The Sprig v3 function library as Helm ships it (no <c>env</c>/<c>expandenv</c>: templates cannot read the
+/// process environment). Families live one file each.
+/// </summary>
+public static class SprigLibrary
+{
+    /// <summary>A registry with Go's builtins plus Sprig.</summary>
+    public static FunctionRegistry Create()
+    {
+        var r = FunctionRegistry.CreateBuiltins();
+        Register(r);
+        return r;
+    }
+
+    public static void Register(FunctionRegistry r)
+    {
+        StringFunctions.Register(r);
+        ListFunctions.Register(r);
+        DictFunctions.Register(r);
+        DefaultFunctions.Register(r);
+        MathFunctions.Register(r);
+        RegexFunctions.Register(r);
+        PathFunctions.Register(r);
+    }
+}

@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Text;
+using Ferry.Templates.Formatting;
+using Ferry.Templates.Values;
+using static Ferry.Templates.Functions.Sprig.SprigConvert;
+
+namespace Ferry.Templates.Functions.Sprig;
+
+/// <summary>Sprig's string functions.</summary>
+internal static class StringFunctions
+{
+    public static void Register(FunctionRegistry r)
+    {
+        r.Add(TemplateFunction.Fixed("trim", 1, a => AsString(a[0]).Trim(GoSpaces)));
+        r.Add(TemplateFunction.Fixed("trimAll", 2, a => AsString(a[1]).Trim(AsString(a[0]).ToCharArray())));
+        r.Add(TemplateFunction.Fixed("trimPrefix", 2, a => TrimPrefix(AsString(a[1]), AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("trimSuffix", 2, a => TrimSuffix(AsString(a[1]), AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("upper", 1, a => AsString(a[0]).ToUpperInvariant()));
+        r.Add(TemplateFunction.Fixed("lower", 1, a => AsString(a[0]).ToLowerInvariant()));
+        r.Add(TemplateFunction.Fixed("title", 1, a => Title(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("untitle", 1, a => Untitle(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("repeat", 2, a => Repeat(AsInt(a[0]), AsString(a[1]))));
+        r.Add(TemplateFunction.Fixed("substr", 3, a => Substr(AsInt(a[0]), AsInt(a[1]), AsString(a[2]))));
+        r.Add(TemplateFunction.Fixed("nospace", 1, a => new string(AsString(a[0]).Where(c => !char.IsWhiteSpace(c)).ToArray())));
+        r.Add(TemplateFunction.Fixed("trunc", 2, a => Trunc(AsInt(a[0]), AsString(a[1]))));
+        r.Add(TemplateFunction.Fixed("abbrev", 2, a => Abbrev(AsInt(a[0]), AsString(a[1]))));
+        r.Add(TemplateFunction.Fixed("abbrevboth", 3, a => AbbrevBoth(AsInt(a[0]), AsInt(a[1]), AsString(a[2]))));
+        r.Add(TemplateFunction.Fixed("initials", 1, a => string.Concat(AsString(a[0]).Split(GoSpaces, StringSplitOptions.RemoveEmptyEntries).Select(w => w[0]))));
+        r.Add(TemplateFunction.Fixed("wrap", 2, a => Wrap(AsInt(a[0]), "\n", AsString(a[1]))));
+        r.Add(TemplateFunction.Fixed("wrapWith", 3, a => Wrap(AsInt(a[0]), AsString(a[1]), AsString(a[2]))));
+        r.Add(TemplateFunction.Fixed("contains", 2, a => AsString(a[1]).Contains(AsString(a[0]), StringComparison.Ordinal)));
+        r.Add(TemplateFunction.Fixed("hasPrefix", 2, a => AsString(a[1]).StartsWith(AsString(a[0]), StringComparison.Ordinal)));
+        r.Add(TemplateFunction.Fixed("hasSuffix", 2, a => AsString(a[1]).EndsWith(AsString(a[0]), StringComparison.Ordinal)));
+        r.Add(TemplateFunction.Variadic("quote", 0, a => string.Join(" ", a.Where(x => x is not null).Select(x => GoQuote.Quote(Str(x))))));
+        r.Add(TemplateFunction.Variadic("squote", 0, a => string.Join(" ", a.Where(x => x is not null).Select(x => "'" + Str(x) + "'"))));
+        r.Add(TemplateFunction.Variadic("cat", 0, a => string.Join(" ", a.Where(x => x is not null).Select(x => GoFmt.FormatValue(x)))));
+        r.Add(TemplateFunction.Fixed("indent", 2, a => Indent(AsInt(a[0]), AsString(a[1]))));
+        r.Add(TemplateFunction.Fixed("nindent", 2, a => "\n" + Indent(AsInt(a[0]), AsString(a[1]))));
+        r.Add(TemplateFunction.Fixed("replace", 3, a => AsString(a[2]).Replace(AsString(a[0]), AsString(a[1]), StringComparison.Ordinal)));
+        r.Add(TemplateFunction.Fixed("plural", 3, a => AsInt(a[2]) == 1 ? AsString(a[0]) : AsString(a[1])));
+        r.Add(TemplateFunction.Fixed("snakecase", 1, a => CaseFunctions.Snake(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("camelcase", 1, a => CaseFunctions.Camel(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("kebabcase", 1, a => CaseFunctions.Kebab(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("swapcase", 1, a => CaseFunctions.Swap(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("toString", 1, a => Str(a[0])));
+        r.Add(TemplateFunction.Fixed("toStrings", 1, a => StrSlice(a[0]).Cast<object?>().ToList()));
+        r.Add(TemplateFunction.Fixed("join", 2, a => string.Join(AsString(a[0]), StrSlice(a[1]))));
+        r.Add(TemplateFunction.Fixed("split", 2, a => SplitMap(AsString(a[1]).Split(AsString(a[0])))));
+        r.Add(TemplateFunction.Fixed("splitList", 2, a => AsString(a[1]).Split(AsString(a[0])).Cast<object?>().ToList()));
+        r.Add(TemplateFunction.Fixed("splitn", 3, a => SplitMap(AsString(a[2]).Split(AsString(a[0]), Math.Max(AsInt(a[1]), 0)))));
+#pragma warning disable CA5350 // sha1sum is a checksum function charts call by name, not a security primitive
+        r.Add(TemplateFunction.Fixed("sha1sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(Encoding.UTF8.GetBytes(AsString(a[0]))))));
+#pragma warning restore CA5350
+        r.Add(TemplateFunction.Fixed("sha256sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AsString(a[0]))))));
+        r.Add(TemplateFunction.Fixed("sha512sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(Encoding.UTF8.GetBytes(AsString(a[0]))))));
+        r.Add(TemplateFunction.Fixed("adler32sum", 1, a => Adler32(Encoding.UTF8.GetBytes(AsString(a[0]))).ToString(CultureInfo.InvariantCulture)));
+        r.Add(TemplateFunction.Fixed("b64enc", 1, a => Convert.ToBase64String(Encoding.UTF8.GetBytes(AsString(a[0])))));
+        r.Add(TemplateFunction.Fixed("b64dec", 1, a => B64Dec(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("b32enc", 1, a => Base32.Encode(Encoding.UTF8.GetBytes(AsString(a[0])))));
+        r.Add(TemplateFunction.Fixed("b32dec", 1, a => Base32.TryDecode(AsString(a[0]), out var b) ? Encoding.UTF8.GetString(b) : "illegal base32 data at input byte 0"));
+    }
+
+    internal static readonly char[] GoSpaces = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00a0'];
+
+    private static string TrimPrefix(string s, string p) => p.Length > 0 && s.StartsWith(p, StringComparison.Ordinal) ? s[p.Length..] : s;
+
+    private static string TrimSuffix(string s, string p) => p.Length > 0 && s.EndsWith(p, StringComparison.Ordinal) ? s[..^p.Length] : s;
+
+    private static string Repeat(int count, string s)
+    {
+        if (count < 0)
+        {
+            throw new TemplateFunctionException("strings: negative Repeat count");
+        }
+        if ((long)count * s.Length > 64L * 1024 * 1024)
+        {
+            throw new TemplateFunctionException("repeat: result too large");
+        }
+        return new StringBuilder(s.Length * count).Insert(0, s, count).ToString();
+    }
+
+    /// <summary>Go's deprecated strings.Title: upper-cases the first letter of each word.</summary>
+    private static string Title(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        var prev = ' ';
+        foreach (var c in s)
+        {
+            sb.Append(IsSeparator(prev) ? char.ToUpperInvariant(c) : c);
+            prev = c;
+        }
+        return sb.ToString();
+    }
+
+    private static bool IsSeparator(char r)
+    {
+        if (r <= 0x7F)
+        {
+            return !(char.IsAsciiLetterOrDigit(r) || r == '_');
+        }
+        return !char.IsLetterOrDigit(r) && char.IsWhiteSpace(r);
+    }
+
+    private static string Untitle(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        var prev = ' ';
+        foreach (var c in s)
+        {
+            sb.Append(char.IsWhiteSpace(prev) ? char.ToLowerInvariant(c) : c);
+            prev = c;
+        }
+        return sb.ToString();
+    }
+
+    private static string Substr(int start, int end, string s)
+    {
+        if (start < 0)
+        {
+            return s[..Math.Clamp(end, 0, s.Length)];
+        }
+        if (end < 0 || end > s.Length)
+        {
+            return start > s.Length ? "" : s[start..];
+        }
+        return start > end ? "" : s[start..end];
+    }
+
+    private static string Trunc(int c, string s)
+    {
+        if (c < 0 && s.Length + c > 0)
+        {
+            return s[(s.Length + c)..];
+        }
+        if (c >= 0 && s.Length > c)
+        {
+            return s[..c];
+        }
+        return s;
+    }
+
+    private static string Abbrev(int width, string s)
+    {
+        if (width < 4)
+        {
+            return s;
+        }
+        return s.Length <= width ? s : s[..(width - 3)] + "...";
+    }
+
+    private static string AbbrevBoth(int left, int right, string s)
+    {
+        if (right < 4 || (left > 0 && right < 7))
+        {
+            return s;
+        }
+        if (s.Length <= right)
+        {
+            return s;
+        }
+        if (left > s.Length)
+        {
+            left = s.Length;
+        }
+        if (s.Length - left < right - 3)
+        {
+            left = s.Length - (right - 3);
+        }
+        if (left <= 4)
+        {
+            return Abbrev(right, s);
+        }
+        if (left + right - 3 < s.Length)
+        {
+            return "..." + Abbrev(right - 3, s[left..]);
+        }
+        return "..." + s[(s.Length - (right - 3))..];
+    }
+
+    /// <summary>goutils.WrapCustom(s, width, sep, wrapLongWords=true).</summary>
+    private static string Wrap(int width, string sep, string s)
+    {
+        if (width < 1)
+        {
+            width = 1;
+        }
+        var sb = new StringBuilder();
+        var lines = s.Split('\n');
+        for (var li = 0; li < lines.Length; li++)
+        {
+            if (li > 0)
+            {
+                sb.Append(sep);
+            }
+            var line = lines[li];
+            var offset = 0;
+            var inputLen = line.Length;
+            var wrapped = new StringBuilder();
+            while (inputLen - offset > width)
+            {
+                if (line[offset] == ' ')
+                {
+                    offset++;
+                    continue;
+                }
+                var spaceToWrapAt = line.LastIndexOf(' ', Math.Min(width + offset, inputLen - 1), Math.Min(width + offset, inputLen - 1) - offset + 1);
+                if (spaceToWrapAt >= offset)
+                {
+                    wrapped.Append(line, offset, spaceToWrapAt - offset).Append(sep);
+                    offset = spaceToWrapAt + 1;
+                }
+                else
+                {
+                    wrapped.Append(line, offset, width).Append(sep);
+                    offset += width;
+                }
+            }
+            wrapped.Append(line, offset, inputLen - offset);
+            sb.Append(wrapped);
+        }
+        return sb.ToString();
+    }
+
+    private static string Indent(int spaces, string s)
+    {
+        var pad = new string(' ', Math.Max(spaces, 0));
+        return pad + s.Replace("\n", "\n" + pad, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, object?> SplitMap(string[] parts)
+    {
+        var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            d["_" + i.ToString(CultureInfo.InvariantCulture)] = parts[i];
+        }
+        return d;
+    }
+
+    private static uint Adler32(byte[] data)
+    {
+        uint a = 1, b = 0;
+        foreach (var x in data)
+        {
+            a = (a + x) % 65521;
+            b = (b + a) % 65521;
+        }
+        return (b << 16) | a;
+    }
+
+    private static string B64Dec(string s)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(s));
+        }
+        catch (FormatException)
+        {
+            return "illegal base64 data at input byte 0";
+        }
+    }
+}
