@@ -101,7 +101,7 @@ internal static class DictFunctions
                 MergeInto(dd, sd, overwrite);
                 continue;
             }
-            if (overwrite ? !Empty(sv) : Empty(dv))
+            if (overwrite ? sv is not null : Empty(dv))
             {
                 dst[k] = sv;
             }

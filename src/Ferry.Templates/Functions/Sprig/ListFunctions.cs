@@ -13,8 +13,8 @@ internal static class ListFunctions
         r.Add(TemplateFunction.Variadic("tuple", 0, a => a.ToList()));
         Both(r, "first", 1, a => { var l = AsList(a[0], "find first"); return l.Count == 0 ? null : l[0]; });
         Both(r, "last", 1, a => { var l = AsList(a[0], "find last"); return l.Count == 0 ? null : l[^1]; });
-        Both(r, "rest", 1, a => { var l = AsList(a[0], "find rest"); return l.Count == 0 ? null : Items(l).Skip(1).ToList(); });
-        Both(r, "initial", 1, a => { var l = AsList(a[0], "find initial"); return l.Count == 0 ? null : Items(l).Take(l.Count - 1).ToList(); });
+        Both(r, "rest", 1, a => Items(AsList(a[0], "find rest")).Skip(1).ToList());
+        Both(r, "initial", 1, a => { var l = AsList(a[0], "find initial"); return Items(l).Take(Math.Max(l.Count - 1, 0)).ToList(); });
         Both(r, "append", 2, a => Items(AsList(a[0], "append")).Append(a[1]).ToList());
         Both(r, "push", 2, a => Items(AsList(a[0], "push")).Append(a[1]).ToList());
         Both(r, "prepend", 2, a => Items(AsList(a[0], "prepend")).Prepend(a[1]).ToList());
@@ -142,7 +142,7 @@ internal static class ListFunctions
             case 1: end = p[0]; if (end < 1) { step = -1; } break;
             case 2: start = p[0]; end = p[1]; step = end < start ? -1 : 1; break;
             case 3: start = p[0]; step = p[1]; end = p[2]; break;
-            default: throw new TemplateFunctionException("seq accepts at most 3 arguments");
+            default: return "";
         }
         var parts = new List<string>();
         if (step == 0 || (step > 0 && start > end) || (step < 0 && start < end))

@@ -23,5 +23,7 @@ public static class SprigLibrary
         MathFunctions.Register(r);
         RegexFunctions.Register(r);
         PathFunctions.Register(r);
+        EncodingFunctions.Register(r);
+        SemverFunctions.Register(r);
     }
 }
