@@ -7,15 +7,19 @@ namespace Ferry.Templates.Functions.Sprig;
 public static class SprigLibrary
 {
     /// <summary>A registry with Go's builtins plus Sprig.</summary>
-    public static FunctionRegistry Create()
+    public static FunctionRegistry Create() => Create(TimeProvider.System);
+
+    /// <summary>A registry with Go's builtins plus Sprig, reading the time from <paramref name="clock"/>.</summary>
+    public static FunctionRegistry Create(TimeProvider clock)
     {
         var r = FunctionRegistry.CreateBuiltins();
-        Register(r);
+        Register(r, clock);
         return r;
     }
 
-    public static void Register(FunctionRegistry r)
+    public static void Register(FunctionRegistry r, TimeProvider clock)
     {
+        DateFunctions.Register(r, clock);
         StringFunctions.Register(r);
         ListFunctions.Register(r);
         DictFunctions.Register(r);
