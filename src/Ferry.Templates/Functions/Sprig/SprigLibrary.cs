@@ -29,5 +29,6 @@ public static class SprigLibrary
         PathFunctions.Register(r);
         EncodingFunctions.Register(r);
         SemverFunctions.Register(r);
+        CryptoFunctions.Register(r);
     }
 }
