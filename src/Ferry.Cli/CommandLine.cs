@@ -15,8 +15,8 @@ public static class CommandLine
 
         Commands:
           version       print Ferry's version
-          render        render a Go text/template file against YAML or JSON data (builtins only)
-          conformance   run test vector files (gotemplate/sprig JSON format); prints "<file>: N passed, M failed"
+          render        render a Go text/template file against YAML or JSON data (Sprig + Helm functions)
+          conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

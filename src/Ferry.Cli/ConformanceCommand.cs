@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Ferry.Templates.Conformance;
+using Ferry.Templates.Formatting;
+using Ferry.Templates.Functions.Sprig;
 
 namespace Ferry.Cli;
 
@@ -46,8 +48,6 @@ internal static class ConformanceCommand
                 return 1;
             }
         }
-        var builtinsOnly = new TemplateVectorRunner();
-        var withSprig = new TemplateVectorRunner(Ferry.Templates.Functions.Sprig.SprigLibrary.Create);
         var failed = false;
         var ran = 0;
         foreach (var file in files)
@@ -65,40 +65,18 @@ internal static class ConformanceCommand
             }
             using (doc)
             {
-                if (!TemplateVectorRunner.Accepts(doc.RootElement))
+                var result = RunFile(file, doc.RootElement);
+                if (result is null)
                 {
                     if (paths.Contains(file))
                     {
-                        stderr.WriteLine($"ferry: conformance: {file}: not a vector file this Ferry can run (expected a \"cases\" array of template vectors)");
+                        stderr.WriteLine($"ferry: conformance: {file}: not a vector file this Ferry can run (expected gotemplate/sprig \"cases\" or helm engine \"vectors\")");
                         failed = true;
                     }
                     continue;
                 }
-                // Go text/template vectors run with the builtins only; every other corpus gets Sprig too.
-                var runner = IsGoTemplateCorpus(file) ? builtinsOnly : withSprig;
-                var result = runner.Run(file, doc.RootElement);
                 ran++;
-                stdout.WriteLine(result.Summary);
-                if (verbose)
-                {
-                    foreach (var c in result.Cases)
-                    {
-                        if (c.Outcome == CaseOutcome.Failed)
-                        {
-                            stdout.WriteLine($"  FAIL {c.Name}");
-                            stdout.WriteLine($"    expected: {Show(c.Expected)}");
-                            stdout.WriteLine($"    got:      {Show(c.Got)}");
-                        }
-                        else if (c.Outcome == CaseOutcome.Skipped)
-                        {
-                            stdout.WriteLine($"  SKIP {c.Name}: {c.Note}");
-                        }
-                        else if (c.Note is not null)
-                        {
-                            stdout.WriteLine($"  NOTE {c.Name}: {c.Note}");
-                        }
-                    }
-                }
+                Report(stdout, result, verbose);
                 failed |= result.Failed > 0;
             }
         }
@@ -110,8 +88,52 @@ internal static class ConformanceCommand
         return failed ? 1 : 0;
     }
 
+    private static ConformanceResult? RunFile(string file, JsonElement root)
+    {
+        if (HelmEngineVectorRunner.Accepts(root))
+        {
+            return new HelmEngineVectorRunner().Run(file, root);
+        }
+        if (TemplateVectorRunner.Accepts(root))
+        {
+            // Go text/template vectors run with the builtins only; every other corpus gets Sprig too.
+            var runner = IsGoTemplateCorpus(file) ? new TemplateVectorRunner() : new TemplateVectorRunner(SprigLibrary.Create);
+            return runner.Run(file, root);
+        }
+        return null;
+    }
+
+    private static void Report(TextWriter stdout, ConformanceResult result, bool verbose)
+    {
+        stdout.WriteLine(result.Summary);
+        if (!verbose)
+        {
+            return;
+        }
+        foreach (var c in result.Cases)
+        {
+            switch (c.Outcome)
+            {
+                case CaseOutcome.Failed:
+                    stdout.WriteLine($"  FAIL {c.Name}");
+                    stdout.WriteLine($"    expected: {Show(c.Expected)}");
+                    stdout.WriteLine($"    got:      {Show(c.Got)}");
+                    break;
+                case CaseOutcome.Skipped:
+                    stdout.WriteLine($"  SKIP {c.Name}: {c.Note}");
+                    break;
+                default:
+                    if (c.Note is not null)
+                    {
+                        stdout.WriteLine($"  NOTE {c.Name}: {c.Note}");
+                    }
+                    break;
+            }
+        }
+    }
+
     private static bool IsGoTemplateCorpus(string file) =>
         Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) == "gotemplate" || Path.GetFileName(file) == "exec.json";
 
-    private static string Show(string? s) => s is null ? "<none>" : Ferry.Templates.Formatting.GoQuote.Quote(s);
+    private static string Show(string? s) => s is null ? "<none>" : GoQuote.Quote(s);
 }

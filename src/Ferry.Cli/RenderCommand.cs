@@ -1,9 +1,10 @@
 using Ferry.Templates;
+using Ferry.Templates.Functions.Helm;
 using Ferry.Templates.Values;
 
 namespace Ferry.Cli;
 
-/// <summary><c>ferry render TEMPLATE --data FILE [--set k=v]</c>: renders a plain Go template.</summary>
+/// <summary><c>ferry render TEMPLATE --data FILE [--set k=v]</c>: renders a Go template with Sprig and Helm's functions.</summary>
 internal static class RenderCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -78,7 +79,9 @@ internal static class RenderCommand
         var name = templatePath;
         try
         {
-            var template = new Template(name, options).Parse(File.ReadAllText(templatePath));
+            var template = new Template(name, options, HelmLibrary.Create());
+            HelmLibrary.Bind(template);
+            template.Parse(File.ReadAllText(templatePath));
             stdout.Write(template.Execute(data));
             return 0;
         }

@@ -37,7 +37,7 @@ public sealed class Template
     /// <summary>Parses <paramref name="text"/> as template <paramref name="name"/> into this set (Go's <c>t.New(name).Parse(text)</c>).</summary>
     public Template Parse(string name, string text)
     {
-        var trees = Parser.Parse(name, text, Options.LeftDelim, Options.RightDelim, Functions.Contains);
+        var trees = Parser.Parse(name, text, Options.LeftDelim, Options.RightDelim, Functions.Contains, Functions.ForbiddenReason);
         foreach (var (treeName, tree) in trees)
         {
             if (_trees.TryGetValue(treeName, out var old) && Tree.IsEmpty(tree.Root) && old.Root is not null)
@@ -74,6 +74,17 @@ public sealed class Template
             throw new TemplateException(TemplatePhase.Execute, $"template: \"{name}\" is an incomplete or empty template", name);
         }
         new Executor(this, output, cancellationToken).Run(tree, data);
+    }
+
+    /// <summary>A copy of the set (trees shared, options and function map copied), like Go's Template.Clone.</summary>
+    public Template Clone()
+    {
+        var t = new Template(Name, Options.Clone(), Functions.Clone());
+        foreach (var (k, v) in _trees)
+        {
+            t._trees[k] = v;
+        }
+        return t;
     }
 
     /// <summary>Adds or replaces a function; call before parsing templates that use it.</summary>

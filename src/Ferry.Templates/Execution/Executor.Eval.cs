@@ -291,9 +291,11 @@ internal sealed partial class Executor
         {
             return fun.Invoke(argv);
         }
-        catch (TemplateException)
+        catch (TemplateException e)
         {
-            throw;
+            // A nested render (include, tpl) failed: Go wraps it as the call's error.
+            At(node);
+            Errorf($"error calling {name}: {e.Message}", e);
         }
         catch (ArgumentTypeException e)
         {

@@ -6,6 +6,7 @@ namespace Ferry.Templates.Functions;
 public sealed class FunctionRegistry
 {
     private readonly Dictionary<string, TemplateFunction> _functions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _forbidden = new(StringComparer.Ordinal);
 
     /// <summary>A registry holding Go's text/template builtins.</summary>
     public static FunctionRegistry CreateBuiltins()
@@ -26,6 +27,32 @@ public sealed class FunctionRegistry
     }
 
     public bool Remove(string name) => _functions.Remove(name);
+
+    /// <summary>Removes a function and records why templates may not call it (named in the parse error).</summary>
+    public FunctionRegistry Forbid(string name, string reason)
+    {
+        _functions.Remove(name);
+        _forbidden[name] = reason;
+        return this;
+    }
+
+    /// <summary>Why a function is unavailable, when it was forbidden on purpose.</summary>
+    public string? ForbiddenReason(string name) => _forbidden.GetValueOrDefault(name);
+
+    /// <summary>A copy with the same functions (bodies shared).</summary>
+    public FunctionRegistry Clone()
+    {
+        var r = new FunctionRegistry();
+        foreach (var (k, v) in _functions)
+        {
+            r._functions[k] = v;
+        }
+        foreach (var (k, v) in _forbidden)
+        {
+            r._forbidden[k] = v;
+        }
+        return r;
+    }
 
     public IEnumerable<string> Names => _functions.Keys;
 }

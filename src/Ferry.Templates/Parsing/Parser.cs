@@ -14,11 +14,13 @@ public sealed class Parser
     private readonly string _parseName;
     private readonly string _text;
     private readonly Func<string, bool> _hasFunction;
+    private readonly Func<string, string?>? _whyMissing;
     private readonly Dictionary<string, Tree> _treeSet;
     private int _next;
 
-    private Parser(string parseName, string text, IReadOnlyList<Token> tokens, Func<string, bool> hasFunction, Dictionary<string, Tree> treeSet)
+    private Parser(string parseName, string text, IReadOnlyList<Token> tokens, Func<string, bool> hasFunction, Func<string, string?>? whyMissing, Dictionary<string, Tree> treeSet)
     {
+        _whyMissing = whyMissing;
         _parseName = parseName;
         _text = text;
         _tokens = tokens;
@@ -27,11 +29,11 @@ public sealed class Parser
     }
 
     /// <summary>Parses <paramref name="text"/> as template <paramref name="name"/>; returns all trees it defines.</summary>
-    public static Dictionary<string, Tree> Parse(string name, string text, string? leftDelim, string? rightDelim, Func<string, bool> hasFunction)
+    public static Dictionary<string, Tree> Parse(string name, string text, string? leftDelim, string? rightDelim, Func<string, bool> hasFunction, Func<string, string?>? whyMissing = null)
     {
         var tokens = new Lexer(text, leftDelim, rightDelim).Tokenize();
         var treeSet = new Dictionary<string, Tree>(StringComparer.Ordinal);
-        var parser = new Parser(name, text, tokens, hasFunction, treeSet);
+        var parser = new Parser(name, text, tokens, hasFunction, whyMissing, treeSet);
         var main = new TreeParser(parser, new Tree(name, name, text));
         main.ParseTop();
         main.Add();
@@ -577,7 +579,8 @@ public sealed class Parser
                 case TokenType.Identifier:
                     if (!owner._hasFunction(token.Value))
                     {
-                        Errorf($"function {GoQuote.Quote(token.Value)} not defined");
+                        var why = owner._whyMissing?.Invoke(token.Value);
+                        Errorf($"function {GoQuote.Quote(token.Value)} not defined{(why is null ? "" : $" ({why})")}");
                     }
                     return new IdentifierNode(tree, token.Pos, token.Value);
                 case TokenType.Dot:

@@ -1,0 +1,142 @@
+using Ferry.Templates.Values;
+
+namespace Ferry.Templates.Functions.Helm;
+
+/// <summary>One template to render: its name (e.g. <c>mychart/templates/deployment.yaml</c>), text and values.</summary>
+public sealed record RenderTemplate(string Name, string Text, object? Values);
+
+/// <summary>A Helm-style render failure; <see cref="Exception.Message"/> is Helm's cleaned-up text.</summary>
+public sealed class HelmRenderException : Exception
+{
+    public HelmRenderException()
+    {
+    }
+
+    public HelmRenderException(string message)
+        : base(message)
+    {
+    }
+
+    public HelmRenderException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
+
+/// <summary>
+/// Helm's engine core without chart knowledge: every template is parsed into one set (in Helm's order),
+/// each non-partial template is executed with its values and <c>missingkey=zero</c>, <c>&lt;no value&gt;</c> is
+/// removed from the output, and errors are rewritten as Helm prints them
+/// (<c>parse error at (name:line): ...</c>, <c>execution error at (name:line:col): ...</c>).
+/// </summary>
+public sealed class HelmRenderer(HelmFunctionOptions? options = null)
+{
+    private readonly HelmFunctionOptions _options = options ?? new HelmFunctionOptions();
+
+    /// <summary>Helm's parse order: deeper paths first, then reverse lexical order.</summary>
+    public static List<string> SortTemplates(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        list.Sort((a, b) =>
+        {
+            var da = a.Count(c => c == '/');
+            var db = b.Count(c => c == '/');
+            return da != db ? db.CompareTo(da) : string.CompareOrdinal(b, a);
+        });
+        return list;
+    }
+
+    /// <summary>Renders every template; partials (base name starting with '_') are parsed but not rendered.</summary>
+    public Dictionary<string, string> Render(IReadOnlyList<RenderTemplate> templates, CancellationToken cancellationToken = default)
+    {
+        var functions = HelmLibrary.Create(_options);
+        var set = new Template("gotpl", new TemplateOptions { MissingKey = _options.Strict ? MissingKeyMode.Error : MissingKeyMode.Zero }, functions);
+        HelmLibrary.Bind(set, _options);
+        var byName = templates.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var name in SortTemplates(byName.Keys))
+        {
+            try
+            {
+                set.Parse(name, byName[name].Text);
+            }
+            catch (TemplateException e)
+            {
+                throw new HelmRenderException(CleanupParseError(name, e.Message), e);
+            }
+        }
+        var output = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in SortTemplates(byName.Keys))
+        {
+            if (Path.GetFileName(name).StartsWith('_'))
+            {
+                continue;
+            }
+            try
+            {
+                var text = set.ExecuteTemplate(name, WithTemplate(byName[name].Values, name), cancellationToken);
+                output[name] = text.Replace("<no value>", "", StringComparison.Ordinal);
+            }
+            catch (TemplateException e)
+            {
+                throw new HelmRenderException(CleanupExecError(name, e), e);
+            }
+        }
+        return output;
+    }
+
+    /// <summary>Adds <c>.Template</c> (Name, BasePath) to a values map, as Helm does for each template.</summary>
+    private static object? WithTemplate(object? values, string name)
+    {
+        if (values is not IDictionary<string, object?> map)
+        {
+            return values;
+        }
+        var copy = new Dictionary<string, object?>(map, StringComparer.Ordinal);
+        var basePath = name;
+        var idx = name.IndexOf("/templates", StringComparison.Ordinal);
+        basePath = idx >= 0 ? name[..(idx + "/templates".Length)] : Path.GetDirectoryName(name) ?? "";
+        copy["Template"] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = name, ["BasePath"] = basePath };
+        return copy;
+    }
+
+    private static string CleanupParseError(string name, string message)
+    {
+        var tokens = message.Split(": ");
+        if (tokens.Length == 1)
+        {
+            return $"parse error in ({name}): {message}";
+        }
+        return $"parse error at ({tokens[1]}): {tokens[^1]}";
+    }
+
+    private static string CleanupExecError(string name, TemplateException e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HelmFailException fail)
+            {
+                var tokens = e.Message.Split(": ", 3);
+                return tokens.Length == 3 ? $"execution error at ({tokens[1]}): {fail.Message}" : $"execution error in ({name}): {fail.Message}";
+            }
+        }
+        return e.Message;
+    }
+}
+
+/// <summary>The error of <c>required</c> and <c>fail</c>: Helm reports only its message, at the failing location.</summary>
+public sealed class HelmFailException : Exception
+{
+    public HelmFailException()
+    {
+    }
+
+    public HelmFailException(string message)
+        : base(message)
+    {
+    }
+
+    public HelmFailException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
