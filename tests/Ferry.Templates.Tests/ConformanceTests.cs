@@ -52,3 +52,26 @@ public class ConformanceTests
         }
     }
 }
+
+public class SprigAndHelmConformanceTests
+{
+    [SkippableFact]
+    public void SprigVectors_AllRunnableCasesPass()
+    {
+        var result = new TemplateVectorRunner(Functions.Sprig.SprigLibrary.Create).Run(SharedVectors.Path("sprig/functions.json"));
+        var failures = result.Cases.Where(c => c.Outcome == CaseOutcome.Failed).Select(c => $"{c.Name}: expected {c.Expected} got {c.Got}").ToList();
+        Assert.True(result.Passed >= 370, $"only {result.Passed} vectors passed");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [SkippableFact]
+    public void HelmEngineFunctionVectors_Pass()
+    {
+        var path = SharedVectors.Path("helm/engine.json");
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var result = new HelmEngineVectorRunner().Run(path, doc.RootElement);
+        var failures = result.Cases.Where(c => c.Outcome == CaseOutcome.Failed).Select(c => $"{c.Name}: expected {c.Expected} got {c.Got}").ToList();
+        Assert.True(result.Passed >= 50, $"only {result.Passed} vectors passed");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}

@@ -287,26 +287,23 @@ internal sealed partial class Executor
 
     private object? Invoke(Node node, string name, TemplateFunction fun, object?[] argv)
     {
+        // Errors are rethrown after the catch block has finished: .NET runs catch handlers on top of the
+        // faulting stack, so wrapping inside the handler would double the stack of deeply nested includes.
+        Exception failure;
         try
         {
             return fun.Invoke(argv);
         }
-        catch (TemplateException e)
+        catch (Exception e) when (e is not OutOfMemoryException and not InsufficientExecutionStackException)
         {
-            // A nested render (include, tpl) failed: Go wraps it as the call's error.
-            At(node);
-            Errorf($"error calling {name}: {e.Message}", e);
+            failure = e;
         }
-        catch (ArgumentTypeException e)
+        At(node);
+        if (failure is ArgumentTypeException)
         {
-            At(node);
-            Errorf(e.Message, e);
+            Errorf(failure.Message, failure);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            At(node);
-            Errorf($"error calling {name}: {e.Message}", e);
-        }
+        Errorf($"error calling {name}: {failure.Message}", failure);
         return null;
     }
 

@@ -93,6 +93,7 @@ public static class HelmLibrary
         Bind(clone, options);
         var name = vals is IDictionary<string, object?> v && v.TryGetValue("Template", out var tv) && tv is IDictionary<string, object?> td
             && td.TryGetValue("Name", out var tn) && tn is string s ? s : parent.Name;
+        TemplateException failure;
         try
         {
             clone.Parse(name, text);
@@ -100,8 +101,9 @@ public static class HelmLibrary
         }
         catch (TemplateException e)
         {
-            throw new TemplateFunctionException($"error during tpl function execution for {GoQuote.Quote(text)}: {e.Message}", e);
+            failure = e;
         }
+        throw new TemplateFunctionException($"error during tpl function execution for {GoQuote.Quote(text)}: {failure.Message}", failure);
     }
 
     private static object? Required(string warn, object? val, bool lint)
