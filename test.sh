@@ -29,6 +29,6 @@ fi
 dotnet build Ferry.slnx -c Release -nologo -v quiet
 if [ -n "${FERRY_CONFORMANCE_DIR:-}" ]; then
   # The judge: print the per-corpus conformance lines (the test suite asserts on them too).
-  dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR/gotemplate" || true
+  dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR" || true
 fi
 dotnet test Ferry.slnx -c Release --no-build -nologo -v quiet

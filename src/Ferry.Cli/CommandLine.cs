@@ -11,11 +11,13 @@ public static class CommandLine
         Usage:
           ferry version
           ferry render TEMPLATE [--data FILE.yaml|FILE.json] [--set k=v]... [--set-string k=v]... [--missingkey default|zero|error]
+          ferry template [NAME] CHART [--set k=v] [-f values.yaml] [--show-only path] [--include-crds] [--kube-version v]
           ferry conformance PATH... [-v]
 
         Commands:
           version       print Ferry's version
           render        render a Go text/template file against YAML or JSON data (Sprig + Helm functions)
+          template      render a Helm chart (directory or .tgz) natively, exactly as `helm template` prints it
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
         """;
 
@@ -33,6 +35,7 @@ public static class CommandLine
                 "version" or "--version" => Version(stdout),
                 "render" => RenderCommand.Run(args[1..], stdout, stderr),
                 "conformance" => ConformanceCommand.Run(args[1..], stdout, stderr),
+                "template" => TemplateCommand.Run(args[1..], stdout, stderr),
                 _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"),
             };
         }

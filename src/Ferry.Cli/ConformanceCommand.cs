@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ferry.Charts.Conformance;
 using Ferry.Templates.Conformance;
 using Ferry.Templates.Formatting;
 using Ferry.Templates.Functions.Sprig;
@@ -93,6 +94,10 @@ internal static class ConformanceCommand
         if (HelmEngineVectorRunner.Accepts(root))
         {
             return new HelmEngineVectorRunner().Run(file, root);
+        }
+        if (HelmCasesRunner.Accepts(root))
+        {
+            return new HelmCasesRunner().Run(file, root);
         }
         if (TemplateVectorRunner.Accepts(root))
         {

@@ -49,6 +49,9 @@ public static class SetParser
         }
     }
 
+    /// <summary>Sets one already-typed value at a --set style path (<c>a.b[0].c</c>).</summary>
+    public static void SetValue(IDictionary<string, object?> target, string path, object? value) => SetPath(target, path, value, path);
+
     private static (string Text, char Stop) ReadUntil(string s, ref int i, string stops)
     {
         var sb = new StringBuilder();

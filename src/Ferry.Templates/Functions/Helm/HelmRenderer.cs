@@ -3,7 +3,7 @@ using Ferry.Templates.Values;
 namespace Ferry.Templates.Functions.Helm;
 
 /// <summary>One template to render: its name (e.g. <c>mychart/templates/deployment.yaml</c>), text and values.</summary>
-public sealed record RenderTemplate(string Name, string Text, object? Values);
+public sealed record RenderTemplate(string Name, string Text, object? Values, string? BasePath = null);
 
 /// <summary>A Helm-style render failure; <see cref="Exception.Message"/> is Helm's cleaned-up text.</summary>
 public sealed class HelmRenderException : Exception
@@ -73,7 +73,7 @@ public sealed class HelmRenderer(HelmFunctionOptions? options = null)
             }
             try
             {
-                var text = set.ExecuteTemplate(name, WithTemplate(byName[name].Values, name), cancellationToken);
+                var text = set.ExecuteTemplate(name, WithTemplate(byName[name].Values, name, byName[name].BasePath), cancellationToken);
                 output[name] = text.Replace("<no value>", "", StringComparison.Ordinal);
             }
             catch (TemplateException e)
@@ -85,16 +85,18 @@ public sealed class HelmRenderer(HelmFunctionOptions? options = null)
     }
 
     /// <summary>Adds <c>.Template</c> (Name, BasePath) to a values map, as Helm does for each template.</summary>
-    private static object? WithTemplate(object? values, string name)
+    private static object? WithTemplate(object? values, string name, string? basePath)
     {
         if (values is not IDictionary<string, object?> map)
         {
             return values;
         }
         var copy = new Dictionary<string, object?>(map, StringComparer.Ordinal);
-        var basePath = name;
-        var idx = name.IndexOf("/templates", StringComparison.Ordinal);
-        basePath = idx >= 0 ? name[..(idx + "/templates".Length)] : Path.GetDirectoryName(name) ?? "";
+        if (basePath is null)
+        {
+            var idx = name.LastIndexOf("/templates", StringComparison.Ordinal);
+            basePath = idx >= 0 ? name[..(idx + "/templates".Length)] : Path.GetDirectoryName(name) ?? "";
+        }
         copy["Template"] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = name, ["BasePath"] = basePath };
         return copy;
     }

@@ -1,0 +1,98 @@
+using Ferry.Templates.Semver;
+using Ferry.Templates.Values;
+
+namespace Ferry.Charts;
+
+/// <summary><c>.Capabilities</c>: the Kubernetes version, the API versions the cluster serves and Helm's version.</summary>
+public sealed class Capabilities
+{
+    /// <summary>Helm's default when no cluster is consulted.</summary>
+    public const string DefaultKubeVersion = "v1.20.0";
+
+    /// <summary>The group/versions Helm's client libraries know (Helm's DefaultVersionSet), used offline.</summary>
+    public static readonly IReadOnlyList<string> DefaultApiVersions =
+    [
+        "v1", "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1beta1", "internal.apiserver.k8s.io/v1alpha1",
+        "apps/v1", "apps/v1beta1", "apps/v1beta2", "authentication.k8s.io/v1", "authentication.k8s.io/v1beta1",
+        "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1", "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1",
+        "autoscaling/v2beta2", "batch/v1", "batch/v1beta1", "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1",
+        "coordination.k8s.io/v1beta1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1",
+        "events.k8s.io/v1", "events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1",
+        "flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2", "flowcontrol.apiserver.k8s.io/v1beta3",
+        "networking.k8s.io/v1", "networking.k8s.io/v1beta1", "node.k8s.io/v1", "node.k8s.io/v1alpha1", "node.k8s.io/v1beta1",
+        "policy/v1", "policy/v1beta1", "rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1",
+        "rbac.authorization.k8s.io/v1alpha1", "scheduling.k8s.io/v1alpha1", "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1",
+        "storage.k8s.io/v1beta1", "storage.k8s.io/v1", "storage.k8s.io/v1alpha1", "apiextensions.k8s.io/v1beta1", "apiextensions.k8s.io/v1",
+        "apiregistration.k8s.io/v1", "apiregistration.k8s.io/v1beta1",
+    ];
+
+    public Capabilities(string kubeVersion = DefaultKubeVersion, IEnumerable<string>? apiVersions = null)
+    {
+        var v = kubeVersion.StartsWith('v') ? kubeVersion : "v" + kubeVersion;
+        if (!SemVersion.TryParse(v, out var parsed, out _))
+        {
+            throw new ChartException($"invalid kube version \"{kubeVersion}\": expected a version such as v1.31.0");
+        }
+        KubeVersion = v;
+        KubeMajor = parsed.Major.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        KubeMinor = parsed.Minor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ApiVersions = [.. DefaultApiVersions, .. apiVersions ?? []];
+    }
+
+    public string KubeVersion { get; }
+
+    public string KubeMajor { get; }
+
+    public string KubeMinor { get; }
+
+    public List<string> ApiVersions { get; }
+
+    public string HelmVersion { get; init; } = "v4.0.0";
+
+    internal ITemplateObject ToTemplateObject()
+    {
+        var kube = new StructObject("common.KubeVersion", new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["Version"] = KubeVersion,
+            ["Major"] = KubeMajor,
+            ["Minor"] = KubeMinor,
+            ["GitVersion"] = KubeVersion,
+        }, new Dictionary<string, TemplateFunction>(StringComparer.Ordinal)
+        {
+            ["String"] = TemplateFunction.Fixed("String", 0, _ => KubeVersion),
+        }, () => KubeVersion);
+        var apiVersions = new VersionSet(ApiVersions);
+        var helm = new StructObject("common.BuildInfo", new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["Version"] = HelmVersion,
+            ["GitCommit"] = "",
+            ["GitTreeState"] = "",
+            ["GoVersion"] = "",
+            ["KubeClientVersion"] = KubeVersion,
+        });
+        return new StructObject("common.Capabilities", new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["KubeVersion"] = kube,
+            ["APIVersions"] = apiVersions,
+            ["HelmVersion"] = helm,
+        });
+    }
+
+    /// <summary>Helm's VersionSet: a list of "group/version" (or "group/version/Kind") with <c>Has</c>.</summary>
+    private sealed class VersionSet(List<string> versions) : System.Collections.ObjectModel.Collection<object?>(versions.Cast<object?>().ToList()), ITemplateObject
+    {
+        public string GoTypeName => "common.VersionSet";
+
+        public bool TryGetField(string name, out object? value)
+        {
+            value = null;
+            return false;
+        }
+
+        public bool TryGetMethod(string name, out TemplateFunction? method)
+        {
+            method = name == "Has" ? TemplateFunction.Fixed("Has", 1, a => a[0] is string s && versions.Contains(s)) : null;
+            return method is not null;
+        }
+    }
+}

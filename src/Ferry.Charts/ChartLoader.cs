@@ -1,0 +1,388 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Ferry.Templates.Semver;
+using Ferry.Templates.Values;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Ferry.Charts;
+
+/// <summary>
+/// Loads charts from directories and .tgz archives as Helm's loader does, with the safety checks an offline
+/// installer needs: no path traversal, no absolute paths, no links, bounded file and archive sizes.
+/// </summary>
+public static class ChartLoader
+{
+    /// <summary>Largest single file accepted in a chart.</summary>
+    public const long MaxFileBytes = 20L * 1024 * 1024;
+
+    /// <summary>Largest total (decompressed) chart size accepted.</summary>
+    public const long MaxChartBytes = 100L * 1024 * 1024;
+
+    public static Chart Load(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return LoadDirectory(path);
+        }
+        if (File.Exists(path))
+        {
+            using var stream = File.OpenRead(path);
+            return LoadArchive(stream, path);
+        }
+        throw new ChartException($"{path}: no such chart directory or archive");
+    }
+
+    public static Chart LoadDirectory(string dir)
+    {
+        var root = Path.GetFullPath(dir);
+        var ignorePath = Path.Combine(root, ".helmignore");
+        var ignore = HelmIgnore.Parse(File.Exists(ignorePath) ? File.ReadAllText(ignorePath) : "");
+        var files = new List<ChartFile>();
+        long total = 0;
+        Walk(root, "");
+        return LoadFiles(files, root);
+
+        void Walk(string absDir, string rel)
+        {
+            foreach (var entry in new DirectoryInfo(absDir).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                var relPath = rel.Length == 0 ? entry.Name : $"{rel}/{entry.Name}";
+                var isDir = entry is DirectoryInfo;
+                if (ignore.Ignore(relPath, isDir))
+                {
+                    continue;
+                }
+                if (entry.LinkTarget is not null)
+                {
+                    var target = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+                    if (target is null || !(target + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    {
+                        throw new ChartException($"{Path.Combine(dir, relPath)}: symbolic link points outside the chart ({entry.LinkTarget}); copy the file into the chart instead");
+                    }
+                }
+                if (isDir)
+                {
+                    Walk(entry.FullName, relPath);
+                    continue;
+                }
+                var size = ((FileInfo)entry).Length;
+                if (size > MaxFileBytes)
+                {
+                    throw new ChartException($"{Path.Combine(dir, relPath)}: file is {size} bytes, larger than the {MaxFileBytes}-byte limit for chart files");
+                }
+                total += size;
+                if (total > MaxChartBytes)
+                {
+                    throw new ChartException($"{dir}: chart is larger than {MaxChartBytes} bytes");
+                }
+                files.Add(new ChartFile(relPath, File.ReadAllBytes(entry.FullName)));
+            }
+        }
+    }
+
+    /// <summary>Loads a gzipped tar chart archive; every entry must sit under one top-level directory.</summary>
+    public static Chart LoadArchive(Stream stream, string source)
+    {
+        var files = new List<ChartFile>();
+        long total = 0;
+        try
+        {
+            using var gz = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+            using var tar = new TarReader(gz);
+            while (tar.GetNextEntry() is { } entry)
+            {
+                var name = entry.Name.Replace('\\', '/');
+                if (entry.EntryType is TarEntryType.Directory or TarEntryType.GlobalExtendedAttributes or TarEntryType.ExtendedAttributes)
+                {
+                    continue;
+                }
+                if (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
+                {
+                    throw new ChartException($"{source}: archive entry {name} is a link; chart archives may not contain links");
+                }
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                {
+                    continue;
+                }
+                if (name.StartsWith('/') || (name.Length > 1 && name[1] == ':') || name.Split('/').Any(p => p == ".."))
+                {
+                    throw new ChartException($"{source}: archive entry {name} escapes the chart (absolute path or '..'); the archive is unsafe");
+                }
+                var parts = name.Split('/', 2);
+                if (parts.Length < 2 || parts[1].Length == 0)
+                {
+                    continue;
+                }
+                if (entry.Length > MaxFileBytes)
+                {
+                    throw new ChartException($"{source}: archive entry {name} is {entry.Length} bytes, larger than the {MaxFileBytes}-byte limit");
+                }
+                total += entry.Length;
+                if (total > MaxChartBytes)
+                {
+                    throw new ChartException($"{source}: archive expands to more than {MaxChartBytes} bytes");
+                }
+                using var ms = new MemoryStream();
+                entry.DataStream?.CopyTo(ms);
+                files.Add(new ChartFile(parts[1], ms.ToArray()));
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ChartException($"{source}: not a gzipped tar chart archive: {e.Message}", e);
+        }
+        if (files.Count == 0)
+        {
+            throw new ChartException($"{source}: archive holds no chart files");
+        }
+        var ignoreFile = files.FirstOrDefault(f => f.Name == ".helmignore");
+        if (ignoreFile is not null)
+        {
+            var ignore = HelmIgnore.Parse(ignoreFile.Text);
+            files = files.Where(f => !ignore.Ignore(f.Name, false)).ToList();
+        }
+        return LoadFiles(files, source);
+    }
+
+    public static Chart LoadFiles(IReadOnlyList<ChartFile> files, string source)
+    {
+        var chart = new Chart { Source = source };
+        var chartYaml = files.FirstOrDefault(f => f.Name == "Chart.yaml")
+            ?? throw new ChartException($"{source}: Chart.yaml file is missing; a chart directory needs Chart.yaml at its root");
+        chart.Metadata = ParseMetadata(chartYaml.Text, $"{source}/Chart.yaml");
+        var subcharts = new SortedDictionary<string, List<ChartFile>>(StringComparer.Ordinal);
+        foreach (var f in files)
+        {
+            switch (f.Name)
+            {
+                case "Chart.yaml":
+                    continue;
+                case "values.yaml":
+                    chart.Values = ParseValues(f.Text, $"{source}/values.yaml");
+                    continue;
+                case "values.schema.json":
+                    chart.Schema = f.Data;
+                    continue;
+                case "requirements.yaml":
+                    if (chart.Metadata.ApiVersion == "v1")
+                    {
+                        var req = ParseMap(f.Text, $"{source}/requirements.yaml");
+                        if (req.TryGetValue("dependencies", out var deps) && deps is YamlSequenceNode seq)
+                        {
+                            chart.Metadata.Dependencies = seq.Children.Select(d => ParseDependency(d, $"{source}/requirements.yaml")).ToList();
+                        }
+                    }
+                    chart.Files.Add(f);
+                    continue;
+                case "Chart.lock" or "requirements.lock":
+                    continue;
+            }
+            if (f.Name.StartsWith("templates/", StringComparison.Ordinal))
+            {
+                chart.Templates.Add(f);
+            }
+            else if (f.Name.StartsWith("charts/", StringComparison.Ordinal))
+            {
+                if (f.Name.EndsWith(".prov", StringComparison.Ordinal))
+                {
+                    chart.Files.Add(f);
+                    continue;
+                }
+                var rest = f.Name["charts/".Length..];
+                var cname = rest.Split('/', 2)[0];
+                if (!subcharts.TryGetValue(cname, out var list))
+                {
+                    subcharts[cname] = list = [];
+                }
+                list.Add(f with { Name = rest });
+            }
+            else
+            {
+                chart.Files.Add(f);
+            }
+        }
+        foreach (var (name, subFiles) in subcharts)
+        {
+            if (name.StartsWith('.') || name.StartsWith('_'))
+            {
+                continue;
+            }
+            Chart sub;
+            if (name.EndsWith(".tgz", StringComparison.Ordinal))
+            {
+                using var ms = new MemoryStream(subFiles[0].Data);
+                sub = LoadArchive(ms, $"{source}/charts/{name}");
+            }
+            else
+            {
+                var inner = subFiles.Select(f => f.Name.Split('/', 2)).Where(p => p.Length == 2).Select((p, i) => new ChartFile(p[1], subFiles.First(sf => sf.Name == $"{p[0]}/{p[1]}").Data)).ToList();
+                if (!inner.Any(f => f.Name == "Chart.yaml"))
+                {
+                    continue;
+                }
+                sub = LoadFiles(inner, $"{source}/charts/{name}");
+            }
+            chart.AddDependency(sub);
+        }
+        Validate(chart.Metadata, $"{source}/Chart.yaml");
+        return chart;
+    }
+
+    private static void Validate(ChartMetadata m, string file)
+    {
+        if (m.ApiVersion.Length == 0)
+        {
+            throw new ChartException($"{file}: validation: chart.metadata.apiVersion is required");
+        }
+        if (m.Name.Length == 0)
+        {
+            throw new ChartException($"{file}: validation: chart.metadata.name is required");
+        }
+        if (m.Name.Contains('/', StringComparison.Ordinal) || m.Name.Contains('\\', StringComparison.Ordinal) || m.Name is "." or "..")
+        {
+            throw new ChartException($"{file}: validation: chart.metadata.name \"{m.Name}\" is invalid");
+        }
+        if (m.Version.Length == 0)
+        {
+            throw new ChartException($"{file}: validation: chart.metadata.version is required");
+        }
+        if (!SemVersion.TryParse(m.Version, out _, out _))
+        {
+            throw new ChartException($"{file}: validation: chart.metadata.version \"{m.Version}\" is invalid");
+        }
+        if (m.Type is not ("" or "application" or "library"))
+        {
+            throw new ChartException($"{file}: validation: chart.metadata.type must be application or library");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in m.Dependencies)
+        {
+            var key = d.Alias.Length > 0 ? d.Alias : d.Name;
+            if (!seen.Add(key))
+            {
+                throw new ChartException($"{file}: validation: more than one dependency with name or alias \"{key}\"");
+            }
+        }
+    }
+
+    private static Dictionary<string, object?> ParseValues(string text, string file)
+    {
+        try
+        {
+            return DataReader.FromYaml(text, NumberMode.Float64, file) switch
+            {
+                Dictionary<string, object?> d => d,
+                null => new Dictionary<string, object?>(StringComparer.Ordinal),
+                _ => throw new ChartException($"{file}: values must be a YAML mapping at the top level"),
+            };
+        }
+        catch (FormatException e)
+        {
+            throw new ChartException($"{e.Message} (fix the YAML in {file})", e);
+        }
+    }
+
+    private static Dictionary<string, YamlNode> ParseMap(string text, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ChartException($"{file}:{e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ChartException($"{file}: expected a YAML mapping");
+        }
+        return root.Children.Where(kv => kv.Key is YamlScalarNode).ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => kv.Value, StringComparer.Ordinal);
+    }
+
+    private static string Str(Dictionary<string, YamlNode> m, string key) => m.TryGetValue(key, out var n) && n is YamlScalarNode s ? s.Value ?? "" : "";
+
+    private static List<string> StrList(Dictionary<string, YamlNode> m, string key) =>
+        m.TryGetValue(key, out var n) && n is YamlSequenceNode s ? s.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
+
+    public static ChartMetadata ParseMetadata(string text, string file)
+    {
+        var m = ParseMap(text, file);
+        var md = new ChartMetadata
+        {
+            Name = Str(m, "name"),
+            Home = Str(m, "home"),
+            Sources = StrList(m, "sources"),
+            Version = Str(m, "version"),
+            Description = Str(m, "description"),
+            Keywords = StrList(m, "keywords"),
+            Icon = Str(m, "icon"),
+            ApiVersion = Str(m, "apiVersion"),
+            Condition = Str(m, "condition"),
+            Tags = Str(m, "tags"),
+            AppVersion = Str(m, "appVersion"),
+            Deprecated = Str(m, "deprecated") is "true" or "True",
+            KubeVersion = Str(m, "kubeVersion"),
+            Type = Str(m, "type"),
+        };
+        if (m.TryGetValue("maintainers", out var maint) && maint is YamlSequenceNode ms)
+        {
+            md.Maintainers = ms.Children.OfType<YamlMappingNode>()
+                .Select(x => x.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => (object?)(kv.Value is YamlScalarNode sv ? sv.Value : null), StringComparer.Ordinal))
+                .Select(d => new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = d.GetValueOrDefault("name") ?? "", ["Email"] = d.GetValueOrDefault("email") ?? "", ["URL"] = d.GetValueOrDefault("url") ?? "" })
+                .ToList();
+        }
+        if (m.TryGetValue("annotations", out var ann) && ann is YamlMappingNode am)
+        {
+            foreach (var (k, v) in am.Children)
+            {
+                md.Annotations[((YamlScalarNode)k).Value ?? ""] = v is YamlScalarNode sv ? sv.Value : null;
+            }
+        }
+        if (m.TryGetValue("dependencies", out var deps) && deps is YamlSequenceNode ds)
+        {
+            md.Dependencies = ds.Children.Select(d => ParseDependency(d, file)).ToList();
+        }
+        return md;
+    }
+
+    private static ChartDependency ParseDependency(YamlNode node, string file)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            throw new ChartException($"{file}:{node.Start.Line}:{node.Start.Column}: each dependency must be a mapping with name, version and repository");
+        }
+        var m = map.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => kv.Value, StringComparer.Ordinal);
+        var d = new ChartDependency
+        {
+            Name = Str(m, "name"),
+            Version = Str(m, "version"),
+            Repository = Str(m, "repository"),
+            Condition = Str(m, "condition"),
+            Tags = StrList(m, "tags"),
+            Alias = Str(m, "alias"),
+            Enabled = Str(m, "enabled") is "true",
+        };
+        if (m.TryGetValue("import-values", out var iv) && iv is YamlSequenceNode ivs)
+        {
+            foreach (var item in ivs.Children)
+            {
+                if (item is YamlScalarNode s)
+                {
+                    d.ImportValues.Add(s.Value ?? "");
+                }
+                else if (item is YamlMappingNode im)
+                {
+                    var x = im.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => (object?)((kv.Value as YamlScalarNode)?.Value ?? ""), StringComparer.Ordinal);
+                    d.ImportValues.Add(x);
+                }
+            }
+        }
+        if (d.Name.Length == 0)
+        {
+            throw new ChartException($"{file}:{node.Start.Line}:{node.Start.Column}: validation: dependencies must have a name");
+        }
+        return d;
+    }
+}

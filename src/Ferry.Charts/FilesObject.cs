@@ -1,0 +1,127 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Ferry.Templates.Formatting;
+using Ferry.Templates.Values;
+
+namespace Ferry.Charts;
+
+/// <summary><c>.Files</c>: a chart's non-template files with Get, GetBytes, Glob, Lines, AsConfig and AsSecrets.</summary>
+internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : ITemplateObject
+{
+    public string GoTypeName => "common.Files";
+
+    public static FilesObject From(IEnumerable<ChartFile> files) =>
+        new(files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Data, StringComparer.Ordinal));
+
+    public bool TryGetField(string name, out object? value)
+    {
+        value = null;
+        return false;
+    }
+
+    public bool TryGetMethod(string name, out TemplateFunction? method)
+    {
+        method = name switch
+        {
+            "Get" => TemplateFunction.Fixed(name, 1, a => files.TryGetValue(Builtins(a[0]), out var d) ? Encoding.UTF8.GetString(d) : ""),
+            "GetBytes" => TemplateFunction.Fixed(name, 1, a => files.TryGetValue(Builtins(a[0]), out var d) ? d.Select(b => (object?)b).ToList() : new List<object?>()),
+            "Glob" => TemplateFunction.Fixed(name, 1, a => Glob(Builtins(a[0]))),
+            "Lines" => TemplateFunction.Fixed(name, 1, a => Lines(Builtins(a[0]))),
+            "AsConfig" => TemplateFunction.Fixed(name, 0, _ => AsMap(encode: false)),
+            "AsSecrets" => TemplateFunction.Fixed(name, 0, _ => AsMap(encode: true)),
+            _ => null,
+        };
+        return method is not null;
+    }
+
+    private static string Builtins(object? v) => Ferry.Templates.Functions.Builtins.ExpectString(v);
+
+    private FilesObject Glob(string pattern)
+    {
+        var re = new Regex("^" + GlobRegex(pattern) + "$", RegexOptions.CultureInvariant);
+        return new FilesObject(files.Where(kv => re.IsMatch(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+    }
+
+    /// <summary>gobwas/glob with '/' as separator: <c>**</c> crosses directories, <c>*</c> and <c>?</c> do not.</summary>
+    private static string GlobRegex(string glob)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < glob.Length; i++)
+        {
+            var c = glob[i];
+            if (c == '*' && i + 1 < glob.Length && glob[i + 1] == '*')
+            {
+                sb.Append(".*");
+                i++;
+            }
+            else if (c == '*')
+            {
+                sb.Append("[^/]*");
+            }
+            else if (c == '?')
+            {
+                sb.Append("[^/]");
+            }
+            else if (c == '{')
+            {
+                var close = glob.IndexOf('}', i);
+                if (close > i)
+                {
+                    sb.Append('(').Append(string.Join('|', glob[(i + 1)..close].Split(',').Select(Regex.Escape))).Append(')');
+                    i = close;
+                }
+                else
+                {
+                    sb.Append("\\{");
+                }
+            }
+            else if (c == '[')
+            {
+                var close = glob.IndexOf(']', i);
+                if (close > i)
+                {
+                    var cls = glob[(i + 1)..close];
+                    sb.Append('[').Append(cls.StartsWith('!') ? "^" + cls[1..] : cls).Append(']');
+                    i = close;
+                }
+                else
+                {
+                    sb.Append("\\[");
+                }
+            }
+            else
+            {
+                sb.Append(Regex.Escape(c.ToString()));
+            }
+        }
+        return sb.ToString();
+    }
+
+    private List<object?> Lines(string path)
+    {
+        if (!files.TryGetValue(path, out var d))
+        {
+            return [];
+        }
+        var s = Encoding.UTF8.GetString(d);
+        if (s.EndsWith('\n'))
+        {
+            s = s[..^1];
+        }
+        return s.Split('\n').Cast<object?>().ToList();
+    }
+
+    private string AsMap(bool encode)
+    {
+        if (files.Count == 0)
+        {
+            return "";
+        }
+        var m = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (k, v) in files)
+        {
+            m[k[(k.LastIndexOf('/') + 1)..]] = encode ? Convert.ToBase64String(v) : Encoding.UTF8.GetString(v);
+        }
+        return GoYaml.Marshal(m).TrimEnd('\n');
+    }
+}

@@ -1,0 +1,272 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Ferry.Templates;
+using Ferry.Templates.Functions.Helm;
+using Ferry.Templates.Functions.Sprig;
+using Ferry.Templates.Semver;
+using Ferry.Templates.Values;
+
+namespace Ferry.Charts;
+
+/// <summary>The outcome of <see cref="HelmTemplate.Run"/>: what <c>helm template</c> prints, or the error it reports.</summary>
+public sealed record HelmTemplateResult(string Output, string? Error, IReadOnlyList<Manifest> Manifests, IReadOnlyList<Hook> Hooks, string Notes)
+{
+    public bool Succeeded => Error is null;
+}
+
+/// <summary>
+/// <c>helm template</c> natively: load the chart, assemble values (files, then --set-json, --set, --set-string,
+/// --set-file), process dependencies, render, split and sort manifests, and print them with Helm's
+/// <c># Source:</c> headers, CRDs first when asked, hooks last.
+/// </summary>
+public static partial class HelmTemplate
+{
+    public static HelmTemplateResult Run(string chartPath, HelmTemplateOptions options, CancellationToken cancellationToken = default)
+    {
+        var output = new StringBuilder();
+        try
+        {
+            return RunCore(chartPath, options, output, cancellationToken);
+        }
+        catch (ChartException e)
+        {
+            return new HelmTemplateResult(options.Debug ? output.ToString() : "", e.Message, [], [], "");
+        }
+        catch (TemplateException e)
+        {
+            return new HelmTemplateResult(options.Debug ? output.ToString() : "", e.Message, [], [], "");
+        }
+    }
+
+    private static HelmTemplateResult RunCore(string chartPath, HelmTemplateOptions options, StringBuilder debugOutput, CancellationToken cancellationToken)
+    {
+        var chart = ChartLoader.Load(chartPath);
+        if (chart.Metadata.Type is not ("" or "application"))
+        {
+            throw new ChartException($"{chart.Metadata.Type} charts are not installable");
+        }
+        var caps = new Capabilities(options.KubeVersion, options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        CheckKubeVersion(chart, caps);
+        var values = BuildValues(options);
+        var releaseName = options.NameTemplate is null ? options.ReleaseName : RenderName(options.NameTemplate);
+        DependencyProcessor.Process(chart, values);
+        var top = ChartRenderer.ToRenderValues(chart, values, new ReleaseOptions(releaseName, options.Namespace), caps);
+        var files = new ChartRenderer().Render(chart, top, cancellationToken);
+
+        var notes = "";
+        var notesKey = $"{chart.Name}/templates/NOTES.txt";
+        foreach (var key in files.Keys.Where(k => k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
+        {
+            if (key == notesKey)
+            {
+                notes = files[key];
+            }
+            files.Remove(key);
+        }
+
+        List<Hook> hooks;
+        List<Manifest> manifests;
+        try
+        {
+            (hooks, manifests) = ManifestSorter.Sort(files);
+        }
+        catch (ChartException)
+        {
+            foreach (var (name, content) in files)
+            {
+                if (!string.IsNullOrWhiteSpace(content))
+                {
+                    debugOutput.Append("---\n# Source: ").Append(name).Append('\n').Append(content).Append('\n');
+                }
+            }
+            throw;
+        }
+
+        var manifest = new StringBuilder();
+        if (options.IncludeCrds)
+        {
+            foreach (var (path, file) in chart.CrdObjects())
+            {
+                manifest.Append("---\n# Source: ").Append(path).Append('\n').Append(file.Text).Append('\n');
+            }
+        }
+        foreach (var m in manifests)
+        {
+            manifest.Append("---\n# Source: ").Append(m.Name).Append('\n').Append(m.Content).Append('\n');
+        }
+        var all = new StringBuilder();
+        all.Append(manifest.ToString().Trim(GoSpace)).Append('\n');
+        foreach (var h in hooks)
+        {
+            if (options.SkipTests && h.Events.Contains("test"))
+            {
+                continue;
+            }
+            all.Append("---\n# Source: ").Append(h.Path).Append('\n').Append(h.Manifest).Append('\n');
+        }
+        var text = all.ToString();
+        if (options.ShowOnly.Count > 0)
+        {
+            text = ShowOnly(text, options.ShowOnly);
+        }
+        return new HelmTemplateResult(text, null, manifests, hooks, notes);
+    }
+
+    private static readonly char[] GoSpace = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00a0'];
+
+    [GeneratedRegex("# Source: [^/]+/(.+)", RegexOptions.CultureInvariant)]
+    private static partial Regex SourceRegex();
+
+    private static string ShowOnly(string text, List<string> showFiles)
+    {
+        var docs = ManifestSorter.SplitManifests(text);
+        var sb = new StringBuilder();
+        var selected = new List<string>();
+        foreach (var f in showFiles)
+        {
+            var missing = true;
+            var pattern = new Regex("^" + Regex.Escape(f.Replace('\\', '/')).Replace("\\*", "[^/]*", StringComparison.Ordinal).Replace("\\?", "[^/]", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);
+            foreach (var doc in docs)
+            {
+                var m = SourceRegex().Match(doc);
+                if (!m.Success || !pattern.IsMatch(m.Groups[1].Value.TrimEnd('\r')))
+                {
+                    continue;
+                }
+                selected.Add(doc);
+                missing = false;
+            }
+            if (missing)
+            {
+                throw new ChartException($"could not find template {f} in chart");
+            }
+        }
+        foreach (var doc in selected)
+        {
+            sb.Append("---\n").Append(doc).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static void CheckKubeVersion(Chart chart, Capabilities caps)
+    {
+        if (chart.Metadata.KubeVersion.Length == 0)
+        {
+            return;
+        }
+        if (!SemConstraint.TryParse(chart.Metadata.KubeVersion, out var c))
+        {
+            throw new ChartException($"{chart.Source}/Chart.yaml: kubeVersion \"{chart.Metadata.KubeVersion}\" is not a valid version constraint");
+        }
+        if (!c!.Check(SemVersion.Parse(caps.KubeVersion)))
+        {
+            throw new ChartException($"chart requires kubeVersion: {chart.Metadata.KubeVersion} which is incompatible with Kubernetes {caps.KubeVersion}");
+        }
+    }
+
+    private static string RenderName(string nameTemplate)
+    {
+        var t = new Template("name-template", functions: SprigLibrary.Create()).Parse(nameTemplate);
+        return t.Execute(null);
+    }
+
+    /// <summary>Helm's values.Options.MergeValues: files (merged left to right), then --set-json, --set, --set-string, --set-file.</summary>
+    public static Dictionary<string, object?> BuildValues(HelmTemplateOptions options)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var file in options.ValuesFiles)
+        {
+            var path = Path.IsPathRooted(file) ? file : Path.Combine(options.BaseDirectory, file);
+            if (!File.Exists(path))
+            {
+                throw new ChartException($"{file}: values file not found");
+            }
+            object? parsed;
+            try
+            {
+                parsed = DataReader.FromYaml(File.ReadAllText(path), NumberMode.Float64, file);
+            }
+            catch (FormatException e)
+            {
+                throw new ChartException($"failed to parse {file}: {e.Message}", e);
+            }
+            if (parsed is Dictionary<string, object?> map)
+            {
+                values = MergeMaps(values, map);
+            }
+            else if (parsed is not null)
+            {
+                throw new ChartException($"{file}: values must be a YAML mapping at the top level");
+            }
+        }
+        foreach (var kind in new[] { "set-json", "set", "set-string", "set-file" })
+        {
+            foreach (var (k, expr) in options.Sets.Where(s => s.Kind == kind))
+            {
+                try
+                {
+                    switch (k)
+                    {
+                        case "set":
+                            SetParser.Apply(values, expr);
+                            break;
+                        case "set-string":
+                            SetParser.Apply(values, expr, asString: true);
+                            break;
+                        case "set-json":
+                            {
+                                var eq = expr.IndexOf('=', StringComparison.Ordinal);
+                                if (eq < 0)
+                                {
+                                    throw new FormatException($"--set-json {expr}: expected key=json");
+                                }
+                                var json = DataReader.FromJson(expr[(eq + 1)..], NumberMode.Float64);
+                                SetParser.SetValue(values, expr[..eq], json);
+                                break;
+                            }
+                        case "set-file":
+                            {
+                                var eq = expr.IndexOf('=', StringComparison.Ordinal);
+                                if (eq < 0)
+                                {
+                                    throw new FormatException($"--set-file {expr}: expected key=path");
+                                }
+                                var p = expr[(eq + 1)..];
+                                var full = Path.IsPathRooted(p) ? p : Path.Combine(options.BaseDirectory, p);
+                                if (!File.Exists(full))
+                                {
+                                    throw new FormatException($"--set-file {expr}: {p} not found");
+                                }
+                                SetParser.SetValue(values, expr[..eq], File.ReadAllText(full));
+                                break;
+                            }
+                    }
+                }
+                catch (FormatException e)
+                {
+                    throw new ChartException($"failed parsing --{k} data: {e.Message}", e);
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    throw new ChartException($"failed parsing --{k} data: {expr}: {e.Message}", e);
+                }
+            }
+        }
+        return values;
+    }
+
+    public static Dictionary<string, object?> MergeMaps(Dictionary<string, object?> a, Dictionary<string, object?> b)
+    {
+        var result = new Dictionary<string, object?>(a, StringComparer.Ordinal);
+        foreach (var (k, v) in b)
+        {
+            if (v is Dictionary<string, object?> vm && result.TryGetValue(k, out var existing) && existing is Dictionary<string, object?> em)
+            {
+                result[k] = MergeMaps(em, vm);
+                continue;
+            }
+            result[k] = v;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,203 @@
+using Ferry.Templates.Values;
+
+namespace Ferry.Charts;
+
+/// <summary>One YAML document of a rendered template, with the head fields Helm reads.</summary>
+public sealed record Manifest(string Name, string Content, string Kind, string ApiVersion, string MetadataName);
+
+/// <summary>A hook document: its events (pre-install, test, ...), weight and delete policies.</summary>
+public sealed record Hook(string Name, string Kind, string Path, string Manifest, IReadOnlyList<string> Events, int Weight, IReadOnlyList<string> DeletePolicies);
+
+/// <summary>
+/// Helm's manifest sorting (pkg/release/util): templates split into YAML documents, hooks (by the
+/// <c>helm.sh/hook</c> annotation) kept apart, and both sorted by Helm's install order of kinds.
+/// </summary>
+public static class ManifestSorter
+{
+    public const string HookAnnotation = "helm.sh/hook";
+    public const string HookWeightAnnotation = "helm.sh/hook-weight";
+    public const string HookDeleteAnnotation = "helm.sh/hook-delete-policy";
+
+    public static readonly IReadOnlyList<string> InstallOrder =
+    [
+        "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
+        "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim",
+        "CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role",
+        "RoleList", "RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet",
+        "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
+        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+    ];
+
+    private static readonly HashSet<string> Events = new(StringComparer.Ordinal)
+    {
+        "pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test",
+    };
+
+    /// <summary>
+    /// SplitManifests: documents in file order, split at <c>---</c> at the start of the text or of a line (the
+    /// whitespace after the marker is dropped, the whitespace before it stays with the previous document, as
+    /// Helm's output shows), leading whitespace trimmed.
+    /// </summary>
+    public static List<string> SplitManifests(string bigFile)
+    {
+        var text = bigFile.TrimStart();
+        var docs = new List<string>();
+        var start = 0;
+        var i = 0;
+        while (i <= text.Length - 3)
+        {
+            if ((i == 0 || text[i - 1] == '\n') && string.CompareOrdinal(text, i, "---", 0, 3) == 0)
+            {
+                Add(text[start..i]);
+                i += 3;
+                while (i < text.Length && text[i] is ' ' or '\t' or '\n' or '\f' or '\r')
+                {
+                    i++;
+                }
+                start = i;
+                continue;
+            }
+            i++;
+        }
+        Add(text[start..]);
+        return docs;
+
+        void Add(string d)
+        {
+            if (!string.IsNullOrWhiteSpace(d))
+            {
+                docs.Add(d.TrimStart());
+            }
+        }
+    }
+
+    public static (List<Hook> Hooks, List<Manifest> Manifests) Sort(IReadOnlyDictionary<string, string> files)
+    {
+        var hooks = new List<Hook>();
+        var generic = new List<Manifest>();
+        foreach (var path in files.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        {
+            var content = files[path];
+            if (System.IO.Path.GetFileName(path).StartsWith('_') || string.IsNullOrWhiteSpace(content))
+            {
+                continue;
+            }
+            foreach (var doc in SplitManifests(content))
+            {
+                var head = ParseHead(doc, path);
+                var annotations = head.Annotations;
+                if (annotations is null || annotations.Count == 0 || !annotations.TryGetValue(HookAnnotation, out var hookTypes))
+                {
+                    generic.Add(new Manifest(path, doc, head.Kind, head.ApiVersion, head.Name));
+                    continue;
+                }
+                var weight = int.TryParse(annotations.GetValueOrDefault(HookWeightAnnotation), out var w) ? w : 0;
+                var events = new List<string>();
+                var unknown = false;
+                foreach (var t in hookTypes.Split(','))
+                {
+                    var e = t.Trim().ToLowerInvariant();
+                    if (e == "test-success")
+                    {
+                        e = "test";
+                    }
+                    if (!Events.Contains(e))
+                    {
+                        unknown = true;
+                        break;
+                    }
+                    events.Add(e);
+                }
+                if (unknown)
+                {
+                    continue;
+                }
+                var policies = annotations.TryGetValue(HookDeleteAnnotation, out var dp)
+                    ? dp.Split(',').Select(p => p.Trim().ToLowerInvariant()).ToList()
+                    : [];
+                hooks.Add(new Hook(head.Name, head.Kind, path, doc, events, weight, policies));
+            }
+        }
+        return (StableSortByKind(hooks, h => h.Kind), StableSortByKind(generic, m => m.Kind));
+    }
+
+    private static List<T> StableSortByKind<T>(List<T> items, Func<T, string> kind)
+    {
+        var order = InstallOrder.Select((k, i) => (k, i)).ToDictionary(x => x.k, x => x.i, StringComparer.Ordinal);
+        return items.Select((item, index) => (item, index))
+            .OrderBy(x => x, Comparer<(T item, int index)>.Create((a, b) =>
+            {
+                var ka = kind(a.item);
+                var kb = kind(b.item);
+                var aok = order.TryGetValue(ka, out var oa);
+                var bok = order.TryGetValue(kb, out var ob);
+                int c;
+                if (!aok && !bok)
+                {
+                    c = string.CompareOrdinal(ka, kb);
+                }
+                else if (!aok)
+                {
+                    c = 1;
+                }
+                else if (!bok)
+                {
+                    c = -1;
+                }
+                else
+                {
+                    c = oa.CompareTo(ob);
+                }
+                return c != 0 ? c : a.index.CompareTo(b.index);
+            }))
+            .Select(x => x.item)
+            .ToList();
+    }
+
+    private sealed record Head(string Kind, string ApiVersion, string Name, Dictionary<string, string>? Annotations);
+
+    private static Head ParseHead(string doc, string path)
+    {
+        object? parsed;
+        try
+        {
+            parsed = DataReader.FromYaml(doc, NumberMode.Float64, path);
+        }
+        catch (FormatException e)
+        {
+            throw new ChartException($"YAML parse error on {path}: error converting YAML to JSON: {StripFile(e.Message, path)}", e);
+        }
+        if (parsed is null)
+        {
+            return new Head("", "", "", null);
+        }
+        if (parsed is not Dictionary<string, object?> map)
+        {
+            throw new ChartException($"YAML parse error on {path}: error unmarshaling JSON: json: cannot unmarshal {(parsed is System.Collections.IList ? "array" : "string")} into Go value of type util.SimpleHead");
+        }
+        var kind = map.GetValueOrDefault("kind") as string ?? "";
+        var api = map.GetValueOrDefault("apiVersion") as string ?? "";
+        var name = "";
+        Dictionary<string, string>? annotations = null;
+        if (map.GetValueOrDefault("metadata") is Dictionary<string, object?> md)
+        {
+            name = md.GetValueOrDefault("name") as string ?? "";
+            if (md.GetValueOrDefault("annotations") is Dictionary<string, object?> ann)
+            {
+                annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (k, v) in ann)
+                {
+                    if (v is not (string or null))
+                    {
+                        throw new ChartException($"YAML parse error on {path}: annotation {k} must be a string (quote the value)");
+                    }
+                    annotations[k] = v as string ?? "";
+                }
+            }
+        }
+        return new Head(kind, api, name, annotations);
+    }
+
+    private static string StripFile(string message, string path) =>
+        message.StartsWith(path + ":", StringComparison.Ordinal) ? "yaml: line " + message[(path.Length + 1)..] : message;
+}

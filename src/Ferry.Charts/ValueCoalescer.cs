@@ -1,0 +1,223 @@
+using System.Collections;
+
+namespace Ferry.Charts;
+
+/// <summary>
+/// Helm's values coalescing (pkg/chart/common/util): chart defaults under user values, subchart values scoped under
+/// the subchart's name, globals copied down, and <c>null</c> deleting a default when coalescing (kept when merging).
+/// </summary>
+public static class ValueCoalescer
+{
+    public const string GlobalKey = "global";
+
+    public static Dictionary<string, object?> CoalesceValues(Chart chart, IDictionary<string, object?>? values) =>
+        Coalesce(chart, DeepCopy(values) ?? new Dictionary<string, object?>(StringComparer.Ordinal), "", merge: false);
+
+    public static Dictionary<string, object?> MergeValues(Chart chart, IDictionary<string, object?>? values) =>
+        Coalesce(chart, DeepCopy(values) ?? new Dictionary<string, object?>(StringComparer.Ordinal), "", merge: true);
+
+    private static Dictionary<string, object?> Coalesce(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge)
+    {
+        CoalesceChartValues(chart, dest, prefix, merge);
+        return CoalesceDeps(chart, dest, prefix, merge);
+    }
+
+    private static Dictionary<string, object?> CoalesceDeps(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge)
+    {
+        foreach (var sub in chart.Dependencies)
+        {
+            if (!dest.TryGetValue(sub.Name, out var c))
+            {
+                dest[sub.Name] = new Dictionary<string, object?>(StringComparer.Ordinal);
+            }
+            else if (c is not Dictionary<string, object?>)
+            {
+                throw new ChartException($"type mismatch on {sub.Name}: {c} (the values for subchart {sub.Name} must be a map)");
+            }
+            var dvmap = (Dictionary<string, object?>)dest[sub.Name]!;
+            var subPrefix = Concat(prefix, chart.Name);
+            CoalesceGlobals(dvmap, dest, subPrefix);
+            dest[sub.Name] = Coalesce(sub, dvmap, subPrefix, merge);
+        }
+        return dest;
+    }
+
+    private static void CoalesceGlobals(Dictionary<string, object?> dest, Dictionary<string, object?> src, string prefix)
+    {
+        Dictionary<string, object?> dg;
+        if (!dest.TryGetValue(GlobalKey, out var destGlob))
+        {
+            dg = new Dictionary<string, object?>(StringComparer.Ordinal);
+        }
+        else if (destGlob is Dictionary<string, object?> d)
+        {
+            dg = d;
+        }
+        else
+        {
+            return;
+        }
+        Dictionary<string, object?> sg;
+        if (!src.TryGetValue(GlobalKey, out var srcGlob))
+        {
+            sg = new Dictionary<string, object?>(StringComparer.Ordinal);
+        }
+        else if (srcGlob is Dictionary<string, object?> s)
+        {
+            sg = s;
+        }
+        else
+        {
+            return;
+        }
+        foreach (var (key, val) in sg)
+        {
+            if (val is Dictionary<string, object?> table)
+            {
+                var vv = (Dictionary<string, object?>)DeepCopy(table)!;
+                if (!dg.TryGetValue(key, out var destv))
+                {
+                    dg[key] = vv;
+                }
+                else if (destv is Dictionary<string, object?> destvmap)
+                {
+                    CoalesceTablesFullKey(vv, destvmap, Concat(prefix, key), merge: true);
+                    dg[key] = vv;
+                }
+            }
+            else if (dg.TryGetValue(key, out var dv) && dv is Dictionary<string, object?>)
+            {
+                // A table in the destination is not replaced by a scalar.
+            }
+            else
+            {
+                dg[key] = val;
+            }
+        }
+        dest[GlobalKey] = dg;
+    }
+
+    private static void CoalesceChartValues(Chart chart, Dictionary<string, object?> v, string prefix, bool merge)
+    {
+        var subPrefix = Concat(prefix, chart.Name);
+        var vc = (Dictionary<string, object?>)DeepCopy(chart.Values)!;
+        foreach (var (key, val) in vc)
+        {
+            if (v.TryGetValue(key, out var value))
+            {
+                if (value is null && !merge)
+                {
+                    v.Remove(key);
+                }
+                else if (value is Dictionary<string, object?> dest)
+                {
+                    if (val is Dictionary<string, object?> src)
+                    {
+                        var childMerge = chart.Dependencies.Any(d => d.Name == key) || merge;
+                        CoalesceTablesFullKey(dest, src, Concat(subPrefix, key), childMerge);
+                    }
+                }
+            }
+            else
+            {
+                v[key] = val;
+            }
+        }
+    }
+
+    /// <summary>CoalesceTables: src under dst (dst wins); a null in dst deletes the key.</summary>
+    public static Dictionary<string, object?> CoalesceTables(Dictionary<string, object?> dst, Dictionary<string, object?> src) =>
+        CoalesceTablesFullKey(dst, src, "", merge: false);
+
+    /// <summary>MergeTables: like CoalesceTables but nulls are kept.</summary>
+    public static Dictionary<string, object?> MergeTables(Dictionary<string, object?> dst, Dictionary<string, object?> src) =>
+        CoalesceTablesFullKey(dst, src, "", merge: true);
+
+    private static Dictionary<string, object?> CoalesceTablesFullKey(Dictionary<string, object?>? dst, Dictionary<string, object?>? src, string prefix, bool merge)
+    {
+        if (src is null)
+        {
+            return dst!;
+        }
+        if (dst is null)
+        {
+            return src;
+        }
+        foreach (var (key, val) in dst)
+        {
+            if (val is null)
+            {
+                src[key] = null;
+            }
+        }
+        foreach (var (key, val) in src.ToList())
+        {
+            var fullKey = Concat(prefix, key);
+            var ok = dst.TryGetValue(key, out var dv);
+            if (ok && !merge && dv is null)
+            {
+                dst.Remove(key);
+            }
+            else if (!ok)
+            {
+                dst[key] = val;
+            }
+            else if (val is Dictionary<string, object?> vt)
+            {
+                if (dv is Dictionary<string, object?> dt)
+                {
+                    CoalesceTablesFullKey(dt, vt, fullKey, merge);
+                }
+            }
+        }
+        return dst;
+    }
+
+    private static string Concat(string a, string b) => a.Length == 0 ? b : $"{a}.{b}";
+
+    public static object? DeepCopy(object? v) => v switch
+    {
+        IDictionary<string, object?> d => d.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value), StringComparer.Ordinal),
+        IList l => l.Cast<object?>().Select(DeepCopy).ToList(),
+        _ => v,
+    };
+
+    public static Dictionary<string, object?>? DeepCopy(IDictionary<string, object?>? d) => (Dictionary<string, object?>?)DeepCopy((object?)d);
+
+    /// <summary>Values.PathValue: the value at a dotted path; false when missing (or when a map is reached).</summary>
+    public static bool TryPathValue(IDictionary<string, object?> values, string path, out object? value)
+    {
+        value = null;
+        var parts = path.Split('.');
+        IDictionary<string, object?> cur = values;
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            if (!cur.TryGetValue(parts[i], out var next) || next is not IDictionary<string, object?> nm)
+            {
+                return false;
+            }
+            cur = nm;
+        }
+        if (!cur.TryGetValue(parts[^1], out var v) || v is IDictionary<string, object?>)
+        {
+            return false;
+        }
+        value = v;
+        return true;
+    }
+
+    /// <summary>Values.Table: the map at a dotted path, or null.</summary>
+    public static Dictionary<string, object?>? Table(IDictionary<string, object?> values, string path)
+    {
+        IDictionary<string, object?> cur = values;
+        foreach (var part in path.Split('.'))
+        {
+            if (!cur.TryGetValue(part, out var next) || next is not IDictionary<string, object?> nm)
+            {
+                return null;
+            }
+            cur = nm;
+        }
+        return cur as Dictionary<string, object?> ?? cur.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+}
