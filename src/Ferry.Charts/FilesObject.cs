@@ -6,17 +6,28 @@ using Ferry.Templates.Values;
 namespace Ferry.Charts;
 
 /// <summary><c>.Files</c>: a chart's non-template files with Get, GetBytes, Glob, Lines, AsConfig and AsSecrets.</summary>
-internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : ITemplateObject
+internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : ITemplateObject, System.Collections.ICollection
 {
+    public int Count => files.Count;
+
+    public bool IsSynchronized => false;
+
+    public object SyncRoot => this;
+
+    public void CopyTo(Array array, int index) => files.Values.ToArray().CopyTo(array, index);
+
+    public System.Collections.IEnumerator GetEnumerator() => files.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).GetEnumerator();
+
     public string GoTypeName => "common.Files";
 
     public static FilesObject From(IEnumerable<ChartFile> files) =>
         new(files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Data, StringComparer.Ordinal));
 
+    /// <summary>Go's Files is a map of name to bytes, so <c>.Files.name</c> reads a file's bytes.</summary>
     public bool TryGetField(string name, out object? value)
     {
-        value = null;
-        return false;
+        value = files.TryGetValue(name, out var d) ? d : null;
+        return true;
     }
 
     public bool TryGetMethod(string name, out TemplateFunction? method)
@@ -24,7 +35,7 @@ internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : I
         method = name switch
         {
             "Get" => TemplateFunction.Fixed(name, 1, a => files.TryGetValue(Builtins(a[0]), out var d) ? Encoding.UTF8.GetString(d) : ""),
-            "GetBytes" => TemplateFunction.Fixed(name, 1, a => files.TryGetValue(Builtins(a[0]), out var d) ? d.Select(b => (object?)b).ToList() : new List<object?>()),
+            "GetBytes" => TemplateFunction.Fixed(name, 1, a => files.TryGetValue(Builtins(a[0]), out var d) ? d : Array.Empty<byte>()),
             "Glob" => TemplateFunction.Fixed(name, 1, a => Glob(Builtins(a[0]))),
             "Lines" => TemplateFunction.Fixed(name, 1, a => Lines(Builtins(a[0]))),
             "AsConfig" => TemplateFunction.Fixed(name, 0, _ => AsMap(encode: false)),
@@ -99,7 +110,7 @@ internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : I
 
     private List<object?> Lines(string path)
     {
-        if (!files.TryGetValue(path, out var d))
+        if (!files.TryGetValue(path, out var d) || d.Length == 0)
         {
             return [];
         }

@@ -114,12 +114,27 @@ public static class ValueCoalescer
                     if (val is Dictionary<string, object?> src)
                     {
                         var childMerge = chart.Dependencies.Any(d => d.Name == key) || merge;
+                        if (!childMerge && prefix.Length > 0)
+                        {
+                            CleanNils(src); // subchart default nulls must not leak into the result
+                        }
                         CoalesceTablesFullKey(dest, src, Concat(subPrefix, key), childMerge);
                     }
                 }
             }
             else
             {
+                if (!merge && prefix.Length > 0)
+                {
+                    if (val is null)
+                    {
+                        continue;
+                    }
+                    if (val is Dictionary<string, object?> sub)
+                    {
+                        CleanNils(sub);
+                    }
+                }
                 v[key] = val;
             }
         }
@@ -143,6 +158,7 @@ public static class ValueCoalescer
         {
             return src;
         }
+        var srcOriginalNonNil = src.Where(kv => kv.Value is not null).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, val) in dst)
         {
             if (val is null)
@@ -154,7 +170,7 @@ public static class ValueCoalescer
         {
             var fullKey = Concat(prefix, key);
             var ok = dst.TryGetValue(key, out var dv);
-            if (ok && !merge && dv is null)
+            if (ok && !merge && dv is null && srcOriginalNonNil.Contains(key))
             {
                 dst.Remove(key);
             }
@@ -171,6 +187,21 @@ public static class ValueCoalescer
             }
         }
         return dst;
+    }
+
+    private static void CleanNils(Dictionary<string, object?> m)
+    {
+        foreach (var (key, val) in m.ToList())
+        {
+            if (val is null)
+            {
+                m.Remove(key);
+            }
+            else if (val is Dictionary<string, object?> sub)
+            {
+                CleanNils(sub);
+            }
+        }
     }
 
     private static string Concat(string a, string b) => a.Length == 0 ? b : $"{a}.{b}";

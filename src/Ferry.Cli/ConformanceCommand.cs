@@ -93,7 +93,7 @@ internal static class ConformanceCommand
     {
         if (HelmEngineVectorRunner.Accepts(root))
         {
-            return new HelmEngineVectorRunner().Run(file, root);
+            return new HelmEngineVectorRunner(chartRenderHook: EngineRenderVectors.Run).Run(file, root);
         }
         if (HelmCasesRunner.Accepts(root))
         {

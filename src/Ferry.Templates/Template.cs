@@ -37,6 +37,16 @@ public sealed class Template
     /// <summary>Parses <paramref name="text"/> as template <paramref name="name"/> into this set (Go's <c>t.New(name).Parse(text)</c>).</summary>
     public Template Parse(string name, string text)
     {
+        ParseTree(name, text);
+        return this;
+    }
+
+    /// <summary>
+    /// Parses like <see cref="Parse(string, string)"/> and returns the tree of <paramref name="name"/> itself, even when
+    /// it only holds definitions and so did not replace an existing template (Go's <c>t.New(name).Parse(text)</c>).
+    /// </summary>
+    public Tree ParseTree(string name, string text)
+    {
         var trees = Parser.Parse(name, text, Options.LeftDelim, Options.RightDelim, Functions.Contains, Functions.ForbiddenReason);
         foreach (var (treeName, tree) in trees)
         {
@@ -46,7 +56,15 @@ public sealed class Template
             }
             _trees[treeName] = tree;
         }
-        return this;
+        return trees[name];
+    }
+
+    /// <summary>Executes a tree (from <see cref="ParseTree"/>) against this set.</summary>
+    public string ExecuteTree(Tree tree, object? data, CancellationToken cancellationToken = default)
+    {
+        var sw = new StringWriter();
+        new Executor(this, sw, cancellationToken).Run(tree, data);
+        return sw.ToString();
     }
 
     public Tree? Lookup(string name) => _trees.GetValueOrDefault(name);

@@ -385,6 +385,14 @@ public static class GoFmt
                 case string s:
                     FmtString(s, verb, arg);
                     return;
+                case byte[] bytes:
+                    if (verb is 's' or 'q' or 'x' or 'X')
+                    {
+                        FmtString(Encoding.UTF8.GetString(bytes), verb, arg);
+                        return;
+                    }
+                    PrintValue(bytes.Select(b => (object?)b).ToList(), verb, depth);
+                    return;
                 case IDictionary<string, object?> map:
                     if (_sharpV)
                     {

@@ -45,6 +45,7 @@ public static class GoValue
         Complex => "complex128",
         string => "string",
         IDictionary<string, object?> => "map[string]interface {}",
+        byte[] => "[]uint8",
         IList<string> => "[]string",
         IList => "[]interface {}",
         TemplateFunction f => f.GoTypeName,

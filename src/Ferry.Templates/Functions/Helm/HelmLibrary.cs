@@ -20,7 +20,6 @@ public static class HelmLibrary
     {
         ["env"] = "templates cannot read the process environment; pass settings as values (.Env in Ferry values templates)",
         ["expandenv"] = "templates cannot read the process environment; pass settings as values",
-        ["getHostByName"] = "templates cannot use the network",
     };
 
     /// <summary>The function map for one render. Call <see cref="Bind"/> on the template that uses it for include/tpl.</summary>
@@ -45,6 +44,8 @@ public static class HelmLibrary
         r.Add(TemplateFunction.Fixed("mustToToml", 1, a => GoToml.Marshal(a[0])));
         r.Add(TemplateFunction.Fixed("fromToml", 1, a => FromToml(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("required", 2, a => Required(AsString(a[0]), a[1], options.LintMode)));
+        // Helm resolves nothing unless DNS is enabled; Ferry templates never use the network.
+        r.Add(TemplateFunction.Fixed("getHostByName", 1, _ => ""));
         r.Add(TemplateFunction.Fixed("fail", 1, a => options.LintMode ? "" : throw new HelmFailException(AsString(a[0]))));
         var lookup = options.Lookup;
         r.Add(TemplateFunction.Fixed("lookup", 4, a => lookup is null
@@ -96,8 +97,8 @@ public static class HelmLibrary
         TemplateException failure;
         try
         {
-            clone.Parse(name, text);
-            return clone.ExecuteTemplate(name, vals).Replace("<no value>", "", StringComparison.Ordinal);
+            var tree = clone.ParseTree(name, text);
+            return clone.ExecuteTree(tree, vals).Replace("<no value>", "", StringComparison.Ordinal);
         }
         catch (TemplateException e)
         {

@@ -121,7 +121,37 @@ public sealed class HelmRenderer(HelmFunctionOptions? options = null)
                 return tokens.Length == 3 ? $"execution error at ({tokens[1]}): {fail.Message}" : $"execution error in ({name}): {fail.Message}";
             }
         }
-        return e.Message;
+        return FormatTrace(e.Message);
+    }
+
+    /// <summary>
+    /// Helm v4's readable form of a Go execution error chain:
+    /// <c>name:line:col</c>, then <c>executing "name" at &lt;node&gt;:</c>, then each <c>error calling f:</c>, then the cause.
+    /// </summary>
+    public static string FormatTrace(string message)
+    {
+        var sb = new System.Text.StringBuilder();
+        var rest = message;
+        var indent = "";
+        while (true)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(rest, "^template: (?<loc>[^\\s]+?:\\d+:\\d+): executing (?<name>\"(?:[^\"\\\\]|\\\\.)*\") at <(?<ctx>.*?)>: (?<rest>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
+            if (!m.Success)
+            {
+                break;
+            }
+            sb.Append(indent).Append(m.Groups["loc"].Value).Append('\n');
+            sb.Append(indent).Append("  executing ").Append(m.Groups["name"].Value).Append(" at <").Append(m.Groups["ctx"].Value).Append(">:\n");
+            rest = m.Groups["rest"].Value;
+            var call = System.Text.RegularExpressions.Regex.Match(rest, "^error calling (?<fn>\\w+): (?<inner>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
+            if (!call.Success)
+            {
+                break;
+            }
+            sb.Append(indent).Append("    error calling ").Append(call.Groups["fn"].Value).Append(":\n");
+            rest = call.Groups["inner"].Value;
+        }
+        return sb.Length == 0 ? message : sb.Append(rest).ToString();
     }
 }
 
