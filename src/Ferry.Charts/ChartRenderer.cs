@@ -18,6 +18,7 @@ public sealed class ChartRenderer(HelmFunctionOptions? options = null)
         SchemaValidator.Validate(chart, vals);
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
+            ["Chart"] = chart.Metadata.ToTemplateObject(chart.IsRoot),
             ["Values"] = vals,
             ["Release"] = release.ToValue(),
             ["Capabilities"] = caps.ToTemplateObject(),

@@ -10,19 +10,19 @@ public static class ValueCoalescer
 {
     public const string GlobalKey = "global";
 
-    public static Dictionary<string, object?> CoalesceValues(Chart chart, IDictionary<string, object?>? values) =>
-        Coalesce(chart, DeepCopy(values) ?? new Dictionary<string, object?>(StringComparer.Ordinal), "", merge: false);
+    public static Dictionary<string, object?> CoalesceValues(Chart chart, IDictionary<string, object?>? values, ICollection<string>? warnings = null) =>
+        Coalesce(chart, DeepCopy(values) ?? new Dictionary<string, object?>(StringComparer.Ordinal), "", merge: false, warnings);
 
-    public static Dictionary<string, object?> MergeValues(Chart chart, IDictionary<string, object?>? values) =>
-        Coalesce(chart, DeepCopy(values) ?? new Dictionary<string, object?>(StringComparer.Ordinal), "", merge: true);
+    public static Dictionary<string, object?> MergeValues(Chart chart, IDictionary<string, object?>? values, ICollection<string>? warnings = null) =>
+        Coalesce(chart, DeepCopy(values) ?? new Dictionary<string, object?>(StringComparer.Ordinal), "", merge: true, warnings);
 
-    private static Dictionary<string, object?> Coalesce(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge)
+    private static Dictionary<string, object?> Coalesce(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge, ICollection<string>? warnings)
     {
-        CoalesceChartValues(chart, dest, prefix, merge);
-        return CoalesceDeps(chart, dest, prefix, merge);
+        CoalesceChartValues(chart, dest, prefix, merge, warnings);
+        return CoalesceDeps(chart, dest, prefix, merge, warnings);
     }
 
-    private static Dictionary<string, object?> CoalesceDeps(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge)
+    private static Dictionary<string, object?> CoalesceDeps(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge, ICollection<string>? warnings)
     {
         foreach (var sub in chart.Dependencies)
         {
@@ -36,13 +36,13 @@ public static class ValueCoalescer
             }
             var dvmap = (Dictionary<string, object?>)dest[sub.Name]!;
             var subPrefix = Concat(prefix, chart.Name);
-            CoalesceGlobals(dvmap, dest, subPrefix);
-            dest[sub.Name] = Coalesce(sub, dvmap, subPrefix, merge);
+            CoalesceGlobals(dvmap, dest, subPrefix, warnings);
+            dest[sub.Name] = Coalesce(sub, dvmap, subPrefix, merge, warnings);
         }
         return dest;
     }
 
-    private static void CoalesceGlobals(Dictionary<string, object?> dest, Dictionary<string, object?> src, string prefix)
+    private static void CoalesceGlobals(Dictionary<string, object?> dest, Dictionary<string, object?> src, string prefix, ICollection<string>? warnings)
     {
         Dictionary<string, object?> dg;
         if (!dest.TryGetValue(GlobalKey, out var destGlob))
@@ -81,7 +81,7 @@ public static class ValueCoalescer
                 }
                 else if (destv is Dictionary<string, object?> destvmap)
                 {
-                    CoalesceTablesFullKey(vv, destvmap, Concat(prefix, key), merge: true);
+                    CoalesceTablesFullKey(vv, destvmap, Concat(prefix, key), merge: true, warnings);
                     dg[key] = vv;
                 }
             }
@@ -97,7 +97,7 @@ public static class ValueCoalescer
         dest[GlobalKey] = dg;
     }
 
-    private static void CoalesceChartValues(Chart chart, Dictionary<string, object?> v, string prefix, bool merge)
+    private static void CoalesceChartValues(Chart chart, Dictionary<string, object?> v, string prefix, bool merge, ICollection<string>? warnings)
     {
         var subPrefix = Concat(prefix, chart.Name);
         var vc = (Dictionary<string, object?>)DeepCopy(chart.Values)!;
@@ -111,14 +111,21 @@ public static class ValueCoalescer
                 }
                 else if (value is Dictionary<string, object?> dest)
                 {
-                    if (val is Dictionary<string, object?> src)
+                    if (val is not Dictionary<string, object?> src)
+                    {
+                        if (val is not null)
+                        {
+                            warnings?.Add($"warning: skipped value for {subPrefix}.{key}: Not a table.");
+                        }
+                    }
+                    else
                     {
                         var childMerge = chart.Dependencies.Any(d => d.Name == key) || merge;
                         if (!childMerge && prefix.Length > 0)
                         {
                             CleanNils(src); // subchart default nulls must not leak into the result
                         }
-                        CoalesceTablesFullKey(dest, src, Concat(subPrefix, key), childMerge);
+                        CoalesceTablesFullKey(dest, src, Concat(subPrefix, key), childMerge, warnings);
                     }
                 }
             }
@@ -142,13 +149,13 @@ public static class ValueCoalescer
 
     /// <summary>CoalesceTables: src under dst (dst wins); a null in dst deletes the key.</summary>
     public static Dictionary<string, object?> CoalesceTables(Dictionary<string, object?> dst, Dictionary<string, object?> src) =>
-        CoalesceTablesFullKey(dst, src, "", merge: false);
+        CoalesceTablesFullKey(dst, src, "", merge: false, null);
 
     /// <summary>MergeTables: like CoalesceTables but nulls are kept.</summary>
     public static Dictionary<string, object?> MergeTables(Dictionary<string, object?> dst, Dictionary<string, object?> src) =>
-        CoalesceTablesFullKey(dst, src, "", merge: true);
+        CoalesceTablesFullKey(dst, src, "", merge: true, null);
 
-    private static Dictionary<string, object?> CoalesceTablesFullKey(Dictionary<string, object?>? dst, Dictionary<string, object?>? src, string prefix, bool merge)
+    private static Dictionary<string, object?> CoalesceTablesFullKey(Dictionary<string, object?>? dst, Dictionary<string, object?>? src, string prefix, bool merge, ICollection<string>? warnings)
     {
         if (src is null)
         {
@@ -182,8 +189,16 @@ public static class ValueCoalescer
             {
                 if (dv is Dictionary<string, object?> dt)
                 {
-                    CoalesceTablesFullKey(dt, vt, fullKey, merge);
+                    CoalesceTablesFullKey(dt, vt, fullKey, merge, warnings);
                 }
+                else
+                {
+                    warnings?.Add($"warning: cannot overwrite table with non table for {fullKey} ({Ferry.Templates.Formatting.GoFmt.FormatValue(val)})");
+                }
+            }
+            else if (dv is Dictionary<string, object?> && val is not null)
+            {
+                warnings?.Add($"warning: destination for {fullKey} is a table. Ignoring non-table value ({Ferry.Templates.Formatting.GoFmt.FormatValue(val)})");
             }
         }
         return dst;

@@ -95,6 +95,10 @@ internal static class ConformanceCommand
         {
             return new HelmEngineVectorRunner(chartRenderHook: EngineRenderVectors.Run).Run(file, root);
         }
+        if (ValuesVectorRunner.Accepts(root))
+        {
+            return new ValuesVectorRunner().Run(file, root);
+        }
         if (HelmCasesRunner.Accepts(root))
         {
             return new HelmCasesRunner().Run(file, root);
