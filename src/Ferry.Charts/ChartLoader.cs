@@ -231,9 +231,10 @@ public static class ChartLoader
 
     private static void Validate(ChartMetadata m, string file)
     {
+        string At(string key) => m.KeyLines.TryGetValue(key, out var line) ? $"{file}:{line}" : file;
         if (m.ApiVersion.Length == 0)
         {
-            throw new ChartException($"{file}: validation: chart.metadata.apiVersion is required");
+            throw new ChartException($"{file}: validation: chart.metadata.apiVersion is required (add apiVersion: v2)");
         }
         if (m.Name.Length == 0)
         {
@@ -241,7 +242,7 @@ public static class ChartLoader
         }
         if (m.Name.Contains('/', StringComparison.Ordinal) || m.Name.Contains('\\', StringComparison.Ordinal) || m.Name is "." or "..")
         {
-            throw new ChartException($"{file}: validation: chart.metadata.name \"{m.Name}\" is invalid");
+            throw new ChartException($"{At("name")}: validation: chart.metadata.name \"{m.Name}\" is invalid (no slashes)");
         }
         if (m.Version.Length == 0)
         {
@@ -249,11 +250,11 @@ public static class ChartLoader
         }
         if (!SemVersion.TryParse(m.Version, out _, out _))
         {
-            throw new ChartException($"{file}: validation: chart.metadata.version \"{m.Version}\" is invalid");
+            throw new ChartException($"{At("version")}: validation: chart.metadata.version \"{m.Version}\" is invalid (use a semantic version such as 1.2.3)");
         }
         if (m.Type is not ("" or "application" or "library"))
         {
-            throw new ChartException($"{file}: validation: chart.metadata.type must be application or library");
+            throw new ChartException($"{At("type")}: validation: chart.metadata.type must be application or library");
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in m.Dependencies)
@@ -326,6 +327,10 @@ public static class ChartLoader
             KubeVersion = Str(m, "kubeVersion"),
             Type = Str(m, "type"),
         };
+        foreach (var (key, node) in m)
+        {
+            md.KeyLines[key] = (int)node.Start.Line;
+        }
         if (m.TryGetValue("maintainers", out var maint) && maint is YamlSequenceNode ms)
         {
             md.Maintainers = ms.Children.OfType<YamlMappingNode>()

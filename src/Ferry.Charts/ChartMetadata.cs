@@ -39,6 +39,9 @@ public sealed class ChartMetadata
 
     public string Type { get; set; } = "";
 
+    /// <summary>Line of each top-level key in Chart.yaml, so validation errors can point at it.</summary>
+    internal Dictionary<string, int> KeyLines { get; } = new(StringComparer.Ordinal);
+
     public ChartMetadata Clone()
     {
         var m = (ChartMetadata)MemberwiseClone();

@@ -1,0 +1,156 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+
+namespace Ferry.Charts.Tests;
+
+/// <summary>Bad chart input is refused with an error that names the file (and line) and nothing is rendered.</summary>
+public sealed class InvalidChartTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-chart-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteChart(string name, Dictionary<string, string> files)
+    {
+        var root = Path.Combine(_dir, name);
+        foreach (var (path, content) in files)
+        {
+            var full = Path.Combine(root, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+        }
+        return root;
+    }
+
+    private static HelmTemplateResult Render(string chart) => HelmTemplate.Run(chart, new HelmTemplateOptions());
+
+    [Fact]
+    public void ChartYamlSyntaxError_NamesFileLineAndColumn()
+    {
+        var chart = WriteChart("bad-yaml", new() { ["Chart.yaml"] = "apiVersion: v2\nname: x\nversion: [1.0\n" });
+        var r = Render(chart);
+        Assert.False(r.Succeeded);
+        Assert.Matches(@"bad-yaml/Chart\.yaml:4:\d+: ", r.Error);
+    }
+
+    [Fact]
+    public void InvalidChartType_NamesTheLineOfTheKey()
+    {
+        var chart = WriteChart("bad-type", new() { ["Chart.yaml"] = "apiVersion: v2\nname: x\nversion: 1.0.0\ntype: service\n" });
+        var r = Render(chart);
+        Assert.EndsWith("bad-type/Chart.yaml:4: validation: chart.metadata.type must be application or library", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidVersion_IsRejected()
+    {
+        var chart = WriteChart("bad-version", new() { ["Chart.yaml"] = "apiVersion: v2\nname: x\nversion: one\n" });
+        Assert.Contains("bad-version/Chart.yaml:3: validation: chart.metadata.version \"one\" is invalid", Render(chart).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingChartYaml_SaysWhatIsNeeded()
+    {
+        var chart = WriteChart("no-chart", new() { ["values.yaml"] = "a: 1\n" });
+        Assert.Contains("Chart.yaml file is missing", Render(chart).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValuesYamlSyntaxError_NamesTheFile()
+    {
+        var chart = WriteChart("bad-values", new() { ["Chart.yaml"] = "apiVersion: v2\nname: x\nversion: 1.0.0\n", ["values.yaml"] = "a: [1,\n" });
+        Assert.Matches(@"bad-values/values\.yaml:\d+:\d+: ", Render(chart).Error);
+    }
+
+    [Fact]
+    public void TemplateParseError_NamesTemplateAndLine()
+    {
+        var chart = WriteChart("bad-template", new()
+        {
+            ["Chart.yaml"] = "apiVersion: v2\nname: x\nversion: 1.0.0\n",
+            ["templates/cm.yaml"] = "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: {{ nosuch .Values }}\n",
+        });
+        Assert.Equal("parse error at (x/templates/cm.yaml:4): function \"nosuch\" not defined", Render(chart).Error);
+    }
+
+    [Fact]
+    public void RenderedInvalidYaml_NamesTheTemplate()
+    {
+        var chart = WriteChart("bad-output", new()
+        {
+            ["Chart.yaml"] = "apiVersion: v2\nname: x\nversion: 1.0.0\n",
+            ["templates/cm.yaml"] = "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [unclosed\n",
+        });
+        Assert.StartsWith("YAML parse error on x/templates/cm.yaml:", Render(chart).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArchiveWithPathTraversal_IsRefused()
+    {
+        var tgz = Path.Combine(_dir, "evil.tgz");
+        using (var fs = File.Create(tgz))
+        using (var gz = new GZipStream(fs, CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gz))
+        {
+            void Add(string name, string text)
+            {
+                var e = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) };
+                tar.WriteEntry(e);
+            }
+            Add("evil/Chart.yaml", "apiVersion: v2\nname: evil\nversion: 1.0.0\n");
+            Add("evil/../../etc/passwd", "root:x:0:0\n");
+        }
+        var r = Render(tgz);
+        Assert.False(r.Succeeded);
+        Assert.Contains("escapes the chart", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArchiveWithLink_IsRefused()
+    {
+        var tgz = Path.Combine(_dir, "link.tgz");
+        using (var fs = File.Create(tgz))
+        using (var gz = new GZipStream(fs, CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gz))
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "l/Chart.yaml") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes("apiVersion: v2\nname: l\nversion: 1.0.0\n")) });
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "l/templates/x.yaml") { LinkName = "/etc/passwd" });
+        }
+        Assert.Contains("is a link", Render(tgz).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SymlinkOutOfChartDirectory_IsRefused()
+    {
+        var chart = WriteChart("linked", new() { ["Chart.yaml"] = "apiVersion: v2\nname: linked\nversion: 1.0.0\n" });
+        Directory.CreateDirectory(Path.Combine(chart, "templates"));
+        File.CreateSymbolicLink(Path.Combine(chart, "templates", "secret.yaml"), "/etc/hostname");
+        Assert.Contains("symbolic link points outside the chart", Render(chart).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArchiveChart_LoadsLikeADirectory()
+    {
+        var tgz = Path.Combine(_dir, "ok.tgz");
+        using (var fs = File.Create(tgz))
+        using (var gz = new GZipStream(fs, CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gz))
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "ok/Chart.yaml") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes("apiVersion: v2\nname: ok\nversion: 1.0.0\n")) });
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "ok/templates/cm.yaml") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}\n")) });
+        }
+        var r = Render(tgz);
+        Assert.True(r.Succeeded, r.Error);
+        Assert.Equal("---\n# Source: ok/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n", r.Output);
+    }
+
+    [Fact]
+    public void KubeVersionConstraint_IsChecked()
+    {
+        var chart = WriteChart("kube", new() { ["Chart.yaml"] = "apiVersion: v2\nname: kube\nversion: 1.0.0\nkubeVersion: \">=1.30.0\"\n" });
+        Assert.Equal("chart requires kubeVersion: >=1.30.0 which is incompatible with Kubernetes v1.20.0", Render(chart).Error);
+        var ok = HelmTemplate.Run(chart, new HelmTemplateOptions { KubeVersion = "v1.31.2" });
+        Assert.True(ok.Succeeded, ok.Error);
+    }
+}
