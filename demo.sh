@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Ferry's main job, end to end on this machine. Until bundles exist (issues 6 and 8), the demo renders
-# the example values template with `ferry render` and runs the Go text/template conformance corpus.
+# Ferry's main job, end to end on this machine. Until bundles and deploy exist (issues 6 and 8), the demo
+# renders the example Helm charts natively with `ferry template` (no helm binary), lints them, renders a
+# values-style Go template with `ferry render`, and runs the upstream conformance corpora.
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -12,9 +13,15 @@ dotnet build src/Ferry.Cli -c Release -nologo -v quiet
 ferry() { dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll "$@"; }
 
 ferry version
-echo "--- ferry render examples/templates/deployment.yaml.tmpl --data examples/templates/site.yaml --set replicas=3"
+echo "=== ferry lint examples/charts/shop"
+ferry lint examples/charts/shop
+echo "=== ferry template shop examples/charts/shop --set replicaCount=3 --namespace acme"
+ferry template shop examples/charts/shop --set replicaCount=3 --namespace acme
+echo "=== ferry template edge examples/charts/gateway --set tls=true"
+ferry template edge examples/charts/gateway --set tls=true
+echo "=== ferry render examples/templates/deployment.yaml.tmpl --data examples/templates/site.yaml --set replicas=3"
 ferry render examples/templates/deployment.yaml.tmpl --data examples/templates/site.yaml --set replicas=3
 if [ -d ../shared/conformance ]; then
-  echo "--- ferry conformance ../shared/conformance"
+  echo "=== ferry conformance ../shared/conformance"
   ferry conformance ../shared/conformance || true
 fi

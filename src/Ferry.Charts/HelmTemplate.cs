@@ -51,7 +51,7 @@ public static partial class HelmTemplate
         var releaseName = options.NameTemplate is null ? options.ReleaseName : RenderName(options.NameTemplate);
         DependencyProcessor.Process(chart, values);
         var top = ChartRenderer.ToRenderValues(chart, values, new ReleaseOptions(releaseName, options.Namespace), caps);
-        var files = new ChartRenderer().Render(chart, top, cancellationToken);
+        var files = new ChartRenderer(options.Functions).Render(chart, top, cancellationToken);
 
         var notes = "";
         var notesKey = $"{chart.Name}/templates/NOTES.txt";
@@ -82,6 +82,15 @@ public static partial class HelmTemplate
             throw;
         }
 
+        if (options.PostRender is not null)
+        {
+            (manifests, hooks) = ApplyPostRender(options.PostRender, manifests, hooks);
+        }
+        if (options.OutputDir is not null)
+        {
+            return WriteOutputDir(options, chart, manifests, hooks, notes);
+        }
+
         var manifest = new StringBuilder();
         if (options.IncludeCrds)
         {
@@ -110,6 +119,61 @@ public static partial class HelmTemplate
             text = ShowOnly(text, options.ShowOnly);
         }
         return new HelmTemplateResult(text, null, manifests, hooks, notes);
+    }
+
+    private static (List<Manifest>, List<Hook>) ApplyPostRender(Func<IReadOnlyList<Manifest>, IReadOnlyList<Manifest>> postRender, List<Manifest> manifests, List<Hook> hooks)
+    {
+        var hookManifests = hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name)).ToList();
+        var all = postRender([.. manifests, .. hookManifests]);
+        var newManifests = all.Take(all.Count - hooks.Count).ToList();
+        if (all.Count < hooks.Count)
+        {
+            throw new ChartException("post-render removed hook documents; a post-renderer must keep every document");
+        }
+        var newHooks = hooks.Select((h, i) => h with { Manifest = all[newManifests.Count + i].Content }).ToList();
+        return (newManifests, newHooks);
+    }
+
+    private static HelmTemplateResult WriteOutputDir(HelmTemplateOptions options, Chart chart, List<Manifest> manifests, List<Hook> hooks, string notes)
+    {
+        var root = Path.GetFullPath(options.OutputDir!);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var log = new StringBuilder();
+        void Write(string name, string content)
+        {
+            var target = Path.GetFullPath(Path.Combine(root, name));
+            if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new ChartException($"{name}: refusing to write outside --output-dir");
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            var text = $"---\n# Source: {name}\n{content}\n";
+            if (written.Add(target))
+            {
+                File.WriteAllText(target, text);
+            }
+            else
+            {
+                File.AppendAllText(target, text);
+            }
+            log.Append("wrote ").Append(target).Append('\n');
+        }
+        if (options.IncludeCrds)
+        {
+            foreach (var (path, file) in chart.CrdObjects())
+            {
+                Write(path, file.Text);
+            }
+        }
+        foreach (var m in manifests)
+        {
+            Write(m.Name, m.Content);
+        }
+        foreach (var h in hooks.Where(h => !(options.SkipTests && h.Events.Contains("test"))))
+        {
+            Write(h.Path, h.Manifest);
+        }
+        return new HelmTemplateResult(log.ToString(), null, manifests, hooks, notes);
     }
 
     private static readonly char[] GoSpace = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00a0'];

@@ -50,6 +50,7 @@ public static class HelmTemplateArgs
                 case "--debug": o.Debug = true; break;
                 case "-s" or "--show-only": o.ShowOnly.Add(Value()); break;
                 case "--release-name": o.ReleaseName = Value(); break;
+                case "--output-dir": o.OutputDir = Value(); break;
                 default:
                     if (a.StartsWith('-') && a.Length > 1)
                     {

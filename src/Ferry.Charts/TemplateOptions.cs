@@ -26,6 +26,18 @@ public sealed class HelmTemplateOptions
 
     public List<string> ShowOnly { get; } = [];
 
+    /// <summary>Helm's functions for the render (lint mode, lookup, clock).</summary>
+    public Ferry.Templates.Functions.Helm.HelmFunctionOptions Functions { get; set; } = new();
+
+    /// <summary>--output-dir: write each template's manifests under this directory instead of printing them.</summary>
+    public string? OutputDir { get; set; }
+
+    /// <summary>
+    /// The post-render seam: receives the sorted manifests (hooks included, in output order) and returns the
+    /// manifests to print. Ferry's image rewriting plugs in here.
+    /// </summary>
+    public Func<IReadOnlyList<Manifest>, IReadOnlyList<Manifest>>? PostRender { get; set; }
+
     /// <summary>Resolves relative --values/--set-file paths (defaults to the current directory).</summary>
     public string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
 }

@@ -12,12 +12,16 @@ public static class CommandLine
           ferry version
           ferry render TEMPLATE [--data FILE.yaml|FILE.json] [--set k=v]... [--set-string k=v]... [--missingkey default|zero|error]
           ferry template [NAME] CHART [--set k=v] [-f values.yaml] [--show-only path] [--include-crds] [--kube-version v]
+          ferry show values CHART
+          ferry lint CHART [-f values.yaml] [--set k=v]
           ferry conformance PATH... [-v]
 
         Commands:
           version       print Ferry's version
           render        render a Go text/template file against YAML or JSON data (Sprig + Helm functions)
           template      render a Helm chart (directory or .tgz) natively, exactly as `helm template` prints it
+          show values   print a chart's default values
+          lint          check a chart: metadata, schema, rendering and YAML validity
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
         """;
 
@@ -36,6 +40,8 @@ public static class CommandLine
                 "render" => RenderCommand.Run(args[1..], stdout, stderr),
                 "conformance" => ConformanceCommand.Run(args[1..], stdout, stderr),
                 "template" => TemplateCommand.Run(args[1..], stdout, stderr),
+                "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
+                "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
                 _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"),
             };
         }

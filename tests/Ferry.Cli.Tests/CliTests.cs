@@ -119,3 +119,56 @@ public sealed class CliTests : IDisposable
         Assert.Contains("unknown command", err, StringComparison.Ordinal);
     }
 }
+
+public sealed class CliChartTests
+{
+    private static string Examples()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "examples", "charts");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new DirectoryNotFoundException("examples/charts");
+    }
+
+    private static async Task<(int Code, string Out, string Err)> Ferry(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CommandLine.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Template_PrintsHelmFormattedManifests()
+    {
+        var (code, output, err) = await Ferry("template", "prod", Path.Combine(Examples(), "gateway"), "--set", "host=prod.example.com");
+        Assert.True(code == 0, err);
+        Assert.StartsWith("---\n# Source: gateway/templates/ingress.yaml\napiVersion: networking.k8s.io/v1\n", output, StringComparison.Ordinal);
+        Assert.Contains("name: prod-gateway", output, StringComparison.Ordinal);
+        Assert.Contains("- host: prod.example.com", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Template_ErrorsGoToStderrWithExitCode1()
+    {
+        var (code, _, err) = await Ferry("template", Path.Combine(Examples(), "worker"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("Error: execution error at (worker/templates/secret.yaml:8:15): credentials.password is required", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShowValuesAndLint()
+    {
+        var (code, output, _) = await Ferry("show", "values", Path.Combine(Examples(), "worker"));
+        Assert.Equal(0, code);
+        Assert.StartsWith("schedule: \"*/15 * * * *\"\n", output, StringComparison.Ordinal);
+        (code, output, _) = await Ferry("lint", Path.Combine(Examples(), "shop"));
+        Assert.Equal(0, code);
+        Assert.EndsWith("1 chart(s) linted, 0 chart(s) failed\n", output, StringComparison.Ordinal);
+    }
+}

@@ -12,6 +12,9 @@ public sealed class HelmFunctionOptions
     /// <summary>Lint mode: <c>required</c> and <c>fail</c> do not abort rendering.</summary>
     public bool LintMode { get; init; }
 
+    /// <summary>Receives what <c>required</c>/<c>fail</c> would have failed with, in lint mode.</summary>
+    public Action<string>? LintWarning { get; init; }
+
     /// <summary>Strict mode: missing keys are errors inside <c>tpl</c> too.</summary>
     public bool Strict { get; init; }
 

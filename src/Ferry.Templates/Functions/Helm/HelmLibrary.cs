@@ -43,10 +43,18 @@ public static class HelmLibrary
         r.Add(TemplateFunction.Fixed("toToml", 1, a => { try { return GoToml.Marshal(a[0]); } catch (TemplateFunctionException e) { return e.Message; } }));
         r.Add(TemplateFunction.Fixed("mustToToml", 1, a => GoToml.Marshal(a[0])));
         r.Add(TemplateFunction.Fixed("fromToml", 1, a => FromToml(AsString(a[0]))));
-        r.Add(TemplateFunction.Fixed("required", 2, a => Required(AsString(a[0]), a[1], options.LintMode)));
+        r.Add(TemplateFunction.Fixed("required", 2, a => Required(AsString(a[0]), a[1], options)));
         // Helm resolves nothing unless DNS is enabled; Ferry templates never use the network.
         r.Add(TemplateFunction.Fixed("getHostByName", 1, _ => ""));
-        r.Add(TemplateFunction.Fixed("fail", 1, a => options.LintMode ? "" : throw new HelmFailException(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("fail", 1, a =>
+        {
+            if (!options.LintMode)
+            {
+                throw new HelmFailException(AsString(a[0]));
+            }
+            options.LintWarning?.Invoke("Fail: " + AsString(a[0]));
+            return "";
+        }));
         var lookup = options.Lookup;
         r.Add(TemplateFunction.Fixed("lookup", 4, a => lookup is null
             ? new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -107,12 +115,13 @@ public static class HelmLibrary
         throw new TemplateFunctionException($"error during tpl function execution for {GoQuote.Quote(text)}: {failure.Message}", failure);
     }
 
-    private static object? Required(string warn, object? val, bool lint)
+    private static object? Required(string warn, object? val, HelmFunctionOptions options)
     {
         if (val is null || (val is string s && s.Length == 0))
         {
-            if (lint)
+            if (options.LintMode)
             {
+                options.LintWarning?.Invoke("Missing required value: " + warn);
                 return "";
             }
             throw new HelmFailException(warn);
