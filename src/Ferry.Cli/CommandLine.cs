@@ -14,6 +14,9 @@ public static class CommandLine
           ferry template [NAME] CHART [--set k=v] [-f values.yaml] [--show-only path] [--include-crds] [--kube-version v]
           ferry show values CHART
           ferry lint CHART [-f values.yaml] [--set k=v]
+          ferry images pull REF... --to DIR [--platform os/arch|all] [--insecure] [--ca-file F] [--username U --password-stdin]
+          ferry images push DIR --to REGISTRY[/REPO] [--insecure]
+          ferry images list|verify DIR      ferry images copy SRC DST   (oci:DIR[:NAME] | docker://REF)
           ferry conformance PATH... [-v]
 
         Commands:
@@ -22,6 +25,7 @@ public static class CommandLine
           template      render a Helm chart (directory or .tgz) natively, exactly as `helm template` prints it
           show values   print a chart's default values
           lint          check a chart: metadata, schema, rendering and YAML validity
+          images        move container images between registries and OCI image layouts
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
         """;
 
@@ -40,6 +44,7 @@ public static class CommandLine
                 "render" => RenderCommand.Run(args[1..], stdout, stderr),
                 "conformance" => ConformanceCommand.Run(args[1..], stdout, stderr),
                 "template" => TemplateCommand.Run(args[1..], stdout, stderr),
+                "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
                 _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"),

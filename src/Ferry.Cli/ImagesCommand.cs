@@ -1,0 +1,285 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Oci;
+
+namespace Ferry.Cli;
+
+/// <summary><c>ferry images pull|push|list|copy|verify</c>: moving images between registries and OCI layouts.</summary>
+internal static class ImagesCommand
+{
+    private sealed class Flags
+    {
+        public List<string> Positional { get; } = [];
+
+        public string? To { get; set; }
+
+        public List<Platform> Platforms { get; } = [];
+
+        public bool AllPlatforms { get; set; }
+
+        public bool Json { get; set; }
+
+        public RegistryOptions Registry { get; } = new();
+    }
+
+    private static Flags Parse(string[] args, TextReader stdin)
+    {
+        var f = new Flags();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--to": f.To = Value(); break;
+                case "--platform":
+                    foreach (var p in Value().Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (p == "all")
+                        {
+                            f.AllPlatforms = true;
+                        }
+                        else
+                        {
+                            f.Platforms.Add(Platform.Parse(p));
+                        }
+                    }
+                    break;
+                case "--insecure": f.Registry.Insecure = true; break;
+                case "--ca-file": f.Registry.CaFile = Value(); break;
+                case "--username": f.Registry.Username = Value(); break;
+                case "--password-stdin": f.Registry.Password = stdin.ReadToEnd().TrimEnd('\n', '\r'); break;
+                case "--parallel": f.Registry.Parallelism = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--output":
+                    f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        throw new UsageException($"images: unknown flag {args[i]}");
+                    }
+                    f.Positional.Add(args[i]);
+                    break;
+            }
+        }
+        return f;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0)
+        {
+            throw new UsageException("usage: ferry images pull|push|list|copy|verify ...");
+        }
+        var f = Parse(args[1..], Console.In);
+        try
+        {
+            return args[0] switch
+            {
+                "pull" => await PullAsync(f, stdout, stderr).ConfigureAwait(false),
+                "push" => await PushAsync(f, stdout, stderr).ConfigureAwait(false),
+                "copy" => await CopyAsync(f, stdout, stderr).ConfigureAwait(false),
+                "list" => List(f, stdout),
+                "verify" => Verify(f, stdout, stderr),
+                _ => throw new UsageException($"images: unknown command {args[0]} (pull, push, list, copy, verify)"),
+            };
+        }
+        catch (OciException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static Progress Reporter(TextWriter stderr) => new(stderr);
+
+    private static async Task<int> PullAsync(Flags f, TextWriter stdout, TextWriter stderr)
+    {
+        if (f.Positional.Count == 0 || f.To is null)
+        {
+            throw new UsageException("usage: ferry images pull REF... --to DIR [--platform os/arch|all] [--insecure]");
+        }
+        var refs = f.Positional.Select(ImageReference.Parse).ToList();
+        var layout = OciLayout.Open(f.To, create: true);
+        using var client = new RegistryClient(f.Registry);
+        var copier = new ImageCopier(client, Reporter(stderr));
+        var results = new List<TransferResult>();
+        foreach (var r in refs)
+        {
+            results.Add(await copier.PullAsync(r, layout, f.Platforms, f.AllPlatforms).ConfigureAwait(false));
+        }
+        Print(stdout, results, "pulled", f.Json);
+        return 0;
+    }
+
+    private static async Task<int> PushAsync(Flags f, TextWriter stdout, TextWriter stderr)
+    {
+        if (f.Positional.Count != 1 || f.To is null)
+        {
+            throw new UsageException("usage: ferry images push DIR --to REGISTRY[/REPO] [--insecure]");
+        }
+        var layout = OciLayout.Open(f.Positional[0]);
+        using var client = new RegistryClient(f.Registry);
+        var copier = new ImageCopier(client, Reporter(stderr));
+        var results = new List<TransferResult>();
+        foreach (var d in layout.Manifests())
+        {
+            var name = OciLayout.RefName(d) ?? throw new OciException($"{layout.Root}: manifest {d.Digest} has no {Descriptor.RefNameAnnotation}; tag it before pushing");
+            results.Add(await copier.PushAsync(layout, d, ImageCopier.PushTarget(name, f.To)).ConfigureAwait(false));
+        }
+        Print(stdout, results, "pushed", f.Json);
+        return 0;
+    }
+
+    /// <summary>SRC and DST are <c>oci:DIR[:NAME]</c> or <c>docker://REF</c>.</summary>
+    private static async Task<int> CopyAsync(Flags f, TextWriter stdout, TextWriter stderr)
+    {
+        if (f.Positional.Count != 2)
+        {
+            throw new UsageException("usage: ferry images copy SRC DST (oci:DIR[:NAME] or docker://REF)");
+        }
+        var (src, dst) = (f.Positional[0], f.Positional[1]);
+        using var client = new RegistryClient(f.Registry);
+        var copier = new ImageCopier(client, Reporter(stderr));
+        TransferResult result;
+        if (src.StartsWith("docker://", StringComparison.Ordinal) && dst.StartsWith("oci:", StringComparison.Ordinal))
+        {
+            var (dir, name) = SplitOci(dst);
+            var layout = OciLayout.Open(dir, create: true);
+            var image = ImageReference.Parse(src["docker://".Length..]);
+            result = await copier.PullAsync(image, layout, f.Platforms, f.AllPlatforms).ConfigureAwait(false);
+            if (name is not null)
+            {
+                layout.Tag(layout.Resolve(image.ToString()), name);
+            }
+        }
+        else if (src.StartsWith("oci:", StringComparison.Ordinal) && dst.StartsWith("docker://", StringComparison.Ordinal))
+        {
+            var (dir, name) = SplitOci(src);
+            var layout = OciLayout.Open(dir);
+            result = await copier.PushAsync(layout, layout.Resolve(name), ImageReference.Parse(dst["docker://".Length..])).ConfigureAwait(false);
+        }
+        else if (src.StartsWith("docker://", StringComparison.Ordinal) && dst.StartsWith("docker://", StringComparison.Ordinal))
+        {
+            var temp = Directory.CreateTempSubdirectory("ferry-copy-").FullName;
+            try
+            {
+                var layout = OciLayout.Open(temp, create: true);
+                var image = ImageReference.Parse(src["docker://".Length..]);
+                await copier.PullAsync(image, layout, f.Platforms, f.AllPlatforms).ConfigureAwait(false);
+                result = await copier.PushAsync(layout, layout.Resolve(image.ToString()), ImageReference.Parse(dst["docker://".Length..])).ConfigureAwait(false);
+            }
+            finally
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+        else
+        {
+            throw new UsageException("copy: SRC and DST must be oci:DIR[:NAME] or docker://REF, and at least one docker://");
+        }
+        Print(stdout, [result], "copied", f.Json);
+        return 0;
+    }
+
+    private static (string Dir, string? Name) SplitOci(string s)
+    {
+        var rest = s["oci:".Length..];
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (rest, null) : (rest[..colon], rest[(colon + 1)..]);
+    }
+
+    private static int List(Flags f, TextWriter stdout)
+    {
+        if (f.Positional.Count != 1)
+        {
+            throw new UsageException("usage: ferry images list DIR [--output json]");
+        }
+        var layout = OciLayout.Open(f.Positional[0]);
+        var entries = layout.Manifests();
+        if (f.Json)
+        {
+            var arr = new JsonArray(entries.Select(d => (JsonNode)new JsonObject
+            {
+                ["name"] = OciLayout.RefName(d),
+                ["digest"] = d.Digest.Value,
+                ["mediaType"] = d.MediaType,
+                ["size"] = d.Size,
+            }).ToArray());
+            stdout.WriteLine(arr.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }
+        foreach (var d in entries)
+        {
+            stdout.WriteLine($"{OciLayout.RefName(d) ?? "<untagged>"}\t{d.Digest}\t{d.MediaType}");
+        }
+        return 0;
+    }
+
+    private static int Verify(Flags f, TextWriter stdout, TextWriter stderr)
+    {
+        if (f.Positional.Count != 1)
+        {
+            throw new UsageException("usage: ferry images verify DIR");
+        }
+        var layout = OciLayout.Open(f.Positional[0]);
+        var problems = layout.Verify();
+        foreach (var p in problems)
+        {
+            stderr.WriteLine($"ferry: {layout.Root}: {p}");
+        }
+        stdout.WriteLine(problems.Count == 0 ? $"{layout.Root}: {layout.Manifests().Count} images verified" : $"{layout.Root}: {problems.Count} problems");
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    private static void Print(TextWriter stdout, List<TransferResult> results, string verb, bool json)
+    {
+        if (json)
+        {
+            var arr = new JsonArray(results.Select(r => (JsonNode)new JsonObject
+            {
+                ["image"] = r.Image,
+                ["digest"] = r.ManifestDigest.Value,
+                ["mediaType"] = r.MediaType,
+                ["blobs"] = r.Blobs,
+                ["blobsSkipped"] = r.BlobsSkipped,
+                ["bytes"] = r.Bytes,
+            }).ToArray());
+            stdout.WriteLine(arr.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return;
+        }
+        foreach (var r in results)
+        {
+            stdout.WriteLine($"{verb} {r.Image}@{r.ManifestDigest} ({r.Blobs} blobs, {r.BlobsSkipped} already present, {r.Bytes} bytes)");
+        }
+    }
+
+    /// <summary>A progress line on a terminal (redrawn in place); nothing extra when output is redirected.</summary>
+    private sealed class Progress(TextWriter stderr) : IProgress<TransferProgress>
+    {
+        private readonly bool _tty = !Console.IsErrorRedirected;
+        private long _last;
+
+        public void Report(TransferProgress value)
+        {
+            if (!_tty)
+            {
+                return;
+            }
+            var now = Environment.TickCount64;
+            if (now - Interlocked.Read(ref _last) < 200 && value.BytesDone < value.BytesTotal)
+            {
+                return;
+            }
+            Interlocked.Exchange(ref _last, now);
+            var pct = value.BytesTotal == 0 ? 100 : value.BytesDone * 100 / value.BytesTotal;
+            lock (stderr)
+            {
+                stderr.Write($"\r{value.Image}: {pct,3}% ({value.BytesDone / (1 << 20)} / {value.BytesTotal / (1 << 20)} MiB)   ");
+                if (value.BytesDone >= value.BytesTotal)
+                {
+                    stderr.WriteLine();
+                }
+            }
+        }
+    }
+}

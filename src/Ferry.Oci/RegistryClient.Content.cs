@@ -1,0 +1,348 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+
+namespace Ferry.Oci;
+
+/// <summary>Manifest and blob operations.</summary>
+public sealed partial class RegistryClient
+{
+    /// <summary>A fetched manifest: its exact bytes, media type and digest.</summary>
+    public sealed record ManifestResult(byte[] Bytes, string MediaType, Digest Digest);
+
+    public async Task<ManifestResult> GetManifestAsync(string registry, string repository, string reference, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var r = await SendAsync(registry, b =>
+            {
+                var req = new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{repository}/manifests/{reference}"));
+                foreach (var mt in MediaTypes.ManifestTypes)
+                {
+                    req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mt));
+                }
+                return req;
+            }, ct).ConfigureAwait(false);
+            if (!r.IsSuccessStatusCode)
+            {
+                throw await ErrorAsync(r, $"{registry}/{repository}:{reference}", ct).ConfigureAwait(false);
+            }
+            byte[] bytes;
+            try
+            {
+                bytes = await r.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when ((e is HttpRequestException or IOException) && attempt < _options.MaxAttempts)
+            {
+                await BackoffAsync(attempt, ct).ConfigureAwait(false);
+                continue;
+            }
+            var digest = Digest.Of(bytes);
+            if (Digest.TryParse(reference, out var expected) && expected != digest)
+            {
+                if (attempt < _options.MaxAttempts)
+                {
+                    await BackoffAsync(attempt, ct).ConfigureAwait(false);
+                    continue;
+                }
+                throw new DigestMismatchException($"{registry}/{repository}@{reference}: manifest content hashes to {digest}");
+            }
+            var mediaType = r.Content.Headers.ContentType?.MediaType;
+            if (string.IsNullOrEmpty(mediaType) || !MediaTypes.ManifestTypes.Contains(mediaType))
+            {
+                mediaType = ManifestReader.MediaTypeOf(bytes);
+            }
+            return new ManifestResult(bytes, mediaType, digest);
+        }
+    }
+
+    public async Task<bool> BlobExistsAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
+    {
+        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Head, new Uri(b, $"/v2/{repository}/blobs/{digest}")), ct).ConfigureAwait(false);
+        if (r.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        if (!r.IsSuccessStatusCode)
+        {
+            throw await ErrorAsync(r, $"{registry}/{repository}@{digest}", ct).ConfigureAwait(false);
+        }
+        // Trust a 2xx only when it names the blob: a proxy or broken server answering 200 must not make
+        // Ferry skip an upload (the manifest push would then fail with "blob unknown").
+        return r.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() == digest.Value;
+    }
+
+    /// <summary>Downloads a blob into a layout, resuming with Range requests after failures and verifying digest and size.</summary>
+    public async Task DownloadBlobAsync(string registry, string repository, Descriptor blob, OciLayout layout, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        if (layout.Exists(blob.Digest))
+        {
+            progress?.Report(blob.Size);
+            return;
+        }
+        var temp = layout.NewTempFile();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long have = 0;
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    var from = have;
+                    using var r = await SendAsync(registry, b =>
+                    {
+                        var req = new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{repository}/blobs/{blob.Digest}"));
+                        if (from > 0)
+                        {
+                            req.Headers.Range = new RangeHeaderValue(from, null);
+                        }
+                        return req;
+                    }, ct).ConfigureAwait(false);
+                    if (!r.IsSuccessStatusCode)
+                    {
+                        throw await ErrorAsync(r, $"{registry}/{repository}@{blob.Digest}", ct).ConfigureAwait(false);
+                    }
+                    if (have > 0 && r.StatusCode != HttpStatusCode.PartialContent)
+                    {
+                        // The server ignored the range: start over.
+                        have = 0;
+                        file.SetLength(0);
+                        file.Position = 0;
+                        hash.GetHashAndReset();
+                    }
+                    try
+                    {
+                        await using var body = await r.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                        var buffer = new byte[1 << 16];
+                        int n;
+                        while ((n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                        {
+                            if (have + n > blob.Size)
+                            {
+                                throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: the registry sent more than the {blob.Size} bytes the manifest declares");
+                            }
+                            hash.AppendData(buffer, 0, n);
+                            await file.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                            have += n;
+                            progress?.Report(n);
+                        }
+                    }
+                    catch (Exception e) when ((e is IOException or HttpRequestException) && attempt < _options.MaxAttempts)
+                    {
+                        await BackoffAsync(attempt, ct).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (have < blob.Size && attempt < _options.MaxAttempts)
+                    {
+                        await BackoffAsync(attempt, ct).ConfigureAwait(false);
+                        continue; // truncated body: resume from where it stopped
+                    }
+                    break;
+                }
+                await file.FlushAsync(ct).ConfigureAwait(false);
+            }
+            var actual = Digest.FromHash(hash.GetHashAndReset());
+            if (actual != blob.Digest || have != blob.Size)
+            {
+                throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: received {have} bytes hashing to {actual}, expected {blob.Size} bytes; the registry's content is corrupt");
+            }
+            var path = layout.BlobPath(blob.Digest);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Uploads a blob unless present; tries a cross-repository mount first when a source repository is given.</summary>
+    /// <returns>"exists", "mounted" or "uploaded".</returns>
+    public async Task<string> UploadBlobAsync(string registry, string repository, Descriptor blob, Func<Stream> open, string? mountFrom = null, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        if (await BlobExistsAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false))
+        {
+            progress?.Report(blob.Size);
+            return "exists";
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var reported = 0L;
+            try
+            {
+                var query = mountFrom is not null && mountFrom != repository ? $"?mount={blob.Digest}&from={Uri.EscapeDataString(mountFrom)}" : "";
+                Uri location;
+                using (var start = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{repository}/blobs/uploads/{query}")) { Content = new ByteArrayContent([]) }, ct).ConfigureAwait(false))
+                {
+                    if (start.StatusCode == HttpStatusCode.Created && query.Length > 0)
+                    {
+                        progress?.Report(blob.Size);
+                        return "mounted";
+                    }
+                    if (start.StatusCode != HttpStatusCode.Accepted || start.Headers.Location is null)
+                    {
+                        throw await ErrorAsync(start, $"{registry}/{repository}: starting the upload of {blob.Digest}", ct).ConfigureAwait(false);
+                    }
+                    location = Absolute(start.RequestMessage!.RequestUri!, start.Headers.Location);
+                }
+                if (blob.Size > _options.ChunkedUploadThreshold)
+                {
+                    location = await UploadChunksAsync(registry, repository, blob, open, location, n => { reported += n; progress?.Report(n); }, ct).ConfigureAwait(false);
+                    using var finish = await SendAsync(registry, _ => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = new ByteArrayContent([]) }, ct, retry: false).ConfigureAwait(false);
+                    if (finish.StatusCode != HttpStatusCode.Created)
+                    {
+                        throw await ErrorAsync(finish, $"{registry}/{repository}: completing the upload of {blob.Digest}", ct).ConfigureAwait(false);
+                    }
+                    return "uploaded";
+                }
+                using var put = await SendAsync(registry, _ =>
+                {
+                    var stream = new ProgressStream(open(), n => { reported += n; progress?.Report(n); });
+                    var content = new StreamContent(stream, 1 << 16);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                    content.Headers.ContentLength = blob.Size;
+                    return new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = content };
+                }, ct, retry: false).ConfigureAwait(false);
+                if (put.StatusCode == HttpStatusCode.Created)
+                {
+                    return "uploaded";
+                }
+                if ((int)put.StatusCode < 500 && put.StatusCode != HttpStatusCode.TooManyRequests)
+                {
+                    throw await ErrorAsync(put, $"{registry}/{repository}: uploading {blob.Digest}", ct).ConfigureAwait(false);
+                }
+                throw new IOException($"transient {(int)put.StatusCode} while uploading");
+            }
+            catch (Exception e) when ((e is IOException or HttpRequestException or OciException { InnerException: HttpRequestException }) && attempt < _options.MaxAttempts)
+            {
+                progress?.Report(-reported);
+                await BackoffAsync(attempt, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<Uri> UploadChunksAsync(string registry, string repository, Descriptor blob, Func<Stream> open, Uri location, Action<long> progress, CancellationToken ct)
+    {
+        await using var source = open();
+        var buffer = new byte[Math.Min(_options.ChunkSize, (int)Math.Min(blob.Size, int.MaxValue))];
+        long offset = 0;
+        while (offset < blob.Size)
+        {
+            var n = 0;
+            while (n < buffer.Length)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(n), ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+                n += read;
+            }
+            if (n == 0)
+            {
+                throw new OciException($"blob {blob.Digest}: source ended after {offset} of {blob.Size} bytes");
+            }
+            var start = offset;
+            var chunk = buffer;
+            var length = n;
+            using var r = await SendAsync(registry, _ =>
+            {
+                var content = new ByteArrayContent(chunk, 0, length);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + length - 1}");
+                return new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
+            }, ct, retry: false).ConfigureAwait(false);
+            if (r.StatusCode != HttpStatusCode.Accepted || r.Headers.Location is null)
+            {
+                if ((int)r.StatusCode >= 500)
+                {
+                    throw new IOException($"transient {(int)r.StatusCode} during a chunk upload");
+                }
+                throw await ErrorAsync(r, $"{registry}/{repository}: uploading a chunk of {blob.Digest}", ct).ConfigureAwait(false);
+            }
+            location = Absolute(r.RequestMessage!.RequestUri!, r.Headers.Location);
+            offset += n;
+            progress(n);
+        }
+        return location;
+    }
+
+    public async Task<Digest> PutManifestAsync(string registry, string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct = default)
+    {
+        using var r = await SendAsync(registry, b =>
+        {
+            var content = new ByteArrayContent(manifest);
+            content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            return new HttpRequestMessage(HttpMethod.Put, new Uri(b, $"/v2/{repository}/manifests/{reference}")) { Content = content };
+        }, ct).ConfigureAwait(false);
+        if (r.StatusCode != HttpStatusCode.Created)
+        {
+            throw await ErrorAsync(r, $"{registry}/{repository}:{reference}: pushing the manifest", ct).ConfigureAwait(false);
+        }
+        var digest = Digest.Of(manifest);
+        if (r.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var reported) && reported != digest)
+        {
+            throw new DigestMismatchException($"{registry}/{repository}:{reference}: the registry stored the manifest as {reported}, not {digest}");
+        }
+        return digest;
+    }
+
+    private static Uri Absolute(Uri request, Uri location) => location.IsAbsoluteUri ? location : new Uri(request, location);
+
+    private static Uri WithDigest(Uri location, Digest digest)
+    {
+        var s = location.ToString();
+        return new Uri(s + (s.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "digest=" + Uri.EscapeDataString(digest.Value));
+    }
+
+    /// <summary>Counts bytes read for progress reporting.</summary>
+    private sealed class ProgressStream(Stream inner, Action<long> report) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            report(n);
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            report(n);
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}

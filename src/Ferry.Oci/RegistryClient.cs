@@ -1,0 +1,293 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+namespace Ferry.Oci;
+
+/// <summary>
+/// The OCI distribution API over HttpClient: manifests and blobs, token and basic auth, retries with backoff on
+/// 5xx/429/connection resets/truncated bodies, resumable downloads (Range), cross-repository mounts and
+/// monolithic or chunked uploads. Blobs are streamed; nothing larger than a manifest is held in memory.
+/// </summary>
+public sealed partial class RegistryClient : IDisposable
+{
+    private readonly RegistryOptions _options;
+    private readonly HttpClient _http;
+    private readonly Credentials _credentials;
+    private readonly Dictionary<string, string> _schemes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AuthenticationHeaderValue> _auth = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _authLock = new(1, 1);
+
+    public RegistryClient(RegistryOptions? options = null, HttpMessageHandler? handler = null)
+    {
+        _options = options ?? new RegistryOptions();
+        _credentials = new Credentials(_options);
+        _http = new HttpClient(handler ?? CreateHandler(_options), disposeHandler: true) { Timeout = _options.Timeout };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("ferry/0.1");
+    }
+
+    public RegistryOptions Options => _options;
+
+    private static SocketsHttpHandler CreateHandler(RegistryOptions options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.None,
+            AllowAutoRedirect = true,
+            MaxConnectionsPerServer = Math.Max(options.Parallelism * 2, 8),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
+        if (options.Insecure)
+        {
+#pragma warning disable CA5359 // --insecure is the user's explicit choice for loopback and test registries
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (options.CaFile is not null)
+        {
+            var ca = X509CertificateLoader.LoadCertificateFromFile(options.CaFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+            {
+                if (errors == SslPolicyErrors.None)
+                {
+                    return true;
+                }
+                if (cert is null)
+                {
+                    return false;
+                }
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(new X509Certificate2(cert)) && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
+            };
+        }
+        return handler;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _authLock.Dispose();
+    }
+
+    // --- base URL and transport ---
+    private async Task<Uri> BaseAsync(string registry, CancellationToken ct)
+    {
+        lock (_schemes)
+        {
+            if (_schemes.TryGetValue(registry, out var s))
+            {
+                return new Uri($"{s}://{Host(registry)}");
+            }
+        }
+        var scheme = "https";
+        if (_options.Insecure)
+        {
+            try
+            {
+                using var probe = new HttpRequestMessage(HttpMethod.Get, $"https://{Host(registry)}/v2/");
+                using var r = await _http.SendAsync(probe, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                scheme = "http";
+            }
+        }
+        lock (_schemes)
+        {
+            _schemes[registry] = scheme;
+        }
+        return new Uri($"{scheme}://{Host(registry)}");
+    }
+
+    private static string Host(string registry) => registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
+
+    private async Task<HttpResponseMessage> SendAsync(string registry, Func<Uri, HttpRequestMessage> build, CancellationToken ct, bool retry = true)
+    {
+        var baseUri = await BaseAsync(registry, ct).ConfigureAwait(false);
+        var authRounds = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = build(baseUri);
+            lock (_auth)
+            {
+                if (_auth.TryGetValue(registry, out var header) && request.Headers.Authorization is null)
+                {
+                    request.Headers.Authorization = header;
+                }
+            }
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (retry && attempt < _options.MaxAttempts)
+            {
+                await BackoffAsync(attempt, ct).ConfigureAwait(false);
+                _ = e;
+                continue;
+            }
+            catch (HttpRequestException e)
+            {
+                throw new OciException($"{registry}: {e.Message}{(e.InnerException is null ? "" : " (" + e.InnerException.Message + ")")}{(_options.Insecure ? "" : "; for a plain-HTTP or self-signed registry use --insecure or --ca-file")}", e);
+            }
+            if (response.StatusCode == HttpStatusCode.Unauthorized && authRounds < 2)
+            {
+                authRounds++;
+                var challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
+                response.Dispose();
+                await AuthenticateAsync(registry, challenge, ct).ConfigureAwait(false);
+                attempt--;
+                continue;
+            }
+            if (retry && attempt < _options.MaxAttempts && ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests))
+            {
+                response.Dispose();
+                await BackoffAsync(attempt, ct).ConfigureAwait(false);
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private async Task BackoffAsync(int attempt, CancellationToken ct)
+    {
+        var delay = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 6));
+        delay += Random.Shared.NextDouble() * _options.RetryBaseDelay.TotalMilliseconds;
+        await Task.Delay(TimeSpan.FromMilliseconds(delay), ct).ConfigureAwait(false);
+    }
+
+    private async Task AuthenticateAsync(string registry, AuthenticationHeaderValue? challenge, CancellationToken ct)
+    {
+        var creds = _credentials.For(registry);
+        if (challenge is null)
+        {
+            throw new RegistryException($"{registry}: authentication required but the registry sent no challenge", 401);
+        }
+        if (challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            if (creds is null)
+            {
+                throw new RegistryException($"{registry}: authentication required; log in (docker login {registry}) or pass --username/--password-stdin", 401);
+            }
+            lock (_auth)
+            {
+                _auth[registry] = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{creds.Value.User}:{creds.Value.Secret}")));
+            }
+            return;
+        }
+        if (!challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RegistryException($"{registry}: unsupported authentication scheme {challenge.Scheme}", 401);
+        }
+        var p = ParseChallenge(challenge.Parameter ?? "");
+        if (!p.TryGetValue("realm", out var realm))
+        {
+            throw new RegistryException($"{registry}: bearer challenge without a realm", 401);
+        }
+        var query = new List<string>();
+        if (p.TryGetValue("service", out var service))
+        {
+            query.Add("service=" + Uri.EscapeDataString(service));
+        }
+        if (p.TryGetValue("scope", out var scope))
+        {
+            query.AddRange(scope.Split(' ').Select(s => "scope=" + Uri.EscapeDataString(s)));
+        }
+        var url = realm + (query.Count > 0 ? (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + string.Join("&", query) : "");
+        await _authLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Get, url);
+            if (creds is not null)
+            {
+                req.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{creds.Value.User}:{creds.Value.Secret}")));
+            }
+            using var resp = await _http.SendAsync(req, ct).ConfigureAwait(false);
+            if (!resp.IsSuccessStatusCode)
+            {
+                throw new RegistryException($"{registry}: token request to {realm} failed with {(int)resp.StatusCode}; check the credentials", (int)resp.StatusCode);
+            }
+            using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+            var token = doc.RootElement.TryGetProperty("token", out var t) ? t.GetString() : doc.RootElement.TryGetProperty("access_token", out var at) ? at.GetString() : null;
+            if (string.IsNullOrEmpty(token))
+            {
+                throw new RegistryException($"{registry}: the token service returned no token", 401);
+            }
+            lock (_auth)
+            {
+                _auth[registry] = new AuthenticationHeaderValue("Bearer", token);
+            }
+        }
+        finally
+        {
+            _authLock.Release();
+        }
+    }
+
+    private static Dictionary<string, string> ParseChallenge(string parameter)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var i = 0;
+        while (i < parameter.Length)
+        {
+            while (i < parameter.Length && parameter[i] is ' ' or ',')
+            {
+                i++;
+            }
+            var eq = parameter.IndexOf('=', i);
+            if (eq < 0)
+            {
+                break;
+            }
+            var key = parameter[i..eq].Trim();
+            i = eq + 1;
+            string value;
+            if (i < parameter.Length && parameter[i] == '"')
+            {
+                var end = parameter.IndexOf('"', i + 1);
+                end = end < 0 ? parameter.Length : end;
+                value = parameter[(i + 1)..end];
+                i = end + 1;
+            }
+            else
+            {
+                var end = parameter.IndexOf(',', i);
+                end = end < 0 ? parameter.Length : end;
+                value = parameter[i..end].Trim();
+                i = end;
+            }
+            result[key] = value;
+        }
+        return result;
+    }
+
+    private static async Task<RegistryException> ErrorAsync(HttpResponseMessage r, string what, CancellationToken ct)
+    {
+        var body = "";
+        try
+        {
+            body = await r.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+        var detail = body.Length > 300 ? body[..300] + "..." : body;
+        var hint = r.StatusCode switch
+        {
+            HttpStatusCode.NotFound => " (check the image name and tag)",
+            HttpStatusCode.Forbidden => " (the credentials lack access)",
+            _ => "",
+        };
+        return new RegistryException($"{what}: registry answered {(int)r.StatusCode} {r.ReasonPhrase}{hint} {detail}".TrimEnd(), (int)r.StatusCode);
+    }
+}

@@ -1,0 +1,33 @@
+namespace Ferry.Oci;
+
+/// <summary>How Ferry talks to registries: TLS, credentials, retries and upload shape.</summary>
+public sealed class RegistryOptions
+{
+    /// <summary>Allow plain HTTP and unverified TLS (loopback and test registries).</summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>A PEM CA bundle to trust for registry TLS.</summary>
+    public string? CaFile { get; set; }
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Docker's config.json with <c>auths</c>/<c>credHelpers</c>/<c>credsStore</c> (default ~/.docker/config.json).</summary>
+    public string? DockerConfigPath { get; set; }
+
+    /// <summary>Attempts per request before giving up on transient failures (5xx, 429, resets, truncation).</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Blobs larger than this are uploaded in chunks (PATCH) instead of one PUT.</summary>
+    public long ChunkedUploadThreshold { get; set; } = 1L << 30;
+
+    public int ChunkSize { get; set; } = 64 << 20;
+
+    /// <summary>Concurrent blob transfers.</summary>
+    public int Parallelism { get; set; } = 4;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
+}

@@ -1,0 +1,62 @@
+namespace Ferry.Oci.Tests;
+
+public sealed class LayoutTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-layout-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void LayersAreStoredOnceAcrossImages()
+    {
+        var layout = OciLayout.Open(_dir, create: true);
+        var shared = TestImages.Layer(layout, 10_000, 1);
+        TestImages.Image(layout, "a:1", [shared, TestImages.Layer(layout, 100, 2)]);
+        TestImages.Image(layout, "b:1", [shared, TestImages.Layer(layout, 100, 3)]);
+        Assert.Equal(2, layout.Manifests().Count);
+        // 3 layers + 2 configs + 2 manifests
+        Assert.Equal(7, Directory.GetFiles(Path.Combine(_dir, "blobs", "sha256")).Length);
+        Assert.Empty(layout.Verify());
+    }
+
+    [Fact]
+    public void RetaggingReplacesTheIndexEntry()
+    {
+        var layout = OciLayout.Open(_dir, create: true);
+        var first = TestImages.Image(layout, "app", [TestImages.Layer(layout, 100, 1)]);
+        var second = TestImages.Image(layout, "app", [TestImages.Layer(layout, 100, 2)]);
+        var entry = Assert.Single(layout.Manifests());
+        Assert.Equal(second.Digest, entry.Digest);
+        Assert.NotEqual(first.Digest, entry.Digest);
+    }
+
+    [Fact]
+    public void CorruptBlobIsDetectedAndNamed()
+    {
+        var layout = OciLayout.Open(_dir, create: true);
+        var layer = TestImages.Layer(layout, 1000, 7);
+        TestImages.Image(layout, "x", [layer]);
+        File.WriteAllText(layout.BlobPath(layer.Layer.Digest), "tampered");
+        var problem = Assert.Single(layout.Verify());
+        Assert.Contains(layer.Layer.Digest.ToString(), problem, StringComparison.Ordinal);
+        Assert.Contains("corrupt", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GarbageCollectionRemovesOnlyUnreferencedBlobs()
+    {
+        var layout = OciLayout.Open(_dir, create: true);
+        TestImages.Image(layout, "keep", [TestImages.Layer(layout, 100, 1)]);
+        var orphan = layout.WriteBlob([1, 2, 3], "application/octet-stream");
+        Assert.Equal(1, layout.GarbageCollect());
+        Assert.False(layout.Exists(orphan.Digest));
+        Assert.Empty(layout.Verify());
+    }
+
+    [Fact]
+    public void OpeningANonLayoutSaysHowToCreateOne()
+    {
+        var e = Assert.Throws<OciException>(() => OciLayout.Open(Path.Combine(_dir, "nope")));
+        Assert.Contains("not an OCI image layout", e.Message, StringComparison.Ordinal);
+    }
+}

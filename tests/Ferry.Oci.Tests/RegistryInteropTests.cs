@@ -1,0 +1,156 @@
+using System.Text.Json;
+
+namespace Ferry.Oci.Tests;
+
+/// <summary>Ferry against a real registry, with skopeo as the interop peer.</summary>
+public sealed class RegistryInteropTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-oci-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Sub(string name) => Path.Combine(_dir, name);
+
+    private static RegistryClient Client(RegistryOptions? o = null) => new(o ?? new RegistryOptions { Insecure = true, RetryBaseDelay = TimeSpan.FromMilliseconds(5) });
+
+    private static string SkopeoDigest(Registry reg, string image) =>
+        JsonDocument.Parse(Skopeo.Run("inspect", "--raw", "--tls-verify=false", $"docker://{reg.Address}/{image}")) is var doc
+            ? Digest.Of(System.Text.Encoding.UTF8.GetBytes(Skopeo.Run("inspect", "--raw", "--tls-verify=false", $"docker://{reg.Address}/{image}"))).ToString()
+            : "";
+
+    [SkippableFact]
+    public async Task FerryPushes_SkopeoReadsTheSameDigests()
+    {
+        using var reg = Registry.Start();
+        var layout = OciLayout.Open(Sub("src"), create: true);
+        var shared = TestImages.Layer(layout, 200_000, 1);
+        var app = TestImages.Image(layout, "docker.io/acme/app:1.0", [shared, TestImages.Layer(layout, 50_000, 2)]);
+        var web = TestImages.Image(layout, "docker.io/acme/web:2.0", [shared, TestImages.Layer(layout, 50_000, 3)]);
+        using var client = Client();
+        var copier = new ImageCopier(client);
+        var r1 = await copier.PushAsync(layout, app, ImageCopier.PushTarget("docker.io/acme/app:1.0", reg.Address + "/site"));
+        var r2 = await copier.PushAsync(layout, web, ImageCopier.PushTarget("docker.io/acme/web:2.0", reg.Address + "/site"));
+        Assert.Equal(app.Digest, r1.ManifestDigest);
+        Assert.Equal(1, r2.BlobsSkipped); // the shared layer was mounted from the first repository
+        Assert.Equal(app.Digest.ToString(), SkopeoDigest(reg, "site/acme/app:1.0"));
+        Assert.Equal(web.Digest.ToString(), SkopeoDigest(reg, "site/acme/web:2.0"));
+        // skopeo copies it back out into its own OCI layout and Ferry verifies that layout.
+        Skopeo.Run("copy", "--src-tls-verify=false", $"docker://{reg.Address}/site/acme/app:1.0", $"oci:{Sub("skopeo")}:1.0");
+        var skopeoLayout = OciLayout.Open(Sub("skopeo"));
+        Assert.Empty(skopeoLayout.Verify());
+        Assert.Equal(app.Digest, skopeoLayout.Resolve("1.0").Digest);
+    }
+
+    [SkippableFact]
+    public async Task SkopeoPushes_FerryPullsAndReadsSkopeoLayouts()
+    {
+        using var reg = Registry.Start();
+        var layout = OciLayout.Open(Sub("gen"), create: true);
+        var image = TestImages.Image(layout, "1.0", [TestImages.Layer(layout, 120_000, 9)]);
+        Skopeo.Run("copy", "--dest-tls-verify=false", $"oci:{Sub("gen")}:1.0", $"docker://{reg.Address}/team/tool:1.0");
+        using var client = Client();
+        var pulled = OciLayout.Open(Sub("pulled"), create: true);
+        var result = await new ImageCopier(client).PullAsync(ImageReference.Parse($"{reg.Address}/team/tool:1.0"), pulled, null);
+        Assert.Equal(image.Digest, result.ManifestDigest);
+        Assert.Empty(pulled.Verify());
+        Assert.Equal($"{reg.Address}/team/tool:1.0", OciLayout.RefName(Assert.Single(pulled.Manifests())));
+        // A skopeo-written layout tagged with a bare tag pushes to REGISTRY/REPO:tag.
+        Skopeo.Run("copy", "--src-tls-verify=false", $"docker://{reg.Address}/team/tool:1.0", $"oci:{Sub("bare")}:2.5");
+        var bare = OciLayout.Open(Sub("bare"));
+        var target = ImageCopier.PushTarget("2.5", $"{reg.Address}/mirror/tool");
+        var pushed = await new ImageCopier(client).PushAsync(bare, bare.Resolve("2.5"), target);
+        Assert.Equal(image.Digest, pushed.ManifestDigest);
+        Assert.Equal(image.Digest.ToString(), SkopeoDigest(reg, "mirror/tool:2.5"));
+    }
+
+    [SkippableFact]
+    public async Task MultiPlatformIndex_SelectsOrKeepsPlatforms()
+    {
+        using var reg = Registry.Start();
+        var layout = OciLayout.Open(Sub("multi"), create: true);
+        var index = TestImages.MultiPlatform(layout, "multi:1", 11);
+        using var client = Client();
+        var copier = new ImageCopier(client);
+        await copier.PushAsync(layout, index, ImageReference.Parse($"{reg.Address}/multi:1"));
+
+        var all = OciLayout.Open(Sub("all"), create: true);
+        var kept = await copier.PullAsync(ImageReference.Parse($"{reg.Address}/multi:1"), all, null, allPlatforms: true);
+        Assert.Equal(index.Digest, kept.ManifestDigest);
+        Assert.Empty(all.Verify());
+
+        var arm = OciLayout.Open(Sub("arm"), create: true);
+        var one = await copier.PullAsync(ImageReference.Parse($"{reg.Address}/multi:1"), arm, [Platform.Parse("linux/arm64")]);
+        Assert.Equal(MediaTypes.OciManifest, one.MediaType);
+        var children = ManifestReader.Children(layout.ReadBlob(index.Digest), MediaTypes.OciIndex);
+        Assert.Equal(children.Single(c => c.Platform!.Architecture == "arm64").Digest, one.ManifestDigest);
+
+        var e = await Assert.ThrowsAsync<OciException>(() => copier.PullAsync(ImageReference.Parse($"{reg.Address}/multi:1"), arm, [Platform.Parse("linux/s390x")]));
+        Assert.Contains("linux/amd64, linux/arm64", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task AuthenticatedTlsRegistry_NeedsCredentialsAndTrustsTheGivenCa()
+    {
+        using var reg = Registry.Start("ferry", "s3cret", tls: true);
+        var layout = OciLayout.Open(Sub("auth"), create: true);
+        var image = TestImages.Image(layout, "x", [TestImages.Layer(layout, 10_000, 5)]);
+        using (var anonymous = new RegistryClient(new RegistryOptions { CaFile = reg.CaFile, MaxAttempts = 1 }))
+        {
+            var e = await Assert.ThrowsAsync<RegistryException>(() => new ImageCopier(anonymous).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/secure/x:1")));
+            Assert.Contains("authentication required", e.Message, StringComparison.Ordinal);
+        }
+        using (var untrusted = new RegistryClient(new RegistryOptions { Username = "ferry", Password = "s3cret", MaxAttempts = 1 }))
+        {
+            var e = await Assert.ThrowsAsync<OciException>(() => new ImageCopier(untrusted).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/secure/x:1")));
+            Assert.Contains("--ca-file", e.Message, StringComparison.Ordinal);
+        }
+        using var client = new RegistryClient(new RegistryOptions { Username = "ferry", Password = "s3cret", CaFile = reg.CaFile });
+        var pushed = await new ImageCopier(client).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/secure/x:1"));
+        Assert.Equal(image.Digest, pushed.ManifestDigest);
+        var digest = Skopeo.Run("inspect", "--format", "{{.Digest}}", "--creds", "ferry:s3cret", "--cert-dir", Path.GetDirectoryName(reg.CaFile)!, $"docker://{reg.Address}/secure/x:1").Trim();
+        Assert.Equal(image.Digest.ToString(), digest);
+    }
+
+    [SkippableFact]
+    public async Task ChunkedUpload_IsUsedAboveTheThreshold()
+    {
+        using var reg = Registry.Start();
+        var layout = OciLayout.Open(Sub("chunk"), create: true);
+        var image = TestImages.Image(layout, "big", [TestImages.Layer(layout, 300_000, 21)]);
+        using var client = Client(new RegistryOptions { Insecure = true, ChunkedUploadThreshold = 1000, ChunkSize = 64 * 1024 });
+        var r = await new ImageCopier(client).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/chunked:1"));
+        Assert.Equal(image.Digest.ToString(), SkopeoDigest(reg, "chunked:1"));
+        var back = OciLayout.Open(Sub("chunk-back"), create: true);
+        await new ImageCopier(client).PullAsync(ImageReference.Parse($"{reg.Address}/chunked:1"), back, null);
+        Assert.Empty(back.Verify());
+        Assert.Equal(r.Bytes, back.Manifests().Count == 1 ? r.Bytes : -1);
+    }
+
+    [SkippableTheory]
+    [InlineData(0.0)]
+    [InlineData(0.25)]
+    public async Task FaultyNetwork_PushAndPullStillCompleteWithVerifiedDigests(double failureRate)
+    {
+        using var reg = Registry.Start();
+        using var proxy = new FaultProxy(reg.Address, failureRate);
+        var layout = OciLayout.Open(Sub("faulty"), create: true);
+        var images = Enumerable.Range(0, 3).Select(i => TestImages.Image(layout, $"img{i}", [TestImages.Layer(layout, 150_000, 100 + i), TestImages.Layer(layout, 80_000, 200 + i)])).ToList();
+        using var client = Client(new RegistryOptions { Insecure = true, MaxAttempts = 30, RetryBaseDelay = TimeSpan.FromMilliseconds(2) });
+        var copier = new ImageCopier(client);
+        for (var i = 0; i < images.Count; i++)
+        {
+            var pushed = await copier.PushAsync(layout, images[i], ImageReference.Parse($"{proxy.Address}/faulty/img{i}:1"));
+            Assert.Equal(images[i].Digest, pushed.ManifestDigest);
+        }
+        var back = OciLayout.Open(Sub("faulty-back"), create: true);
+        for (var i = 0; i < images.Count; i++)
+        {
+            var pulled = await copier.PullAsync(ImageReference.Parse($"{proxy.Address}/faulty/img{i}:1"), back, null);
+            Assert.Equal(images[i].Digest, pulled.ManifestDigest);
+        }
+        Assert.Empty(back.Verify());
+        Assert.True(failureRate == 0 || proxy.Faults > 5, $"only {proxy.Faults} faults were injected");
+        // And the registry itself holds exactly what Ferry sent.
+        Assert.Equal(images[0].Digest.ToString(), SkopeoDigest(reg, "faulty/img0:1"));
+    }
+}
