@@ -6,9 +6,12 @@ cd "$(dirname "$0")"
 
 need_apt=()
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The real registry and the interop peer for the OCI tests.
+command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
+command -v skopeo >/dev/null 2>&1 || need_apt+=(skopeo)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
     echo "test.sh: missing ${need_apt[*]}; install them (sudo apt-get install -y ${need_apt[*]})" >&2
   fi

@@ -1,3 +1,5 @@
+using OciLayoutStore = Ferry.Oci.OciLayout;
+using OciTypes = Ferry.Oci.MediaTypes;
 using Ferry.Cli;
 
 namespace Ferry.Cli.Tests;
@@ -170,5 +172,48 @@ public sealed class CliChartTests
         (code, output, _) = await Ferry("lint", Path.Combine(Examples(), "shop"));
         Assert.Equal(0, code);
         Assert.EndsWith("1 chart(s) linted, 0 chart(s) failed\n", output, StringComparison.Ordinal);
+    }
+}
+
+public sealed class CliImagesTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-cli-img-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> Ferry(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CommandLine.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task ListAndVerify_ReportTheLayout()
+    {
+        var layout = OciLayoutStore.Open(Path.Combine(_dir, "l"), create: true);
+        var blob = layout.WriteBlob("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"u8.ToArray(), OciTypes.OciConfig);
+        var manifest = $"{{\"schemaVersion\":2,\"mediaType\":\"{OciTypes.OciManifest}\",\"config\":{{\"mediaType\":\"{OciTypes.OciConfig}\",\"digest\":\"{blob.Digest}\",\"size\":{blob.Size}}},\"layers\":[]}}";
+        var m = layout.WriteBlob(System.Text.Encoding.UTF8.GetBytes(manifest), OciTypes.OciManifest);
+        layout.Tag(m, "docker.io/acme/app:1.0");
+        var (code, output, _) = await Ferry("images", "list", Path.Combine(_dir, "l"));
+        Assert.Equal(0, code);
+        Assert.Equal($"docker.io/acme/app:1.0\t{m.Digest}\t{OciTypes.OciManifest}\n", output.Replace("\r", "", StringComparison.Ordinal));
+        (code, output, _) = await Ferry("images", "verify", Path.Combine(_dir, "l"));
+        Assert.Equal(0, code);
+        File.WriteAllText(layout.BlobPath(blob.Digest), "corrupt");
+        string err;
+        (code, _, err) = await Ferry("images", "verify", Path.Combine(_dir, "l"));
+        Assert.Equal(1, code);
+        Assert.Contains($"blob {blob.Digest} is corrupt", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pull_BadReferenceIsAUsefulError()
+    {
+        var (code, _, err) = await Ferry("images", "pull", "Not/Valid:tag", "--to", Path.Combine(_dir, "x"));
+        Assert.Equal(1, code);
+        Assert.Contains("invalid image reference \"Not/Valid:tag\"", err, StringComparison.Ordinal);
     }
 }
