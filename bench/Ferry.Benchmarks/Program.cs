@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Ferry.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Ferry.Benchmarks.TemplateBenchmarks).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "gen-images")
+{
+    // gen-images DIR TOTAL_MB: images sharing a base layer, written as an OCI layout (used by bench/oci-vs-skopeo.sh).
+    ImageGenerator.Generate(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(TemplateBenchmarks).Assembly).Run(args);

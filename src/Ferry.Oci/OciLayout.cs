@@ -52,7 +52,7 @@ public sealed class OciLayout
         {
             throw new OciException($"{Root}: blob {digest} is missing from the layout");
         }
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
     }
 
     public byte[] ReadBlob(Digest digest)

@@ -202,7 +202,7 @@ public sealed partial class RegistryClient
                 using var put = await SendAsync(registry, _ =>
                 {
                     var stream = new ProgressStream(open(), n => { reported += n; progress?.Report(n); });
-                    var content = new StreamContent(stream, 1 << 16);
+                    var content = new StreamContent(stream, 1 << 20);
                     content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                     content.Headers.ContentLength = blob.Size;
                     return new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = content };

@@ -115,9 +115,10 @@ public sealed partial class RegistryClient : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             using var request = build(baseUri);
+            var scopeKey = ScopeKey(registry, request.RequestUri);
             lock (_auth)
             {
-                if (_auth.TryGetValue(registry, out var header) && request.Headers.Authorization is null)
+                if ((_auth.TryGetValue(scopeKey, out var header) || _auth.TryGetValue(registry, out header)) && request.Headers.Authorization is null)
                 {
                     request.Headers.Authorization = header;
                 }
@@ -142,7 +143,7 @@ public sealed partial class RegistryClient : IDisposable
                 authRounds++;
                 var challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
                 response.Dispose();
-                await AuthenticateAsync(registry, challenge, ct).ConfigureAwait(false);
+                await AuthenticateAsync(registry, scopeKey, challenge, ct).ConfigureAwait(false);
                 attempt--;
                 continue;
             }
@@ -163,7 +164,27 @@ public sealed partial class RegistryClient : IDisposable
         await Task.Delay(TimeSpan.FromMilliseconds(delay), ct).ConfigureAwait(false);
     }
 
-    private async Task AuthenticateAsync(string registry, AuthenticationHeaderValue? challenge, CancellationToken ct)
+    /// <summary>Tokens are cached per repository (the scope registries grant them for); basic auth per registry.</summary>
+    private static string ScopeKey(string registry, Uri? uri)
+    {
+        var path = uri?.AbsolutePath ?? "";
+        if (!path.StartsWith("/v2/", StringComparison.Ordinal))
+        {
+            return registry;
+        }
+        var rest = path[4..];
+        foreach (var marker in new[] { "/manifests/", "/blobs/", "/tags/" })
+        {
+            var i = rest.IndexOf(marker, StringComparison.Ordinal);
+            if (i > 0)
+            {
+                return registry + "|" + rest[..i];
+            }
+        }
+        return registry;
+    }
+
+    private async Task AuthenticateAsync(string registry, string scopeKey, AuthenticationHeaderValue? challenge, CancellationToken ct)
     {
         var creds = _credentials.For(registry);
         if (challenge is null)
@@ -222,7 +243,7 @@ public sealed partial class RegistryClient : IDisposable
             }
             lock (_auth)
             {
-                _auth[registry] = new AuthenticationHeaderValue("Bearer", token);
+                _auth[scopeKey] = new AuthenticationHeaderValue("Bearer", token);
             }
         }
         finally

@@ -154,3 +154,33 @@ public sealed class RegistryInteropTests : IDisposable
         Assert.Equal(images[0].Digest.ToString(), SkopeoDigest(reg, "faulty/img0:1"));
     }
 }
+
+public sealed class HelmChartArtifactTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-helm-oci-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [SkippableFact]
+    public async Task HelmChartArtifacts_PushAndPullLikeImages()
+    {
+        using var reg = Registry.Start();
+        var layout = OciLayout.Open(Path.Combine(_dir, "src"), create: true);
+        var chartTgz = new byte[4096];
+        new Random(3).NextBytes(chartTgz);
+        var content = layout.WriteBlob(chartTgz, MediaTypes.HelmChartContent);
+        var config = layout.WriteBlob("{\"name\":\"web\",\"version\":\"2.3.0\",\"apiVersion\":\"v2\"}"u8.ToArray(), MediaTypes.HelmChartConfig);
+        var manifest = System.Text.Encoding.UTF8.GetBytes(
+            $"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",\"config\":{config.ToJson().ToJsonString()},\"layers\":[{content.ToJson().ToJsonString()}]}}");
+        var desc = layout.WriteBlob(manifest, MediaTypes.OciManifest);
+        layout.Tag(desc, "2.3.0");
+        using var client = new RegistryClient(new RegistryOptions { Insecure = true });
+        var copier = new ImageCopier(client);
+        await copier.PushAsync(layout, desc, ImageReference.Parse($"{reg.Address}/charts/web:2.3.0"));
+        var pulled = OciLayout.Open(Path.Combine(_dir, "dst"), create: true);
+        var r = await copier.PullAsync(ImageReference.Parse($"{reg.Address}/charts/web:2.3.0"), pulled, null);
+        Assert.Equal(desc.Digest, r.ManifestDigest);
+        var layer = ManifestReader.Children(pulled.ReadBlob(r.ManifestDigest), MediaTypes.OciManifest).Single(d => d.MediaType == MediaTypes.HelmChartContent);
+        Assert.Equal(chartTgz, File.ReadAllBytes(pulled.BlobPath(layer.Digest)));
+    }
+}
