@@ -237,7 +237,9 @@ public static partial class HelmTemplate
     /// <summary>Helm's values.Options.MergeValues: files (merged left to right), then --set-json, --set, --set-string, --set-file.</summary>
     public static Dictionary<string, object?> BuildValues(HelmTemplateOptions options)
     {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var values = options.Values is null
+            ? new Dictionary<string, object?>(StringComparer.Ordinal)
+            : ValueCoalescer.DeepCopy(options.Values)!;
         foreach (var file in options.ValuesFiles)
         {
             var path = Path.IsPathRooted(file) ? file : Path.Combine(options.BaseDirectory, file);

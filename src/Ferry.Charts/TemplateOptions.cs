@@ -11,6 +11,9 @@ public sealed class HelmTemplateOptions
 
     public List<string> ValuesFiles { get; } = [];
 
+    /// <summary>Values given programmatically (e.g. a rendered values template), applied before values files.</summary>
+    public Dictionary<string, object?>? Values { get; set; }
+
     /// <summary>--set, --set-string, --set-json, --set-file expressions in command-line order.</summary>
     public List<(string Kind, string Expression)> Sets { get; } = [];
 

@@ -17,6 +17,9 @@ public static class CommandLine
           ferry images pull REF... --to DIR [--platform os/arch|all] [--insecure] [--ca-file F] [--username U --password-stdin]
           ferry images push DIR --to REGISTRY[/REPO] [--insecure]
           ferry images list|verify DIR      ferry images copy SRC DST   (oci:DIR[:NAME] | docker://REF)
+          ferry bundle build ferry.yaml -o NAME.ferry [--insecure] [--platform os/arch] [--locked]
+          ferry bundle verify FILE          ferry bundle inspect FILE [--output json]
+          ferry schema
           ferry conformance PATH... [-v]
 
         Commands:
@@ -26,6 +29,8 @@ public static class CommandLine
           show values   print a chart's default values
           lint          check a chart: metadata, schema, rendering and YAML validity
           images        move container images between registries and OCI image layouts
+          bundle        build, verify and inspect offline bundles (charts + values templates + images)
+          schema        print the JSON Schema of ferry.yaml
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
         """;
 
@@ -45,6 +50,8 @@ public static class CommandLine
                 "conformance" => ConformanceCommand.Run(args[1..], stdout, stderr),
                 "template" => TemplateCommand.Run(args[1..], stdout, stderr),
                 "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "bundle" => await BundleCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "schema" => Schema(stdout),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
                 _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"),
@@ -60,6 +67,12 @@ public static class CommandLine
     {
         stderr.WriteLine($"ferry: {message}");
         return 2;
+    }
+
+    private static int Schema(TextWriter stdout)
+    {
+        stdout.WriteLine(Ferry.Bundles.SpecSchema.Json);
+        return 0;
     }
 
     private static int Version(TextWriter stdout)

@@ -1,0 +1,224 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Charts;
+using Ferry.Oci;
+
+namespace Ferry.Bundles;
+
+/// <summary>Options of <c>ferry bundle build</c>.</summary>
+public sealed class BundleBuildOptions
+{
+    public required string SpecPath { get; init; }
+
+    public required string Output { get; init; }
+
+    public RegistryOptions Registry { get; init; } = new();
+
+    public IReadOnlyList<string>? Platforms { get; init; }
+
+    /// <summary>Refuse to build when a chart digest differs from ferry.lock.</summary>
+    public bool Locked { get; init; }
+
+    public IProgress<string>? Log { get; init; }
+}
+
+/// <summary>What a build produced.</summary>
+public sealed record BundleBuildResult(string Path, int Apps, int Images, long Bytes, Digest Sha256);
+
+/// <summary>
+/// <c>ferry bundle build</c>: fetch every chart, render it with its values template against the sample env,
+/// discover every image, pull them into one OCI layout (layers stored once) and write a reproducible tar with
+/// <c>SHA256SUMS</c> first, <c>ferry-bundle.json</c>, <c>charts/</c>, <c>values/</c> and <c>images/</c>.
+/// </summary>
+public static class BundleBuilder
+{
+    public const string ManifestName = "ferry-bundle.json";
+    public const string SumsName = "SHA256SUMS";
+
+    public static async Task<BundleBuildResult> BuildAsync(BundleBuildOptions options, CancellationToken ct = default)
+    {
+        var spec = SpecLoader.Load(options.SpecPath);
+        var sampleEnv = spec.SampleEnv is null ? new Dictionary<string, string>(StringComparer.Ordinal) : SpecLoader.ReadDotEnv(spec.Resolve(spec.SampleEnv));
+        var missing = spec.Env.Where(v => v.Required && v.Default is null && !sampleEnv.ContainsKey(v.Name)).Select(v => v.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from the sample env: {string.Join(", ", missing)} (the build renders charts with it)");
+        }
+        var staging = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
+        try
+        {
+            using var client = new RegistryClient(options.Registry);
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            var fetcher = new ChartFetcher(client, http);
+            var images = new Dictionary<string, List<ImageSource>>(StringComparer.Ordinal);
+            var appsJson = new JsonArray();
+            var lockJson = new JsonObject();
+            var previousLock = ReadLock(spec);
+            Directory.CreateDirectory(Path.Combine(staging, "charts"));
+            Directory.CreateDirectory(Path.Combine(staging, "values"));
+            foreach (var app in spec.Apps)
+            {
+                options.Log?.Report($"app {app.Name}: fetching chart {app.Chart}");
+                var chart = await fetcher.FetchAsync(spec, app, ct).ConfigureAwait(false);
+                if (options.Locked && previousLock.TryGetValue(app.Name, out var locked) && locked != chart.Digest.Value)
+                {
+                    throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; rebuild without --locked to accept the change");
+                }
+                if (options.Locked && !previousLock.ContainsKey(app.Name))
+                {
+                    throw new BundleException($"app {app.Name}: not in ferry.lock; rebuild without --locked first");
+                }
+                lockJson[app.Name] = chart.Digest.Value;
+                var chartFile = $"charts/{app.Name}/{chart.Name}-{chart.Version}.tgz";
+                Directory.CreateDirectory(Path.Combine(staging, "charts", app.Name));
+                await File.WriteAllBytesAsync(Path.Combine(staging, chartFile), chart.Archive, ct).ConfigureAwait(false);
+                var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+                string? valuesFile = null;
+                if (app.Values is not null)
+                {
+                    valuesFile = $"values/{app.Name}.yaml.tmpl";
+                    File.Copy(spec.Resolve(app.Values), Path.Combine(staging, valuesFile));
+                    values = ValuesTemplate.Render(spec.Resolve(app.Values), app.Values, spec, app, sampleEnv, registry: "");
+                }
+                var render = HelmTemplate.Run(Path.Combine(staging, chartFile), new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values }, ct);
+                if (!render.Succeeded)
+                {
+                    throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env failed: {render.Error}");
+                }
+                var before = images.Keys.ToHashSet();
+                ImageDiscovery.Discover(app.Name, render.Manifests.Concat(render.Hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name))), images);
+                foreach (var extra in app.Images)
+                {
+                    ImageDiscovery.Add(images, extra, new ImageSource(app.Name, spec.SpecPath, "apps[].images"));
+                }
+                var appImages = images.Where(kv => kv.Value.Any(s => s.App == app.Name)).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+                options.Log?.Report($"app {app.Name}: chart {chart.Name} {chart.Version}, {appImages.Count} images");
+                appsJson.Add((JsonNode)new JsonObject
+                {
+                    ["name"] = app.Name,
+                    ["namespace"] = app.Namespace,
+                    ["chart"] = new JsonObject { ["name"] = chart.Name, ["version"] = chart.Version, ["digest"] = chart.Digest.Value, ["file"] = chartFile, ["source"] = app.Chart.ToString() },
+                    ["values"] = valuesFile,
+                    ["dependsOn"] = new JsonArray(app.DependsOn.Select(d => (JsonNode)d).ToArray()),
+                    ["images"] = new JsonArray(appImages.Select(i => (JsonNode)i).ToArray()),
+                });
+                _ = before;
+            }
+
+            var layout = OciLayout.Open(Path.Combine(staging, "images"), create: true);
+            var copier = new ImageCopier(client);
+            var platforms = (options.Platforms ?? spec.Platforms).Select(Platform.Parse).ToList();
+            var imagesJson = new JsonArray();
+            foreach (var (image, sources) in images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                options.Log?.Report($"pulling {image}");
+                TransferResult pulled;
+                try
+                {
+                    pulled = await copier.PullAsync(ImageReference.Parse(image), layout, platforms, ct: ct).ConfigureAwait(false);
+                }
+                catch (OciException e)
+                {
+                    throw new BundleException($"image {image} (used by {string.Join(", ", sources.Select(s => $"{s.App}: {s.Template}").Distinct())}): {e.Message}", e);
+                }
+                imagesJson.Add((JsonNode)new JsonObject
+                {
+                    ["ref"] = image,
+                    ["digest"] = pulled.ManifestDigest.Value,
+                    ["mediaType"] = pulled.MediaType,
+                    ["size"] = pulled.Bytes,
+                    ["sources"] = new JsonArray(sources.Select(s => (JsonNode)new JsonObject { ["app"] = s.App, ["template"] = s.Template, ["path"] = s.Path }).ToArray()),
+                });
+            }
+            var manifest = new JsonObject
+            {
+                ["apiVersion"] = "ferry.dev/v1",
+                ["kind"] = "BundleManifest",
+                ["name"] = spec.Name,
+                ["version"] = spec.Version,
+                ["registry"] = new JsonObject { ["rewrite"] = spec.RewriteRegistry },
+                ["platforms"] = new JsonArray(platforms.Select(p => (JsonNode)p.ToString()).ToArray()),
+                ["env"] = new JsonArray(spec.Env.Select(v => (JsonNode)new JsonObject
+                {
+                    ["name"] = v.Name,
+                    ["description"] = v.Description,
+                    ["required"] = v.Required,
+                    ["secret"] = v.Secret,
+                    ["default"] = v.Default,
+                    ["pattern"] = v.Pattern,
+                }).ToArray()),
+                ["apps"] = appsJson,
+                ["images"] = imagesJson,
+            };
+            await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
+            File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
+            await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), lockJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
+            return await WriteArchiveAsync(staging, options.Output, spec.Apps.Count, images.Count, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string> ReadLock(BundleSpec spec)
+    {
+        var path = Path.Combine(spec.BaseDirectory, "ferry.lock");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
+    }
+
+    /// <summary>Writes the staging tree as a reproducible tar: SHA256SUMS first, then every file in ordinal order.</summary>
+    private static async Task<BundleBuildResult> WriteArchiveAsync(string staging, string output, int apps, int images, CancellationToken ct)
+    {
+        var files = Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(staging, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("images/blobs/.tmp", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var sums = new StringBuilder();
+        foreach (var f in files)
+        {
+            string hex;
+            var name = Path.GetFileName(f);
+            if (f.StartsWith("images/blobs/sha256/", StringComparison.Ordinal) && name.Length == 64)
+            {
+                hex = name; // content-addressed and verified when it was pulled
+            }
+            else
+            {
+                await using var fs = File.OpenRead(Path.Combine(staging, f));
+                hex = Convert.ToHexStringLower(await SHA256.HashDataAsync(fs, ct).ConfigureAwait(false));
+            }
+            sums.Append(hex).Append("  ").Append(f).Append('\n');
+        }
+        var temp = output + ".partial";
+        await using (var outStream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            await using var tar = new TarWriter(outStream, TarEntryFormat.Ustar, leaveOpen: true);
+            using (var sumsStream = new MemoryStream(Encoding.UTF8.GetBytes(sums.ToString())))
+            {
+                ReproducibleTar.WriteFile(tar, SumsName, sumsStream);
+            }
+            foreach (var f in files)
+            {
+                await using var fs = new FileStream(Path.Combine(staging, f), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                ReproducibleTar.WriteFile(tar, f, fs);
+            }
+        }
+        File.Move(temp, output, overwrite: true);
+        Digest digest;
+        await using (var fs = File.OpenRead(output))
+        {
+            digest = Digest.FromHash(await SHA256.HashDataAsync(fs, ct).ConfigureAwait(false));
+        }
+        return new BundleBuildResult(output, apps, images, new FileInfo(output).Length, digest);
+    }
+}

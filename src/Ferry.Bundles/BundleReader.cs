@@ -1,0 +1,151 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Ferry.Bundles;
+
+/// <summary>Verifies and inspects bundle archives by streaming through them once.</summary>
+public static class BundleReader
+{
+    /// <summary>Checks every file against SHA256SUMS (streaming), refusing unsafe or unexpected entries. Returns the problems.</summary>
+    public static List<string> Verify(string path)
+    {
+        var problems = new List<string>();
+        Dictionary<string, string>? sums = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using var fs = OpenArchive(path);
+        using var tar = new TarReader(fs);
+        TarEntry? entry;
+        try
+        {
+            while ((entry = tar.GetNextEntry()) is not null)
+            {
+                var name = entry.Name;
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                {
+                    problems.Add($"{name}: not a regular file ({entry.EntryType}); bundles hold only files");
+                    continue;
+                }
+                if (name.StartsWith('/') || name.Split('/').Contains(".."))
+                {
+                    problems.Add($"{name}: path escapes the bundle");
+                    continue;
+                }
+                if (sums is null)
+                {
+                    if (name != BundleBuilder.SumsName)
+                    {
+                        throw new BundleException($"{path}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName}, found {name})");
+                    }
+                    using var reader = new StreamReader(entry.DataStream ?? Stream.Null, Encoding.UTF8);
+                    sums = ParseSums(reader.ReadToEnd(), path);
+                    continue;
+                }
+                seen.Add(name);
+                if (!sums.TryGetValue(name, out var expected))
+                {
+                    problems.Add($"{name}: not listed in {BundleBuilder.SumsName} (unexpected file)");
+                    continue;
+                }
+                var actual = Convert.ToHexStringLower(SHA256.HashData(entry.DataStream ?? Stream.Null));
+                if (actual != expected)
+                {
+                    problems.Add($"{name}: checksum mismatch (expected {expected}, got {actual}); the file is corrupt or was modified");
+                }
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"{path}: the archive is damaged ({e.Message})");
+        }
+        catch (EndOfStreamException e)
+        {
+            problems.Add($"{path}: the archive is truncated ({e.Message})");
+        }
+        if (sums is null)
+        {
+            throw new BundleException($"{path}: empty or not a Ferry bundle");
+        }
+        problems.AddRange(sums.Keys.Where(k => !seen.Contains(k)).Select(k => $"{k}: listed in {BundleBuilder.SumsName} but missing from the archive"));
+        return problems;
+    }
+
+    private static Dictionary<string, string> ParseSums(string text, string path)
+    {
+        var sums = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lineNo = 0;
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            lineNo++;
+            var sep = line.IndexOf("  ", StringComparison.Ordinal);
+            if (sep != 64)
+            {
+                throw new BundleException($"{path}: {BundleBuilder.SumsName}:{lineNo}: malformed line");
+            }
+            sums[line[(sep + 2)..]] = line[..sep];
+        }
+        return sums;
+    }
+
+    private static FileStream OpenArchive(string path) =>
+        File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan)
+            : throw new BundleException($"{path}: no such bundle file");
+
+    /// <summary>Reads ferry-bundle.json from the archive.</summary>
+    public static JsonDocument ReadManifest(string path)
+    {
+        using var fs = OpenArchive(path);
+        using var tar = new TarReader(fs);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.Name == BundleBuilder.ManifestName)
+            {
+                using var ms = new MemoryStream();
+                entry.DataStream?.CopyTo(ms);
+                return JsonDocument.Parse(ms.ToArray());
+            }
+        }
+        throw new BundleException($"{path}: no {BundleBuilder.ManifestName}; not a Ferry bundle");
+    }
+
+    /// <summary>A human summary: apps, charts, images with digests and sizes, env schema.</summary>
+    public static string Inspect(string path)
+    {
+        using var doc = ReadManifest(path);
+        var r = doc.RootElement;
+        var sb = new StringBuilder();
+        sb.Append($"Bundle {r.GetProperty("name").GetString()} {r.GetProperty("version").GetString()}  ({new FileInfo(path).Length} bytes, platforms {string.Join(", ", r.GetProperty("platforms").EnumerateArray().Select(p => p.GetString()))})\n");
+        sb.Append("\nApps:\n");
+        foreach (var a in r.GetProperty("apps").EnumerateArray())
+        {
+            var c = a.GetProperty("chart");
+            var deps = string.Join(", ", a.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()));
+            sb.Append($"  {a.GetProperty("name").GetString(),-16} ns={a.GetProperty("namespace").GetString(),-12} chart={c.GetProperty("name").GetString()} {c.GetProperty("version").GetString()} ({c.GetProperty("digest").GetString()![..19]}…){(deps.Length > 0 ? "  dependsOn: " + deps : "")}\n");
+        }
+        sb.Append("\nImages:\n");
+        foreach (var i in r.GetProperty("images").EnumerateArray())
+        {
+            sb.Append($"  {i.GetProperty("ref").GetString()}\n      {i.GetProperty("digest").GetString()}  {i.GetProperty("size").GetInt64()} bytes  used by {string.Join(", ", i.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("app").GetString()).Distinct())}\n");
+        }
+        sb.Append("\nEnv:\n");
+        foreach (var e in r.GetProperty("env").EnumerateArray())
+        {
+            var flags = new List<string>();
+            if (e.GetProperty("required").GetBoolean())
+            {
+                flags.Add("required");
+            }
+            if (e.GetProperty("secret").GetBoolean())
+            {
+                flags.Add("secret");
+            }
+            if (e.TryGetProperty("default", out var d) && d.ValueKind == JsonValueKind.String)
+            {
+                flags.Add($"default={d.GetString()}");
+            }
+            sb.Append($"  {e.GetProperty("name").GetString(),-16} {string.Join(" ", flags),-28} {e.GetProperty("description").GetString()}\n");
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Ferry.Bundles;
+
+/// <summary>One site setting every app may use (the deploy-env schema).</summary>
+public sealed record EnvVar(string Name, string Description, bool Required, bool Secret, string? Default, string? Pattern);
+
+/// <summary>Where an app's chart comes from: exactly one of path, repo+name, oci, git.</summary>
+public sealed record ChartSource(string? Path, string? Repo, string? Name, string? Version, string? Oci, string? Git, string? Ref, string? GitPath)
+{
+    public string Kind => Path is not null ? "path" : Repo is not null ? "repo" : Oci is not null ? "oci" : "git";
+
+    public override string ToString() => Kind switch
+    {
+        "path" => Path!,
+        "repo" => $"{Repo} {Name} {Version}",
+        "oci" => $"{Oci}:{Version}",
+        _ => $"{Git}@{Ref}{(GitPath is null ? "" : "//" + GitPath)}",
+    };
+}
+
+/// <summary>An app of the product: its chart, values template, namespace, ordering and extra images.</summary>
+public sealed record AppSpec(string Name, string Namespace, ChartSource Chart, string? Values, IReadOnlyList<string> DependsOn, IReadOnlyList<string> Images, int Line);
+
+/// <summary>ferry.yaml: the product's deploy repo as code.</summary>
+public sealed record BundleSpec(
+    string Name,
+    string Version,
+    bool RewriteRegistry,
+    IReadOnlyList<EnvVar> Env,
+    string? SampleEnv,
+    IReadOnlyList<AppSpec> Apps,
+    IReadOnlyList<string> Platforms,
+    string SpecPath)
+{
+    /// <summary>The folder paths in the spec are relative to.</summary>
+    public string BaseDirectory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(SpecPath))!;
+
+    public string Resolve(string relative) => System.IO.Path.GetFullPath(System.IO.Path.Combine(BaseDirectory, relative));
+}

@@ -1,0 +1,288 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Ferry.Bundles;
+
+/// <summary>Reads and validates ferry.yaml; every problem is reported with file:line:col, all at once.</summary>
+public static class SpecLoader
+{
+    public static BundleSpec Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new BundleException($"{path}: no such file; a bundle is described by a ferry.yaml (see 'ferry schema')");
+        }
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(File.ReadAllText(path)));
+        }
+        catch (YamlException e)
+        {
+            throw new BundleException($"{path}:{e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new BundleException($"{path}:1:1: expected a mapping with apiVersion: ferry.dev/v1 and kind: Bundle");
+        }
+        var errors = new List<string>();
+        string At(YamlNode n) => $"{path}:{n.Start.Line}:{n.Start.Column}";
+        YamlNode? Get(YamlMappingNode m, string key) => m.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
+        string? Str(YamlMappingNode m, string key, string where, bool required = false)
+        {
+            var n = Get(m, key);
+            if (n is null)
+            {
+                if (required)
+                {
+                    errors.Add($"{At(m)}: {where}{key} is required");
+                }
+                return null;
+            }
+            if (n is not YamlScalarNode s)
+            {
+                errors.Add($"{At(n)}: {where}{key} must be a string");
+                return null;
+            }
+            return s.Value;
+        }
+        bool Bool(YamlMappingNode m, string key, bool dflt)
+        {
+            var v = Str(m, key, "");
+            return v is null ? dflt : v is "true" or "True" or "yes";
+        }
+        foreach (var (k, _) in root.Children)
+        {
+            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms"))
+            {
+                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, sampleEnv, apps, platforms)");
+            }
+        }
+        if (Str(root, "apiVersion", "", true) is { } api && api != "ferry.dev/v1")
+        {
+            errors.Add($"{At(Get(root, "apiVersion")!)}: apiVersion must be ferry.dev/v1");
+        }
+        if (Str(root, "kind", "", true) is { } kind && kind != "Bundle")
+        {
+            errors.Add($"{At(Get(root, "kind")!)}: kind must be Bundle");
+        }
+        string name = "", version = "";
+        if (Get(root, "metadata") is YamlMappingNode md)
+        {
+            name = Str(md, "name", "metadata.", true) ?? "";
+            version = Str(md, "version", "metadata.", true) ?? "";
+            if (name.Length > 0 && !Regex.IsMatch(name, "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+            {
+                errors.Add($"{At(Get(md, "name")!)}: metadata.name \"{name}\" must be a DNS label (lowercase letters, digits, '-')");
+            }
+        }
+        else
+        {
+            errors.Add($"{At(root)}: metadata (name, version) is required");
+        }
+        var rewrite = Get(root, "registry") is YamlMappingNode reg && Bool(reg, "rewrite", true);
+        var env = new List<EnvVar>();
+        if (Get(root, "env") is YamlSequenceNode envs)
+        {
+            foreach (var e in envs)
+            {
+                if (e is not YamlMappingNode em)
+                {
+                    errors.Add($"{At(e)}: each env entry must be a mapping with name");
+                    continue;
+                }
+                var en = Str(em, "name", "env[].", true) ?? "";
+                if (en.Length > 0 && !Regex.IsMatch(en, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                {
+                    errors.Add($"{At(Get(em, "name")!)}: env name \"{en}\" must be letters, digits and '_'");
+                }
+                var pattern = Str(em, "pattern", "env[].");
+                if (pattern is not null)
+                {
+                    try
+                    {
+                        _ = new Regex(pattern);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        errors.Add($"{At(Get(em, "pattern")!)}: pattern is not a valid regular expression: {ex.Message}");
+                    }
+                }
+                if (env.Any(x => x.Name == en))
+                {
+                    errors.Add($"{At(em)}: env {en} is declared twice");
+                }
+                env.Add(new EnvVar(en, Str(em, "description", "env[].") ?? "", Bool(em, "required", false), Bool(em, "secret", false), Str(em, "default", "env[]."), pattern));
+            }
+        }
+        var apps = new List<AppSpec>();
+        if (Get(root, "apps") is YamlSequenceNode appNodes && appNodes.Children.Count > 0)
+        {
+            foreach (var a in appNodes)
+            {
+                if (a is not YamlMappingNode am)
+                {
+                    errors.Add($"{At(a)}: each app must be a mapping with name and chart");
+                    continue;
+                }
+                var an = Str(am, "name", "apps[].", true) ?? "";
+                if (an.Length > 0 && !Regex.IsMatch(an, "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+                {
+                    errors.Add($"{At(Get(am, "name")!)}: app name \"{an}\" must be a DNS label");
+                }
+                if (apps.Any(x => x.Name == an))
+                {
+                    errors.Add($"{At(am)}: app {an} is declared twice");
+                }
+                ChartSource? chart = null;
+                if (Get(am, "chart") is YamlMappingNode cm)
+                {
+                    var src = new ChartSource(Str(cm, "path", "chart."), Str(cm, "repo", "chart."), Str(cm, "name", "chart."), Str(cm, "version", "chart."),
+                        Str(cm, "oci", "chart."), Str(cm, "git", "chart."), Str(cm, "ref", "chart."), null);
+                    if (src.Git is not null)
+                    {
+                        src = src with { GitPath = Str(cm, "path", "chart.") , Path = null };
+                    }
+                    var kinds = new[] { src.Path, src.Repo, src.Oci, src.Git }.Count(x => x is not null);
+                    if (kinds != 1)
+                    {
+                        errors.Add($"{At(cm)}: app {an}: chart needs exactly one of path, repo, oci or git");
+                    }
+                    else if (src.Repo is not null && (src.Name is null || src.Version is null))
+                    {
+                        errors.Add($"{At(cm)}: app {an}: a repo chart needs name and version");
+                    }
+                    else if (src.Oci is not null && src.Version is null)
+                    {
+                        errors.Add($"{At(cm)}: app {an}: an oci chart needs version");
+                    }
+                    else if (src.Git is not null && src.Ref is null)
+                    {
+                        errors.Add($"{At(cm)}: app {an}: a git chart needs ref (a tag or commit)");
+                    }
+                    chart = src;
+                }
+                else
+                {
+                    errors.Add($"{At(am)}: app {an}: chart is required");
+                }
+                var depends = Get(am, "dependsOn") is YamlSequenceNode ds ? ds.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
+                var images = Get(am, "images") is YamlSequenceNode imgs ? imgs.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
+                foreach (var img in images)
+                {
+                    if (!Oci.ImageReference.TryParse(img, out _, out var why))
+                    {
+                        errors.Add($"{At(Get(am, "images")!)}: app {an}: image \"{img}\": {why}");
+                    }
+                }
+                var values = Str(am, "values", "apps[].");
+                apps.Add(new AppSpec(an, Str(am, "namespace", "apps[].") ?? "default", chart ?? new ChartSource(null, null, null, null, null, null, null, null), values, depends, images, (int)am.Start.Line));
+            }
+        }
+        else
+        {
+            errors.Add($"{At(root)}: apps is required (at least one app)");
+        }
+        foreach (var app in apps)
+        {
+            foreach (var d in app.DependsOn.Where(d => apps.All(x => x.Name != d)))
+            {
+                errors.Add($"{path}:{app.Line}:5: app {app.Name} depends on unknown app \"{d}\"");
+            }
+        }
+        var cycle = FindCycle(apps);
+        if (cycle is not null)
+        {
+            errors.Add($"{path}: dependsOn has a cycle: {string.Join(" -> ", cycle)}");
+        }
+        var platforms = Get(root, "platforms") is YamlSequenceNode ps ? ps.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : ["linux/amd64"];
+        var sampleEnv = Str(root, "sampleEnv", "");
+        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path);
+        foreach (var app in apps)
+        {
+            if (app.Chart.Path is not null && !File.Exists(spec.Resolve(app.Chart.Path)) && !Directory.Exists(spec.Resolve(app.Chart.Path)))
+            {
+                errors.Add($"{path}:{app.Line}:5: app {app.Name}: chart path {app.Chart.Path} does not exist (paths are relative to {spec.BaseDirectory})");
+            }
+            if (app.Values is not null && !File.Exists(spec.Resolve(app.Values)))
+            {
+                errors.Add($"{path}:{app.Line}:5: app {app.Name}: values template {app.Values} does not exist");
+            }
+        }
+        if (sampleEnv is not null && !File.Exists(spec.Resolve(sampleEnv)))
+        {
+            errors.Add($"{At(Get(root, "sampleEnv")!)}: sampleEnv {sampleEnv} does not exist");
+        }
+        if (errors.Count > 0)
+        {
+            throw new BundleException(string.Join("\n", errors));
+        }
+        return spec;
+    }
+
+    private static List<string>? FindCycle(List<AppSpec> apps)
+    {
+        var state = new Dictionary<string, int>();
+        var stack = new List<string>();
+        List<string>? Visit(string n)
+        {
+            state[n] = 1;
+            stack.Add(n);
+            foreach (var d in apps.FirstOrDefault(a => a.Name == n)?.DependsOn ?? [])
+            {
+                if (state.GetValueOrDefault(d) == 1)
+                {
+                    return [.. stack.SkipWhile(x => x != d), d];
+                }
+                if (state.GetValueOrDefault(d) == 0 && apps.Any(a => a.Name == d) && Visit(d) is { } c)
+                {
+                    return c;
+                }
+            }
+            stack.RemoveAt(stack.Count - 1);
+            state[n] = 2;
+            return null;
+        }
+        foreach (var a in apps)
+        {
+            if (state.GetValueOrDefault(a.Name) == 0 && Visit(a.Name) is { } c)
+            {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Reads a dotenv file (KEY=value lines, # comments, optional quotes).</summary>
+    public static Dictionary<string, string> ReadDotEnv(string path)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lineNo = 0;
+        foreach (var raw in File.ReadAllLines(path))
+        {
+            lineNo++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+            if (line.StartsWith("export ", StringComparison.Ordinal))
+            {
+                line = line[7..];
+            }
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new BundleException($"{path}:{lineNo}:1: expected KEY=value");
+            }
+            var value = line[(eq + 1)..].Trim();
+            if (value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0])
+            {
+                value = value[1..^1];
+            }
+            result[line[..eq].Trim()] = value;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,66 @@
+namespace Ferry.Bundles;
+
+/// <summary>The JSON Schema of ferry.yaml (printed by <c>ferry schema</c>).</summary>
+public static class SpecSchema
+{
+    public const string Json = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "$id": "https://ferry.dev/schemas/ferry.yaml.json",
+          "title": "Ferry bundle spec (ferry.yaml)",
+          "type": "object",
+          "required": ["apiVersion", "kind", "metadata", "apps"],
+          "additionalProperties": false,
+          "properties": {
+            "apiVersion": { "const": "ferry.dev/v1" },
+            "kind": { "const": "Bundle" },
+            "metadata": {
+              "type": "object", "required": ["name", "version"], "additionalProperties": false,
+              "properties": {
+                "name": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
+                "version": { "type": "string" }
+              }
+            },
+            "registry": { "type": "object", "properties": { "rewrite": { "type": "boolean", "default": true } }, "additionalProperties": false },
+            "env": {
+              "type": "array",
+              "items": {
+                "type": "object", "required": ["name"], "additionalProperties": false,
+                "properties": {
+                  "name": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
+                  "description": { "type": "string" },
+                  "required": { "type": "boolean" },
+                  "secret": { "type": "boolean" },
+                  "default": { "type": "string" },
+                  "pattern": { "type": "string", "format": "regex" }
+                }
+              }
+            },
+            "sampleEnv": { "type": "string", "description": "dotenv file (KEY=value) used at build time, relative to ferry.yaml" },
+            "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" } },
+            "apps": {
+              "type": "array", "minItems": 1,
+              "items": {
+                "type": "object", "required": ["name", "chart"], "additionalProperties": false,
+                "properties": {
+                  "name": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
+                  "namespace": { "type": "string" },
+                  "values": { "type": "string", "description": "values.yaml.tmpl, relative to ferry.yaml" },
+                  "dependsOn": { "type": "array", "items": { "type": "string" } },
+                  "images": { "type": "array", "items": { "type": "string" } },
+                  "chart": {
+                    "type": "object",
+                    "oneOf": [
+                      { "required": ["path"], "properties": { "path": { "type": "string" } } },
+                      { "required": ["repo", "name", "version"], "properties": { "repo": { "type": "string", "format": "uri" }, "name": { "type": "string" }, "version": { "type": "string" } } },
+                      { "required": ["oci", "version"], "properties": { "oci": { "type": "string" }, "version": { "type": "string" } } },
+                      { "required": ["git", "ref"], "properties": { "git": { "type": "string" }, "ref": { "type": "string" }, "path": { "type": "string" } } }
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        }
+        """;
+}

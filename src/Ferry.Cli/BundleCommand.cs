@@ -1,0 +1,114 @@
+using Ferry.Bundles;
+using Ferry.Oci;
+
+namespace Ferry.Cli;
+
+/// <summary><c>ferry bundle build|verify|inspect</c> and <c>ferry schema</c>.</summary>
+internal static class BundleCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0)
+        {
+            throw new UsageException("usage: ferry bundle build|verify|inspect ...");
+        }
+        try
+        {
+            switch (args[0])
+            {
+                case "build":
+                    return await BuildAsync(args[1..], stdout, stderr).ConfigureAwait(false);
+                case "verify":
+                    {
+                        var file = args.Length == 2 ? args[1] : throw new UsageException("usage: ferry bundle verify FILE");
+                        var problems = BundleReader.Verify(file);
+                        foreach (var p in problems)
+                        {
+                            stderr.WriteLine($"ferry: {file}: {p}");
+                        }
+                        stdout.WriteLine(problems.Count == 0 ? $"{file}: verified" : $"{file}: {problems.Count} problem(s)");
+                        return problems.Count == 0 ? 0 : 1;
+                    }
+                case "inspect":
+                    {
+                        var json = args.Contains("--output") && args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() == "json";
+                        var file = args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && a != "json")
+                            ?? throw new UsageException("usage: ferry bundle inspect FILE [--output json]");
+                        if (json)
+                        {
+                            using var doc = BundleReader.ReadManifest(file);
+                            stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(doc.RootElement, CliJson.Default.JsonElement));
+                        }
+                        else
+                        {
+                            stdout.Write(BundleReader.Inspect(file));
+                        }
+                        return 0;
+                    }
+                default:
+                    throw new UsageException($"bundle: unknown command {args[0]} (build, verify, inspect)");
+            }
+        }
+        catch (BundleException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> BuildAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        string? spec = null;
+        string? output = null;
+        var registry = new RegistryOptions();
+        List<string>? platforms = null;
+        var locked = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "-o" or "--output": output = Value(); break;
+                case "--insecure": registry.Insecure = true; break;
+                case "--ca-file": registry.CaFile = Value(); break;
+                case "--platform": (platforms ??= []).AddRange(Value().Split(',')); break;
+                case "--locked": locked = true; break;
+                case "--compress":
+                    var c = Value();
+                    if (c != "none")
+                    {
+                        throw new UsageException($"--compress {c}: this Ferry writes uncompressed bundles only (--compress none); layers are already compressed");
+                    }
+                    break;
+                default:
+                    if (args[i].StartsWith('-'))
+                    {
+                        throw new UsageException($"bundle build: unknown flag {args[i]}");
+                    }
+                    spec = spec is null ? args[i] : throw new UsageException("bundle build: give one ferry.yaml");
+                    break;
+            }
+        }
+        if (spec is null)
+        {
+            throw new UsageException("usage: ferry bundle build ferry.yaml -o NAME.ferry [--insecure] [--platform os/arch] [--locked]");
+        }
+        var log = new Progress(stderr);
+        var result = await BundleBuilder.BuildAsync(new BundleBuildOptions
+        {
+            SpecPath = spec,
+            Output = output ?? "bundle.ferry",
+            Registry = registry,
+            Platforms = platforms,
+            Locked = locked,
+            Log = log,
+        }).ConfigureAwait(false);
+        stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, {result.Sha256}");
+        return 0;
+    }
+
+    private sealed class Progress(TextWriter stderr) : IProgress<string>
+    {
+        public void Report(string value) => stderr.WriteLine(value);
+    }
+}
