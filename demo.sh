@@ -1,26 +1,67 @@
 #!/usr/bin/env bash
-# Ferry's main job, end to end on this machine. Until bundles and deploy exist (issues 6 and 8), the demo
-# renders the example Helm charts natively with `ferry template` (no helm binary), lints them, renders a
-# values-style Go template with `ferry render`, and runs the upstream conformance corpora.
+# Ferry's main job, end to end on this machine (the connected side; deploy is issue 8):
+#   1. starts a throwaway loopback registry (Debian's docker-registry) playing the vendor's registry,
+#      seeded with generated example images (random layers) by `ferry images push`;
+#   2. `ferry bundle images` explains which image each app uses and where it was found;
+#   3. `ferry bundle build examples/bundle/ferry.yaml` fetches the charts, renders them natively with
+#      the sample env, pulls every image and writes one reproducible bundle;
+#   4. `ferry bundle verify` and `ferry bundle inspect` check and describe it;
+#   5. renders an example chart with `ferry template` and runs the upstream conformance corpora.
 set -euo pipefail
 cd "$(dirname "$0")"
+if ! command -v docker-registry >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null
+  else
+    echo "demo.sh: docker-registry is required (sudo apt-get install -y docker-registry)" >&2; exit 1
+  fi
+fi
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "demo.sh: the .NET 10 SDK is required (dotnet on PATH)" >&2
   exit 1
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/Ferry.Cli -c Release -nologo -v quiet
+dotnet build bench/Ferry.Benchmarks -c Release -nologo -v quiet
 ferry() { dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll "$@"; }
 
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ferry-demo.XXXXXX")
+REG_PID=""
+cleanup() { [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# A free loopback port for the registry.
+for _ in $(seq 50); do
+  PORT=$((20000 + RANDOM % 40000))
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
+done
+mkdir -p "$WORK/registry"
+cat > "$WORK/registry.yml" <<YML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $WORK/registry}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$PORT, secret: demo}
+YML
+docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
+REG_PID=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+REG=127.0.0.1:$PORT
+echo "=== vendor registry on $REG, seeded with generated example images"
+dotnet bench/Ferry.Benchmarks/bin/Release/net10.0/Ferry.Benchmarks.dll gen-named-images "$WORK/seed" 4 \
+  acme/shop:2.3.0 acme/shop-migrate:2.3.0 acme/busybox:1.36 acme/redis:7.2.5 acme/worker:1.4.2
+ferry images push "$WORK/seed" --to "$REG" --insecure
+
 ferry version
-echo "=== ferry lint examples/charts/shop"
-ferry lint examples/charts/shop
-echo "=== ferry template shop examples/charts/shop --set replicaCount=3 --namespace acme"
-ferry template shop examples/charts/shop --set replicaCount=3 --namespace acme
+echo "=== ferry bundle images examples/bundle/ferry.yaml --env IMAGE_SOURCE=$REG/acme"
+ferry bundle images examples/bundle/ferry.yaml --env "IMAGE_SOURCE=$REG/acme" --insecure 2>/dev/null
+echo "=== ferry bundle build examples/bundle/ferry.yaml -o acme-suite-2.3.0.ferry"
+ferry bundle build examples/bundle/ferry.yaml --env "IMAGE_SOURCE=$REG/acme" --insecure -o "$WORK/acme-suite-2.3.0.ferry"
+echo "=== ferry bundle verify"
+ferry bundle verify "$WORK/acme-suite-2.3.0.ferry"
+echo "=== ferry bundle inspect"
+ferry bundle inspect "$WORK/acme-suite-2.3.0.ferry"
 echo "=== ferry template edge examples/charts/gateway --set tls=true"
 ferry template edge examples/charts/gateway --set tls=true
-echo "=== ferry render examples/templates/deployment.yaml.tmpl --data examples/templates/site.yaml --set replicas=3"
-ferry render examples/templates/deployment.yaml.tmpl --data examples/templates/site.yaml --set replicas=3
 if [ -d ../shared/conformance ]; then
   echo "=== ferry conformance ../shared/conformance"
   ferry conformance ../shared/conformance || true

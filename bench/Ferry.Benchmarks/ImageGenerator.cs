@@ -24,6 +24,18 @@ public static class ImageGenerator
         Console.WriteLine($"generated 5 images ({baseMb} MB shared base + {perImageMb} MB each) in {dir}");
     }
 
+    /// <summary>One image per name (tag included), all sharing a base layer, each with one layer of its own.</summary>
+    public static void GenerateNamed(string dir, IReadOnlyList<string> names, int mbEach)
+    {
+        var layout = OciLayout.Open(dir, create: true);
+        var baseLayer = Layer(layout, Math.Max(mbEach / 2, 1) << 20, 1);
+        for (var i = 0; i < names.Count; i++)
+        {
+            Image(layout, names[i], [baseLayer, Layer(layout, Math.Max(mbEach / 2, 1) << 20, 100 + i)]);
+        }
+        Console.WriteLine($"generated {names.Count} images in {dir}");
+    }
+
     private static (Descriptor Layer, string DiffId) Layer(OciLayout layout, int size, int seed)
     {
         var temp = layout.NewTempFile();

@@ -8,4 +8,11 @@ if (args.Length > 0 && args[0] == "gen-images")
     return;
 }
 
+if (args.Length > 0 && args[0] == "gen-named-images")
+{
+    // gen-named-images DIR MB_EACH NAME...: one image per name sharing a base layer (used by demo.sh).
+    ImageGenerator.GenerateNamed(args[1], args[3..], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TemplateBenchmarks).Assembly).Run(args);

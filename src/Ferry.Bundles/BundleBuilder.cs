@@ -22,8 +22,17 @@ public sealed class BundleBuildOptions
     /// <summary>Refuse to build when a chart digest differs from ferry.lock.</summary>
     public bool Locked { get; init; }
 
+    /// <summary>Values that replace the sample env's (<c>--env KEY=VALUE</c>).</summary>
+    public IReadOnlyDictionary<string, string> EnvOverrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public IProgress<string>? Log { get; init; }
 }
+
+/// <summary>An app after its chart was fetched and rendered with the sample env.</summary>
+public sealed record PlannedApp(AppSpec Spec, string ChartName, string ChartVersion, Digest ChartDigest, string ChartFile, string? ValuesFile, IReadOnlyList<string> Images);
+
+/// <summary>What a bundle will hold: the apps and every image with where it was found.</summary>
+public sealed record BundlePlan(BundleSpec Spec, IReadOnlyList<PlannedApp> Apps, IReadOnlyDictionary<string, List<ImageSource>> Images);
 
 /// <summary>What a build produced.</summary>
 public sealed record BundleBuildResult(string Path, int Apps, int Images, long Bytes, Digest Sha256);
@@ -38,74 +47,95 @@ public static class BundleBuilder
     public const string ManifestName = "ferry-bundle.json";
     public const string SumsName = "SHA256SUMS";
 
-    public static async Task<BundleBuildResult> BuildAsync(BundleBuildOptions options, CancellationToken ct = default)
+    /// <summary>Fetches every chart and renders it with the sample env: the apps and the images they use, nothing pulled.</summary>
+    public static async Task<BundlePlan> DiscoverAsync(BundleBuildOptions options, string staging, CancellationToken ct = default)
     {
         var spec = SpecLoader.Load(options.SpecPath);
         var sampleEnv = spec.SampleEnv is null ? new Dictionary<string, string>(StringComparer.Ordinal) : SpecLoader.ReadDotEnv(spec.Resolve(spec.SampleEnv));
+        foreach (var (key, value) in options.EnvOverrides)
+        {
+            if (!spec.Env.Any(v => v.Name == key))
+            {
+                throw new BundleException($"--env {key}: not declared in {spec.SpecPath} env: (declared: {string.Join(", ", spec.Env.Select(v => v.Name))})");
+            }
+            sampleEnv[key] = value;
+        }
         var missing = spec.Env.Where(v => v.Required && v.Default is null && !sampleEnv.ContainsKey(v.Name)).Select(v => v.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from the sample env: {string.Join(", ", missing)} (the build renders charts with it)");
+            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from the sample env: {string.Join(", ", missing)} (the build renders charts with it; add them or pass --env KEY=VALUE)");
         }
+        using var client = new RegistryClient(options.Registry);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var fetcher = new ChartFetcher(client, http);
+        var images = new Dictionary<string, List<ImageSource>>(StringComparer.Ordinal);
+        var apps = new List<PlannedApp>();
+        var previousLock = ReadLock(spec);
+        Directory.CreateDirectory(Path.Combine(staging, "charts"));
+        Directory.CreateDirectory(Path.Combine(staging, "values"));
+        foreach (var app in spec.Apps)
+        {
+            options.Log?.Report($"app {app.Name}: fetching chart {app.Chart}");
+            var chart = await fetcher.FetchAsync(spec, app, ct).ConfigureAwait(false);
+            if (options.Locked && previousLock.TryGetValue(app.Name, out var locked) && locked != chart.Digest.Value)
+            {
+                throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; rebuild without --locked to accept the change");
+            }
+            if (options.Locked && !previousLock.ContainsKey(app.Name))
+            {
+                throw new BundleException($"app {app.Name}: not in ferry.lock; rebuild without --locked first");
+            }
+            var chartFile = $"charts/{app.Name}/{chart.Name}-{chart.Version}.tgz";
+            Directory.CreateDirectory(Path.Combine(staging, "charts", app.Name));
+            await File.WriteAllBytesAsync(Path.Combine(staging, chartFile), chart.Archive, ct).ConfigureAwait(false);
+            var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+            string? valuesFile = null;
+            if (app.Values is not null)
+            {
+                valuesFile = $"values/{app.Name}.yaml.tmpl";
+                File.Copy(spec.Resolve(app.Values), Path.Combine(staging, valuesFile));
+                values = ValuesTemplate.Render(spec.Resolve(app.Values), app.Values, spec, app, sampleEnv, registry: "");
+            }
+            var render = HelmTemplate.Run(Path.Combine(staging, chartFile), new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values }, ct);
+            if (!render.Succeeded)
+            {
+                throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env failed: {render.Error}");
+            }
+            ImageDiscovery.Discover(app.Name, render.Manifests.Concat(render.Hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name))), images);
+            foreach (var extra in app.Images)
+            {
+                ImageDiscovery.Add(images, extra, new ImageSource(app.Name, Path.GetFileName(spec.SpecPath), $"apps[{app.Name}].images"));
+            }
+            var appImages = images.Where(kv => kv.Value.Any(s => s.App == app.Name)).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+            options.Log?.Report($"app {app.Name}: chart {chart.Name} {chart.Version}, {appImages.Count} images");
+            apps.Add(new PlannedApp(app, chart.Name, chart.Version, chart.Digest, chartFile, valuesFile, appImages));
+        }
+        return new BundlePlan(spec, apps, images);
+    }
+
+    public static async Task<BundleBuildResult> BuildAsync(BundleBuildOptions options, CancellationToken ct = default)
+    {
         var staging = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
         try
         {
+            var plan = await DiscoverAsync(options, staging, ct).ConfigureAwait(false);
+            var spec = plan.Spec;
+            var images = plan.Images;
             using var client = new RegistryClient(options.Registry);
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            var fetcher = new ChartFetcher(client, http);
-            var images = new Dictionary<string, List<ImageSource>>(StringComparer.Ordinal);
             var appsJson = new JsonArray();
             var lockJson = new JsonObject();
-            var previousLock = ReadLock(spec);
-            Directory.CreateDirectory(Path.Combine(staging, "charts"));
-            Directory.CreateDirectory(Path.Combine(staging, "values"));
-            foreach (var app in spec.Apps)
+            foreach (var a in plan.Apps)
             {
-                options.Log?.Report($"app {app.Name}: fetching chart {app.Chart}");
-                var chart = await fetcher.FetchAsync(spec, app, ct).ConfigureAwait(false);
-                if (options.Locked && previousLock.TryGetValue(app.Name, out var locked) && locked != chart.Digest.Value)
-                {
-                    throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; rebuild without --locked to accept the change");
-                }
-                if (options.Locked && !previousLock.ContainsKey(app.Name))
-                {
-                    throw new BundleException($"app {app.Name}: not in ferry.lock; rebuild without --locked first");
-                }
-                lockJson[app.Name] = chart.Digest.Value;
-                var chartFile = $"charts/{app.Name}/{chart.Name}-{chart.Version}.tgz";
-                Directory.CreateDirectory(Path.Combine(staging, "charts", app.Name));
-                await File.WriteAllBytesAsync(Path.Combine(staging, chartFile), chart.Archive, ct).ConfigureAwait(false);
-                var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-                string? valuesFile = null;
-                if (app.Values is not null)
-                {
-                    valuesFile = $"values/{app.Name}.yaml.tmpl";
-                    File.Copy(spec.Resolve(app.Values), Path.Combine(staging, valuesFile));
-                    values = ValuesTemplate.Render(spec.Resolve(app.Values), app.Values, spec, app, sampleEnv, registry: "");
-                }
-                var render = HelmTemplate.Run(Path.Combine(staging, chartFile), new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values }, ct);
-                if (!render.Succeeded)
-                {
-                    throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env failed: {render.Error}");
-                }
-                var before = images.Keys.ToHashSet();
-                ImageDiscovery.Discover(app.Name, render.Manifests.Concat(render.Hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name))), images);
-                foreach (var extra in app.Images)
-                {
-                    ImageDiscovery.Add(images, extra, new ImageSource(app.Name, spec.SpecPath, "apps[].images"));
-                }
-                var appImages = images.Where(kv => kv.Value.Any(s => s.App == app.Name)).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
-                options.Log?.Report($"app {app.Name}: chart {chart.Name} {chart.Version}, {appImages.Count} images");
+                lockJson[a.Spec.Name] = a.ChartDigest.Value;
                 appsJson.Add((JsonNode)new JsonObject
                 {
-                    ["name"] = app.Name,
-                    ["namespace"] = app.Namespace,
-                    ["chart"] = new JsonObject { ["name"] = chart.Name, ["version"] = chart.Version, ["digest"] = chart.Digest.Value, ["file"] = chartFile, ["source"] = app.Chart.ToString() },
-                    ["values"] = valuesFile,
-                    ["dependsOn"] = new JsonArray(app.DependsOn.Select(d => (JsonNode)d).ToArray()),
-                    ["images"] = new JsonArray(appImages.Select(i => (JsonNode)i).ToArray()),
+                    ["name"] = a.Spec.Name,
+                    ["namespace"] = a.Spec.Namespace,
+                    ["chart"] = new JsonObject { ["name"] = a.ChartName, ["version"] = a.ChartVersion, ["digest"] = a.ChartDigest.Value, ["file"] = a.ChartFile, ["source"] = a.Spec.Chart.ToString() },
+                    ["values"] = a.ValuesFile,
+                    ["dependsOn"] = new JsonArray(a.Spec.DependsOn.Select(d => (JsonNode)d).ToArray()),
+                    ["images"] = new JsonArray(a.Images.Select(i => (JsonNode)i).ToArray()),
                 });
-                _ = before;
             }
 
             var layout = OciLayout.Open(Path.Combine(staging, "images"), create: true);
@@ -156,7 +186,7 @@ public static class BundleBuilder
             await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
             File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
             await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), lockJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
-            return await WriteArchiveAsync(staging, options.Output, spec.Apps.Count, images.Count, ct).ConfigureAwait(false);
+            return await WriteArchiveAsync(staging, options.Output, plan.Apps.Count, images.Count, ct).ConfigureAwait(false);
         }
         finally
         {

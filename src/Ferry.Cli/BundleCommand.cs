@@ -10,14 +10,16 @@ internal static class BundleCommand
     {
         if (args.Length == 0)
         {
-            throw new UsageException("usage: ferry bundle build|verify|inspect ...");
+            throw new UsageException("usage: ferry bundle build|images|verify|inspect ...");
         }
         try
         {
             switch (args[0])
             {
                 case "build":
-                    return await BuildAsync(args[1..], stdout, stderr).ConfigureAwait(false);
+                    return await BuildAsync(args[1..], stdout, stderr, imagesOnly: false).ConfigureAwait(false);
+                case "images":
+                    return await BuildAsync(args[1..], stdout, stderr, imagesOnly: true).ConfigureAwait(false);
                 case "verify":
                     {
                         var file = args.Length == 2 ? args[1] : throw new UsageException("usage: ferry bundle verify FILE");
@@ -46,7 +48,7 @@ internal static class BundleCommand
                         return 0;
                     }
                 default:
-                    throw new UsageException($"bundle: unknown command {args[0]} (build, verify, inspect)");
+                    throw new UsageException($"bundle: unknown command {args[0]} (build, images, verify, inspect)");
             }
         }
         catch (BundleException e)
@@ -56,8 +58,9 @@ internal static class BundleCommand
         }
     }
 
-    private static async Task<int> BuildAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> BuildAsync(string[] args, TextWriter stdout, TextWriter stderr, bool imagesOnly)
     {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
         string? spec = null;
         string? output = null;
         var registry = new RegistryOptions();
@@ -73,6 +76,11 @@ internal static class BundleCommand
                 case "--ca-file": registry.CaFile = Value(); break;
                 case "--platform": (platforms ??= []).AddRange(Value().Split(',')); break;
                 case "--locked": locked = true; break;
+                case "--env":
+                    var kv = Value();
+                    var eq = kv.IndexOf('=', StringComparison.Ordinal);
+                    env[eq > 0 ? kv[..eq] : throw new UsageException($"--env {kv}: expected KEY=VALUE")] = kv[(eq + 1)..];
+                    break;
                 case "--compress":
                     var c = Value();
                     if (c != "none")
@@ -91,18 +99,40 @@ internal static class BundleCommand
         }
         if (spec is null)
         {
-            throw new UsageException("usage: ferry bundle build ferry.yaml -o NAME.ferry [--insecure] [--platform os/arch] [--locked]");
+            throw new UsageException("usage: ferry bundle build|images ferry.yaml [-o NAME.ferry] [--env KEY=VALUE] [--insecure] [--platform os/arch] [--locked]");
         }
-        var log = new Progress(stderr);
-        var result = await BundleBuilder.BuildAsync(new BundleBuildOptions
+        var options = new BundleBuildOptions
         {
             SpecPath = spec,
             Output = output ?? "bundle.ferry",
             Registry = registry,
             Platforms = platforms,
             Locked = locked,
-            Log = log,
-        }).ConfigureAwait(false);
+            EnvOverrides = env,
+            Log = new Progress(stderr),
+        };
+        if (imagesOnly)
+        {
+            var staging = Directory.CreateTempSubdirectory("ferry-images-").FullName;
+            try
+            {
+                var plan = await BundleBuilder.DiscoverAsync(options, staging).ConfigureAwait(false);
+                foreach (var (image, sources) in plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    stdout.WriteLine(image);
+                    foreach (var s in sources)
+                    {
+                        stdout.WriteLine($"    {s.App}: {s.Template} {s.Path}");
+                    }
+                }
+            }
+            finally
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+            return 0;
+        }
+        var result = await BundleBuilder.BuildAsync(options).ConfigureAwait(false);
         stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, {result.Sha256}");
         return 0;
     }
