@@ -25,7 +25,7 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
                 _ => FromGit(source),
             };
         }
-        catch (Exception e) when (e is OciException or HttpRequestException or IOException or ChartException)
+        catch (Exception e) when (e is OciException or HttpRequestException or IOException or ChartException or BundleException)
         {
             throw new BundleException($"app {app.Name}: cannot fetch chart {source}: {e.Message}", e);
         }

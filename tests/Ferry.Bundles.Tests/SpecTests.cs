@@ -1,0 +1,134 @@
+using Ferry.Charts;
+using Ferry.Charts.Tests;
+
+namespace Ferry.Bundles.Tests;
+
+/// <summary>ferry.yaml validation, values templates and image discovery, without a registry.</summary>
+public sealed class SpecTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-spec-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string Valid = """
+        apiVersion: ferry.dev/v1
+        kind: Bundle
+        metadata: { name: demo, version: 1.0.0 }
+        env:
+          - { name: DB_HOST, required: true }
+          - { name: REPLICAS, default: "1", pattern: "^[0-9]+$" }
+        apps:
+          - name: api
+            chart: { path: chart }
+            values: api.yaml.tmpl
+        """;
+
+    [Fact]
+    public void Load_ExampleSpec_ReadsAppsEnvAndOrder()
+    {
+        var spec = SpecLoader.Load(Path.Combine(TestPaths.Examples, "bundle", "ferry.yaml"));
+        Assert.Equal("acme-suite", spec.Name);
+        Assert.Equal(["shop", "worker", "gateway"], spec.Apps.Select(a => a.Name));
+        Assert.Equal(["shop"], spec.Apps[1].DependsOn);
+        Assert.True(spec.Env.Single(e => e.Name == "WORKER_PASSWORD").Secret);
+        Assert.Equal("2", spec.Env.Single(e => e.Name == "SHOP_REPLICAS").Default);
+    }
+
+    [Theory]
+    [InlineData("kind: Bundle", "kind: Bundel", "2:7", "kind must be Bundle")]
+    [InlineData("metadata:", "metdata: {}\nmetadata:", "3:1", "unknown field \"metdata\"")]
+    [InlineData("chart: { path: chart }", "chart: { path: chart, oci: oci://x/y, version: 1.0.0 }", "9:12", "exactly one of path, repo, oci or git")]
+    [InlineData("chart: { path: chart }", "chart: { repo: https://charts.example.com, name: x }", "9:12", "a repo chart needs name and version")]
+    [InlineData("- name: api", "- name: Api_1", "8:11", "must be a DNS label")]
+    [InlineData("pattern: \"^[0-9]+$\"", "pattern: \"([\"", "6:46", "not a valid regular expression")]
+    public void Load_BadSpec_ErrorHasFileLineColumn(string from, string to, string at, string message)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "chart"));
+        Write("api.yaml.tmpl", "");
+        var path = Write("ferry.yaml", Valid.Replace(from, to, StringComparison.Ordinal));
+        var e = Assert.Throws<BundleException>(() => SpecLoader.Load(path));
+        Assert.True(e.Message.Contains($"{path}:{at}", StringComparison.Ordinal), e.Message);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingChartPathAndCycle_AreReported()
+    {
+        Write("api.yaml.tmpl", "");
+        var text = Valid + """
+
+              - name: web
+                chart: { path: chart }
+                dependsOn: [api]
+            """;
+        text = text.Replace("values: api.yaml.tmpl", "values: api.yaml.tmpl\n    dependsOn: [web]", StringComparison.Ordinal);
+        var e = Assert.Throws<BundleException>(() => SpecLoader.Load(Write("ferry.yaml", text)));
+        Assert.Contains("cycle", e.Message, StringComparison.Ordinal);
+        Assert.Contains("chart path chart does not exist", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValuesTemplate_UnknownEnvKey_NamesFileLineColumnAndDeclaredKeys()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "chart"));
+        Write("api.yaml.tmpl", "host: {{ .Env.DB_HOST }}\nport: {{ .Env.DB_PORT }}\n");
+        var spec = SpecLoader.Load(Write("ferry.yaml", Valid));
+        var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["DB_HOST"] = "db" };
+        var e = Assert.Throws<BundleException>(() => ValuesTemplate.Render(spec.Resolve("api.yaml.tmpl"), "api.yaml.tmpl", spec, spec.Apps[0], env, ""));
+        Assert.StartsWith("api.yaml.tmpl:2:", e.Message, StringComparison.Ordinal);
+        Assert.Contains(".Env.DB_PORT is not declared", e.Message, StringComparison.Ordinal);
+        Assert.Contains("DB_HOST, REPLICAS", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValuesTemplate_RendersEnvDefaultsAppAndBundle()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "chart"));
+        Write("api.yaml.tmpl", "host: {{ .Env.DB_HOST }}\nreplicas: {{ .Env.REPLICAS }}\nname: {{ .App.Name }}-{{ .Bundle.Version }}\nreg: {{ .Registry | default \"none\" }}\n");
+        var spec = SpecLoader.Load(Write("ferry.yaml", Valid));
+        var values = ValuesTemplate.Render(spec.Resolve("api.yaml.tmpl"), "api.yaml.tmpl", spec, spec.Apps[0], new Dictionary<string, string> { ["DB_HOST"] = "db.local" }, "");
+        Assert.Equal("db.local", values["host"]);
+        Assert.Equal("api-1.0.0", values["name"]);
+        Assert.Equal("none", values["reg"]);
+        Assert.Equal("1", values["replicas"]?.ToString());
+    }
+
+    [Fact]
+    public void DotEnv_ParsesCommentsQuotesAndRejectsJunkWithLine()
+    {
+        var ok = SpecLoader.ReadDotEnv(Write("a.env", "# comment\nA=1\n\nB=\"two words\"\nC=x=y\n"));
+        Assert.Equal("1", ok["A"]);
+        Assert.Equal("two words", ok["B"]);
+        Assert.Equal("x=y", ok["C"]);
+        var path = Write("b.env", "A=1\nnot a pair\n");
+        var e = Assert.Throws<BundleException>(() => SpecLoader.ReadDotEnv(path));
+        Assert.Contains($"{path}:2:1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Discover_FindsEveryPodKindInitEphemeralAnnotationsAndCustomResources()
+    {
+        var manifests = new[]
+        {
+            new Manifest("c/templates/cron.yaml", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers: [{name: i, image: \"busybox:1.36\"}]\n          containers: [{name: c, image: ghcr.io/acme/job@sha256:" + new string('a', 64) + "}]\n", "CronJob", "batch/v1", "nightly"),
+            new Manifest("c/templates/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    helm.sh/images: |\n      - name: extra\n        image: quay.io/acme/extra:2\nspec:\n  ephemeralContainers: [{name: d, image: docker.io/library/debug:1}]\n  containers: [{name: c, image: \"busybox:1.36\"}]\n", "Pod", "v1", "p"),
+            new Manifest("c/templates/cr.yaml", "apiVersion: acme.dev/v1\nkind: Database\nmetadata: {name: db}\nspec:\n  pods:\n    containers: [{name: pg, image: \"postgres:16\"}]\n", "Database", "acme.dev/v1", "db"),
+        };
+        var found = new Dictionary<string, List<ImageSource>>(StringComparer.Ordinal);
+        ImageDiscovery.Discover("app", manifests, found);
+        Assert.Equal(
+            ["docker.io/library/busybox:1.36", "docker.io/library/debug:1", "docker.io/library/postgres:16", "ghcr.io/acme/job@sha256:" + new string('a', 64), "quay.io/acme/extra:2"],
+            found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(2, found["docker.io/library/busybox:1.36"].Count);
+        Assert.Contains(found["docker.io/library/busybox:1.36"], s => s.Path == "CronJob/nightly.spec.jobTemplate.spec.template.spec.initContainers[0].image");
+        Assert.Equal("metadata.annotations[helm.sh/images]", Assert.Single(found["quay.io/acme/extra:2"]).Path);
+    }
+}
