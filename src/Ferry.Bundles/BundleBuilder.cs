@@ -22,6 +22,9 @@ public sealed class BundleBuildOptions
     /// <summary>Refuse to build when a chart digest differs from ferry.lock.</summary>
     public bool Locked { get; init; }
 
+    /// <summary>A site inventory or previous bundle: blobs it holds are left out (a delta bundle).</summary>
+    public string? Since { get; init; }
+
     /// <summary>Values that replace the sample env's (<c>--env KEY=VALUE</c>).</summary>
     public IReadOnlyDictionary<string, string> EnvOverrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -142,13 +145,24 @@ public static class BundleBuilder
             var copier = new ImageCopier(client);
             var platforms = (options.Platforms ?? spec.Platforms).Select(Platform.Parse).ToList();
             var imagesJson = new JsonArray();
+            var site = options.Since is null ? null : SiteInventory.Load(options.Since);
+            var required = new SortedSet<string>(StringComparer.Ordinal);
+            Func<Descriptor, bool>? skip = site is null ? null : d =>
+            {
+                if (!site.Blobs.Contains(d.Digest.Value))
+                {
+                    return false;
+                }
+                required.Add(d.Digest.Value);
+                return true;
+            };
             foreach (var (image, sources) in images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 options.Log?.Report($"pulling {image}");
                 TransferResult pulled;
                 try
                 {
-                    pulled = await copier.PullAsync(ImageReference.Parse(image), layout, platforms, ct: ct).ConfigureAwait(false);
+                    pulled = await copier.PullAsync(ImageReference.Parse(image), layout, platforms, skipBlob: skip, ct: ct).ConfigureAwait(false);
                 }
                 catch (OciException e)
                 {
@@ -183,6 +197,15 @@ public static class BundleBuilder
                 ["apps"] = appsJson,
                 ["images"] = imagesJson,
             };
+            if (site is not null)
+            {
+                manifest["delta"] = new JsonObject
+                {
+                    ["since"] = Path.GetFileName(options.Since),
+                    ["requires"] = new JsonArray(required.Select(d => (JsonNode)d).ToArray()),
+                };
+                options.Log?.Report($"delta: {required.Count} blobs left out (the site has them)");
+            }
             await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
             File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
             await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), lockJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);

@@ -92,6 +92,31 @@ public static class BundleReader
         File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan)
             : throw new BundleException($"{path}: no such bundle file");
 
+    /// <summary>The files the bundle lists in SHA256SUMS (its first entry; nothing else is read).</summary>
+    public static IReadOnlyCollection<string> ListFiles(string path)
+    {
+        using var fs = OpenArchive(path);
+        using var tar = new TarReader(fs);
+        var first = tar.GetNextEntry();
+        if (first?.Name != BundleBuilder.SumsName)
+        {
+            throw new BundleException($"{path}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName})");
+        }
+        using var reader = new StreamReader(first.DataStream ?? Stream.Null, Encoding.UTF8);
+        return ParseSums(reader.ReadToEnd(), path).Keys;
+    }
+
+    /// <summary>The blobs a delta bundle requires from the site that the site's inventory lacks (empty for full bundles).</summary>
+    public static IReadOnlyList<string> MissingOnSite(string path, SiteInventory site)
+    {
+        using var doc = ReadManifest(path);
+        if (!doc.RootElement.TryGetProperty("delta", out var delta))
+        {
+            return [];
+        }
+        return site.Missing(delta.GetProperty("requires").EnumerateArray().Select(e => e.GetString()!));
+    }
+
     /// <summary>Reads ferry-bundle.json from the archive.</summary>
     public static JsonDocument ReadManifest(string path)
     {
@@ -116,6 +141,10 @@ public static class BundleReader
         var r = doc.RootElement;
         var sb = new StringBuilder();
         sb.Append($"Bundle {r.GetProperty("name").GetString()} {r.GetProperty("version").GetString()}  ({new FileInfo(path).Length} bytes, platforms {string.Join(", ", r.GetProperty("platforms").EnumerateArray().Select(p => p.GetString()))})\n");
+        if (r.TryGetProperty("delta", out var delta))
+        {
+            sb.Append($"Delta since {delta.GetProperty("since").GetString()}: requires {delta.GetProperty("requires").GetArrayLength()} blobs already on the site\n");
+        }
         sb.Append("\nApps:\n");
         foreach (var a in r.GetProperty("apps").EnumerateArray())
         {

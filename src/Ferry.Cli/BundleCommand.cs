@@ -22,8 +22,14 @@ internal static class BundleCommand
                     return await BuildAsync(args[1..], stdout, stderr, imagesOnly: true).ConfigureAwait(false);
                 case "verify":
                     {
-                        var file = args.Length == 2 ? args[1] : throw new UsageException("usage: ferry bundle verify FILE");
+                        var site = args.Length == 4 && args[2] == "--site" ? args[3] : null;
+                        var file = args.Length == 2 || site is not null ? args[1] : throw new UsageException("usage: ferry bundle verify FILE [--site site.json]");
                         var problems = BundleReader.Verify(file);
+                        if (site is not null)
+                        {
+                            var missing = BundleReader.MissingOnSite(file, SiteInventory.Load(site));
+                            problems.AddRange(missing.Select(d => $"{d}: required by this delta bundle but not on the site ({site}); build a full bundle or one --since a newer inventory"));
+                        }
                         foreach (var p in problems)
                         {
                             stderr.WriteLine($"ferry: {file}: {p}");
@@ -61,6 +67,7 @@ internal static class BundleCommand
     private static async Task<int> BuildAsync(string[] args, TextWriter stdout, TextWriter stderr, bool imagesOnly)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? since = null;
         string? spec = null;
         string? output = null;
         var registry = new RegistryOptions();
@@ -76,6 +83,7 @@ internal static class BundleCommand
                 case "--ca-file": registry.CaFile = Value(); break;
                 case "--platform": (platforms ??= []).AddRange(Value().Split(',')); break;
                 case "--locked": locked = true; break;
+                case "--since": since = Value(); break;
                 case "--env":
                     var kv = Value();
                     var eq = kv.IndexOf('=', StringComparison.Ordinal);
@@ -109,6 +117,7 @@ internal static class BundleCommand
             Platforms = platforms,
             Locked = locked,
             EnvOverrides = env,
+            Since = since,
             Log = new Progress(stderr),
         };
         if (imagesOnly)
@@ -135,6 +144,49 @@ internal static class BundleCommand
         var result = await BundleBuilder.BuildAsync(options).ConfigureAwait(false);
         stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, {result.Sha256}");
         return 0;
+    }
+
+    public static async Task<int> InventoryAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        string? registry = null;
+        string? output = null;
+        var options = new RegistryOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--registry": registry = Value(); break;
+                case "-o" or "--output": output = Value(); break;
+                case "--insecure": options.Insecure = true; break;
+                case "--ca-file": options.CaFile = Value(); break;
+                default: throw new UsageException($"inventory: unknown argument {args[i]}");
+            }
+        }
+        if (registry is null)
+        {
+            throw new UsageException("usage: ferry inventory --registry HOST[:PORT] -o site.json [--insecure]");
+        }
+        try
+        {
+            using var client = new RegistryClient(options);
+            var inventory = await SiteInventory.TakeAsync(client, registry, new Progress(stderr)).ConfigureAwait(false);
+            if (output is null)
+            {
+                stdout.Write(inventory.ToJson());
+            }
+            else
+            {
+                await File.WriteAllTextAsync(output, inventory.ToJson()).ConfigureAwait(false);
+                stdout.WriteLine($"wrote {output}: {inventory.Manifests.Count} manifests, {inventory.Blobs.Count} blobs");
+            }
+            return 0;
+        }
+        catch (BundleException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
     }
 
     private sealed class Progress(TextWriter stderr) : IProgress<string>

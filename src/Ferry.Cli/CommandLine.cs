@@ -17,8 +17,10 @@ public static class CommandLine
           ferry images pull REF... --to DIR [--platform os/arch|all] [--insecure] [--ca-file F] [--username U --password-stdin]
           ferry images push DIR --to REGISTRY[/REPO] [--insecure]
           ferry images list|verify DIR      ferry images copy SRC DST   (oci:DIR[:NAME] | docker://REF)
-          ferry bundle build ferry.yaml -o NAME.ferry [--insecure] [--platform os/arch] [--locked]
-          ferry bundle verify FILE          ferry bundle inspect FILE [--output json]
+          ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--insecure] [--platform os/arch] [--locked]
+          ferry bundle images ferry.yaml [--env K=V]...   (which image each app uses, and where it was found)
+          ferry bundle verify FILE [--site site.json]     ferry bundle inspect FILE [--output json]
+          ferry inventory --registry HOST[:PORT] -o site.json [--insecure]
           ferry schema
           ferry conformance PATH... [-v]
 
@@ -30,6 +32,7 @@ public static class CommandLine
           lint          check a chart: metadata, schema, rendering and YAML validity
           images        move container images between registries and OCI image layouts
           bundle        build, verify and inspect offline bundles (charts + values templates + images)
+          inventory     record which manifests and blobs a site registry holds (input of delta bundles)
           schema        print the JSON Schema of ferry.yaml
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
         """;
@@ -52,6 +55,7 @@ public static class CommandLine
                 "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "bundle" => await BundleCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "schema" => Schema(stdout),
+                "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
                 _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"),

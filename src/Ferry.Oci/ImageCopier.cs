@@ -20,7 +20,8 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
 
     /// <summary>Pulls an image into a layout. With platforms, an index is narrowed to the matching manifests
     /// (one platform stores that manifest itself; several store a new index of them); "all" keeps the index.</summary>
-    public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, CancellationToken ct = default)
+    /// <param name="skipBlob">Blobs (configs and layers) not to download, e.g. those a site already has (delta bundles).</param>
+    public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default)
     {
         var top = await client.GetManifestAsync(image.Registry, image.Repository, image.Reference, ct).ConfigureAwait(false);
         var toStore = new List<RegistryClient.ManifestResult>();
@@ -69,7 +70,7 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
             tagged = top;
         }
 
-        var blobs = toStore.SelectMany(m => ManifestReader.Children(m.Bytes, m.MediaType)).DistinctBy(d => d.Digest).ToList();
+        var blobs = toStore.SelectMany(m => ManifestReader.Children(m.Bytes, m.MediaType)).DistinctBy(d => d.Digest).Where(d => skipBlob is null || !skipBlob(d)).ToList();
         var total = blobs.Sum(b => b.Size);
         long done = 0;
         var skipped = blobs.Count(b => layout.Exists(b.Digest));

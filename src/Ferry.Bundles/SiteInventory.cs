@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Oci;
+
+namespace Ferry.Bundles;
+
+/// <summary>
+/// What a site registry holds (every manifest and blob digest reachable from its tags), recorded by
+/// <c>ferry inventory</c>; <c>ferry bundle build --since</c> leaves those blobs out of a delta bundle.
+/// </summary>
+public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, IReadOnlySet<string> Manifests)
+{
+    public const string Kind = "SiteInventory";
+
+    /// <summary>Walks the catalog, every tag and every manifest (index children included).</summary>
+    public static async Task<SiteInventory> TakeAsync(RegistryClient client, string registry, IProgress<string>? log = null, CancellationToken ct = default)
+    {
+        var blobs = new SortedSet<string>(StringComparer.Ordinal);
+        var manifests = new SortedSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var repo in client.ListRepositoriesAsync(registry, ct).ConfigureAwait(false))
+            {
+                var tags = 0;
+                await foreach (var tag in client.ListTagsAsync(registry, repo, ct).ConfigureAwait(false))
+                {
+                    tags++;
+                    await WalkAsync(client, registry, repo, tag, blobs, manifests, ct).ConfigureAwait(false);
+                }
+                log?.Report($"{registry}/{repo}: {tags} tags");
+            }
+        }
+        catch (OciException e)
+        {
+            throw new BundleException($"inventory of {registry}: {e.Message}", e);
+        }
+        return new SiteInventory(registry, blobs, manifests);
+    }
+
+    private static async Task WalkAsync(RegistryClient client, string registry, string repo, string reference, SortedSet<string> blobs, SortedSet<string> manifests, CancellationToken ct)
+    {
+        var m = await client.GetManifestAsync(registry, repo, reference, ct).ConfigureAwait(false);
+        if (!manifests.Add(m.Digest.Value) && reference.StartsWith("sha256:", StringComparison.Ordinal))
+        {
+            return;
+        }
+        foreach (var child in ManifestReader.Children(m.Bytes, m.MediaType))
+        {
+            if (MediaTypes.ManifestTypes.Contains(child.MediaType))
+            {
+                await WalkAsync(client, registry, repo, child.Digest.Value, blobs, manifests, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                blobs.Add(child.Digest.Value);
+            }
+        }
+    }
+
+    public string ToJson() => new JsonObject
+    {
+        ["apiVersion"] = "ferry.dev/v1",
+        ["kind"] = Kind,
+        ["registry"] = Registry,
+        ["blobs"] = new JsonArray(Blobs.Order(StringComparer.Ordinal).Select(b => (JsonNode)b).ToArray()),
+        ["manifests"] = new JsonArray(Manifests.Order(StringComparer.Ordinal).Select(b => (JsonNode)b).ToArray()),
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+
+    /// <summary>
+    /// Reads what a site is known to hold: an inventory JSON, or a previous bundle (every blob it carried,
+    /// plus what it required from the site if it was itself a delta).
+    /// </summary>
+    public static SiteInventory Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new BundleException($"{path}: no such file (give a site inventory from 'ferry inventory' or a previous bundle)");
+        }
+        using (var probe = File.OpenRead(path))
+        {
+            var first = probe.ReadByte();
+            if (first == '{')
+            {
+                return LoadJson(path);
+            }
+        }
+        var blobs = new HashSet<string>(StringComparer.Ordinal);
+        var manifests = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in BundleReader.ListFiles(path))
+        {
+            if (name.StartsWith("images/blobs/sha256/", StringComparison.Ordinal))
+            {
+                blobs.Add("sha256:" + name["images/blobs/sha256/".Length..]);
+            }
+        }
+        using var doc = BundleReader.ReadManifest(path);
+        if (doc.RootElement.TryGetProperty("delta", out var delta) && delta.TryGetProperty("requires", out var requires))
+        {
+            foreach (var r in requires.EnumerateArray())
+            {
+                blobs.Add(r.GetString()!);
+            }
+        }
+        return new SiteInventory(path, blobs, manifests);
+    }
+
+    private static SiteInventory LoadJson(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("kind", out var kind) || kind.GetString() != Kind)
+            {
+                throw new BundleException($"{path}: not a site inventory (kind must be {Kind}); create one with 'ferry inventory --registry R -o site.json'");
+            }
+            HashSet<string> Set(string p) => root.TryGetProperty(p, out var a) ? a.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal) : [];
+            return new SiteInventory(root.TryGetProperty("registry", out var r) ? r.GetString() ?? "" : "", Set("blobs"), Set("manifests"));
+        }
+        catch (JsonException e)
+        {
+            throw new BundleException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The blobs a delta bundle requires that this site does not have.</summary>
+    public IReadOnlyList<string> Missing(IEnumerable<string> required) => required.Where(d => !Blobs.Contains(d)).Order(StringComparer.Ordinal).ToList();
+}
