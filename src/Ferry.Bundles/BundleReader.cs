@@ -9,10 +9,13 @@ namespace Ferry.Bundles;
 public static class BundleReader
 {
     /// <summary>Checks every file against SHA256SUMS (streaming), refusing unsafe or unexpected entries. Returns the problems.</summary>
-    public static List<string> Verify(string path)
+    /// <param name="publicKey">When given, the bundle must carry a valid ECDSA P-256 signature by its private key.</param>
+    public static List<string> Verify(string path, string? publicKey = null)
     {
         var problems = new List<string>();
         Dictionary<string, string>? sums = null;
+        byte[]? sumsBytes = null;
+        byte[]? signature = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         using var fs = OpenArchive(path);
         using var tar = new TarReader(fs);
@@ -38,8 +41,17 @@ public static class BundleReader
                     {
                         throw new BundleException($"{path}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName}, found {name})");
                     }
-                    using var reader = new StreamReader(entry.DataStream ?? Stream.Null, Encoding.UTF8);
-                    sums = ParseSums(reader.ReadToEnd(), path);
+                    using var ms = new MemoryStream();
+                    entry.DataStream?.CopyTo(ms);
+                    sumsBytes = ms.ToArray();
+                    sums = ParseSums(Encoding.UTF8.GetString(sumsBytes), path);
+                    continue;
+                }
+                if (name == BundleSigner.SignatureName)
+                {
+                    using var ms = new MemoryStream();
+                    entry.DataStream?.CopyTo(ms);
+                    signature = ms.ToArray();
                     continue;
                 }
                 seen.Add(name);
@@ -68,6 +80,17 @@ public static class BundleReader
             throw new BundleException($"{path}: empty or not a Ferry bundle");
         }
         problems.AddRange(sums.Keys.Where(k => !seen.Contains(k)).Select(k => $"{k}: listed in {BundleBuilder.SumsName} but missing from the archive"));
+        if (publicKey is not null)
+        {
+            if (signature is null)
+            {
+                problems.Add($"{path}: not signed (sign it with 'ferry bundle sign {path} --key key.pem')");
+            }
+            else if (!BundleSigner.Verify(sumsBytes!, signature, publicKey))
+            {
+                problems.Add($"{BundleSigner.SignatureName}: the signature does not match {publicKey}; the bundle was modified or signed by another key");
+            }
+        }
         return problems;
     }
 

@@ -10,7 +10,7 @@ internal static class BundleCommand
     {
         if (args.Length == 0)
         {
-            throw new UsageException("usage: ferry bundle build|images|verify|inspect ...");
+            throw new UsageException("usage: ferry bundle build|images|verify|sign|inspect ...");
         }
         try
         {
@@ -22,9 +22,23 @@ internal static class BundleCommand
                     return await BuildAsync(args[1..], stdout, stderr, imagesOnly: true).ConfigureAwait(false);
                 case "verify":
                     {
-                        var site = args.Length == 4 && args[2] == "--site" ? args[3] : null;
-                        var file = args.Length == 2 || site is not null ? args[1] : throw new UsageException("usage: ferry bundle verify FILE [--site site.json]");
-                        var problems = BundleReader.Verify(file);
+                        string? site = null, key = null, file = null;
+                        for (var i = 1; i < args.Length; i++)
+                        {
+                            switch (args[i])
+                            {
+                                case "--site" when i + 1 < args.Length: site = args[++i]; break;
+                                case "--key" when i + 1 < args.Length: key = args[++i]; break;
+                                default:
+                                    file = file is null && !args[i].StartsWith('-') ? args[i] : throw new UsageException("usage: ferry bundle verify FILE [--key pub.pem] [--site site.json]");
+                                    break;
+                            }
+                        }
+                        if (file is null)
+                        {
+                            throw new UsageException("usage: ferry bundle verify FILE [--key pub.pem] [--site site.json]");
+                        }
+                        var problems = BundleReader.Verify(file, key);
                         if (site is not null)
                         {
                             var missing = BundleReader.MissingOnSite(file, SiteInventory.Load(site));
@@ -36,6 +50,16 @@ internal static class BundleCommand
                         }
                         stdout.WriteLine(problems.Count == 0 ? $"{file}: verified" : $"{file}: {problems.Count} problem(s)");
                         return problems.Count == 0 ? 0 : 1;
+                    }
+                case "sign":
+                    {
+                        if (args.Length != 4 || args[2] != "--key")
+                        {
+                            throw new UsageException("usage: ferry bundle sign FILE --key key.pem");
+                        }
+                        BundleSigner.SignBundle(args[1], args[3]);
+                        stdout.WriteLine($"signed {args[1]} ({BundleSigner.SignatureName}, ECDSA P-256)");
+                        return 0;
                     }
                 case "inspect":
                     {
@@ -54,7 +78,7 @@ internal static class BundleCommand
                         return 0;
                     }
                 default:
-                    throw new UsageException($"bundle: unknown command {args[0]} (build, images, verify, inspect)");
+                    throw new UsageException($"bundle: unknown command {args[0]} (build, images, verify, sign, inspect)");
             }
         }
         catch (BundleException e)
@@ -143,6 +167,24 @@ internal static class BundleCommand
         }
         var result = await BundleBuilder.BuildAsync(options).ConfigureAwait(false);
         stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, {result.Sha256}");
+        return 0;
+    }
+
+    public static int Keygen(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length != 2 || args[0] is not ("-o" or "--output"))
+        {
+            throw new UsageException("usage: ferry keygen -o NAME   (writes NAME.pem, the private key, and NAME.pub.pem)");
+        }
+        var priv = args[1] + ".pem";
+        var pub = args[1] + ".pub.pem";
+        if (File.Exists(priv))
+        {
+            stderr.WriteLine($"ferry: {priv} exists; refusing to overwrite a key (remove it first)");
+            return 1;
+        }
+        BundleSigner.GenerateKey(priv, pub);
+        stdout.WriteLine($"wrote {priv} (private, keep it secret) and {pub} (give it to sites: ferry bundle verify FILE --key {Path.GetFileName(pub)})");
         return 0;
     }
 

@@ -19,7 +19,8 @@ public static class CommandLine
           ferry images list|verify DIR      ferry images copy SRC DST   (oci:DIR[:NAME] | docker://REF)
           ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--insecure] [--platform os/arch] [--locked]
           ferry bundle images ferry.yaml [--env K=V]...   (which image each app uses, and where it was found)
-          ferry bundle verify FILE [--site site.json]     ferry bundle inspect FILE [--output json]
+          ferry bundle verify FILE [--key pub.pem] [--site site.json]     ferry bundle inspect FILE [--output json]
+          ferry bundle sign FILE --key key.pem             ferry keygen -o NAME   (NAME.pem + NAME.pub.pem, ECDSA P-256)
           ferry inventory --registry HOST[:PORT] -o site.json [--insecure]
           ferry schema
           ferry conformance PATH... [-v]
@@ -32,6 +33,7 @@ public static class CommandLine
           lint          check a chart: metadata, schema, rendering and YAML validity
           images        move container images between registries and OCI image layouts
           bundle        build, verify and inspect offline bundles (charts + values templates + images)
+          keygen        create an ECDSA P-256 key pair for signing bundles
           inventory     record which manifests and blobs a site registry holds (input of delta bundles)
           schema        print the JSON Schema of ferry.yaml
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
@@ -55,6 +57,7 @@ public static class CommandLine
                 "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "bundle" => await BundleCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "schema" => Schema(stdout),
+                "keygen" => BundleCommand.Keygen(args[1..], stdout, stderr),
                 "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
