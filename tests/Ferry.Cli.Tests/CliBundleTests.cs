@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Ferry.Cli;
+
+namespace Ferry.Cli.Tests;
+
+/// <summary><c>ferry bundle</c>, <c>ferry keygen</c>, <c>ferry schema</c> through the command line (no registry: an image-free bundle).</summary>
+public sealed class CliBundleTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-cli-bundle-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> Ferry(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CommandLine.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string Examples()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "examples");
+            if (Directory.Exists(Path.Combine(candidate, "charts")))
+            {
+                return candidate;
+            }
+        }
+        throw new DirectoryNotFoundException("examples");
+    }
+
+    private string Spec(string extra = "")
+    {
+        var path = Path.Combine(_dir, "ferry.yaml");
+        File.WriteAllText(path, $"""
+            apiVersion: ferry.dev/v1
+            kind: Bundle
+            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
+            env:
+              - {"{"} name: DOMAIN, required: true {"}"}
+            apps:
+              - name: gateway
+                namespace: edge
+                chart: {"{"} path: "{Path.Combine(Examples(), "charts", "gateway")}" {"}"}
+                values: gateway.yaml.tmpl
+            {extra}
+            """);
+        File.WriteAllText(Path.Combine(_dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
+        return path;
+    }
+
+    [Fact]
+    public async Task BuildSignVerifyInspect_EndToEnd()
+    {
+        var spec = Spec();
+        var bundle = Path.Combine(_dir, "edge.ferry");
+        var (code, output, err) = await Ferry("bundle", "build", spec, "-o", bundle);
+        Assert.Equal(1, code);
+        Assert.Contains("required env keys missing from the sample env: DOMAIN", err, StringComparison.Ordinal);
+
+        (code, output, err) = await Ferry("bundle", "build", spec, "-o", bundle, "--env", "DOMAIN=edge.example.com");
+        Assert.True(code == 0, err);
+        Assert.Contains("1 apps, 0 images", output, StringComparison.Ordinal);
+
+        (code, output, _) = await Ferry("keygen", "-o", Path.Combine(_dir, "vendor"));
+        Assert.Equal(0, code);
+        (code, _, err) = await Ferry("keygen", "-o", Path.Combine(_dir, "vendor"));
+        Assert.Equal(1, code);
+        Assert.Contains("refusing to overwrite", err, StringComparison.Ordinal);
+
+        (code, _, err) = await Ferry("bundle", "verify", bundle, "--key", Path.Combine(_dir, "vendor.pub.pem"));
+        Assert.Equal(1, code);
+        Assert.Contains("not signed", err, StringComparison.Ordinal);
+        (code, _, _) = await Ferry("bundle", "sign", bundle, "--key", Path.Combine(_dir, "vendor.pem"));
+        Assert.Equal(0, code);
+        (code, output, _) = await Ferry("bundle", "verify", bundle, "--key", Path.Combine(_dir, "vendor.pub.pem"));
+        Assert.Equal(0, code);
+        Assert.EndsWith("verified\n", output, StringComparison.Ordinal);
+
+        (code, output, _) = await Ferry("bundle", "inspect", bundle, "--output", "json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("edge", doc.RootElement.GetProperty("name").GetString());
+        Assert.Equal("gateway", doc.RootElement.GetProperty("apps")[0].GetProperty("chart").GetProperty("name").GetString());
+        (code, output, _) = await Ferry("bundle", "inspect", bundle);
+        Assert.Equal(0, code);
+        Assert.Contains("DOMAIN", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_UnknownEnvOverrideAndBadSpec_AreClearErrors()
+    {
+        var spec = Spec();
+        var (code, _, err) = await Ferry("bundle", "build", spec, "--env", "NOPE=1", "-o", Path.Combine(_dir, "x.ferry"));
+        Assert.Equal(1, code);
+        Assert.Contains("--env NOPE: not declared", err, StringComparison.Ordinal);
+
+        spec = Spec("bogus: true");
+        (code, _, err) = await Ferry("bundle", "build", spec, "--env", "DOMAIN=x", "-o", Path.Combine(_dir, "x.ferry"));
+        Assert.Equal(1, code);
+        Assert.Contains($"{spec}:11:1: unknown field \"bogus\"", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Schema_IsJsonSchemaNamingTheFields()
+    {
+        var (code, output, _) = await Ferry("schema");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var props = doc.RootElement.GetProperty("properties");
+        foreach (var field in new[] { "apiVersion", "kind", "metadata", "env", "apps", "sampleEnv", "platforms", "registry" })
+        {
+            Assert.True(props.TryGetProperty(field, out _), field);
+        }
+    }
+}
