@@ -38,7 +38,8 @@ public sealed record PlannedApp(AppSpec Spec, string ChartName, string ChartVers
 public sealed record BundlePlan(BundleSpec Spec, IReadOnlyList<PlannedApp> Apps, IReadOnlyDictionary<string, List<ImageSource>> Images);
 
 /// <summary>What a build produced.</summary>
-public sealed record BundleBuildResult(string Path, int Apps, int Images, long Bytes, Digest Sha256);
+/// <param name="Id">The digest of the bundle's SHA256SUMS, which covers every file: the bundle's content identity.</param>
+public sealed record BundleBuildResult(string Path, int Apps, int Images, long Bytes, Digest Id);
 
 /// <summary>
 /// <c>ferry bundle build</c>: fetch every chart, render it with its values template against the sample env,
@@ -147,27 +148,33 @@ public static class BundleBuilder
             var imagesJson = new JsonArray();
             var site = options.Since is null ? null : SiteInventory.Load(options.Since);
             var required = new SortedSet<string>(StringComparer.Ordinal);
-            Func<Descriptor, bool>? skip = site is null ? null : d =>
-            {
-                if (!site.Blobs.Contains(d.Digest.Value))
-                {
-                    return false;
-                }
-                required.Add(d.Digest.Value);
-                return true;
-            };
+            var remote = new Dictionary<string, RemoteBlob>(StringComparer.Ordinal);
             foreach (var (image, sources) in images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                options.Log?.Report($"pulling {image}");
-                TransferResult pulled;
+                options.Log?.Report($"resolving {image}");
+                var usedBy = string.Join(", ", sources.Select(s => $"{s.App}: {s.Template}").Distinct());
+                ResolvedImage resolved;
                 try
                 {
-                    pulled = await copier.PullAsync(ImageReference.Parse(image), layout, platforms, skipBlob: skip, ct: ct).ConfigureAwait(false);
+                    resolved = await copier.ResolveAsync(ImageReference.Parse(image), platforms, ct: ct).ConfigureAwait(false);
                 }
                 catch (OciException e)
                 {
-                    throw new BundleException($"image {image} (used by {string.Join(", ", sources.Select(s => $"{s.App}: {s.Template}").Distinct())}): {e.Message}", e);
+                    throw new BundleException($"image {image} (used by {usedBy}): {e.Message}", e);
                 }
+                ImageCopier.StoreManifests(resolved, layout);
+                foreach (var blob in resolved.Blobs)
+                {
+                    if (site is not null && site.Blobs.Contains(blob.Digest.Value))
+                    {
+                        required.Add(blob.Digest.Value);
+                    }
+                    else
+                    {
+                        remote.TryAdd(blob.Digest.Hex, new RemoteBlob(blob, resolved.Image, usedBy));
+                    }
+                }
+                var pulled = new { ManifestDigest = resolved.Tagged.Digest, resolved.Tagged.MediaType, Bytes = resolved.Blobs.Sum(b => b.Size) };
                 imagesJson.Add((JsonNode)new JsonObject
                 {
                     ["ref"] = image,
@@ -209,7 +216,8 @@ public static class BundleBuilder
             await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
             File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
             await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), lockJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
-            return await WriteArchiveAsync(staging, options.Output, plan.Apps.Count, images.Count, ct).ConfigureAwait(false);
+            options.Log?.Report($"writing {options.Output}");
+            return await WriteArchiveAsync(staging, remote, client, options.Output, plan.Apps.Count, images.Count, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -228,22 +236,33 @@ public static class BundleBuilder
         return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
     }
 
-    /// <summary>Writes the staging tree as a reproducible tar: SHA256SUMS first, then every file in ordinal order.</summary>
-    private static async Task<BundleBuildResult> WriteArchiveAsync(string staging, string output, int apps, int images, CancellationToken ct)
+    /// <summary>A blob the archive streams straight from its registry.</summary>
+    private sealed record RemoteBlob(Descriptor Blob, ImageReference From, string UsedBy);
+
+    /// <summary>
+    /// Writes the reproducible tar: SHA256SUMS first, then every file in ordinal order. Staged files (charts,
+    /// values, manifests, index.json) are copied; image blobs stream from the registry into the archive,
+    /// verified on the way, so layers are never staged on disk nor held in memory.
+    /// </summary>
+    private static async Task<BundleBuildResult> WriteArchiveAsync(string staging, Dictionary<string, RemoteBlob> remote, RegistryClient client, string output, int apps, int images, CancellationToken ct)
     {
+        const string BlobDir = "images/blobs/sha256/";
         var files = Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(staging, f).Replace('\\', '/'))
             .Where(f => !f.StartsWith("images/blobs/.tmp", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var hex in remote.Keys)
+        {
+            files.Add(BlobDir + hex);
+        }
+        var ordered = files.Order(StringComparer.Ordinal).ToList();
         var sums = new StringBuilder();
-        foreach (var f in files)
+        foreach (var f in ordered)
         {
             string hex;
-            var name = Path.GetFileName(f);
-            if (f.StartsWith("images/blobs/sha256/", StringComparison.Ordinal) && name.Length == 64)
+            if (f.StartsWith(BlobDir, StringComparison.Ordinal) && f.Length == BlobDir.Length + 64)
             {
-                hex = name; // content-addressed and verified when it was pulled
+                hex = f[BlobDir.Length..]; // content-addressed: verified when fetched
             }
             else
             {
@@ -253,25 +272,41 @@ public static class BundleBuilder
             sums.Append(hex).Append("  ").Append(f).Append('\n');
         }
         var temp = output + ".partial";
-        await using (var outStream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        var sumsBytes = Encoding.UTF8.GetBytes(sums.ToString());
+        try
         {
-            await using var tar = new TarWriter(outStream, TarEntryFormat.Ustar, leaveOpen: true);
-            using (var sumsStream = new MemoryStream(Encoding.UTF8.GetBytes(sums.ToString())))
+            await using (var archive = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
             {
-                ReproducibleTar.WriteFile(tar, SumsName, sumsStream);
+                await ReproducibleTar.WriteEntryAsync(archive, SumsName, new MemoryStream(sumsBytes), sumsBytes.Length, ct).ConfigureAwait(false);
+                foreach (var f in ordered)
+                {
+                    var staged = Path.Combine(staging, f);
+                    if (File.Exists(staged))
+                    {
+                        await using var fs = new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                        await ReproducibleTar.WriteEntryAsync(archive, f, fs, fs.Length, ct).ConfigureAwait(false);
+                        continue;
+                    }
+                    var r = remote[f[BlobDir.Length..]];
+                    ReproducibleTar.WriteHeader(archive, f, r.Blob.Size);
+                    try
+                    {
+                        await client.CopyBlobAsync(r.From.Registry, r.From.Repository, r.Blob, archive, null, ct).ConfigureAwait(false);
+                    }
+                    catch (OciException e)
+                    {
+                        throw new BundleException($"image {r.From} (used by {r.UsedBy}): {e.Message}", e);
+                    }
+                    ReproducibleTar.WritePadding(archive, r.Blob.Size);
+                }
+                ReproducibleTar.WriteEnd(archive);
             }
-            foreach (var f in files)
-            {
-                await using var fs = new FileStream(Path.Combine(staging, f), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-                ReproducibleTar.WriteFile(tar, f, fs);
-            }
+            File.Move(temp, output, overwrite: true);
         }
-        File.Move(temp, output, overwrite: true);
-        Digest digest;
-        await using (var fs = File.OpenRead(output))
+        finally
         {
-            digest = Digest.FromHash(await SHA256.HashDataAsync(fs, ct).ConfigureAwait(false));
+            File.Delete(temp);
         }
-        return new BundleBuildResult(output, apps, images, new FileInfo(output).Length, digest);
+        return new BundleBuildResult(output, apps, images, new FileInfo(output).Length, Digest.Of(sumsBytes));
     }
 }

@@ -166,7 +166,7 @@ internal static class BundleCommand
             return 0;
         }
         var result = await BundleBuilder.BuildAsync(options).ConfigureAwait(false);
-        stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, {result.Sha256}");
+        stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, id {result.Id} (digest of its SHA256SUMS)");
         return 0;
     }
 

@@ -9,6 +9,9 @@ public sealed record TransferProgress(string Image, long BytesDone, long BytesTo
 /// <summary>What a pull or push did for one image.</summary>
 public sealed record TransferResult(string Image, Digest ManifestDigest, string MediaType, int Blobs, int BlobsSkipped, long Bytes);
 
+/// <summary>An image's manifests (what a layout stores for it), the one its name points at, and the blobs they reference.</summary>
+public sealed record ResolvedImage(ImageReference Image, IReadOnlyList<RegistryClient.ManifestResult> Manifests, RegistryClient.ManifestResult Tagged, IReadOnlyList<Descriptor> Blobs);
+
 /// <summary>
 /// Moves image graphs (index → manifests → config and layers) between registries and OCI layouts: blobs first,
 /// in parallel, skipping what the destination has (and mounting across repositories of the same registry),
@@ -22,6 +25,38 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
     /// (one platform stores that manifest itself; several store a new index of them); "all" keeps the index.</summary>
     /// <param name="skipBlob">Blobs (configs and layers) not to download, e.g. those a site already has (delta bundles).</param>
     public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default)
+    {
+        var resolved = await ResolveAsync(image, platforms, allPlatforms, ct).ConfigureAwait(false);
+        var blobs = resolved.Blobs.Where(d => skipBlob is null || !skipBlob(d)).ToList();
+        var total = blobs.Sum(b => b.Size);
+        long done = 0;
+        var skipped = blobs.Count(b => layout.Exists(b.Digest));
+        var name = image.ToString();
+        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct }, async (blob, token) =>
+        {
+            await client.DownloadBlobAsync(image.Registry, image.Repository, blob, layout, new SyncProgress(n => progress?.Report(new TransferProgress(name, Interlocked.Add(ref done, n), total))), token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        StoreManifests(resolved, layout);
+        return new TransferResult(name, resolved.Tagged.Digest, resolved.Tagged.MediaType, blobs.Count, skipped, total);
+    }
+
+    /// <summary>Writes an image's manifests into a layout and tags it with the image's name (its blobs are not written).</summary>
+    public static Descriptor StoreManifests(ResolvedImage resolved, OciLayout layout)
+    {
+        foreach (var m in resolved.Manifests)
+        {
+            layout.WriteBlob(m.Bytes, m.MediaType);
+        }
+        var topDescriptor = layout.WriteBlob(resolved.Tagged.Bytes, resolved.Tagged.MediaType);
+        layout.Tag(topDescriptor, resolved.Image.ToString());
+        return topDescriptor;
+    }
+
+    /// <summary>
+    /// Fetches an image's manifests (for an index: the children for the wanted platforms, or all of them) and
+    /// lists the blobs they reference; nothing is downloaded beyond manifests.
+    /// </summary>
+    public async Task<ResolvedImage> ResolveAsync(ImageReference image, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, CancellationToken ct = default)
     {
         var top = await client.GetManifestAsync(image.Registry, image.Repository, image.Reference, ct).ConfigureAwait(false);
         var toStore = new List<RegistryClient.ManifestResult>();
@@ -70,22 +105,8 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
             tagged = top;
         }
 
-        var blobs = toStore.SelectMany(m => ManifestReader.Children(m.Bytes, m.MediaType)).DistinctBy(d => d.Digest).Where(d => skipBlob is null || !skipBlob(d)).ToList();
-        var total = blobs.Sum(b => b.Size);
-        long done = 0;
-        var skipped = blobs.Count(b => layout.Exists(b.Digest));
-        var name = image.ToString();
-        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct }, async (blob, token) =>
-        {
-            await client.DownloadBlobAsync(image.Registry, image.Repository, blob, layout, new SyncProgress(n => progress?.Report(new TransferProgress(name, Interlocked.Add(ref done, n), total))), token).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-        foreach (var m in toStore)
-        {
-            layout.WriteBlob(m.Bytes, m.MediaType);
-        }
-        var topDescriptor = layout.WriteBlob(tagged.Bytes, tagged.MediaType);
-        layout.Tag(topDescriptor, name);
-        return new TransferResult(name, tagged.Digest, tagged.MediaType, blobs.Count, skipped, total);
+        var blobs = toStore.SelectMany(m => ManifestReader.Children(m.Bytes, m.MediaType)).DistinctBy(d => d.Digest).ToList();
+        return new ResolvedImage(image, toStore, tagged, blobs);
     }
 
     /// <summary>Pushes a layout image (its manifest bytes unchanged) to <paramref name="target"/>.</summary>

@@ -81,71 +81,12 @@ public sealed partial class RegistryClient
             return;
         }
         var temp = layout.NewTempFile();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long have = 0;
         try
         {
             await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                for (var attempt = 1; ; attempt++)
-                {
-                    var from = have;
-                    using var r = await SendAsync(registry, b =>
-                    {
-                        var req = new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{repository}/blobs/{blob.Digest}"));
-                        if (from > 0)
-                        {
-                            req.Headers.Range = new RangeHeaderValue(from, null);
-                        }
-                        return req;
-                    }, ct).ConfigureAwait(false);
-                    if (!r.IsSuccessStatusCode)
-                    {
-                        throw await ErrorAsync(r, $"{registry}/{repository}@{blob.Digest}", ct).ConfigureAwait(false);
-                    }
-                    if (have > 0 && r.StatusCode != HttpStatusCode.PartialContent)
-                    {
-                        // The server ignored the range: start over.
-                        have = 0;
-                        file.SetLength(0);
-                        file.Position = 0;
-                        hash.GetHashAndReset();
-                    }
-                    try
-                    {
-                        await using var body = await r.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-                        var buffer = new byte[1 << 16];
-                        int n;
-                        while ((n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                        {
-                            if (have + n > blob.Size)
-                            {
-                                throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: the registry sent more than the {blob.Size} bytes the manifest declares");
-                            }
-                            hash.AppendData(buffer, 0, n);
-                            await file.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                            have += n;
-                            progress?.Report(n);
-                        }
-                    }
-                    catch (Exception e) when ((e is IOException or HttpRequestException) && attempt < _options.MaxAttempts)
-                    {
-                        await BackoffAsync(attempt, ct).ConfigureAwait(false);
-                        continue;
-                    }
-                    if (have < blob.Size && attempt < _options.MaxAttempts)
-                    {
-                        await BackoffAsync(attempt, ct).ConfigureAwait(false);
-                        continue; // truncated body: resume from where it stopped
-                    }
-                    break;
-                }
+                await CopyBlobAsync(registry, repository, blob, file, progress, ct).ConfigureAwait(false);
                 await file.FlushAsync(ct).ConfigureAwait(false);
-            }
-            var actual = Digest.FromHash(hash.GetHashAndReset());
-            if (actual != blob.Digest || have != blob.Size)
-            {
-                throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: received {have} bytes hashing to {actual}, expected {blob.Size} bytes; the registry's content is corrupt");
             }
             var path = layout.BlobPath(blob.Digest);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -157,6 +98,80 @@ public sealed partial class RegistryClient
             {
                 File.Delete(temp);
             }
+        }
+    }
+
+    /// <summary>
+    /// Streams a blob into <paramref name="target"/> (which need not be seekable), resuming with Range requests
+    /// after failures, and verifies its size and digest at the end. Exactly <c>blob.Size</c> bytes are written
+    /// when it succeeds; on a digest mismatch it throws and the target holds bad bytes (callers discard it).
+    /// </summary>
+    public async Task CopyBlobAsync(string registry, string repository, Descriptor blob, Stream target, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long have = 0;
+        var buffer = new byte[1 << 16];
+        for (var attempt = 1; ; attempt++)
+        {
+            var from = have;
+            using var r = await SendAsync(registry, b =>
+            {
+                var req = new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{repository}/blobs/{blob.Digest}"));
+                if (from > 0)
+                {
+                    req.Headers.Range = new RangeHeaderValue(from, null);
+                }
+                return req;
+            }, ct).ConfigureAwait(false);
+            if (!r.IsSuccessStatusCode)
+            {
+                throw await ErrorAsync(r, $"{registry}/{repository}@{blob.Digest}", ct).ConfigureAwait(false);
+            }
+            // The server ignored the range: skip what was already written.
+            var skip = from > 0 && r.StatusCode != HttpStatusCode.PartialContent ? from : 0;
+            try
+            {
+                await using var body = await r.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                int n;
+                while ((n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    var chunk = buffer.AsMemory(0, n);
+                    if (skip > 0)
+                    {
+                        var drop = (int)Math.Min(skip, n);
+                        skip -= drop;
+                        chunk = chunk[drop..];
+                        if (chunk.IsEmpty)
+                        {
+                            continue;
+                        }
+                    }
+                    if (have + chunk.Length > blob.Size)
+                    {
+                        throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: the registry sent more than the {blob.Size} bytes the manifest declares");
+                    }
+                    hash.AppendData(chunk.Span);
+                    await target.WriteAsync(chunk, ct).ConfigureAwait(false);
+                    have += chunk.Length;
+                    progress?.Report(chunk.Length);
+                }
+            }
+            catch (Exception e) when ((e is IOException or HttpRequestException) && attempt < _options.MaxAttempts)
+            {
+                await BackoffAsync(attempt, ct).ConfigureAwait(false);
+                continue;
+            }
+            if (have < blob.Size && attempt < _options.MaxAttempts)
+            {
+                await BackoffAsync(attempt, ct).ConfigureAwait(false);
+                continue; // truncated body: resume from where it stopped
+            }
+            break;
+        }
+        var actual = Digest.FromHash(hash.GetHashAndReset());
+        if (actual != blob.Digest || have != blob.Size)
+        {
+            throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: received {have} bytes hashing to {actual}, expected {blob.Size} bytes; the registry's content is corrupt");
         }
     }
 
