@@ -90,6 +90,27 @@ public sealed class BundleBuildTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task BundleImages_AreAnOciLayoutSkopeoAndTarRead()
+    {
+        using var product = new ProductSources();
+        var bundle = Path.Combine(_out, "a.ferry");
+        await BundleBuilder.BuildAsync(Options(product.ExampleSpec, bundle, new() { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" }));
+        var extracted = Directory.CreateDirectory(Path.Combine(_out, "x")).FullName;
+        var tar = System.Diagnostics.Process.Start("tar", ["-xf", bundle, "-C", extracted])!;
+        tar.WaitForExit();
+        Assert.Equal(0, tar.ExitCode);
+        foreach (var (image, digest) in product.ImageDigests)
+        {
+            var raw = Oci.Tests.Skopeo.Run("inspect", "--raw", $"oci:{extracted}/images:{image}");
+            Assert.Equal(digest, Digest.Of(System.Text.Encoding.UTF8.GetBytes(raw)));
+        }
+        // skopeo copies an image out of the bundle's layout into a registry
+        var worker = $"{product.Registry.Address}/acme/worker:1.4.2";
+        Oci.Tests.Skopeo.Run("copy", "--dest-tls-verify=false", $"oci:{extracted}/images:{worker}", $"docker://{product.Registry.Address}/copied/worker:1");
+        Assert.Empty(OciLayout.Open(Path.Combine(extracted, "images")).Verify());
+    }
+
+    [SkippableFact]
     public async Task Build_ChartMoved_LockedRefuses()
     {
         using var product = new ProductSources();
