@@ -37,7 +37,7 @@ IMAGES=(); for i in 0 1 2 3 4; do IMAGES+=("$REG/acme/bench-$i:1.0"); done
 rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" 2>/dev/null || true
 now() { date +%s.%N; }
 sync; t0=$(now)
-for i in 0 1 2 3 4; do skopeo sync --src docker --dest dir --src-tls-verify=false "$REG/acme/bench-$i" "$WORK/sync" >/dev/null; done
+for i in 0 1 2 3 4; do skopeo sync --src docker --dest dir --src-tls-verify=false "$REG/acme/bench-$i" "$WORK/sync" >/dev/null 2>&1; done
 tar -C "$WORK" -cf "$WORK/sync.tar" sync
 t1=$(now); A=$(echo "$t1 - $t0" | bc -l); A_SIZE=$(stat -c %s "$WORK/sync.tar"); rm -rf "$WORK/sync" "$WORK/sync.tar"
 
