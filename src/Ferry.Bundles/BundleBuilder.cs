@@ -105,7 +105,7 @@ public static class BundleBuilder
             {
                 throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env failed: {render.Error}");
             }
-            ImageDiscovery.Discover(app.Name, render.Manifests.Concat(render.Hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name))), images);
+            ImageDiscovery.Discover(app.Name, render.Manifests.Concat(render.Hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name))), images, spec.ImagePaths);
             foreach (var extra in app.Images)
             {
                 ImageDiscovery.Add(images, extra, new ImageSource(app.Name, Path.GetFileName(spec.SpecPath), $"apps[{app.Name}].images"));

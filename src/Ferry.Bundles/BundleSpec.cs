@@ -31,6 +31,9 @@ public sealed record BundleSpec(
     IReadOnlyList<string> Platforms,
     string SpecPath)
 {
+    /// <summary>Where images live in custom resources (kind + JSONPath), beyond the container lists found everywhere.</summary>
+    public IReadOnlyList<ImagePath> ImagePaths { get; init; } = [];
+
     /// <summary>The folder paths in the spec are relative to.</summary>
     public string BaseDirectory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(SpecPath))!;
 

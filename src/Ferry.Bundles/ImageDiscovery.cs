@@ -17,7 +17,7 @@ public static class ImageDiscovery
 {
     private static readonly string[] ContainerLists = ["containers", "initContainers", "ephemeralContainers"];
 
-    public static void Discover(string app, IEnumerable<Manifest> manifests, Dictionary<string, List<ImageSource>> found)
+    public static void Discover(string app, IEnumerable<Manifest> manifests, Dictionary<string, List<ImageSource>> found, IReadOnlyList<ImagePath>? imagePaths = null)
     {
         foreach (var m in manifests)
         {
@@ -31,6 +31,16 @@ public static class ImageDiscovery
                 throw new BundleException($"app {app}: {m.Name}: {e.Message}", e);
             }
             Walk(doc, $"{m.Kind}/{m.MetadataName}", (image, path) => Add(found, image, new ImageSource(app, m.Name, path)));
+            foreach (var ip in imagePaths ?? [])
+            {
+                if (ip.AppliesTo(m.Kind))
+                {
+                    foreach (var (image, location) in ip.Select(doc))
+                    {
+                        Add(found, image, new ImageSource(app, m.Name, $"{m.Kind}/{m.MetadataName}{location}"));
+                    }
+                }
+            }
             if (doc is Dictionary<string, object?> root && root.GetValueOrDefault("metadata") is Dictionary<string, object?> md
                 && md.GetValueOrDefault("annotations") is Dictionary<string, object?> ann)
             {

@@ -54,9 +54,9 @@ public static class SpecLoader
         }
         foreach (var (k, _) in root.Children)
         {
-            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms"))
+            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms" or "imagePaths"))
             {
-                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, sampleEnv, apps, platforms)");
+                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, sampleEnv, apps, platforms, imagePaths)");
             }
         }
         if (Str(root, "apiVersion", "", true) is { } api && api != "ferry.dev/v1")
@@ -198,7 +198,37 @@ public static class SpecLoader
         }
         var platforms = Get(root, "platforms") is YamlSequenceNode ps ? ps.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : ["linux/amd64"];
         var sampleEnv = Str(root, "sampleEnv", "");
-        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path);
+        var imagePaths = new List<ImagePath>();
+        if (Get(root, "imagePaths") is YamlSequenceNode ips)
+        {
+            foreach (var item in ips.Children)
+            {
+                if (item is not YamlMappingNode im)
+                {
+                    errors.Add($"{At(item)}: each imagePaths entry must be a mapping with kind and path");
+                    continue;
+                }
+                var ipKind = Str(im, "kind", "imagePaths[].", true);
+                var ipPath = Str(im, "path", "imagePaths[].", true);
+                if (ipKind is null || ipPath is null)
+                {
+                    continue;
+                }
+                try
+                {
+                    imagePaths.Add(ImagePath.Parse(ipKind, ipPath));
+                }
+                catch (FormatException e)
+                {
+                    errors.Add($"{At(Get(im, "path")!)}: {e.Message}");
+                }
+            }
+        }
+        else if (Get(root, "imagePaths") is { } bad)
+        {
+            errors.Add($"{At(bad)}: imagePaths must be a list of {{ kind, path }}");
+        }
+        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths };
         foreach (var app in apps)
         {
             if (app.Chart.Path is not null && !File.Exists(spec.Resolve(app.Chart.Path)) && !Directory.Exists(spec.Resolve(app.Chart.Path)))

@@ -37,6 +37,16 @@ public static class SpecSchema
               }
             },
             "sampleEnv": { "type": "string", "description": "dotenv file (KEY=value) used at build time, relative to ferry.yaml" },
+            "imagePaths": {
+              "type": "array", "description": "where images live in custom resources",
+              "items": {
+                "type": "object", "required": ["kind", "path"], "additionalProperties": false,
+                "properties": {
+                  "kind": { "type": "string", "description": "resource kind, or * for every kind" },
+                  "path": { "type": "string", "description": "JSONPath subset: $, .field, ['field'], [n], [*], .*" }
+                }
+              }
+            },
             "platforms": { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$" } },
             "apps": {
               "type": "array", "minItems": 1,

@@ -131,4 +131,39 @@ public sealed class SpecTests : IDisposable
         Assert.Contains(found["docker.io/library/busybox:1.36"], s => s.Path == "CronJob/nightly.spec.jobTemplate.spec.template.spec.initContainers[0].image");
         Assert.Equal("metadata.annotations[helm.sh/images]", Assert.Single(found["quay.io/acme/extra:2"]).Path);
     }
+
+    [Fact]
+    public void ImagePaths_FindImagesInCustomResources()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "chart"));
+        Write("api.yaml.tmpl", "");
+        var spec = SpecLoader.Load(Write("ferry.yaml", Valid + """
+
+            imagePaths:
+              - { kind: Database, path: "$.spec.image" }
+              - { kind: Database, path: "$.spec.sidecars[*].image" }
+              - { kind: "*", path: "$.spec['extraImages']" }
+            """));
+        Assert.Equal(3, spec.ImagePaths.Count);
+        var manifest = new Manifest("c/templates/db.yaml", "apiVersion: acme.dev/v1\nkind: Database\nmetadata: {name: main}\nspec:\n  image: postgres:16\n  sidecars:\n    - {image: \"exporter:1\"}\n    - {image: \"backup:2\"}\n  extraImages: [\"quay.io/acme/a:1\", \"quay.io/acme/b:1\"]\n", "Database", "acme.dev/v1", "main");
+        var other = new Manifest("c/templates/cache.yaml", "apiVersion: acme.dev/v1\nkind: Cache\nmetadata: {name: c}\nspec:\n  image: redis:7\n", "Cache", "acme.dev/v1", "c");
+        var found = new Dictionary<string, List<ImageSource>>(StringComparer.Ordinal);
+        ImageDiscovery.Discover("app", [manifest, other], found, spec.ImagePaths);
+        Assert.Equal(
+            ["docker.io/library/backup:2", "docker.io/library/exporter:1", "docker.io/library/postgres:16", "quay.io/acme/a:1", "quay.io/acme/b:1"],
+            found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Database/main.spec.sidecars[1].image", Assert.Single(found["docker.io/library/backup:2"]).Path);
+        Assert.Equal("Database/main.spec.extraImages[0]", Assert.Single(found["quay.io/acme/a:1"]).Path);
+    }
+
+    [Fact]
+    public void ImagePaths_BadPath_ErrorAtFileLineColumn()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "chart"));
+        Write("api.yaml.tmpl", "");
+        var path = Write("ferry.yaml", Valid + "\nimagePaths:\n  - { kind: Database, path: \"$.spec[?(@.x)]\" }\n");
+        var e = Assert.Throws<BundleException>(() => SpecLoader.Load(path));
+        Assert.Contains($"{path}:12:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("filters are not supported", e.Message, StringComparison.Ordinal);
+    }
 }
