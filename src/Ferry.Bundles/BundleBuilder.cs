@@ -25,6 +25,9 @@ public sealed class BundleBuildOptions
     /// <summary>A site inventory or previous bundle: blobs it holds are left out (a delta bundle).</summary>
     public string? Since { get; init; }
 
+    /// <summary>zstd compression and/or numbered parts (<c>--compress zstd</c>, <c>--split 4GiB</c>).</summary>
+    public BundleStorage Storage { get; init; } = new(Zstd: false, SplitBytes: null);
+
     /// <summary>Values that replace the sample env's (<c>--env KEY=VALUE</c>).</summary>
     public IReadOnlyDictionary<string, string> EnvOverrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -217,7 +220,7 @@ public static class BundleBuilder
             File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
             await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), lockJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
             options.Log?.Report($"writing {options.Output}");
-            return await WriteArchiveAsync(staging, remote, client, options.Output, plan.Apps.Count, images.Count, ct).ConfigureAwait(false);
+            return await WriteArchiveAsync(staging, remote, client, options.Output, options.Storage, plan.Apps.Count, images.Count, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -244,7 +247,7 @@ public static class BundleBuilder
     /// values, manifests, index.json) are copied; image blobs stream from the registry into the archive,
     /// verified on the way, so layers are never staged on disk nor held in memory.
     /// </summary>
-    private static async Task<BundleBuildResult> WriteArchiveAsync(string staging, Dictionary<string, RemoteBlob> remote, RegistryClient client, string output, int apps, int images, CancellationToken ct)
+    private static async Task<BundleBuildResult> WriteArchiveAsync(string staging, Dictionary<string, RemoteBlob> remote, RegistryClient client, string output, BundleStorage storage, int apps, int images, CancellationToken ct)
     {
         const string BlobDir = "images/blobs/sha256/";
         var files = Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
@@ -271,42 +274,36 @@ public static class BundleBuilder
             }
             sums.Append(hex).Append("  ").Append(f).Append('\n');
         }
-        var temp = output + ".partial";
         var sumsBytes = Encoding.UTF8.GetBytes(sums.ToString());
-        try
+        long bytes;
+        using (var target = BundleFile.Create(output, storage))
         {
-            await using (var archive = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+            var archive = target.Stream;
+            await ReproducibleTar.WriteEntryAsync(archive, SumsName, new MemoryStream(sumsBytes), sumsBytes.Length, ct).ConfigureAwait(false);
+            foreach (var f in ordered)
             {
-                await ReproducibleTar.WriteEntryAsync(archive, SumsName, new MemoryStream(sumsBytes), sumsBytes.Length, ct).ConfigureAwait(false);
-                foreach (var f in ordered)
+                var staged = Path.Combine(staging, f);
+                if (File.Exists(staged))
                 {
-                    var staged = Path.Combine(staging, f);
-                    if (File.Exists(staged))
-                    {
-                        await using var fs = new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-                        await ReproducibleTar.WriteEntryAsync(archive, f, fs, fs.Length, ct).ConfigureAwait(false);
-                        continue;
-                    }
-                    var r = remote[f[BlobDir.Length..]];
-                    ReproducibleTar.WriteHeader(archive, f, r.Blob.Size);
-                    try
-                    {
-                        await client.CopyBlobAsync(r.From.Registry, r.From.Repository, r.Blob, archive, null, ct).ConfigureAwait(false);
-                    }
-                    catch (OciException e)
-                    {
-                        throw new BundleException($"image {r.From} (used by {r.UsedBy}): {e.Message}", e);
-                    }
-                    ReproducibleTar.WritePadding(archive, r.Blob.Size);
+                    await using var fs = new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                    await ReproducibleTar.WriteEntryAsync(archive, f, fs, fs.Length, ct).ConfigureAwait(false);
+                    continue;
                 }
-                ReproducibleTar.WriteEnd(archive);
+                var r = remote[f[BlobDir.Length..]];
+                ReproducibleTar.WriteHeader(archive, f, r.Blob.Size);
+                try
+                {
+                    await client.CopyBlobAsync(r.From.Registry, r.From.Repository, r.Blob, archive, null, ct).ConfigureAwait(false);
+                }
+                catch (OciException e)
+                {
+                    throw new BundleException($"image {r.From} (used by {r.UsedBy}): {e.Message}", e);
+                }
+                ReproducibleTar.WritePadding(archive, r.Blob.Size);
             }
-            File.Move(temp, output, overwrite: true);
+            ReproducibleTar.WriteEnd(archive);
+            bytes = target.Commit();
         }
-        finally
-        {
-            File.Delete(temp);
-        }
-        return new BundleBuildResult(output, apps, images, new FileInfo(output).Length, Digest.Of(sumsBytes));
+        return new BundleBuildResult(output, apps, images, bytes, Digest.Of(sumsBytes));
     }
 }

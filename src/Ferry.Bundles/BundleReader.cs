@@ -111,9 +111,7 @@ public static class BundleReader
         return sums;
     }
 
-    private static FileStream OpenArchive(string path) =>
-        File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan)
-            : throw new BundleException($"{path}: no such bundle file");
+    private static Stream OpenArchive(string path) => BundleFile.OpenRead(path);
 
     /// <summary>The files the bundle lists in SHA256SUMS (its first entry; nothing else is read).</summary>
     public static IReadOnlyCollection<string> ListFiles(string path)
@@ -163,7 +161,7 @@ public static class BundleReader
         using var doc = ReadManifest(path);
         var r = doc.RootElement;
         var sb = new StringBuilder();
-        sb.Append($"Bundle {r.GetProperty("name").GetString()} {r.GetProperty("version").GetString()}  ({new FileInfo(path).Length} bytes, platforms {string.Join(", ", r.GetProperty("platforms").EnumerateArray().Select(p => p.GetString()))})\n");
+        sb.Append($"Bundle {r.GetProperty("name").GetString()} {r.GetProperty("version").GetString()}  ({BundleFile.Length(path)} bytes, platforms {string.Join(", ", r.GetProperty("platforms").EnumerateArray().Select(p => p.GetString()))})\n");
         if (r.TryGetProperty("delta", out var delta))
         {
             sb.Append($"Delta since {delta.GetProperty("since").GetString()}: requires {delta.GetProperty("requires").GetArrayLength()} blobs already on the site\n");

@@ -39,38 +39,37 @@ public static class BundleSigner
     /// <summary>Signs a bundle in place: streams it into a copy with the signature entry after SHA256SUMS (replacing an old one).</summary>
     public static void SignBundle(string bundlePath, string privateKeyPath)
     {
-        var temp = bundlePath + ".signing";
-        try
+        var storage = BundleFile.Storage(bundlePath);
+        var output = bundlePath.EndsWith(".001", StringComparison.Ordinal) && !File.Exists(bundlePath[..^4]) ? bundlePath[..^4] : bundlePath;
+        var signedTemp = output + ".signed";
+        using (var input = BundleFile.OpenRead(bundlePath))
+        using (var reader = new TarReader(input))
+        using (var target = BundleFile.Create(signedTemp, storage))
         {
-            using (var input = new FileStream(bundlePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
-            using (var reader = new TarReader(input))
-            using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-            using (var writer = new TarWriter(output, TarEntryFormat.Ustar, leaveOpen: true))
+            var first = reader.GetNextEntry();
+            if (first?.Name != BundleBuilder.SumsName)
             {
-                var first = reader.GetNextEntry();
-                if (first?.Name != BundleBuilder.SumsName)
+                throw new BundleException($"{bundlePath}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName})");
+            }
+            using var sums = new MemoryStream();
+            first.DataStream?.CopyTo(sums);
+            var signature = Sign(sums.ToArray(), privateKeyPath);
+            var archive = target.Stream;
+            ReproducibleTar.WriteEntryAsync(archive, BundleBuilder.SumsName, new MemoryStream(sums.ToArray()), sums.Length, default).GetAwaiter().GetResult();
+            ReproducibleTar.WriteEntryAsync(archive, SignatureName, new MemoryStream(signature), signature.Length, default).GetAwaiter().GetResult();
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.Name != SignatureName)
                 {
-                    throw new BundleException($"{bundlePath}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName})");
-                }
-                using var sums = new MemoryStream();
-                first.DataStream?.CopyTo(sums);
-                var signature = Sign(sums.ToArray(), privateKeyPath);
-                sums.Position = 0;
-                ReproducibleTar.WriteFile(writer, BundleBuilder.SumsName, sums);
-                ReproducibleTar.WriteFile(writer, SignatureName, new MemoryStream(signature));
-                while (reader.GetNextEntry() is { } entry)
-                {
-                    if (entry.Name != SignatureName)
-                    {
-                        ReproducibleTar.WriteFile(writer, entry.Name, entry.DataStream ?? Stream.Null);
-                    }
+                    ReproducibleTar.WriteEntryAsync(archive, entry.Name, entry.DataStream ?? Stream.Null, entry.Length, default).GetAwaiter().GetResult();
                 }
             }
-            File.Move(temp, bundlePath, overwrite: true);
+            ReproducibleTar.WriteEnd(archive);
+            target.Commit();
         }
-        finally
+        foreach (var part in BundleFile.Parts(signedTemp))
         {
-            File.Delete(temp);
+            File.Move(part, output + part[signedTemp.Length..], overwrite: true);
         }
     }
 

@@ -72,14 +72,14 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
     /// </summary>
     public static SiteInventory Load(string path)
     {
-        if (!File.Exists(path))
+        if (!BundleFile.Exists(path))
         {
             throw new BundleException($"{path}: no such file (give a site inventory from 'ferry inventory' or a previous bundle)");
         }
-        using (var probe = File.OpenRead(path))
+        if (File.Exists(path))
         {
-            var first = probe.ReadByte();
-            if (first == '{')
+            using var probe = File.OpenRead(path);
+            if (probe.ReadByte() == '{')
             {
                 return LoadJson(path);
             }

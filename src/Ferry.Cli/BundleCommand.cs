@@ -92,6 +92,8 @@ internal static class BundleCommand
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         string? since = null;
+        var zstd = false;
+        long? split = null;
         string? spec = null;
         string? output = null;
         var registry = new RegistryOptions();
@@ -114,12 +116,14 @@ internal static class BundleCommand
                     env[eq > 0 ? kv[..eq] : throw new UsageException($"--env {kv}: expected KEY=VALUE")] = kv[(eq + 1)..];
                     break;
                 case "--compress":
-                    var c = Value();
-                    if (c != "none")
+                    zstd = Value() switch
                     {
-                        throw new UsageException($"--compress {c}: this Ferry writes uncompressed bundles only (--compress none); layers are already compressed");
-                    }
+                        "zstd" => true,
+                        "none" => false,
+                        var c => throw new UsageException($"--compress {c}: expected zstd or none (layers are already compressed; zstd mostly shrinks charts and configs)"),
+                    };
                     break;
+                case "--split": split = BundleFile.ParseSize(Value()); break;
                 default:
                     if (args[i].StartsWith('-'))
                     {
@@ -131,7 +135,7 @@ internal static class BundleCommand
         }
         if (spec is null)
         {
-            throw new UsageException("usage: ferry bundle build|images ferry.yaml [-o NAME.ferry] [--env KEY=VALUE] [--insecure] [--platform os/arch] [--locked]");
+            throw new UsageException("usage: ferry bundle build|images ferry.yaml [-o NAME.ferry] [--env KEY=VALUE] [--compress zstd|none] [--split 4GiB] [--insecure] [--platform os/arch] [--locked]");
         }
         var options = new BundleBuildOptions
         {
@@ -142,6 +146,7 @@ internal static class BundleCommand
             Locked = locked,
             EnvOverrides = env,
             Since = since,
+            Storage = new BundleStorage(zstd, split),
             Log = new Progress(stderr),
         };
         if (imagesOnly)

@@ -17,7 +17,7 @@ public static class CommandLine
           ferry images pull REF... --to DIR [--platform os/arch|all] [--insecure] [--ca-file F] [--username U --password-stdin]
           ferry images push DIR --to REGISTRY[/REPO] [--insecure]
           ferry images list|verify DIR      ferry images copy SRC DST   (oci:DIR[:NAME] | docker://REF)
-          ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--insecure] [--platform os/arch] [--locked]
+          ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--compress zstd] [--split 4GiB] [--insecure] [--platform os/arch] [--locked]
           ferry bundle images ferry.yaml [--env K=V]...   (which image each app uses, and where it was found)
           ferry bundle verify FILE [--key pub.pem] [--site site.json]     ferry bundle inspect FILE [--output json]
           ferry bundle sign FILE --key key.pem             ferry keygen -o NAME   (NAME.pem + NAME.pub.pem, ECDSA P-256)

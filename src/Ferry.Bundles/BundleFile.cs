@@ -1,0 +1,304 @@
+using System.Globalization;
+
+namespace Ferry.Bundles;
+
+/// <summary>How a bundle archive is stored: optionally zstd-compressed, optionally split into numbered parts.</summary>
+public sealed record BundleStorage(bool Zstd, long? SplitBytes);
+
+/// <summary>
+/// Opens and creates bundle files. A split bundle is <c>NAME.001</c>, <c>NAME.002</c>, … (for media with size
+/// limits); readers take <c>NAME</c> or <c>NAME.001</c> and see one stream. zstd-compressed bundles are detected
+/// by their magic number, so every command reads every form.
+/// </summary>
+public static class BundleFile
+{
+    private static readonly byte[] ZstdMagic = [0x28, 0xB5, 0x2F, 0xFD];
+
+    public static bool Exists(string path) => File.Exists(path) || File.Exists(path + ".001");
+
+    /// <summary>The files holding a bundle, in order.</summary>
+    public static IReadOnlyList<string> Parts(string path)
+    {
+        if (File.Exists(path) && !path.EndsWith(".001", StringComparison.Ordinal))
+        {
+            return [path];
+        }
+        var stem = path.EndsWith(".001", StringComparison.Ordinal) ? path[..^4] : path;
+        var parts = new List<string>();
+        for (var i = 1; File.Exists(Part(stem, i)); i++)
+        {
+            parts.Add(Part(stem, i));
+        }
+        if (parts.Count == 0)
+        {
+            throw new BundleException($"{path}: no such bundle file");
+        }
+        return parts;
+    }
+
+    /// <summary>The bundle's storage form, as found on disk.</summary>
+    public static BundleStorage Storage(string path)
+    {
+        var parts = Parts(path);
+        var head = new byte[4];
+        using (var fs = File.OpenRead(parts[0]))
+        {
+            fs.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        }
+        return new BundleStorage(head.AsSpan().SequenceEqual(ZstdMagic), parts.Count > 1 ? new FileInfo(parts[0]).Length : null);
+    }
+
+    public static long Length(string path) => Parts(path).Sum(p => new FileInfo(p).Length);
+
+    /// <summary>The uncompressed tar stream of a bundle, whatever its storage.</summary>
+    public static Stream OpenRead(string path)
+    {
+        var parts = Parts(path);
+        var zstd = Storage(path).Zstd;
+        Stream raw = parts.Count == 1
+            ? new FileStream(parts[0], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan)
+            : new ConcatenatedStream(parts);
+        return zstd ? new ZstdSharp.DecompressionStream(raw, 1 << 20) : raw;
+    }
+
+    /// <summary>Creates a bundle; nothing appears under <paramref name="output"/> until <see cref="Target.Commit"/>.</summary>
+    public static Target Create(string output, BundleStorage storage) => new(output, storage);
+
+    private static string Part(string stem, int n) => $"{stem}.{n.ToString("D3", CultureInfo.InvariantCulture)}";
+
+    /// <summary>Parses sizes such as <c>4GiB</c>, <c>700MB</c>, <c>1048576</c> (binary multiples).</summary>
+    public static long ParseSize(string text)
+    {
+        var t = text.Trim();
+        var unit = t.TrimStart("0123456789".ToCharArray()).ToUpperInvariant();
+        var number = t[..(t.Length - unit.Length)];
+        long multiplier = unit switch
+        {
+            "" or "B" => 1,
+            "K" or "KB" or "KIB" => 1L << 10,
+            "M" or "MB" or "MIB" => 1L << 20,
+            "G" or "GB" or "GIB" => 1L << 30,
+            "T" or "TB" or "TIB" => 1L << 40,
+            _ => 0,
+        };
+        if (multiplier == 0 || !long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0)
+        {
+            throw new BundleException($"size \"{text}\": expected a number with an optional unit (K, M, G, T; binary), e.g. 4GiB");
+        }
+        if (n * multiplier < 1 << 20)
+        {
+            throw new BundleException($"size \"{text}\": parts must be at least 1 MiB");
+        }
+        return n * multiplier;
+    }
+
+    /// <summary>A bundle being written: <see cref="Stream"/> takes the tar; <see cref="Commit"/> moves the parts into place.</summary>
+    public sealed class Target : IDisposable
+    {
+        private readonly string _output;
+        private readonly string _temp;
+        private readonly PartWriter _parts;
+        private readonly ZstdSharp.CompressionStream? _zstd;
+        private bool _committed;
+
+        internal Target(string output, BundleStorage storage)
+        {
+            _output = output;
+            _temp = output + ".partial";
+            _parts = new PartWriter(_temp, storage.SplitBytes);
+            if (storage.Zstd)
+            {
+                _zstd = new ZstdSharp.CompressionStream(_parts, level: 3, bufferSize: 1 << 20, leaveOpen: true);
+            }
+        }
+
+        public Stream Stream => _zstd ?? (Stream)_parts;
+
+        public long Commit()
+        {
+            _zstd?.Dispose();
+            _parts.Dispose();
+            foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(Path.GetFullPath(_output))!, Path.GetFileName(_output) + ".???"))
+            {
+                if (stale[^3..].All(char.IsAsciiDigit))
+                {
+                    File.Delete(stale);
+                }
+            }
+            long total = 0;
+            if (_parts.Files.Count == 1 && _parts.Split is null)
+            {
+                File.Move(_parts.Files[0], _output, overwrite: true);
+                total = new FileInfo(_output).Length;
+            }
+            else
+            {
+                File.Delete(_output);
+                for (var i = 0; i < _parts.Files.Count; i++)
+                {
+                    var final = Part(_output, i + 1);
+                    File.Move(_parts.Files[i], final, overwrite: true);
+                    total += new FileInfo(final).Length;
+                }
+            }
+            _committed = true;
+            return total;
+        }
+
+        public void Dispose()
+        {
+            if (!_committed)
+            {
+                _zstd?.Dispose();
+                _parts.Dispose();
+                foreach (var f in _parts.Files)
+                {
+                    File.Delete(f);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes a byte stream into one file, or into numbered parts of at most <c>Split</c> bytes.</summary>
+    private sealed class PartWriter(string temp, long? split) : Stream
+    {
+        private FileStream? _current;
+        private long _inPart;
+
+        public long? Split => split;
+
+        public List<string> Files { get; } = [];
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        private FileStream Next()
+        {
+            _current?.Dispose();
+            var name = split is null ? temp : Part(temp, Files.Count + 1);
+            Files.Add(name);
+            _inPart = 0;
+            return _current = new FileStream(name, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            while (buffer.Length > 0)
+            {
+                if (_current is null || (split is { } s && _inPart == s))
+                {
+                    Next();
+                }
+                var n = split is { } max ? (int)Math.Min(buffer.Length, max - _inPart) : buffer.Length;
+                _current!.Write(buffer[..n]);
+                _inPart += n;
+                buffer = buffer[n..];
+            }
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override void Flush() => _current?.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                if (_current is null && Files.Count == 0)
+                {
+                    Next();
+                }
+                _current?.Dispose();
+                _current = null;
+            }
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Reads numbered parts as one stream.</summary>
+    private sealed class ConcatenatedStream(IReadOnlyList<string> parts) : Stream
+    {
+        private int _index = -1;
+        private FileStream? _current;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            while (true)
+            {
+                if (_current is null)
+                {
+                    if (++_index >= parts.Count)
+                    {
+                        return 0;
+                    }
+                    _current = new FileStream(parts[_index], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                }
+                var n = _current.Read(buffer);
+                if (n > 0 || buffer.Length == 0)
+                {
+                    return n;
+                }
+                _current.Dispose();
+                _current = null;
+            }
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _current?.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
