@@ -206,6 +206,14 @@ public static class BundleBuilder
                 }).ToArray()),
                 ["apps"] = appsJson,
                 ["images"] = imagesJson,
+                ["inputs"] = new JsonObject
+                {
+                    ["ferry"] = typeof(BundleBuilder).Assembly.GetName().Version?.ToString(3),
+                    ["sampleEnv"] = spec.SampleEnv,
+                    ["envOverrides"] = new JsonObject(options.EnvOverrides.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(
+                        kv.Key, (JsonNode?)(spec.Env.Any(v => v.Name == kv.Key && v.Secret) ? "(secret)" : kv.Value)))),
+                    ["since"] = options.Since is null ? null : Path.GetFileName(options.Since),
+                },
             };
             if (site is not null)
             {

@@ -114,7 +114,19 @@ public sealed class BundleBuildTests : IDisposable
     public async Task Build_ChartMoved_LockedRefuses()
     {
         using var product = new ProductSources();
-        await BundleBuilder.BuildAsync(Options(product.ExampleSpec, Path.Combine(_out, "a.ferry"), new() { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" }));
+        var first = Path.Combine(_out, "a.ferry");
+        await BundleBuilder.BuildAsync(Options(product.ExampleSpec, first, new() { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme", ["WORKER_PASSWORD"] = "hunter2-secret" }));
+        using (var manifest = BundleReader.ReadManifest(first))
+        {
+            var inputs = manifest.RootElement.GetProperty("inputs");
+            Assert.Equal("(secret)", inputs.GetProperty("envOverrides").GetProperty("WORKER_PASSWORD").GetString());
+            Assert.Equal($"{product.Registry.Address}/acme", inputs.GetProperty("envOverrides").GetProperty("IMAGE_SOURCE").GetString());
+        }
+        using (var tar = BundleFile.OpenRead(first))
+        using (var reader = new StreamReader(tar))
+        {
+            Assert.DoesNotContain("hunter2-secret", reader.ReadToEnd(), StringComparison.Ordinal);
+        }
         File.AppendAllText(Path.Combine(product.Chart("worker"), "values.yaml"), "extra: true\n");
         var e = await Assert.ThrowsAsync<BundleException>(() => BundleBuilder.BuildAsync(
             Options(product.ExampleSpec, Path.Combine(_out, "b.ferry"), new() { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" }, locked: true)));
