@@ -5,8 +5,9 @@
 #   2. `ferry bundle images` explains which image each app uses and where it was found;
 #   3. `ferry bundle build examples/bundle/ferry.yaml` fetches the charts, renders them natively with
 #      the sample env, pulls every image and writes one reproducible bundle;
-#   4. `ferry bundle verify` and `ferry bundle inspect` check and describe it;
-#   5. renders an example chart with `ferry template` and runs the upstream conformance corpora.
+#   4. signs it (`ferry keygen`, `ferry bundle sign`), verifies and inspects it;
+#   5. builds a delta bundle against the first one (only what a site running it lacks);
+#   6. renders an example chart with `ferry template` and runs the upstream conformance corpora.
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! command -v docker-registry >/dev/null 2>&1; then
@@ -56,10 +57,15 @@ echo "=== ferry bundle images examples/bundle/ferry.yaml --env IMAGE_SOURCE=$REG
 ferry bundle images examples/bundle/ferry.yaml --env "IMAGE_SOURCE=$REG/acme" --insecure 2>/dev/null
 echo "=== ferry bundle build examples/bundle/ferry.yaml -o acme-suite-2.3.0.ferry"
 ferry bundle build examples/bundle/ferry.yaml --env "IMAGE_SOURCE=$REG/acme" --insecure -o "$WORK/acme-suite-2.3.0.ferry"
-echo "=== ferry bundle verify"
-ferry bundle verify "$WORK/acme-suite-2.3.0.ferry"
+echo "=== ferry keygen + ferry bundle sign + ferry bundle verify --key"
+ferry keygen -o "$WORK/vendor"
+ferry bundle sign "$WORK/acme-suite-2.3.0.ferry" --key "$WORK/vendor.pem"
+ferry bundle verify "$WORK/acme-suite-2.3.0.ferry" --key "$WORK/vendor.pub.pem"
 echo "=== ferry bundle inspect"
 ferry bundle inspect "$WORK/acme-suite-2.3.0.ferry"
+echo "=== delta: a site that already runs 2.3.0 needs no image blobs again"
+ferry bundle build examples/bundle/ferry.yaml --env "IMAGE_SOURCE=$REG/acme" --insecure --since "$WORK/acme-suite-2.3.0.ferry" -o "$WORK/acme-suite-delta.ferry" 2>/dev/null
+ferry bundle inspect "$WORK/acme-suite-delta.ferry" | head -2
 echo "=== ferry template edge examples/charts/gateway --set tls=true"
 ferry template edge examples/charts/gateway --set tls=true
 if [ -d ../shared/conformance ]; then
