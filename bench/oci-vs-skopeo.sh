@@ -26,7 +26,7 @@ names=$(python3 -c "import json,sys; print('\n'.join(m['annotations']['org.openc
 # (a) skopeo, one copy per image; its blob-info cache would let it skip uploads it saw in earlier runs.
 rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" 2>/dev/null || true
 REG_A=$(start_registry)
-t0=$(now)
+sync; t0=$(now)   # each run starts with no dirty pages left by the previous one
 for n in $names; do
   repo=${n#docker.io/}; skopeo --insecure-policy copy -q --dest-tls-verify=false "oci:$WORK/layout:$n" "docker://$REG_A/$repo" >/dev/null
 done
@@ -34,13 +34,13 @@ t1=$(now); A=$(echo "$t1 - $t0" | bc -l)
 
 # (b) Ferry
 REG_B=$(start_registry)
-t0=$(now)
+sync; t0=$(now)   # each run starts with no dirty pages left by the previous one
 /usr/bin/time -f "%M" -o "$WORK/rss" dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll images push "$WORK/layout" --to "$REG_B" --insecure >/dev/null
 t1=$(now); B=$(echo "$t1 - $t0" | bc -l); RSS_KB=$(cat "$WORK/rss")
 
 # (c) raw ingest with curl (monolithic PUT per unique blob, sequential)
 REG_C=$(start_registry)
-t0=$(now)
+sync; t0=$(now)   # each run starts with no dirty pages left by the previous one
 for f in "$WORK"/layout/blobs/sha256/*; do
   d="sha256:$(basename "$f")"
   loc=$(curl -s -D - -o /dev/null -X POST "http://$REG_C/v2/raw/blobs/uploads/" | tr -d '\r' | sed -n 's/^Location: //Ip')
