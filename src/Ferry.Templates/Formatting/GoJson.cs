@@ -37,6 +37,30 @@ public static class GoJson
             case string s:
                 WriteString(sb, s, html);
                 return;
+            case GoRawJson raw:
+                sb.Append(raw.Json);
+                return;
+            case GoStruct fields:
+                sb.Append('{');
+                var firstField = true;
+                foreach (var (k, fv) in fields)
+                {
+                    if (!firstField)
+                    {
+                        sb.Append(',');
+                    }
+                    firstField = false;
+                    NewLine(sb, indent, depth + 1);
+                    WriteString(sb, k, html);
+                    sb.Append(indent is null ? ":" : ": ");
+                    Write(sb, fv, html, indent, depth + 1);
+                }
+                if (fields.Count > 0)
+                {
+                    NewLine(sb, indent, depth);
+                }
+                sb.Append('}');
+                return;
             case IDictionary<string, object?> map:
                 if (map.Count == 0)
                 {
