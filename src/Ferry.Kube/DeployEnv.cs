@@ -1,0 +1,136 @@
+using System.Text;
+using k8s;
+using k8s.Models;
+
+namespace Ferry.Kube;
+
+/// <summary>The site's settings: plain values and the keys whose values are secret (never printed).</summary>
+public sealed record SiteEnv(IReadOnlyDictionary<string, string> Values, IReadOnlySet<string> SecretKeys);
+
+/// <summary>
+/// The site settings Ferry renders values templates with: ConfigMap <c>deploy-env</c> (plain keys) and Secret
+/// <c>deploy-env</c> (secret keys) in one namespace. Every change first copies the current content to
+/// <c>deploy-env-backup</c> (a ConfigMap and a Secret), so the previous settings can be restored.
+/// </summary>
+public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultNamespace)
+{
+    public const string DefaultNamespace = "ferry-system";
+    public const string ObjectName = "deploy-env";
+    public const string BackupName = "deploy-env-backup";
+
+    public async Task<SiteEnv> ReadAsync(CancellationToken ct = default)
+    {
+        var (plain, secret) = await ReadRawAsync(ObjectName, ct).ConfigureAwait(false);
+        var values = new Dictionary<string, string>(plain, StringComparer.Ordinal);
+        foreach (var (k, v) in secret)
+        {
+            values[k] = v;
+        }
+        return new SiteEnv(values, secret.Keys.ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>Sets keys (secret ones go to the Secret), after backing up the current content.</summary>
+    public async Task SetAsync(IReadOnlyDictionary<string, string> changes, IReadOnlySet<string> secretKeys, CancellationToken ct = default)
+    {
+        await EnsureNamespaceAsync(ct).ConfigureAwait(false);
+        var (plain, secret) = await ReadRawAsync(ObjectName, ct).ConfigureAwait(false);
+        await WriteAsync(BackupName, plain, secret, ct).ConfigureAwait(false);
+        foreach (var (k, v) in changes)
+        {
+            if (secretKeys.Contains(k))
+            {
+                secret[k] = v;
+                plain.Remove(k);
+            }
+            else
+            {
+                plain[k] = v;
+                secret.Remove(k);
+            }
+        }
+        await WriteAsync(ObjectName, plain, secret, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a dotenv file (<c>KEY=value</c> lines, # comments, optional quotes) for <c>ferry env import</c>.</summary>
+    public static Dictionary<string, string> ParseDotEnv(string text, string file)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lineNo = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            lineNo++;
+            var line = raw.TrimEnd('\r').Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new KubeException($"{file}:{lineNo}:1: expected KEY=value");
+            }
+            var value = line[(eq + 1)..].Trim();
+            if (value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0])
+            {
+                value = value[1..^1];
+            }
+            result[line[..eq].Trim()] = value;
+        }
+        return result;
+    }
+
+    private async Task<(Dictionary<string, string> Plain, Dictionary<string, string> Secret)> ReadRawAsync(string name, CancellationToken ct)
+    {
+        var cm = await KubeConnection.FindAsync($"read ConfigMap {ns}/{name}",
+            () => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        var secret = await KubeConnection.FindAsync($"read Secret {ns}/{name}",
+            () => client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        var plain = new Dictionary<string, string>(cm?.Data ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        var secrets = (secret?.Data ?? new Dictionary<string, byte[]>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value), StringComparer.Ordinal);
+        return (plain, secrets);
+    }
+
+    private async Task WriteAsync(string name, Dictionary<string, string> plain, Dictionary<string, string> secret, CancellationToken ct)
+    {
+        var labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" };
+        var cm = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels }, Data = plain };
+        var existingCm = await KubeConnection.FindAsync($"read ConfigMap {ns}/{name}", () => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        if (existingCm is null)
+        {
+            await KubeConnection.CallAsync($"create ConfigMap {ns}/{name}", () => client.CoreV1.CreateNamespacedConfigMapAsync(cm, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        else
+        {
+            cm.Metadata.ResourceVersion = existingCm.Metadata.ResourceVersion;
+            await KubeConnection.CallAsync($"update ConfigMap {ns}/{name}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(cm, name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        var s = new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = "Opaque",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels },
+            Data = secret.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value)),
+        };
+        var existingSecret = await KubeConnection.FindAsync($"read Secret {ns}/{name}", () => client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        if (existingSecret is null)
+        {
+            await KubeConnection.CallAsync($"create Secret {ns}/{name}", () => client.CoreV1.CreateNamespacedSecretAsync(s, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        else
+        {
+            s.Metadata.ResourceVersion = existingSecret.Metadata.ResourceVersion;
+            await KubeConnection.CallAsync($"update Secret {ns}/{name}", () => client.CoreV1.ReplaceNamespacedSecretAsync(s, name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EnsureNamespaceAsync(CancellationToken ct)
+    {
+        var existing = await KubeConnection.FindAsync($"read namespace {ns}", () => client.CoreV1.ReadNamespaceAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        if (existing is null)
+        {
+            await KubeConnection.CallAsync($"create namespace {ns}",
+                () => client.CoreV1.CreateNamespaceAsync(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+
+namespace Ferry.Kube;
+
+/// <summary>Connects to a cluster (kubeconfig with context, or the in-cluster service account) and turns API failures into clear errors.</summary>
+public static class KubeConnection
+{
+    /// <summary>
+    /// A client for the given kubeconfig (else <c>KUBECONFIG</c>, else <c>~/.kube/config</c>; else in-cluster) and context.
+    /// </summary>
+    public static IKubernetes Connect(string? kubeconfig = null, string? context = null)
+    {
+        var path = kubeconfig ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator).FirstOrDefault(p => p.Length > 0)
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        try
+        {
+            KubernetesClientConfiguration config;
+            if (File.Exists(path))
+            {
+                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: context);
+            }
+            else if (kubeconfig is null && KubernetesClientConfiguration.IsInCluster())
+            {
+                config = KubernetesClientConfiguration.InClusterConfig();
+            }
+            else
+            {
+                throw new KubeException($"{path}: no kubeconfig (give --kubeconfig FILE, set KUBECONFIG, or run inside the cluster)");
+            }
+            return new Kubernetes(config);
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            throw new KubeException($"{path}: {e.Message}{(context is null ? "" : $" (context {context})")}", e);
+        }
+    }
+
+    /// <summary>For the API simulator and tests: a client for a plain base URL.</summary>
+    public static IKubernetes ForUrl(string url) => new Kubernetes(new KubernetesClientConfiguration { Host = url });
+
+    /// <summary>Runs an API call, translating failures into <see cref="KubeException"/>s that say what failed and what to do.</summary>
+    public static async Task<T> CallAsync<T>(string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            throw Translate(what, e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new KubeException($"{what}: cannot reach the Kubernetes API ({e.Message}); check the kubeconfig's server address and that the cluster is running", e);
+        }
+    }
+
+    /// <summary>Like <see cref="CallAsync{T}"/>, but a 404 gives null.</summary>
+    public static async Task<T?> FindAsync<T>(string what, Func<Task<T>> call)
+        where T : class
+    {
+        try
+        {
+            return await CallAsync(what, call).ConfigureAwait(false);
+        }
+        catch (KubeException e) when (e.InnerException is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound })
+        {
+            return null;
+        }
+    }
+
+    public static bool IsConflict(KubeException e) => e.InnerException is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict };
+
+    private static KubeException Translate(string what, HttpOperationException e)
+    {
+        var status = e.Response?.StatusCode;
+        var message = StatusMessage(e.Response?.Content) ?? e.Message;
+        return status switch
+        {
+            HttpStatusCode.Forbidden => new KubeException($"{what}: forbidden ({message}); the kubeconfig's account needs RBAC permission for this", e),
+            HttpStatusCode.Unauthorized => new KubeException($"{what}: unauthorized ({message}); the kubeconfig's credentials were rejected", e),
+            HttpStatusCode.Conflict => new KubeException($"{what}: conflict ({message}); someone else changed it at the same time, retry", e),
+            HttpStatusCode.NotFound => new KubeException($"{what}: not found ({message})", e),
+            HttpStatusCode.UnprocessableEntity => new KubeException($"{what}: rejected by the API server ({message})", e),
+            _ => new KubeException($"{what}: HTTP {(int?)status} ({message})", e),
+        };
+    }
+
+    private static string? StatusMessage(string? body)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return null;
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("message", out var m) ? m.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}
