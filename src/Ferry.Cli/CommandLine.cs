@@ -22,6 +22,8 @@ public static class CommandLine
           ferry bundle verify FILE [--key pub.pem] [--site site.json]     ferry bundle inspect FILE [--output json]
           ferry bundle sign FILE --key key.pem             ferry keygen -o NAME   (NAME.pem + NAME.pub.pem, ECDSA P-256)
           ferry inventory --registry HOST[:PORT] -o site.json [--insecure]
+          ferry env show | set K=V... [--secret K,...] | import FILE.env   [-n NS] [--kubeconfig F] [--context C]
+          ferry history RELEASE [-n NS] [--kubeconfig F] [--context C]
           ferry schema
           ferry conformance PATH... [-v]
 
@@ -35,6 +37,8 @@ public static class CommandLine
           bundle        build, verify and inspect offline bundles (charts + values templates + images)
           keygen        create an ECDSA P-256 key pair for signing bundles
           inventory     record which manifests and blobs a site registry holds (input of delta bundles)
+          env           show or change the site settings (ConfigMap/Secret deploy-env, previous content backed up)
+          history       list a release's revisions (Helm-compatible release records)
           schema        print the JSON Schema of ferry.yaml
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
         """;
@@ -59,6 +63,8 @@ public static class CommandLine
                 "schema" => Schema(stdout),
                 "keygen" => BundleCommand.Keygen(args[1..], stdout, stderr),
                 "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
                 _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"),

@@ -1,0 +1,132 @@
+using Ferry.Kube;
+
+namespace Ferry.Cli;
+
+/// <summary><c>ferry env show|set|import</c> (the site's deploy-env) and <c>ferry history RELEASE</c>.</summary>
+internal static class ClusterCommands
+{
+    private sealed class Flags
+    {
+        public string? Kubeconfig { get; set; }
+
+        public string? Context { get; set; }
+
+        public string? Namespace { get; set; }
+
+        public HashSet<string> Secret { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Positional { get; } = [];
+    }
+
+    private static Flags Parse(string[] args)
+    {
+        var f = new Flags();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--kubeconfig": f.Kubeconfig = Value(); break;
+                case "--context": f.Context = Value(); break;
+                case "-n" or "--namespace": f.Namespace = Value(); break;
+                case "--secret": f.Secret.UnionWith(Value().Split(',')); break;
+                default:
+                    if (args[i].StartsWith('-'))
+                    {
+                        throw new UsageException($"unknown flag {args[i]}");
+                    }
+                    f.Positional.Add(args[i]);
+                    break;
+            }
+        }
+        return f;
+    }
+
+    public static async Task<int> EnvAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        const string Usage = "usage: ferry env show | set K=V... [--secret K,...] | import FILE.env [--secret K,...]  [-n NAMESPACE] [--kubeconfig F] [--context C]";
+        if (args.Length == 0)
+        {
+            throw new UsageException(Usage);
+        }
+        var f = Parse(args[1..]);
+        try
+        {
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+            var env = new DeployEnv(client, f.Namespace ?? DeployEnv.DefaultNamespace);
+            switch (args[0])
+            {
+                case "show":
+                    var site = await env.ReadAsync().ConfigureAwait(false);
+                    foreach (var (k, v) in site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                    {
+                        stdout.WriteLine(site.SecretKeys.Contains(k) ? $"{k}=(secret, {v.Length} characters)" : $"{k}={v}");
+                    }
+                    return 0;
+                case "set" or "import":
+                    Dictionary<string, string> changes;
+                    if (args[0] == "import")
+                    {
+                        var file = f.Positional.Count == 1 ? f.Positional[0] : throw new UsageException(Usage);
+                        changes = DeployEnv.ParseDotEnv(File.ReadAllText(file), file);
+                    }
+                    else
+                    {
+                        changes = new Dictionary<string, string>(StringComparer.Ordinal);
+                        foreach (var kv in f.Positional)
+                        {
+                            var eq = kv.IndexOf('=', StringComparison.Ordinal);
+                            if (eq <= 0)
+                            {
+                                throw new UsageException($"env set {kv}: expected KEY=VALUE");
+                            }
+                            changes[kv[..eq]] = kv[(eq + 1)..];
+                        }
+                    }
+                    var current = await env.ReadAsync().ConfigureAwait(false);
+                    var secretKeys = new HashSet<string>(current.SecretKeys.Concat(f.Secret), StringComparer.Ordinal);
+                    await env.SetAsync(changes, secretKeys).ConfigureAwait(false);
+                    stdout.WriteLine($"set {changes.Count} key(s) in {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName} (previous content kept in {DeployEnv.BackupName})");
+                    return 0;
+                default:
+                    throw new UsageException(Usage);
+            }
+        }
+        catch (KubeException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
+    public static async Task<int> HistoryAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var f = Parse(args);
+        if (f.Positional.Count != 1)
+        {
+            throw new UsageException("usage: ferry history RELEASE [-n NAMESPACE] [--kubeconfig F] [--context C]");
+        }
+        try
+        {
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+            var ns = f.Namespace ?? "default";
+            var history = await new ReleaseStore(client).HistoryAsync(f.Positional[0], ns).ConfigureAwait(false);
+            if (history.Count == 0)
+            {
+                stderr.WriteLine($"ferry: release {f.Positional[0]} not found in namespace {ns}");
+                return 1;
+            }
+            stdout.WriteLine($"{"REVISION",-9} {"UPDATED",-26} {"STATUS",-17} {"CHART",-24} {"APP VERSION",-12} DESCRIPTION");
+            foreach (var r in history)
+            {
+                stdout.WriteLine($"{r.Version,-9} {Charts.Releases.ReleaseCodec.GoTime(r.Info.LastDeployed),-26} {r.Info.Status,-17} {r.ChartName + "-" + r.ChartVersion,-24} {r.AppVersion,-12} {r.Info.Description}");
+            }
+            return 0;
+        }
+        catch (KubeException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+}

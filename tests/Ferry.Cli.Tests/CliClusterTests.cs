@@ -1,0 +1,97 @@
+using Ferry.Charts.Releases;
+using Ferry.Cli;
+using Ferry.Kube;
+using Ferry.Kube.Tests;
+
+namespace Ferry.Cli.Tests;
+
+/// <summary><c>ferry env</c> and <c>ferry history</c> against the loopback API simulator through a kubeconfig.</summary>
+public sealed class CliClusterTests : IDisposable
+{
+    private readonly ApiSimulator _api = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-cli-kube-").FullName;
+
+    public void Dispose()
+    {
+        _api.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Kubeconfig()
+    {
+        var path = Path.Combine(_dir, "kubeconfig");
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+              - name: sim
+                cluster: {"{"} server: "{_api.Url}" {"}"}
+            contexts:
+              - name: sim
+                context: {"{"} cluster: sim, user: ferry {"}"}
+            users:
+              - name: ferry
+                user: {"{"} token: test {"}"}
+            current-context: sim
+            """);
+        return path;
+    }
+
+    private static async Task<(int Code, string Out, string Err)> Ferry(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CommandLine.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task EnvSetImportShow_NeverPrintsSecrets()
+    {
+        var kc = Kubeconfig();
+        var (code, output, err) = await Ferry("env", "set", "DB_HOST=db.local", "DB_PASSWORD=hunter2", "--secret", "DB_PASSWORD", "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        Assert.Contains("previous content kept in deploy-env-backup", output, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_dir, "site.env"), "# site\nREPLICAS=3\n");
+        (code, _, err) = await Ferry("env", "import", Path.Combine(_dir, "site.env"), "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        (code, output, _) = await Ferry("env", "show", "--kubeconfig", kc);
+        Assert.Equal(0, code);
+        Assert.Equal("DB_HOST=db.local\nDB_PASSWORD=(secret, 7 characters)\nREPLICAS=3\n", output);
+        Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task History_ListsRevisionsLikeHelm()
+    {
+        var kc = Kubeconfig();
+        var (code, _, err) = await Ferry("history", "web", "-n", "default", "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains("release web not found in namespace default", err, StringComparison.Ordinal);
+        using var client = KubeConnection.Connect(kc);
+        var store = new ReleaseStore(client);
+        var t = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        await store.CreateAsync(new Release
+        {
+            Name = "web",
+            Namespace = "default",
+            Version = 1,
+            Info = new ReleaseInfo { FirstDeployed = t, LastDeployed = t, Status = ReleaseStatus.Deployed, Description = "Install complete" },
+            ChartJson = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.2.0\",\"appVersion\":\"1.2\"}}",
+        }, t);
+        string output;
+        (code, output, err) = await Ferry("history", "web", "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("REVISION", lines[0], StringComparison.Ordinal);
+        Assert.Matches(@"^1\s+2026-11-25T12:00:00Z\s+deployed\s+web-1\.2\.0\s+1\.2\s+Install complete$", lines[1]);
+    }
+
+    [Fact]
+    public async Task MissingKubeconfig_SaysWhatToGive()
+    {
+        var (code, _, err) = await Ferry("env", "show", "--kubeconfig", Path.Combine(_dir, "nope"));
+        Assert.Equal(1, code);
+        Assert.Contains("no kubeconfig (give --kubeconfig FILE, set KUBECONFIG", err, StringComparison.Ordinal);
+    }
+}
