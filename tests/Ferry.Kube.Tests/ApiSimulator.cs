@@ -10,24 +10,30 @@ using Microsoft.Extensions.Logging;
 
 namespace Ferry.Kube.Tests;
 
+/// <summary>How the simulator's controller treats a workload: become ready, fail, or never finish.</summary>
+public enum Outcome
+{
+    Ready,
+    Fail,
+    Hang,
+}
+
 /// <summary>
 /// A loopback Kubernetes API server for tests, over real HTTP so the real KubernetesClient is exercised:
-/// discovery (<c>/api</c>, <c>/api/v1</c>), namespaces, and generic CRUD for namespaced core resources with
-/// resourceVersion conflicts, Kubernetes <c>Status</c> error bodies (404, 409 AlreadyExists/Conflict, 422,
-/// 403), label selectors (=, ==, !=, exists, !exists, in, notin). So far it covers the core group only;
-/// apps/batch, server-side apply, status and the controller loop are still to come (issue 7).
+/// discovery (<c>/api</c>, <c>/apis</c>, resource lists), CRUD for core, apps, batch, networking, rbac and
+/// apiextensions kinds and for CRDs once created, namespaces, <c>resourceVersion</c>/<c>generation</c> and 409
+/// conflicts, Kubernetes <c>Status</c> error bodies (400, 403, 404, 409, 422), label selectors, server-side
+/// apply with per-manager field ownership (fields a manager stops applying are removed; conflicts unless forced),
+/// JSON merge patches, the status subresource, and a controller that makes Deployments/StatefulSets/Jobs ready,
+/// failed or stuck as told.
 /// </summary>
 public sealed partial class ApiSimulator : IDisposable
 {
-    private static readonly string[] Namespaced = ["configmaps", "secrets", "services", "serviceaccounts", "pods", "persistentvolumeclaims"];
-    private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
-    {
-        ["configmaps"] = "ConfigMap", ["secrets"] = "Secret", ["services"] = "Service", ["serviceaccounts"] = "ServiceAccount",
-        ["pods"] = "Pod", ["persistentvolumeclaims"] = "PersistentVolumeClaim", ["namespaces"] = "Namespace",
-    };
-
     private readonly WebApplication _app;
-    private readonly Dictionary<(string Resource, string Ns, string Name), JsonObject> _objects = [];
+    private readonly ApiResources _resources = new();
+    private readonly Dictionary<(string Group, string Plural, string Ns, string Name), JsonObject> _objects = [];
+    private readonly Dictionary<(string Group, string Plural, string Ns, string Name), Dictionary<string, HashSet<string>>> _owners = [];
+    private readonly Dictionary<string, Outcome> _outcomes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forbidden = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _version = 1000;
@@ -44,19 +50,37 @@ public sealed partial class ApiSimulator : IDisposable
         _app = builder.Build();
         _app.Run(HandleAsync);
         _app.StartAsync().GetAwaiter().GetResult();
-        Put("namespaces", "", "default", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "default" } });
+        Store(_resources.Find("", "v1", "namespaces")!, "", "default", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "default" } });
     }
 
     public int Port { get; }
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    /// <summary>Makes every request on a resource answer 403, as RBAC would.</summary>
-    public void Forbid(string resource)
+    /// <summary>Makes every request on a resource (plural) answer 403, as RBAC would.</summary>
+    public void Forbid(string plural)
     {
         lock (_lock)
         {
-            _forbidden.Add(resource);
+            _forbidden.Add(plural);
+        }
+    }
+
+    /// <summary>What the controller does with the workload of this name (default: it becomes ready).</summary>
+    public void SetOutcome(string name, Outcome outcome)
+    {
+        lock (_lock)
+        {
+            _outcomes[name] = outcome;
+        }
+    }
+
+    /// <summary>A copy of a stored object, or null.</summary>
+    public JsonObject? Get(string group, string plural, string ns, string name)
+    {
+        lock (_lock)
+        {
+            return _objects.TryGetValue((group, plural, ns, name), out var o) ? (JsonObject)o.DeepClone() : null;
         }
     }
 
@@ -66,178 +90,285 @@ public sealed partial class ApiSimulator : IDisposable
         ((IDisposable)_app).Dispose();
     }
 
-    private JsonObject Put(string resource, string ns, string name, JsonObject obj)
+    private JsonObject Store(ApiResource r, string ns, string name, JsonObject obj)
     {
+        var key = (r.Group, r.Plural, ns, name);
+        _objects.TryGetValue(key, out var previous);
         var md = obj["metadata"] as JsonObject ?? [];
         obj["metadata"] = md;
         md["name"] = name;
-        if (ns.Length > 0)
+        if (r.Namespaced)
         {
             md["namespace"] = ns;
         }
         md["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
-        md["uid"] ??= Guid.NewGuid().ToString();
-        md["creationTimestamp"] ??= DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        obj["apiVersion"] = "v1";
-        obj["kind"] = Kinds[resource];
-        _objects[(resource, ns, name)] = obj;
+        md["uid"] = previous?["metadata"]?["uid"]?.GetValue<string>() ?? Guid.NewGuid().ToString();
+        md["creationTimestamp"] = previous?["metadata"]?["creationTimestamp"]?.GetValue<string>()
+            ?? DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var generation = previous?["metadata"]?["generation"]?.GetValue<long>() ?? 0;
+        if (previous is null || !JsonNode.DeepEquals(previous["spec"], obj["spec"]))
+        {
+            generation++;
+        }
+        md["generation"] = generation;
+        obj["apiVersion"] = r.GroupVersion;
+        obj["kind"] = r.Kind;
+        _objects[key] = obj;
+        if (r.Kind == "CustomResourceDefinition")
+        {
+            _resources.Register(obj);
+            obj["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Established", ["status"] = "True" }) };
+        }
+        Reconcile(obj);
         return obj;
+    }
+
+    /// <summary>The controller: workloads get the status their outcome says.</summary>
+    private void Reconcile(JsonObject obj)
+    {
+        var kind = obj["kind"]!.GetValue<string>();
+        if (kind is not ("Deployment" or "StatefulSet" or "Job"))
+        {
+            return;
+        }
+        var name = obj["metadata"]!["name"]!.GetValue<string>();
+        var outcome = _outcomes.GetValueOrDefault(name, Outcome.Ready);
+        if (outcome == Outcome.Hang)
+        {
+            return;
+        }
+        var generation = obj["metadata"]!["generation"]!.GetValue<long>();
+        var replicas = obj["spec"]?["replicas"]?.GetValue<long>() ?? 1;
+        obj["status"] = (kind, outcome) switch
+        {
+            ("Job", Outcome.Ready) => new JsonObject { ["succeeded"] = 1, ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Complete", ["status"] = "True" }) },
+            ("Job", _) => new JsonObject { ["failed"] = 1, ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Failed", ["status"] = "True", ["reason"] = "BackoffLimitExceeded", ["message"] = "Job has reached the specified backoff limit" }) },
+            ("Deployment", Outcome.Fail) => new JsonObject
+            {
+                ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = 0,
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Progressing", ["status"] = "False", ["reason"] = "ProgressDeadlineExceeded", ["message"] = $"ReplicaSet \"{name}\" has timed out progressing." }),
+            },
+            ("StatefulSet", Outcome.Fail) => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = 0 },
+            _ => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas, ["readyReplicas"] = replicas },
+        };
     }
 
     private async Task HandleAsync(HttpContext ctx)
     {
-        var path = ctx.Request.Path.Value ?? "";
+        var segs = (ctx.Request.Path.Value ?? "").Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
         var method = ctx.Request.Method;
-        if (path == "/api")
+        string group, version;
+        string[] rest;
+        if (segs.Length >= 1 && segs[0] == "api")
         {
-            await Json(ctx, 200, new JsonObject { ["kind"] = "APIVersions", ["versions"] = new JsonArray("v1"), ["serverAddressByClientCIDRs"] = new JsonArray() });
-            return;
-        }
-        if (path == "/api/v1")
-        {
-            var resources = new JsonArray();
-            foreach (var (res, kind) in Kinds)
+            if (segs.Length == 1)
             {
-                resources.Add((JsonNode)new JsonObject
-                {
-                    ["name"] = res, ["singularName"] = kind.ToLowerInvariant(), ["namespaced"] = res != "namespaces", ["kind"] = kind,
-                    ["verbs"] = new JsonArray("create", "delete", "get", "list", "patch", "update", "watch"),
-                });
+                await Json(ctx, 200, new JsonObject { ["kind"] = "APIVersions", ["versions"] = new JsonArray("v1"), ["serverAddressByClientCIDRs"] = new JsonArray() });
+                return;
             }
-            await Json(ctx, 200, new JsonObject { ["kind"] = "APIResourceList", ["groupVersion"] = "v1", ["resources"] = resources });
-            return;
+            (group, version, rest) = ("", segs[1], segs[2..]);
         }
-        var m = CorePath().Match(path);
-        if (!m.Success)
+        else if (segs.Length >= 1 && segs[0] == "apis")
         {
-            await Status(ctx, 404, "NotFound", "the server could not find the requested resource");
-            return;
-        }
-        string resource, ns, name;
-        if (m.Groups["res"].Success)
-        {
-            (resource, ns, name) = (m.Groups["res"].Value, m.Groups["ns"].Value, m.Groups["name"].Value);
+            if (segs.Length == 1)
+            {
+                JsonObject list;
+                lock (_lock)
+                {
+                    list = _resources.GroupList();
+                }
+                await Json(ctx, 200, list);
+                return;
+            }
+            if (segs.Length < 3)
+            {
+                await Json(ctx, 404, Failure(404, "NotFound", "the server could not find the requested resource", "", "").Item2);
+                return;
+            }
+            (group, version, rest) = (segs[1], segs[2], segs[3..]);
         }
         else
         {
-            (resource, ns, name) = ("namespaces", "", m.Groups["ns"].Value);
-        }
-        if (!Kinds.ContainsKey(resource) || (resource != "namespaces" && !Namespaced.Contains(resource)))
-        {
-            await Status(ctx, 404, "NotFound", "the server could not find the requested resource");
+            await Json(ctx, 404, Failure(404, "NotFound", "the server could not find the requested resource", "", "").Item2);
             return;
         }
-        bool forbidden;
-        lock (_lock)
+        if (rest.Length == 0)
         {
-            forbidden = _forbidden.Contains(resource);
-        }
-        if (forbidden)
-        {
-            var verb = method switch { "GET" => name.Length == 0 ? "list" : "get", "POST" => "create", "PUT" => "update", "DELETE" => "delete", _ => method.ToLowerInvariant() };
-            await Status(ctx, 403, "Forbidden", $"{resource} is forbidden: User \"system:serviceaccount:test:ferry\" cannot {verb} resource \"{resource}\" in API group \"\"{(ns.Length > 0 ? $" in the namespace \"{ns}\"" : " at the cluster scope")}");
+            JsonObject? list;
+            lock (_lock)
+            {
+                list = _resources.ResourceList(group, version);
+            }
+            await Json(ctx, list is null ? 404 : 200, list ?? Failure(404, "NotFound", "the server could not find the requested resource", "", "").Item2);
             return;
         }
-        JsonObject? body = null;
-        if (method is "POST" or "PUT")
+        string ns = "", plural, name, sub;
+        if (rest[0] == "namespaces" && rest.Length >= 3)
         {
-            try
-            {
-                using var reader = new StreamReader(ctx.Request.Body);
-                body = JsonNode.Parse(await reader.ReadToEndAsync()) as JsonObject;
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                await Status(ctx, 400, "BadRequest", $"the body of the request was in an unknown format: {e.Message}");
-                return;
-            }
+            (ns, plural, name, sub) = (rest[1], rest[2], rest.ElementAtOrDefault(3) ?? "", rest.ElementAtOrDefault(4) ?? "");
         }
+        else
+        {
+            (plural, name, sub) = (rest[0], rest.ElementAtOrDefault(1) ?? "", rest.ElementAtOrDefault(2) ?? "");
+        }
+        string? bodyText = null;
+        if (method is "POST" or "PUT" or "PATCH")
+        {
+            using var reader = new StreamReader(ctx.Request.Body);
+            bodyText = await reader.ReadToEndAsync();
+        }
+        var request = new Request(method, group, version, plural, ns, name, sub, bodyText, ctx.Request.ContentType ?? "",
+            ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true");
         int code;
         JsonNode result;
         lock (_lock)
         {
-            (code, result) = Dispatch(method, resource, ns, name, body, ctx.Request.Query["labelSelector"].ToString());
+            (code, result) = Dispatch(request);
         }
         await Json(ctx, code, result);
     }
 
-    private (int, JsonNode) Dispatch(string method, string resource, string ns, string name, JsonObject? body, string selector)
+    private sealed record Request(string Method, string Group, string Version, string Plural, string Ns, string Name, string Sub, string? Body, string ContentType, string Selector, string FieldManager, bool Force);
+
+    private (int, JsonNode) Dispatch(Request q)
     {
-        if (ns.Length > 0 && resource != "namespaces" && !_objects.ContainsKey(("namespaces", "", ns)))
+        var r = _resources.Find(q.Group, q.Version, q.Plural);
+        if (r is null || (q.Ns.Length > 0 && !r.Namespaced))
         {
-            return method == "GET" && name.Length == 0 ? List(resource, ns, selector) : Failure(404, "NotFound", $"namespaces \"{ns}\" not found", ns, "namespaces");
+            return Failure(404, "NotFound", "the server could not find the requested resource", q.Name, q.Plural);
         }
-        switch (method)
+        if (_forbidden.Contains(q.Plural))
         {
-            case "GET" when name.Length == 0:
-                return List(resource, ns, selector);
+            var verb = q.Method switch { "GET" => q.Name.Length == 0 ? "list" : "get", "POST" => "create", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => q.Method.ToLowerInvariant() };
+            return Failure(403, "Forbidden", $"{q.Plural}{(q.Group.Length > 0 ? "." + q.Group : "")} is forbidden: User \"system:serviceaccount:test:ferry\" cannot {verb} resource \"{q.Plural}\" in API group \"{q.Group}\"{(q.Ns.Length > 0 ? $" in the namespace \"{q.Ns}\"" : " at the cluster scope")}", q.Name, q.Plural);
+        }
+        JsonObject? body = null;
+        if (q.Body is not null)
+        {
+            try
+            {
+                body = (q.ContentType.StartsWith("application/apply-patch+yaml", StringComparison.Ordinal) ? YamlToJson(q.Body) : JsonNode.Parse(q.Body)) as JsonObject;
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or YamlDotNet.Core.YamlException)
+            {
+                return Failure(400, "BadRequest", $"the body of the request was in an unknown format: {e.Message}", q.Name, q.Plural);
+            }
+            if (body is null)
+            {
+                return Failure(400, "BadRequest", "the body of the request must be an object", q.Name, q.Plural);
+            }
+        }
+        if (r.Namespaced && q.Ns.Length > 0 && !_objects.ContainsKey(("", "namespaces", "", q.Ns)) && q.Method != "GET")
+        {
+            return Failure(404, "NotFound", $"namespaces \"{q.Ns}\" not found", q.Ns, "namespaces");
+        }
+        var key = (r.Group, r.Plural, q.Ns, q.Name);
+        switch (q.Method)
+        {
+            case "GET" when q.Name.Length == 0:
+                return List(r, q.Ns, q.Selector);
             case "GET":
-                return _objects.TryGetValue((resource, ns, name), out var found) ? (200, found.DeepClone()) : Failure(404, "NotFound", $"{resource} \"{name}\" not found", name, resource);
+                return _objects.TryGetValue(key, out var found) ? (200, found.DeepClone()) : NotFound(r, q.Name);
             case "POST":
                 {
-                    var newName = body?["metadata"]?["name"]?.GetValue<string>() ?? "";
+                    var newName = body!["metadata"]?["name"]?.GetValue<string>() ?? "";
                     if (!DnsSubdomain().IsMatch(newName))
                     {
-                        return Failure(422, "Invalid", $"{Kinds[resource]} \"{newName}\" is invalid: metadata.name: Invalid value: \"{newName}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'", newName, resource);
+                        return Invalid(r, newName);
                     }
-                    if (_objects.ContainsKey((resource, resource == "namespaces" ? "" : ns, newName)))
+                    if (_objects.ContainsKey((r.Group, r.Plural, q.Ns, newName)))
                     {
-                        return Failure(409, "AlreadyExists", $"{resource} \"{newName}\" already exists", newName, resource);
+                        return Failure(409, "AlreadyExists", $"{r.Plural} \"{newName}\" already exists", newName, r.Plural);
                     }
-                    return (201, Put(resource, resource == "namespaces" ? "" : ns, newName, body!).DeepClone());
+                    return (201, Store(r, q.Ns, newName, body).DeepClone());
                 }
             case "PUT":
                 {
-                    if (!_objects.TryGetValue((resource, ns, name), out var current))
+                    if (!_objects.TryGetValue(key, out var current))
                     {
-                        return Failure(404, "NotFound", $"{resource} \"{name}\" not found", name, resource);
+                        return NotFound(r, q.Name);
                     }
-                    var rv = body?["metadata"]?["resourceVersion"]?.GetValue<string>();
+                    var rv = body!["metadata"]?["resourceVersion"]?.GetValue<string>();
                     if (rv is not null && rv != current["metadata"]!["resourceVersion"]!.GetValue<string>())
                     {
-                        return Failure(409, "Conflict", $"Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again", name, resource);
+                        return Failure(409, "Conflict", $"Operation cannot be fulfilled on {r.Plural}{(r.Group.Length > 0 ? "." + r.Group : "")} \"{q.Name}\": the object has been modified; please apply your changes to the latest version and try again", q.Name, r.Plural);
                     }
-                    body!["metadata"]!["uid"] = current["metadata"]!["uid"]!.GetValue<string>();
-                    body["metadata"]!["creationTimestamp"] = current["metadata"]!["creationTimestamp"]!.GetValue<string>();
-                    return (200, Put(resource, ns, name, body).DeepClone());
-                }
-            case "DELETE":
-                if (!_objects.Remove((resource, ns, name)))
-                {
-                    return Failure(404, "NotFound", $"{resource} \"{name}\" not found", name, resource);
-                }
-                if (resource == "namespaces")
-                {
-                    foreach (var key in _objects.Keys.Where(k => k.Ns == name).ToList())
+                    if (q.Sub == "status")
                     {
-                        _objects.Remove(key);
+                        var updated = (JsonObject)current.DeepClone();
+                        updated["status"] = body["status"]?.DeepClone();
+                        updated["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
+                        _objects[key] = updated;
+                        return (200, updated.DeepClone());
+                    }
+                    body["status"] = current["status"]?.DeepClone();
+                    return (200, Store(r, q.Ns, q.Name, body).DeepClone());
+                }
+            case "PATCH" when q.ContentType.StartsWith("application/apply-patch+yaml", StringComparison.Ordinal):
+                return Apply(r, q, body!);
+            case "PATCH" when q.ContentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal):
+                {
+                    if (!_objects.TryGetValue(key, out var current))
+                    {
+                        return NotFound(r, q.Name);
+                    }
+                    var merged = (JsonObject)current.DeepClone();
+                    MergePatch(merged, body!);
+                    if (q.Sub == "status")
+                    {
+                        merged["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
+                        _objects[key] = merged;
+                        return (200, merged.DeepClone());
+                    }
+                    return (200, Store(r, q.Ns, q.Name, merged).DeepClone());
+                }
+            case "PATCH":
+                return Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/apply-patch+yaml (got {q.ContentType})", q.Name, r.Plural);
+            case "DELETE":
+                if (!_objects.Remove(key))
+                {
+                    return NotFound(r, q.Name);
+                }
+                _owners.Remove(key);
+                if (r.Plural == "namespaces")
+                {
+                    foreach (var k in _objects.Keys.Where(k => k.Ns == q.Name).ToList())
+                    {
+                        _objects.Remove(k);
+                        _owners.Remove(k);
                     }
                 }
-                return (200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = new JsonObject { ["name"] = name, ["kind"] = resource } });
+                return (200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = new JsonObject { ["name"] = q.Name, ["kind"] = r.Plural } });
             default:
-                return Failure(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource", name, resource);
+                return Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", q.Name, r.Plural);
         }
     }
 
-    private (int, JsonNode) List(string resource, string ns, string selector)
+    private (int, JsonNode) List(ApiResource r, string ns, string selector)
     {
         var match = LabelSelector.Parse(selector);
         var items = new JsonArray();
-        foreach (var ((res, objNs, _), obj) in _objects.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal))
+        foreach (var ((g, p, objNs, _), obj) in _objects.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal))
         {
-            if (res == resource && (ns.Length == 0 || objNs == ns) && match(obj["metadata"]?["labels"] as JsonObject))
+            if (g == r.Group && p == r.Plural && (ns.Length == 0 || objNs == ns) && match(obj["metadata"]?["labels"] as JsonObject))
             {
                 items.Add(obj.DeepClone());
             }
         }
         return (200, new JsonObject
         {
-            ["kind"] = Kinds[resource] + "List",
-            ["apiVersion"] = "v1",
+            ["kind"] = r.Kind + "List",
+            ["apiVersion"] = r.GroupVersion,
             ["metadata"] = new JsonObject { ["resourceVersion"] = _version.ToString(CultureInfo.InvariantCulture) },
             ["items"] = items,
         });
     }
+
+    private static (int, JsonNode) NotFound(ApiResource r, string name) =>
+        Failure(404, "NotFound", $"{r.Plural}{(r.Group.Length > 0 ? "." + r.Group : "")} \"{name}\" not found", name, r.Plural);
+
+    private static (int, JsonNode) Invalid(ApiResource r, string name) =>
+        Failure(422, "Invalid", $"{r.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'", name, r.Plural);
 
     private static (int, JsonNode) Failure(int code, string reason, string message, string name, string kind) => (code, new JsonObject
     {
@@ -251,17 +382,12 @@ public sealed partial class ApiSimulator : IDisposable
         ["code"] = code,
     });
 
-    private static Task Status(HttpContext ctx, int code, string reason, string message) => Json(ctx, code, Failure(code, reason, message, "", "").Item2);
-
     private static async Task Json(HttpContext ctx, int code, JsonNode body)
     {
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "application/json";
         await ctx.Response.WriteAsync(body.ToJsonString());
     }
-
-    [GeneratedRegex("^/api/v1/namespaces(?:/(?<ns>[^/]+)(?:/(?<res>[a-z]+)(?:/(?<name>[^/]+))?)?)?$")]
-    private static partial Regex CorePath();
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")]
     private static partial Regex DnsSubdomain();

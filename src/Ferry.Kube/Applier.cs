@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+
+namespace Ferry.Kube;
+
+/// <summary>Where a kind lives in the API: its group, version, plural and whether it is namespaced.</summary>
+public sealed record ResourceMapping(string Group, string Version, string Plural, string Kind, bool Namespaced);
+
+/// <summary>
+/// Server-side apply of any object (field manager <c>ferry</c>): the kind is resolved through discovery (built-in
+/// groups) or the cluster's CustomResourceDefinitions, and the object is patched with
+/// <c>application/apply-patch+yaml</c>, so fields Ferry stops applying disappear from the live object.
+/// </summary>
+public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
+{
+    private readonly Dictionary<string, ResourceMapping> _mappings = new(StringComparer.Ordinal);
+
+    public string FieldManager => fieldManager;
+
+    /// <summary>Maps apiVersion + kind to a resource, asking the cluster.</summary>
+    public async Task<ResourceMapping> ResolveAsync(string apiVersion, string kind, CancellationToken ct = default)
+    {
+        var cacheKey = apiVersion + "|" + kind;
+        if (_mappings.TryGetValue(cacheKey, out var known))
+        {
+            return known;
+        }
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+        V1APIResourceList? list = (group, version) switch
+        {
+            ("", "v1") => await KubeConnection.CallAsync("discover v1", () => client.CoreV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("apps", "v1") => await KubeConnection.CallAsync("discover apps/v1", () => client.AppsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("batch", "v1") => await KubeConnection.CallAsync("discover batch/v1", () => client.BatchV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("networking.k8s.io", "v1") => await KubeConnection.CallAsync("discover networking.k8s.io/v1", () => client.NetworkingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("rbac.authorization.k8s.io", "v1") => await KubeConnection.CallAsync("discover rbac.authorization.k8s.io/v1", () => client.RbacAuthorizationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("apiextensions.k8s.io", "v1") => await KubeConnection.CallAsync("discover apiextensions.k8s.io/v1", () => client.ApiextensionsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            _ => null,
+        };
+        ResourceMapping? mapping = null;
+        if (list?.Resources.FirstOrDefault(r => r.Kind == kind && !r.Name.Contains('/', StringComparison.Ordinal)) is { } found)
+        {
+            mapping = new ResourceMapping(group, version, found.Name, kind, found.Namespaced);
+        }
+        else if (list is null)
+        {
+            var crds = await KubeConnection.CallAsync("list CustomResourceDefinitions",
+                () => client.ApiextensionsV1.ListCustomResourceDefinitionAsync(cancellationToken: ct)).ConfigureAwait(false);
+            var crd = crds.Items.FirstOrDefault(c => c.Spec.Group == group && c.Spec.Names.Kind == kind && c.Spec.Versions.Any(v => v.Name == version));
+            if (crd is not null)
+            {
+                mapping = new ResourceMapping(group, version, crd.Spec.Names.Plural, kind, crd.Spec.Scope != "Cluster");
+            }
+        }
+        if (mapping is null)
+        {
+            throw new KubeException($"the cluster has no resource for apiVersion {apiVersion} kind {kind}; install its CustomResourceDefinition first, or check the chart's apiVersion against the cluster version");
+        }
+        _mappings[cacheKey] = mapping;
+        return mapping;
+    }
+
+    /// <summary>Applies one object; its namespace defaults to <paramref name="defaultNamespace"/> for namespaced kinds. Returns the live object.</summary>
+    public async Task<JsonObject> ApplyAsync(JsonObject obj, string defaultNamespace, bool force = false, CancellationToken ct = default)
+    {
+        var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? throw new KubeException("object without apiVersion");
+        var kind = obj["kind"]?.GetValue<string>() ?? throw new KubeException("object without kind");
+        var name = obj["metadata"]?["name"]?.GetValue<string>() ?? throw new KubeException($"{kind} without metadata.name");
+        var m = await ResolveAsync(apiVersion, kind, ct).ConfigureAwait(false);
+        var ns = m.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() ?? defaultNamespace : "";
+        if (m.Namespaced)
+        {
+            obj["metadata"]!["namespace"] = ns;
+        }
+        var patch = new V1Patch(obj.ToJsonString(), V1Patch.PatchType.ApplyPatch);
+        var what = $"apply {kind} {(ns.Length > 0 ? ns + "/" : "")}{name}";
+        object result = (m.Group, m.Plural) switch
+        {
+            ("", "configmaps") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "secrets") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedSecretAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "services") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "serviceaccounts") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedServiceAccountAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "persistentvolumeclaims") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "pods") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedPodAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "namespaces") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespaceAsync(patch, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+            ("", _) => throw new KubeException($"{what}: core kind {kind} is not supported by this Ferry yet"),
+            (_, _) when m.Namespaced => await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, m.Group, m.Version, ns, m.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+            _ => await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchClusterCustomObjectAsync(patch, m.Group, m.Version, m.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
+        };
+        return ToJson(result);
+    }
+
+    /// <summary>Reads a live object, or null when it does not exist.</summary>
+    public async Task<JsonObject?> GetAsync(ResourceKey key, CancellationToken ct = default)
+    {
+        var m = await ResolveAsync(key.ApiVersion, key.Kind, ct).ConfigureAwait(false);
+        var what = $"read {key}";
+        object? result = (m.Group, m.Plural) switch
+        {
+            ("", "configmaps") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedConfigMapAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "secrets") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedSecretAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "services") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedServiceAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "serviceaccounts") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedServiceAccountAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "persistentvolumeclaims") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "pods") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedPodAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "namespaces") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespaceAsync(key.Name, cancellationToken: ct)).ConfigureAwait(false),
+            ("", _) => throw new KubeException($"{what}: core kind {key.Kind} is not supported by this Ferry yet"),
+            (_, _) when m.Namespaced => await KubeConnection.FindAsync(what, () => client.CustomObjects.GetNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, ct)).ConfigureAwait(false),
+            _ => await KubeConnection.FindAsync(what, () => client.CustomObjects.GetClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, ct)).ConfigureAwait(false),
+        };
+        return result is null ? null : ToJson(result);
+    }
+
+    /// <summary>
+    /// Polls objects until all are ready, one fails, or the timeout passes; the error names what is not ready and why.
+    /// </summary>
+    public async Task WaitAsync(IReadOnlyList<ResourceKey> keys, TimeSpan timeout, TimeSpan? interval = null, CancellationToken ct = default)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var waiting = new List<string>();
+            foreach (var key in keys)
+            {
+                var live = await GetAsync(key, ct).ConfigureAwait(false);
+                var r = live is null ? ReadinessResult.Waiting($"{key} does not exist") : Readiness.Evaluate(live);
+                if (r.Failed)
+                {
+                    throw new KubeException($"{key} failed: {r.Reason}");
+                }
+                if (!r.Ready)
+                {
+                    waiting.Add(r.Reason);
+                }
+            }
+            if (waiting.Count == 0)
+            {
+                return;
+            }
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new KubeException($"timed out after {timeout.TotalSeconds:0}s waiting for {waiting.Count} object(s): {string.Join("; ", waiting)}");
+            }
+            await Task.Delay(interval ?? TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+        }
+    }
+
+    private static JsonObject ToJson(object result) => result switch
+    {
+        JsonElement e => JsonNode.Parse(e.GetRawText())!.AsObject(),
+        _ => JsonNode.Parse(KubernetesJson.Serialize(result))!.AsObject(),
+    };
+}

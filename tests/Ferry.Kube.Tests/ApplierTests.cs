@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+
+namespace Ferry.Kube.Tests;
+
+/// <summary>Server-side apply, discovery, CRDs and waiting, through the real KubernetesClient.</summary>
+public sealed class ApplierTests
+{
+    private static JsonObject Deployment(string name, int replicas, params (string Key, string Value)[] labels) => new()
+    {
+        ["apiVersion"] = "apps/v1",
+        ["kind"] = "Deployment",
+        ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject(labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))) },
+        ["spec"] = new JsonObject
+        {
+            ["replicas"] = replicas,
+            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = name } },
+            ["template"] = new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } },
+                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "registry.site:5000/acme/web:1.0" }) },
+            },
+        },
+    };
+
+    [Fact]
+    public async Task Apply_ReappliedWithoutAField_RemovesItFromTheLiveObject()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        var applier = new Applier(target.Client);
+        var live = await applier.ApplyAsync(Deployment("web", 2, ("app", "web"), ("tier", "front")), target.Namespace);
+        Assert.Equal("front", live["metadata"]!["labels"]!["tier"]!.GetValue<string>());
+        Assert.Equal(target.Namespace, live["metadata"]!["namespace"]!.GetValue<string>());
+        var generation = live["metadata"]!["generation"]!.GetValue<long>();
+
+        live = await applier.ApplyAsync(Deployment("web", 3, ("app", "web")), target.Namespace);
+        Assert.Null(live["metadata"]!["labels"]!["tier"]);
+        Assert.Equal(3, live["spec"]!["replicas"]!.GetValue<int>());
+        Assert.True(live["metadata"]!["generation"]!.GetValue<long>() > generation);
+        Assert.Contains(live["metadata"]!["managedFields"]!.AsArray(), f => f!["manager"]!.GetValue<string>() == "ferry");
+
+        var cm = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject { ["name"] = "web-config" },
+            ["data"] = new JsonObject { ["a"] = "1", ["b"] = "2" },
+        };
+        await applier.ApplyAsync(cm, target.Namespace);
+        cm["data"]!.AsObject().Remove("b");
+        live = await applier.ApplyAsync(cm, target.Namespace);
+        Assert.Equal(["a"], live["data"]!.AsObject().Select(kv => kv.Key));
+    }
+
+    [Fact]
+    public async Task Apply_FieldOwnedByAnotherManager_ConflictsUnlessForced()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        await new Applier(target.Client).ApplyAsync(Deployment("web", 2, ("app", "web")), target.Namespace);
+        var other = new Applier(target.Client, "kubectl");
+        var e = await Assert.ThrowsAsync<KubeException>(() => other.ApplyAsync(Deployment("web", 5, ("app", "web")), target.Namespace));
+        Assert.True(KubeConnection.IsConflict(e));
+        Assert.Contains("conflict with \"ferry\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains(".spec.replicas", e.Message, StringComparison.Ordinal);
+        var live = await other.ApplyAsync(Deployment("web", 5, ("app", "web")), target.Namespace, force: true);
+        Assert.Equal(5, live["spec"]!["replicas"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task CustomResource_ResolvesOnceItsCrdExists()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        var applier = new Applier(target.Client);
+        var db = new JsonObject
+        {
+            ["apiVersion"] = "acme.dev/v1",
+            ["kind"] = "Database",
+            ["metadata"] = new JsonObject { ["name"] = "main" },
+            ["spec"] = new JsonObject { ["image"] = "postgres:16" },
+        };
+        var e = await Assert.ThrowsAsync<KubeException>(() => applier.ApplyAsync(db, target.Namespace));
+        Assert.Contains("install its CustomResourceDefinition first", e.Message, StringComparison.Ordinal);
+
+        var crd = JsonNode.Parse("""
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"databases.acme.dev"},
+             "spec":{"group":"acme.dev","scope":"Namespaced","names":{"plural":"databases","singular":"database","kind":"Database"},
+               "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+            """)!.AsObject();
+        await applier.ApplyAsync(crd, target.Namespace);
+        await applier.WaitAsync([new ResourceKey("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "databases.acme.dev")], TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        var live = await new Applier(target.Client).ApplyAsync(db, target.Namespace);
+        Assert.Equal("postgres:16", live["spec"]!["image"]!.GetValue<string>());
+        Assert.NotNull(await applier.GetAsync(new ResourceKey("acme.dev/v1", "Database", target.Namespace, "main")));
+    }
+
+    [SkippableFact]
+    public async Task Wait_ReadyFailedAndStuckWorkloads()
+    {
+        using var target = KubeTarget.Create();
+        Skip.If(target.Simulator is null, "outcomes are driven by the simulator's controller");
+        await target.CreateNamespaceAsync();
+        var applier = new Applier(target.Client);
+        var ns = target.Namespace;
+        target.Simulator!.SetOutcome("broken", Outcome.Fail);
+        target.Simulator.SetOutcome("stuck", Outcome.Hang);
+        foreach (var name in new[] { "web", "broken", "stuck" })
+        {
+            await applier.ApplyAsync(Deployment(name, 2, ("app", name)), ns);
+        }
+        var fast = TimeSpan.FromMilliseconds(100);
+        await applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "web")], TimeSpan.FromSeconds(5), fast);
+        var e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "broken")], TimeSpan.FromSeconds(5), fast));
+        Assert.Contains($"Deployment {ns}/broken failed: Deployment broken: progress deadline exceeded", e.Message, StringComparison.Ordinal);
+        e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "stuck")], TimeSpan.FromMilliseconds(300), fast));
+        Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
+        Assert.Contains("stuck", e.Message, StringComparison.Ordinal);
+    }
+}
