@@ -113,6 +113,28 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         return result is null ? null : ToJson(result);
     }
 
+    /// <summary>Deletes a live object (background propagation); false when it was already gone.</summary>
+    public async Task<bool> DeleteAsync(ResourceKey key, CancellationToken ct = default)
+    {
+        var m = await ResolveAsync(key.ApiVersion, key.Kind, ct).ConfigureAwait(false);
+        var what = $"delete {key}";
+        var options = new V1DeleteOptions { PropagationPolicy = "Background" };
+        object? result = (m.Group, m.Plural) switch
+        {
+            ("", "configmaps") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedConfigMapAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "secrets") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedSecretAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "services") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedServiceAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "serviceaccounts") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedServiceAccountAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "persistentvolumeclaims") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "pods") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedPodAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
+            ("", "namespaces") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespaceAsync(key.Name, options, cancellationToken: ct)).ConfigureAwait(false),
+            ("", _) => throw new KubeException($"{what}: core kind {key.Kind} is not supported by this Ferry yet"),
+            (_, _) when m.Namespaced => await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, options, propagationPolicy: "Background", cancellationToken: ct)).ConfigureAwait(false),
+            _ => await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, options, propagationPolicy: "Background", cancellationToken: ct)).ConfigureAwait(false),
+        };
+        return result is not null;
+    }
+
     /// <summary>
     /// Polls objects until all are ready, one fails, or the timeout passes; the error names what is not ready and why.
     /// </summary>

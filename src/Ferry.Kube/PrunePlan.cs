@@ -26,6 +26,9 @@ public static class PrunePlan
 
     public sealed record Entry(ResourceKey Key, bool Keep);
 
+    /// <summary>Kinds that live outside namespaces (used when discovery is not at hand).</summary>
+    public static bool IsClusterScoped(string kind) => ClusterScoped.Contains(kind);
+
     /// <summary>Every object of a release manifest (the <c>---</c>-separated documents Helm stores).</summary>
     public static List<Entry> Objects(string manifest, string releaseNamespace)
     {

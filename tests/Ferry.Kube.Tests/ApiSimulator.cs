@@ -325,7 +325,7 @@ public sealed partial class ApiSimulator : IDisposable
             case "PATCH":
                 return Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/apply-patch+yaml (got {q.ContentType})", q.Name, r.Plural);
             case "DELETE":
-                if (!_objects.Remove(key))
+                if (!_objects.Remove(key, out var deleted))
                 {
                     return NotFound(r, q.Name);
                 }
@@ -338,7 +338,8 @@ public sealed partial class ApiSimulator : IDisposable
                         _owners.Remove(k);
                     }
                 }
-                return (200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = new JsonObject { ["name"] = q.Name, ["kind"] = r.Plural } });
+                // Like the API server for objects without finalizers: the answer is the object as it was deleted.
+                return (200, deleted);
             default:
                 return Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", q.Name, r.Plural);
         }

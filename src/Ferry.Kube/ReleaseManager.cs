@@ -1,0 +1,212 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ferry.Charts;
+using Ferry.Charts.Releases;
+using Ferry.Templates.Values;
+using k8s;
+
+namespace Ferry.Kube;
+
+/// <summary>A rendered chart ready to go to the cluster: what <c>helm upgrade --install</c> would send.</summary>
+public sealed record ReleasePlan(
+    string Name,
+    string Namespace,
+    string ChartJson,
+    string ConfigJson,
+    IReadOnlyList<Manifest> Manifests,
+    IReadOnlyList<Hook> Hooks,
+    string Notes = "");
+
+/// <summary>How to deploy: readiness timeout, whether to wait, history limit, conflict forcing.</summary>
+public sealed record DeployOptions(TimeSpan Timeout, bool Wait = true, int HistoryMax = 10, bool Force = false, TimeSpan? PollInterval = null);
+
+/// <summary>
+/// Install, upgrade and rollback with Helm's semantics and records: a pending revision is recorded first; hooks
+/// run by event in weight order with their delete policies (Jobs and Pods are waited for); CRDs are applied and
+/// established before everything else; objects are server-side applied in install order; objects the previous
+/// revision had and this one does not are pruned; everything is waited for; then the revision becomes deployed
+/// and the previous one superseded. A failure marks the revision failed (with the reason) and rethrows.
+/// </summary>
+public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = null)
+{
+    private readonly ReleaseStore _store = new(client);
+    private readonly Applier _applier = new(client);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public ReleaseStore Store => _store;
+
+    public Applier Applier => _applier;
+
+    public async Task<Release> UpgradeOrInstallAsync(ReleasePlan plan, DeployOptions options, CancellationToken ct = default)
+    {
+        var history = await _store.HistoryAsync(plan.Name, plan.Namespace, ct).ConfigureAwait(false);
+        var deployed = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed);
+        var install = deployed is null;
+        var release = NewRevision(plan.Name, plan.Namespace, (history.Count == 0 ? 0 : history[^1].Version) + 1,
+            plan.ChartJson, plan.ConfigJson, Join(plan.Manifests), plan.Hooks, plan.Notes,
+            install ? ReleaseStatus.PendingInstall : ReleaseStatus.PendingUpgrade, install ? "Initial install underway" : "Preparing upgrade");
+        release.Info.FirstDeployed = history.Count == 0 ? release.Info.LastDeployed : history[0].Info.FirstDeployed;
+        return await RunAsync(release, deployed, install ? ("pre-install", "post-install", "Install complete") : ("pre-upgrade", "post-upgrade", "Upgrade complete"), options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Rolls back to <paramref name="toVersion"/> (default, as Helm: the revision before the latest) as a new revision.</summary>
+    public async Task<Release> RollbackAsync(string name, string ns, int? toVersion, DeployOptions options, CancellationToken ct = default)
+    {
+        var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
+        if (history.Count == 0)
+        {
+            throw new KubeException($"release {name} not found in namespace {ns}; nothing to roll back");
+        }
+        var current = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed) ?? history[^1];
+        var target = toVersion is { } v
+            ? history.FirstOrDefault(r => r.Version == v) ?? throw new KubeException($"release {name} has no revision {v} (revisions: {string.Join(", ", history.Select(r => r.Version))})")
+            : history.LastOrDefault(r => r.Version == history[^1].Version - 1)
+              ?? throw new KubeException($"release {name} has no revision before {history[^1].Version} to roll back to (as helm rollback, give a revision)");
+        var hooks = target.Hooks.Select(h => new Hook(h.Name, h.Kind, h.Path, h.Manifest, h.Events, h.Weight, h.DeletePolicies)).ToList();
+        var release = NewRevision(name, ns, history[^1].Version + 1, target.ChartJson, target.ConfigJson, target.Manifest, hooks, target.Info.Notes,
+            ReleaseStatus.PendingRollback, $"Rollback to {target.Version}");
+        release.Info.FirstDeployed = history[0].Info.FirstDeployed;
+        var previous = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed) ?? current;
+        return await RunAsync(release, previous, ("pre-rollback", "post-rollback", $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
+    }
+
+    private Release NewRevision(string name, string ns, int version, string chartJson, string configJson, string manifest, IEnumerable<Hook> hooks, string notes, string status, string description)
+    {
+        var now = _clock.GetUtcNow();
+        return new Release
+        {
+            Name = name,
+            Namespace = ns,
+            Version = version,
+            ChartJson = chartJson,
+            ConfigJson = configJson,
+            Manifest = manifest,
+            Info = new ReleaseInfo { FirstDeployed = now, LastDeployed = now, Status = status, Description = description, Notes = notes },
+            Hooks = hooks.Select(h => new ReleaseHook { Name = h.Name, Kind = h.Kind, Path = h.Path, Manifest = h.Manifest, Events = [.. h.Events], Weight = h.Weight, DeletePolicies = [.. h.DeletePolicies] }).ToList(),
+        };
+    }
+
+    private async Task<Release> RunAsync(Release release, Release? previous, (string Pre, string Post, string Done) events, DeployOptions options, CancellationToken ct)
+    {
+        await EnsureNamespaceAsync(release.Namespace, ct).ConfigureAwait(false);
+        await _store.CreateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+        try
+        {
+            await RunHooksAsync(release, events.Pre, options, ct).ConfigureAwait(false);
+            var applied = new List<ResourceKey>();
+            foreach (var doc in ManifestSorter.SplitManifests(release.Manifest))
+            {
+                var obj = ToJson(doc);
+                if (obj is null)
+                {
+                    continue;
+                }
+                var live = await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct).ConfigureAwait(false);
+                var key = KeyOf(live, release.Namespace);
+                applied.Add(key);
+                if (key.Kind == "CustomResourceDefinition")
+                {
+                    await _applier.WaitAsync([key], options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+                }
+            }
+            foreach (var gone in PrunePlan.Compute(previous?.Manifest ?? "", release.Manifest, release.Namespace))
+            {
+                await _applier.DeleteAsync(gone, ct).ConfigureAwait(false);
+            }
+            if (options.Wait)
+            {
+                await _applier.WaitAsync(applied, options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+            }
+            await RunHooksAsync(release, events.Post, options, ct).ConfigureAwait(false);
+        }
+        catch (KubeException e)
+        {
+            release.Info.Status = ReleaseStatus.Failed;
+            release.Info.Description = $"{release.Info.Description.Split(' ')[0]} failed: {e.Message}";
+            release.Info.LastDeployed = _clock.GetUtcNow();
+            await _store.UpdateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+            throw;
+        }
+        if (previous is not null && previous.Info.Status == ReleaseStatus.Deployed)
+        {
+            previous.Info.Status = ReleaseStatus.Superseded;
+            await _store.UpdateAsync(previous, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+        release.Info.Status = ReleaseStatus.Deployed;
+        release.Info.Description = events.Done;
+        release.Info.LastDeployed = _clock.GetUtcNow();
+        await _store.UpdateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+        await _store.PruneHistoryAsync(release.Name, release.Namespace, options.HistoryMax, ct).ConfigureAwait(false);
+        return release;
+    }
+
+    /// <summary>Runs the hooks of one event: weight order (then name), delete policies, Jobs and Pods waited for.</summary>
+    private async Task RunHooksAsync(Release release, string hookEvent, DeployOptions options, CancellationToken ct)
+    {
+        foreach (var hook in release.Hooks.Where(h => h.Events.Contains(hookEvent)).OrderBy(h => h.Weight).ThenBy(h => h.Name, StringComparer.Ordinal))
+        {
+            var obj = ToJson(hook.Manifest) ?? throw new KubeException($"hook {hook.Path}: empty manifest");
+            var key = KeyOf(obj, release.Namespace);
+            var policies = hook.DeletePolicies.Count == 0 ? ["before-hook-creation"] : hook.DeletePolicies;
+            if (policies.Contains("before-hook-creation"))
+            {
+                await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
+            }
+            hook.LastRunStarted = _clock.GetUtcNow();
+            hook.LastRunPhase = "Running";
+            try
+            {
+                await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct).ConfigureAwait(false);
+                if (key.Kind is "Job" or "Pod")
+                {
+                    await _applier.WaitAsync([key], options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+                }
+            }
+            catch (KubeException e)
+            {
+                hook.LastRunPhase = "Failed";
+                hook.LastRunCompleted = _clock.GetUtcNow();
+                if (policies.Contains("hook-failed"))
+                {
+                    await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
+                }
+                throw new KubeException($"{hookEvent} hook {hook.Path} ({key}) failed: {e.Message}", e);
+            }
+            hook.LastRunPhase = "Succeeded";
+            hook.LastRunCompleted = _clock.GetUtcNow();
+            if (policies.Contains("hook-succeeded"))
+            {
+                await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task EnsureNamespaceAsync(string ns, CancellationToken ct) =>
+        await _applier.ApplyAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } }, "", false, ct).ConfigureAwait(false);
+
+    private static ResourceKey KeyOf(JsonObject obj, string defaultNamespace)
+    {
+        var kind = obj["kind"]?.GetValue<string>() ?? "";
+        var md = obj["metadata"];
+        var ns = md?["namespace"]?.GetValue<string>() ?? (PrunePlan.IsClusterScoped(kind) ? "" : defaultNamespace);
+        return new ResourceKey(obj["apiVersion"]?.GetValue<string>() ?? "", kind, ns, md?["name"]?.GetValue<string>() ?? "");
+    }
+
+    /// <summary>A YAML document as JSON (null for documents holding nothing).</summary>
+    public static JsonObject? ToJson(string yaml)
+    {
+        var data = DataReader.FromYaml(yaml, NumberMode.IntWhenIntegral);
+        return data is Dictionary<string, object?> map && map.Count > 0 ? JsonSerializer.SerializeToNode(map)!.AsObject() : null;
+    }
+
+    private static string Join(IEnumerable<Manifest> manifests)
+    {
+        var sb = new StringBuilder();
+        foreach (var m in manifests)
+        {
+            sb.Append("---\n# Source: ").Append(m.Name).Append('\n').Append(m.Content.TrimEnd('\n')).Append('\n');
+        }
+        return sb.ToString();
+    }
+}

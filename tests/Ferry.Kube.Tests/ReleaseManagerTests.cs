@@ -1,0 +1,125 @@
+using Ferry.Charts;
+using Ferry.Charts.Releases;
+
+namespace Ferry.Kube.Tests;
+
+/// <summary>Install → upgrade → failed upgrade → rollback, hooks and CRDs, checking release Secrets and live objects.</summary>
+public sealed class ReleaseManagerTests
+{
+    /// <summary>A clock that moves one second per reading, so hook order is visible in the records.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now = _now.AddSeconds(1);
+    }
+
+    private const string Chart = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.0.0\",\"appVersion\":\"1.0\"},\"lock\":null,\"templates\":[],\"values\":{},\"schema\":null,\"files\":[]}";
+
+    private static Manifest Doc(string path, string kind, string apiVersion, string name, string body) =>
+        new($"web/templates/{path}", $"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: {name}\n{body}", kind, apiVersion, name);
+
+    private static Manifest Deployment(int replicas, bool tier) => Doc("deployment.yaml", "Deployment", "apps/v1", "web",
+        $"  labels:\n    app: web\n{(tier ? "    tier: front\n" : "")}spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: app\n          image: registry.site:5000/acme/web:1.0\n");
+
+    private static readonly Manifest Config = Doc("cm.yaml", "ConfigMap", "v1", "web-config", "data:\n  a: \"1\"\n");
+    private static readonly Manifest OldService = Doc("svc.yaml", "Service", "v1", "web-old", "spec:\n  ports:\n    - port: 80\n");
+
+    private static Hook JobHook(string name, string hookEvent, int weight, params string[] policies) =>
+        new(name, "Job", $"web/templates/{name}.yaml", $"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: run\n          image: registry.site:5000/acme/tool:1.0\n",
+            [hookEvent], weight, policies);
+
+    private static Hook ConfigHook(string name, string hookEvent, int weight) =>
+        new(name, "ConfigMap", $"web/templates/{name}.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  at: {hookEvent}\n", [hookEvent], weight, []);
+
+    private static ReleasePlan Plan(string ns, IReadOnlyList<Manifest> manifests, IReadOnlyList<Hook>? hooks = null, string config = "{}") =>
+        new("web", ns, Chart, config, manifests, hooks ?? []);
+
+    private static DeployOptions Fast => new(TimeSpan.FromSeconds(2), PollInterval: TimeSpan.FromMilliseconds(50));
+
+    [SkippableFact]
+    public async Task InstallUpgradeFailRollback_RecordsAndLiveObjectsFollowHelm()
+    {
+        using var target = KubeTarget.Create();
+        Skip.If(target.Simulator is null, "the failed upgrade is driven by the simulator's controller");
+        var ns = target.Namespace;
+        var manager = new ReleaseManager(target.Client, new SteppingClock());
+        var hooks = new[] { JobHook("web-migrate", "pre-install", -5, "hook-succeeded"), ConfigHook("web-pre", "pre-install", -10), ConfigHook("web-post", "post-install", 0) };
+
+        var v1 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(2, tier: true)], hooks, "{\"replicas\":2}"), Fast);
+        Assert.Equal((1, ReleaseStatus.Deployed, "Install complete"), (v1.Version, v1.Info.Status, v1.Info.Description));
+        var ran = v1.Hooks.OrderBy(h => h.LastRunStarted).Select(h => h.Name).ToList();
+        Assert.Equal(["web-pre", "web-migrate", "web-post"], ran);
+        Assert.All(v1.Hooks, h => Assert.Equal("Succeeded", h.LastRunPhase));
+        Assert.Null(target.Simulator!.Get("batch", "jobs", ns, "web-migrate")); // hook-succeeded deleted it
+        Assert.NotNull(target.Simulator.Get("", "configmaps", ns, "web-pre"));  // default policy keeps it until next run
+        Assert.Equal("front", target.Simulator.Get("apps", "deployments", ns, "web")!["metadata"]!["labels"]!["tier"]!.GetValue<string>());
+
+        var v2 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(2, tier: false)]), Fast);
+        Assert.Equal((2, "Upgrade complete"), (v2.Version, v2.Info.Description));
+        Assert.Null(target.Simulator.Get("apps", "deployments", ns, "web")!["metadata"]!["labels"]!["tier"]); // field removed
+        Assert.Null(target.Simulator.Get("", "services", ns, "web-old"));                                      // pruned
+
+        target.Simulator.SetOutcome("web", Outcome.Hang);
+        var e = await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(3, tier: false)]), Fast with { Timeout = TimeSpan.FromMilliseconds(400) }));
+        Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Deployment web", e.Message, StringComparison.Ordinal);
+
+        target.Simulator.SetOutcome("web", Outcome.Ready);
+        var v4 = await manager.RollbackAsync("web", ns, null, Fast);
+        Assert.Equal((4, ReleaseStatus.Deployed, "Rollback to 2"), (v4.Version, v4.Info.Status, v4.Info.Description));
+        Assert.Equal(2, target.Simulator.Get("apps", "deployments", ns, "web")!["spec"]!["replicas"]!.GetValue<int>());
+
+        var history = await manager.Store.HistoryAsync("web", ns);
+        Assert.Equal(
+            [(1, "superseded"), (2, "superseded"), (3, "failed"), (4, "deployed")],
+            history.Select(r => (r.Version, r.Info.Status)));
+        Assert.StartsWith("Preparing failed: timed out", history[2].Info.Description, StringComparison.Ordinal);
+        Assert.Equal(history[0].Info.FirstDeployed, history[3].Info.FirstDeployed);
+        Assert.Equal("{\"replicas\":2}", history[0].ConfigJson);
+    }
+
+    [Fact]
+    public async Task Crd_IsEstablishedBeforeItsCustomResources()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var crd = new Manifest("web/crds/db.yaml", """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: databases.acme.dev
+            spec:
+              group: acme.dev
+              scope: Namespaced
+              names: {plural: databases, singular: database, kind: Database}
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+            """, "CustomResourceDefinition", "apiextensions.k8s.io/v1", "databases.acme.dev");
+        var cr = Doc("db.yaml", "Database", "acme.dev/v1", "main", "spec:\n  image: postgres:16\n");
+        var release = await new ReleaseManager(target.Client).UpgradeOrInstallAsync(Plan(ns, [crd, cr]), Fast);
+        Assert.Equal(ReleaseStatus.Deployed, release.Info.Status);
+        Assert.NotNull(await new Applier(target.Client).GetAsync(new ResourceKey("acme.dev/v1", "Database", ns, "main")));
+    }
+
+    [SkippableFact]
+    public async Task FailingHook_FailsTheReleaseAndHonoursHookFailed()
+    {
+        using var target = KubeTarget.Create();
+        Skip.If(target.Simulator is null, "the failing Job is driven by the simulator's controller");
+        target.Simulator!.SetOutcome("web-migrate", Outcome.Fail);
+        var manager = new ReleaseManager(target.Client);
+        var e = await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(
+            Plan(target.Namespace, [Config], [JobHook("web-migrate", "pre-install", 0, "hook-failed")]), Fast));
+        Assert.Contains("pre-install hook web/templates/web-migrate.yaml", e.Message, StringComparison.Ordinal);
+        Assert.Contains("BackoffLimitExceeded", e.Message, StringComparison.Ordinal);
+        var record = Assert.Single(await manager.Store.HistoryAsync("web", target.Namespace));
+        Assert.Equal(ReleaseStatus.Failed, record.Info.Status);
+        Assert.Equal("Failed", Assert.Single(record.Hooks).LastRunPhase);
+        Assert.Null(target.Simulator.Get("batch", "jobs", target.Namespace, "web-migrate"));
+        Assert.Null(target.Simulator.Get("", "configmaps", target.Namespace, "web-config")); // nothing applied after the failed pre-install hook
+    }
+}
