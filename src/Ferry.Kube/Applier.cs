@@ -144,6 +144,7 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         while (true)
         {
             var waiting = new List<string>();
+            var notReady = new List<JsonObject>();
             foreach (var key in keys)
             {
                 var live = await GetAsync(key, ct).ConfigureAwait(false);
@@ -155,6 +156,10 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
                 if (!r.Ready)
                 {
                     waiting.Add(r.Reason);
+                    if (live is not null)
+                    {
+                        notReady.Add(live);
+                    }
                 }
             }
             if (waiting.Count == 0)
@@ -163,10 +168,43 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
             }
             if (DateTimeOffset.UtcNow >= deadline)
             {
-                throw new KubeException($"timed out after {timeout.TotalSeconds:0}s waiting for {waiting.Count} object(s): {string.Join("; ", waiting)}");
+                var pods = new List<string>();
+                foreach (var live in notReady)
+                {
+                    pods.AddRange(await PodProblemsAsync(live, ct).ConfigureAwait(false));
+                }
+                throw new KubeException($"timed out after {timeout.TotalSeconds:0.#}s waiting for {waiting.Count} object(s): {string.Join("; ", waiting)}"
+                    + (pods.Count > 0 ? $"; pods: {string.Join("; ", pods.Distinct())}" : ""));
             }
             await Task.Delay(interval ?? TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Why the pods of a workload (selected by its spec.selector.matchLabels) are not ready.</summary>
+    private async Task<List<string>> PodProblemsAsync(JsonObject workload, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        var kind = workload["kind"]?.GetValue<string>();
+        var ns = workload["metadata"]?["namespace"]?.GetValue<string>();
+        if (kind is not ("Deployment" or "StatefulSet" or "DaemonSet" or "Job") || ns is null
+            || workload["spec"]?["selector"]?["matchLabels"] is not JsonObject match || match.Count == 0)
+        {
+            return problems;
+        }
+        var selector = string.Join(",", match.Select(kv => $"{kv.Key}={kv.Value?.GetValue<string>()}"));
+        var pods = await KubeConnection.CallAsync($"list pods of {kind} {ns}/{workload["metadata"]?["name"]}",
+            () => client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: ct)).ConfigureAwait(false);
+        foreach (var pod in pods.Items)
+        {
+            var json = ToJson(pod);
+            json["kind"] = "Pod"; // list items carry no kind
+            var r = Readiness.Evaluate(json);
+            if (!r.Ready)
+            {
+                problems.Add(r.Reason);
+            }
+        }
+        return problems;
     }
 
     private static JsonObject ToJson(object result) => result switch

@@ -280,6 +280,7 @@ public sealed partial class ApiSimulator : IDisposable
                     {
                         return Failure(409, "AlreadyExists", $"{r.Plural} \"{newName}\" already exists", newName, r.Plural);
                     }
+                    body.Remove("status"); // status is written through the status subresource only
                     return (201, Store(r, q.Ns, newName, body).DeepClone());
                 }
             case "PUT":

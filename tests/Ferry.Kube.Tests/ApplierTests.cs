@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using k8s;
 
 namespace Ferry.Kube.Tests;
 
@@ -116,5 +117,34 @@ public sealed class ApplierTests
         e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "stuck")], TimeSpan.FromMilliseconds(300), fast));
         Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
         Assert.Contains("stuck", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Wait_TimeoutNamesTheFailingPodAndImage()
+    {
+        using var target = KubeTarget.Create();
+        Skip.If(target.Simulator is null, "the stuck Deployment is driven by the simulator's controller");
+        await target.CreateNamespaceAsync();
+        var ns = target.Namespace;
+        target.Simulator!.SetOutcome("web", Outcome.Hang);
+        var applier = new Applier(target.Client);
+        await applier.ApplyAsync(Deployment("web", 1, ("app", "web")), ns);
+        var pod = await target.Client.CoreV1.CreateNamespacedPodAsync(new k8s.Models.V1Pod
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "web-5d9-x1", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+            Spec = new k8s.Models.V1PodSpec { Containers = [new k8s.Models.V1Container { Name = "app", Image = "registry.site:5000/acme/web:1.0" }] },
+        }, ns);
+        pod.Status = new k8s.Models.V1PodStatus
+        {
+            Phase = "Pending",
+            ContainerStatuses = [new k8s.Models.V1ContainerStatus
+            {
+                Name = "app", Image = "registry.site:5000/acme/web:1.0", ImageID = "", Ready = false, RestartCount = 0,
+                State = new k8s.Models.V1ContainerState { Waiting = new k8s.Models.V1ContainerStateWaiting { Reason = "ImagePullBackOff", Message = "Back-off pulling image" } },
+            }],
+        };
+        await target.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, ns);
+        var e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "web")], TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100)));
+        Assert.Contains("pods: Pod web-5d9-x1: container app (registry.site:5000/acme/web:1.0) is ImagePullBackOff: Back-off pulling image", e.Message, StringComparison.Ordinal);
     }
 }

@@ -122,4 +122,40 @@ public sealed class ReleaseManagerTests
         Assert.Null(target.Simulator.Get("batch", "jobs", target.Namespace, "web-migrate"));
         Assert.Null(target.Simulator.Get("", "configmaps", target.Namespace, "web-config")); // nothing applied after the failed pre-install hook
     }
+
+    [Fact]
+    public async Task HelmInstalledRelease_IsUpgradedByFerry()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        var ns = target.Namespace;
+        // revision 1 as Helm 3 writes it: JSON in Go field order, gzip, base64, in a helm.sh/release.v1 Secret
+        var helmJson = "{\"name\":\"web\",\"info\":{\"first_deployed\":\"2026-11-20T10:15:30.1234567+08:00\",\"last_deployed\":\"2026-11-20T10:15:30.1234567+08:00\"," +
+            "\"deleted\":\"0001-01-01T00:00:00Z\",\"description\":\"Install complete\",\"status\":\"deployed\"},\"chart\":" + Chart + ",\"config\":{\"replicas\":1}," +
+            "\"manifest\":\"---\\n# Source: web/templates/svc.yaml\\napiVersion: v1\\nkind: Service\\nmetadata:\\n  name: web-old\\n\",\"version\":1,\"namespace\":\"" + ns + "\"}";
+        using var gz = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            z.Write(System.Text.Encoding.UTF8.GetBytes(helmJson));
+        }
+        await k8s.CoreV1OperationsExtensions.CreateNamespacedSecretAsync(target.Client.CoreV1, new k8s.Models.V1Secret
+        {
+            Metadata = new k8s.Models.V1ObjectMeta
+            {
+                Name = "sh.helm.release.v1.web.v1",
+                Labels = new Dictionary<string, string> { ["name"] = "web", ["owner"] = "helm", ["status"] = "deployed", ["version"] = "1" },
+            },
+            Type = "helm.sh/release.v1",
+            Data = new Dictionary<string, byte[]> { ["release"] = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(gz.ToArray())) },
+        }, ns);
+        await new Applier(target.Client).ApplyAsync(ReleaseManager.ToJson(OldService.Content)!, ns);
+
+        var v2 = await new ReleaseManager(target.Client).UpgradeOrInstallAsync(Plan(ns, [Config]), Fast);
+        Assert.Equal((2, "Upgrade complete"), (v2.Version, v2.Info.Description));
+        var history = await new ReleaseStore(target.Client).HistoryAsync("web", ns);
+        Assert.Equal([(1, "superseded"), (2, "deployed")], history.Select(r => (r.Version, r.Info.Status)));
+        Assert.Equal(history[0].Info.FirstDeployed, v2.Info.FirstDeployed);
+        Assert.Equal(Chart, history[0].ChartJson);
+        Assert.Null(await new Applier(target.Client).GetAsync(new ResourceKey("v1", "Service", ns, "web-old"))); // pruned: Helm's manifest had it
+    }
 }

@@ -114,8 +114,12 @@ public static class ReleaseCodec
             return DateTimeOffset.MinValue;
         }
         var s = v.GetString()!;
-        return s.StartsWith("0001-01-01T00:00:00", StringComparison.Ordinal) ? DateTimeOffset.MinValue
-            : DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        if (s.Length == 0 || s.StartsWith("0001-01-01T00:00:00", StringComparison.Ordinal))
+        {
+            return DateTimeOffset.MinValue;
+        }
+        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t
+            : throw new ChartException($"release payload: {name} \"{s}\" is not an RFC 3339 time; the release record is damaged");
     }
 
     public static Release FromJson(byte[] json)
