@@ -99,6 +99,31 @@ internal static class ClusterCommands
         }
     }
 
+    public static async Task<int> RollbackAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var f = Parse(args);
+        if (f.Positional.Count is < 1 or > 2)
+        {
+            throw new UsageException("usage: ferry rollback RELEASE [REVISION] [-n NAMESPACE] [--kubeconfig F] [--context C]");
+        }
+        int? revision = f.Positional.Count == 2
+            ? int.TryParse(f.Positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new UsageException($"rollback: revision {f.Positional[1]} is not a number")
+            : null;
+        try
+        {
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+            var ns = f.Namespace ?? "default";
+            var release = await new ReleaseManager(client).RollbackAsync(f.Positional[0], ns, revision, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
+            stdout.WriteLine($"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
+            return 0;
+        }
+        catch (KubeException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
     public static async Task<int> HistoryAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var f = Parse(args);

@@ -24,6 +24,7 @@ public static class CommandLine
           ferry inventory --registry HOST[:PORT] -o site.json [--insecure]
           ferry env show | set K=V... [--secret K,...] | import FILE.env   [-n NS] [--kubeconfig F] [--context C]
           ferry history RELEASE [-n NS] [--kubeconfig F] [--context C]
+          ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C]
           ferry schema
           ferry conformance PATH... [-v]
 
@@ -39,6 +40,7 @@ public static class CommandLine
           inventory     record which manifests and blobs a site registry holds (input of delta bundles)
           env           show or change the site settings (ConfigMap/Secret deploy-env, previous content backed up)
           history       list a release's revisions (Helm-compatible release records)
+          rollback      roll a release back to an earlier revision (default: the one before the latest), as a new revision
           schema        print the JSON Schema of ferry.yaml
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
         """;
@@ -65,6 +67,7 @@ public static class CommandLine
                 "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "rollback" => await ClusterCommands.RollbackAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
                 _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"),

@@ -2,6 +2,7 @@ using Ferry.Charts.Releases;
 using Ferry.Cli;
 using Ferry.Kube;
 using Ferry.Kube.Tests;
+using k8s;
 
 namespace Ferry.Cli.Tests;
 
@@ -93,5 +94,26 @@ public sealed class CliClusterTests : IDisposable
         var (code, _, err) = await Ferry("env", "show", "--kubeconfig", Path.Combine(_dir, "nope"));
         Assert.Equal(1, code);
         Assert.Contains("no kubeconfig (give --kubeconfig FILE, set KUBECONFIG", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rollback_MakesANewRevisionFromTheEarlierOne()
+    {
+        var kc = Kubeconfig();
+        using var client = KubeConnection.Connect(kc);
+        var manager = new ReleaseManager(client);
+        var options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50));
+        const string Chart = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.0.0\"}}";
+        ReleasePlan Plan(string value) => new("web", "default", Chart, "{}",
+            [new Charts.Manifest("web/templates/cm.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  v: \"{value}\"\n", "ConfigMap", "v1", "web")], []);
+        await manager.UpgradeOrInstallAsync(Plan("1"), options);
+        await manager.UpgradeOrInstallAsync(Plan("2"), options);
+        var (code, output, err) = await Ferry("rollback", "web", "1", "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        Assert.Equal("Rollback to 1: web is now revision 3 (deployed)\n", output);
+        Assert.Equal("1", (await client.CoreV1.ReadNamespacedConfigMapAsync("web", "default")).Data["v"]);
+        (code, _, err) = await Ferry("rollback", "web", "9", "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains("release web has no revision 9 (revisions: 1, 2, 3)", err, StringComparison.Ordinal);
     }
 }

@@ -218,7 +218,7 @@ public sealed partial class ApiSimulator : IDisposable
             bodyText = await reader.ReadToEndAsync();
         }
         var request = new Request(method, group, version, plural, ns, name, sub, bodyText, ctx.Request.ContentType ?? "",
-            ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true");
+            ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true");
         int code;
         JsonNode result;
         lock (_lock)
@@ -228,7 +228,7 @@ public sealed partial class ApiSimulator : IDisposable
         await Json(ctx, code, result);
     }
 
-    private sealed record Request(string Method, string Group, string Version, string Plural, string Ns, string Name, string Sub, string? Body, string ContentType, string Selector, string FieldManager, bool Force);
+    private sealed record Request(string Method, string Group, string Version, string Plural, string Ns, string Name, string Sub, string? Body, string ContentType, string Selector, string FieldSelector, string FieldManager, bool Force);
 
     private (int, JsonNode) Dispatch(Request q)
     {
@@ -266,7 +266,7 @@ public sealed partial class ApiSimulator : IDisposable
         switch (q.Method)
         {
             case "GET" when q.Name.Length == 0:
-                return List(r, q.Ns, q.Selector);
+                return List(r, q.Ns, q.Selector, q.FieldSelector);
             case "GET":
                 return _objects.TryGetValue(key, out var found) ? (200, found.DeepClone()) : NotFound(r, q.Name);
             case "POST":
@@ -346,13 +346,35 @@ public sealed partial class ApiSimulator : IDisposable
         }
     }
 
-    private (int, JsonNode) List(ApiResource r, string ns, string selector)
+    private (int, JsonNode) List(ApiResource r, string ns, string selector, string fieldSelector)
     {
         var match = LabelSelector.Parse(selector);
+        var fields = new List<(string Path, string Value, bool Equal)>();
+        foreach (var term in fieldSelector.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var neq = term.IndexOf("!=", StringComparison.Ordinal);
+            var eq = term.IndexOf('=', StringComparison.Ordinal);
+            var path = (neq > 0 ? term[..neq] : term[..eq]).Trim();
+            if (path is not ("metadata.name" or "metadata.namespace" or "status.phase" or "type"))
+            {
+                return Failure(400, "BadRequest", $"\"{path}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", "", r.Plural);
+            }
+            fields.Add((path, term[((neq > 0 ? neq + 2 : eq + 1) + (neq <= 0 && term.Length > eq + 1 && term[eq + 1] == '=' ? 1 : 0))..].Trim(), neq <= 0));
+        }
+        bool FieldsMatch(JsonObject o) => fields.All(f =>
+        {
+            JsonNode? n = o;
+            foreach (var part in f.Path.Split('.'))
+            {
+                n = n?[part];
+            }
+            var value = n?.GetValue<string>() ?? "";
+            return (value == f.Value) == f.Equal;
+        });
         var items = new JsonArray();
         foreach (var ((g, p, objNs, _), obj) in _objects.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal))
         {
-            if (g == r.Group && p == r.Plural && (ns.Length == 0 || objNs == ns) && match(obj["metadata"]?["labels"] as JsonObject))
+            if (g == r.Group && p == r.Plural && (ns.Length == 0 || objNs == ns) && match(obj["metadata"]?["labels"] as JsonObject) && FieldsMatch(obj))
             {
                 items.Add(obj.DeepClone());
             }

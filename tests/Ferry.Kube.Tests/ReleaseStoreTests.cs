@@ -99,6 +99,24 @@ public sealed class ReleaseStoreTests
         Assert.Equal("s3cret", System.Text.Encoding.UTF8.GetString(backupSecret.Data["DB_PASSWORD"]));
     }
 
+    [Fact]
+    public async Task ListSelectors_LabelsAndFields()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        var ns = target.Namespace;
+        foreach (var (name, tier) in new[] { ("a", "front"), ("b", "back"), ("c", "front") })
+        {
+            await target.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["tier"] = tier } } }, ns);
+        }
+        var front = await target.Client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: "tier=front");
+        Assert.Equal(["a", "c"], front.Items.Select(i => i.Metadata.Name).Where(n => n.Length == 1).Order());
+        var notB = await target.Client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: "tier in (front,back)", fieldSelector: "metadata.name!=b");
+        Assert.Equal(["a", "c"], notB.Items.Select(i => i.Metadata.Name).Order());
+        var one = await target.Client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: "metadata.name=b");
+        Assert.Equal("back", Assert.Single(one.Items).Metadata.Labels["tier"]);
+    }
+
     [SkippableFact]
     public async Task ForbiddenAndUnreachable_SayWhatToDo()
     {
