@@ -76,19 +76,10 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         }
         var patch = new V1Patch(obj.ToJsonString(), V1Patch.PatchType.ApplyPatch);
         var what = $"apply {kind} {(ns.Length > 0 ? ns + "/" : "")}{name}";
-        object result = (m.Group, m.Plural) switch
-        {
-            ("", "configmaps") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "secrets") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedSecretAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "services") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "serviceaccounts") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedServiceAccountAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "persistentvolumeclaims") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "pods") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespacedPodAsync(patch, name, ns, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "namespaces") => await KubeConnection.CallAsync(what, () => client.CoreV1.PatchNamespaceAsync(patch, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-            ("", _) => throw new KubeException($"{what}: core kind {kind} is not supported by this Ferry yet"),
-            (_, _) when m.Namespaced => await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, m.Group, m.Version, ns, m.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-            _ => await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchClusterCustomObjectAsync(patch, m.Group, m.Version, m.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false),
-        };
+        // CustomObjects builds /api/v1/... for the core group (""), so one code path serves every kind.
+        object result = m.Namespaced
+            ? await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, m.Group, m.Version, ns, m.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false)
+            : await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchClusterCustomObjectAsync(patch, m.Group, m.Version, m.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false);
         return ToJson(result);
     }
 
@@ -97,19 +88,9 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
     {
         var m = await ResolveAsync(key.ApiVersion, key.Kind, ct).ConfigureAwait(false);
         var what = $"read {key}";
-        object? result = (m.Group, m.Plural) switch
-        {
-            ("", "configmaps") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedConfigMapAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "secrets") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedSecretAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "services") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedServiceAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "serviceaccounts") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedServiceAccountAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "persistentvolumeclaims") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "pods") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespacedPodAsync(key.Name, key.Namespace, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "namespaces") => await KubeConnection.FindAsync(what, () => client.CoreV1.ReadNamespaceAsync(key.Name, cancellationToken: ct)).ConfigureAwait(false),
-            ("", _) => throw new KubeException($"{what}: core kind {key.Kind} is not supported by this Ferry yet"),
-            (_, _) when m.Namespaced => await KubeConnection.FindAsync(what, () => client.CustomObjects.GetNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, ct)).ConfigureAwait(false),
-            _ => await KubeConnection.FindAsync(what, () => client.CustomObjects.GetClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, ct)).ConfigureAwait(false),
-        };
+        object? result = m.Namespaced
+            ? await KubeConnection.FindAsync(what, () => client.CustomObjects.GetNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, ct)).ConfigureAwait(false)
+            : await KubeConnection.FindAsync(what, () => client.CustomObjects.GetClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, ct)).ConfigureAwait(false);
         return result is null ? null : ToJson(result);
     }
 
@@ -119,19 +100,9 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         var m = await ResolveAsync(key.ApiVersion, key.Kind, ct).ConfigureAwait(false);
         var what = $"delete {key}";
         var options = new V1DeleteOptions { PropagationPolicy = "Background" };
-        object? result = (m.Group, m.Plural) switch
-        {
-            ("", "configmaps") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedConfigMapAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "secrets") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedSecretAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "services") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedServiceAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "serviceaccounts") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedServiceAccountAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "persistentvolumeclaims") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "pods") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespacedPodAsync(key.Name, key.Namespace, options, cancellationToken: ct)).ConfigureAwait(false),
-            ("", "namespaces") => await KubeConnection.FindAsync(what, () => client.CoreV1.DeleteNamespaceAsync(key.Name, options, cancellationToken: ct)).ConfigureAwait(false),
-            ("", _) => throw new KubeException($"{what}: core kind {key.Kind} is not supported by this Ferry yet"),
-            (_, _) when m.Namespaced => await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, options, propagationPolicy: "Background", cancellationToken: ct)).ConfigureAwait(false),
-            _ => await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, options, propagationPolicy: "Background", cancellationToken: ct)).ConfigureAwait(false),
-        };
+        object? result = m.Namespaced
+            ? await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, options, propagationPolicy: "Background", cancellationToken: ct)).ConfigureAwait(false)
+            : await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, options, propagationPolicy: "Background", cancellationToken: ct)).ConfigureAwait(false);
         return result is not null;
     }
 

@@ -54,6 +54,26 @@ public sealed class ApplierTests
     }
 
     [Fact]
+    public async Task Apply_AnyCoreKind_NamespacedOrClusterScoped_AndDelete()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        var applier = new Applier(target.Client);
+        var limits = JsonNode.Parse("""{"apiVersion":"v1","kind":"LimitRange","metadata":{"name":"defaults"},"spec":{"limits":[{"type":"Container","default":{"memory":"256Mi"}}]}}""")!.AsObject();
+        var live = await applier.ApplyAsync(limits, target.Namespace);
+        Assert.Equal(target.Namespace, live["metadata"]!["namespace"]!.GetValue<string>());
+        var pvName = target.Namespace + "-pv";
+        var pv = JsonNode.Parse("""{"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":"PV"},"spec":{"capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce"],"hostPath":{"path":"/tmp/pv"}}}""".Replace("PV", pvName, StringComparison.Ordinal))!.AsObject();
+        live = await applier.ApplyAsync(pv, target.Namespace);
+        Assert.Null(live["metadata"]!["namespace"]);
+        var key = new ResourceKey("v1", "PersistentVolume", "", pvName);
+        Assert.NotNull(await applier.GetAsync(key));
+        Assert.True(await applier.DeleteAsync(key));
+        Assert.Null(await applier.GetAsync(key));
+        Assert.False(await applier.DeleteAsync(key));
+    }
+
+    [Fact]
     public async Task Apply_FieldOwnedByAnotherManager_ConflictsUnlessForced()
     {
         using var target = KubeTarget.Create();
