@@ -113,6 +113,26 @@ public static class BundleReader
 
     private static Stream OpenArchive(string path) => BundleFile.OpenRead(path);
 
+    /// <summary>Extracts a (verified) bundle into <paramref name="dir"/>: regular files only, no path leaving the directory.</summary>
+    public static void Extract(string path, string dir)
+    {
+        var root = Path.GetFullPath(dir);
+        using var fs = OpenArchive(path);
+        using var tar = new TarReader(fs);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            var target = Path.GetFullPath(Path.Combine(root, entry.Name));
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                || !target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new BundleException($"{path}: entry {entry.Name} is not a file inside the bundle; refusing to extract it");
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using var outFile = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+            entry.DataStream?.CopyTo(outFile);
+        }
+    }
+
     /// <summary>The files the bundle lists in SHA256SUMS (its first entry; nothing else is read).</summary>
     public static IReadOnlyCollection<string> ListFiles(string path)
     {

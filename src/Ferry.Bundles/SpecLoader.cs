@@ -7,7 +7,8 @@ namespace Ferry.Bundles;
 /// <summary>Reads and validates ferry.yaml; every problem is reported with file:line:col, all at once.</summary>
 public static class SpecLoader
 {
-    public static BundleSpec Load(string path)
+    /// <param name="checkFiles">False for the copy inside a bundle, whose chart paths point at the vendor's tree.</param>
+    public static BundleSpec Load(string path, bool checkFiles = true)
     {
         if (!File.Exists(path))
         {
@@ -231,6 +232,10 @@ public static class SpecLoader
         var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths };
         foreach (var app in apps)
         {
+            if (!checkFiles)
+            {
+                break;
+            }
             if (app.Chart.Path is not null && !File.Exists(spec.Resolve(app.Chart.Path)) && !Directory.Exists(spec.Resolve(app.Chart.Path)))
             {
                 errors.Add($"{path}:{app.Line}:5: app {app.Name}: chart path {app.Chart.Path} does not exist (paths are relative to {spec.BaseDirectory})");
@@ -240,7 +245,7 @@ public static class SpecLoader
                 errors.Add($"{path}:{app.Line}:5: app {app.Name}: values template {app.Values} does not exist");
             }
         }
-        if (sampleEnv is not null && !File.Exists(spec.Resolve(sampleEnv)))
+        if (checkFiles && sampleEnv is not null && !File.Exists(spec.Resolve(sampleEnv)))
         {
             errors.Add($"{At(Get(root, "sampleEnv")!)}: sampleEnv {sampleEnv} does not exist");
         }

@@ -200,7 +200,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         return data is Dictionary<string, object?> map && map.Count > 0 ? JsonSerializer.SerializeToNode(map)!.AsObject() : null;
     }
 
-    private static string Join(IEnumerable<Manifest> manifests)
+    /// <summary>The release manifest Helm stores: every document with its <c># Source:</c> line.</summary>
+    public static string Join(IEnumerable<Manifest> manifests)
     {
         var sb = new StringBuilder();
         foreach (var m in manifests)

@@ -1,0 +1,69 @@
+using Ferry.Kube;
+using Ferry.Kube.Tests;
+using Ferry.Oci;
+
+namespace Ferry.Bundles.Tests;
+
+/// <summary><c>ferry deploy</c> of the example product: a real vendor and site registry, the loopback API simulator.</summary>
+public sealed class DeployTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("ferry-deploy-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    [SkippableFact]
+    public async Task Deploy_ExampleBundle_InstallsPinsImagesAndRedeploysAsNoOp()
+    {
+        using var product = new ProductSources();
+        var bundle = Path.Combine(_out, "acme.ferry");
+        await BundleBuilder.BuildAsync(new BundleBuildOptions
+        {
+            SpecPath = product.ExampleSpec,
+            Output = bundle,
+            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
+            EnvOverrides = new Dictionary<string, string> { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" },
+        });
+        using var siteRegistry = Oci.Tests.Registry.Start();
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        var request = new DeployRequest
+        {
+            Bundle = bundle,
+            SiteRegistry = siteRegistry.Address,
+            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        };
+
+        // missing env: every problem at once, nothing changed
+        var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request));
+        Assert.Contains("DOMAIN: required", e.Message, StringComparison.Ordinal);
+        Assert.Contains("WORKER_PASSWORD: required", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await new ReleaseStore(client).HistoryAsync("shop", "acme"));
+
+        await new DeployEnv(client).SetAsync(
+            new Dictionary<string, string> { ["DOMAIN"] = "shop.site.local", ["WORKER_PASSWORD"] = "s3cret", ["SHOP_REPLICAS"] = "3" },
+            new HashSet<string> { "WORKER_PASSWORD" });
+        var outcomes = await new Deployer(client).DeployAsync(request);
+        Assert.Equal([("shop", "installed"), ("worker", "installed"), ("gateway", "installed")], outcomes.Select(o => (o.App, o.Result)));
+
+        // images pushed to the site registry and pinned by digest in the live objects
+        var shopDigest = product.ImageDigests[$"{product.Registry.Address}/acme/shop:2.3.0"];
+        var deployment = api.Get("apps", "deployments", "acme", "shop-shop")!;
+        Assert.Equal($"{siteRegistry.Address}/acme/shop:2.3.0@{shopDigest}", deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+        Assert.Equal(3, deployment["spec"]!["replicas"]!.GetValue<int>());
+        using (var registry = new RegistryClient(new RegistryOptions { Insecure = true }))
+        {
+            var pushed = await registry.GetManifestAsync(siteRegistry.Address, "acme/shop", "2.3.0");
+            Assert.Equal(shopDigest, pushed.Digest);
+        }
+        var ingress = api.Get("networking.k8s.io", "ingresses", "edge", "gateway-gateway");
+        Assert.Equal("shop.site.local", ingress!["spec"]!["rules"]![0]!["host"]!.GetValue<string>());
+        var release = Assert.Single(await new ReleaseStore(client).HistoryAsync("worker", "acme"));
+        Assert.Equal(("worker", "1.4.2", "deployed"), (release.ChartName, release.ChartVersion, release.Info.Status));
+
+        // the same bundle again changes nothing
+        outcomes = await new Deployer(client).DeployAsync(request);
+        Assert.All(outcomes, o => Assert.Equal("unchanged", o.Result));
+        Assert.Single(await new ReleaseStore(client).HistoryAsync("shop", "acme"));
+    }
+}
