@@ -116,4 +116,50 @@ public sealed class CliClusterTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("release web has no revision 9 (revisions: 1, 2, 3)", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Deploy_ChecksEnvThenInstallsThenIsANoOp()
+    {
+        var kc = Kubeconfig();
+        var charts = AppContext.BaseDirectory;
+        while (!Directory.Exists(Path.Combine(charts, "examples", "charts")))
+        {
+            charts = Path.GetDirectoryName(charts)!;
+        }
+        var spec = Path.Combine(_dir, "ferry.yaml");
+        File.WriteAllText(spec, $"""
+            apiVersion: ferry.dev/v1
+            kind: Bundle
+            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
+            env:
+              - {"{"} name: DOMAIN, required: true, pattern: "^[a-z.]+$" {"}"}
+            apps:
+              - name: gateway
+                namespace: edge
+                chart: {"{"} path: "{Path.Combine(charts, "examples", "charts", "gateway")}" {"}"}
+                values: gateway.yaml.tmpl
+            """);
+        File.WriteAllText(Path.Combine(_dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
+        var bundle = Path.Combine(_dir, "edge.ferry");
+        var (code, output, err) = await Ferry("bundle", "build", spec, "-o", bundle, "--env", "DOMAIN=sample.example.com");
+        Assert.True(code == 0, err);
+
+        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains("DOMAIN: required; set it with 'ferry env set DOMAIN=...'", err, StringComparison.Ordinal);
+        (code, _, _) = await Ferry("env", "set", "DOMAIN=Bad_Host", "--kubeconfig", kc);
+        Assert.Equal(0, code);
+        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains("DOMAIN: \"Bad_Host\" does not match ^[a-z.]+$", err, StringComparison.Ordinal);
+
+        await Ferry("env", "set", "DOMAIN=edge.site.local", "--kubeconfig", kc);
+        (code, output, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--timeout", "10s");
+        Assert.True(code == 0, err);
+        Assert.Matches(@"^gateway\s+installed\s+revision 1\s+Install complete", output);
+        Assert.Equal("edge.site.local", _api.Get("networking.k8s.io", "ingresses", "edge", "gateway-gateway")!["spec"]!["rules"]![0]!["host"]!.GetValue<string>());
+        (code, output, _) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
+        Assert.Equal(0, code);
+        Assert.Matches(@"^gateway\s+unchanged", output);
+    }
 }
