@@ -11,7 +11,7 @@ using k8s;
 namespace Ferry.Bundles;
 
 /// <summary>Options of <c>ferry deploy</c>.</summary>
-public sealed class DeployRequest
+public sealed record DeployRequest
 {
     public required string Bundle { get; init; }
 

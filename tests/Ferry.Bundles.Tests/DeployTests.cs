@@ -65,5 +65,18 @@ public sealed class DeployTests : IDisposable
         outcomes = await new Deployer(client).DeployAsync(request);
         Assert.All(outcomes, o => Assert.Equal("unchanged", o.Result));
         Assert.Single(await new ReleaseStore(client).HistoryAsync("shop", "acme"));
+
+        // an upgrade whose shop Deployment never becomes ready: shop is rolled back, its dependents are left alone
+        api.SetOutcome("shop-shop", Outcome.Hang, onlyAtGeneration: 2);
+        await new DeployEnv(client).SetAsync(new Dictionary<string, string> { ["SHOP_REPLICAS"] = "4", ["DOMAIN"] = "new.site.local" }, new HashSet<string> { "WORKER_PASSWORD" });
+        outcomes = await new Deployer(client).DeployAsync(request with { Options = request.Options with { Timeout = TimeSpan.FromMilliseconds(500) } });
+        Assert.Equal([("shop", "failed"), ("worker", "skipped"), ("gateway", "skipped")], outcomes.Select(o => (o.App, o.Result)));
+        Assert.Contains("timed out", outcomes[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("rolled back to revision 1 (now revision 3)", outcomes[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(
+            [(1, "superseded"), (2, "failed"), (3, "deployed")],
+            (await new ReleaseStore(client).HistoryAsync("shop", "acme")).Select(r => (r.Version, r.Info.Status)));
+        Assert.Equal(3, api.Get("apps", "deployments", "acme", "shop-shop")!["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal("shop.site.local", api.Get("networking.k8s.io", "ingresses", "edge", "gateway-gateway")!["spec"]!["rules"]![0]!["host"]!.GetValue<string>());
     }
 }

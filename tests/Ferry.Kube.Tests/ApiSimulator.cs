@@ -33,7 +33,7 @@ public sealed partial class ApiSimulator : IDisposable
     private readonly ApiResources _resources = new();
     private readonly Dictionary<(string Group, string Plural, string Ns, string Name), JsonObject> _objects = [];
     private readonly Dictionary<(string Group, string Plural, string Ns, string Name), Dictionary<string, HashSet<string>>> _owners = [];
-    private readonly Dictionary<string, Outcome> _outcomes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Outcome Outcome, long? Generation)> _outcomes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forbidden = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _version = 1000;
@@ -66,12 +66,12 @@ public sealed partial class ApiSimulator : IDisposable
         }
     }
 
-    /// <summary>What the controller does with the workload of this name (default: it becomes ready).</summary>
-    public void SetOutcome(string name, Outcome outcome)
+    /// <summary>What the controller does with the workload of this name (default: it becomes ready), optionally only at one generation.</summary>
+    public void SetOutcome(string name, Outcome outcome, long? onlyAtGeneration = null)
     {
         lock (_lock)
         {
-            _outcomes[name] = outcome;
+            _outcomes[name] = (outcome, onlyAtGeneration);
         }
     }
 
@@ -132,12 +132,12 @@ public sealed partial class ApiSimulator : IDisposable
             return;
         }
         var name = obj["metadata"]!["name"]!.GetValue<string>();
-        var outcome = _outcomes.GetValueOrDefault(name, Outcome.Ready);
+        var generation = obj["metadata"]!["generation"]!.GetValue<long>();
+        var outcome = _outcomes.TryGetValue(name, out var o) && (o.Generation is null || o.Generation == generation) ? o.Outcome : Outcome.Ready;
         if (outcome == Outcome.Hang)
         {
             return;
         }
-        var generation = obj["metadata"]!["generation"]!.GetValue<long>();
         var replicas = obj["spec"]?["replicas"]?.GetValue<long>() ?? 1;
         obj["status"] = (kind, outcome) switch
         {
