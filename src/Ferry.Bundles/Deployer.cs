@@ -156,6 +156,30 @@ public sealed partial class Deployer(IKubernetes client)
         var layout = OciLayout.Open(Path.Combine(work, "images"));
         using var registry = new RegistryClient(request.Registry);
         var copier = new ImageCopier(registry);
+        var delta = manifest.TryGetProperty("delta", out _);
+        if (delta)
+        {
+            // A delta bundle leaves out blobs the site had: make sure it still has every one before pushing anything.
+            var missing = new List<string>();
+            foreach (var image in manifest.GetProperty("images").EnumerateArray())
+            {
+                var source = image.GetProperty("ref").GetString()!;
+                var target = ImageCopier.PushTarget(source, request.SiteRegistry);
+                var top = layout.Resolve(source);
+                var manifests = MediaTypes.IsIndex(top.MediaType) ? ManifestReader.Children(layout.ReadBlob(top.Digest), top.MediaType).ToList() : [top];
+                foreach (var blob in manifests.SelectMany(m => ManifestReader.Children(layout.ReadBlob(m.Digest), m.MediaType)).Where(b => !layout.Exists(b.Digest)))
+                {
+                    if (!await registry.BlobExistsAsync(target.Registry, target.Repository, blob.Digest, ct).ConfigureAwait(false))
+                    {
+                        missing.Add($"{blob.Digest} (image {source}, expected in {target.Registry}/{target.Repository})");
+                    }
+                }
+            }
+            if (missing.Count > 0)
+            {
+                throw new BundleException($"{request.Bundle} is a delta bundle, but the site registry lacks {missing.Count} blob(s) it requires; nothing was changed (deploy the full bundle instead):\n  " + string.Join("\n  ", missing.Distinct()));
+            }
+        }
         foreach (var image in manifest.GetProperty("images").EnumerateArray())
         {
             var source = image.GetProperty("ref").GetString()!;
@@ -164,7 +188,7 @@ public sealed partial class Deployer(IKubernetes client)
             TransferResult pushed;
             try
             {
-                pushed = await copier.PushAsync(layout, layout.Resolve(source), target, ct).ConfigureAwait(false);
+                pushed = await copier.PushAsync(layout, layout.Resolve(source), target, blobsMayBeOnTarget: delta, ct: ct).ConfigureAwait(false);
             }
             catch (OciException e)
             {

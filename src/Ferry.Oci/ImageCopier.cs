@@ -110,7 +110,8 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
     }
 
     /// <summary>Pushes a layout image (its manifest bytes unchanged) to <paramref name="target"/>.</summary>
-    public async Task<TransferResult> PushAsync(OciLayout layout, Descriptor top, ImageReference target, CancellationToken ct = default)
+    /// <param name="blobsMayBeOnTarget">A delta layout: blobs it lacks must already be in the target repository (checked, then skipped).</param>
+    public async Task<TransferResult> PushAsync(OciLayout layout, Descriptor top, ImageReference target, bool blobsMayBeOnTarget = false, CancellationToken ct = default)
     {
         var manifests = new List<Descriptor>();
         if (MediaTypes.IsIndex(top.MediaType))
@@ -122,10 +123,26 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
             manifests.Add(top);
         }
         var blobs = manifests.SelectMany(m => ManifestReader.Children(layout.ReadBlob(m.Digest), m.MediaType)).DistinctBy(d => d.Digest).ToList();
-        var missing = blobs.Where(b => !layout.Exists(b.Digest)).Select(b => b.Digest.ToString()).ToList();
-        if (missing.Count > 0)
+        var absent = blobs.Where(b => !layout.Exists(b.Digest)).ToList();
+        if (absent.Count > 0 && blobsMayBeOnTarget)
         {
-            throw new OciException($"{layout.Root}: image {target} references blobs missing from the layout ({string.Join(", ", missing.Take(3))}); pull it again");
+            var notThere = new List<string>();
+            foreach (var b in absent)
+            {
+                if (!await client.BlobExistsAsync(target.Registry, target.Repository, b.Digest, ct).ConfigureAwait(false))
+                {
+                    notThere.Add(b.Digest.ToString());
+                }
+            }
+            if (notThere.Count > 0)
+            {
+                throw new OciException($"image {target}: {notThere.Count} blob(s) are neither in the layout nor in {target.Registry}/{target.Repository}: {string.Join(", ", notThere)}");
+            }
+            blobs = blobs.Except(absent).ToList();
+        }
+        else if (absent.Count > 0)
+        {
+            throw new OciException($"{layout.Root}: image {target} references blobs missing from the layout ({string.Join(", ", absent.Take(3).Select(b => b.Digest))}); pull it again");
         }
         var total = blobs.Sum(b => b.Size);
         long done = 0;

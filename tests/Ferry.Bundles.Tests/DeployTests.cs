@@ -79,4 +79,36 @@ public sealed class DeployTests : IDisposable
         Assert.Equal(3, api.Get("apps", "deployments", "acme", "shop-shop")!["spec"]!["replicas"]!.GetValue<int>());
         Assert.Equal("shop.site.local", api.Get("networking.k8s.io", "ingresses", "edge", "gateway-gateway")!["spec"]!["rules"]![0]!["host"]!.GetValue<string>());
     }
+
+    [SkippableFact]
+    public async Task DeltaBundle_NeedsTheBlobsItLeftOut_OnTheSite()
+    {
+        using var product = new ProductSources();
+        var options = new RegistryOptions { Insecure = true, MaxAttempts = 2 };
+        var env = new Dictionary<string, string> { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" };
+        var full = Path.Combine(_out, "full.ferry");
+        await BundleBuilder.BuildAsync(new BundleBuildOptions { SpecPath = product.ExampleSpec, Output = full, Registry = options, EnvOverrides = env });
+        var delta = Path.Combine(_out, "delta.ferry");
+        await BundleBuilder.BuildAsync(new BundleBuildOptions { SpecPath = product.ExampleSpec, Output = delta, Registry = options, EnvOverrides = env, Since = full });
+
+        using var site = Oci.Tests.Registry.Start();
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        await new DeployEnv(client).SetAsync(new Dictionary<string, string> { ["DOMAIN"] = "shop.site.local", ["WORKER_PASSWORD"] = "pw" }, new HashSet<string> { "WORKER_PASSWORD" });
+        var request = new DeployRequest
+        {
+            Bundle = delta,
+            SiteRegistry = site.Address,
+            Registry = options,
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        };
+        var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request));
+        Assert.True(e.Message.Contains("is a delta bundle, but the site registry lacks 15 blob(s)", StringComparison.Ordinal), e.Message);
+        Assert.Empty(await new ReleaseStore(client).HistoryAsync("shop", "acme"));
+
+        var outcomes = await new Deployer(client).DeployAsync(request with { Bundle = full });
+        Assert.All(outcomes, o => Assert.Equal("installed", o.Result));
+        outcomes = await new Deployer(client).DeployAsync(request);
+        Assert.All(outcomes, o => Assert.Equal("unchanged", o.Result));
+    }
 }
