@@ -224,8 +224,19 @@ public static class BundleBuilder
                 };
                 options.Log?.Report($"delta: {required.Count} blobs left out (the site has them)");
             }
-            await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
             File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
+            // Per-file SHA-256 of everything but the image layout (whose blobs are named by their digest).
+            var files = new JsonObject();
+            foreach (var f in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(staging, f).Replace('\\', '/'))
+                .Where(f => !f.StartsWith("images/", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal))
+            {
+                await using var fs = File.OpenRead(Path.Combine(staging, f));
+                files[f] = "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(fs, ct).ConfigureAwait(false));
+            }
+            manifest["files"] = files;
+            await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), lockJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
             options.Log?.Report($"writing {options.Output}");
             return await WriteArchiveAsync(staging, remote, client, options.Output, options.Storage, plan.Apps.Count, images.Count, ct).ConfigureAwait(false);

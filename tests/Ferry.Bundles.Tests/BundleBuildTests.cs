@@ -51,6 +51,11 @@ public sealed class BundleBuildTests : IDisposable
                 Assert.Equal(digest.Value, images[image]);
             }
             Assert.True(root.GetProperty("env").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "WORKER_PASSWORD").GetProperty("secret").GetBoolean());
+            var files = root.GetProperty("files");
+            var workerChart = apps["worker"].GetProperty("chart");
+            Assert.Equal(workerChart.GetProperty("digest").GetString(), files.GetProperty(workerChart.GetProperty("file").GetString()!).GetString());
+            Assert.True(files.TryGetProperty("values/shop.yaml.tmpl", out _));
+            Assert.True(files.TryGetProperty("ferry.yaml", out _));
         }
         var inspect = BundleReader.Inspect(first);
         Assert.Contains("acme-suite", inspect, StringComparison.Ordinal);
