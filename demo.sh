@@ -6,8 +6,9 @@
 #   3. `ferry bundle build examples/bundle/ferry.yaml` fetches the charts, renders them natively with
 #      the sample env, pulls every image and writes one reproducible bundle;
 #   4. signs it (`ferry keygen`, `ferry bundle sign`), verifies and inspects it;
-#   5. builds a delta bundle against the first one (only what a site running it lacks);
-#   6. renders an example chart with `ferry template` and runs the upstream conformance corpora.
+#   5. plans a deploy of it offline with the sample site env (`ferry plan --env-file`);
+#   6. builds a delta bundle against the first one (only what a site running it lacks);
+#   7. renders an example chart with `ferry template` and runs the upstream conformance corpora.
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! command -v docker-registry >/dev/null 2>&1; then
@@ -63,6 +64,8 @@ ferry bundle sign "$WORK/acme-suite-2.3.0.ferry" --key "$WORK/vendor.pem"
 ferry bundle verify "$WORK/acme-suite-2.3.0.ferry" --key "$WORK/vendor.pub.pem"
 echo "=== ferry bundle inspect"
 ferry bundle inspect "$WORK/acme-suite-2.3.0.ferry"
+echo "=== ferry plan (offline review of a deploy with the sample site env; images pinned to the site registry)"
+ferry plan "$WORK/acme-suite-2.3.0.ferry" --registry registry.site.local:5000 --env-file examples/bundle/env/sample.env --key "$WORK/vendor.pub.pem"
 echo "=== delta: a site that already runs 2.3.0 needs no image blobs again"
 ferry bundle build examples/bundle/ferry.yaml --env "IMAGE_SOURCE=$REG/acme" --insecure --since "$WORK/acme-suite-2.3.0.ferry" -o "$WORK/acme-suite-delta.ferry" 2>/dev/null
 ferry bundle inspect "$WORK/acme-suite-delta.ferry" | head -2

@@ -117,7 +117,7 @@ public sealed partial class Deployer(IKubernetes client)
     }
 
     /// <summary>Every env problem at once: missing required keys and pattern violations fail; unknown keys warn.</summary>
-    private static void CheckEnv(BundleSpec spec, SiteEnv site, IProgress<string>? log)
+    internal static void CheckEnv(BundleSpec spec, SiteEnv site, IProgress<string>? log)
     {
         var problems = new List<string>();
         foreach (var v in spec.Env)
@@ -199,7 +199,7 @@ public sealed partial class Deployer(IKubernetes client)
         return map;
     }
 
-    private static ReleasePlan Render(BundleSpec spec, AppSpec app, string work, JsonElement manifest, SiteEnv site, string siteRegistry, Dictionary<string, string>? siteRefs)
+    internal static ReleasePlan Render(BundleSpec spec, AppSpec app, string work, JsonElement manifest, SiteEnv site, string siteRegistry, Dictionary<string, string>? siteRefs)
     {
         var entry = manifest.GetProperty("apps").EnumerateArray().First(a => a.GetProperty("name").GetString() == app.Name);
         var chartFile = Path.Combine(work, entry.GetProperty("chart").GetProperty("file").GetString()!);
@@ -255,7 +255,7 @@ public sealed partial class Deployer(IKubernetes client)
     private static partial Regex ImageLine();
 
     /// <summary>Apps in dependency order (ferry.yaml order among independent apps).</summary>
-    private static List<AppSpec> Ordered(BundleSpec spec)
+    internal static List<AppSpec> Ordered(BundleSpec spec)
     {
         var done = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<AppSpec>();

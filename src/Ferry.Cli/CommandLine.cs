@@ -23,6 +23,7 @@ public static class CommandLine
           ferry bundle sign FILE --key key.pem             ferry keygen -o NAME   (NAME.pem + NAME.pub.pem, ECDSA P-256)
           ferry inventory --registry HOST[:PORT] -o site.json [--insecure]
           ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--kubeconfig F]
+          ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--output json]
           ferry env show | set K=V... [--secret K,...] | import FILE.env   [-n NS] [--kubeconfig F] [--context C]
           ferry history RELEASE [-n NS] [--kubeconfig F] [--context C]
           ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C]
@@ -40,6 +41,7 @@ public static class CommandLine
           keygen        create an ECDSA P-256 key pair for signing bundles
           inventory     record which manifests and blobs a site registry holds (input of delta bundles)
           deploy        verify a bundle, check the site env, push its images, upgrade or install every app in order
+          plan          what deploy would do (install/upgrade/unchanged per app, objects, pinned images); offline with --env-file
           env           show or change the site settings (ConfigMap/Secret deploy-env, previous content backed up)
           history       list a release's revisions (Helm-compatible release records)
           rollback      roll a release back to an earlier revision (default: the one before the latest), as a new revision
@@ -70,6 +72,7 @@ public static class CommandLine
                 "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "plan" or "diff" => await DeployCommand.PlanAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "rollback" => await ClusterCommands.RollbackAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),

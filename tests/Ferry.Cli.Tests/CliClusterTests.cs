@@ -161,5 +161,18 @@ public sealed class CliClusterTests : IDisposable
         (code, output, _) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
         Assert.Equal(0, code);
         Assert.Matches(@"^gateway\s+unchanged", output);
+
+        (code, output, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        Assert.Matches(@"\ngateway\s+edge\s+unchanged\s+gateway 0\.9\.0\s+1\s+0\n", output);
+        File.WriteAllText(Path.Combine(_dir, "review.env"), "DOMAIN=review.example.com\n");
+        (code, output, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--env-file", Path.Combine(_dir, "review.env"), "--output", "json");
+        Assert.True(code == 0, err);
+        var plan = System.Text.Json.Nodes.JsonNode.Parse(output)!.AsArray();
+        Assert.Equal("render", plan[0]!["action"]!.GetValue<string>());
+        File.WriteAllText(Path.Combine(_dir, "bad.env"), "DOMAIN=NOT_OK\n");
+        (code, _, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--env-file", Path.Combine(_dir, "bad.env"));
+        Assert.Equal(1, code);
+        Assert.Contains("does not match", err, StringComparison.Ordinal);
     }
 }
