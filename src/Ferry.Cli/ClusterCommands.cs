@@ -15,6 +15,8 @@ internal static class ClusterCommands
 
         public HashSet<string> Secret { get; } = new(StringComparer.Ordinal);
 
+        public bool KeepHistory { get; set; }
+
         public List<string> Positional { get; } = [];
     }
 
@@ -30,6 +32,7 @@ internal static class ClusterCommands
                 case "--context": f.Context = Value(); break;
                 case "-n" or "--namespace": f.Namespace = Value(); break;
                 case "--secret": f.Secret.UnionWith(Value().Split(',')); break;
+                case "--keep-history": f.KeepHistory = true; break;
                 default:
                     if (args[i].StartsWith('-'))
                     {
@@ -115,6 +118,28 @@ internal static class ClusterCommands
             var ns = f.Namespace ?? "default";
             var release = await new ReleaseManager(client).RollbackAsync(f.Positional[0], ns, revision, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
             stdout.WriteLine($"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
+            return 0;
+        }
+        catch (KubeException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
+    public static async Task<int> UninstallAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var f = Parse(args);
+        if (f.Positional.Count != 1)
+        {
+            throw new UsageException("usage: ferry uninstall RELEASE [-n NAMESPACE] [--keep-history] [--kubeconfig F] [--context C]");
+        }
+        try
+        {
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+            var ns = f.Namespace ?? "default";
+            await new ReleaseManager(client).UninstallAsync(f.Positional[0], ns, f.KeepHistory, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
+            stdout.WriteLine($"release \"{f.Positional[0]}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
             return 0;
         }
         catch (KubeException e)

@@ -27,6 +27,7 @@ public static class CommandLine
           ferry env show | set K=V... [--secret K,...] | import FILE.env   [-n NS] [--kubeconfig F] [--context C]
           ferry history RELEASE [-n NS] [--kubeconfig F] [--context C]
           ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C]
+          ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C]
           ferry schema
           ferry conformance PATH... [-v]
 
@@ -44,6 +45,7 @@ public static class CommandLine
           plan          what deploy would do (install/upgrade/unchanged per app, objects, pinned images); offline with --env-file
           env           show or change the site settings (ConfigMap/Secret deploy-env, previous content backed up)
           history       list a release's revisions (Helm-compatible release records)
+          uninstall     delete a release's objects (resource-policy keep respected, delete hooks run) and its records
           rollback      roll a release back to an earlier revision (default: the one before the latest), as a new revision
           schema        print the JSON Schema of ferry.yaml
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
@@ -73,6 +75,7 @@ public static class CommandLine
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "plan" or "diff" => await DeployCommand.PlanAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "uninstall" => await ClusterCommands.UninstallAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "rollback" => await ClusterCommands.RollbackAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),

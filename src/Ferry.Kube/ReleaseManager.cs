@@ -71,6 +71,42 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         return await RunAsync(release, previous, ("pre-rollback", "post-rollback", $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Uninstalls a release as Helm does: pre-delete hooks, its objects deleted in uninstall order (except those
+    /// annotated <c>helm.sh/resource-policy: keep</c>), post-delete hooks, then its records deleted — or, with
+    /// <paramref name="keepHistory"/>, the last one marked uninstalled.
+    /// </summary>
+    public async Task<Release> UninstallAsync(string name, string ns, bool keepHistory, DeployOptions options, CancellationToken ct = default)
+    {
+        var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
+        if (history.Count == 0)
+        {
+            throw new KubeException($"release {name} not found in namespace {ns}; nothing to uninstall");
+        }
+        var last = history[^1];
+        last.Info.Status = ReleaseStatus.Uninstalling;
+        await _store.UpdateAsync(last, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+        await RunHooksAsync(last, "pre-delete", options, ct).ConfigureAwait(false);
+        foreach (var key in PrunePlan.Compute(last.Manifest, "", ns))
+        {
+            await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
+        }
+        await RunHooksAsync(last, "post-delete", options, ct).ConfigureAwait(false);
+        if (keepHistory)
+        {
+            last.Info.Status = ReleaseStatus.Uninstalled;
+            last.Info.Deleted = _clock.GetUtcNow();
+            last.Info.Description = "Uninstallation complete";
+            await _store.UpdateAsync(last, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await _store.DeleteAllAsync(name, ns, ct).ConfigureAwait(false);
+            last.Info.Status = ReleaseStatus.Uninstalled;
+        }
+        return last;
+    }
+
     private Release NewRevision(string name, string ns, int version, string chartJson, string configJson, string manifest, IEnumerable<Hook> hooks, string notes, string status, string description)
     {
         var now = _clock.GetUtcNow();

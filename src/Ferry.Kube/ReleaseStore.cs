@@ -72,6 +72,17 @@ public sealed class ReleaseStore(IKubernetes client)
         return doomed.Count;
     }
 
+    /// <summary>Deletes every revision's record (helm uninstall without --keep-history).</summary>
+    public async Task DeleteAllAsync(string name, string ns, CancellationToken ct = default)
+    {
+        foreach (var r in await HistoryAsync(name, ns, ct).ConfigureAwait(false))
+        {
+            var secretName = ReleaseSecret.Name(r.Name, r.Version);
+            await KubeConnection.CallAsync($"delete release record {secretName} in namespace {ns}",
+                () => client.CoreV1.DeleteNamespacedSecretAsync(secretName, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+
     private static V1Secret ToSecret(Release release, DateTimeOffset created) => new()
     {
         ApiVersion = "v1",

@@ -115,6 +115,12 @@ public sealed class CliClusterTests : IDisposable
         (code, _, err) = await Ferry("rollback", "web", "9", "--kubeconfig", kc);
         Assert.Equal(1, code);
         Assert.Contains("release web has no revision 9 (revisions: 1, 2, 3)", err, StringComparison.Ordinal);
+        (code, output, err) = await Ferry("uninstall", "web", "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        Assert.Equal("release \"web\" uninstalled from namespace default\n", output);
+        Assert.Null(_api.Get("", "configmaps", "default", "web"));
+        (code, _, err) = await Ferry("history", "web", "--kubeconfig", kc);
+        Assert.Equal(1, code);
     }
 
     [Fact]

@@ -158,4 +158,30 @@ public sealed class ReleaseManagerTests
         Assert.Equal(Chart, history[0].ChartJson);
         Assert.Null(await new Applier(target.Client).GetAsync(new ResourceKey("v1", "Service", ns, "web-old"))); // pruned: Helm's manifest had it
     }
+
+    [Fact]
+    public async Task Uninstall_DeletesObjectsButKeepers_RunsDeleteHooks_AndRecords()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var kept = Doc("kept.yaml", "ConfigMap", "v1", "web-kept", "  annotations:\n    helm.sh/resource-policy: keep\ndata:\n  a: \"1\"\n");
+        var manager = new ReleaseManager(target.Client);
+        var applier = new Applier(target.Client);
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config, kept, Deployment(1, tier: false)], [ConfigHook("web-bye", "pre-delete", 0)]), Fast);
+        var gone = await manager.UninstallAsync("web", ns, keepHistory: false, Fast);
+        Assert.Equal(ReleaseStatus.Uninstalled, gone.Info.Status);
+        Assert.Null(await applier.GetAsync(new ResourceKey("apps/v1", "Deployment", ns, "web")));
+        Assert.Null(await applier.GetAsync(new ResourceKey("v1", "ConfigMap", ns, "web-config")));
+        Assert.NotNull(await applier.GetAsync(new ResourceKey("v1", "ConfigMap", ns, "web-kept")));
+        Assert.NotNull(await applier.GetAsync(new ResourceKey("v1", "ConfigMap", ns, "web-bye"))); // the pre-delete hook ran
+        Assert.Empty(await manager.Store.HistoryAsync("web", ns));
+
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config]), Fast);
+        await manager.UninstallAsync("web", ns, keepHistory: true, Fast);
+        var record = Assert.Single(await manager.Store.HistoryAsync("web", ns));
+        Assert.Equal((ReleaseStatus.Uninstalled, "Uninstallation complete"), (record.Info.Status, record.Info.Description));
+        Assert.NotEqual(DateTimeOffset.MinValue, record.Info.Deleted);
+        var e = await Assert.ThrowsAsync<KubeException>(() => manager.UninstallAsync("nope", ns, false, Fast));
+        Assert.Contains("release nope not found", e.Message, StringComparison.Ordinal);
+    }
 }
