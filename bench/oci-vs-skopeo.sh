@@ -14,12 +14,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/Ferry.Cli -c Release -nologo -v quiet
 dotnet build bench/Ferry.Benchmarks -c Release -nologo -v quiet
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ferry-bench.XXXXXX")
-REGS=()
-cleanup() { for d in "${REGS[@]}"; do "$TOOLS/start-registry.sh" stop "$d" || true; done; rm -rf "$WORK"; }
+# start_registry runs in $(...) subshells, so the registries it starts are recorded in a file, not a variable.
+cleanup() { [ -f "$WORK/regs" ] && while read -r d; do "$TOOLS/start-registry.sh" stop "$d" || true; done < "$WORK/regs"; rm -rf "$WORK"; }
 trap cleanup EXIT
 dotnet bench/Ferry.Benchmarks/bin/Release/net10.0/Ferry.Benchmarks.dll gen-images "$WORK/layout" "$MB"
 BYTES=$(du -sb "$WORK/layout/blobs" | cut -f1)
-start_registry() { local line; line=$(REG_BASE=$WORK "$TOOLS/start-registry.sh"); REGS+=("$(sed -n 's/.*DIR=\([^ ]*\).*/\1/p' <<<"$line")"); sed -n 's/.*ADDR=\([^ ]*\).*/\1/p' <<<"$line"; }
+start_registry() { local line; line=$(REG_BASE=$WORK "$TOOLS/start-registry.sh"); sed -n 's/.*DIR=\([^ ]*\).*/\1/p' <<<"$line" >> "$WORK/regs"; sed -n 's/.*ADDR=\([^ ]*\).*/\1/p' <<<"$line"; }
 now() { date +%s.%N; }
 names=$(python3 -c "import json,sys; print('\n'.join(m['annotations']['org.opencontainers.image.ref.name'] for m in json.load(open('$WORK/layout/index.json'))['manifests']))")
 
