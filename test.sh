@@ -24,10 +24,19 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# The upstream conformance vectors live beside the repository (../shared/conformance).
-if [ -d ../shared/conformance ]; then
-  export FERRY_CONFORMANCE_DIR="${FERRY_CONFORMANCE_DIR:-$(cd ../shared/conformance && pwd)}"
+# The upstream conformance vectors live beside the repository (../shared/conformance); a clone made elsewhere
+# (git clone /work/main /tmp/x) finds them beside the repository it was cloned from.
+if [ -z "${FERRY_CONFORMANCE_DIR:-}" ]; then
+  origin=$(git config --get remote.origin.url 2>/dev/null || true)
+  for candidate in ../shared/conformance "${origin:+$origin/../shared/conformance}"; do
+    if [ -n "$candidate" ] && [ -d "$candidate" ]; then
+      FERRY_CONFORMANCE_DIR=$(cd "$candidate" && pwd)
+      export FERRY_CONFORMANCE_DIR
+      break
+    fi
+  done
 fi
+[ -n "${FERRY_CONFORMANCE_DIR:-}" ] || echo "test.sh: conformance vectors not found (../shared/conformance); their tests will be skipped" >&2
 
 dotnet build Ferry.slnx -c Release -nologo -v quiet
 if [ -n "${FERRY_CONFORMANCE_DIR:-}" ]; then

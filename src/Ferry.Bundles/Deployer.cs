@@ -75,8 +75,7 @@ public sealed partial class Deployer(IKubernetes client)
                 }
                 var plan = Render(spec, app, work, manifest, site, request.SiteRegistry, spec.RewriteRegistry ? siteRefs : null);
                 var deployed = await store.DeployedAsync(app.Name, app.Namespace, ct).ConfigureAwait(false);
-                if (deployed is not null && deployed.Manifest == ReleaseManager.Join(plan.Manifests) && deployed.ConfigJson == plan.ConfigJson
-                    && deployed.ChartJson == plan.ChartJson && deployed.Hooks.Count == plan.Hooks.Count)
+                if (deployed is not null && ReleaseManager.IsUnchanged(deployed, plan))
                 {
                     outcomes.Add(new AppOutcome(app.Name, "unchanged", deployed.Version, "already deployed"));
                     request.Log?.Report($"app {app.Name}: unchanged (revision {deployed.Version})");

@@ -57,7 +57,7 @@ public static class Planner
                     var deployed = await store.DeployedAsync(app.Name, app.Namespace, ct).ConfigureAwait(false);
                     revision = deployed?.Version;
                     action = deployed is null ? "install"
-                        : deployed.Manifest == ReleaseManager.Join(plan.Manifests) && deployed.ConfigJson == plan.ConfigJson && deployed.ChartJson == plan.ChartJson ? "unchanged"
+                        : ReleaseManager.IsUnchanged(deployed, plan) ? "unchanged"
                         : "upgrade";
                 }
                 plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision));

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ferry.Templates.Values;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -292,32 +293,13 @@ public static class SpecLoader
     /// <summary>Reads a dotenv file (KEY=value lines, # comments, optional quotes).</summary>
     public static Dictionary<string, string> ReadDotEnv(string path)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lineNo = 0;
-        foreach (var raw in File.ReadAllLines(path))
+        try
         {
-            lineNo++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-            if (line.StartsWith("export ", StringComparison.Ordinal))
-            {
-                line = line[7..];
-            }
-            var eq = line.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new BundleException($"{path}:{lineNo}:1: expected KEY=value");
-            }
-            var value = line[(eq + 1)..].Trim();
-            if (value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0])
-            {
-                value = value[1..^1];
-            }
-            result[line[..eq].Trim()] = value;
+            return DotEnv.Parse(File.ReadAllText(path), path);
         }
-        return result;
+        catch (FormatException e)
+        {
+            throw new BundleException(e.Message, e);
+        }
     }
 }

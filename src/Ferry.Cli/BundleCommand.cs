@@ -147,7 +147,7 @@ internal static class BundleCommand
             EnvOverrides = env,
             Since = since,
             Storage = new BundleStorage(zstd, split),
-            Log = new Progress(stderr),
+            Log = new LineProgress(stderr),
         };
         if (imagesOnly)
         {
@@ -217,7 +217,7 @@ internal static class BundleCommand
         try
         {
             using var client = new RegistryClient(options);
-            var inventory = await SiteInventory.TakeAsync(client, registry, new Progress(stderr)).ConfigureAwait(false);
+            var inventory = await SiteInventory.TakeAsync(client, registry, new LineProgress(stderr)).ConfigureAwait(false);
             if (output is null)
             {
                 stdout.Write(inventory.ToJson());
@@ -234,10 +234,5 @@ internal static class BundleCommand
             stderr.WriteLine($"ferry: {e.Message}");
             return 1;
         }
-    }
-
-    private sealed class Progress(TextWriter stderr) : IProgress<string>
-    {
-        public void Report(string value) => stderr.WriteLine(value);
     }
 }

@@ -49,7 +49,7 @@ internal static class DeployCommand
                 EnvNamespace = envNamespace,
                 PublicKey = key,
                 Options = new DeployOptions(timeout),
-                Log = new Lines(stderr),
+                Log = new LineProgress(stderr),
             }).ConfigureAwait(false);
             foreach (var o in outcomes)
             {
@@ -96,7 +96,7 @@ internal static class DeployCommand
             // With --env-file and no cluster flags the plan is offline: nothing is read from a cluster.
             using var client = envFile is not null && kubeconfig is null && context is null ? null : KubeConnection.Connect(kubeconfig, context);
             var env = envFile is not null ? Planner.EnvFromFile(envFile) : await new DeployEnv(client!, envNamespace).ReadAsync().ConfigureAwait(false);
-            var plans = await Planner.PlanAsync(bundle, registry, env, client, key, new Lines(stderr)).ConfigureAwait(false);
+            var plans = await Planner.PlanAsync(bundle, registry, env, client, key, new LineProgress(stderr)).ConfigureAwait(false);
             if (json)
             {
                 var array = new System.Text.Json.Nodes.JsonArray(plans.Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
@@ -143,10 +143,5 @@ internal static class DeployCommand
             _ when char.IsAsciiDigit(unit) => TimeSpan.FromSeconds(n),
             _ => throw new UsageException($"--timeout {text}: expected a duration such as 90s, 5m or 1h"),
         };
-    }
-
-    private sealed class Lines(TextWriter writer) : IProgress<string>
-    {
-        public void Report(string value) => writer.WriteLine(value);
     }
 }

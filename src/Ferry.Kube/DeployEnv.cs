@@ -51,32 +51,17 @@ public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultN
         await WriteAsync(ObjectName, plain, secret, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Reads a dotenv file (<c>KEY=value</c> lines, # comments, optional quotes) for <c>ferry env import</c>.</summary>
+    /// <summary>Reads a dotenv file's text for <c>ferry env import</c>.</summary>
     public static Dictionary<string, string> ParseDotEnv(string text, string file)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lineNo = 0;
-        foreach (var raw in text.Split('\n'))
+        try
         {
-            lineNo++;
-            var line = raw.TrimEnd('\r').Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-            var eq = line.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new KubeException($"{file}:{lineNo}:1: expected KEY=value");
-            }
-            var value = line[(eq + 1)..].Trim();
-            if (value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0])
-            {
-                value = value[1..^1];
-            }
-            result[line[..eq].Trim()] = value;
+            return Templates.Values.DotEnv.Parse(text, file);
         }
-        return result;
+        catch (FormatException e)
+        {
+            throw new KubeException(e.Message, e);
+        }
     }
 
     private async Task<(Dictionary<string, string> Plain, Dictionary<string, string> Secret)> ReadRawAsync(string name, CancellationToken ct)

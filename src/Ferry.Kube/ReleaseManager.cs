@@ -236,6 +236,11 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         return data is Dictionary<string, object?> map && map.Count > 0 ? JsonSerializer.SerializeToNode(map)!.AsObject() : null;
     }
 
+    /// <summary>Whether deploying <paramref name="plan"/> over the <paramref name="deployed"/> revision would change nothing.</summary>
+    public static bool IsUnchanged(Release deployed, ReleasePlan plan) =>
+        deployed.Manifest == Join(plan.Manifests) && deployed.ConfigJson == plan.ConfigJson
+        && deployed.ChartJson == plan.ChartJson && deployed.Hooks.Count == plan.Hooks.Count;
+
     /// <summary>The release manifest Helm stores: every document with its <c># Source:</c> line.</summary>
     public static string Join(IEnumerable<Manifest> manifests)
     {

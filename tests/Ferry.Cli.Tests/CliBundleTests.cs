@@ -10,26 +10,9 @@ public sealed class CliBundleTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, string Out, string Err)> Ferry(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CommandLine.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Ferry(params string[] args) => CliRunner.RunAsync(args);
 
-    private static string Examples()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "examples");
-            if (Directory.Exists(Path.Combine(candidate, "charts")))
-            {
-                return candidate;
-            }
-        }
-        throw new DirectoryNotFoundException("examples");
-    }
+    private static string Examples() => CliRunner.Examples;
 
     private string Spec(string extra = "")
     {

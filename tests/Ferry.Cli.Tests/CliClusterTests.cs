@@ -38,13 +38,7 @@ public sealed class CliClusterTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Code, string Out, string Err)> Ferry(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CommandLine.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Ferry(params string[] args) => CliRunner.RunAsync(args);
 
     [Fact]
     public async Task EnvSetImportShow_NeverPrintsSecrets()
@@ -127,11 +121,6 @@ public sealed class CliClusterTests : IDisposable
     public async Task Deploy_ChecksEnvThenInstallsThenIsANoOp()
     {
         var kc = Kubeconfig();
-        var charts = AppContext.BaseDirectory;
-        while (!Directory.Exists(Path.Combine(charts, "examples", "charts")))
-        {
-            charts = Path.GetDirectoryName(charts)!;
-        }
         var spec = Path.Combine(_dir, "ferry.yaml");
         File.WriteAllText(spec, $"""
             apiVersion: ferry.dev/v1
@@ -142,7 +131,7 @@ public sealed class CliClusterTests : IDisposable
             apps:
               - name: gateway
                 namespace: edge
-                chart: {"{"} path: "{Path.Combine(charts, "examples", "charts", "gateway")}" {"}"}
+                chart: {"{"} path: "{Path.Combine(CliRunner.Examples, "charts", "gateway")}" {"}"}
                 values: gateway.yaml.tmpl
             """);
         File.WriteAllText(Path.Combine(_dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
