@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Ferry.Charts.Tests;
 using Ferry.Oci;
@@ -68,7 +67,7 @@ public sealed class ProductSources : IDisposable
                   version: 1.3.0
                   urls: [worker-1.3.0.tgz]
             """);
-        var port = FreePort();
+        var port = Oci.Tests.Registry.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
@@ -184,14 +183,5 @@ public sealed class ProductSources : IDisposable
         {
             throw new InvalidOperationException($"git {string.Join(' ', args)}: {err}");
         }
-    }
-
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }

@@ -116,7 +116,8 @@ public sealed class Registry : IDisposable
         throw new TimeoutException("docker-registry did not start");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
