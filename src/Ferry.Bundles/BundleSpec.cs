@@ -3,6 +3,9 @@ namespace Ferry.Bundles;
 /// <summary>One site setting every app may use (the deploy-env schema).</summary>
 public sealed record EnvVar(string Name, string Description, bool Required, bool Secret, string? Default, string? Pattern);
 
+/// <summary>An env key renamed between product versions: at deploy the site's value moves from <see cref="From"/> to <see cref="To"/>.</summary>
+public sealed record EnvMigration(string From, string To);
+
 /// <summary>Where an app's chart comes from: exactly one of path, repo+name, oci, git.</summary>
 public sealed record ChartSource(string? Path, string? Repo, string? Name, string? Version, string? Oci, string? Git, string? Ref, string? GitPath)
 {
@@ -33,6 +36,9 @@ public sealed record BundleSpec(
 {
     /// <summary>Where images live in custom resources (kind + JSONPath), beyond the container lists found everywhere.</summary>
     public IReadOnlyList<ImagePath> ImagePaths { get; init; } = [];
+
+    /// <summary>Env keys renamed since earlier versions, applied to the site's deploy-env (with backup) at deploy.</summary>
+    public IReadOnlyList<EnvMigration> EnvMigrations { get; init; } = [];
 
     /// <summary>The folder paths in the spec are relative to.</summary>
     public string BaseDirectory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(SpecPath))!;

@@ -1,76 +1,174 @@
+using System.Text;
 using System.Text.Json;
-using Ferry.Charts;
+using System.Text.RegularExpressions;
 using Ferry.Kube;
-using Ferry.Oci;
 using k8s;
 
 namespace Ferry.Bundles;
 
-/// <summary>One app of a deploy plan.</summary>
-public sealed record AppPlan(string App, string Namespace, string Action, string Chart, int Objects, int Hooks, IReadOnlyList<string> Images, int? DeployedRevision);
+/// <summary>One app of a deploy plan; <see cref="Diff"/> is the unified diff of the live release manifest and the new one.</summary>
+public sealed record AppPlan(string App, string Namespace, string Action, string Chart, int Objects, int Hooks, IReadOnlyList<string> Images, int? DeployedRevision, string Diff);
+
+/// <summary>What <c>ferry deploy</c> would do: per app, the env changes, and the images it would push.</summary>
+public sealed record DeployPlan(string Bundle, IReadOnlyList<AppPlan> Apps, IReadOnlyList<string> EnvChanges, IReadOnlyList<string> Images);
 
 /// <summary>
-/// <c>ferry plan</c>: what <c>ferry deploy</c> would do, without changing anything. It verifies the bundle,
-/// checks the env (from the cluster's deploy-env or an env file, for offline review), renders every app with it
-/// and the site registry (images pinned to the digests the bundle carries), and, given a cluster, compares each
-/// app with its deployed release: install, upgrade or unchanged.
+/// <c>ferry plan</c>: what <c>ferry deploy</c> would do, without changing anything. It verifies the bundle, applies
+/// its env migrations to the env (from the cluster's deploy-env, or an env file for offline review) and checks it,
+/// renders every app with it and the site registry (images pinned to the digests the bundle carries), and, given a
+/// cluster, compares each app with its deployed release: install, upgrade or unchanged, with a unified diff of the
+/// manifests. Secret values (keys the env marks secret, and the data of Secret objects) are masked everywhere.
 /// </summary>
-public static class Planner
+public static partial class Planner
 {
-    public static async Task<IReadOnlyList<AppPlan>> PlanAsync(string bundle, string siteRegistry, SiteEnv env, IKubernetes? client, string? publicKey = null, IProgress<string>? log = null, CancellationToken ct = default)
+    public const string Masked = "<masked>";
+
+    public static async Task<DeployPlan> PlanAsync(string bundlePath, string siteRegistry, SiteEnv env, IKubernetes? client, string? publicKey = null,
+        string envNamespace = DeployEnv.DefaultNamespace, IProgress<string>? log = null, CancellationToken ct = default)
     {
-        var problems = BundleReader.Verify(bundle, publicKey);
-        if (problems.Count > 0)
+        using var bundle = OpenedBundle.Open(bundlePath, publicKey);
+        var spec = bundle.Spec;
+        var (site, renames, warnings) = EnvCheck.Migrate(spec, env);
+        foreach (var w in warnings)
         {
-            throw new BundleException($"{bundle}: verification failed:\n  " + string.Join("\n  ", problems));
+            log?.Report("warning: " + w);
         }
-        var work = Directory.CreateTempSubdirectory("ferry-plan-").FullName;
-        try
+        EnvCheck.Check(spec, site, log);
+        var secrets = spec.Env.Where(v => v.Secret).Select(v => v.Name).Concat(site.SecretKeys)
+            .Select(k => site.Values.GetValueOrDefault(k)).OfType<string>().Where(v => v.Length >= 3).Distinct().ToList();
+
+        var envChanges = renames.Select(r => $"rename {r.From} to {r.To}").ToList();
+        if (client is not null)
         {
-            BundleReader.Extract(bundle, work);
-            var spec = SpecLoader.Load(Path.Combine(work, "ferry.yaml"), checkFiles: false);
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(work, BundleBuilder.ManifestName)));
-            var manifest = doc.RootElement;
-            Deployer.CheckEnv(spec, env, log);
-            // Pushing keeps manifest bytes, so the site digest is the one the bundle recorded.
-            var siteRefs = manifest.GetProperty("images").EnumerateArray().ToDictionary(
-                i => i.GetProperty("ref").GetString()!,
-                i => $"{ImageCopier.PushTarget(i.GetProperty("ref").GetString()!, siteRegistry) with { Digest = null }}@{i.GetProperty("digest").GetString()}",
-                StringComparer.Ordinal);
-            var store = client is null ? null : new ReleaseStore(client);
-            var plans = new List<AppPlan>();
-            foreach (var app in Deployer.Ordered(spec))
+            var last = (await DeployJournal.ListAsync(client, envNamespace, ct).ConfigureAwait(false)).FirstOrDefault(j => j.Product == spec.Name);
+            if (last is not null && last.Steps.TryGetValue("env", out var recorded))
             {
-                var plan = Deployer.Render(spec, app, work, manifest, env, siteRegistry, spec.RewriteRegistry ? siteRefs : null);
-                var images = plan.Manifests.Select(m => m.Content).Concat(plan.Hooks.Select(h => h.Manifest))
-                    .SelectMany(c => siteRefs.Values.Where(v => c.Contains(v, StringComparison.Ordinal))).Distinct().Order(StringComparer.Ordinal).ToList();
-                var chart = JsonDocument.Parse(plan.ChartJson).RootElement.GetProperty("metadata");
-                var chartName = $"{chart.GetProperty("name").GetString()} {chart.GetProperty("version").GetString()}";
-                string action;
-                int? revision = null;
-                if (store is null)
+                var before = System.Text.Json.Nodes.JsonNode.Parse(recorded)?.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal) ?? [];
+                var after = EnvCheck.Recordable(spec, site);
+                foreach (var key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
                 {
-                    action = "render";
+                    var (had, was) = (before.TryGetValue(key, out var b), b);
+                    var (has, now) = (after.TryGetValue(key, out var n), n);
+                    if (had && has && was != now)
+                    {
+                        envChanges.Add($"{key}: \"{was}\" -> \"{now}\"");
+                    }
+                    else if (had != has)
+                    {
+                        envChanges.Add(has ? $"{key}: set to \"{now}\"" : $"{key}: no longer set (\"{was}\")");
+                    }
                 }
-                else
-                {
-                    var deployed = await store.DeployedAsync(app.Name, app.Namespace, ct).ConfigureAwait(false);
-                    revision = deployed?.Version;
-                    action = deployed is null ? "install"
-                        : ReleaseManager.IsUnchanged(deployed, plan) ? "unchanged"
-                        : "upgrade";
-                }
-                plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision));
             }
-            return plans;
         }
-        finally
+
+        var siteRefs = bundle.SiteReferences(siteRegistry);
+        var store = client is null ? null : new ReleaseStore(client);
+        var plans = new List<AppPlan>();
+        foreach (var app in AppRenderer.Ordered(spec))
         {
-            Directory.Delete(work, recursive: true);
+            var plan = AppRenderer.Render(bundle, app, site, siteRegistry);
+            var manifest = ReleaseManager.Join(plan.Manifests);
+            var images = plan.Manifests.Select(m => m.Content).Concat(plan.Hooks.Select(h => h.Manifest))
+                .SelectMany(c => siteRefs.Values.Where(v => c.Contains(v, StringComparison.Ordinal))).Distinct().Order(StringComparer.Ordinal).ToList();
+            using var chartDoc = JsonDocument.Parse(plan.ChartJson);
+            var chart = chartDoc.RootElement.GetProperty("metadata");
+            var chartName = $"{chart.GetProperty("name").GetString()} {chart.GetProperty("version").GetString()}";
+            string action, diff;
+            int? revision = null;
+            if (store is null)
+            {
+                action = "render";
+                diff = "";
+            }
+            else
+            {
+                var deployed = await store.DeployedAsync(app.Name, app.Namespace, ct).ConfigureAwait(false);
+                revision = deployed?.Version;
+                action = deployed is null ? "install"
+                    : ReleaseManager.IsUnchanged(deployed, plan) ? "unchanged"
+                    : "upgrade";
+                diff = UnifiedDiff.Create(Mask(deployed?.Manifest ?? "", secrets), Mask(manifest, secrets),
+                    deployed is null ? "/dev/null" : $"{app.Name} revision {deployed.Version} (deployed)", $"{app.Name} ({bundle.Label})");
+            }
+            plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision, diff));
         }
+        var pushes = bundle.Images.Select(i => $"{i.Ref} -> {siteRefs[i.Ref]}").ToList();
+        return new DeployPlan(bundle.Label, plans, envChanges, pushes);
     }
 
     /// <summary>Site settings from a dotenv file (offline review); keys declared secret by the bundle are treated as secret.</summary>
     public static SiteEnv EnvFromFile(string path) =>
         new(SpecLoader.ReadDotEnv(path), new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Masks secrets in a release manifest: the values under <c>data</c>/<c>stringData</c> of Secret objects, and
+    /// every occurrence of a secret env value (plain or base64).
+    /// </summary>
+    public static string Mask(string manifest, IReadOnlyCollection<string> secretValues)
+    {
+        var sb = new StringBuilder(manifest.Length);
+        foreach (var doc in SplitKeepingSeparators(manifest))
+        {
+            sb.Append(SecretKind().IsMatch(doc) ? MaskSecretData(doc) : doc);
+        }
+        var text = sb.ToString();
+        foreach (var value in secretValues.OrderByDescending(v => v.Length))
+        {
+            text = text.Replace(value, Masked, StringComparison.Ordinal)
+                .Replace(Convert.ToBase64String(Encoding.UTF8.GetBytes(value)), Masked, StringComparison.Ordinal);
+        }
+        return text;
+    }
+
+    private static IEnumerable<string> SplitKeepingSeparators(string manifest)
+    {
+        var start = 0;
+        foreach (Match m in DocumentStart().Matches(manifest))
+        {
+            if (m.Index > start)
+            {
+                yield return manifest[start..m.Index];
+            }
+            start = m.Index;
+        }
+        yield return manifest[start..];
+    }
+
+    private static string MaskSecretData(string doc)
+    {
+        var lines = doc.Split('\n');
+        var dataIndent = -1;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var indent = line.Length - line.TrimStart(' ').Length;
+            if (dataIndent >= 0 && line.Trim().Length > 0 && indent <= dataIndent)
+            {
+                dataIndent = -1;
+            }
+            if (dataIndent < 0)
+            {
+                if (DataKey().IsMatch(line))
+                {
+                    dataIndent = indent;
+                }
+                continue;
+            }
+            var colon = line.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0 && line.Trim().Length > 0)
+            {
+                lines[i] = line[..(colon + 2)] + Masked;
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
+    [GeneratedRegex(@"^---\s*$", RegexOptions.Multiline)]
+    private static partial Regex DocumentStart();
+
+    [GeneratedRegex(@"^kind:\s*[""']?Secret[""']?\s*$", RegexOptions.Multiline)]
+    private static partial Regex SecretKind();
+
+    [GeneratedRegex(@"^\s*(data|stringData):\s*$")]
+    private static partial Regex DataKey();
 }

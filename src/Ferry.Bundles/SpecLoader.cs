@@ -56,9 +56,9 @@ public static class SpecLoader
         }
         foreach (var (k, _) in root.Children)
         {
-            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms" or "imagePaths"))
+            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms" or "imagePaths" or "envMigrations"))
             {
-                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, sampleEnv, apps, platforms, imagePaths)");
+                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, envMigrations, sampleEnv, apps, platforms, imagePaths)");
             }
         }
         if (Str(root, "apiVersion", "", true) is { } api && api != "ferry.dev/v1")
@@ -83,7 +83,7 @@ public static class SpecLoader
         {
             errors.Add($"{At(root)}: metadata (name, version) is required");
         }
-        var rewrite = Get(root, "registry") is YamlMappingNode reg && Bool(reg, "rewrite", true);
+        var rewrite = Get(root, "registry") is not YamlMappingNode reg || Bool(reg, "rewrite", true);
         var env = new List<EnvVar>();
         if (Get(root, "env") is YamlSequenceNode envs)
         {
@@ -230,7 +230,38 @@ public static class SpecLoader
         {
             errors.Add($"{At(bad)}: imagePaths must be a list of {{ kind, path }}");
         }
-        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths };
+        var migrations = new List<EnvMigration>();
+        if (Get(root, "envMigrations") is YamlSequenceNode ems)
+        {
+            foreach (var item in ems.Children)
+            {
+                if (item is not YamlMappingNode mm || Get(mm, "rename") is null)
+                {
+                    errors.Add($"{At(item)}: each envMigrations entry must be {{ rename: OLD_KEY, to: NEW_KEY }}");
+                    continue;
+                }
+                var from = Str(mm, "rename", "envMigrations[].", true);
+                var to = Str(mm, "to", "envMigrations[].", true);
+                if (from is null || to is null)
+                {
+                    continue;
+                }
+                if (env.All(v => v.Name != to))
+                {
+                    errors.Add($"{At(Get(mm, "to")!)}: envMigrations: {to} is not declared in env; declare it, or rename to a declared key");
+                }
+                if (env.Any(v => v.Name == from))
+                {
+                    errors.Add($"{At(Get(mm, "rename")!)}: envMigrations: {from} is still declared in env; remove it from env, since it is renamed to {to}");
+                }
+                migrations.Add(new EnvMigration(from, to));
+            }
+        }
+        else if (Get(root, "envMigrations") is { } badMigrations)
+        {
+            errors.Add($"{At(badMigrations)}: envMigrations must be a list of {{ rename: OLD_KEY, to: NEW_KEY }}");
+        }
+        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths, EnvMigrations = migrations };
         foreach (var app in apps)
         {
             if (!checkFiles)

@@ -36,6 +36,16 @@ public static class SpecSchema
                 }
               }
             },
+            "envMigrations": {
+              "type": "array", "description": "env keys renamed since earlier versions; deploy moves the site's value (with backup)",
+              "items": {
+                "type": "object", "required": ["rename", "to"], "additionalProperties": false,
+                "properties": {
+                  "rename": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
+                  "to": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" }
+                }
+              }
+            },
             "sampleEnv": { "type": "string", "description": "dotenv file (KEY=value) used at build time, relative to ferry.yaml" },
             "imagePaths": {
               "type": "array", "description": "where images live in custom resources",

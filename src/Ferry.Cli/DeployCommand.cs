@@ -1,59 +1,114 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ferry.Bundles;
 using Ferry.Kube;
 using Ferry.Oci;
 
 namespace Ferry.Cli;
 
-/// <summary><c>ferry deploy BUNDLE --registry HOST[:PORT][/prefix]</c>.</summary>
+/// <summary><c>ferry deploy</c>, <c>ferry plan</c> (alias <c>diff</c>) and <c>ferry status</c>.</summary>
 internal static class DeployCommand
 {
-    private const string Usage = "usage: ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--ca-file F] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--kubeconfig F] [--context C]";
+    private const string DeployUsage = "usage: ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--ca-file F] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--kubeconfig F] [--context C] [--output json]";
+    private const string PlanUsage = "usage: ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--context C] [--env-namespace NS] [--key pub.pem] [--output json]";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private sealed class Flags
     {
-        string? bundle = null, registry = null, kubeconfig = null, context = null, key = null;
-        var envNamespace = DeployEnv.DefaultNamespace;
-        var timeout = TimeSpan.FromMinutes(5);
-        var registryOptions = new RegistryOptions();
+        public string? Bundle { get; set; }
+
+        public string? Registry { get; set; }
+
+        public string? Kubeconfig { get; set; }
+
+        public string? Context { get; set; }
+
+        public string? Key { get; set; }
+
+        public string? EnvFile { get; set; }
+
+        public string EnvNamespace { get; set; } = DeployEnv.DefaultNamespace;
+
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        public int Parallel { get; set; } = 4;
+
+        public bool ForceUnlock { get; set; }
+
+        public bool Json { get; set; }
+
+        public RegistryOptions RegistryOptions { get; } = new();
+    }
+
+    private static Flags Parse(string[] args, string usage, bool bundleRequired)
+    {
+        var f = new Flags();
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "--registry": registry = Value(); break;
-                case "--insecure": registryOptions.Insecure = true; break;
-                case "--ca-file": registryOptions.CaFile = Value(); break;
-                case "--key": key = Value(); break;
-                case "--env-namespace": envNamespace = Value(); break;
-                case "--timeout": timeout = ParseDuration(Value()); break;
-                case "--kubeconfig": kubeconfig = Value(); break;
-                case "--context": context = Value(); break;
+                case "--registry": f.Registry = Value(); break;
+                case "--insecure": f.RegistryOptions.Insecure = true; break;
+                case "--ca-file": f.RegistryOptions.CaFile = Value(); break;
+                case "--key": f.Key = Value(); break;
+                case "--env-file": f.EnvFile = Value(); break;
+                case "--env-namespace": f.EnvNamespace = Value(); break;
+                case "--timeout": f.Timeout = ParseDuration(Value()); break;
+                case "--parallel":
+                    f.Parallel = int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new UsageException("--parallel needs a positive number");
+                    break;
+                case "--force-unlock": f.ForceUnlock = true; break;
+                case "--kubeconfig": f.Kubeconfig = Value(); break;
+                case "--context": f.Context = Value(); break;
+                case "--output":
+                    f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
+                    break;
                 default:
-                    bundle = !args[i].StartsWith('-') && bundle is null ? args[i] : throw new UsageException(Usage);
+                    f.Bundle = !args[i].StartsWith('-') && f.Bundle is null ? args[i] : throw new UsageException(usage);
                     break;
             }
         }
-        if (bundle is null || registry is null)
+        if (bundleRequired && (f.Bundle is null || f.Registry is null))
         {
-            throw new UsageException(Usage);
+            throw new UsageException(usage);
         }
+        return f;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var f = Parse(args, DeployUsage, bundleRequired: true);
         try
         {
-            using var client = KubeConnection.Connect(kubeconfig, context);
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
             var outcomes = await new Deployer(client).DeployAsync(new DeployRequest
             {
-                Bundle = bundle,
-                SiteRegistry = registry,
-                Registry = registryOptions,
-                EnvNamespace = envNamespace,
-                PublicKey = key,
-                Options = new DeployOptions(timeout),
+                Bundle = f.Bundle!,
+                SiteRegistry = f.Registry!,
+                Registry = f.RegistryOptions,
+                EnvNamespace = f.EnvNamespace,
+                PublicKey = f.Key,
+                Options = new DeployOptions(f.Timeout),
+                Parallel = f.Parallel,
+                ForceUnlock = f.ForceUnlock,
                 Log = new LineProgress(stderr),
             }).ConfigureAwait(false);
-            foreach (var o in outcomes)
+            if (f.Json)
             {
-                stdout.WriteLine($"{o.App,-16} {o.Result,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}");
+                stdout.WriteLine(new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
+                {
+                    ["app"] = o.App, ["result"] = o.Result, ["revision"] = o.Revision, ["detail"] = o.Detail,
+                })]).ToJsonString(Indented));
+            }
+            else
+            {
+                foreach (var o in outcomes)
+                {
+                    stdout.WriteLine($"{o.App,-16} {o.Result,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}");
+                }
             }
             return outcomes.Any(o => o.Result is "failed" or "skipped") ? 1 : 0;
         }
@@ -66,56 +121,52 @@ internal static class DeployCommand
 
     public static async Task<int> PlanAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        const string PlanUsage = "usage: ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--context C] [--env-namespace NS] [--key pub.pem] [--output json]";
-        string? bundle = null, registry = null, kubeconfig = null, context = null, key = null, envFile = null;
-        var envNamespace = DeployEnv.DefaultNamespace;
-        var json = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--registry": registry = Value(); break;
-                case "--env-file": envFile = Value(); break;
-                case "--key": key = Value(); break;
-                case "--env-namespace": envNamespace = Value(); break;
-                case "--kubeconfig": kubeconfig = Value(); break;
-                case "--context": context = Value(); break;
-                case "--output": json = Value() == "json"; break;
-                default:
-                    bundle = !args[i].StartsWith('-') && bundle is null ? args[i] : throw new UsageException(PlanUsage);
-                    break;
-            }
-        }
-        if (bundle is null || registry is null)
-        {
-            throw new UsageException(PlanUsage);
-        }
+        var f = Parse(args, PlanUsage, bundleRequired: true);
         try
         {
             // With --env-file and no cluster flags the plan is offline: nothing is read from a cluster.
-            using var client = envFile is not null && kubeconfig is null && context is null ? null : KubeConnection.Connect(kubeconfig, context);
-            var env = envFile is not null ? Planner.EnvFromFile(envFile) : await new DeployEnv(client!, envNamespace).ReadAsync().ConfigureAwait(false);
-            var plans = await Planner.PlanAsync(bundle, registry, env, client, key, new LineProgress(stderr)).ConfigureAwait(false);
-            if (json)
+            using var client = f.EnvFile is not null && f.Kubeconfig is null && f.Context is null ? null : KubeConnection.Connect(f.Kubeconfig, f.Context);
+            var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client!, f.EnvNamespace).ReadAsync().ConfigureAwait(false);
+            var plan = await Planner.PlanAsync(f.Bundle!, f.Registry!, env, client, f.Key, f.EnvNamespace, new LineProgress(stderr)).ConfigureAwait(false);
+            if (f.Json)
             {
-                var array = new System.Text.Json.Nodes.JsonArray(plans.Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                stdout.WriteLine(new JsonObject
                 {
-                    ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.Action, ["chart"] = p.Chart,
-                    ["objects"] = p.Objects, ["hooks"] = p.Hooks, ["deployedRevision"] = p.DeployedRevision,
-                    ["images"] = new System.Text.Json.Nodes.JsonArray(p.Images.Select(i => (System.Text.Json.Nodes.JsonNode)i).ToArray()),
-                }).ToArray());
-                stdout.WriteLine(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                    ["bundle"] = plan.Bundle,
+                    ["envChanges"] = Strings(plan.EnvChanges),
+                    ["images"] = Strings(plan.Images),
+                    ["apps"] = new JsonArray([.. plan.Apps.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.Action, ["chart"] = p.Chart,
+                        ["objects"] = p.Objects, ["hooks"] = p.Hooks, ["deployedRevision"] = p.DeployedRevision,
+                        ["images"] = Strings(p.Images), ["diff"] = p.Diff,
+                    })]),
+                }.ToJsonString(Indented));
                 return 0;
             }
+            stdout.WriteLine($"Plan for {plan.Bundle}");
+            stdout.WriteLine();
             stdout.WriteLine($"{"APP",-16} {"NAMESPACE",-12} {"ACTION",-10} {"CHART",-20} OBJECTS HOOKS");
-            foreach (var p in plans)
+            foreach (var p in plan.Apps)
             {
                 stdout.WriteLine($"{p.App,-16} {p.Namespace,-12} {p.Action,-10} {p.Chart,-20} {p.Objects,7} {p.Hooks,5}");
-                foreach (var image in p.Images)
-                {
-                    stdout.WriteLine($"    image {image}");
-                }
+            }
+            stdout.WriteLine();
+            stdout.WriteLine(plan.EnvChanges.Count == 0 ? "Env changes: none" : "Env changes:");
+            foreach (var change in plan.EnvChanges)
+            {
+                stdout.WriteLine($"  {change}");
+            }
+            stdout.WriteLine();
+            stdout.WriteLine($"Images ({plan.Images.Count}, pushed to the site registry; blobs it has are skipped):");
+            foreach (var image in plan.Images)
+            {
+                stdout.WriteLine($"  {image}");
+            }
+            foreach (var p in plan.Apps.Where(p => p.Diff.Length > 0))
+            {
+                stdout.WriteLine();
+                stdout.Write(p.Diff);
             }
             return 0;
         }
@@ -125,6 +176,66 @@ internal static class DeployCommand
             return 1;
         }
     }
+
+    /// <summary><c>ferry status</c>: every Helm release in the cluster and the last deploy of each product.</summary>
+    public static async Task<int> StatusAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var f = Parse(args, "usage: ferry status [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]", bundleRequired: false);
+        if (f.Bundle is not null)
+        {
+            throw new UsageException("usage: ferry status [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]");
+        }
+        try
+        {
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+            var releases = await new ReleaseStore(client).ListAllAsync().ConfigureAwait(false);
+            var journals = await DeployJournal.ListAsync(client, f.EnvNamespace).ConfigureAwait(false);
+            // Exit 1 when something needs attention: a release not deployed (failed, pending) or a deploy that failed.
+            var attention = releases.Any(r => r.Info.Status != Charts.Releases.ReleaseStatus.Deployed) || journals.Any(j => j.State == DeployJournal.Failed);
+            if (f.Json)
+            {
+                stdout.WriteLine(new JsonObject
+                {
+                    ["releases"] = new JsonArray([.. releases.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status,
+                        ["chart"] = $"{r.ChartName}-{r.ChartVersion}", ["appVersion"] = r.AppVersion, ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
+                        ["description"] = r.Info.Description,
+                    })]),
+                    ["deploys"] = new JsonArray([.. journals.Select(j => (JsonNode)new JsonObject
+                    {
+                        ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
+                        ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture), ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
+                        ["summary"] = j.Summary,
+                    })]),
+                }.ToJsonString(Indented));
+                return attention ? 1 : 0;
+            }
+            stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-12} {"REVISION",-8} {"STATUS",-16} {"CHART",-20} {"APP VERSION",-12} UPDATED");
+            foreach (var r in releases)
+            {
+                stdout.WriteLine($"{r.Name,-16} {r.Namespace,-12} {r.Version,-8} {r.Info.Status,-16} {r.ChartName + "-" + r.ChartVersion,-20} {r.AppVersion,-12} {r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
+            }
+            foreach (var j in journals)
+            {
+                stdout.WriteLine();
+                stdout.WriteLine($"last deploy of {j.Product}: {j.Bundle}, {j.State}, started {j.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" +
+                    (j.Finished is { } done ? $", finished {done.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : $", holder {j.Holder}"));
+                if (j.Summary.Length > 0)
+                {
+                    stdout.WriteLine($"  {j.Summary}");
+                }
+            }
+            return attention ? 1 : 0;
+        }
+        catch (KubeException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);
 
     /// <summary>Go-style durations: 90s, 5m, 1h, or plain seconds.</summary>
     internal static TimeSpan ParseDuration(string text)

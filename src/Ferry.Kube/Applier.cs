@@ -15,7 +15,7 @@ public sealed record ResourceMapping(string Group, string Version, string Plural
 /// </summary>
 public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
 {
-    private readonly Dictionary<string, ResourceMapping> _mappings = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResourceMapping> _mappings = new(StringComparer.Ordinal);
 
     public string FieldManager => fieldManager;
 

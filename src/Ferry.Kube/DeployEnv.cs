@@ -29,12 +29,17 @@ public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultN
         return new SiteEnv(values, secret.Keys.ToHashSet(StringComparer.Ordinal));
     }
 
-    /// <summary>Sets keys (secret ones go to the Secret), after backing up the current content.</summary>
-    public async Task SetAsync(IReadOnlyDictionary<string, string> changes, IReadOnlySet<string> secretKeys, CancellationToken ct = default)
+    /// <summary>Sets keys (secret ones go to the Secret) and removes <paramref name="remove"/>, after backing up the current content.</summary>
+    public async Task SetAsync(IReadOnlyDictionary<string, string> changes, IReadOnlySet<string> secretKeys, IEnumerable<string>? remove = null, CancellationToken ct = default)
     {
-        await EnsureNamespaceAsync(ct).ConfigureAwait(false);
+        await KubeConnection.EnsureNamespaceAsync(client, ns, ct).ConfigureAwait(false);
         var (plain, secret) = await ReadRawAsync(ObjectName, ct).ConfigureAwait(false);
         await WriteAsync(BackupName, plain, secret, ct).ConfigureAwait(false);
+        foreach (var k in remove ?? [])
+        {
+            plain.Remove(k);
+            secret.Remove(k);
+        }
         foreach (var (k, v) in changes)
         {
             if (secretKeys.Contains(k))
@@ -106,16 +111,6 @@ public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultN
         {
             s.Metadata.ResourceVersion = existingSecret.Metadata.ResourceVersion;
             await KubeConnection.CallAsync($"update Secret {ns}/{name}", () => client.CoreV1.ReplaceNamespacedSecretAsync(s, name, ns, cancellationToken: ct)).ConfigureAwait(false);
-        }
-    }
-
-    private async Task EnsureNamespaceAsync(CancellationToken ct)
-    {
-        var existing = await KubeConnection.FindAsync($"read namespace {ns}", () => client.CoreV1.ReadNamespaceAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
-        if (existing is null)
-        {
-            await KubeConnection.CallAsync($"create namespace {ns}",
-                () => client.CoreV1.CreateNamespaceAsync(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: ct)).ConfigureAwait(false);
         }
     }
 }

@@ -71,6 +71,16 @@ public static class KubeConnection
         }
     }
 
+    /// <summary>Creates a namespace unless it exists.</summary>
+    public static async Task EnsureNamespaceAsync(IKubernetes client, string ns, CancellationToken ct = default)
+    {
+        if (await FindAsync($"read namespace {ns}", () => client.CoreV1.ReadNamespaceAsync(ns, cancellationToken: ct)).ConfigureAwait(false) is null)
+        {
+            await CallAsync($"create namespace {ns}",
+                () => client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new k8s.Models.V1ObjectMeta { Name = ns } }, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+
     public static bool IsConflict(KubeException e) => e.InnerException is HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict };
 
     private static KubeException Translate(string what, HttpOperationException e)

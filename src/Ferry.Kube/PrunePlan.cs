@@ -52,9 +52,11 @@ public static class PrunePlan
     public static List<ResourceKey> Compute(string previous, string next, string releaseNamespace)
     {
         var keepers = Objects(next, releaseNamespace).Select(e => (e.Key.Group, e.Key.Kind, e.Key.Namespace, e.Key.Name)).ToHashSet();
+        // previous may hold several revisions' manifests: an object any of them marks keep is kept.
         var doomed = Objects(previous, releaseNamespace)
-            .Where(e => !e.Keep && !keepers.Contains((e.Key.Group, e.Key.Kind, e.Key.Namespace, e.Key.Name)))
-            .Select(e => e.Key)
+            .GroupBy(e => (e.Key.Group, e.Key.Kind, e.Key.Namespace, e.Key.Name))
+            .Where(g => !g.Any(e => e.Keep) && !keepers.Contains(g.Key))
+            .Select(g => g.Last().Key)
             .ToList();
         int Rank(ResourceKey k)
         {

@@ -47,7 +47,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             plan.ChartJson, plan.ConfigJson, Join(plan.Manifests), plan.Hooks, plan.Notes,
             install ? ReleaseStatus.PendingInstall : ReleaseStatus.PendingUpgrade, install ? "Initial install underway" : "Preparing upgrade");
         release.Info.FirstDeployed = history.Count == 0 ? release.Info.LastDeployed : history[0].Info.FirstDeployed;
-        return await RunAsync(release, deployed, install ? ("pre-install", "post-install", "Install complete") : ("pre-upgrade", "post-upgrade", "Upgrade complete"), options, ct).ConfigureAwait(false);
+        return await RunAsync(release, deployed, PruneBase(history), install ? ("pre-install", "post-install", "Install complete") : ("pre-upgrade", "post-upgrade", "Upgrade complete"), options, ct).ConfigureAwait(false);
     }
 
     /// <summary>Rolls back to <paramref name="toVersion"/> (default, as Helm: the revision before the latest) as a new revision.</summary>
@@ -68,7 +68,43 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             ReleaseStatus.PendingRollback, $"Rollback to {target.Version}");
         release.Info.FirstDeployed = history[0].Info.FirstDeployed;
         var previous = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed) ?? current;
-        return await RunAsync(release, previous, ("pre-rollback", "post-rollback", $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
+        return await RunAsync(release, previous, PruneBase(history), ("pre-rollback", "post-rollback", $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Repairs what an interrupted operation (a killed <c>ferry deploy</c> or <c>helm upgrade</c>) left behind: a
+    /// revision still pending-install/upgrade/rollback is marked failed, and when several revisions say deployed
+    /// only the newest keeps that status. Call it only while no other operation on the release can be running.
+    /// Returns one line per repair.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RepairAsync(string name, string ns, CancellationToken ct = default)
+    {
+        var repairs = new List<string>();
+        var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
+        foreach (var pending in history.Where(r => r.Info.Status is ReleaseStatus.PendingInstall or ReleaseStatus.PendingUpgrade or ReleaseStatus.PendingRollback))
+        {
+            repairs.Add($"release {name} revision {pending.Version} was left {pending.Info.Status} by an interrupted operation; marked failed");
+            pending.Info.Description = $"Interrupted ({pending.Info.Status}: {pending.Info.Description}); marked failed by ferry";
+            pending.Info.Status = ReleaseStatus.Failed;
+            await _store.UpdateAsync(pending, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+        foreach (var stale in history.Where(r => r.Info.Status == ReleaseStatus.Deployed).SkipLast(1))
+        {
+            repairs.Add($"release {name} revision {stale.Version} still said deployed after a newer revision was deployed; marked superseded");
+            stale.Info.Status = ReleaseStatus.Superseded;
+            await _store.UpdateAsync(stale, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+        return repairs;
+    }
+
+    /// <summary>
+    /// The manifests whose objects may be live: the last deployed revision's and every later (failed or interrupted)
+    /// revision's, so objects a failed or interrupted revision created are pruned too; all revisions when none deployed.
+    /// </summary>
+    private static string PruneBase(IReadOnlyList<Release> history)
+    {
+        var deployedAt = history.Select((r, i) => (r, i)).LastOrDefault(x => x.r.Info.Status == ReleaseStatus.Deployed).i;
+        return string.Concat(history.Skip(deployedAt).Select(r => r.Manifest.EndsWith('\n') || r.Manifest.Length == 0 ? r.Manifest : r.Manifest + "\n"));
     }
 
     /// <summary>
@@ -123,7 +159,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         };
     }
 
-    private async Task<Release> RunAsync(Release release, Release? previous, (string Pre, string Post, string Done) events, DeployOptions options, CancellationToken ct)
+    private async Task<Release> RunAsync(Release release, Release? previous, string pruneBase, (string Pre, string Post, string Done) events, DeployOptions options, CancellationToken ct)
     {
         await EnsureNamespaceAsync(release.Namespace, ct).ConfigureAwait(false);
         await _store.CreateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
@@ -146,7 +182,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
                     await _applier.WaitAsync([key], options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
                 }
             }
-            foreach (var gone in PrunePlan.Compute(previous?.Manifest ?? "", release.Manifest, release.Namespace))
+            foreach (var gone in PrunePlan.Compute(pruneBase, release.Manifest, release.Namespace))
             {
                 await _applier.DeleteAsync(gone, ct).ConfigureAwait(false);
             }
@@ -164,15 +200,17 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             await _store.UpdateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
             throw;
         }
+        // The new revision says deployed before the previous one says superseded: an interruption in between leaves
+        // two deployed revisions (RepairAsync keeps the newest), never none.
+        release.Info.Status = ReleaseStatus.Deployed;
+        release.Info.Description = events.Done;
+        release.Info.LastDeployed = _clock.GetUtcNow();
+        await _store.UpdateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         if (previous is not null && previous.Info.Status == ReleaseStatus.Deployed)
         {
             previous.Info.Status = ReleaseStatus.Superseded;
             await _store.UpdateAsync(previous, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         }
-        release.Info.Status = ReleaseStatus.Deployed;
-        release.Info.Description = events.Done;
-        release.Info.LastDeployed = _clock.GetUtcNow();
-        await _store.UpdateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         await _store.PruneHistoryAsync(release.Name, release.Namespace, options.HistoryMax, ct).ConfigureAwait(false);
         return release;
     }

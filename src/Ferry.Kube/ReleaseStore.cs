@@ -20,6 +20,16 @@ public sealed class ReleaseStore(IKubernetes client)
         return list.Items.Where(s => s.Type == ReleaseSecret.Type).Select(Decode).OrderBy(r => r.Version).ToList();
     }
 
+    /// <summary>The newest revision of every release in the cluster (as <c>helm list -A -a</c>), by namespace then name.</summary>
+    public async Task<IReadOnlyList<Release>> ListAllAsync(CancellationToken ct = default)
+    {
+        var list = await KubeConnection.CallAsync("list release records in all namespaces",
+            () => client.CoreV1.ListSecretForAllNamespacesAsync(labelSelector: "owner=helm", cancellationToken: ct)).ConfigureAwait(false);
+        return [.. list.Items.Where(s => s.Type == ReleaseSecret.Type).Select(Decode)
+            .GroupBy(r => (r.Namespace, r.Name)).Select(g => g.MaxBy(r => r.Version)!)
+            .OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)];
+    }
+
     /// <summary>The newest revision, or null when the release does not exist.</summary>
     public async Task<Release?> LastAsync(string name, string ns, CancellationToken ct = default)
     {

@@ -163,8 +163,10 @@ public sealed class CliClusterTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "review.env"), "DOMAIN=review.example.com\n");
         (code, output, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--env-file", Path.Combine(_dir, "review.env"), "--output", "json");
         Assert.True(code == 0, err);
-        var plan = System.Text.Json.Nodes.JsonNode.Parse(output)!.AsArray();
-        Assert.Equal("render", plan[0]!["action"]!.GetValue<string>());
+        var plan = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.Equal("edge 1.0.0", plan["bundle"]!.GetValue<string>());
+        Assert.Equal("render", plan["apps"]![0]!["action"]!.GetValue<string>());
+        Assert.Equal("", plan["apps"]![0]!["diff"]!.GetValue<string>());
         File.WriteAllText(Path.Combine(_dir, "bad.env"), "DOMAIN=NOT_OK\n");
         (code, _, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--env-file", Path.Combine(_dir, "bad.env"));
         Assert.Equal(1, code);

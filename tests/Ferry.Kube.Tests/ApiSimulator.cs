@@ -57,6 +57,9 @@ public sealed partial class ApiSimulator : IDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>Called with (method, path) before a request is served; tests use it to kill a client mid-operation.</summary>
+    public Action<string, string>? OnRequest { get; set; }
+
     /// <summary>Makes every request on a resource (plural) answer 403, as RBAC would.</summary>
     public void Forbid(string plural)
     {
@@ -217,6 +220,7 @@ public sealed partial class ApiSimulator : IDisposable
             using var reader = new StreamReader(ctx.Request.Body);
             bodyText = await reader.ReadToEndAsync();
         }
+        OnRequest?.Invoke(method, ctx.Request.Path.Value ?? "");
         var request = new Request(method, group, version, plural, ns, name, sub, bodyText, ctx.Request.ContentType ?? "",
             ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true");
         int code;

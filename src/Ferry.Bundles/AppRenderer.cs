@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ferry.Charts;
+using Ferry.Charts.Releases;
+using Ferry.Kube;
+using Ferry.Oci;
+using Ferry.Templates.Formatting;
+
+namespace Ferry.Bundles;
+
+/// <summary>
+/// Turns one app of an opened bundle into a release plan for the site: its values template rendered with the site
+/// env and registry, its chart rendered with those values, and every image it runs pinned to the site registry.
+/// </summary>
+public static partial class AppRenderer
+{
+    public static ReleasePlan Render(OpenedBundle bundle, AppSpec app, SiteEnv site, string siteRegistry)
+    {
+        var (spec, work, manifest) = (bundle.Spec, bundle.Work, bundle.Manifest);
+        var siteRefs = spec.RewriteRegistry ? bundle.SiteReferences(siteRegistry) : null;
+        var entry = manifest.GetProperty("apps").EnumerateArray().First(a => a.GetProperty("name").GetString() == app.Name);
+        var chartFile = Path.Combine(work, entry.GetProperty("chart").GetProperty("file").GetString()!);
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (entry.TryGetProperty("values", out var vf) && vf.ValueKind == JsonValueKind.String)
+        {
+            values = ValuesTemplate.Render(Path.Combine(work, vf.GetString()!), vf.GetString()!, spec, app, site.Values, siteRegistry);
+        }
+        var options = new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values, IncludeCrds = true };
+        if (siteRefs is not null)
+        {
+            options.PostRender = manifests => manifests.Select(m => m with { Content = RewriteImages(m.Content, siteRefs) }).ToList();
+        }
+        var render = HelmTemplate.Run(chartFile, options);
+        if (!render.Succeeded)
+        {
+            throw new BundleException($"app {app.Name}: rendering its chart with the site env failed: {render.Error}");
+        }
+        var chart = ChartLoader.Load(chartFile);
+        return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks, render.Notes);
+    }
+
+    /// <summary>
+    /// Replaces every container image the bundle carries with its site reference (pinned by digest). A rendered
+    /// reference matches a bundled one exactly, or else by repository path and tag when only one bundled image has
+    /// them (values templates may name another source registry at the site; the site registry replaces it anyway).
+    /// </summary>
+    private static string RewriteImages(string content, Dictionary<string, string> siteRefs)
+    {
+        var byPath = siteRefs
+            .Select(kv => (Key: ImageReference.Parse(kv.Key), Site: kv.Value))
+            .GroupBy(x => PathKey(x.Key))
+            .Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single().Site, StringComparer.Ordinal);
+        return ImageLine().Replace(content, m =>
+        {
+            var raw = m.Groups["ref"].Value;
+            if (!ImageReference.TryParse(raw, out var parsed, out _))
+            {
+                return m.Value;
+            }
+            if (!siteRefs.TryGetValue(parsed!.ToString(), out var site) && !byPath.TryGetValue(PathKey(parsed), out site))
+            {
+                return m.Value;
+            }
+            return $"{m.Groups["head"].Value}{m.Groups["q"].Value}{site}{m.Groups["q"].Value}";
+        });
+    }
+
+    private static string PathKey(ImageReference r) => $"{r.Repository}:{r.Tag}@{r.Digest}";
+
+    [GeneratedRegex("""(?<head>^\s*(?:-\s+)?image:\s*)(?<q>["']?)(?<ref>[^"'\s#]+)\k<q>\s*$""", RegexOptions.Multiline)]
+    private static partial Regex ImageLine();
+
+    /// <summary>Apps in dependency order (ferry.yaml order among independent apps).</summary>
+    public static List<AppSpec> Ordered(BundleSpec spec)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<AppSpec>();
+        while (result.Count < spec.Apps.Count)
+        {
+            var next = spec.Apps.First(a => !done.Contains(a.Name) && a.DependsOn.All(done.Contains));
+            done.Add(next.Name);
+            result.Add(next);
+        }
+        return result;
+    }
+}

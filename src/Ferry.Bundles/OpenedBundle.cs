@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Ferry.Oci;
+
+namespace Ferry.Bundles;
+
+/// <summary>
+/// A verified bundle extracted to a temporary folder for deploy or plan: its spec, its manifest
+/// (ferry-bundle.json) and that manifest's digest, which identifies the bundle in the deploy journal.
+/// Disposing deletes the folder.
+/// </summary>
+public sealed class OpenedBundle : IDisposable
+{
+    private readonly JsonDocument _manifest;
+
+    private OpenedBundle(string path, string work)
+    {
+        Path = path;
+        Work = work;
+        var bytes = File.ReadAllBytes(System.IO.Path.Combine(work, BundleBuilder.ManifestName));
+        _manifest = JsonDocument.Parse(bytes);
+        Digest = Oci.Digest.Of(bytes).ToString();
+        Spec = SpecLoader.Load(System.IO.Path.Combine(work, "ferry.yaml"), checkFiles: false);
+    }
+
+    public string Path { get; }
+
+    public string Work { get; }
+
+    public BundleSpec Spec { get; }
+
+    public JsonElement Manifest => _manifest.RootElement;
+
+    public string Digest { get; }
+
+    /// <summary>"name version" of the product.</summary>
+    public string Label => $"{Spec.Name} {Spec.Version}";
+
+    public bool IsDelta => Manifest.TryGetProperty("delta", out _);
+
+    /// <summary>Every image the bundle carries: its reference and manifest digest.</summary>
+    public IEnumerable<(string Ref, string Digest)> Images =>
+        Manifest.GetProperty("images").EnumerateArray().Select(i => (i.GetProperty("ref").GetString()!, i.GetProperty("digest").GetString()!));
+
+    /// <summary>
+    /// Where each image lands in the site registry, pinned by digest. Pushing keeps manifest bytes, so the site
+    /// digest is the one the bundle recorded.
+    /// </summary>
+    public Dictionary<string, string> SiteReferences(string siteRegistry) => Images.ToDictionary(
+        i => i.Ref,
+        i => $"{ImageCopier.PushTarget(i.Ref, siteRegistry) with { Digest = null }}@{i.Digest}",
+        StringComparer.Ordinal);
+
+    /// <summary>Verifies (checksums, and the signature when <paramref name="publicKey"/> is given) and extracts.</summary>
+    public static OpenedBundle Open(string bundle, string? publicKey)
+    {
+        var problems = BundleReader.Verify(bundle, publicKey);
+        if (problems.Count > 0)
+        {
+            throw new BundleException($"{bundle}: verification failed, nothing was changed:\n  " + string.Join("\n  ", problems));
+        }
+        var work = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
+        try
+        {
+            BundleReader.Extract(bundle, work);
+            return new OpenedBundle(bundle, work);
+        }
+        catch
+        {
+            Directory.Delete(work, recursive: true);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _manifest.Dispose();
+        Directory.Delete(Work, recursive: true);
+    }
+}

@@ -1,0 +1,86 @@
+using Ferry.Oci;
+
+namespace Ferry.Bundles;
+
+/// <summary>
+/// The bundle's images and the site registry: a reachability check before any change, the delta-bundle check (the
+/// site must already hold every blob a delta left out), and the push itself (blobs the site has are skipped).
+/// </summary>
+internal static class SiteImages
+{
+    /// <summary>Fails, before anything changes, when the site registry cannot be reached or refuses the credentials.</summary>
+    public static async Task CheckReachableAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, CancellationToken ct)
+    {
+        var first = bundle.Images.FirstOrDefault();
+        if (first.Ref is null)
+        {
+            return;
+        }
+        var target = ImageCopier.PushTarget(first.Ref, siteRegistry);
+        try
+        {
+            await registry.BlobExistsAsync(target.Registry, target.Repository, Digest.Parse(first.Digest), ct).ConfigureAwait(false);
+        }
+        catch (OciException e)
+        {
+            throw new BundleException($"site registry {siteRegistry}: {e.Message}; nothing was changed (check --registry, --insecure/--ca-file and the registry's credentials)", e);
+        }
+    }
+
+    /// <summary>A delta bundle leaves out blobs the site had: make sure it still has every one before pushing anything.</summary>
+    public static async Task CheckDeltaAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, CancellationToken ct)
+    {
+        if (!bundle.IsDelta || !Directory.Exists(System.IO.Path.Combine(bundle.Work, "images")))
+        {
+            return;
+        }
+        var layout = OciLayout.Open(System.IO.Path.Combine(bundle.Work, "images"));
+        var missing = new List<string>();
+        foreach (var (source, _) in bundle.Images)
+        {
+            var target = ImageCopier.PushTarget(source, siteRegistry);
+            var top = layout.Resolve(source);
+            var manifests = MediaTypes.IsIndex(top.MediaType) ? ManifestReader.Children(layout.ReadBlob(top.Digest), top.MediaType).ToList() : [top];
+            foreach (var blob in manifests.SelectMany(m => ManifestReader.Children(layout.ReadBlob(m.Digest), m.MediaType)).Where(b => !layout.Exists(b.Digest)))
+            {
+                if (!await registry.BlobExistsAsync(target.Registry, target.Repository, blob.Digest, ct).ConfigureAwait(false))
+                {
+                    missing.Add($"{blob.Digest} (image {source}, expected in {target.Registry}/{target.Repository})");
+                }
+            }
+        }
+        if (missing.Count > 0)
+        {
+            throw new BundleException($"{bundle.Path} is a delta bundle, but the site registry lacks {missing.Count} blob(s) it requires; nothing was changed (deploy the full bundle instead):\n  " + string.Join("\n  ", missing.Distinct()));
+        }
+    }
+
+    /// <summary>Pushes every image of the bundle, checking each lands with the digest the bundle recorded.</summary>
+    public static async Task PushAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, IProgress<string>? log, CancellationToken ct)
+    {
+        if (!Directory.Exists(System.IO.Path.Combine(bundle.Work, "images")))
+        {
+            return;
+        }
+        var layout = OciLayout.Open(System.IO.Path.Combine(bundle.Work, "images"));
+        var copier = new ImageCopier(registry);
+        foreach (var (source, digest) in bundle.Images)
+        {
+            var target = ImageCopier.PushTarget(source, siteRegistry);
+            log?.Report($"pushing {source} to {target}");
+            TransferResult pushed;
+            try
+            {
+                pushed = await copier.PushAsync(layout, layout.Resolve(source), target, blobsMayBeOnTarget: bundle.IsDelta, ct: ct).ConfigureAwait(false);
+            }
+            catch (OciException e)
+            {
+                throw new BundleException($"image {source}: pushing to the site registry {siteRegistry} failed: {e.Message}; no app was changed yet, re-run ferry deploy", e);
+            }
+            if (pushed.ManifestDigest.ToString() != digest)
+            {
+                throw new BundleException($"image {source}: the site registry stored it as {pushed.ManifestDigest}, but the bundle recorded {digest}; no app was changed");
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+
+namespace Ferry.Kube;
+
+/// <summary>What the journal says about one product's last deploy.</summary>
+public sealed record JournalRecord(
+    string Product,
+    string Bundle,
+    string Digest,
+    string State,
+    string Holder,
+    DateTimeOffset Started,
+    DateTimeOffset Heartbeat,
+    DateTimeOffset? Finished,
+    IReadOnlyDictionary<string, string> Steps,
+    string Summary);
+
+/// <summary>
+/// The deploy journal: a ConfigMap <c>ferry-deploy-&lt;product&gt;</c> in the env namespace recording which bundle is
+/// being deployed, by whom (host/pid, with a heartbeat), and which steps are done. It is also the product's lock:
+/// a second <c>ferry deploy</c> of the same product stops while the holder is alive. A holder that died (a killed
+/// process on this host, or a heartbeat older than the lease) leaves a stale journal; the next deploy takes it
+/// over and, for the same bundle, resumes from the steps it recorded. Every write is conditional on the
+/// resourceVersion read, so two deploys never both believe they hold the journal.
+/// </summary>
+public sealed partial class DeployJournal : IAsyncDisposable
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+
+    private readonly IKubernetes _client;
+    private readonly string _ns;
+    private readonly string _name;
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly Timer _heartbeat;
+    private readonly Dictionary<string, string> _steps;
+    private V1ConfigMap _map;
+
+    private DeployJournal(IKubernetes client, string ns, V1ConfigMap map, Dictionary<string, string> steps, JournalRecord? resumed, TimeSpan lease)
+    {
+        _client = client;
+        _ns = ns;
+        _map = map;
+        _name = map.Metadata.Name;
+        _steps = steps;
+        Resumed = resumed;
+        var beat = lease / 3;
+        _heartbeat = new Timer(_ => _ = BeatAsync(), null, beat, beat);
+    }
+
+    /// <summary>The interrupted run of the same bundle this one continues, or null.</summary>
+    public JournalRecord? Resumed { get; }
+
+    /// <summary>Steps done (by this run, or by the interrupted run it resumed).</summary>
+    public IReadOnlyDictionary<string, string> Steps
+    {
+        get
+        {
+            lock (_steps)
+            {
+                return new Dictionary<string, string>(_steps, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>This process, as journals name holders: host/pid/start time (unix ms).</summary>
+    public static string CurrentHolder { get; } = HolderOf(Environment.ProcessId);
+
+    public static string ObjectName(string product) => "ferry-deploy-" + Sanitize().Replace(product.ToLowerInvariant(), "-").Trim('-');
+
+    /// <summary>Takes the product's journal for a deploy of <paramref name="bundle"/> (digest <paramref name="digest"/>).</summary>
+    public static async Task<DeployJournal> BeginAsync(IKubernetes client, string ns, string product, string bundle, string digest, TimeSpan lease, bool forceUnlock, CancellationToken ct = default)
+    {
+        var name = ObjectName(product);
+        await KubeConnection.EnsureNamespaceAsync(client, ns, ct).ConfigureAwait(false);
+        var existing = await KubeConnection.FindAsync($"read deploy journal {ns}/{name}",
+            () => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        JournalRecord? resumed = null;
+        var steps = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (existing is not null)
+        {
+            var record = Parse(existing);
+            if (record.State == Running && !forceUnlock && IsAlive(record, lease, DateTimeOffset.UtcNow))
+            {
+                throw new KubeException(
+                    $"another ferry deploy of {product} is running ({record.Bundle}, holder {record.Holder}, started {Stamp(record.Started)}, last heartbeat {Stamp(record.Heartbeat)}); " +
+                    $"wait for it to finish, or if it was killed on another machine wait until its lease of {lease.TotalSeconds:0}s expires, or pass --force-unlock");
+            }
+            if (record.State == Running && record.Digest == digest)
+            {
+                resumed = record;
+                foreach (var (k, v) in record.Steps)
+                {
+                    steps[k] = v;
+                }
+            }
+        }
+        var now = DateTimeOffset.UtcNow;
+        var map = new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry", ["ferry.dev/journal"] = "deploy" },
+                ResourceVersion = existing?.Metadata.ResourceVersion,
+            },
+            Data = new Dictionary<string, string>
+            {
+                ["product"] = product,
+                ["bundle"] = bundle,
+                ["digest"] = digest,
+                ["state"] = Running,
+                ["holder"] = CurrentHolder,
+                ["started"] = Stamp(resumed?.Started ?? now),
+                ["heartbeat"] = Stamp(now),
+                ["steps"] = StepsJson(steps),
+                ["summary"] = resumed is null ? "" : $"resumed by {CurrentHolder} at {Stamp(now)} after holder {resumed.Holder} stopped",
+            },
+        };
+        try
+        {
+            map = existing is null
+                ? await KubeConnection.CallAsync($"create deploy journal {ns}/{name}", () => client.CoreV1.CreateNamespacedConfigMapAsync(map, ns, cancellationToken: ct)).ConfigureAwait(false)
+                : await KubeConnection.CallAsync($"update deploy journal {ns}/{name}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(map, name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        catch (KubeException e) when (KubeConnection.IsConflict(e))
+        {
+            throw new KubeException($"another ferry deploy of {product} took the deploy journal {ns}/{name} at the same moment; wait for it to finish", e);
+        }
+        return new DeployJournal(client, ns, map, steps, resumed, lease);
+    }
+
+    /// <summary>Records a finished step (for example <c>images</c> or <c>app/shop</c>).</summary>
+    public Task StepAsync(string step, string result, CancellationToken ct = default)
+    {
+        lock (_steps)
+        {
+            _steps[step] = result;
+        }
+        return WriteAsync(d => d["steps"] = StepsJson(Steps), ct);
+    }
+
+    /// <summary>Marks the deploy finished (succeeded or failed); the journal stays as the record of the last deploy.</summary>
+    public async Task FinishAsync(string state, string summary, CancellationToken ct = default)
+    {
+        await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        await WriteAsync(d =>
+        {
+            d["state"] = state;
+            d["finished"] = Stamp(DateTimeOffset.UtcNow);
+            d["summary"] = summary;
+            d["steps"] = StepsJson(Steps);
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The last deploy of every product in <paramref name="ns"/> (for <c>ferry status</c>).</summary>
+    public static async Task<IReadOnlyList<JournalRecord>> ListAsync(IKubernetes client, string ns, CancellationToken ct = default)
+    {
+        var list = await KubeConnection.CallAsync($"list deploy journals in namespace {ns}",
+            () => client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: "ferry.dev/journal=deploy", cancellationToken: ct)).ConfigureAwait(false);
+        return [.. list.Items.Select(Parse).OrderBy(r => r.Product, StringComparer.Ordinal)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        _write.Dispose();
+    }
+
+    private async Task BeatAsync()
+    {
+        try
+        {
+            await WriteAsync(d => d["heartbeat"] = Stamp(DateTimeOffset.UtcNow), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (KubeException)
+        {
+            // A missed heartbeat only shortens the lease; the next step's write reports a real problem.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task WriteAsync(Action<IDictionary<string, string>> change, CancellationToken ct)
+    {
+        await _write.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            change(_map.Data);
+            _map.Data["heartbeat"] = Stamp(DateTimeOffset.UtcNow);
+            var map = _map;
+            try
+            {
+                _map = await KubeConnection.CallAsync($"update deploy journal {_ns}/{_name}",
+                    () => _client.CoreV1.ReplaceNamespacedConfigMapAsync(map, _name, _ns, cancellationToken: ct)).ConfigureAwait(false);
+            }
+            catch (KubeException e) when (KubeConnection.IsConflict(e))
+            {
+                throw new KubeException($"the deploy journal {_ns}/{_name} was taken over by another ferry deploy (--force-unlock?); this one stops", e);
+            }
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    private static JournalRecord Parse(V1ConfigMap map)
+    {
+        var d = map.Data ?? new Dictionary<string, string>();
+        string Get(string key) => d.TryGetValue(key, out var v) ? v : "";
+        DateTimeOffset Time(string key) => DateTimeOffset.TryParse(Get(key), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.MinValue;
+        var steps = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Get("steps").Length > 0)
+        {
+            try
+            {
+                foreach (var (k, v) in JsonNode.Parse(Get("steps"))!.AsObject())
+                {
+                    steps[k] = v?.GetValue<string>() ?? "";
+                }
+            }
+            catch (JsonException)
+            {
+                // A hand-edited journal loses its steps, not the deploy: every step is idempotent.
+            }
+        }
+        return new JournalRecord(Get("product"), Get("bundle"), Get("digest"), Get("state"), Get("holder"), Time("started"), Time("heartbeat"),
+            Get("finished").Length > 0 ? Time("finished") : null, steps, Get("summary"));
+    }
+
+    /// <summary>Whether the holder may still be working: on this host its process must exist; elsewhere, its lease must hold.</summary>
+    internal static bool IsAlive(JournalRecord record, TimeSpan lease, DateTimeOffset now)
+    {
+        var parts = record.Holder.Split('/');
+        if (parts.Length == 3 && parts[0] == Environment.MachineName && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var pid))
+        {
+            return HolderOf(pid) == record.Holder;
+        }
+        return now - record.Heartbeat < lease;
+    }
+
+    private static string HolderOf(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return $"{Environment.MachineName}/{pid}/{new DateTimeOffset(p.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000}";
+        }
+        catch (ArgumentException)
+        {
+            return "";
+        }
+        catch (InvalidOperationException)
+        {
+            return "";
+        }
+    }
+
+    private static string StepsJson(IReadOnlyDictionary<string, string> steps) =>
+        new JsonObject(steps.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))).ToJsonString();
+
+    private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("[^a-z0-9-]+")]
+    private static partial Regex Sanitize();
+}
