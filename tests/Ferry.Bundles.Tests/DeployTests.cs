@@ -81,6 +81,40 @@ public sealed class DeployTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Deploy_AppliesEnvMigrations_KeepingABackup()
+    {
+        using var product = new ProductSources();
+        File.AppendAllText(product.ExampleSpec, "envMigrations:\n  - { rename: REPLICAS, to: SHOP_REPLICAS }\n");
+        var bundle = Path.Combine(_out, "migrating.ferry");
+        var options = new RegistryOptions { Insecure = true, MaxAttempts = 2 };
+        await BundleBuilder.BuildAsync(new BundleBuildOptions
+        {
+            SpecPath = product.ExampleSpec, Output = bundle, Registry = options,
+            EnvOverrides = new Dictionary<string, string> { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" },
+        });
+        using var site = Oci.Tests.Registry.Start();
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        await new DeployEnv(client).SetAsync(
+            new Dictionary<string, string> { ["DOMAIN"] = "shop.site.local", ["WORKER_PASSWORD"] = "pw", ["REPLICAS"] = "3" }, new HashSet<string> { "WORKER_PASSWORD" });
+        var log = new List<string>();
+        var outcomes = await new Deployer(client).DeployAsync(new DeployRequest
+        {
+            Bundle = bundle, SiteRegistry = site.Address, Registry = options,
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+            Log = new Progress<string>(log.Add),
+        });
+        Assert.All(outcomes, o => Assert.Equal("installed", o.Result));
+        Assert.Equal(3, api.Get("apps", "deployments", "acme", "shop-shop")!["spec"]!["replicas"]!.GetValue<int>());
+        var env = await new DeployEnv(client).ReadAsync();
+        Assert.Equal("3", env.Values["SHOP_REPLICAS"]);
+        Assert.False(env.Values.ContainsKey("REPLICAS"));
+        Assert.Equal("3", api.Get("", "configmaps", DeployEnv.DefaultNamespace, DeployEnv.BackupName)!["data"]!["REPLICAS"]!.GetValue<string>());
+        Assert.Equal("pw", env.Values["WORKER_PASSWORD"]);
+        Assert.Contains("WORKER_PASSWORD", env.SecretKeys);
+    }
+
+    [SkippableFact]
     public async Task DeltaBundle_NeedsTheBlobsItLeftOut_OnTheSite()
     {
         using var product = new ProductSources();

@@ -79,6 +79,47 @@ public sealed class ReleaseManagerTests
         Assert.Equal("{\"replicas\":2}", history[0].ConfigJson);
     }
 
+    [SkippableFact]
+    public async Task ObjectsOfAFailedRevision_ArePrunedByTheRollback_AndInterruptedRevisionsAreRepaired()
+    {
+        using var target = KubeTarget.Create();
+        Skip.If(target.Simulator is null, "the failed upgrade is driven by the simulator's controller");
+        var ns = target.Namespace;
+        var manager = new ReleaseManager(target.Client, new SteppingClock());
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(2, tier: false)]), Fast);
+
+        // v2 adds a Service and never becomes ready; rolling back to v1 removes the Service v2 created.
+        target.Simulator!.SetOutcome("web", Outcome.Hang);
+        await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(3, tier: false)]), Fast with { Timeout = TimeSpan.FromMilliseconds(300) }));
+        Assert.NotNull(target.Simulator.Get("", "services", ns, "web-old"));
+        target.Simulator.SetOutcome("web", Outcome.Ready);
+        await manager.RollbackAsync("web", ns, 1, Fast);
+        Assert.Null(target.Simulator.Get("", "services", ns, "web-old"));
+
+        // A process killed mid-upgrade leaves a pending revision (and, just after marking it deployed, two deployed ones).
+        var history = await manager.Store.HistoryAsync("web", ns);
+        var interrupted = history[^1];
+        interrupted.Version = 4;
+        interrupted.Info.Status = ReleaseStatus.PendingUpgrade;
+        interrupted.Info.Description = "Preparing upgrade";
+        await manager.Store.CreateAsync(interrupted, DateTimeOffset.UtcNow);
+        var first = history[0];
+        first.Info.Status = ReleaseStatus.Deployed;
+        await manager.Store.UpdateAsync(first, DateTimeOffset.UtcNow);
+
+        var repairs = await manager.RepairAsync("web", ns);
+        Assert.Equal(
+            ["release web revision 4 was left pending-upgrade by an interrupted operation; marked failed",
+             "release web revision 1 still said deployed after a newer revision was deployed; marked superseded"],
+            repairs);
+        Assert.Equal(
+            [(1, "superseded"), (2, "failed"), (3, "deployed"), (4, "failed")],
+            (await manager.Store.HistoryAsync("web", ns)).Select(r => (r.Version, r.Info.Status)));
+        Assert.Empty(await manager.RepairAsync("web", ns));
+        var v5 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(4, tier: false)]), Fast);
+        Assert.Equal((5, "Upgrade complete"), (v5.Version, v5.Info.Description));
+    }
+
     [Fact]
     public async Task Crd_IsEstablishedBeforeItsCustomResources()
     {
