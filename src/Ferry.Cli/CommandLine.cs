@@ -74,6 +74,7 @@ public static class CommandLine
                 "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "registry-config" => RegistryConfigCommand.Run(args[1..], stdout, stderr, Console.In),
                 "status" => await DeployCommand.StatusAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "plan" or "diff" => await DeployCommand.PlanAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "uninstall" => await ClusterCommands.UninstallAsync(args[1..], stdout, stderr).ConfigureAwait(false),

@@ -188,4 +188,35 @@ public sealed class PlanTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void K3sRegistries_MirrorsWithPrefixRewriteAuthAndTls()
+    {
+        var yaml = K3sRegistries.Render(["docker.io", "quay.io", "docker.io", "site.local:5000"],
+            new SiteRegistryAccess("site.local:5000/vendor", CaFile: "/etc/ssl/site \"ca\".pem", Username: "puller", Password: "p@ss:w\"rd"));
+        var doc = (Dictionary<string, object?>)Ferry.Templates.Values.DataReader.FromYaml(yaml)!;
+        var mirrors = (Dictionary<string, object?>)doc["mirrors"]!;
+        Assert.Equal(["docker.io", "quay.io"], mirrors.Keys); // the site registry itself is not mirrored
+        var docker = (Dictionary<string, object?>)mirrors["docker.io"]!;
+        Assert.Equal(["https://site.local:5000"], ((List<object?>)docker["endpoint"]!).Cast<string>());
+        var rewrite = Assert.Single((Dictionary<string, object?>)docker["rewrite"]!);
+        // containerd applies the rewrite to the repository path: it must land where ferry deploy pushes.
+        var pushed = Ferry.Oci.ImageCopier.PushTarget("docker.io/library/nginx:1.25", "site.local:5000/vendor");
+        Assert.Equal(pushed.Repository, System.Text.RegularExpressions.Regex.Replace("library/nginx", rewrite.Key, (string)rewrite.Value!));
+        var config = (Dictionary<string, object?>)((Dictionary<string, object?>)doc["configs"]!)["site.local:5000"]!;
+        var auth = (Dictionary<string, object?>)config["auth"]!;
+        Assert.Equal(("puller", "p@ss:w\"rd"), ((string)auth["username"]!, (string)auth["password"]!));
+        Assert.Equal("/etc/ssl/site \"ca\".pem", ((Dictionary<string, object?>)config["tls"]!)["ca_file"]);
+
+        var plain = K3sRegistries.Render(["ghcr.io"], new SiteRegistryAccess("10.0.0.5:5000", PlainHttp: true));
+        Assert.Equal("""
+            # Written by ferry registry-config: pulls from these registries are served by the site registry 10.0.0.5:5000.
+            # k3s reads this file at start: restart k3s (or k3s-agent) after changing it.
+            mirrors:
+              "ghcr.io":
+                endpoint:
+                  - "http://10.0.0.5:5000"
+
+            """, plain);
+    }
 }

@@ -99,6 +99,13 @@ public sealed class DeployEndToEndTests
         var status = JsonNode.Parse(output)!;
         Assert.Equal("failed", status["deploys"]![0]!["state"]!.GetValue<string>());
         Assert.Equal(["deployed"], status["releases"]!.AsArray().Select(r => r!["status"]!.GetValue<string>()).Distinct());
+
+        // The k3s alternative to rewriting: registries.yaml mirroring the bundle's source registry to the site registry.
+        var registries = Path.Combine(site.Product.Dir, "k3s", "registries.yaml");
+        (code, output, err) = await Site.Ferry("registry-config", "--registry", site.SiteRegistry.Address, "--bundle", site.V1, "--plain-http", "-o", registries);
+        Assert.True(code == 0, err);
+        Assert.Contains("1 registries mirrored", output, StringComparison.Ordinal);
+        Assert.Contains($"  \"{site.Product.Registry.Address}\":\n    endpoint:\n      - \"http://{site.SiteRegistry.Address}\"\n", File.ReadAllText(registries), StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -1,0 +1,72 @@
+using Ferry.Bundles;
+
+namespace Ferry.Cli;
+
+/// <summary><c>ferry registry-config</c>: k3s's registries.yaml mirroring the product's registries to the site registry.</summary>
+internal static class RegistryConfigCommand
+{
+    private const string Usage = "usage: ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REGISTRY]... [--plain-http] [--ca-file PATH] [--insecure-skip-verify] [--username U --password-stdin] [-o PATH]";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        string? registry = null, bundle = null, caFile = null, username = null, password = null, output = null;
+        bool plainHttp = false, skipVerify = false;
+        var mirrors = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--registry": registry = Value(); break;
+                case "--bundle": bundle = Value(); break;
+                case "--mirror": mirrors.Add(Value()); break;
+                case "--plain-http": plainHttp = true; break;
+                case "--ca-file": caFile = Value(); break;
+                case "--insecure-skip-verify": skipVerify = true; break;
+                case "--username": username = Value(); break;
+                case "--password-stdin": password = stdin.ReadToEnd().TrimEnd('\n', '\r'); break;
+                case "-o" or "--output": output = Value(); break;
+                default: throw new UsageException(Usage);
+            }
+        }
+        if (registry is null || (password is not null && username is null))
+        {
+            throw new UsageException(Usage);
+        }
+        try
+        {
+            if (bundle is not null)
+            {
+                using var opened = OpenedBundle.Open(bundle, null);
+                mirrors.InsertRange(0, K3sRegistries.RegistriesOf(opened));
+            }
+            if (mirrors.Count == 0)
+            {
+                mirrors.AddRange(K3sRegistries.CommonRegistries);
+            }
+            var yaml = K3sRegistries.Render(mirrors, new SiteRegistryAccess(registry, plainHttp, caFile, skipVerify, username, password));
+            if (output is null)
+            {
+                stdout.Write(yaml);
+                return 0;
+            }
+            // Atomically, and readable by root only when it holds credentials.
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            var temp = output + ".tmp";
+            File.WriteAllText(temp, "");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, username is null ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead : UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            File.WriteAllText(temp, yaml);
+            File.Move(temp, output, overwrite: true);
+            stdout.WriteLine($"wrote {output}: {mirrors.Distinct(StringComparer.Ordinal).Count()} registries mirrored to {registry}; restart k3s to apply");
+            return 0;
+        }
+        catch (Exception e) when (e is BundleException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+}
