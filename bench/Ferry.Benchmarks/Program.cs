@@ -15,4 +15,11 @@ if (args.Length > 0 && args[0] == "gen-named-images")
     return;
 }
 
+if (args.Length > 0 && args[0] == "deploy-noop")
+{
+    // deploy-noop [APPS]: install a product of trivial apps on the API simulator, then time unchanged redeploys.
+    await DeployNoOp.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TemplateBenchmarks).Assembly).Run(args);

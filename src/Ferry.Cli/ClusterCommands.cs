@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Ferry.Kube;
 
 namespace Ferry.Cli;
@@ -17,6 +18,8 @@ internal static class ClusterCommands
 
         public bool KeepHistory { get; set; }
 
+        public bool Json { get; set; }
+
         public List<string> Positional { get; } = [];
     }
 
@@ -33,6 +36,9 @@ internal static class ClusterCommands
                 case "-n" or "--namespace": f.Namespace = Value(); break;
                 case "--secret": f.Secret.UnionWith(Value().Split(',')); break;
                 case "--keep-history": f.KeepHistory = true; break;
+                case "--output":
+                    f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
+                    break;
                 default:
                     if (args[i].StartsWith('-'))
                     {
@@ -61,6 +67,12 @@ internal static class ClusterCommands
             {
                 case "show":
                     var site = await env.ReadAsync().ConfigureAwait(false);
+                    if (f.Json)
+                    {
+                        stdout.WriteLine(new JsonObject(site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key,
+                            site.SecretKeys.Contains(kv.Key) ? (JsonNode?)new JsonObject { ["secret"] = true, ["length"] = kv.Value.Length } : kv.Value))).ToJsonString(DeployCommand.Indented));
+                        return 0;
+                    }
                     foreach (var (k, v) in site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                     {
                         stdout.WriteLine(site.SecretKeys.Contains(k) ? $"{k}=(secret, {v.Length} characters)" : $"{k}={v}");
@@ -117,7 +129,9 @@ internal static class ClusterCommands
             using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
             var ns = f.Namespace ?? "default";
             var release = await new ReleaseManager(client).RollbackAsync(f.Positional[0], ns, revision, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
-            stdout.WriteLine($"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
+            stdout.WriteLine(f.Json
+                ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status, ["description"] = release.Info.Description }.ToJsonString(DeployCommand.Indented)
+                : $"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
             return 0;
         }
         catch (KubeException e)
@@ -139,7 +153,9 @@ internal static class ClusterCommands
             using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
             var ns = f.Namespace ?? "default";
             await new ReleaseManager(client).UninstallAsync(f.Positional[0], ns, f.KeepHistory, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
-            stdout.WriteLine($"release \"{f.Positional[0]}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
+            stdout.WriteLine(f.Json
+                ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["status"] = "uninstalled", ["historyKept"] = f.KeepHistory }.ToJsonString(DeployCommand.Indented)
+                : $"release \"{f.Positional[0]}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
             return 0;
         }
         catch (KubeException e)
@@ -165,6 +181,16 @@ internal static class ClusterCommands
             {
                 stderr.WriteLine($"ferry: release {f.Positional[0]} not found in namespace {ns}");
                 return 1;
+            }
+            if (f.Json)
+            {
+                // The shape of helm history -o json.
+                stdout.WriteLine(new JsonArray([.. history.Select(r => (JsonNode)new JsonObject
+                {
+                    ["revision"] = r.Version, ["updated"] = r.Info.LastDeployed.ToString("o", System.Globalization.CultureInfo.InvariantCulture), ["status"] = r.Info.Status,
+                    ["chart"] = r.ChartName + "-" + r.ChartVersion, ["app_version"] = r.AppVersion, ["description"] = r.Info.Description,
+                })]).ToJsonString(DeployCommand.Indented));
+                return 0;
             }
             stdout.WriteLine($"{"REVISION",-9} {"UPDATED",-26} {"STATUS",-17} {"CHART",-24} {"APP VERSION",-12} DESCRIPTION");
             foreach (var r in history)

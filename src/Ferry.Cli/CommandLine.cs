@@ -22,12 +22,14 @@ public static class CommandLine
           ferry bundle verify FILE [--key pub.pem] [--site site.json]     ferry bundle inspect FILE [--output json]
           ferry bundle sign FILE --key key.pem             ferry keygen -o NAME   (NAME.pem + NAME.pub.pem, ECDSA P-256)
           ferry inventory --registry HOST[:PORT] -o site.json [--insecure]
-          ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--kubeconfig F]
+          ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--kubeconfig F] [--output json]
           ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--output json]
-          ferry env show | set K=V... [--secret K,...] | import FILE.env   [-n NS] [--kubeconfig F] [--context C]
-          ferry history RELEASE [-n NS] [--kubeconfig F] [--context C]
-          ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C]
-          ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C]
+          ferry status [--env-namespace NS] [--kubeconfig F] [--output json]
+          ferry env show | set K=V... [--secret K,...] | import FILE.env   [-n NS] [--kubeconfig F] [--context C] [--output json]
+          ferry history RELEASE [-n NS] [--kubeconfig F] [--context C] [--output json]
+          ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C] [--output json]
+          ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C] [--output json]
+          ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--username U --password-stdin] [-o PATH]
           ferry schema
           ferry conformance PATH... [-v]
 
@@ -42,13 +44,17 @@ public static class CommandLine
           keygen        create an ECDSA P-256 key pair for signing bundles
           inventory     record which manifests and blobs a site registry holds (input of delta bundles)
           deploy        verify a bundle, check the site env, push its images, upgrade or install every app in order
-          plan          what deploy would do (install/upgrade/unchanged per app, objects, pinned images); offline with --env-file
+          plan, diff    what deploy would do: per app install/upgrade/unchanged with a unified diff (secrets masked), env changes, images; offline with --env-file
+          status        every release in the cluster and the last deploy of each product (exit 1 when something needs attention)
+          registry-config  k3s registries.yaml mirroring the product's registries to the site registry
           env           show or change the site settings (ConfigMap/Secret deploy-env, previous content backed up)
           history       list a release's revisions (Helm-compatible release records)
           uninstall     delete a release's objects (resource-policy keep respected, delete hooks run) and its records
           rollback      roll a release back to an earlier revision (default: the one before the latest), as a new revision
           schema        print the JSON Schema of ferry.yaml
           conformance   run test vector files (gotemplate, sprig, helm engine formats); prints "<file>: N passed, M failed"
+
+        Exit codes: 0 success; 1 failure (for deploy: any app failed or skipped; for status: something needs attention); 2 usage error.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

@@ -54,6 +54,12 @@ public sealed class CliClusterTests : IDisposable
         Assert.Equal(0, code);
         Assert.Equal("DB_HOST=db.local\nDB_PASSWORD=(secret, 7 characters)\nREPLICAS=3\n", output);
         Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+        (code, output, _) = await Ferry("env", "show", "--kubeconfig", kc, "--output", "json");
+        Assert.Equal(0, code);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.Equal("db.local", json["DB_HOST"]!.GetValue<string>());
+        Assert.Equal(7, json["DB_PASSWORD"]!["length"]!.GetValue<int>());
+        Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,6 +86,10 @@ public sealed class CliClusterTests : IDisposable
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("REVISION", lines[0], StringComparison.Ordinal);
         Assert.Matches(@"^1\s+2026-11-25T12:00:00Z\s+deployed\s+web-1\.2\.0\s+1\.2\s+Install complete$", lines[1]);
+        (code, output, err) = await Ferry("history", "web", "--kubeconfig", kc, "--output", "json");
+        Assert.True(code == 0, err);
+        var revision = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(output)!.AsArray())!;
+        Assert.Equal((1, "deployed", "web-1.2.0", "1.2"), (revision["revision"]!.GetValue<int>(), revision["status"]!.GetValue<string>(), revision["chart"]!.GetValue<string>(), revision["app_version"]!.GetValue<string>()));
     }
 
     [Fact]
