@@ -31,6 +31,9 @@ public sealed record DeployRequest
     public bool ForceUnlock { get; init; }
 
     public IProgress<string>? Log { get; init; }
+
+    /// <summary>Bytes pushed per image (progress bars).</summary>
+    public IProgress<TransferProgress>? ImageProgress { get; init; }
 }
 
 /// <summary>What happened to one app: installed, upgraded, unchanged, failed or skipped.</summary>
@@ -87,7 +90,7 @@ public sealed class Deployer(IKubernetes client)
             }
             else
             {
-                await SiteImages.PushAsync(bundle, request.SiteRegistry, registry, log, ct).ConfigureAwait(false);
+                await SiteImages.PushAsync(bundle, request.SiteRegistry, registry, log, request.ImageProgress, ct).ConfigureAwait(false);
                 await journal.StepAsync("images", $"{bundle.Images.Count()} pushed to {request.SiteRegistry}", ct).ConfigureAwait(false);
             }
 

@@ -56,14 +56,14 @@ internal static class SiteImages
     }
 
     /// <summary>Pushes every image of the bundle, checking each lands with the digest the bundle recorded.</summary>
-    public static async Task PushAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, IProgress<string>? log, CancellationToken ct)
+    public static async Task PushAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, IProgress<string>? log, IProgress<TransferProgress>? progress, CancellationToken ct)
     {
         if (!Directory.Exists(System.IO.Path.Combine(bundle.Work, "images")))
         {
             return;
         }
         var layout = OciLayout.Open(System.IO.Path.Combine(bundle.Work, "images"));
-        var copier = new ImageCopier(registry);
+        var copier = new ImageCopier(registry, progress);
         foreach (var (source, digest) in bundle.Images)
         {
             var target = ImageCopier.PushTarget(source, siteRegistry);

@@ -95,6 +95,7 @@ internal static class DeployCommand
                 Parallel = f.Parallel,
                 ForceUnlock = f.ForceUnlock,
                 Log = new LineProgress(stderr),
+                ImageProgress = new TransferBar(stderr),
             }).ConfigureAwait(false);
             if (f.Json)
             {

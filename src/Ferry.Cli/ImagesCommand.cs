@@ -90,7 +90,7 @@ internal static class ImagesCommand
         }
     }
 
-    private static Progress Reporter(TextWriter stderr) => new(stderr);
+    private static TransferBar Reporter(TextWriter stderr) => new(stderr);
 
     private static async Task<int> PullAsync(Flags f, TextWriter stdout, TextWriter stderr)
     {
@@ -250,36 +250,6 @@ internal static class ImagesCommand
         foreach (var r in results)
         {
             stdout.WriteLine($"{verb} {r.Image}@{r.ManifestDigest} ({r.Blobs} blobs, {r.BlobsSkipped} already present, {r.Bytes} bytes)");
-        }
-    }
-
-    /// <summary>A progress line on a terminal (redrawn in place); nothing extra when output is redirected.</summary>
-    private sealed class Progress(TextWriter stderr) : IProgress<TransferProgress>
-    {
-        private readonly bool _tty = !Console.IsErrorRedirected;
-        private long _last;
-
-        public void Report(TransferProgress value)
-        {
-            if (!_tty)
-            {
-                return;
-            }
-            var now = Environment.TickCount64;
-            if (now - Interlocked.Read(ref _last) < 200 && value.BytesDone < value.BytesTotal)
-            {
-                return;
-            }
-            Interlocked.Exchange(ref _last, now);
-            var pct = value.BytesTotal == 0 ? 100 : value.BytesDone * 100 / value.BytesTotal;
-            lock (stderr)
-            {
-                stderr.Write($"\r{value.Image}: {pct,3}% ({value.BytesDone / (1 << 20)} / {value.BytesTotal / (1 << 20)} MiB)   ");
-                if (value.BytesDone >= value.BytesTotal)
-                {
-                    stderr.WriteLine();
-                }
-            }
         }
     }
 }

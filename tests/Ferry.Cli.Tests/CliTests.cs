@@ -20,6 +20,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void TransferBar_DrawsABarOnATerminal_AndNothingWhenRedirected()
+    {
+        Assert.Equal("[############------------]  50% site/acme/shop:2.3 (3 / 6 MiB)", TransferBar.Line(new Oci.TransferProgress("site/acme/shop:2.3", 3 << 20, 6 << 20)));
+        Assert.Equal("[------------------------]   0% x (0 / 0 MiB)", TransferBar.Line(new Oci.TransferProgress("x", 0, 1)));
+        var terminal = new StringWriter();
+        var bar = new TransferBar(terminal, tty: true);
+        bar.Report(new Oci.TransferProgress("img", 1, 4));
+        bar.Report(new Oci.TransferProgress("img", 2, 4)); // within 200 ms of the last redraw: skipped
+        bar.Report(new Oci.TransferProgress("img", 4, 4)); // done: always drawn, then a new line
+        Assert.Equal("\r" + TransferBar.Line(new("img", 1, 4)) + "   \r" + TransferBar.Line(new("img", 4, 4)) + "   " + Environment.NewLine, terminal.ToString());
+        var redirected = new StringWriter();
+        new TransferBar(redirected, tty: false).Report(new Oci.TransferProgress("img", 4, 4));
+        Assert.Equal("", redirected.ToString());
+    }
+
+    [Fact]
     public async Task Version_PrintsTheVersion()
     {
         var (code, output, _) = await Ferry("version");
