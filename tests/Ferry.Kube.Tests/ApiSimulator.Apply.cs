@@ -21,12 +21,12 @@ public sealed partial class ApiSimulator
     {
         if (q.FieldManager.Length == 0)
         {
-            return Failure(400, "BadRequest", "PATCH /apply requires fieldManager to be set", q.Name, r.Plural);
+            return Failure(400, "BadRequest", "PATCH /apply requires fieldManager to be set", q.Name, r.Plural, r.Group);
         }
         var appliedName = applied["metadata"]?["name"]?.GetValue<string>();
         if (appliedName != q.Name)
         {
-            return Failure(400, "BadRequest", $"the name of the object ({appliedName}) does not match the name on the URL ({q.Name})", q.Name, r.Plural);
+            return Failure(400, "BadRequest", $"the name of the object ({appliedName}) does not match the name on the URL ({q.Name})", q.Name, r.Plural, r.Group);
         }
         if (!DnsSubdomain().IsMatch(q.Name))
         {
@@ -54,7 +54,7 @@ public sealed partial class ApiSimulator
         }
         if (conflicts.Count > 0 && !q.Force)
         {
-            return Failure(409, "Conflict", $"Apply failed with {conflicts.Count} conflict{(conflicts.Count == 1 ? "" : "s")}: {string.Join("; ", conflicts)}", q.Name, r.Plural);
+            return Failure(409, "Conflict", $"Apply failed with {conflicts.Count} conflict{(conflicts.Count == 1 ? "" : "s")}: {string.Join("; ", conflicts)}", q.Name, r.Plural, r.Group);
         }
         foreach (var (manager, paths) in owners.Where(o => o.Key != q.FieldManager))
         {

@@ -113,7 +113,15 @@ public sealed partial class ApiSimulator : IDisposable
         {
             generation++;
         }
-        md["generation"] = generation;
+        // kube-apiserver keeps metadata.generation for objects with a spec (workloads, CRDs, ...), not for ConfigMaps or Secrets.
+        if (obj["spec"] is not null && r.Kind != "Service")
+        {
+            md["generation"] = generation;
+        }
+        else
+        {
+            md.Remove("generation");
+        }
         obj["apiVersion"] = r.GroupVersion;
         obj["kind"] = r.Kind;
         _objects[key] = obj;
@@ -239,12 +247,12 @@ public sealed partial class ApiSimulator : IDisposable
         var r = _resources.Find(q.Group, q.Version, q.Plural);
         if (r is null || (q.Ns.Length > 0 && !r.Namespaced))
         {
-            return Failure(404, "NotFound", "the server could not find the requested resource", q.Name, q.Plural);
+            return Failure(404, "NotFound", "the server could not find the requested resource", "", "");
         }
         if (_forbidden.Contains(q.Plural))
         {
             var verb = q.Method switch { "GET" => q.Name.Length == 0 ? "list" : "get", "POST" => "create", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => q.Method.ToLowerInvariant() };
-            return Failure(403, "Forbidden", $"{q.Plural}{(q.Group.Length > 0 ? "." + q.Group : "")} is forbidden: User \"system:serviceaccount:test:ferry\" cannot {verb} resource \"{q.Plural}\" in API group \"{q.Group}\"{(q.Ns.Length > 0 ? $" in the namespace \"{q.Ns}\"" : " at the cluster scope")}", q.Name, q.Plural);
+            return Failure(403, "Forbidden", $"{q.Plural}{(q.Group.Length > 0 ? "." + q.Group : "")} {(q.Name.Length > 0 ? $"\"{q.Name}\" " : "")}is forbidden: User \"system:serviceaccount:test:ferry\" cannot {verb} resource \"{q.Plural}\" in API group \"{q.Group}\"{(q.Ns.Length > 0 ? $" in the namespace \"{q.Ns}\"" : " at the cluster scope")}", q.Name, q.Plural, q.Group);
         }
         JsonObject? body = null;
         if (q.Body is not null)
@@ -282,7 +290,7 @@ public sealed partial class ApiSimulator : IDisposable
                     }
                     if (_objects.ContainsKey((r.Group, r.Plural, q.Ns, newName)))
                     {
-                        return Failure(409, "AlreadyExists", $"{r.Plural} \"{newName}\" already exists", newName, r.Plural);
+                        return Failure(409, "AlreadyExists", $"{r.Plural} \"{newName}\" already exists", newName, r.Plural, r.Group);
                     }
                     body.Remove("status"); // status is written through the status subresource only
                     return (201, Store(r, q.Ns, newName, body).DeepClone());
@@ -328,7 +336,7 @@ public sealed partial class ApiSimulator : IDisposable
                     return (200, Store(r, q.Ns, q.Name, merged).DeepClone());
                 }
             case "PATCH":
-                return Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/apply-patch+yaml (got {q.ContentType})", q.Name, r.Plural);
+                return Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/apply-patch+yaml (got {q.ContentType})", q.Name, r.Plural, r.Group);
             case "DELETE":
                 if (!_objects.Remove(key, out var deleted))
                 {
@@ -346,7 +354,7 @@ public sealed partial class ApiSimulator : IDisposable
                 // Like the API server for objects without finalizers: the answer is the object as it was deleted.
                 return (200, deleted);
             default:
-                return Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", q.Name, r.Plural);
+                return Failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", q.Name, r.Plural, r.Group);
         }
     }
 
@@ -361,7 +369,7 @@ public sealed partial class ApiSimulator : IDisposable
             var path = (neq > 0 ? term[..neq] : term[..eq]).Trim();
             if (path is not ("metadata.name" or "metadata.namespace" or "status.phase" or "type"))
             {
-                return Failure(400, "BadRequest", $"\"{path}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", "", r.Plural);
+                return Failure(400, "BadRequest", $"\"{path}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", "", r.Plural, r.Group);
             }
             fields.Add((path, term[((neq > 0 ? neq + 2 : eq + 1) + (neq <= 0 && term.Length > eq + 1 && term[eq + 1] == '=' ? 1 : 0))..].Trim(), neq <= 0));
         }
@@ -393,22 +401,39 @@ public sealed partial class ApiSimulator : IDisposable
     }
 
     private static (int, JsonNode) NotFound(ApiResource r, string name) =>
-        Failure(404, "NotFound", $"{r.Plural}{(r.Group.Length > 0 ? "." + r.Group : "")} \"{name}\" not found", name, r.Plural);
+        Failure(404, "NotFound", $"{r.Plural}{(r.Group.Length > 0 ? "." + r.Group : "")} \"{name}\" not found", name, r.Plural, r.Group);
 
     private static (int, JsonNode) Invalid(ApiResource r, string name) =>
-        Failure(422, "Invalid", $"{r.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'", name, r.Plural);
+        Failure(422, "Invalid", $"{r.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'", name, r.Plural, r.Group);
 
-    private static (int, JsonNode) Failure(int code, string reason, string message, string name, string kind) => (code, new JsonObject
+    /// <summary>A Kubernetes Status body as kube-apiserver writes it (details.group only for non-core groups).</summary>
+    private static (int, JsonNode) Failure(int code, string reason, string message, string name, string kind, string group = "")
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = message,
-        ["reason"] = reason,
-        ["details"] = new JsonObject { ["name"] = name, ["kind"] = kind },
-        ["code"] = code,
-    });
+        var details = new JsonObject();
+        if (name.Length > 0)
+        {
+            details["name"] = name;
+        }
+        if (group.Length > 0)
+        {
+            details["group"] = group;
+        }
+        if (kind.Length > 0)
+        {
+            details["kind"] = kind;
+        }
+        return (code, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["details"] = details,
+            ["code"] = code,
+        });
+    }
 
     private static async Task Json(HttpContext ctx, int code, JsonNode body)
     {
