@@ -22,27 +22,41 @@ internal static class BundleCommand
                     return await BuildAsync(args[1..], stdout, stderr, imagesOnly: true).ConfigureAwait(false);
                 case "verify":
                     {
+                        const string VerifyUsage = "usage: ferry bundle verify FILE [--key pub.pem] [--site site.json] [--output json]";
                         string? site = null, key = null, file = null;
+                        var json = false;
                         for (var i = 1; i < args.Length; i++)
                         {
                             switch (args[i])
                             {
                                 case "--site" when i + 1 < args.Length: site = args[++i]; break;
                                 case "--key" when i + 1 < args.Length: key = args[++i]; break;
+                                case "--output" when i + 1 < args.Length:
+                                    json = args[++i] switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
+                                    break;
                                 default:
-                                    file = file is null && !args[i].StartsWith('-') ? args[i] : throw new UsageException("usage: ferry bundle verify FILE [--key pub.pem] [--site site.json]");
+                                    file = file is null && !args[i].StartsWith('-') ? args[i] : throw new UsageException(VerifyUsage);
                                     break;
                             }
                         }
                         if (file is null)
                         {
-                            throw new UsageException("usage: ferry bundle verify FILE [--key pub.pem] [--site site.json]");
+                            throw new UsageException(VerifyUsage);
                         }
                         var problems = BundleReader.Verify(file, key);
                         if (site is not null)
                         {
                             var missing = BundleReader.MissingOnSite(file, SiteInventory.Load(site));
                             problems.AddRange(missing.Select(d => $"{d}: required by this delta bundle but not on the site ({site}); build a full bundle or one --since a newer inventory"));
+                        }
+                        if (json)
+                        {
+                            stdout.WriteLine(new System.Text.Json.Nodes.JsonObject
+                            {
+                                ["bundle"] = file, ["verified"] = problems.Count == 0, ["signatureChecked"] = key is not null,
+                                ["problems"] = new System.Text.Json.Nodes.JsonArray([.. problems.Select(p => (System.Text.Json.Nodes.JsonNode)p)]),
+                            }.ToJsonString(DeployCommand.Indented));
+                            return problems.Count == 0 ? 0 : 1;
                         }
                         foreach (var p in problems)
                         {

@@ -19,7 +19,7 @@ public static class CommandLine
           ferry images list|verify DIR      ferry images copy SRC DST   (oci:DIR[:NAME] | docker://REF)
           ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--compress zstd] [--split 4GiB] [--insecure] [--platform os/arch] [--locked]
           ferry bundle images ferry.yaml [--env K=V]...   (which image each app uses, and where it was found)
-          ferry bundle verify FILE [--key pub.pem] [--site site.json]     ferry bundle inspect FILE [--output json]
+          ferry bundle verify FILE [--key pub.pem] [--site site.json] [--output json]     ferry bundle inspect FILE [--output json]
           ferry bundle sign FILE --key key.pem             ferry keygen -o NAME   (NAME.pem + NAME.pub.pem, ECDSA P-256)
           ferry inventory --registry HOST[:PORT] -o site.json [--insecure]
           ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--kubeconfig F] [--output json]

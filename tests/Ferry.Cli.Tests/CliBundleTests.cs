@@ -56,6 +56,13 @@ public sealed class CliBundleTests : IDisposable
         (code, _, err) = await Ferry("bundle", "verify", bundle, "--key", Path.Combine(_dir, "vendor.pub.pem"));
         Assert.Equal(1, code);
         Assert.Contains("not signed", err, StringComparison.Ordinal);
+        (code, output, _) = await Ferry("bundle", "verify", bundle, "--key", Path.Combine(_dir, "vendor.pub.pem"), "--output", "json");
+        Assert.Equal(1, code);
+        using (var verdict = JsonDocument.Parse(output))
+        {
+            Assert.False(verdict.RootElement.GetProperty("verified").GetBoolean());
+            Assert.Contains("not signed", verdict.RootElement.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+        }
         (code, _, _) = await Ferry("bundle", "sign", bundle, "--key", Path.Combine(_dir, "vendor.pem"));
         Assert.Equal(0, code);
         (code, output, _) = await Ferry("bundle", "verify", bundle, "--key", Path.Combine(_dir, "vendor.pub.pem"));

@@ -82,6 +82,11 @@ public sealed class DeployEndToEndTests
         // A shop that never becomes ready: rolled back, its dependents untouched, the independent app upgraded.
         site.Api.SetOutcome("shop-shop", Outcome.Hang, onlyAtGeneration: 2);
         await site.SetEnvAsync(("DOMAIN", "new.site.local"), ("SHOP_REPLICAS", "5"));
+        (code, output, err) = await Site.Ferry("plan", site.V2, "--registry", site.SiteRegistry.Address, "--kubeconfig", site.Kubeconfig, "--output", "json");
+        Assert.True(code == 0, err);
+        Assert.Equal(
+            ["DOMAIN: \"shop.site.local\" -> \"new.site.local\"", "SHOP_REPLICAS: set to \"5\""],
+            JsonNode.Parse(output)!["envChanges"]!.AsArray().Select(c => c!.GetValue<string>()));
         (code, output, err) = await Site.Ferry(site.DeployArgs(site.V2));
         Assert.True(code == 1, output + err);
         Assert.Matches(@"(?m)^shop\s+failed\s.*timed out.*rolled back to revision 1 \(now revision 3\)", output);
