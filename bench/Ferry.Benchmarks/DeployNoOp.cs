@@ -73,8 +73,7 @@ internal static class DeployNoOp
                 var again = await new Deployer(client).DeployAsync(request);
                 Console.WriteLine($"no-op redeploy, in process (run {run}):  {sw.Elapsed.TotalSeconds:0.00} s ({again.Count(o => o.Result == "unchanged")} unchanged)");
             }
-            var kubeconfig = Path.Combine(dir, "kubeconfig");
-            File.WriteAllText(kubeconfig, $"apiVersion: v1\nkind: Config\nclusters:\n  - name: sim\n    cluster: {{ server: \"{api.Url}\" }}\ncontexts:\n  - name: sim\n    context: {{ cluster: sim, user: u }}\nusers:\n  - name: u\n    user: {{ token: t }}\ncurrent-context: sim\n");
+            var kubeconfig = api.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
             for (var run = 1; run <= 3; run++)
             {
                 sw.Restart();

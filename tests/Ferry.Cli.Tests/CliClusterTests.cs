@@ -18,25 +18,7 @@ public sealed class CliClusterTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private string Kubeconfig()
-    {
-        var path = Path.Combine(_dir, "kubeconfig");
-        File.WriteAllText(path, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-              - name: sim
-                cluster: {"{"} server: "{_api.Url}" {"}"}
-            contexts:
-              - name: sim
-                context: {"{"} cluster: sim, user: ferry {"}"}
-            users:
-              - name: ferry
-                user: {"{"} token: test {"}"}
-            current-context: sim
-            """);
-        return path;
-    }
+    private string Kubeconfig() => _api.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
 
     private static Task<(int Code, string Out, string Err)> Ferry(params string[] args) => CliRunner.RunAsync(args);
 

@@ -45,21 +45,7 @@ public sealed class Site : IDisposable
 
         SiteRegistry = Registry.Start();
         Api = new ApiSimulator();
-        Kubeconfig = Path.Combine(Product.Dir, "kubeconfig");
-        File.WriteAllText(Kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-              - name: sim
-                cluster: {"{"} server: "{Api.Url}" {"}"}
-            contexts:
-              - name: sim
-                context: {"{"} cluster: sim, user: ferry {"}"}
-            users:
-              - name: ferry
-                user: {"{"} token: test {"}"}
-            current-context: sim
-            """);
+        Kubeconfig = Api.WriteKubeconfig(Path.Combine(Product.Dir, "kubeconfig"));
         Client = KubeConnection.ForUrl(Api.Url);
     }
 

@@ -57,6 +57,26 @@ public sealed partial class ApiSimulator : IDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>Writes a kubeconfig whose only context points at this simulator (token auth, plain HTTP); returns its path.</summary>
+    public string WriteKubeconfig(string path)
+    {
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+              - name: sim
+                cluster: {"{"} server: "{Url}" {"}"}
+            contexts:
+              - name: sim
+                context: {"{"} cluster: sim, user: ferry {"}"}
+            users:
+              - name: ferry
+                user: {"{"} token: test {"}"}
+            current-context: sim
+            """);
+        return path;
+    }
+
     /// <summary>Called with (method, path) before a request is served; tests use it to kill a client mid-operation.</summary>
     public Action<string, string>? OnRequest { get; set; }
 
