@@ -271,8 +271,23 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     public static JsonObject? ToJson(string yaml)
     {
         var data = DataReader.FromYaml(yaml, NumberMode.IntWhenIntegral);
-        return data is Dictionary<string, object?> map && map.Count > 0 ? JsonSerializer.SerializeToNode(map)!.AsObject() : null;
+        return data is Dictionary<string, object?> map && map.Count > 0 ? (JsonObject)ToNode(map)! : null;
     }
+
+    /// <summary>A YAML data tree (maps, lists, scalars as DataReader reads them) as JSON nodes, without reflection.</summary>
+    private static JsonNode? ToNode(object? value) => value switch
+    {
+        null => null,
+        Dictionary<string, object?> map => new JsonObject(map.Select(kv => KeyValuePair.Create(kv.Key, ToNode(kv.Value)))),
+        List<object?> list => new JsonArray([.. list.Select(ToNode)]),
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        int i => JsonValue.Create(i),
+        double d => JsonValue.Create(d),
+        decimal m => JsonValue.Create(m),
+        _ => JsonValue.Create(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)),
+    };
 
     /// <summary>Whether deploying <paramref name="plan"/> over the <paramref name="deployed"/> revision would change nothing.</summary>
     public static bool IsUnchanged(Release deployed, ReleasePlan plan) =>
