@@ -39,6 +39,13 @@ fi
 [ -n "${FERRY_CONFORMANCE_DIR:-}" ] || echo "test.sh: conformance vectors not found (../shared/conformance); their tests will be skipped" >&2
 
 dotnet build Ferry.slnx -c Release -nologo -v quiet
+# The single native executable (Native AOT); NativeBinaryTests compare it with the managed build.
+if ./build.sh publish linux-x64; then
+  export FERRY_AOT_BINARY="$PWD/out/linux-x64/ferry"
+else
+  echo "test.sh: the native build failed; NativeBinaryTests will be skipped" >&2
+  [ "${CI:-}" != true ] || exit 1
+fi
 if [ -n "${FERRY_CONFORMANCE_DIR:-}" ]; then
   # The judge: print the per-corpus conformance lines (the test suite asserts on them too).
   dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR" || true
