@@ -29,6 +29,7 @@ public static class CommandLine
           ferry history RELEASE [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C] [--output json]
+          ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--verbose]
           ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--username U --password-stdin] [-o PATH]
           ferry schema
           ferry conformance PATH... [-v]
@@ -46,6 +47,7 @@ public static class CommandLine
           deploy        verify a bundle, check the site env, push its images, upgrade or install every app in order
           plan, diff    what deploy would do: per app install/upgrade/unchanged with a unified diff (secrets masked), env changes, images; offline with --env-file
           status        every release in the cluster and the last deploy of each product (exit 1 when something needs attention)
+          registry      serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)
           registry-config  k3s registries.yaml mirroring the product's registries to the site registry
           env           show or change the site settings (ConfigMap/Secret deploy-env, previous content backed up)
           history       list a release's revisions (Helm-compatible release records)
@@ -80,6 +82,7 @@ public static class CommandLine
                 "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "registry" => await RegistryCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "registry-config" => RegistryConfigCommand.Run(args[1..], stdout, stderr, Console.In),
                 "status" => await DeployCommand.StatusAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "plan" or "diff" => await DeployCommand.PlanAsync(args[1..], stdout, stderr).ConfigureAwait(false),

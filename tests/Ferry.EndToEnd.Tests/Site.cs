@@ -43,7 +43,7 @@ public sealed class Site : IDisposable
         V1 = Build("v1.yaml");
         V2 = Build("v2.yaml");
 
-        SiteRegistry = Registry.Start();
+        SiteRegistry = Oci.Tests.Registry.Start();
         Api = new ApiSimulator();
         Kubeconfig = Api.WriteKubeconfig(Path.Combine(Product.Dir, "kubeconfig"));
         Client = KubeConnection.ForUrl(Api.Url);
@@ -55,7 +55,7 @@ public sealed class Site : IDisposable
 
     public string V2 { get; }
 
-    public Registry SiteRegistry { get; }
+    public Oci.Tests.Registry SiteRegistry { get; }
 
     public ApiSimulator Api { get; }
 

@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Ferry.Oci;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Registry;
+
+/// <summary>
+/// <c>ferry registry serve</c>: a minimal OCI distribution registry on Kestrel — the pull and push endpoints
+/// containerd/k3s, skopeo and Ferry use (<c>/v2/</c>, blobs with HEAD, GET and ranges, monolithic, chunked and
+/// resumable uploads, cross-repository mounts, manifests by tag or digest, tag lists, the catalog), storing
+/// everything in <see cref="RegistryStorage"/>. Plain HTTP: put TLS in front of it, or use it on a trusted network
+/// with <c>--insecure</c>/<c>registries.yaml</c> http endpoints. No authentication.
+/// </summary>
+public sealed class RegistryServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly RegistryStorage _storage;
+
+    private RegistryServer(WebApplication app, RegistryStorage storage, IPEndPoint endpoint)
+    {
+        _app = app;
+        _storage = storage;
+        EndPoint = endpoint;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>HOST:PORT clients use (127.0.0.1 when listening on any address).</summary>
+    public string Address => $"{(EndPoint.Address.Equals(IPAddress.Any) ? "127.0.0.1" : EndPoint.Address.ToString())}:{EndPoint.Port}";
+
+    public static async Task<RegistryServer> StartAsync(string storageDir, IPEndPoint endpoint, IProgress<string>? log = null, CancellationToken ct = default)
+    {
+        var storage = new RegistryStorage(storageDir);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = null; // layers are as large as they are
+            o.Listen(endpoint);
+        });
+        var app = builder.Build();
+        var server = new RegistryServer(app, storage, endpoint);
+        app.Run(ctx => server.HandleAsync(ctx, log));
+        await app.StartAsync(ct).ConfigureAwait(false);
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
+
+    private async Task HandleAsync(HttpContext ctx, IProgress<string>? log)
+    {
+        ctx.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
+        var path = ctx.Request.Path.Value ?? "";
+        var method = ctx.Request.Method;
+        try
+        {
+            await RouteAsync(ctx, method, path).ConfigureAwait(false);
+            log?.Report($"{method} {path} {ctx.Response.StatusCode}");
+        }
+        catch (RegistryException e)
+        {
+            log?.Report($"{method} {path} {e.Status} {e.Code}: {e.Message}");
+            await ErrorAsync(ctx, e.Status, e.Code, e.Message).ConfigureAwait(false);
+        }
+        catch (OciException e)
+        {
+            await ErrorAsync(ctx, 400, "DIGEST_INVALID", e.Message).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RouteAsync(HttpContext ctx, string method, string path)
+    {
+        if (path is "/v2" or "/v2/")
+        {
+            await JsonAsync(ctx, 200, new JsonObject()).ConfigureAwait(false);
+            return;
+        }
+        if (path == "/v2/_catalog")
+        {
+            await JsonAsync(ctx, 200, new JsonObject { ["repositories"] = Strings(Page(ctx, _storage.Repositories())) }).ConfigureAwait(false);
+            return;
+        }
+        if (!path.StartsWith("/v2/", StringComparison.Ordinal))
+        {
+            throw new RegistryException(404, "NOT_FOUND", $"{path} is not a registry endpoint");
+        }
+        var rest = path[4..];
+        if (rest.EndsWith("/tags/list", StringComparison.Ordinal))
+        {
+            var name = rest[..^"/tags/list".Length];
+            await JsonAsync(ctx, 200, new JsonObject { ["name"] = name, ["tags"] = Strings(Page(ctx, _storage.Tags(name))) }).ConfigureAwait(false);
+            return;
+        }
+        var uploads = rest.LastIndexOf("/blobs/uploads", StringComparison.Ordinal);
+        if (uploads > 0)
+        {
+            await UploadAsync(ctx, method, rest[..uploads], rest[(uploads + "/blobs/uploads".Length)..].Trim('/')).ConfigureAwait(false);
+            return;
+        }
+        var blobs = rest.LastIndexOf("/blobs/", StringComparison.Ordinal);
+        if (blobs > 0)
+        {
+            await BlobAsync(ctx, method, rest[..blobs], Digest.Parse(rest[(blobs + "/blobs/".Length)..])).ConfigureAwait(false);
+            return;
+        }
+        var manifests = rest.LastIndexOf("/manifests/", StringComparison.Ordinal);
+        if (manifests > 0)
+        {
+            await ManifestAsync(ctx, method, rest[..manifests], rest[(manifests + "/manifests/".Length)..]).ConfigureAwait(false);
+            return;
+        }
+        throw new RegistryException(404, "NOT_FOUND", $"{path} is not a registry endpoint");
+    }
+
+    private async Task BlobAsync(HttpContext ctx, string method, string name, Digest digest)
+    {
+        if (!RegistryStorage.IsValidName(name))
+        {
+            throw new RegistryException(400, "NAME_INVALID", $"invalid repository name \"{name}\"");
+        }
+        if (method is not ("GET" or "HEAD"))
+        {
+            throw new RegistryException(405, "UNSUPPORTED", $"{method} on a blob is not supported");
+        }
+        var file = new FileInfo(_storage.BlobPath(digest));
+        if (!file.Exists)
+        {
+            throw new RegistryException(404, "BLOB_UNKNOWN", $"blob {digest} is not in this registry");
+        }
+        ctx.Response.Headers["Docker-Content-Digest"] = digest.Value;
+        ctx.Response.Headers.AcceptRanges = "bytes";
+        ctx.Response.ContentType = "application/octet-stream";
+        long start = 0, end = file.Length - 1;
+        if (ParseRange(ctx.Request.Headers.Range.ToString(), file.Length) is { } range)
+        {
+            (start, end) = range;
+            ctx.Response.StatusCode = 206;
+            ctx.Response.Headers.ContentRange = $"bytes {start}-{end}/{file.Length}";
+        }
+        ctx.Response.ContentLength = end - start + 1;
+        if (method == "GET")
+        {
+            await ctx.Response.SendFileAsync(file.FullName, start, end - start + 1, ctx.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task UploadAsync(HttpContext ctx, string method, string name, string id)
+    {
+        var ct = ctx.RequestAborted;
+        if (!RegistryStorage.IsValidName(name))
+        {
+            throw new RegistryException(400, "NAME_INVALID", $"invalid repository name \"{name}\"");
+        }
+        var query = ctx.Request.Query;
+        if (method == "POST" && id.Length == 0)
+        {
+            if (Digest.TryParse(query["mount"].ToString(), out var mount) && _storage.BlobExists(mount))
+            {
+                Created(ctx, name, mount);
+                return;
+            }
+            var started = _storage.StartUpload(name);
+            if (Digest.TryParse(query["digest"].ToString(), out var whole))
+            {
+                await _storage.AppendAsync(name, started, ctx.Request.Body, null, ct).ConfigureAwait(false);
+                await _storage.CompleteAsync(name, started, whole, ct).ConfigureAwait(false);
+                Created(ctx, name, whole);
+                return;
+            }
+            Accepted(ctx, name, started, 0);
+            return;
+        }
+        switch (method)
+        {
+            case "PATCH":
+                {
+                    long? from = ctx.Request.Headers.ContentRange.ToString() is { Length: > 0 } cr && cr.Split('-')[0].Replace("bytes ", "", StringComparison.Ordinal) is var s
+                        && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? f : null;
+                    var size = await _storage.AppendAsync(name, id, ctx.Request.Body, from, ct).ConfigureAwait(false);
+                    Accepted(ctx, name, id, size);
+                    return;
+                }
+            case "PUT":
+                {
+                    if (!Digest.TryParse(query["digest"].ToString(), out var digest))
+                    {
+                        throw new RegistryException(400, "DIGEST_INVALID", "completing an upload needs ?digest=sha256:...");
+                    }
+                    await _storage.AppendAsync(name, id, ctx.Request.Body, null, ct).ConfigureAwait(false);
+                    await _storage.CompleteAsync(name, id, digest, ct).ConfigureAwait(false);
+                    Created(ctx, name, digest);
+                    return;
+                }
+            case "GET":
+                Accepted(ctx, name, id, _storage.UploadSize(name, id), status: 204);
+                return;
+            case "DELETE":
+                _storage.CancelUpload(name, id);
+                ctx.Response.StatusCode = 204;
+                return;
+            default:
+                throw new RegistryException(405, "UNSUPPORTED", $"{method} on an upload is not supported");
+        }
+    }
+
+    private async Task ManifestAsync(HttpContext ctx, string method, string name, string reference)
+    {
+        switch (method)
+        {
+            case "PUT":
+                {
+                    if (!Digest.TryParse(reference, out _) && !RegistryStorage.IsValidTag(reference))
+                    {
+                        throw new RegistryException(400, "TAG_INVALID", $"invalid tag \"{reference}\"");
+                    }
+                    using var buffer = new MemoryStream();
+                    await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted).ConfigureAwait(false);
+                    var bytes = buffer.ToArray();
+                    var mediaType = ctx.Request.ContentType is { Length: > 0 } t && !t.StartsWith("application/octet-stream", StringComparison.Ordinal)
+                        ? t.Split(';')[0].Trim() : ManifestReader.MediaTypeOf(bytes);
+                    var digest = _storage.PutManifest(name, reference, bytes, mediaType);
+                    ctx.Response.StatusCode = 201;
+                    ctx.Response.Headers.Location = $"/v2/{name}/manifests/{digest}";
+                    ctx.Response.Headers["Docker-Content-Digest"] = digest.Value;
+                    return;
+                }
+            case "GET" or "HEAD":
+                {
+                    var (file, digest, mediaType) = _storage.GetManifest(name, reference);
+                    var length = new FileInfo(file).Length;
+                    ctx.Response.ContentType = mediaType;
+                    ctx.Response.ContentLength = length;
+                    ctx.Response.Headers["Docker-Content-Digest"] = digest.Value;
+                    if (method == "GET")
+                    {
+                        await ctx.Response.SendFileAsync(file, 0, length, ctx.RequestAborted).ConfigureAwait(false);
+                    }
+                    return;
+                }
+            default:
+                throw new RegistryException(405, "UNSUPPORTED", $"{method} on a manifest is not supported");
+        }
+    }
+
+    private static void Created(HttpContext ctx, string name, Digest digest)
+    {
+        ctx.Response.StatusCode = 201;
+        ctx.Response.Headers.Location = $"/v2/{name}/blobs/{digest}";
+        ctx.Response.Headers["Docker-Content-Digest"] = digest.Value;
+    }
+
+    private static void Accepted(HttpContext ctx, string name, string id, long size, int status = 202)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.Headers.Location = $"/v2/{name}/blobs/uploads/{id}";
+        ctx.Response.Headers["Docker-Upload-UUID"] = id;
+        ctx.Response.Headers["Range"] = $"0-{Math.Max(0, size - 1)}";
+        ctx.Response.ContentLength = 0;
+    }
+
+    /// <summary>The <c>n</c>/<c>last</c> pagination of tag lists and the catalog, with a Link header to the next page.</summary>
+    private static IReadOnlyList<string> Page(HttpContext ctx, IReadOnlyList<string> all)
+    {
+        var last = ctx.Request.Query["last"].ToString();
+        var items = last.Length > 0 ? all.Where(x => string.CompareOrdinal(x, last) > 0).ToList() : [.. all];
+        if (int.TryParse(ctx.Request.Query["n"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < items.Count)
+        {
+            items = items.Take(n).ToList();
+            ctx.Response.Headers.Link = $"<{ctx.Request.Path}?n={n}&last={Uri.EscapeDataString(items[^1])}>; rel=\"next\"";
+        }
+        return items;
+    }
+
+    private static (long Start, long End)? ParseRange(string header, long length)
+    {
+        if (!header.StartsWith("bytes=", StringComparison.Ordinal) || header.Contains(',', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var parts = header[6..].Split('-');
+        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start) || start >= length)
+        {
+            return null;
+        }
+        var end = long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? Math.Min(e, length - 1) : length - 1;
+        return end < start ? null : (start, end);
+    }
+
+    private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);
+
+    private static async Task JsonAsync(HttpContext ctx, int status, JsonNode body)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.WriteAsync(body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    private static Task ErrorAsync(HttpContext ctx, int status, string code, string message)
+    {
+        if (ctx.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+        ctx.Response.Headers.Remove("Docker-Content-Digest");
+        return JsonAsync(ctx, status, new JsonObject { ["errors"] = new JsonArray(new JsonObject { ["code"] = code, ["message"] = message }) });
+    }
+}

@@ -1,0 +1,234 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Ferry.Oci;
+
+namespace Ferry.Registry;
+
+/// <summary>Why a registry request failed, as an OCI distribution error code (BLOB_UNKNOWN, MANIFEST_UNKNOWN, ...).</summary>
+public sealed class RegistryException : Exception
+{
+    public RegistryException()
+        : this(500, "UNKNOWN", "registry error")
+    {
+    }
+
+    public RegistryException(string message)
+        : this(500, "UNKNOWN", message)
+    {
+    }
+
+    public RegistryException(string message, Exception inner)
+        : base(message, inner)
+    {
+        (Status, Code) = (500, "UNKNOWN");
+    }
+
+    public RegistryException(int status, string code, string message)
+        : base(message)
+    {
+        (Status, Code) = (status, code);
+    }
+
+    public int Status { get; }
+
+    public string Code { get; }
+}
+
+/// <summary>
+/// The registry's files, all under one folder so a restart loses nothing: blobs by digest (shared by every
+/// repository, as in an OCI layout), per repository the manifests it holds (with their media types) and its tags,
+/// and uploads in progress. Every write goes to a temporary file renamed into place.
+/// </summary>
+public sealed partial class RegistryStorage
+{
+    private readonly string _root;
+
+    public RegistryStorage(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Path.Combine(_root, "blobs", "sha256"));
+        Directory.CreateDirectory(Path.Combine(_root, "uploads"));
+        Directory.CreateDirectory(Path.Combine(_root, "repositories"));
+    }
+
+    /// <summary>Repository names as the distribution spec allows them: lowercase path components.</summary>
+    public static bool IsValidName(string name) => name.Length <= 255 && RepositoryName().IsMatch(name);
+
+    public string BlobPath(Digest digest) => Path.Combine(_root, "blobs", "sha256", digest.Hex);
+
+    public bool BlobExists(Digest digest) => File.Exists(BlobPath(digest));
+
+    // ---- uploads ----
+
+    public string StartUpload(string repository)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        File.WriteAllText(UploadPath(id) + ".repo", repository);
+        File.Create(UploadPath(id)).Dispose();
+        return id;
+    }
+
+    /// <summary>Bytes received so far, or an UPLOAD_UNKNOWN error.</summary>
+    public long UploadSize(string repository, string id) => new FileInfo(CheckUpload(repository, id)).Length;
+
+    /// <summary>Appends a chunk; <paramref name="start"/> (from Content-Range) must be where the upload stands.</summary>
+    public async Task<long> AppendAsync(string repository, string id, Stream body, long? start, CancellationToken ct)
+    {
+        var path = CheckUpload(repository, id);
+        await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        if (start is { } s && s != file.Length)
+        {
+            throw new RegistryException(416, "BLOB_UPLOAD_INVALID", $"chunk starts at {s}, but the upload holds {file.Length} bytes");
+        }
+        await body.CopyToAsync(file, 1 << 16, ct).ConfigureAwait(false);
+        return file.Length;
+    }
+
+    /// <summary>Completes an upload: the content must hash to <paramref name="digest"/>; it becomes a blob.</summary>
+    public async Task CompleteAsync(string repository, string id, Digest digest, CancellationToken ct)
+    {
+        var path = CheckUpload(repository, id);
+        Digest actual;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+        {
+            actual = Digest.FromHash(await SHA256.HashDataAsync(file, ct).ConfigureAwait(false));
+        }
+        if (actual != digest)
+        {
+            File.Delete(path);
+            File.Delete(path + ".repo");
+            throw new RegistryException(400, "DIGEST_INVALID", $"the upload hashes to {actual}, not {digest}; upload it again");
+        }
+        File.Move(path, BlobPath(digest), overwrite: true);
+        File.Delete(path + ".repo");
+    }
+
+    public void CancelUpload(string repository, string id)
+    {
+        var path = CheckUpload(repository, id);
+        File.Delete(path);
+        File.Delete(path + ".repo");
+    }
+
+    // ---- manifests and tags ----
+
+    /// <summary>Stores a manifest after checking every blob or manifest it references is here; tags it when the reference is a tag.</summary>
+    public Digest PutManifest(string repository, string reference, byte[] manifest, string mediaType)
+    {
+        var digest = Digest.Of(manifest);
+        if (Digest.TryParse(reference, out var named) && named != digest)
+        {
+            throw new RegistryException(400, "DIGEST_INVALID", $"the manifest hashes to {digest}, not {reference}");
+        }
+        List<Descriptor> children;
+        try
+        {
+            children = ManifestReader.Children(manifest, mediaType);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or OciException)
+        {
+            throw new RegistryException(400, "MANIFEST_INVALID", $"the manifest is not a valid {mediaType}: {e.Message}");
+        }
+        var missing = children.Where(c => MediaTypes.IsIndex(mediaType) ? !HasManifest(repository, c.Digest) : !BlobExists(c.Digest)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new RegistryException(400, MediaTypes.IsIndex(mediaType) ? "MANIFEST_UNKNOWN" : "MANIFEST_BLOB_UNKNOWN",
+                $"the manifest references {string.Join(", ", missing.Select(m => m.Digest))}, which {(missing.Count == 1 ? "is" : "are")} not in {repository}; push {(MediaTypes.IsIndex(mediaType) ? "the child manifests" : "the blobs")} first");
+        }
+        WriteAtomic(BlobPath(digest), manifest);
+        var repo = RepositoryPath(repository);
+        Directory.CreateDirectory(Path.Combine(repo, "manifests"));
+        Directory.CreateDirectory(Path.Combine(repo, "tags"));
+        WriteAtomic(Path.Combine(repo, "manifests", digest.Hex), System.Text.Encoding.UTF8.GetBytes(mediaType));
+        if (!Digest.TryParse(reference, out _))
+        {
+            WriteAtomic(Path.Combine(repo, "tags", reference), System.Text.Encoding.UTF8.GetBytes(digest.Value));
+        }
+        return digest;
+    }
+
+    /// <summary>A manifest by tag or digest: its bytes' path, digest and media type.</summary>
+    public (string Path, Digest Digest, string MediaType) GetManifest(string repository, string reference)
+    {
+        var repo = RepositoryPath(repository);
+        Digest digest;
+        if (Digest.TryParse(reference, out var d))
+        {
+            digest = d;
+        }
+        else
+        {
+            var tag = Path.Combine(repo, "tags", reference);
+            if (!IsValidTag(reference) || !File.Exists(tag))
+            {
+                throw new RegistryException(404, "MANIFEST_UNKNOWN", $"manifest {repository}:{reference} is not in this registry");
+            }
+            digest = Digest.Parse(File.ReadAllText(tag).Trim());
+        }
+        var link = Path.Combine(repo, "manifests", digest.Hex);
+        if (!File.Exists(link))
+        {
+            throw new RegistryException(404, "MANIFEST_UNKNOWN", $"manifest {repository}@{digest} is not in this registry");
+        }
+        return (BlobPath(digest), digest, File.ReadAllText(link));
+    }
+
+    public bool HasManifest(string repository, Digest digest) => File.Exists(Path.Combine(RepositoryPath(repository), "manifests", digest.Hex));
+
+    public IReadOnlyList<string> Tags(string repository)
+    {
+        var dir = Path.Combine(RepositoryPath(repository), "tags");
+        if (!Directory.Exists(dir))
+        {
+            throw new RegistryException(404, "NAME_UNKNOWN", $"repository {repository} is not in this registry");
+        }
+        return [.. Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+    }
+
+    public IReadOnlyList<string> Repositories()
+    {
+        var root = Path.Combine(_root, "repositories");
+        return [.. Directory.EnumerateDirectories(root, "manifests", SearchOption.AllDirectories)
+            .Select(d => Path.GetRelativePath(root, Path.GetDirectoryName(d)!).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    public static bool IsValidTag(string tag) => TagName().IsMatch(tag);
+
+    private string RepositoryPath(string repository)
+    {
+        if (!IsValidName(repository))
+        {
+            throw new RegistryException(400, "NAME_INVALID", $"invalid repository name \"{repository}\"");
+        }
+        return Path.Combine(_root, "repositories", repository);
+    }
+
+    private string UploadPath(string id) => Path.Combine(_root, "uploads", id);
+
+    private string CheckUpload(string repository, string id)
+    {
+        var path = UploadPath(id);
+        if (!UploadId().IsMatch(id) || !File.Exists(path) || File.ReadAllText(path + ".repo") != repository)
+        {
+            throw new RegistryException(404, "BLOB_UPLOAD_UNKNOWN", $"upload {id} is not in progress for {repository}; start a new one");
+        }
+        return path;
+    }
+
+    private static void WriteAtomic(string path, byte[] content)
+    {
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        File.WriteAllBytes(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    private static partial Regex RepositoryName();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex TagName();
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex UploadId();
+}

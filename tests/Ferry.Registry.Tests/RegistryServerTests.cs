@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Ferry.Oci;
+using Ferry.Oci.Tests;
+
+namespace Ferry.Registry.Tests;
+
+/// <summary><c>ferry registry serve</c> with Ferry's own client, with skopeo, raw HTTP, and across restarts.</summary>
+public sealed class RegistryServerTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-registry-").FullName;
+    private RegistryServer _server = null!;
+
+    private string Storage => Path.Combine(_dir, "storage");
+
+    public async Task InitializeAsync() => _server = await StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private Task<RegistryServer> StartAsync(int port = 0) =>
+        RegistryServer.StartAsync(Storage, new IPEndPoint(IPAddress.Loopback, port == 0 ? Oci.Tests.Registry.FreePort() : port));
+
+    private static RegistryClient Client(long chunkedThreshold = 1L << 30) =>
+        new(new RegistryOptions { Insecure = true, MaxAttempts = 1, ChunkedUploadThreshold = chunkedThreshold, ChunkSize = 40 * 1024 });
+
+    [Fact]
+    public async Task FerryPushesAndPulls_SingleMultiPlatformChunkedAndMounted()
+    {
+        var source = OciLayout.Open(Path.Combine(_dir, "source"), create: true);
+        var base1 = TestImages.Layer(source, 200 * 1024, 1);
+        TestImages.Image(source, "app:1.0", [base1, TestImages.Layer(source, 100 * 1024, 2)]);
+        TestImages.MultiPlatform(source, "multi:2.0", 3);
+        using var client = Client(chunkedThreshold: 64 * 1024); // every layer above 64 KiB goes in 40 KiB chunks
+        var copier = new ImageCopier(client);
+        var pushed = await copier.PushAsync(source, source.Resolve("app:1.0"), ImageReference.Parse($"{_server.Address}/acme/app:1.0"));
+        var multi = await copier.PushAsync(source, source.Resolve("multi:2.0"), ImageReference.Parse($"{_server.Address}/acme/multi:2.0"));
+        // The same layers in another repository: mounted, not uploaded again.
+        var again = await copier.PushAsync(source, source.Resolve("app:1.0"), ImageReference.Parse($"{_server.Address}/other/app:1.0"));
+        Assert.Equal(pushed.ManifestDigest, again.ManifestDigest);
+
+        var target = OciLayout.Open(Path.Combine(_dir, "pulled"), create: true);
+        var pulled = await copier.PullAsync(ImageReference.Parse($"{_server.Address}/acme/app:1.0"), target, null);
+        Assert.Equal(pushed.ManifestDigest, pulled.ManifestDigest);
+        var pulledMulti = await copier.PullAsync(ImageReference.Parse($"{_server.Address}/acme/multi:2.0"), target, null, allPlatforms: true);
+        Assert.Equal(multi.ManifestDigest, pulledMulti.ManifestDigest);
+        Assert.Empty(target.Verify());
+
+        Assert.Equal(["1.0"], await client.ListTagsAsync(_server.Address, "acme/app").ToListAsync());
+        Assert.Equal(["acme/app", "acme/multi", "other/app"], await client.ListRepositoriesAsync(_server.Address).ToListAsync());
+    }
+
+    [SkippableFact]
+    public async Task Skopeo_CopiesInAndOut_AndEverythingSurvivesARestart()
+    {
+        var source = OciLayout.Open(Path.Combine(_dir, "source"), create: true);
+        TestImages.Image(source, "web:3.1", [TestImages.Layer(source, 150 * 1024, 7), TestImages.Layer(source, 50 * 1024, 8)]);
+        Skopeo.Run("copy", $"oci:{Path.Combine(_dir, "source")}:web:3.1", $"docker://{_server.Address}/acme/web:3.1", "--dest-tls-verify=false");
+        var inspected = JsonNode.Parse(Skopeo.Run("inspect", "--raw", $"docker://{_server.Address}/acme/web:3.1", "--tls-verify=false"))!;
+        Assert.Equal(2, inspected["layers"]!.AsArray().Count);
+
+        // Restart on the same storage: the image is still there, byte for byte.
+        var port = _server.EndPoint.Port;
+        await _server.DisposeAsync();
+        _server = await StartAsync(port);
+        Skopeo.Run("copy", $"docker://{_server.Address}/acme/web:3.1", $"oci:{Path.Combine(_dir, "out")}:web", "--src-tls-verify=false");
+        var copied = OciLayout.Open(Path.Combine(_dir, "out"));
+        Assert.Empty(copied.Verify());
+        Assert.Equal(source.Resolve("web:3.1").Digest, copied.Resolve("web").Digest);
+    }
+
+    [Fact]
+    public async Task ResumableUpload_StatusThenTheRest_AndDistributionErrors()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
+        var data = new byte[100_000];
+        new Random(5).NextBytes(data);
+        var digest = Digest.Of(data);
+
+        using var start = await http.PostAsync("/v2/acme/blob/blobs/uploads/", null);
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        var location = start.Headers.Location!.ToString();
+        using (var chunk = new ByteArrayContent(data[..40_000]))
+        {
+            Assert.True(chunk.Headers.TryAddWithoutValidation("Content-Range", "0-39999")); // the distribution spec's form, not RFC 9110's
+            using var patched = await http.PatchAsync(location, chunk);
+            Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
+        }
+        // The client "lost" its state: ask where the upload stands, then resume from there.
+        using var status = await http.GetAsync(location);
+        Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
+        Assert.Equal("0-39999", status.Headers.GetValues("Range").Single());
+        using (var wrong = new ByteArrayContent(data[50_000..]))
+        {
+            Assert.True(wrong.Headers.TryAddWithoutValidation("Content-Range", "50000-99999"));
+            using var rejected = await http.PatchAsync(location, wrong);
+            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, rejected.StatusCode);
+        }
+        using (var rest = new ByteArrayContent(data[40_000..]))
+        {
+            using var done = await http.PutAsync($"{location}?digest={digest}", rest);
+            Assert.Equal(HttpStatusCode.Created, done.StatusCode);
+            Assert.Equal(digest.Value, done.Headers.GetValues("Docker-Content-Digest").Single());
+        }
+        using (var range = new HttpRequestMessage(HttpMethod.Get, $"/v2/acme/blob/blobs/{digest}"))
+        {
+            range.Headers.Range = new RangeHeaderValue(99_990, null);
+            using var partial = await http.SendAsync(range);
+            Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+            Assert.Equal(data[99_990..], await partial.Content.ReadAsByteArrayAsync());
+        }
+
+        // Errors carry the distribution spec's codes.
+        async Task<(HttpStatusCode, string)> Code(HttpResponseMessage r) => (r.StatusCode, JsonNode.Parse(await r.Content.ReadAsStringAsync())!["errors"]![0]!["code"]!.GetValue<string>());
+        using (var missing = await http.GetAsync($"/v2/acme/blob/blobs/{Digest.Of([1, 2, 3])}"))
+        {
+            Assert.Equal((HttpStatusCode.NotFound, "BLOB_UNKNOWN"), await Code(missing));
+        }
+        using (var bad = new ByteArrayContent([1, 2, 3]))
+        using (var mismatch = await http.PostAsync($"/v2/acme/blob/blobs/uploads/?digest={digest}", bad))
+        {
+            Assert.Equal((HttpStatusCode.BadRequest, "DIGEST_INVALID"), await Code(mismatch));
+        }
+        var manifest = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{Digest.Of([9])}}","size":1},"layers":[]}""";
+        using (var body = new StringContent(manifest))
+        {
+            body.Headers.ContentType = new MediaTypeHeaderValue(MediaTypes.OciManifest);
+            using var orphan = await http.PutAsync("/v2/acme/blob/manifests/v1", body);
+            Assert.Equal((HttpStatusCode.BadRequest, "MANIFEST_BLOB_UNKNOWN"), await Code(orphan));
+        }
+        using (var unknown = await http.GetAsync("/v2/acme/blob/manifests/nope"))
+        {
+            Assert.Equal((HttpStatusCode.NotFound, "MANIFEST_UNKNOWN"), await Code(unknown));
+        }
+        using (var badName = await http.GetAsync("/v2/Acme/blob/tags/list"))
+        {
+            Assert.Equal((HttpStatusCode.BadRequest, "NAME_INVALID"), await Code(badName));
+        }
+    }
+}
