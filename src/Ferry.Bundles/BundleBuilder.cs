@@ -31,6 +31,9 @@ public sealed class BundleBuildOptions
     /// <summary>Values that replace the sample env's (<c>--env KEY=VALUE</c>).</summary>
     public IReadOnlyDictionary<string, string> EnvOverrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>A ferry executable (the native binary) the bundle carries as <c>bin/ferry</c>, so a site needs nothing else.</summary>
+    public string? IncludeFerry { get; init; }
+
     public IProgress<string>? Log { get; init; }
 }
 
@@ -224,6 +227,20 @@ public static class BundleBuilder
                 };
                 options.Log?.Report($"delta: {required.Count} blobs left out (the site has them)");
             }
+            if (spec.Cluster is { } cluster)
+            {
+                manifest["cluster"] = await StageClusterAsync(spec, cluster, staging, options.Log, ct).ConfigureAwait(false);
+            }
+            if (options.IncludeFerry is { } ferry)
+            {
+                if (!File.Exists(ferry))
+                {
+                    throw new BundleException($"--include-ferry: {ferry} does not exist (build the native binary with ./build.sh publish)");
+                }
+                Directory.CreateDirectory(Path.Combine(staging, "bin"));
+                File.Copy(ferry, Path.Combine(staging, "bin", "ferry"));
+                manifest["ferry"] = "bin/ferry";
+            }
             File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
             // Per-file SHA-256 of everything but the image layout (whose blobs are named by their digest).
             var files = new JsonObject();
@@ -245,6 +262,53 @@ public static class BundleBuilder
         {
             Directory.Delete(staging, recursive: true);
         }
+    }
+
+    /// <summary>Copies (or downloads) the k3s artifacts into cluster/k3s/ and describes them for ferry-bundle.json.</summary>
+    private static async Task<JsonObject> StageClusterAsync(BundleSpec spec, ClusterSpec cluster, string staging, IProgress<string>? log, CancellationToken ct)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(staging, "cluster", "k3s")).FullName;
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+        async Task<string?> StageAsync(string? source, string field, string? fixedName = null)
+        {
+            if (source is null)
+            {
+                return null;
+            }
+            var name = fixedName ?? Path.GetFileName(SpecLoader.IsUrl(source) ? new Uri(source).AbsolutePath : source);
+            var target = Path.Combine(dir, name);
+            if (SpecLoader.IsUrl(source))
+            {
+                log?.Report($"cluster.k3s.{field}: downloading {source}");
+                try
+                {
+                    using var response = await http.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                    response.EnsureSuccessStatusCode();
+                    await using var file = File.Create(target);
+                    await response.Content.CopyToAsync(file, ct).ConfigureAwait(false);
+                }
+                catch (HttpRequestException e)
+                {
+                    throw new BundleException($"{spec.SpecPath}: cluster.k3s.{field}: downloading {source} failed: {e.Message}", e);
+                }
+            }
+            else
+            {
+                File.Copy(spec.Resolve(source), target);
+            }
+            return $"cluster/k3s/{name}";
+        }
+        return new JsonObject
+        {
+            ["k3s"] = new JsonObject
+            {
+                ["version"] = cluster.K3s.Version,
+                ["binary"] = await StageAsync(cluster.K3s.Binary, "binary", "k3s").ConfigureAwait(false),
+                ["images"] = await StageAsync(cluster.K3s.Images, "images").ConfigureAwait(false),
+                ["installScript"] = await StageAsync(cluster.K3s.InstallScript, "installScript", "install.sh").ConfigureAwait(false),
+            },
+            ["storagePath"] = cluster.StoragePath,
+        };
     }
 
     private static Dictionary<string, string> ReadLock(BundleSpec spec)

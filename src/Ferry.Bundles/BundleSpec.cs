@@ -3,6 +3,12 @@ namespace Ferry.Bundles;
 /// <summary>One site setting every app may use (the deploy-env schema).</summary>
 public sealed record EnvVar(string Name, string Description, bool Required, bool Secret, string? Default, string? Pattern);
 
+/// <summary>k3s artifacts the bundle carries (each a path relative to ferry.yaml or an http(s) URL fetched at build).</summary>
+public sealed record K3sSpec(string Version, string Binary, string? Images, string InstallScript);
+
+/// <summary>The site cluster <c>ferry cluster install</c> sets up: k3s, and the local-path provisioner's storage folder.</summary>
+public sealed record ClusterSpec(K3sSpec K3s, string StoragePath);
+
 /// <summary>An env key renamed between product versions: at deploy the site's value moves from <see cref="From"/> to <see cref="To"/>.</summary>
 public sealed record EnvMigration(string From, string To);
 
@@ -36,6 +42,9 @@ public sealed record BundleSpec(
 {
     /// <summary>Where images live in custom resources (kind + JSONPath), beyond the container lists found everywhere.</summary>
     public IReadOnlyList<ImagePath> ImagePaths { get; init; } = [];
+
+    /// <summary>The cluster the bundle can install (<c>cluster:</c>), or null.</summary>
+    public ClusterSpec? Cluster { get; init; }
 
     /// <summary>Env keys renamed since earlier versions, applied to the site's deploy-env (with backup) at deploy.</summary>
     public IReadOnlyList<EnvMigration> EnvMigrations { get; init; } = [];

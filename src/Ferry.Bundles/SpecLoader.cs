@@ -56,9 +56,9 @@ public static class SpecLoader
         }
         foreach (var (k, _) in root.Children)
         {
-            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms" or "imagePaths" or "envMigrations"))
+            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms" or "imagePaths" or "envMigrations" or "cluster"))
             {
-                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, envMigrations, sampleEnv, apps, platforms, imagePaths)");
+                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, envMigrations, sampleEnv, apps, platforms, imagePaths, cluster)");
             }
         }
         if (Str(root, "apiVersion", "", true) is { } api && api != "ferry.dev/v1")
@@ -261,7 +261,49 @@ public static class SpecLoader
         {
             errors.Add($"{At(badMigrations)}: envMigrations must be a list of {{ rename: OLD_KEY, to: NEW_KEY }}");
         }
-        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths, EnvMigrations = migrations };
+        ClusterSpec? cluster = null;
+        if (Get(root, "cluster") is YamlMappingNode clusterNode)
+        {
+            foreach (var (ck, _) in clusterNode.Children)
+            {
+                if (ck is YamlScalarNode cks && cks.Value is not ("k3s" or "storage"))
+                {
+                    errors.Add($"{At(ck)}: unknown field cluster.{cks.Value} (allowed: k3s, storage)");
+                }
+            }
+            if (Get(clusterNode, "k3s") is YamlMappingNode k3)
+            {
+                var k3sVersion = Str(k3, "version", "cluster.k3s.", true);
+                if (k3sVersion is not null && !Regex.IsMatch(k3sVersion, @"^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$"))
+                {
+                    errors.Add($"{At(Get(k3, "version")!)}: cluster.k3s.version \"{k3sVersion}\" must look like v1.31.4+k3s1 (a k3s release tag)");
+                }
+                var binary = Str(k3, "binary", "cluster.k3s.", true);
+                var script = Str(k3, "installScript", "cluster.k3s.", true);
+                var airgap = Str(k3, "images", "cluster.k3s.");
+                foreach (var (field, value) in new[] { ("binary", binary), ("images", airgap), ("installScript", script) })
+                {
+                    if (checkFiles && value is not null && !IsUrl(value) && !File.Exists(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, value))))
+                    {
+                        errors.Add($"{At(Get(k3, field)!)}: cluster.k3s.{field} {value} does not exist (paths are relative to the spec; or give an https:// URL)");
+                    }
+                }
+                var storage = Get(clusterNode, "storage") is YamlMappingNode sm ? Str(sm, "path", "cluster.storage.") : null;
+                if (storage is not null && !storage.StartsWith('/'))
+                {
+                    errors.Add($"{At(Get((YamlMappingNode)Get(clusterNode, "storage")!, "path")!)}: cluster.storage.path must be an absolute path on the nodes");
+                }
+                if (k3sVersion is not null && binary is not null && script is not null)
+                {
+                    cluster = new ClusterSpec(new K3sSpec(k3sVersion, binary, airgap, script), storage ?? "/var/lib/rancher/k3s/storage");
+                }
+            }
+            else
+            {
+                errors.Add($"{At(clusterNode)}: cluster needs k3s: {{ version, binary, installScript, images }}");
+            }
+        }
+        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths, EnvMigrations = migrations, Cluster = cluster };
         foreach (var app in apps)
         {
             if (!checkFiles)
@@ -287,6 +329,9 @@ public static class SpecLoader
         }
         return spec;
     }
+
+    /// <summary>Whether a spec value is a URL (fetched at build) rather than a path.</summary>
+    public static bool IsUrl(string value) => value.StartsWith("https://", StringComparison.Ordinal) || value.StartsWith("http://", StringComparison.Ordinal);
 
     private static List<string>? FindCycle(List<AppSpec> apps)
     {

@@ -46,6 +46,22 @@ public static class SpecSchema
                 }
               }
             },
+            "cluster": {
+              "type": "object", "additionalProperties": false, "required": ["k3s"],
+              "description": "what ferry cluster install sets up on the site's nodes",
+              "properties": {
+                "k3s": {
+                  "type": "object", "additionalProperties": false, "required": ["version", "binary", "installScript"],
+                  "properties": {
+                    "version": { "type": "string", "pattern": "^v[0-9]+\\.[0-9]+\\.[0-9]+\\+k3s[0-9]+$" },
+                    "binary": { "type": "string", "description": "the k3s executable: path relative to ferry.yaml or https URL" },
+                    "images": { "type": "string", "description": "k3s-airgap-images-<arch>.tar[.zst|.gz]: path or URL" },
+                    "installScript": { "type": "string", "description": "k3s's install.sh: path or URL" }
+                  }
+                },
+                "storage": { "type": "object", "additionalProperties": false, "properties": { "path": { "type": "string", "description": "local-path provisioner storage folder on the nodes" } } }
+              }
+            },
             "sampleEnv": { "type": "string", "description": "dotenv file (KEY=value) used at build time, relative to ferry.yaml" },
             "imagePaths": {
               "type": "array", "description": "where images live in custom resources",

@@ -113,6 +113,7 @@ internal static class BundleCommand
         var registry = new RegistryOptions();
         List<string>? platforms = null;
         var locked = false;
+        string? includeFerry = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
@@ -138,6 +139,12 @@ internal static class BundleCommand
                     };
                     break;
                 case "--split": split = BundleFile.ParseSize(Value()); break;
+                case "--include-ferry":
+                    // --include-ferry [PATH]: the given executable, else this one when it is the native binary.
+                    includeFerry = i + 1 < args.Length && !args[i + 1].StartsWith('-') && !args[i + 1].EndsWith(".yaml", StringComparison.Ordinal) ? args[++i]
+                        : Environment.ProcessPath is { } self && Path.GetFileName(self) == "ferry" ? self
+                        : throw new UsageException("--include-ferry: this ferry runs on the .NET runtime; give the native binary: --include-ferry out/linux-x64/ferry (./build.sh publish)");
+                    break;
                 default:
                     if (args[i].StartsWith('-'))
                     {
@@ -149,7 +156,7 @@ internal static class BundleCommand
         }
         if (spec is null)
         {
-            throw new UsageException("usage: ferry bundle build|images ferry.yaml [-o NAME.ferry] [--env KEY=VALUE] [--compress zstd|none] [--split 4GiB] [--insecure] [--platform os/arch] [--locked]");
+            throw new UsageException("usage: ferry bundle build|images ferry.yaml [-o NAME.ferry] [--env KEY=VALUE] [--compress zstd|none] [--split 4GiB] [--insecure] [--platform os/arch] [--locked] [--include-ferry [PATH]]");
         }
         var options = new BundleBuildOptions
         {
@@ -161,6 +168,7 @@ internal static class BundleCommand
             EnvOverrides = env,
             Since = since,
             Storage = new BundleStorage(zstd, split),
+            IncludeFerry = includeFerry,
             Log = new LineProgress(stderr),
         };
         if (imagesOnly)

@@ -17,7 +17,7 @@ public static class CommandLine
           ferry images pull REF... --to DIR [--platform os/arch|all] [--insecure] [--ca-file F] [--username U --password-stdin]
           ferry images push DIR --to REGISTRY[/REPO] [--insecure]
           ferry images list|verify DIR      ferry images copy SRC DST   (oci:DIR[:NAME] | docker://REF)
-          ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--compress zstd] [--split 4GiB] [--insecure] [--platform os/arch] [--locked]
+          ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--compress zstd] [--split 4GiB] [--insecure] [--platform os/arch] [--locked] [--include-ferry [PATH]]
           ferry bundle images ferry.yaml [--env K=V]...   (which image each app uses, and where it was found)
           ferry bundle verify FILE [--key pub.pem] [--site site.json] [--output json]     ferry bundle inspect FILE [--output json]
           ferry bundle sign FILE --key key.pem             ferry keygen -o NAME   (NAME.pem + NAME.pub.pem, ECDSA P-256)
@@ -29,6 +29,7 @@ public static class CommandLine
           ferry history RELEASE [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C] [--output json]
+          ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--registry HOST[:PORT]] [--node-name N]
           ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--verbose]
           ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--username U --password-stdin] [-o PATH]
           ferry schema
@@ -47,6 +48,7 @@ public static class CommandLine
           deploy        verify a bundle, check the site env, push its images, upgrade or install every app in order
           plan, diff    what deploy would do: per app install/upgrade/unchanged with a unified diff (secrets masked), env changes, images; offline with --env-file
           status        every release in the cluster and the last deploy of each product (exit 1 when something needs attention)
+          cluster       install k3s from the bundle on this node (airgap images, config.yaml, registries.yaml); --root DIR: dry run
           registry      serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)
           registry-config  k3s registries.yaml mirroring the product's registries to the site registry
           env           show or change the site settings (ConfigMap/Secret deploy-env, previous content backed up)
@@ -82,6 +84,7 @@ public static class CommandLine
                 "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "cluster" => ClusterCommand.Run(args[1..], stdout, stderr),
                 "registry" => await RegistryCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "registry-config" => RegistryConfigCommand.Run(args[1..], stdout, stderr, Console.In),
                 "status" => await DeployCommand.StatusAsync(args[1..], stdout, stderr).ConfigureAwait(false),

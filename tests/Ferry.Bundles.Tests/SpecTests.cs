@@ -32,6 +32,32 @@ public sealed class SpecTests : IDisposable
         """;
 
     [Fact]
+    public void Cluster_IsValidatedAtLineAndColumn()
+    {
+        Write("chart/Chart.yaml", "apiVersion: v2\nname: api\nversion: 1.0.0\n");
+        Write("api.yaml.tmpl", "{}\n");
+        Write("k3s/k3s", "binary");
+        var path = Write("ferry.yaml", Valid + """
+
+            cluster:
+              k3s: { version: "1.31", binary: k3s/k3s, installScript: k3s/missing.sh }
+              storage: { path: relative/dir }
+              extra: 1
+            """);
+        var e = Assert.Throws<BundleException>(() => SpecLoader.Load(path));
+        Assert.Contains("ferry.yaml:12:19: cluster.k3s.version \"1.31\" must look like v1.31.4+k3s1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ferry.yaml:12:59: cluster.k3s.installScript k3s/missing.sh does not exist", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ferry.yaml:13:20: cluster.storage.path must be an absolute path", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ferry.yaml:14:3: unknown field cluster.extra", e.Message, StringComparison.Ordinal);
+
+        Write("k3s/install.sh", "#!/bin/sh\n");
+        File.WriteAllText(path, Valid + "\ncluster:\n  k3s: { version: v1.31.4+k3s1, binary: k3s/k3s, installScript: k3s/install.sh, images: https://example.com/k3s-airgap-images-amd64.tar.zst }\n");
+        var cluster = SpecLoader.Load(path).Cluster!;
+        Assert.Equal(new K3sSpec("v1.31.4+k3s1", "k3s/k3s", "https://example.com/k3s-airgap-images-amd64.tar.zst", "k3s/install.sh"), cluster.K3s);
+        Assert.Equal("/var/lib/rancher/k3s/storage", cluster.StoragePath);
+    }
+
+    [Fact]
     public void Load_ExampleSpec_ReadsAppsEnvAndOrder()
     {
         var spec = SpecLoader.Load(Path.Combine(TestPaths.Examples, "bundle", "ferry.yaml"));

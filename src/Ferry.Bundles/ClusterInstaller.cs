@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Ferry.Bundles;
+
+/// <summary>Options of <c>ferry cluster install</c>.</summary>
+public sealed record ClusterInstallOptions
+{
+    public required string Bundle { get; init; }
+
+    /// <summary>server (the first node, or another server) or agent (a worker joining <see cref="Server"/>).</summary>
+    public string Role { get; init; } = "server";
+
+    /// <summary>For agents: https://SERVER:6443.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>For agents: the server's node token (/var/lib/rancher/k3s/server/node-token).</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Where the node's filesystem is: "/" installs for real; any other folder is a dry run that only writes files and prints the commands.</summary>
+    public string Root { get; init; } = "/";
+
+    /// <summary>The site registry mirrored for every registry the bundle's images come from (registries.yaml), or null.</summary>
+    public SiteRegistryAccess? Registry { get; init; }
+
+    public string? NodeName { get; init; }
+
+    public string? PublicKey { get; init; }
+}
+
+/// <summary>What <c>ferry cluster install</c> placed (node paths, with their modes) and the commands it runs or would run.</summary>
+public sealed record ClusterInstallResult(IReadOnlyList<(string Path, string Mode)> Files, IReadOnlyList<string> Commands, bool DryRun);
+
+/// <summary>
+/// <c>ferry cluster install</c>: k3s from the bundle onto a node, the air-gapped way — the k3s binary in
+/// /usr/local/bin, the airgap images where k3s imports them at start, /etc/rancher/k3s/config.yaml (role, server and
+/// token for agents, the local-path provisioner's storage folder), registries.yaml mirroring the product's registries
+/// to the site registry, the ferry binary when the bundle carries it, then k3s's own install script with
+/// <c>INSTALL_K3S_SKIP_DOWNLOAD=true</c> (it sets up the systemd service). Under a <c>--root</c> other than "/" it
+/// writes the same tree there and prints the commands instead of running them.
+/// </summary>
+public static class ClusterInstaller
+{
+    public const string ScriptPath = "/usr/local/share/ferry/k3s-install.sh";
+
+    public static ClusterInstallResult Install(ClusterInstallOptions options, IProgress<string>? log = null)
+    {
+        if (options.Role is not ("server" or "agent"))
+        {
+            throw new BundleException($"--role {options.Role}: use server or agent");
+        }
+        if (options.Role == "agent" && (options.Server is null || options.Token is null))
+        {
+            throw new BundleException("an agent joins a server: give --server https://SERVER:6443 and --token (the server's /var/lib/rancher/k3s/server/node-token)");
+        }
+        using var bundle = OpenedBundle.Open(options.Bundle, options.PublicKey);
+        if (!bundle.Manifest.TryGetProperty("cluster", out var cluster))
+        {
+            throw new BundleException($"{options.Bundle} carries no cluster: add cluster.k3s (version, binary, installScript, images) to ferry.yaml and rebuild it");
+        }
+        var k3s = cluster.GetProperty("k3s");
+        var version = k3s.GetProperty("version").GetString()!;
+        var dryRun = Path.GetFullPath(options.Root) != "/";
+        var files = new List<(string, string)>();
+
+        void Place(string nodePath, string mode, Action<string> write)
+        {
+            var target = Path.Combine(options.Root, nodePath.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            var temp = target + ".ferry-tmp";
+            write(temp);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, (UnixFileMode)Convert.ToInt32(mode, 8));
+            }
+            File.Move(temp, target, overwrite: true);
+            files.Add((nodePath, mode));
+            log?.Report($"placed {nodePath} ({mode})");
+        }
+        void CopyFrom(string bundleFile, string nodePath, string mode) => Place(nodePath, mode, t => File.Copy(Path.Combine(bundle.Work, bundleFile), t));
+        void Text(string nodePath, string mode, string content) => Place(nodePath, mode, t => File.WriteAllText(t, content));
+
+        CopyFrom(k3s.GetProperty("binary").GetString()!, "/usr/local/bin/k3s", "755");
+        if (k3s.TryGetProperty("images", out var images) && images.ValueKind == JsonValueKind.String)
+        {
+            CopyFrom(images.GetString()!, $"/var/lib/rancher/k3s/agent/images/{Path.GetFileName(images.GetString()!)}", "644");
+        }
+        CopyFrom(k3s.GetProperty("installScript").GetString()!, ScriptPath, "755");
+        if (bundle.Manifest.TryGetProperty("ferry", out var ferry) && ferry.ValueKind == JsonValueKind.String)
+        {
+            CopyFrom(ferry.GetString()!, "/usr/local/bin/ferry", "755");
+        }
+        Text("/etc/rancher/k3s/config.yaml", "600", Config(bundle.Label, options, cluster.GetProperty("storagePath").GetString()!));
+        if (options.Registry is { } registry)
+        {
+            var mirrored = K3sRegistries.RegistriesOf(bundle) is { Count: > 0 } used ? used : K3sRegistries.CommonRegistries;
+            Text(K3sRegistries.DefaultPath, "600", K3sRegistries.Render(mirrored, registry));
+        }
+
+        var command = $"INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION={version} INSTALL_K3S_EXEC={options.Role} sh {ScriptPath}";
+        if (!dryRun)
+        {
+            log?.Report($"running {command}");
+            var psi = new ProcessStartInfo("sh", [ScriptPath]) { UseShellExecute = false };
+            psi.Environment["INSTALL_K3S_SKIP_DOWNLOAD"] = "true";
+            psi.Environment["INSTALL_K3S_VERSION"] = version;
+            psi.Environment["INSTALL_K3S_EXEC"] = options.Role;
+            using var p = Process.Start(psi) ?? throw new BundleException("cannot start sh to run the k3s install script");
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+            {
+                throw new BundleException($"the k3s install script failed (exit {p.ExitCode}); its output above says why; the files are in place, re-run after fixing it");
+            }
+        }
+        return new ClusterInstallResult(files, [command], dryRun);
+    }
+
+    /// <summary>k3s's config.yaml for this node (the token stays here, readable by root only, never on a command line).</summary>
+    private static string Config(string bundle, ClusterInstallOptions options, string storagePath)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Written by ferry cluster install from ").Append(bundle).Append(".\n");
+        if (options.Role == "agent")
+        {
+            sb.Append("server: ").Append(Quote(options.Server!)).Append('\n');
+            sb.Append("token: ").Append(Quote(options.Token!)).Append('\n');
+        }
+        else
+        {
+            sb.Append("write-kubeconfig-mode: \"0600\"\n");
+            sb.Append("default-local-storage-path: ").Append(Quote(storagePath)).Append('\n');
+        }
+        if (options.NodeName is not null)
+        {
+            sb.Append("node-name: ").Append(Quote(options.NodeName)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

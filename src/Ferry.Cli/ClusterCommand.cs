@@ -1,0 +1,72 @@
+using Ferry.Bundles;
+
+namespace Ferry.Cli;
+
+/// <summary><c>ferry cluster install BUNDLE</c>: k3s from the bundle onto this node (or under --root, as a dry run).</summary>
+internal static class ClusterCommand
+{
+    private const string Usage = "usage: ferry cluster install BUNDLE [--role server|agent] [--server https://HOST:6443 --token T|--token-file F] [--root DIR] [--registry HOST[:PORT][/PREFIX] [--plain-http] [--ca-file F]] [--node-name N] [--key pub.pem]";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] != "install")
+        {
+            throw new UsageException(Usage);
+        }
+        string? bundle = null, server = null, token = null, root = null, registry = null, caFile = null, nodeName = null, key = null;
+        var role = "server";
+        var plainHttp = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--role": role = Value(); break;
+                case "--server": server = Value(); break;
+                case "--token": token = Value(); break;
+                case "--token-file": token = File.ReadAllText(Value()).Trim(); break;
+                case "--root": root = Value(); break;
+                case "--registry": registry = Value(); break;
+                case "--plain-http": plainHttp = true; break;
+                case "--ca-file": caFile = Value(); break;
+                case "--node-name": nodeName = Value(); break;
+                case "--key": key = Value(); break;
+                default:
+                    bundle = bundle is null && !args[i].StartsWith('-') ? args[i] : throw new UsageException(Usage);
+                    break;
+            }
+        }
+        if (bundle is null)
+        {
+            throw new UsageException(Usage);
+        }
+        try
+        {
+            var result = ClusterInstaller.Install(new ClusterInstallOptions
+            {
+                Bundle = bundle,
+                Role = role,
+                Server = server,
+                Token = token,
+                Root = root ?? "/",
+                Registry = registry is null ? null : new SiteRegistryAccess(registry, plainHttp, caFile),
+                NodeName = nodeName,
+                PublicKey = key,
+            }, new LineProgress(stderr));
+            foreach (var (path, mode) in result.Files)
+            {
+                stdout.WriteLine($"{mode} {path}");
+            }
+            foreach (var command in result.Commands)
+            {
+                stdout.WriteLine(result.DryRun ? $"would run: {command}" : $"ran: {command}");
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is BundleException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+namespace Ferry.Cli.Tests;
+
+/// <summary><c>ferry cluster install --root</c>: the exact file tree, modes, contents and commands (golden), for a server and an agent.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class ClusterInstallTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-cluster-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static Task<(int Code, string Out, string Err)> Ferry(params string[] args) => CliRunner.RunAsync(args);
+
+    /// <summary>An image-free bundle carrying (fake) k3s artifacts and a (fake) ferry binary.</summary>
+    private async Task<(string Bundle, byte[] K3s, byte[] Images, string Script, byte[] FerryBinary)> BuildAsync(bool withCluster = true)
+    {
+        var k3s = new byte[120_000];
+        var images = new byte[90_000];
+        new Random(1).NextBytes(k3s);
+        new Random(2).NextBytes(images);
+        var ferry = new byte[50_000];
+        new Random(3).NextBytes(ferry);
+        const string Script = "#!/bin/sh\n# stands in for k3s's install.sh\necho installing k3s\n";
+        Directory.CreateDirectory(Path.Combine(_dir, "k3s"));
+        File.WriteAllBytes(Path.Combine(_dir, "k3s", "k3s"), k3s);
+        File.WriteAllBytes(Path.Combine(_dir, "k3s", "k3s-airgap-images-amd64.tar.zst"), images);
+        File.WriteAllText(Path.Combine(_dir, "k3s", "install.sh"), Script);
+        File.WriteAllBytes(Path.Combine(_dir, "ferry-native"), ferry);
+        File.WriteAllText(Path.Combine(_dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
+        var cluster = withCluster ? """
+            cluster:
+              k3s: { version: v1.31.4+k3s1, binary: k3s/k3s, images: k3s/k3s-airgap-images-amd64.tar.zst, installScript: k3s/install.sh }
+              storage: { path: /data/local-path }
+            """ : "";
+        File.WriteAllText(Path.Combine(_dir, "ferry.yaml"), $"""
+            apiVersion: ferry.dev/v1
+            kind: Bundle
+            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
+            env:
+              - {"{"} name: DOMAIN, default: edge.example.com {"}"}
+            apps:
+              - {"{"} name: gateway, namespace: edge, chart: {"{"} path: "{Path.Combine(CliRunner.Examples, "charts", "gateway")}" {"}"}, values: gateway.yaml.tmpl {"}"}
+            {cluster}
+            """);
+        var bundle = Path.Combine(_dir, "edge.ferry");
+        var (code, _, err) = await Ferry("bundle", "build", Path.Combine(_dir, "ferry.yaml"), "-o", bundle, "--include-ferry", Path.Combine(_dir, "ferry-native"));
+        Assert.True(code == 0, err);
+        return (bundle, k3s, images, Script, ferry);
+    }
+
+    private static List<(string Path, UnixFileMode Mode)> Tree(string root) =>
+        [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => ("/" + Path.GetRelativePath(root, f), File.GetUnixFileMode(f))).Order()];
+
+    [Fact]
+    public async Task Server_DryRun_ProducesTheExactTreeAndCommands()
+    {
+        var (bundle, k3s, images, script, ferry) = await BuildAsync();
+        var root = Path.Combine(_dir, "node");
+        var (code, output, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry", "10.0.0.5:5000/mirror", "--plain-http", "--node-name", "node-1");
+        Assert.True(code == 0, err);
+        Assert.Equal("""
+            755 /usr/local/bin/k3s
+            644 /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst
+            755 /usr/local/share/ferry/k3s-install.sh
+            755 /usr/local/bin/ferry
+            600 /etc/rancher/k3s/config.yaml
+            600 /etc/rancher/k3s/registries.yaml
+            would run: INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION=v1.31.4+k3s1 INSTALL_K3S_EXEC=server sh /usr/local/share/ferry/k3s-install.sh
+
+            """, output);
+        const UnixFileMode Exec = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        const UnixFileMode Read = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(
+            [("/etc/rancher/k3s/config.yaml", Private), ("/etc/rancher/k3s/registries.yaml", Private), ("/usr/local/bin/ferry", Exec), ("/usr/local/bin/k3s", Exec),
+             ("/usr/local/share/ferry/k3s-install.sh", Exec), ("/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst", Read)],
+            Tree(root));
+        Assert.Equal(k3s, File.ReadAllBytes(Path.Combine(root, "usr/local/bin/k3s")));
+        Assert.Equal(images, File.ReadAllBytes(Path.Combine(root, "var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst")));
+        Assert.Equal(script, File.ReadAllText(Path.Combine(root, "usr/local/share/ferry/k3s-install.sh")));
+        Assert.Equal(ferry, File.ReadAllBytes(Path.Combine(root, "usr/local/bin/ferry")));
+        Assert.Equal("""
+            # Written by ferry cluster install from edge 1.0.0.
+            write-kubeconfig-mode: "0600"
+            default-local-storage-path: "/data/local-path"
+            node-name: "node-1"
+
+            """, File.ReadAllText(Path.Combine(root, "etc/rancher/k3s/config.yaml")));
+        var registries = File.ReadAllText(Path.Combine(root, "etc/rancher/k3s/registries.yaml"));
+        foreach (var registry in new[] { "docker.io", "registry.k8s.io", "ghcr.io", "quay.io" })
+        {
+            Assert.Contains($"  \"{registry}\":\n    endpoint:\n      - \"http://10.0.0.5:5000\"\n    rewrite:\n      \"^(.*)$\": \"mirror/$1\"\n", registries, StringComparison.Ordinal);
+        }
+
+        // Running it again gives the same tree (idempotent, no leftovers).
+        (code, var again, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry", "10.0.0.5:5000/mirror", "--plain-http", "--node-name", "node-1");
+        Assert.True(code == 0, err);
+        Assert.Equal(output, again);
+        Assert.Equal(6, Tree(root).Count);
+    }
+
+    [Fact]
+    public async Task Agent_JoinsWithATokenFromAFile_AndBadInputSaysWhatToDo()
+    {
+        var (bundle, _, _, _, _) = await BuildAsync();
+        var root = Path.Combine(_dir, "worker");
+        File.WriteAllText(Path.Combine(_dir, "token"), "K10abc::server:secret\n");
+        var (code, output, err) = await Ferry("cluster", "install", bundle, "--root", root, "--role", "agent", "--server", "https://10.0.0.1:6443", "--token-file", Path.Combine(_dir, "token"));
+        Assert.True(code == 0, err);
+        Assert.EndsWith("would run: INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION=v1.31.4+k3s1 INSTALL_K3S_EXEC=agent sh /usr/local/share/ferry/k3s-install.sh\n", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", output, StringComparison.Ordinal);
+        Assert.Equal("""
+            # Written by ferry cluster install from edge 1.0.0.
+            server: "https://10.0.0.1:6443"
+            token: "K10abc::server:secret"
+
+            """, File.ReadAllText(Path.Combine(root, "etc/rancher/k3s/config.yaml")));
+        Assert.False(File.Exists(Path.Combine(root, "etc/rancher/k3s/registries.yaml")));
+
+        (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--role", "agent");
+        Assert.Equal(1, code);
+        Assert.Contains("give --server https://SERVER:6443 and --token", err, StringComparison.Ordinal);
+
+        var (plain, _, _, _, _) = await BuildAsync(withCluster: false);
+        (code, _, err) = await Ferry("cluster", "install", plain, "--root", root);
+        Assert.Equal(1, code);
+        Assert.Contains("carries no cluster: add cluster.k3s", err, StringComparison.Ordinal);
+    }
+}
