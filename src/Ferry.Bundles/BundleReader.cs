@@ -114,7 +114,7 @@ public static class BundleReader
     private static Stream OpenArchive(string path) => BundleFile.OpenRead(path);
 
     /// <summary>Extracts a (verified) bundle into <paramref name="dir"/>: regular files only, no path leaving the directory.</summary>
-    public static void Extract(string path, string dir)
+    public static void Extract(string path, string dir, Func<string, bool>? include = null)
     {
         var root = Path.GetFullPath(dir);
         using var fs = OpenArchive(path);
@@ -126,6 +126,10 @@ public static class BundleReader
                 || !target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
                 throw new BundleException($"{path}: entry {entry.Name} is not a file inside the bundle; refusing to extract it");
+            }
+            if (include is not null && !include(entry.Name))
+            {
+                continue;
             }
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             using var outFile = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);

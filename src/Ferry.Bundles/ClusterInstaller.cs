@@ -54,7 +54,7 @@ public static class ClusterInstaller
         {
             throw new BundleException("an agent joins a server: give --server https://SERVER:6443 and --token (the server's /var/lib/rancher/k3s/server/node-token)");
         }
-        using var bundle = OpenedBundle.Open(options.Bundle, options.PublicKey);
+        using var bundle = OpenedBundle.Open(options.Bundle, options.PublicKey, withNodeFiles: true);
         if (!bundle.Manifest.TryGetProperty("cluster", out var cluster))
         {
             throw new BundleException($"{options.Bundle} carries no cluster: add cluster.k3s (version, binary, installScript, images) to ferry.yaml and rebuild it");

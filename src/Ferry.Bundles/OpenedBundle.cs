@@ -50,8 +50,11 @@ public sealed class OpenedBundle : IDisposable
         i => $"{ImageCopier.PushTarget(i.Ref, siteRegistry) with { Digest = null }}@{i.Digest}",
         StringComparer.Ordinal);
 
-    /// <summary>Verifies (checksums, and the signature when <paramref name="publicKey"/> is given) and extracts.</summary>
-    public static OpenedBundle Open(string bundle, string? publicKey)
+    /// <summary>
+    /// Verifies (checksums, and the signature when <paramref name="publicKey"/> is given) and extracts — without the
+    /// k3s artifacts and the ferry binary unless <paramref name="withNodeFiles"/> (only <c>ferry cluster install</c> needs them).
+    /// </summary>
+    public static OpenedBundle Open(string bundle, string? publicKey, bool withNodeFiles = false)
     {
         var problems = BundleReader.Verify(bundle, publicKey);
         if (problems.Count > 0)
@@ -61,7 +64,7 @@ public sealed class OpenedBundle : IDisposable
         var work = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
         try
         {
-            BundleReader.Extract(bundle, work);
+            BundleReader.Extract(bundle, work, withNodeFiles ? null : name => !name.StartsWith("cluster/", StringComparison.Ordinal) && !name.StartsWith("bin/", StringComparison.Ordinal));
             return new OpenedBundle(bundle, work);
         }
         catch

@@ -113,7 +113,7 @@ internal static class DeployCommand
             }
             return outcomes.Any(o => o.Result is "failed" or "skipped") ? 1 : 0;
         }
-        catch (Exception e) when (e is BundleException or KubeException)
+        catch (Exception e) when (e is BundleException or KubeException or OciException)
         {
             stderr.WriteLine($"ferry: {e.Message}");
             return 1;
@@ -171,7 +171,7 @@ internal static class DeployCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is BundleException or KubeException)
+        catch (Exception e) when (e is BundleException or KubeException or OciException)
         {
             stderr.WriteLine($"ferry: {e.Message}");
             return 1;
