@@ -41,7 +41,7 @@ public sealed record AppOutcome(string App, string Result, int? Revision, string
 
 /// <summary>
 /// <c>ferry deploy</c>. Everything that can be checked is checked before the first change: the bundle (checksums,
-/// signature), the site env against the bundle's schema (after its env migrations; every problem at once), every
+/// signature with --key or when the site's policy holds a vendor key), the site env against the bundle's schema (after its env migrations; every problem at once), every
 /// app's values template and chart rendered with that env, and the site registry's reachability. Then it takes the
 /// product's deploy journal (a lock, and a record a killed deploy resumes from), persists env migrations, pushes
 /// the images, and deploys the apps in dependency order, independent ones in parallel (bounded): releases left
@@ -53,7 +53,8 @@ public sealed class Deployer(IKubernetes client)
     public async Task<IReadOnlyList<AppOutcome>> DeployAsync(DeployRequest request, CancellationToken ct = default)
     {
         var log = request.Log;
-        using var bundle = OpenedBundle.Open(request.Bundle, request.PublicKey);
+        var policyKey = await new SitePolicy(client, request.EnvNamespace).PublicKeyAsync(ct).ConfigureAwait(false);
+        using var bundle = OpenedBundle.Open(request.Bundle, request.PublicKey, policyKey);
         var spec = bundle.Spec;
         var deployEnv = new DeployEnv(client, request.EnvNamespace);
         var (site, renames, warnings) = EnvCheck.Migrate(spec, await deployEnv.ReadAsync(ct).ConfigureAwait(false));

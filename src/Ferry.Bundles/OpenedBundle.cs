@@ -74,6 +74,33 @@ public sealed class OpenedBundle : IDisposable
         }
     }
 
+    /// <summary>
+    /// Like <see cref="Open"/>, but a site policy key (PEM) also applies: the bundle must then be signed by it, and by
+    /// <paramref name="publicKey"/> too when both are given.
+    /// </summary>
+    public static OpenedBundle Open(string bundle, string? publicKey, string? policyKeyPem)
+    {
+        if (policyKeyPem is null)
+        {
+            return Open(bundle, publicKey);
+        }
+        var keyFile = System.IO.Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(keyFile, policyKeyPem);
+            var problems = BundleReader.Verify(bundle, keyFile);
+            if (problems.Count > 0)
+            {
+                throw new BundleException($"{bundle}: the site's policy (ConfigMap ferry-policy) requires bundles signed by the vendor's key; nothing was changed:\n  " + string.Join("\n  ", problems));
+            }
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+        return Open(bundle, publicKey);
+    }
+
     public void Dispose()
     {
         _manifest.Dispose();

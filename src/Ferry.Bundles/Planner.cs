@@ -26,7 +26,8 @@ public static partial class Planner
     public static async Task<DeployPlan> PlanAsync(string bundlePath, string siteRegistry, SiteEnv env, IKubernetes? client, string? publicKey = null,
         string envNamespace = DeployEnv.DefaultNamespace, IProgress<string>? log = null, CancellationToken ct = default)
     {
-        using var bundle = OpenedBundle.Open(bundlePath, publicKey);
+        var policyKey = client is null ? null : await new SitePolicy(client, envNamespace).PublicKeyAsync(ct).ConfigureAwait(false);
+        using var bundle = OpenedBundle.Open(bundlePath, publicKey, policyKey);
         var spec = bundle.Spec;
         var (site, renames, warnings) = EnvCheck.Migrate(spec, env);
         foreach (var w in warnings)

@@ -114,6 +114,53 @@ internal static class ClusterCommands
         }
     }
 
+    /// <summary><c>ferry policy show | require-signature KEY.pub.pem | allow-unsigned</c>: the site's deploy policy.</summary>
+    public static async Task<int> PolicyAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        const string Usage = "usage: ferry policy show | require-signature VENDOR.pub.pem | allow-unsigned  [-n NAMESPACE] [--kubeconfig F] [--context C]";
+        if (args.Length == 0)
+        {
+            throw new UsageException(Usage);
+        }
+        var f = Parse(args[1..]);
+        try
+        {
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+            var ns = f.Namespace ?? DeployEnv.DefaultNamespace;
+            var policy = new SitePolicy(client, ns);
+            switch (args[0])
+            {
+                case "show" when f.Positional.Count == 0:
+                    var key = await policy.PublicKeyAsync().ConfigureAwait(false);
+                    stdout.WriteLine(key is null
+                        ? "unsigned bundles are accepted (no vendor key in ferry-policy)"
+                        : $"bundles must be signed by this key:\n{key.TrimEnd()}");
+                    return 0;
+                case "require-signature" when f.Positional.Count == 1:
+                    var pem = File.ReadAllText(f.Positional[0]);
+                    if (!pem.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal))
+                    {
+                        stderr.WriteLine($"ferry: {f.Positional[0]} is not a PEM public key (ferry keygen writes NAME.pub.pem)");
+                        return 1;
+                    }
+                    await policy.SetPublicKeyAsync(pem).ConfigureAwait(false);
+                    stdout.WriteLine($"from now on ferry deploy and ferry plan require bundles signed by {f.Positional[0]} ({ns}/{SitePolicy.ObjectName})");
+                    return 0;
+                case "allow-unsigned" when f.Positional.Count == 0:
+                    await policy.SetPublicKeyAsync(null).ConfigureAwait(false);
+                    stdout.WriteLine($"unsigned bundles are accepted again ({ns}/{SitePolicy.ObjectName})");
+                    return 0;
+                default:
+                    throw new UsageException(Usage);
+            }
+        }
+        catch (KubeException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
     public static async Task<int> RollbackAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var f = Parse(args);

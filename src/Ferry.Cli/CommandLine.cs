@@ -26,6 +26,7 @@ public static class CommandLine
           ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--output json]
           ferry status [--env-namespace NS] [--kubeconfig F] [--output json]
           ferry env show | set K=V... [--secret K,...] | import FILE.env   [-n NS] [--kubeconfig F] [--context C] [--output json]
+          ferry policy show | require-signature VENDOR.pub.pem | allow-unsigned   [-n NS] [--kubeconfig F]
           ferry history RELEASE [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C] [--output json]
@@ -52,6 +53,7 @@ public static class CommandLine
           registry      serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)
           registry-config  k3s registries.yaml mirroring the product's registries to the site registry
           env           show or change the site settings (ConfigMap/Secret deploy-env, previous content backed up)
+          policy        the site's deploy policy: require bundles signed by the vendor's key (ConfigMap ferry-policy)
           history       list a release's revisions (Helm-compatible release records)
           uninstall     delete a release's objects (resource-policy keep respected, delete hooks run) and its records
           rollback      roll a release back to an earlier revision (default: the one before the latest), as a new revision
@@ -82,6 +84,7 @@ public static class CommandLine
                 "keygen" => BundleCommand.Keygen(args[1..], stdout, stderr),
                 "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "policy" => await ClusterCommands.PolicyAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "cluster" => ClusterCommand.Run(args[1..], stdout, stderr),

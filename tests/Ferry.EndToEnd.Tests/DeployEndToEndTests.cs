@@ -25,7 +25,7 @@ public sealed class DeployEndToEndTests
         var store = new ReleaseStore(site.Client);
 
         // Bad input changes nothing: a missing env key, a corrupted bundle, an unreachable registry.
-        var (code, _, err) = await Site.Ferry(site.DeployArgs(site.V1));
+        var (code, output, err) = await Site.Ferry(site.DeployArgs(site.V1));
         Assert.Equal(1, code);
         Assert.Contains("DOMAIN: required", err, StringComparison.Ordinal);
         Assert.Contains("WORKER_PASSWORD: required", err, StringComparison.Ordinal);
@@ -43,8 +43,22 @@ public sealed class DeployEndToEndTests
         Assert.Empty(await store.ListAllAsync());
         Assert.Empty(await DeployJournal.ListAsync(site.Client, DeployEnv.DefaultNamespace));
 
+        // The site requires bundles signed by the vendor: an unsigned one is refused before any change.
+        var vendor = Path.Combine(site.Product.Dir, "vendor");
+        Assert.Equal(0, (await Site.Ferry("keygen", "-o", vendor)).Code);
+        (code, output, err) = await Site.Ferry("policy", "require-signature", vendor + ".pub.pem", "--kubeconfig", site.Kubeconfig);
+        Assert.True(code == 0, err);
+        (code, _, err) = await Site.Ferry(site.DeployArgs(site.V1));
+        Assert.Equal(1, code);
+        Assert.Contains("the site's policy (ConfigMap ferry-policy) requires bundles signed by the vendor's key; nothing was changed", err, StringComparison.Ordinal);
+        Assert.Empty(await store.ListAllAsync());
+        foreach (var bundle in new[] { site.V1, site.V2 })
+        {
+            Assert.Equal(0, (await Site.Ferry("bundle", "sign", bundle, "--key", vendor + ".pem")).Code);
+        }
+
         // Fresh install: every app, images pinned to the site registry by digest.
-        (code, var output, err) = await Site.Ferry(site.DeployArgs(site.V1, "--output", "json"));
+        (code, output, err) = await Site.Ferry(site.DeployArgs(site.V1, "--output", "json"));
         Assert.True(code == 0, err);
         var outcomes = JsonNode.Parse(output)!.AsArray().Select(o => (o!["app"]!.GetValue<string>(), o["result"]!.GetValue<string>())).ToList();
         Assert.Equal([("shop", "installed"), ("worker", "installed"), ("gateway", "installed"), ("status", "installed")], outcomes);

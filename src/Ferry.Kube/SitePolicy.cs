@@ -1,0 +1,51 @@
+using k8s;
+using k8s.Models;
+
+namespace Ferry.Kube;
+
+/// <summary>
+/// The site's deploy policy: ConfigMap <c>ferry-policy</c> in the env namespace. With a vendor public key set, every
+/// <c>ferry deploy</c> (and <c>ferry plan</c>) requires bundles signed by that key, whether or not <c>--key</c> is given.
+/// </summary>
+public sealed class SitePolicy(IKubernetes client, string ns = DeployEnv.DefaultNamespace)
+{
+    public const string ObjectName = "ferry-policy";
+    private const string KeyField = "publicKey";
+
+    /// <summary>The PEM public key bundles must be signed with, or null when the site accepts unsigned bundles.</summary>
+    public async Task<string?> PublicKeyAsync(CancellationToken ct = default)
+    {
+        var map = await KubeConnection.FindAsync($"read ConfigMap {ns}/{ObjectName}",
+            () => client.CoreV1.ReadNamespacedConfigMapAsync(ObjectName, ns, cancellationToken: ct)).ConfigureAwait(false);
+        return map?.Data is { } data && data.TryGetValue(KeyField, out var pem) && pem.Length > 0 ? pem : null;
+    }
+
+    /// <summary>Requires signatures by <paramref name="publicKeyPem"/> from now on (null: accept unsigned bundles again).</summary>
+    public async Task SetPublicKeyAsync(string? publicKeyPem, CancellationToken ct = default)
+    {
+        await KubeConnection.EnsureNamespaceAsync(client, ns, ct).ConfigureAwait(false);
+        var existing = await KubeConnection.FindAsync($"read ConfigMap {ns}/{ObjectName}",
+            () => client.CoreV1.ReadNamespacedConfigMapAsync(ObjectName, ns, cancellationToken: ct)).ConfigureAwait(false);
+        var map = new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new V1ObjectMeta
+            {
+                Name = ObjectName,
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" },
+                ResourceVersion = existing?.Metadata.ResourceVersion,
+            },
+            Data = publicKeyPem is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [KeyField] = publicKeyPem },
+        };
+        if (existing is null)
+        {
+            await KubeConnection.CallAsync($"create ConfigMap {ns}/{ObjectName}", () => client.CoreV1.CreateNamespacedConfigMapAsync(map, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        else
+        {
+            await KubeConnection.CallAsync($"update ConfigMap {ns}/{ObjectName}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(map, ObjectName, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+}
