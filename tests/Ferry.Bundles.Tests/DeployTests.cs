@@ -115,6 +115,40 @@ public sealed class DeployTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task ClusterArtifacts_FromUrls_AreCarriedWithChecksums_AndLeftOutOfDeploys()
+    {
+        using var product = new ProductSources();
+        var served = Path.Combine(product.Dir, "helm-repo");
+        var k3s = new byte[64_000];
+        new Random(11).NextBytes(k3s);
+        File.WriteAllBytes(Path.Combine(served, "k3s-binary"), k3s);
+        File.WriteAllText(Path.Combine(served, "install.sh"), "#!/bin/sh\necho k3s\n");
+        var spec = File.ReadAllText(product.ExampleSpec);
+        File.WriteAllText(product.ExampleSpec, spec + $"cluster:\n  k3s: {{ version: v1.31.4+k3s1, binary: \"{product.HelmRepoUrl}/k3s-binary\", installScript: \"{product.HelmRepoUrl}/install.sh\" }}\n");
+        var bundle = Path.Combine(_out, "cluster.ferry");
+        var options = new BundleBuildOptions
+        {
+            SpecPath = product.ExampleSpec, Output = bundle, Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
+            EnvOverrides = new Dictionary<string, string> { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" },
+        };
+        await BundleBuilder.BuildAsync(options);
+        Assert.Empty(BundleReader.Verify(bundle));
+        Assert.Contains("cluster/k3s/k3s", BundleReader.ListFiles(bundle));
+        var extracted = Path.Combine(_out, "extracted");
+        BundleReader.Extract(bundle, extracted);
+        Assert.Equal(k3s, File.ReadAllBytes(Path.Combine(extracted, "cluster", "k3s", "k3s")));
+        using (var opened = OpenedBundle.Open(bundle, null))
+        {
+            Assert.False(Directory.Exists(Path.Combine(opened.Work, "cluster"))); // deploy and plan leave the node files packed
+            Assert.Equal("v1.31.4+k3s1", opened.Manifest.GetProperty("cluster").GetProperty("k3s").GetProperty("version").GetString());
+        }
+
+        File.WriteAllText(product.ExampleSpec, spec + $"cluster:\n  k3s: {{ version: v1.31.4+k3s1, binary: \"{product.HelmRepoUrl}/nope\", installScript: \"{product.HelmRepoUrl}/install.sh\" }}\n");
+        var e = await Assert.ThrowsAsync<BundleException>(() => BundleBuilder.BuildAsync(options));
+        Assert.Contains($"cluster.k3s.binary: downloading {product.HelmRepoUrl}/nope failed", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task DeltaBundle_NeedsTheBlobsItLeftOut_OnTheSite()
     {
         using var product = new ProductSources();
