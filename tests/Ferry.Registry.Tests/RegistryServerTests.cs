@@ -141,4 +141,66 @@ public sealed class RegistryServerTests : IAsyncLifetime
             Assert.Equal((HttpStatusCode.BadRequest, "NAME_INVALID"), await Code(badName));
         }
     }
+
+    [Fact]
+    public async Task DistributionApi_HeadManifestPaginationMountAndCancel()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
+        using (var root = await http.GetAsync("/v2/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+            Assert.Equal("registry/2.0", root.Headers.GetValues("Docker-Distribution-API-Version").Single());
+        }
+        var source = OciLayout.Open(Path.Combine(_dir, "source"), create: true);
+        var image = TestImages.Image(source, "x", [TestImages.Layer(source, 10_000, 3)]);
+        using var client = Client();
+        var copier = new ImageCopier(client);
+        foreach (var tag in new[] { "a", "b", "c" })
+        {
+            await copier.PushAsync(source, image, ImageReference.Parse($"{_server.Address}/lib/x:{tag}"));
+        }
+
+        using (var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v2/lib/x/manifests/b")))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(image.Digest.Value, head.Headers.GetValues("Docker-Content-Digest").Single());
+            Assert.Equal(MediaTypes.OciManifest, head.Content.Headers.ContentType!.MediaType);
+            Assert.Equal(image.Size, head.Content.Headers.ContentLength);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
+        using (var page = await http.GetAsync("/v2/lib/x/tags/list?n=2"))
+        {
+            Assert.Equal(["a", "b"], JsonNode.Parse(await page.Content.ReadAsStringAsync())!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+            Assert.Equal("</v2/lib/x/tags/list?n=2&last=b>; rel=\"next\"", page.Headers.GetValues("Link").Single());
+        }
+        using (var next = await http.GetAsync("/v2/lib/x/tags/list?n=2&last=b"))
+        {
+            Assert.Equal(["c"], JsonNode.Parse(await next.Content.ReadAsStringAsync())!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+            Assert.False(next.Headers.Contains("Link"));
+        }
+
+        var layer = ManifestReader.Children(source.ReadBlob(image.Digest), image.MediaType)[1].Digest;
+        using (var mount = await http.PostAsync($"/v2/other/y/blobs/uploads/?mount={layer}&from=lib/x", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, mount.StatusCode);
+            Assert.Equal($"/v2/other/y/blobs/{layer}", mount.Headers.Location!.ToString());
+        }
+        using var start = await http.PostAsync("/v2/other/y/blobs/uploads/", null);
+        var location = start.Headers.Location!.ToString();
+        using (var cancel = await http.DeleteAsync(location))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, cancel.StatusCode);
+        }
+        using (var gone = await http.GetAsync(location))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+            Assert.Equal("BLOB_UPLOAD_UNKNOWN", JsonNode.Parse(await gone.Content.ReadAsStringAsync())!["errors"]![0]!["code"]!.GetValue<string>());
+        }
+        // A manifest pushed by digest is served by digest, and not listed as a tag.
+        using (var byDigest = await http.GetAsync($"/v2/lib/x/manifests/{image.Digest}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, byDigest.StatusCode);
+            Assert.Equal(source.ReadBlob(image.Digest), await byDigest.Content.ReadAsByteArrayAsync());
+        }
+    }
 }
