@@ -8,7 +8,8 @@
 #   4. signs it (`ferry keygen`, `ferry bundle sign`), verifies and inspects it;
 #   5. plans a deploy of it offline with the sample site env (`ferry plan --env-file`);
 #   6. builds a delta bundle against the first one (only what a site running it lacks);
-#   7. renders an example chart with `ferry template` and runs the upstream conformance corpora.
+#   7. serves a site registry with `ferry registry serve`, copies an image into it, prints k3s's registries.yaml;
+#   8. renders an example chart with `ferry template` and runs the upstream conformance corpora.
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! command -v docker-registry >/dev/null 2>&1; then
@@ -29,7 +30,13 @@ ferry() { dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll "$@"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ferry-demo.XXXXXX")
 REG_PID=""
-cleanup() { [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+SITE_PID=""
+cleanup() {
+  [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null
+  [ -n "$SITE_PID" ] && kill "$SITE_PID" 2>/dev/null
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 # A free loopback port for the registry.
@@ -69,6 +76,17 @@ ferry plan "$WORK/acme-suite-2.3.0.ferry" --registry registry.site.local:5000 --
 echo "=== delta: a site that already runs 2.3.0 needs no image blobs again"
 ferry bundle build examples/bundle/ferry.yaml --env "IMAGE_SOURCE=$REG/acme" --insecure --since "$WORK/acme-suite-2.3.0.ferry" -o "$WORK/acme-suite-delta.ferry" 2>/dev/null
 ferry bundle inspect "$WORK/acme-suite-delta.ferry" | head -2
+echo "=== site side without a registry: ferry registry serve, an image copied into it, k3s's registries.yaml for it"
+for _ in $(seq 50); do
+  SITE_PORT=$((20000 + RANDOM % 40000))
+  [ "$SITE_PORT" != "$PORT" ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$SITE_PORT") 2>/dev/null && break
+done
+# Started directly (not through the ferry function), so the cleanup's kill stops ferry itself.
+dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll registry serve --storage "$WORK/site-registry" --addr "127.0.0.1:$SITE_PORT" >"$WORK/site-registry.log" 2>&1 &
+SITE_PID=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$SITE_PORT") 2>/dev/null && break; sleep 0.1; done
+ferry images copy "docker://$REG/acme/shop:2.3.0" "docker://127.0.0.1:$SITE_PORT/acme/shop:2.3.0" --insecure
+ferry registry-config --registry "127.0.0.1:$SITE_PORT" --bundle "$WORK/acme-suite-2.3.0.ferry" --plain-http
 echo "=== ferry template edge examples/charts/gateway --set tls=true"
 ferry template edge examples/charts/gateway --set tls=true
 if [ -d ../shared/conformance ]; then
