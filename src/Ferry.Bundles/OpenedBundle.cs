@@ -11,6 +11,7 @@ namespace Ferry.Bundles;
 public sealed class OpenedBundle : IDisposable
 {
     private readonly JsonDocument _manifest;
+    private ArchiveSlices? _slices;
 
     private OpenedBundle(string path, string work)
     {
@@ -36,6 +37,22 @@ public sealed class OpenedBundle : IDisposable
     public string Label => $"{Spec.Name} {Spec.Version}";
 
     public bool IsDelta => Manifest.TryGetProperty("delta", out _);
+
+    /// <summary>The bundle's image layout, or null when it carries no images; blobs are read from the archive in place when it is plain.</summary>
+    public OciLayout? OpenImages()
+    {
+        var dir = System.IO.Path.Combine(Work, "images");
+        if (!Directory.Exists(dir))
+        {
+            return null;
+        }
+        var layout = OciLayout.Open(dir);
+        if (_slices is { } slices)
+        {
+            layout.ExternalBlobs = d => slices.Open($"images/blobs/{d.Algorithm}/{d.Hex}");
+        }
+        return layout;
+    }
 
     /// <summary>Every image the bundle carries: its reference and manifest digest.</summary>
     public IEnumerable<(string Ref, string Digest)> Images =>
@@ -64,8 +81,12 @@ public sealed class OpenedBundle : IDisposable
         var work = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
         try
         {
-            BundleReader.Extract(bundle, work, withNodeFiles ? null : name => !name.StartsWith("cluster/", StringComparison.Ordinal) && !name.StartsWith("bin/", StringComparison.Ordinal));
-            return new OpenedBundle(bundle, work);
+            // A plain archive is read in place for image blobs (no copy of the layers); zstd or split ones are extracted.
+            var slices = ArchiveSlices.TryIndex(bundle);
+            BundleReader.Extract(bundle, work, name =>
+                (withNodeFiles || (!name.StartsWith("cluster/", StringComparison.Ordinal) && !name.StartsWith("bin/", StringComparison.Ordinal)))
+                && (slices is null || !name.StartsWith("images/blobs/", StringComparison.Ordinal)));
+            return new OpenedBundle(bundle, work) { _slices = slices };
         }
         catch
         {

@@ -30,11 +30,10 @@ internal static class SiteImages
     /// <summary>A delta bundle leaves out blobs the site had: make sure it still has every one before pushing anything.</summary>
     public static async Task CheckDeltaAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, CancellationToken ct)
     {
-        if (!bundle.IsDelta || !Directory.Exists(System.IO.Path.Combine(bundle.Work, "images")))
+        if (!bundle.IsDelta || bundle.OpenImages() is not { } layout)
         {
             return;
         }
-        var layout = OciLayout.Open(System.IO.Path.Combine(bundle.Work, "images"));
         var missing = new List<string>();
         foreach (var (source, _) in bundle.Images)
         {
@@ -58,11 +57,10 @@ internal static class SiteImages
     /// <summary>Pushes every image of the bundle, checking each lands with the digest the bundle recorded.</summary>
     public static async Task PushAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, IProgress<string>? log, IProgress<TransferProgress>? progress, CancellationToken ct)
     {
-        if (!Directory.Exists(System.IO.Path.Combine(bundle.Work, "images")))
+        if (bundle.OpenImages() is not { } layout)
         {
             return;
         }
-        var layout = OciLayout.Open(System.IO.Path.Combine(bundle.Work, "images"));
         var copier = new ImageCopier(registry, progress);
         foreach (var (source, digest) in bundle.Images)
         {

@@ -20,6 +20,12 @@ public sealed class OciLayout
 
     public string Root { get; }
 
+    /// <summary>
+    /// Where blobs absent from the folder can be read instead (for example the entries of a bundle archive, so a
+    /// deploy pushes layers straight from the bundle without copying them out): an opener, or null when unknown.
+    /// </summary>
+    public Func<Digest, Func<Stream>?>? ExternalBlobs { get; set; }
+
     /// <summary>Opens an existing layout; with <paramref name="create"/>, creates it when absent.</summary>
     public static OciLayout Open(string dir, bool create = false)
     {
@@ -43,21 +49,32 @@ public sealed class OciLayout
 
     public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Hex);
 
-    public bool Exists(Digest digest) => File.Exists(BlobPath(digest));
+    public bool Exists(Digest digest) => File.Exists(BlobPath(digest)) || ExternalBlobs?.Invoke(digest) is not null;
 
     public Stream OpenBlob(Digest digest)
     {
         var path = BlobPath(digest);
         if (!File.Exists(path))
         {
-            throw new OciException($"{Root}: blob {digest} is missing from the layout");
+            return ExternalBlobs?.Invoke(digest)?.Invoke() ?? throw new OciException($"{Root}: blob {digest} is missing from the layout");
         }
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
     }
 
     public byte[] ReadBlob(Digest digest)
     {
-        var bytes = File.ReadAllBytes(BlobPath(digest));
+        byte[] bytes;
+        if (!File.Exists(BlobPath(digest)) && ExternalBlobs?.Invoke(digest) is { } open)
+        {
+            using var stream = open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            bytes = buffer.ToArray();
+        }
+        else
+        {
+            bytes = File.ReadAllBytes(BlobPath(digest));
+        }
         var actual = Digest.Of(bytes);
         if (actual != digest)
         {

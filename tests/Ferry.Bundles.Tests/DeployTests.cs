@@ -89,7 +89,8 @@ public sealed class DeployTests : IDisposable
         var options = new RegistryOptions { Insecure = true, MaxAttempts = 2 };
         await BundleBuilder.BuildAsync(new BundleBuildOptions
         {
-            SpecPath = product.ExampleSpec, Output = bundle, Registry = options,
+            // zstd: this deploy extracts the bundle (the others read image blobs from the plain archive in place)
+            SpecPath = product.ExampleSpec, Output = bundle, Registry = options, Storage = new BundleStorage(Zstd: true, SplitBytes: null),
             EnvOverrides = new Dictionary<string, string> { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" },
         });
         using var site = Oci.Tests.Registry.Start();
@@ -140,6 +141,16 @@ public sealed class DeployTests : IDisposable
         using (var opened = OpenedBundle.Open(bundle, null))
         {
             Assert.False(Directory.Exists(Path.Combine(opened.Work, "cluster"))); // deploy and plan leave the node files packed
+            // Image blobs stay in the (plain) archive and are read in place, verified by their digests.
+            Assert.Empty(Directory.Exists(Path.Combine(opened.Work, "images", "blobs")) ? Directory.EnumerateFiles(Path.Combine(opened.Work, "images", "blobs"), "*", SearchOption.AllDirectories) : []);
+            var layout = opened.OpenImages()!;
+            var shop = layout.Resolve($"{product.Registry.Address}/acme/shop:2.3.0");
+            var blobs = ManifestReader.Children(layout.ReadBlob(shop.Digest), shop.MediaType);
+            Assert.All(blobs, b =>
+            {
+                using var stream = layout.OpenBlob(b.Digest);
+                Assert.Equal(b.Digest, Digest.FromHash(System.Security.Cryptography.SHA256.HashData(stream)));
+            });
             Assert.Equal("v1.31.4+k3s1", opened.Manifest.GetProperty("cluster").GetProperty("k3s").GetProperty("version").GetString());
         }
 

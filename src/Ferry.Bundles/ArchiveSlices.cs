@@ -1,0 +1,108 @@
+using System.Formats.Tar;
+
+namespace Ferry.Bundles;
+
+/// <summary>
+/// Where each file of a plain (uncompressed, single-file) bundle lies inside the archive, so its content can be read
+/// in place — deploys push image layers straight from the bundle instead of copying them out first.
+/// </summary>
+internal sealed class ArchiveSlices
+{
+    private readonly string _path;
+    private readonly Dictionary<string, (long Offset, long Size)> _entries;
+
+    private ArchiveSlices(string path, Dictionary<string, (long, long)> entries)
+    {
+        _path = path;
+        _entries = entries;
+    }
+
+    /// <summary>The index of a bundle whose archive is seekable, or null (zstd or split: it must be extracted).</summary>
+    public static ArchiveSlices? TryIndex(string bundle)
+    {
+        var storage = BundleFile.Storage(bundle);
+        if (storage.Zstd || BundleFile.Parts(bundle).Count != 1)
+        {
+            return null;
+        }
+        var path = BundleFile.Parts(bundle)[0];
+        var entries = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var tar = new TarReader(fs);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.DataOffset < 0)
+            {
+                return null;
+            }
+            entries[entry.Name] = (entry.DataOffset, entry.Length);
+        }
+        return new ArchiveSlices(path, entries);
+    }
+
+    /// <summary>An opener for the file's content, or null when the archive has no such file.</summary>
+    public Func<Stream>? Open(string name) =>
+        _entries.TryGetValue(name, out var e) ? () => new Slice(_path, e.Offset, e.Size) : null;
+
+    /// <summary>A read-only window on part of a file.</summary>
+    private sealed class Slice : Stream
+    {
+        private readonly FileStream _file;
+        private readonly long _start;
+        private readonly long _length;
+
+        public Slice(string path, long start, long length)
+        {
+            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            _file.Position = start;
+            (_start, _length) = (start, length);
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _file.Position - _start;
+            set => _file.Position = _start + Math.Clamp(value, 0, _length);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => _file.Read(buffer, offset, Limit(count));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _file.ReadAsync(buffer[..Limit(buffer.Length)], cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            _file.ReadAsync(buffer, offset, Limit(count), cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => Position + offset, _ => _length + offset };
+            return Position;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _file.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        private int Limit(int count) => (int)Math.Min(count, Math.Max(0, _length - Position));
+    }
+}
