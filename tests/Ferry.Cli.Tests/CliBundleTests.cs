@@ -14,25 +14,7 @@ public sealed class CliBundleTests : IDisposable
 
     private static string Examples() => CliRunner.Examples;
 
-    private string Spec(string extra = "")
-    {
-        var path = Path.Combine(_dir, "ferry.yaml");
-        File.WriteAllText(path, $"""
-            apiVersion: ferry.dev/v1
-            kind: Bundle
-            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
-            env:
-              - {"{"} name: DOMAIN, required: true {"}"}
-            apps:
-              - name: gateway
-                namespace: edge
-                chart: {"{"} path: "{Path.Combine(Examples(), "charts", "gateway")}" {"}"}
-                values: gateway.yaml.tmpl
-            {extra}
-            """);
-        File.WriteAllText(Path.Combine(_dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
-        return path;
-    }
+    private string Spec(string extra = "") => CliRunner.WriteEdgeSpec(_dir, extra: extra);
 
     [Fact]
     public async Task BuildSignVerifyInspect_EndToEnd()

@@ -113,20 +113,7 @@ public sealed class CliClusterTests : IDisposable
     public async Task Deploy_ChecksEnvThenInstallsThenIsANoOp()
     {
         var kc = Kubeconfig();
-        var spec = Path.Combine(_dir, "ferry.yaml");
-        File.WriteAllText(spec, $"""
-            apiVersion: ferry.dev/v1
-            kind: Bundle
-            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
-            env:
-              - {"{"} name: DOMAIN, required: true, pattern: "^[a-z.]+$" {"}"}
-            apps:
-              - name: gateway
-                namespace: edge
-                chart: {"{"} path: "{Path.Combine(CliRunner.Examples, "charts", "gateway")}" {"}"}
-                values: gateway.yaml.tmpl
-            """);
-        File.WriteAllText(Path.Combine(_dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
+        var spec = CliRunner.WriteEdgeSpec(_dir, domain: "required: true, pattern: \"^[a-z.]+$\"");
         var bundle = Path.Combine(_dir, "edge.ferry");
         var (code, output, err) = await Ferry("bundle", "build", spec, "-o", bundle, "--env", "DOMAIN=sample.example.com");
         Assert.True(code == 0, err);

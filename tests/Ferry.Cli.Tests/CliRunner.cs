@@ -16,6 +16,30 @@ internal static class CliRunner
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>
+    /// Writes the image-free "edge" product the CLI tests build bundles from: the example gateway chart with a values
+    /// template reading DOMAIN (declared by <paramref name="domain"/>), plus <paramref name="extra"/> top-level YAML.
+    /// </summary>
+    public static string WriteEdgeSpec(string dir, string domain = "required: true", string extra = "")
+    {
+        var path = Path.Combine(dir, "ferry.yaml");
+        File.WriteAllText(path, $"""
+            apiVersion: ferry.dev/v1
+            kind: Bundle
+            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
+            env:
+              - {"{"} name: DOMAIN, {domain} {"}"}
+            apps:
+              - name: gateway
+                namespace: edge
+                chart: {"{"} path: "{Path.Combine(Examples, "charts", "gateway")}" {"}"}
+                values: gateway.yaml.tmpl
+            {extra}
+            """);
+        File.WriteAllText(Path.Combine(dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
+        return path;
+    }
+
     private static string FindExamples()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

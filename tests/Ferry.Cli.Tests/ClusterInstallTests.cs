@@ -25,22 +25,12 @@ public sealed class ClusterInstallTests : IDisposable
         File.WriteAllBytes(Path.Combine(_dir, "k3s", "k3s-airgap-images-amd64.tar.zst"), images);
         File.WriteAllText(Path.Combine(_dir, "k3s", "install.sh"), Script);
         File.WriteAllBytes(Path.Combine(_dir, "ferry-native"), ferry);
-        File.WriteAllText(Path.Combine(_dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
         var cluster = withCluster ? """
             cluster:
               k3s: { version: v1.31.4+k3s1, binary: k3s/k3s, images: k3s/k3s-airgap-images-amd64.tar.zst, installScript: k3s/install.sh }
               storage: { path: /data/local-path }
             """ : "";
-        File.WriteAllText(Path.Combine(_dir, "ferry.yaml"), $"""
-            apiVersion: ferry.dev/v1
-            kind: Bundle
-            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
-            env:
-              - {"{"} name: DOMAIN, default: edge.example.com {"}"}
-            apps:
-              - {"{"} name: gateway, namespace: edge, chart: {"{"} path: "{Path.Combine(CliRunner.Examples, "charts", "gateway")}" {"}"}, values: gateway.yaml.tmpl {"}"}
-            {cluster}
-            """);
+        CliRunner.WriteEdgeSpec(_dir, domain: "default: edge.example.com", extra: cluster);
         var bundle = Path.Combine(_dir, "edge.ferry");
         var (code, _, err) = await Ferry("bundle", "build", Path.Combine(_dir, "ferry.yaml"), "-o", bundle, "--include-ferry", Path.Combine(_dir, "ferry-native"));
         Assert.True(code == 0, err);

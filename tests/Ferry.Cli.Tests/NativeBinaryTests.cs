@@ -48,17 +48,7 @@ public sealed class NativeBinaryTests : IDisposable
         Assert.Equal((await CliRunner.RunAsync("template", "shop", shop, "--set", "replicaCount=3")).Out, output);
         Assert.Contains("replicas: 3", output, StringComparison.Ordinal);
 
-        var spec = Path.Combine(_dir, "ferry.yaml");
-        File.WriteAllText(spec, $"""
-            apiVersion: ferry.dev/v1
-            kind: Bundle
-            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
-            env:
-              - {"{"} name: DOMAIN, required: true {"}"}
-            apps:
-              - {"{"} name: gateway, namespace: edge, chart: {"{"} path: "{Path.Combine(CliRunner.Examples, "charts", "gateway")}" {"}"}, values: gateway.yaml.tmpl {"}"}
-            """);
-        File.WriteAllText(Path.Combine(_dir, "gateway.yaml.tmpl"), "host: {{ .Env.DOMAIN }}\n");
+        var spec = CliRunner.WriteEdgeSpec(_dir);
         var native = Path.Combine(_dir, "native.ferry");
         (code, _, err) = Run(binary!, "bundle", "build", spec, "-o", native, "--env", "DOMAIN=edge.example.com");
         Assert.True(code == 0, err);
