@@ -13,7 +13,9 @@ public sealed partial class ApiSimulator
     private static readonly HashSet<string> Identity = new(StringComparer.Ordinal) { "apiVersion", "kind", $"metadata{Sep}name", $"metadata{Sep}namespace" };
 
     /// <summary>
-    /// Server-side apply: the manager's applied configuration is merged (maps field by field, lists atomically);
+    /// Server-side apply: the manager's applied configuration is merged (maps field by field; the lists Kubernetes
+    /// marks as list-maps — containers, env, volumes, volumeMounts, ports, imagePullSecrets — item by item by their
+    /// keys; other lists atomically);
     /// fields it applied before and no longer applies are removed unless another manager owns them; a field owned by
     /// another manager with a different value is a conflict unless forced (then ownership moves).
     /// </summary>
@@ -61,7 +63,8 @@ public sealed partial class ApiSimulator
             paths.ExceptWith(newPaths);
         }
         var previous = owners.GetValueOrDefault(q.FieldManager) ?? [];
-        foreach (var gone in previous.Except(newPaths).Where(p => !owners.Any(o => o.Key != q.FieldManager && o.Value.Contains(p))))
+        // A list-map item's key field goes last, so the item stays findable while its other fields are removed.
+        foreach (var gone in previous.Except(newPaths).Where(p => !owners.Any(o => o.Key != q.FieldManager && o.Value.Contains(p))).OrderBy(p => IsKeyLeaf(p) ? 1 : 0))
         {
             Remove(live, gone);
         }
@@ -78,6 +81,31 @@ public sealed partial class ApiSimulator
         return (exists ? 200 : 201, Store(r, q.Ns, q.Name, live).DeepClone());
     }
 
+    /// <summary>The key segment (<c>[name=app]</c>) of an item of a list-map field, or null when the list is atomic.</summary>
+    private static string? ItemKey(string field, JsonNode? item)
+    {
+        if (item is not JsonObject o)
+        {
+            return null;
+        }
+        var key = field switch
+        {
+            "containers" or "initContainers" or "ephemeralContainers" or "env" or "volumes" or "imagePullSecrets" => "name",
+            "volumeMounts" => "mountPath",
+            "ports" => o.ContainsKey("containerPort") ? "containerPort" : "port",
+            _ => null,
+        };
+        return key is not null && o[key] is JsonValue v ? $"[{key}={v.ToJsonString()}]" : null;
+    }
+
+    private static bool IsKeyLeaf(string path)
+    {
+        var parts = path.Split(Sep);
+        return parts.Length >= 2 && parts[^2].StartsWith('[') && parts[^2].AsSpan(1).StartsWith(parts[^1] + "=", StringComparison.Ordinal);
+    }
+
+    private static bool IsListMap(string field, JsonArray list) => list.Count > 0 && list.All(i => ItemKey(field, i) is not null);
+
     private static IEnumerable<string> Leaves(JsonObject obj, string prefix)
     {
         foreach (var (k, v) in obj)
@@ -90,6 +118,16 @@ public sealed partial class ApiSimulator
                     yield return p;
                 }
             }
+            else if (v is JsonArray list && IsListMap(k, list))
+            {
+                foreach (var item in list)
+                {
+                    foreach (var p in Leaves((JsonObject)item!, path + Sep + ItemKey(k, item)))
+                    {
+                        yield return p;
+                    }
+                }
+            }
             else
             {
                 yield return path;
@@ -97,32 +135,61 @@ public sealed partial class ApiSimulator
         }
     }
 
+    /// <summary>One step along a path: a field of an object, or the keyed item of a list-map.</summary>
+    private static JsonNode? Step(JsonNode? node, string previous, string part) => node switch
+    {
+        JsonObject o => o.TryGetPropertyValue(part, out var next) ? next : null,
+        JsonArray a when part.StartsWith('[') => a.FirstOrDefault(i => ItemKey(previous, i) == part),
+        _ => null,
+    };
+
     private static JsonNode? At(JsonObject obj, string path)
     {
         JsonNode? n = obj;
+        var previous = "";
         foreach (var part in path.Split(Sep))
         {
-            n = n is JsonObject o && o.TryGetPropertyValue(part, out var next) ? next : null;
+            n = Step(n, previous, part);
+            previous = part;
         }
         return n;
     }
 
+    /// <summary>Removes a leaf, then every object or list-map item the removal left empty.</summary>
     private static void Remove(JsonObject obj, string path)
     {
         var parts = path.Split(Sep);
-        var chain = new List<JsonObject> { obj };
+        var chain = new List<JsonNode> { obj };
         for (var i = 0; i < parts.Length - 1; i++)
         {
-            if (chain[^1][parts[i]] is not JsonObject next)
+            var next = Step(chain[^1], i == 0 ? "" : parts[i - 1], parts[i]);
+            if (next is not (JsonObject or JsonArray))
             {
                 return;
             }
             chain.Add(next);
         }
-        chain[^1].Remove(parts[^1]);
-        for (var i = chain.Count - 1; i > 0 && chain[i].Count == 0; i--)
+        if (chain[^1] is not JsonObject last)
         {
-            chain[i - 1].Remove(parts[i - 1]);
+            return;
+        }
+        last.Remove(parts[^1]);
+        for (var i = chain.Count - 1; i > 0; i--)
+        {
+            var empty = chain[i] switch { JsonObject o => o.Count == 0, JsonArray a => a.Count == 0, _ => false };
+            if (!empty)
+            {
+                break;
+            }
+            switch (chain[i - 1])
+            {
+                case JsonObject parent:
+                    parent.Remove(parts[i - 1]);
+                    break;
+                case JsonArray list:
+                    list.Remove(chain[i]);
+                    break;
+            }
         }
     }
 
@@ -133,6 +200,21 @@ public sealed partial class ApiSimulator
             if (v is JsonObject pv && target[k] is JsonObject tv)
             {
                 Merge(tv, pv);
+            }
+            else if (v is JsonArray pl && target[k] is JsonArray tl && IsListMap(k, pl) && IsListMap(k, tl))
+            {
+                foreach (var item in pl)
+                {
+                    var key = ItemKey(k, item);
+                    if (tl.FirstOrDefault(t => ItemKey(k, t) == key) is JsonObject existing)
+                    {
+                        Merge(existing, (JsonObject)item!);
+                    }
+                    else
+                    {
+                        tl.Add(item!.DeepClone());
+                    }
+                }
             }
             else
             {

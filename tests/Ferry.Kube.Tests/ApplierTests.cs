@@ -89,6 +89,51 @@ public sealed class ApplierTests
     }
 
     [Fact]
+    public async Task Apply_ListMapItems_AreOwnedItemByItem()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        static JsonObject Container(string name, string? image, params (string Name, string Value)[] env)
+        {
+            var c = new JsonObject { ["name"] = name };
+            if (image is not null)
+            {
+                c["image"] = image;
+            }
+            if (env.Length > 0)
+            {
+                c["env"] = new JsonArray(env.Select(e => (JsonNode)new JsonObject { ["name"] = e.Name, ["value"] = e.Value }).ToArray());
+            }
+            return c;
+        }
+        JsonObject WithContainers(params JsonObject[] containers)
+        {
+            var d = Deployment("web", 1, ("app", "web"));
+            d["spec"]!["template"]!["spec"]!["containers"] = new JsonArray(containers.Select(c => (JsonNode)c).ToArray());
+            return d;
+        }
+        var ferry = new Applier(target.Client);
+        await ferry.ApplyAsync(WithContainers(Container("app", "acme/web:1", ("MODE", "fast")), Container("sidecar", "acme/proxy:1")), target.Namespace);
+
+        // Another manager (an operator, kubectl) adds an env var to the app container only.
+        var patch = new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "Deployment",
+            ["metadata"] = new JsonObject { ["name"] = "web" },
+            ["spec"] = new JsonObject { ["template"] = new JsonObject { ["spec"] = new JsonObject { ["containers"] = new JsonArray(Container("app", null, ("EXTRA", "on"))) } } },
+        };
+        await new Applier(target.Client, "operator").ApplyAsync(patch, target.Namespace);
+
+        // Ferry's next revision: a new image, no sidecar. The operator's env var stays; the sidecar goes.
+        var live = await ferry.ApplyAsync(WithContainers(Container("app", "acme/web:2", ("MODE", "fast"))), target.Namespace);
+        var containers = live["spec"]!["template"]!["spec"]!["containers"]!.AsArray();
+        var app = Assert.Single(containers)!;
+        Assert.Equal("acme/web:2", app["image"]!.GetValue<string>());
+        Assert.Equal(["MODE", "EXTRA"], app["env"]!.AsArray().Select(e => e!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task CustomResource_ResolvesOnceItsCrdExists()
     {
         using var target = KubeTarget.Create();
