@@ -23,7 +23,7 @@ public enum Outcome
 /// discovery (<c>/api</c>, <c>/apis</c>, resource lists), CRUD for core, apps, batch, networking, rbac and
 /// apiextensions kinds and for CRDs once created, namespaces, <c>resourceVersion</c>/<c>generation</c> and 409
 /// conflicts, Kubernetes <c>Status</c> error bodies (400, 403, 404, 409, 422), label selectors, server-side
-/// apply with per-manager field ownership (fields a manager stops applying are removed; conflicts unless forced),
+/// apply with per-manager field ownership and list-maps merged by key (fields a manager stops applying are removed; conflicts unless forced),
 /// JSON merge patches, the status subresource, and a controller that makes Deployments/StatefulSets/Jobs ready,
 /// failed or stuck as told.
 /// </summary>
@@ -324,7 +324,7 @@ public sealed partial class ApiSimulator : IDisposable
                     var rv = body!["metadata"]?["resourceVersion"]?.GetValue<string>();
                     if (rv is not null && rv != current["metadata"]!["resourceVersion"]!.GetValue<string>())
                     {
-                        return Failure(409, "Conflict", $"Operation cannot be fulfilled on {r.Plural}{(r.Group.Length > 0 ? "." + r.Group : "")} \"{q.Name}\": the object has been modified; please apply your changes to the latest version and try again", q.Name, r.Plural);
+                        return Failure(409, "Conflict", $"Operation cannot be fulfilled on {r.Plural}{(r.Group.Length > 0 ? "." + r.Group : "")} \"{q.Name}\": the object has been modified; please apply your changes to the latest version and try again", q.Name, r.Plural, r.Group);
                     }
                     if (q.Sub == "status")
                     {
