@@ -26,6 +26,12 @@ public sealed record ClusterInstallOptions
 
     public string? NodeName { get; init; }
 
+    /// <summary>Also run the site registry on this node: <c>ferry registry serve</c> as a systemd service storing under this folder.</summary>
+    public string? RegistryStorage { get; init; }
+
+    /// <summary>Where that registry listens (HOST:PORT).</summary>
+    public string RegistryAddress { get; init; } = "0.0.0.0:5000";
+
     public string? PublicKey { get; init; }
 }
 
@@ -98,7 +104,22 @@ public static class ClusterInstaller
             Text(K3sRegistries.DefaultPath, "600", K3sRegistries.Render(mirrored, registry));
         }
 
+        var commands = new List<string>();
+        if (options.RegistryStorage is { } storage)
+        {
+            if (!files.Any(f => f.Item1 == "/usr/local/bin/ferry"))
+            {
+                throw new BundleException("--registry-storage runs the site registry with the ferry binary, but this bundle does not carry it: rebuild it with bundle build --include-ferry");
+            }
+            Text(RegistryUnitPath, "644", RegistryUnit(storage, options.RegistryAddress));
+            commands.Add($"systemctl daemon-reload && systemctl enable --now {Path.GetFileName(RegistryUnitPath)}");
+        }
         var command = $"INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION={version} INSTALL_K3S_EXEC={options.Role} sh {ScriptPath}";
+        commands.Add(command);
+        if (!dryRun && options.RegistryStorage is not null)
+        {
+            Run("sh", ["-c", commands[0]], "starting the ferry-registry service");
+        }
         if (!dryRun)
         {
             log?.Report($"running {command}");
@@ -113,7 +134,38 @@ public static class ClusterInstaller
                 throw new BundleException($"the k3s install script failed (exit {p.ExitCode}); its output above says why; the files are in place, re-run after fixing it");
             }
         }
-        return new ClusterInstallResult(files, [command], dryRun);
+        return new ClusterInstallResult(files, commands, dryRun);
+    }
+
+    public const string RegistryUnitPath = "/etc/systemd/system/ferry-registry.service";
+
+    /// <summary>The systemd unit running <c>ferry registry serve</c> (started before k3s, so images can be pushed as soon as it is up).</summary>
+    private static string RegistryUnit(string storage, string address) => $"""
+        # Written by ferry cluster install: the site registry.
+        [Unit]
+        Description=Ferry site registry (OCI distribution API)
+        After=network-online.target
+        Wants=network-online.target
+        Before=k3s.service k3s-agent.service
+
+        [Service]
+        ExecStart=/usr/local/bin/ferry registry serve --storage {storage} --addr {address}
+        Restart=always
+        RestartSec=2
+
+        [Install]
+        WantedBy=multi-user.target
+
+        """;
+
+    private static void Run(string file, string[] args, string what)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false }) ?? throw new BundleException($"{what}: cannot start {file}");
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new BundleException($"{what} failed (exit {p.ExitCode}); its output above says why");
+        }
     }
 
     /// <summary>k3s's config.yaml for this node (the token stays here, readable by root only, never on a command line).</summary>

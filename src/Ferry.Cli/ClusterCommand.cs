@@ -5,7 +5,7 @@ namespace Ferry.Cli;
 /// <summary><c>ferry cluster install BUNDLE</c>: k3s from the bundle onto this node (or under --root, as a dry run).</summary>
 internal static class ClusterCommand
 {
-    private const string Usage = "usage: ferry cluster install BUNDLE [--role server|agent] [--server https://HOST:6443 --token T|--token-file F] [--root DIR] [--registry HOST[:PORT][/PREFIX] [--plain-http] [--ca-file F]] [--node-name N] [--key pub.pem]";
+    private const string Usage = "usage: ferry cluster install BUNDLE [--role server|agent] [--server https://HOST:6443 --token T|--token-file F] [--root DIR] [--registry HOST[:PORT][/PREFIX] [--plain-http] [--ca-file F]] [--node-name N] [--registry-storage DIR [--registry-addr 0.0.0.0:5000]] [--key pub.pem]";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -13,7 +13,8 @@ internal static class ClusterCommand
         {
             throw new UsageException(Usage);
         }
-        string? bundle = null, server = null, token = null, root = null, registry = null, caFile = null, nodeName = null, key = null;
+        string? bundle = null, server = null, token = null, root = null, registry = null, caFile = null, nodeName = null, key = null, registryStorage = null;
+        var registryAddr = "0.0.0.0:5000";
         var role = "server";
         var plainHttp = false;
         for (var i = 1; i < args.Length; i++)
@@ -31,6 +32,8 @@ internal static class ClusterCommand
                 case "--ca-file": caFile = Value(); break;
                 case "--node-name": nodeName = Value(); break;
                 case "--key": key = Value(); break;
+                case "--registry-storage": registryStorage = Value(); break;
+                case "--registry-addr": registryAddr = Value(); break;
                 default:
                     bundle = bundle is null && !args[i].StartsWith('-') ? args[i] : throw new UsageException(Usage);
                     break;
@@ -52,6 +55,8 @@ internal static class ClusterCommand
                 Registry = registry is null ? null : new SiteRegistryAccess(registry, plainHttp, caFile),
                 NodeName = nodeName,
                 PublicKey = key,
+                RegistryStorage = registryStorage,
+                RegistryAddress = registryAddr,
             }, new LineProgress(stderr));
             foreach (var (path, mode) in result.Files)
             {

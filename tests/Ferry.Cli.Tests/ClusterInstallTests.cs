@@ -45,7 +45,8 @@ public sealed class ClusterInstallTests : IDisposable
     {
         var (bundle, k3s, images, script, ferry) = await BuildAsync();
         var root = Path.Combine(_dir, "node");
-        var (code, output, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry", "10.0.0.5:5000/mirror", "--plain-http", "--node-name", "node-1");
+        string[] install = ["cluster", "install", bundle, "--root", root, "--registry", "10.0.0.5:5000/mirror", "--plain-http", "--node-name", "node-1", "--registry-storage", "/srv/registry"];
+        var (code, output, err) = await Ferry(install);
         Assert.True(code == 0, err);
         Assert.Equal("""
             755 /usr/local/bin/k3s
@@ -54,6 +55,8 @@ public sealed class ClusterInstallTests : IDisposable
             755 /usr/local/bin/ferry
             600 /etc/rancher/k3s/config.yaml
             600 /etc/rancher/k3s/registries.yaml
+            644 /etc/systemd/system/ferry-registry.service
+            would run: systemctl daemon-reload && systemctl enable --now ferry-registry.service
             would run: INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION=v1.31.4+k3s1 INSTALL_K3S_EXEC=server sh /usr/local/share/ferry/k3s-install.sh
 
             """, output);
@@ -61,7 +64,7 @@ public sealed class ClusterInstallTests : IDisposable
         const UnixFileMode Read = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         Assert.Equal(
-            [("/etc/rancher/k3s/config.yaml", Private), ("/etc/rancher/k3s/registries.yaml", Private), ("/usr/local/bin/ferry", Exec), ("/usr/local/bin/k3s", Exec),
+            [("/etc/rancher/k3s/config.yaml", Private), ("/etc/rancher/k3s/registries.yaml", Private), ("/etc/systemd/system/ferry-registry.service", Read), ("/usr/local/bin/ferry", Exec), ("/usr/local/bin/k3s", Exec),
              ("/usr/local/share/ferry/k3s-install.sh", Exec), ("/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst", Read)],
             Tree(root));
         Assert.Equal(k3s, File.ReadAllBytes(Path.Combine(root, "usr/local/bin/k3s")));
@@ -75,6 +78,9 @@ public sealed class ClusterInstallTests : IDisposable
             node-name: "node-1"
 
             """, File.ReadAllText(Path.Combine(root, "etc/rancher/k3s/config.yaml")));
+        var unit = File.ReadAllText(Path.Combine(root, "etc/systemd/system/ferry-registry.service"));
+        Assert.Contains("\nExecStart=/usr/local/bin/ferry registry serve --storage /srv/registry --addr 0.0.0.0:5000\n", unit, StringComparison.Ordinal);
+        Assert.Contains("\nBefore=k3s.service k3s-agent.service\n", unit, StringComparison.Ordinal);
         var registries = File.ReadAllText(Path.Combine(root, "etc/rancher/k3s/registries.yaml"));
         foreach (var registry in new[] { "docker.io", "registry.k8s.io", "ghcr.io", "quay.io" })
         {
@@ -82,10 +88,10 @@ public sealed class ClusterInstallTests : IDisposable
         }
 
         // Running it again gives the same tree (idempotent, no leftovers).
-        (code, var again, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry", "10.0.0.5:5000/mirror", "--plain-http", "--node-name", "node-1");
+        (code, var again, err) = await Ferry(install);
         Assert.True(code == 0, err);
         Assert.Equal(output, again);
-        Assert.Equal(6, Tree(root).Count);
+        Assert.Equal(7, Tree(root).Count);
     }
 
     [Fact]
