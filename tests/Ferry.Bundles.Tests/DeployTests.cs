@@ -160,6 +160,62 @@ public sealed class DeployTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task IndependentApps_DeployInParallel_UpToTheBound()
+    {
+        using var product = new ProductSources();
+        var bundle = Path.Combine(_out, "parallel.ferry");
+        var options = new RegistryOptions { Insecure = true, MaxAttempts = 2 };
+        await BundleBuilder.BuildAsync(new BundleBuildOptions
+        {
+            SpecPath = product.ExampleSpec, Output = bundle, Registry = options,
+            EnvOverrides = new Dictionary<string, string> { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" },
+        });
+        using var site = Oci.Tests.Registry.Start();
+
+        // worker and gateway both depend on shop only. Each, when its release record is written, waits for the other's:
+        // they meet only if the two are deployed at the same time.
+        async Task<bool> OverlapAsync(int parallel)
+        {
+            using var api = new ApiSimulator();
+            using var client = KubeConnection.ForUrl(api.Url);
+            await new DeployEnv(client).SetAsync(new Dictionary<string, string> { ["DOMAIN"] = "shop.site.local", ["WORKER_PASSWORD"] = "pw" }, new HashSet<string> { "WORKER_PASSWORD" });
+            var acmeRecords = 0;
+            using var workerArrived = new SemaphoreSlim(0);
+            using var gatewayArrived = new SemaphoreSlim(0);
+            var met = 0;
+            var patience = TimeSpan.FromSeconds(parallel > 1 ? 20 : 2);
+            api.OnRequest = (method, path) =>
+            {
+                if (method == "POST" && path.EndsWith("/namespaces/acme/secrets", StringComparison.Ordinal) && Interlocked.Increment(ref acmeRecords) == 2)
+                {
+                    workerArrived.Release(); // shop's record is the first in acme, worker's the second
+                    if (gatewayArrived.Wait(patience))
+                    {
+                        Interlocked.Increment(ref met);
+                    }
+                }
+                else if (method == "POST" && path.EndsWith("/namespaces/edge/secrets", StringComparison.Ordinal))
+                {
+                    gatewayArrived.Release();
+                    if (workerArrived.Wait(patience))
+                    {
+                        Interlocked.Increment(ref met);
+                    }
+                }
+            };
+            var outcomes = await new Deployer(client).DeployAsync(new DeployRequest
+            {
+                Bundle = bundle, SiteRegistry = site.Address, Registry = options, Parallel = parallel,
+                Options = new DeployOptions(TimeSpan.FromSeconds(30), PollInterval: TimeSpan.FromMilliseconds(50)),
+            });
+            Assert.All(outcomes, o => Assert.Equal("installed", o.Result));
+            return met == 2;
+        }
+        Assert.True(await OverlapAsync(parallel: 4));
+        Assert.False(await OverlapAsync(parallel: 1));
+    }
+
+    [SkippableFact]
     public async Task DeltaBundle_NeedsTheBlobsItLeftOut_OnTheSite()
     {
         using var product = new ProductSources();
