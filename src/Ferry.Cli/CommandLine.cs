@@ -22,7 +22,7 @@ public static class CommandLine
           ferry bundle verify FILE [--key pub.pem] [--site site.json] [--output json]     ferry bundle inspect FILE [--output json]
           ferry bundle sign FILE --key key.pem             ferry keygen -o NAME   (NAME.pem + NAME.pub.pem, ECDSA P-256)
           ferry inventory --registry HOST[:PORT] -o site.json [--insecure]
-          ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--kubeconfig F] [--output json]
+          ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--kubeconfig F] [--output json]
           ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--output json]
           ferry status [--env-namespace NS] [--kubeconfig F] [--output json]
           ferry env show | set K=V... [--secret K,...] | import FILE.env   [-n NS] [--kubeconfig F] [--context C] [--output json]

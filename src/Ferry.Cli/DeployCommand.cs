@@ -10,7 +10,7 @@ namespace Ferry.Cli;
 /// <summary><c>ferry deploy</c>, <c>ferry plan</c> (alias <c>diff</c>) and <c>ferry status</c>.</summary>
 internal static class DeployCommand
 {
-    private const string DeployUsage = "usage: ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--ca-file F] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--kubeconfig F] [--context C] [--output json]";
+    private const string DeployUsage = "usage: ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--kubeconfig F] [--context C] [--output json]";
     private const string PlanUsage = "usage: ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--context C] [--env-namespace NS] [--key pub.pem] [--output json]";
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -53,6 +53,8 @@ internal static class DeployCommand
                 case "--registry": f.Registry = Value(); break;
                 case "--insecure": f.RegistryOptions.Insecure = true; break;
                 case "--ca-file": f.RegistryOptions.CaFile = Value(); break;
+                case "--username": f.RegistryOptions.Username = Value(); break;
+                case "--password-stdin": f.RegistryOptions.Password = Console.In.ReadToEnd().TrimEnd('\n', '\r'); break;
                 case "--key": f.Key = Value(); break;
                 case "--env-file": f.EnvFile = Value(); break;
                 case "--env-namespace": f.EnvNamespace = Value(); break;

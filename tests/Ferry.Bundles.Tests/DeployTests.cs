@@ -216,6 +216,40 @@ public sealed class DeployTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Deploy_ToATlsSiteRegistryWithBasicAuth_AndWrongCredentialsChangeNothing()
+    {
+        using var product = new ProductSources();
+        var bundle = Path.Combine(_out, "auth.ferry");
+        await BundleBuilder.BuildAsync(new BundleBuildOptions
+        {
+            SpecPath = product.ExampleSpec, Output = bundle, Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
+            EnvOverrides = new Dictionary<string, string> { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" },
+        });
+        using var site = Oci.Tests.Registry.Start("deployer", "s3cret-registry", tls: true);
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        await new DeployEnv(client).SetAsync(new Dictionary<string, string> { ["DOMAIN"] = "shop.site.local", ["WORKER_PASSWORD"] = "pw" }, new HashSet<string> { "WORKER_PASSWORD" });
+        var request = new DeployRequest
+        {
+            Bundle = bundle,
+            SiteRegistry = site.Address,
+            Registry = new RegistryOptions { CaFile = site.CaFile, Username = "deployer", Password = "not-the-Pa55word", MaxAttempts = 2 },
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        };
+        var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request));
+        Assert.Contains($"site registry {site.Address}:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-Pa55word", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await new ReleaseStore(client).HistoryAsync("shop", "acme"));
+        Assert.Empty(await DeployJournal.ListAsync(client, DeployEnv.DefaultNamespace));
+
+        var outcomes = await new Deployer(client).DeployAsync(request with { Registry = new RegistryOptions { CaFile = site.CaFile, Username = "deployer", Password = "s3cret-registry", MaxAttempts = 2 } });
+        Assert.All(outcomes, o => Assert.Equal("installed", o.Result));
+        var shop = api.Get("apps", "deployments", "acme", "shop-shop")!;
+        Assert.StartsWith($"{site.Address}/acme/shop:2.3.0@sha256:", shop["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task DeltaBundle_NeedsTheBlobsItLeftOut_OnTheSite()
     {
         using var product = new ProductSources();
