@@ -51,6 +51,21 @@ internal static class ClusterCommands
         return f;
     }
 
+    /// <summary>Runs a command against the cluster the flags name; cluster errors become "ferry: ..." and exit 1.</summary>
+    private static async Task<int> WithClusterAsync(Flags f, TextWriter stderr, Func<k8s.IKubernetes, Task<int>> run)
+    {
+        try
+        {
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+            return await run(client).ConfigureAwait(false);
+        }
+        catch (KubeException e)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
     public static async Task<int> EnvAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         const string Usage = "usage: ferry env show | set K=V... [--secret K,...] | import FILE.env [--secret K,...]  [-n NAMESPACE] [--kubeconfig F] [--context C]";
@@ -59,9 +74,8 @@ internal static class ClusterCommands
             throw new UsageException(Usage);
         }
         var f = Parse(args[1..]);
-        try
+        return await WithClusterAsync(f, stderr, async client =>
         {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
             var env = new DeployEnv(client, f.Namespace ?? DeployEnv.DefaultNamespace);
             switch (args[0])
             {
@@ -106,12 +120,7 @@ internal static class ClusterCommands
                 default:
                     throw new UsageException(Usage);
             }
-        }
-        catch (KubeException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <summary><c>ferry policy show | require-signature KEY.pub.pem | allow-unsigned</c>: the site's deploy policy.</summary>
@@ -123,9 +132,8 @@ internal static class ClusterCommands
             throw new UsageException(Usage);
         }
         var f = Parse(args[1..]);
-        try
+        return await WithClusterAsync(f, stderr, async client =>
         {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
             var ns = f.Namespace ?? DeployEnv.DefaultNamespace;
             var policy = new SitePolicy(client, ns);
             switch (args[0])
@@ -153,12 +161,7 @@ internal static class ClusterCommands
                 default:
                     throw new UsageException(Usage);
             }
-        }
-        catch (KubeException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+        }).ConfigureAwait(false);
     }
 
     public static async Task<int> RollbackAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -171,21 +174,15 @@ internal static class ClusterCommands
         int? revision = f.Positional.Count == 2
             ? int.TryParse(f.Positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new UsageException($"rollback: revision {f.Positional[1]} is not a number")
             : null;
-        try
+        return await WithClusterAsync(f, stderr, async client =>
         {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
             var ns = f.Namespace ?? "default";
             var release = await new ReleaseManager(client).RollbackAsync(f.Positional[0], ns, revision, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
             stdout.WriteLine(f.Json
                 ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status, ["description"] = release.Info.Description }.ToJsonString(DeployCommand.Indented)
                 : $"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
             return 0;
-        }
-        catch (KubeException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+        }).ConfigureAwait(false);
     }
 
     public static async Task<int> UninstallAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -195,21 +192,15 @@ internal static class ClusterCommands
         {
             throw new UsageException("usage: ferry uninstall RELEASE [-n NAMESPACE] [--keep-history] [--kubeconfig F] [--context C]");
         }
-        try
+        return await WithClusterAsync(f, stderr, async client =>
         {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
             var ns = f.Namespace ?? "default";
             await new ReleaseManager(client).UninstallAsync(f.Positional[0], ns, f.KeepHistory, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
             stdout.WriteLine(f.Json
                 ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["status"] = "uninstalled", ["historyKept"] = f.KeepHistory }.ToJsonString(DeployCommand.Indented)
                 : $"release \"{f.Positional[0]}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
             return 0;
-        }
-        catch (KubeException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+        }).ConfigureAwait(false);
     }
 
     public static async Task<int> HistoryAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -219,9 +210,8 @@ internal static class ClusterCommands
         {
             throw new UsageException("usage: ferry history RELEASE [-n NAMESPACE] [--kubeconfig F] [--context C]");
         }
-        try
+        return await WithClusterAsync(f, stderr, async client =>
         {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
             var ns = f.Namespace ?? "default";
             var history = await new ReleaseStore(client).HistoryAsync(f.Positional[0], ns).ConfigureAwait(false);
             if (history.Count == 0)
@@ -245,11 +235,6 @@ internal static class ClusterCommands
                 stdout.WriteLine($"{r.Version,-9} {Charts.Releases.ReleaseCodec.GoTime(r.Info.LastDeployed),-26} {r.Info.Status,-17} {r.ChartName + "-" + r.ChartVersion,-24} {r.AppVersion,-12} {r.Info.Description}");
             }
             return 0;
-        }
-        catch (KubeException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+        }).ConfigureAwait(false);
     }
 }

@@ -85,15 +85,7 @@ public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultN
         var labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" };
         var cm = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels }, Data = plain };
         var existingCm = await KubeConnection.FindAsync($"read ConfigMap {ns}/{name}", () => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
-        if (existingCm is null)
-        {
-            await KubeConnection.CallAsync($"create ConfigMap {ns}/{name}", () => client.CoreV1.CreateNamespacedConfigMapAsync(cm, ns, cancellationToken: ct)).ConfigureAwait(false);
-        }
-        else
-        {
-            cm.Metadata.ResourceVersion = existingCm.Metadata.ResourceVersion;
-            await KubeConnection.CallAsync($"update ConfigMap {ns}/{name}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(cm, name, ns, cancellationToken: ct)).ConfigureAwait(false);
-        }
+        await KubeConnection.UpsertConfigMapAsync(client, cm, existingCm, ct).ConfigureAwait(false);
         var s = new V1Secret
         {
             ApiVersion = "v1",

@@ -112,7 +112,6 @@ public sealed partial class DeployJournal : IAsyncDisposable
                 Name = name,
                 NamespaceProperty = ns,
                 Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry", ["ferry.dev/journal"] = "deploy" },
-                ResourceVersion = existing?.Metadata.ResourceVersion,
             },
             Data = new Dictionary<string, string>
             {
@@ -129,9 +128,7 @@ public sealed partial class DeployJournal : IAsyncDisposable
         };
         try
         {
-            map = existing is null
-                ? await KubeConnection.CallAsync($"create deploy journal {ns}/{name}", () => client.CoreV1.CreateNamespacedConfigMapAsync(map, ns, cancellationToken: ct)).ConfigureAwait(false)
-                : await KubeConnection.CallAsync($"update deploy journal {ns}/{name}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(map, name, ns, cancellationToken: ct)).ConfigureAwait(false);
+            map = await KubeConnection.UpsertConfigMapAsync(client, map, existing, ct).ConfigureAwait(false);
         }
         catch (KubeException e) when (KubeConnection.IsConflict(e))
         {

@@ -71,6 +71,21 @@ public static class KubeConnection
         }
     }
 
+    /// <summary>
+    /// Creates <paramref name="map"/>, or replaces <paramref name="existing"/> with it (conditional on the
+    /// resourceVersion read, so a concurrent writer makes this fail with a conflict instead of being overwritten).
+    /// </summary>
+    public static async Task<k8s.Models.V1ConfigMap> UpsertConfigMapAsync(IKubernetes client, k8s.Models.V1ConfigMap map, k8s.Models.V1ConfigMap? existing, CancellationToken ct = default)
+    {
+        var (ns, name) = (map.Metadata.NamespaceProperty, map.Metadata.Name);
+        if (existing is null)
+        {
+            return await CallAsync($"create ConfigMap {ns}/{name}", () => client.CoreV1.CreateNamespacedConfigMapAsync(map, ns, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        map.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+        return await CallAsync($"update ConfigMap {ns}/{name}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(map, name, ns, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     /// <summary>Creates a namespace unless it exists.</summary>
     public static async Task EnsureNamespaceAsync(IKubernetes client, string ns, CancellationToken ct = default)
     {

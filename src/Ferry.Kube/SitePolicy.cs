@@ -35,17 +35,9 @@ public sealed class SitePolicy(IKubernetes client, string ns = DeployEnv.Default
                 Name = ObjectName,
                 NamespaceProperty = ns,
                 Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" },
-                ResourceVersion = existing?.Metadata.ResourceVersion,
             },
             Data = publicKeyPem is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [KeyField] = publicKeyPem },
         };
-        if (existing is null)
-        {
-            await KubeConnection.CallAsync($"create ConfigMap {ns}/{ObjectName}", () => client.CoreV1.CreateNamespacedConfigMapAsync(map, ns, cancellationToken: ct)).ConfigureAwait(false);
-        }
-        else
-        {
-            await KubeConnection.CallAsync($"update ConfigMap {ns}/{ObjectName}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(map, ObjectName, ns, cancellationToken: ct)).ConfigureAwait(false);
-        }
+        await KubeConnection.UpsertConfigMapAsync(client, map, existing, ct).ConfigureAwait(false);
     }
 }
