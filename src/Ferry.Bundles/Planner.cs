@@ -88,7 +88,9 @@ public static partial class Planner
                 action = deployed is null ? "install"
                     : ReleaseManager.IsUnchanged(deployed, plan) ? "unchanged"
                     : "upgrade";
-                diff = UnifiedDiff.Create(Mask(deployed?.Manifest ?? "", secrets), Mask(manifest, secrets),
+                var before = deployed is null ? "" : ReleaseManager.WithHooks(deployed.Manifest, deployed.Hooks.Select(h => (h.Path, h.Manifest)));
+                var after = ReleaseManager.WithHooks(manifest, plan.Hooks.Select(h => (h.Path, h.Manifest)));
+                diff = UnifiedDiff.Create(Mask(before, secrets), Mask(after, secrets),
                     deployed is null ? "/dev/null" : $"{app.Name} revision {deployed.Version} (deployed)", $"{app.Name} ({bundle.Label})");
             }
             plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision, diff));

@@ -291,8 +291,20 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
 
     /// <summary>Whether deploying <paramref name="plan"/> over the <paramref name="deployed"/> revision would change nothing.</summary>
     public static bool IsUnchanged(Release deployed, ReleasePlan plan) =>
-        deployed.Manifest == Join(plan.Manifests) && deployed.ConfigJson == plan.ConfigJson
-        && deployed.ChartJson == plan.ChartJson && deployed.Hooks.Count == plan.Hooks.Count;
+        deployed.Manifest == Join(plan.Manifests) && deployed.ConfigJson == plan.ConfigJson && deployed.ChartJson == plan.ChartJson
+        && deployed.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal).ThenBy(h => h.Name, StringComparer.Ordinal).Select(h => (h.Path, h.Manifest))
+            .SequenceEqual(plan.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal).ThenBy(h => h.Name, StringComparer.Ordinal).Select(h => (h.Path, h.Manifest)));
+
+    /// <summary>A release's manifest followed by its hooks (as <c>helm get all</c> shows them), for diffs.</summary>
+    public static string WithHooks(string manifest, IEnumerable<(string Path, string Manifest)> hooks)
+    {
+        var sb = new StringBuilder(manifest);
+        foreach (var (path, hook) in hooks.OrderBy(h => h.Path, StringComparer.Ordinal))
+        {
+            sb.Append("---\n# Source: ").Append(path).Append(" (hook)\n").Append(hook.TrimEnd('\n')).Append('\n');
+        }
+        return sb.ToString();
+    }
 
     /// <summary>The release manifest Helm stores: every document with its <c># Source:</c> line.</summary>
     public static string Join(IEnumerable<Manifest> manifests)

@@ -111,6 +111,18 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void PlanDiffs_IncludeHooks()
+    {
+        const string Manifest = "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n";
+        const string Hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      containers:\n        - name: run\n          image: acme/tool:1.0\n";
+        var before = Ferry.Kube.ReleaseManager.WithHooks(Manifest, [("web/templates/migrate.yaml", Hook)]);
+        var after = Ferry.Kube.ReleaseManager.WithHooks(Manifest, [("web/templates/migrate.yaml", Hook.Replace("tool:1.0", "tool:1.1", StringComparison.Ordinal))]);
+        Assert.Contains("# Source: web/templates/migrate.yaml (hook)\n", before, StringComparison.Ordinal);
+        var diff = UnifiedDiff.Create(before, after, "a", "b");
+        Assert.Contains("\n-          image: acme/tool:1.0\n+          image: acme/tool:1.1\n", diff, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Mask_HidesSecretDataAndSecretValues_Only()
     {
         var b64 = Convert.ToBase64String(Encoding.UTF8.GetBytes("hunter22"));

@@ -121,6 +121,24 @@ public sealed class ReleaseManagerTests
     }
 
     [Fact]
+    public void IsUnchanged_SeesChangesInManifestsValuesAndHooks()
+    {
+        var hook = JobHook("web-migrate", "pre-upgrade", 0);
+        var plan = Plan("web", [Config, Deployment(2, tier: false)], [hook], "{\"replicas\":2}");
+        var deployed = new Release
+        {
+            Name = "web", Namespace = "web", Version = 3, ChartJson = Chart, ConfigJson = plan.ConfigJson, Manifest = ReleaseManager.Join(plan.Manifests),
+            Hooks = [new ReleaseHook { Name = hook.Name, Kind = hook.Kind, Path = hook.Path, Manifest = hook.Manifest, Events = [.. hook.Events] }],
+        };
+        Assert.True(ReleaseManager.IsUnchanged(deployed, plan));
+        Assert.False(ReleaseManager.IsUnchanged(deployed, plan with { ConfigJson = "{\"replicas\":3}" }));
+        Assert.False(ReleaseManager.IsUnchanged(deployed, plan with { Manifests = [Config, Deployment(3, tier: false)] }));
+        // Only the migration hook's image changed: still an upgrade.
+        var newHook = hook with { Manifest = hook.Manifest.Replace("acme/tool:1.0", "acme/tool:1.1", StringComparison.Ordinal) };
+        Assert.False(ReleaseManager.IsUnchanged(deployed, plan with { Hooks = [newHook] }));
+    }
+
+    [Fact]
     public async Task Crd_IsEstablishedBeforeItsCustomResources()
     {
         using var target = KubeTarget.Create();
