@@ -6,37 +6,46 @@ using k8s;
 
 namespace Ferry.Cli.Tests;
 
-/// <summary><c>ferry env</c> and <c>ferry history</c> against the loopback API simulator through a kubeconfig.</summary>
+/// <summary>
+/// <c>ferry env|history|rollback|uninstall|deploy|plan</c> through a kubeconfig: the loopback API simulator, or a real
+/// cluster when FERRY_TEST_KUBECONFIG is set (everything happens in the test's own namespace, deleted afterwards).
+/// </summary>
 public sealed class CliClusterTests : IDisposable
 {
-    private readonly ApiSimulator _api = new();
+    private readonly KubeTarget _target = KubeTarget.Create();
     private readonly string _dir = Directory.CreateTempSubdirectory("ferry-cli-kube-").FullName;
 
     public void Dispose()
     {
-        _api.Dispose();
+        _target.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
-    private string Kubeconfig() => _api.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
+    private string Ns => _target.Namespace;
+
+    private async Task<string> KubeconfigAsync()
+    {
+        await _target.CreateNamespaceAsync();
+        return _target.Simulator?.WriteKubeconfig(Path.Combine(_dir, "kubeconfig")) ?? Environment.GetEnvironmentVariable("FERRY_TEST_KUBECONFIG")!;
+    }
 
     private static Task<(int Code, string Out, string Err)> Ferry(params string[] args) => CliRunner.RunAsync(args);
 
     [Fact]
     public async Task EnvSetImportShow_NeverPrintsSecrets()
     {
-        var kc = Kubeconfig();
-        var (code, output, err) = await Ferry("env", "set", "DB_HOST=db.local", "DB_PASSWORD=hunter2", "--secret", "DB_PASSWORD", "--kubeconfig", kc);
+        var kc = await KubeconfigAsync();
+        var (code, output, err) = await Ferry("env", "set", "DB_HOST=db.local", "DB_PASSWORD=hunter2", "--secret", "DB_PASSWORD", "-n", Ns, "--kubeconfig", kc);
         Assert.True(code == 0, err);
         Assert.Contains("previous content kept in deploy-env-backup", output, StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(_dir, "site.env"), "# site\nREPLICAS=3\n");
-        (code, _, err) = await Ferry("env", "import", Path.Combine(_dir, "site.env"), "--kubeconfig", kc);
+        (code, _, err) = await Ferry("env", "import", Path.Combine(_dir, "site.env"), "-n", Ns, "--kubeconfig", kc);
         Assert.True(code == 0, err);
-        (code, output, _) = await Ferry("env", "show", "--kubeconfig", kc);
+        (code, output, _) = await Ferry("env", "show", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(0, code);
         Assert.Equal("DB_HOST=db.local\nDB_PASSWORD=(secret, 7 characters)\nREPLICAS=3\n", output);
         Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
-        (code, output, _) = await Ferry("env", "show", "--kubeconfig", kc, "--output", "json");
+        (code, output, _) = await Ferry("env", "show", "-n", Ns, "--kubeconfig", kc, "--output", "json");
         Assert.Equal(0, code);
         var json = System.Text.Json.Nodes.JsonNode.Parse(output)!;
         Assert.Equal("db.local", json["DB_HOST"]!.GetValue<string>());
@@ -47,28 +56,28 @@ public sealed class CliClusterTests : IDisposable
     [Fact]
     public async Task History_ListsRevisionsLikeHelm()
     {
-        var kc = Kubeconfig();
-        var (code, _, err) = await Ferry("history", "web", "-n", "default", "--kubeconfig", kc);
+        var kc = await KubeconfigAsync();
+        var (code, _, err) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(1, code);
-        Assert.Contains("release web not found in namespace default", err, StringComparison.Ordinal);
+        Assert.Contains($"release web not found in namespace {Ns}", err, StringComparison.Ordinal);
         using var client = KubeConnection.Connect(kc);
         var store = new ReleaseStore(client);
         var t = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
         await store.CreateAsync(new Release
         {
             Name = "web",
-            Namespace = "default",
+            Namespace = Ns,
             Version = 1,
             Info = new ReleaseInfo { FirstDeployed = t, LastDeployed = t, Status = ReleaseStatus.Deployed, Description = "Install complete" },
             ChartJson = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.2.0\",\"appVersion\":\"1.2\"}}",
         }, t);
         string output;
-        (code, output, err) = await Ferry("history", "web", "--kubeconfig", kc);
+        (code, output, err) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc);
         Assert.True(code == 0, err);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("REVISION", lines[0], StringComparison.Ordinal);
         Assert.Matches(@"^1\s+2026-11-25T12:00:00Z\s+deployed\s+web-1\.2\.0\s+1\.2\s+Install complete$", lines[1]);
-        (code, output, err) = await Ferry("history", "web", "--kubeconfig", kc, "--output", "json");
+        (code, output, err) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc, "--output", "json");
         Assert.True(code == 0, err);
         var revision = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(output)!.AsArray())!;
         Assert.Equal((1, "deployed", "web-1.2.0", "1.2"), (revision["revision"]!.GetValue<int>(), revision["status"]!.GetValue<string>(), revision["chart"]!.GetValue<string>(), revision["app_version"]!.GetValue<string>()));
@@ -85,60 +94,63 @@ public sealed class CliClusterTests : IDisposable
     [Fact]
     public async Task Rollback_MakesANewRevisionFromTheEarlierOne()
     {
-        var kc = Kubeconfig();
+        var kc = await KubeconfigAsync();
         using var client = KubeConnection.Connect(kc);
         var manager = new ReleaseManager(client);
         var options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50));
         const string Chart = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.0.0\"}}";
-        ReleasePlan Plan(string value) => new("web", "default", Chart, "{}",
+        ReleasePlan Plan(string value) => new("web", Ns, Chart, "{}",
             [new Charts.Manifest("web/templates/cm.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  v: \"{value}\"\n", "ConfigMap", "v1", "web")], []);
         await manager.UpgradeOrInstallAsync(Plan("1"), options);
         await manager.UpgradeOrInstallAsync(Plan("2"), options);
-        var (code, output, err) = await Ferry("rollback", "web", "1", "--kubeconfig", kc);
+        var (code, output, err) = await Ferry("rollback", "web", "1", "-n", Ns, "--kubeconfig", kc);
         Assert.True(code == 0, err);
         Assert.Equal("Rollback to 1: web is now revision 3 (deployed)\n", output);
-        Assert.Equal("1", (await client.CoreV1.ReadNamespacedConfigMapAsync("web", "default")).Data["v"]);
-        (code, _, err) = await Ferry("rollback", "web", "9", "--kubeconfig", kc);
+        Assert.Equal("1", (await client.CoreV1.ReadNamespacedConfigMapAsync("web", Ns)).Data["v"]);
+        (code, _, err) = await Ferry("rollback", "web", "9", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(1, code);
         Assert.Contains("release web has no revision 9 (revisions: 1, 2, 3)", err, StringComparison.Ordinal);
-        (code, output, err) = await Ferry("uninstall", "web", "--kubeconfig", kc);
+        (code, output, err) = await Ferry("uninstall", "web", "-n", Ns, "--kubeconfig", kc);
         Assert.True(code == 0, err);
-        Assert.Equal("release \"web\" uninstalled from namespace default\n", output);
-        Assert.Null(_api.Get("", "configmaps", "default", "web"));
-        (code, _, err) = await Ferry("history", "web", "--kubeconfig", kc);
+        Assert.Equal($"release \"web\" uninstalled from namespace {Ns}\n", output);
+        Assert.Null(await KubeConnection.FindAsync("read", () => client.CoreV1.ReadNamespacedConfigMapAsync("web", Ns)));
+        (code, _, err) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(1, code);
     }
 
     [Fact]
     public async Task Deploy_ChecksEnvThenInstallsThenIsANoOp()
     {
-        var kc = Kubeconfig();
-        var spec = CliRunner.WriteEdgeSpec(_dir, domain: "required: true, pattern: \"^[a-z.]+$\"");
+        var kc = await KubeconfigAsync();
+        var spec = CliRunner.WriteEdgeSpec(_dir, domain: "required: true, pattern: \"^[a-z.]+$\"", ns: Ns);
         var bundle = Path.Combine(_dir, "edge.ferry");
         var (code, output, err) = await Ferry("bundle", "build", spec, "-o", bundle, "--env", "DOMAIN=sample.example.com");
         Assert.True(code == 0, err);
 
-        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
+        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns);
         Assert.Equal(1, code);
         Assert.Contains("DOMAIN: required; set it with 'ferry env set DOMAIN=...'", err, StringComparison.Ordinal);
-        (code, _, _) = await Ferry("env", "set", "DOMAIN=Bad_Host", "--kubeconfig", kc);
+        (code, _, _) = await Ferry("env", "set", "DOMAIN=Bad_Host", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(0, code);
-        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
+        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns);
         Assert.Equal(1, code);
         Assert.Contains("DOMAIN: \"Bad_Host\" does not match ^[a-z.]+$", err, StringComparison.Ordinal);
 
-        await Ferry("env", "set", "DOMAIN=edge.site.local", "--kubeconfig", kc);
-        (code, output, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--timeout", "10s");
+        await Ferry("env", "set", "DOMAIN=edge.site.local", "-n", Ns, "--kubeconfig", kc);
+        (code, output, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns, "--timeout", "10s");
         Assert.True(code == 0, err);
         Assert.Matches(@"^gateway\s+installed\s+revision 1\s+Install complete", output);
-        Assert.Equal("edge.site.local", _api.Get("networking.k8s.io", "ingresses", "edge", "gateway-gateway")!["spec"]!["rules"]![0]!["host"]!.GetValue<string>());
-        (code, output, _) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
+        using (var client = KubeConnection.Connect(kc))
+        {
+            Assert.Equal("edge.site.local", (await client.NetworkingV1.ReadNamespacedIngressAsync("gateway-gateway", Ns)).Spec.Rules[0].Host);
+        }
+        (code, output, _) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns);
         Assert.Equal(0, code);
         Assert.Matches(@"^gateway\s+unchanged", output);
 
-        (code, output, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc);
+        (code, output, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns);
         Assert.True(code == 0, err);
-        Assert.Matches(@"\ngateway\s+edge\s+unchanged\s+gateway 0\.9\.0\s+1\s+0\n", output);
+        Assert.Matches($@"\ngateway\s+{Ns}\s+unchanged\s+gateway 0\.9\.0\s+1\s+0\n", output);
         File.WriteAllText(Path.Combine(_dir, "review.env"), "DOMAIN=review.example.com\n");
         (code, output, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--env-file", Path.Combine(_dir, "review.env"), "--output", "json");
         Assert.True(code == 0, err);

@@ -20,7 +20,7 @@ internal static class CliRunner
     /// Writes the image-free "edge" product the CLI tests build bundles from: the example gateway chart with a values
     /// template reading DOMAIN (declared by <paramref name="domain"/>), plus <paramref name="extra"/> top-level YAML.
     /// </summary>
-    public static string WriteEdgeSpec(string dir, string domain = "required: true", string extra = "")
+    public static string WriteEdgeSpec(string dir, string domain = "required: true", string extra = "", string ns = "edge")
     {
         var path = Path.Combine(dir, "ferry.yaml");
         File.WriteAllText(path, $"""
@@ -31,7 +31,7 @@ internal static class CliRunner
               - {"{"} name: DOMAIN, {domain} {"}"}
             apps:
               - name: gateway
-                namespace: edge
+                namespace: {ns}
                 chart: {"{"} path: "{Path.Combine(Examples, "charts", "gateway")}" {"}"}
                 values: gateway.yaml.tmpl
             {extra}
