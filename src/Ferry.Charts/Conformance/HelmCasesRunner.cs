@@ -22,16 +22,8 @@ public sealed class HelmCasesRunner(SkipList? skips = null)
         var release = root.TryGetProperty("release", out var r) ? r.GetString() ?? "release-name" : "release-name";
         var ns = root.TryGetProperty("namespace", out var n) ? n.GetString() ?? "default" : "default";
         var kube = root.TryGetProperty("kubeVersion", out var k) ? k.GetString() ?? Capabilities.DefaultKubeVersion : Capabilities.DefaultKubeVersion;
-        var results = new List<CaseResult>();
-        foreach (var c in root.GetProperty("cases").EnumerateArray())
+        CaseResult RunCase(string name, JsonElement c)
         {
-            var name = c.GetProperty("name").GetString() ?? "";
-            var reason = _skips.ReasonFor(corpus, name);
-            if (reason is not null)
-            {
-                results.Add(new CaseResult(name, CaseOutcome.Skipped, Note: reason));
-                continue;
-            }
             var args = new List<string> { "--release-name", release, "--namespace", ns, "--kube-version", kube };
             args.AddRange(c.GetProperty("args").EnumerateArray().Select(a => a.GetString() ?? ""));
             args.Add(Path.Combine(dir, c.GetProperty("chart").GetString() ?? ""));
@@ -45,25 +37,21 @@ public sealed class HelmCasesRunner(SkipList? skips = null)
             }
             catch (ArgumentException ex)
             {
-                results.Add(new CaseResult(name, CaseOutcome.Failed, golden, "usage error: " + ex.Message));
-                continue;
+                return new CaseResult(name, CaseOutcome.Failed, golden, "usage error: " + ex.Message);
             }
             if (wantError)
             {
-                results.Add(result.Succeeded
+                return result.Succeeded
                     ? new CaseResult(name, CaseOutcome.Failed, "an error like: " + golden.Trim(), result.Output)
-                    : new CaseResult(name, CaseOutcome.Passed, Note: $"error: {result.Error}"));
-                continue;
+                    : new CaseResult(name, CaseOutcome.Passed, Note: $"error: {result.Error}");
             }
             if (!result.Succeeded)
             {
-                results.Add(new CaseResult(name, CaseOutcome.Failed, golden, "error: " + result.Error));
-                continue;
+                return new CaseResult(name, CaseOutcome.Failed, golden, "error: " + result.Error);
             }
-            results.Add(result.Output == golden
-                ? new CaseResult(name, CaseOutcome.Passed)
-                : new CaseResult(name, CaseOutcome.Failed, golden, result.Output));
+            return result.Output == golden ? new CaseResult(name, CaseOutcome.Passed) : new CaseResult(name, CaseOutcome.Failed, golden, result.Output);
         }
+        var results = _skips.RunEach(corpus, root.GetProperty("cases"), RunCase).ToList();
         return new ConformanceResult(path, results);
     }
 }

@@ -19,33 +19,18 @@ public sealed class ValuesVectorRunner(SkipList? skips = null)
     public ConformanceResult Run(string path, JsonElement root)
     {
         var corpus = Path.GetFileNameWithoutExtension(path);
-        var results = new List<CaseResult>();
-        foreach (var v in root.GetProperty("vectors").EnumerateArray())
+        var results = _skips.RunEach(corpus, root.GetProperty("vectors"), (name, v) =>
         {
-            var name = v.GetProperty("name").GetString() ?? "";
-            var reason = _skips.ReasonFor(corpus, name);
-            if (reason is not null)
-            {
-                results.Add(new CaseResult(name, CaseOutcome.Skipped, Note: reason));
-                continue;
-            }
             try
             {
-                results.Add(RunOne(name, v));
+                return RunOne(name, v);
             }
             catch (Exception e) when (e is ChartException or TemplateException or FormatException)
             {
-                results.Add(new CaseResult(name, CaseOutcome.Failed, "success", "error: " + e.Message));
+                return new CaseResult(name, CaseOutcome.Failed, "success", "error: " + e.Message);
             }
-        }
-        if (root.TryGetProperty("skipped", out var upstream))
-        {
-            foreach (var s in upstream.EnumerateArray())
-            {
-                results.Add(new CaseResult(s.TryGetProperty("test", out var t) ? t.GetString() ?? "" : "", CaseOutcome.Skipped,
-                    Note: "upstream: " + (s.TryGetProperty("reason", out var r) ? r.GetString() : "")));
-            }
-        }
+        }).ToList();
+        results.AddRange(SkipList.Upstream(root));
         return new ConformanceResult(path, results);
     }
 

@@ -23,34 +23,16 @@ public sealed class HelmEngineVectorRunner(SkipList? skips = null, Func<JsonElem
     public ConformanceResult Run(string path, JsonElement root)
     {
         var corpus = Path.GetFileNameWithoutExtension(path);
-        var results = new List<CaseResult>();
-        foreach (var v in root.GetProperty("vectors").EnumerateArray())
+        var results = _skips.RunEach(corpus, root.GetProperty("vectors"), (name, v) => v.GetProperty("kind").GetString() switch
         {
-            var name = v.GetProperty("name").GetString() ?? "";
-            var reason = _skips.ReasonFor(corpus, name);
-            if (reason is not null)
-            {
-                results.Add(new CaseResult(name, CaseOutcome.Skipped, Note: reason));
-                continue;
-            }
-            results.Add(v.GetProperty("kind").GetString() switch
-            {
-                "func" => RunFunc(name, v),
-                "funcmap" => RunFuncMap(name, v),
-                "render_templates" => RunRenderTemplates(name, v),
-                "sort_templates" => RunSort(name, v),
-                "render" when ChartRenderHook is not null => ChartRenderHook(v),
-                var kind => new CaseResult(name, CaseOutcome.Skipped, Note: $"kind '{kind}' needs the chart engine (Ferry.Charts)"),
-            });
-        }
-        if (root.TryGetProperty("skipped", out var upstream))
-        {
-            foreach (var s in upstream.EnumerateArray())
-            {
-                var name = s.TryGetProperty("test", out var t) ? t.GetString() ?? "" : s.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
-                results.Add(new CaseResult(name, CaseOutcome.Skipped, Note: "upstream: " + (s.TryGetProperty("reason", out var r) ? r.GetString() : "")));
-            }
-        }
+            "func" => RunFunc(name, v),
+            "funcmap" => RunFuncMap(name, v),
+            "render_templates" => RunRenderTemplates(name, v),
+            "sort_templates" => RunSort(name, v),
+            "render" when ChartRenderHook is not null => ChartRenderHook(v),
+            var kind => new CaseResult(name, CaseOutcome.Skipped, Note: $"kind '{kind}' needs the chart engine (Ferry.Charts)"),
+        }).ToList();
+        results.AddRange(SkipList.Upstream(root));
         return new ConformanceResult(path, results);
     }
 

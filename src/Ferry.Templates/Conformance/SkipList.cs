@@ -31,4 +31,32 @@ public sealed class SkipList
 
     /// <summary>The reason a vector is skipped, or null. <paramref name="corpus"/> is the vector file's name without extension.</summary>
     public string? ReasonFor(string corpus, string name) => _reasons.GetValueOrDefault((corpus, name));
+
+    /// <summary>
+    /// Runs every vector of <paramref name="vectors"/> (named by its <c>name</c>, after <paramref name="prefix"/>),
+    /// except those this list skips, which give a skipped result with the reason.
+    /// </summary>
+    public IEnumerable<CaseResult> RunEach(string corpus, JsonElement vectors, Func<string, JsonElement, CaseResult> run, string prefix = "")
+    {
+        foreach (var v in vectors.EnumerateArray())
+        {
+            var name = prefix + (v.GetProperty("name").GetString() ?? "");
+            var reason = ReasonFor(corpus, name);
+            yield return reason is not null ? new CaseResult(name, CaseOutcome.Skipped, Note: reason) : run(name, v);
+        }
+    }
+
+    /// <summary>The vectors a corpus says upstream itself skips (its <c>skipped</c> array: name or test, and reason).</summary>
+    public static IEnumerable<CaseResult> Upstream(JsonElement root)
+    {
+        if (!root.TryGetProperty("skipped", out var skipped))
+        {
+            yield break;
+        }
+        foreach (var s in skipped.EnumerateArray())
+        {
+            var name = s.TryGetProperty("test", out var t) ? t.GetString() ?? "" : s.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
+            yield return new CaseResult(name, CaseOutcome.Skipped, Note: "upstream: " + (s.TryGetProperty("reason", out var r) ? r.GetString() : ""));
+        }
+    }
 }

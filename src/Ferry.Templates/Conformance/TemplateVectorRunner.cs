@@ -37,31 +37,12 @@ public sealed class TemplateVectorRunner
     public ConformanceResult Run(string path, JsonElement root)
     {
         var corpus = Path.GetFileNameWithoutExtension(path);
-        var results = new List<CaseResult>();
-        foreach (var c in root.GetProperty("cases").EnumerateArray())
-        {
-            var name = c.GetProperty("name").GetString() ?? "";
-            var reason = _skips.ReasonFor(corpus, name);
-            results.Add(reason is not null ? new CaseResult(name, CaseOutcome.Skipped, Note: reason) : RunCase(name, c));
-        }
+        var results = _skips.RunEach(corpus, root.GetProperty("cases"), RunCase).ToList();
         if (root.TryGetProperty("parse_ok", out var parseOk))
         {
-            foreach (var c in parseOk.EnumerateArray())
-            {
-                var name = "parse: " + (c.GetProperty("name").GetString() ?? "");
-                var reason = _skips.ReasonFor(corpus, name);
-                results.Add(reason is not null ? new CaseResult(name, CaseOutcome.Skipped, Note: reason) : RunParseCase(name, c));
-            }
+            results.AddRange(_skips.RunEach(corpus, parseOk, RunParseCase, prefix: "parse: "));
         }
-        if (root.TryGetProperty("skipped", out var upstreamSkips))
-        {
-            foreach (var s in upstreamSkips.EnumerateArray())
-            {
-                var name = s.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
-                var why = s.TryGetProperty("reason", out var r) ? r.GetString() : null;
-                results.Add(new CaseResult(name, CaseOutcome.Skipped, Note: "upstream: " + why));
-            }
-        }
+        results.AddRange(SkipList.Upstream(root));
         return new ConformanceResult(path, results);
     }
 
