@@ -100,8 +100,7 @@ public static class ClusterInstaller
         Text("/etc/rancher/k3s/config.yaml", "600", Config(bundle.Label, options, cluster.GetProperty("storagePath").GetString()!));
         if (options.Registry is { } registry)
         {
-            var mirrored = K3sRegistries.RegistriesOf(bundle) is { Count: > 0 } used ? used : K3sRegistries.CommonRegistries;
-            Text(K3sRegistries.DefaultPath, "600", K3sRegistries.Render(mirrored, registry));
+            Text(K3sRegistries.DefaultPath, "600", K3sRegistries.Render(K3sRegistries.RegistriesOf(bundle), registry));
         }
 
         var commands = new List<string>();

@@ -57,12 +57,7 @@ public sealed class Deployer(IKubernetes client)
         using var bundle = OpenedBundle.Open(request.Bundle, request.PublicKey, policyKey);
         var spec = bundle.Spec;
         var deployEnv = new DeployEnv(client, request.EnvNamespace);
-        var (site, renames, warnings) = EnvCheck.Migrate(spec, await deployEnv.ReadAsync(ct).ConfigureAwait(false));
-        foreach (var w in warnings)
-        {
-            log?.Report("warning: " + w);
-        }
-        EnvCheck.Check(spec, site, log);
+        var (site, renames) = EnvCheck.Prepare(spec, await deployEnv.ReadAsync(ct).ConfigureAwait(false), log);
         var plans = AppRenderer.Ordered(spec).ToDictionary(a => a.Name, a => AppRenderer.Render(bundle, a, site, request.SiteRegistry), StringComparer.Ordinal);
 
         using var registry = new RegistryClient(request.Registry);

@@ -46,6 +46,21 @@ public static class EnvCheck
         return (new SiteEnv(values, secrets), renames, warnings);
     }
 
+    /// <summary>
+    /// The site env as a deploy of this bundle sees it: migrated (warnings logged) and checked (every problem at once,
+    /// as a <see cref="BundleException"/>). The renames are returned for the deploy to persist.
+    /// </summary>
+    public static (SiteEnv Env, IReadOnlyList<EnvRename> Renames) Prepare(BundleSpec spec, SiteEnv site, IProgress<string>? log)
+    {
+        var (env, renames, warnings) = Migrate(spec, site);
+        foreach (var w in warnings)
+        {
+            log?.Report("warning: " + w);
+        }
+        Check(spec, env, log);
+        return (env, renames);
+    }
+
     /// <summary>Every env problem at once: missing required keys and pattern violations fail; unknown keys warn.</summary>
     public static void Check(BundleSpec spec, SiteEnv site, IProgress<string>? log)
     {

@@ -22,8 +22,10 @@ public static class K3sRegistries
     public static IReadOnlyList<string> RegistriesOf(OpenedBundle bundle) =>
         [.. bundle.Images.Select(i => ImageReference.Parse(i.Ref).Registry).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>registries.yaml mirroring <paramref name="mirrored"/> (none named: the <see cref="CommonRegistries"/>) to the site registry.</summary>
     public static string Render(IEnumerable<string> mirrored, SiteRegistryAccess site)
     {
+        mirrored = mirrored.ToList() is { Count: > 0 } named ? named : CommonRegistries;
         var slash = site.Registry.IndexOf('/', StringComparison.Ordinal);
         var host = slash < 0 ? site.Registry : site.Registry[..slash];
         var prefix = slash < 0 ? "" : site.Registry[(slash + 1)..].Trim('/');

@@ -78,26 +78,13 @@ public sealed class OpenedBundle : IDisposable
         {
             throw new BundleException($"{bundle}: verification failed, nothing was changed:\n  " + string.Join("\n  ", problems));
         }
-        var work = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
-        try
-        {
-            // A plain archive is read in place for image blobs (no copy of the layers); zstd or split ones are extracted.
-            var slices = ArchiveSlices.TryIndex(bundle);
-            BundleReader.Extract(bundle, work, name =>
-                (withNodeFiles || (!name.StartsWith("cluster/", StringComparison.Ordinal) && !name.StartsWith("bin/", StringComparison.Ordinal)))
-                && (slices is null || !name.StartsWith("images/blobs/", StringComparison.Ordinal)));
-            return new OpenedBundle(bundle, work) { _slices = slices };
-        }
-        catch
-        {
-            Directory.Delete(work, recursive: true);
-            throw;
-        }
+        return Extract(bundle, withNodeFiles);
     }
 
     /// <summary>
-    /// Like <see cref="Open"/>, but a site policy key (PEM) also applies: the bundle must then be signed by it, and by
-    /// <paramref name="publicKey"/> too when both are given.
+    /// Like <see cref="Open(string, string?, bool)"/>, but a site policy key (PEM) also applies: the bundle must then be
+    /// signed by it, and by <paramref name="publicKey"/> too when both are given. The checksum pass that checks the
+    /// policy's signature is the one verification (a second runs only when both keys are given).
     /// </summary>
     public static OpenedBundle Open(string bundle, string? publicKey, string? policyKeyPem)
     {
@@ -119,7 +106,26 @@ public sealed class OpenedBundle : IDisposable
         {
             File.Delete(keyFile);
         }
-        return Open(bundle, publicKey);
+        return publicKey is null ? Extract(bundle, withNodeFiles: false) : Open(bundle, publicKey);
+    }
+
+    /// <summary>Extracts a verified bundle; a plain archive is read in place for image blobs (no copy of the layers), zstd or split ones are extracted whole.</summary>
+    private static OpenedBundle Extract(string bundle, bool withNodeFiles)
+    {
+        var work = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
+        try
+        {
+            var slices = ArchiveSlices.TryIndex(bundle);
+            BundleReader.Extract(bundle, work, name =>
+                (withNodeFiles || (!name.StartsWith("cluster/", StringComparison.Ordinal) && !name.StartsWith("bin/", StringComparison.Ordinal)))
+                && (slices is null || !name.StartsWith("images/blobs/", StringComparison.Ordinal)));
+            return new OpenedBundle(bundle, work) { _slices = slices };
+        }
+        catch
+        {
+            Directory.Delete(work, recursive: true);
+            throw;
+        }
     }
 
     public void Dispose()

@@ -29,12 +29,7 @@ public static partial class Planner
         var policyKey = client is null ? null : await new SitePolicy(client, envNamespace).PublicKeyAsync(ct).ConfigureAwait(false);
         using var bundle = OpenedBundle.Open(bundlePath, publicKey, policyKey);
         var spec = bundle.Spec;
-        var (site, renames, warnings) = EnvCheck.Migrate(spec, env);
-        foreach (var w in warnings)
-        {
-            log?.Report("warning: " + w);
-        }
-        EnvCheck.Check(spec, site, log);
+        var (site, renames) = EnvCheck.Prepare(spec, env, log);
         var secrets = spec.Env.Where(v => v.Secret).Select(v => v.Name).Concat(site.SecretKeys)
             .Select(k => site.Values.GetValueOrDefault(k)).OfType<string>().Where(v => v.Length >= 3).Distinct().ToList();
 

@@ -40,10 +40,6 @@ internal static class RegistryConfigCommand
                 using var opened = OpenedBundle.Open(bundle, null);
                 mirrors.InsertRange(0, K3sRegistries.RegistriesOf(opened));
             }
-            if (mirrors.Count == 0)
-            {
-                mirrors.AddRange(K3sRegistries.CommonRegistries);
-            }
             var yaml = K3sRegistries.Render(mirrors, new SiteRegistryAccess(registry, plainHttp, caFile, skipVerify, username, password));
             if (output is null)
             {
@@ -60,7 +56,7 @@ internal static class RegistryConfigCommand
             }
             File.WriteAllText(temp, yaml);
             File.Move(temp, output, overwrite: true);
-            stdout.WriteLine($"wrote {output}: {mirrors.Distinct(StringComparer.Ordinal).Count()} registries mirrored to {registry}; restart k3s to apply");
+            stdout.WriteLine($"wrote {output}: {(mirrors.Count == 0 ? K3sRegistries.CommonRegistries : mirrors).Distinct(StringComparer.Ordinal).Count()} registries mirrored to {registry}; restart k3s to apply");
             return 0;
         }
         catch (Exception e) when (e is BundleException or IOException or UnauthorizedAccessException)
