@@ -50,4 +50,20 @@ if [ -n "${FERRY_CONFORMANCE_DIR:-}" ]; then
   # The judge: print the per-corpus conformance lines (the test suite asserts on them too).
   dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR" || true
 fi
+# The Kubernetes tests once more exactly as they run against a real cluster (FERRY_TEST_KUBECONFIG), with the
+# API simulator standing in for it as a separate process: proves they use nothing but the Kubernetes API.
+if [ -z "${FERRY_TEST_KUBECONFIG:-}" ]; then
+  stand_in=$(mktemp -d "${TMPDIR:-/tmp}/ferry-standin.XXXXXX")
+  dotnet tests/Ferry.Kube.Tests/bin/Release/net10.0/Ferry.Kube.Tests.dll serve "$stand_in/kubeconfig" >/dev/null &
+  stand_in_pid=$!
+  trap 'kill "$stand_in_pid" 2>/dev/null || true; rm -rf "$stand_in"' EXIT
+  for _ in $(seq 100); do [ -f "$stand_in/kubeconfig" ] && break; sleep 0.1; done
+  echo "test.sh: Kubernetes tests through a kubeconfig (the simulator as a stand-in cluster):"
+  rc=0
+  FERRY_TEST_KUBECONFIG="$stand_in/kubeconfig" FERRY_TEST_STUCK_SECONDS=2 dotnet test \
+    tests/Ferry.Kube.Tests/bin/Release/net10.0/Ferry.Kube.Tests.dll tests/Ferry.Cli.Tests/bin/Release/net10.0/Ferry.Cli.Tests.dll \
+    --filter "FullyQualifiedName~Ferry.Kube.Tests|FullyQualifiedName~CliClusterTests" > "$stand_in/log" 2>&1 || rc=$?
+  if [ "$rc" != 0 ]; then cat "$stand_in/log"; exit "$rc"; fi
+  grep -E '^(Passed|Failed)!' "$stand_in/log"
+fi
 dotnet test Ferry.slnx -c Release --no-build -nologo -v quiet

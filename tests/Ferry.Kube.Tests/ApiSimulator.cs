@@ -24,8 +24,8 @@ public enum Outcome
 /// apiextensions kinds and for CRDs once created, namespaces, <c>resourceVersion</c>/<c>generation</c> and 409
 /// conflicts, Kubernetes <c>Status</c> error bodies (400, 403, 404, 409, 422), label selectors, server-side
 /// apply with per-manager field ownership and list-maps merged by key (fields a manager stops applying are removed; conflicts unless forced),
-/// JSON merge patches, the status subresource, and a controller that makes Deployments/StatefulSets/Jobs ready,
-/// failed or stuck as told.
+/// JSON merge patches, the status subresource, and controllers that make Deployments/StatefulSets/Jobs ready,
+/// failed or stuck as their pod templates say (or as told; see ApiSimulator.Controller.cs).
 /// </summary>
 public sealed partial class ApiSimulator : IDisposable
 {
@@ -154,36 +154,6 @@ public sealed partial class ApiSimulator : IDisposable
         return obj;
     }
 
-    /// <summary>The controller: workloads get the status their outcome says.</summary>
-    private void Reconcile(JsonObject obj)
-    {
-        var kind = obj["kind"]!.GetValue<string>();
-        if (kind is not ("Deployment" or "StatefulSet" or "Job"))
-        {
-            return;
-        }
-        var name = obj["metadata"]!["name"]!.GetValue<string>();
-        var generation = obj["metadata"]!["generation"]!.GetValue<long>();
-        var outcome = _outcomes.TryGetValue(name, out var o) && (o.Generation is null || o.Generation == generation) ? o.Outcome : Outcome.Ready;
-        if (outcome == Outcome.Hang)
-        {
-            return;
-        }
-        var replicas = obj["spec"]?["replicas"]?.GetValue<long>() ?? 1;
-        obj["status"] = (kind, outcome) switch
-        {
-            ("Job", Outcome.Ready) => new JsonObject { ["succeeded"] = 1, ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Complete", ["status"] = "True" }) },
-            ("Job", _) => new JsonObject { ["failed"] = 1, ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Failed", ["status"] = "True", ["reason"] = "BackoffLimitExceeded", ["message"] = "Job has reached the specified backoff limit" }) },
-            ("Deployment", Outcome.Fail) => new JsonObject
-            {
-                ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = 0,
-                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Progressing", ["status"] = "False", ["reason"] = "ProgressDeadlineExceeded", ["message"] = $"ReplicaSet \"{name}\" has timed out progressing." }),
-            },
-            ("StatefulSet", Outcome.Fail) => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = 0 },
-            _ => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas, ["readyReplicas"] = replicas },
-        };
-    }
-
     private async Task HandleAsync(HttpContext ctx)
     {
         var segs = (ctx.Request.Path.Value ?? "").Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -250,7 +220,8 @@ public sealed partial class ApiSimulator : IDisposable
         }
         OnRequest?.Invoke(method, ctx.Request.Path.Value ?? "");
         var request = new Request(method, group, version, plural, ns, name, sub, bodyText, ctx.Request.ContentType ?? "",
-            ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true");
+            ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true",
+            ctx.Request.Headers["Impersonate-User"].ToString() is { Length: > 0 } user ? user : null);
         int code;
         JsonNode result;
         lock (_lock)
@@ -260,7 +231,7 @@ public sealed partial class ApiSimulator : IDisposable
         await Json(ctx, code, result);
     }
 
-    private sealed record Request(string Method, string Group, string Version, string Plural, string Ns, string Name, string Sub, string? Body, string ContentType, string Selector, string FieldSelector, string FieldManager, bool Force);
+    private sealed record Request(string Method, string Group, string Version, string Plural, string Ns, string Name, string Sub, string? Body, string ContentType, string Selector, string FieldSelector, string FieldManager, bool Force, string? ImpersonatedUser);
 
     private (int, JsonNode) Dispatch(Request q)
     {
@@ -269,10 +240,12 @@ public sealed partial class ApiSimulator : IDisposable
         {
             return Failure(404, "NotFound", "the server could not find the requested resource", "", "");
         }
-        if (_forbidden.Contains(q.Plural))
+        // RBAC, reduced: the simulator's own user may do anything but what Forbid() took away; an impersonated user
+        // (Impersonate-User, as kubectl --as sends it) has no role bindings, so nothing is allowed.
+        if (_forbidden.Contains(q.Plural) || q.ImpersonatedUser is not null)
         {
             var verb = q.Method switch { "GET" => q.Name.Length == 0 ? "list" : "get", "POST" => "create", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => q.Method.ToLowerInvariant() };
-            return Failure(403, "Forbidden", $"{q.Plural}{(q.Group.Length > 0 ? "." + q.Group : "")} {(q.Name.Length > 0 ? $"\"{q.Name}\" " : "")}is forbidden: User \"system:serviceaccount:test:ferry\" cannot {verb} resource \"{q.Plural}\" in API group \"{q.Group}\"{(q.Ns.Length > 0 ? $" in the namespace \"{q.Ns}\"" : " at the cluster scope")}", q.Name, q.Plural, q.Group);
+            return Failure(403, "Forbidden", $"{q.Plural}{(q.Group.Length > 0 ? "." + q.Group : "")} {(q.Name.Length > 0 ? $"\"{q.Name}\" " : "")}is forbidden: User \"{q.ImpersonatedUser ?? "system:serviceaccount:test:ferry"}\" cannot {verb} resource \"{q.Plural}\" in API group \"{q.Group}\"{(q.Ns.Length > 0 ? $" in the namespace \"{q.Ns}\"" : " at the cluster scope")}", q.Name, q.Plural, q.Group);
         }
         JsonObject? body = null;
         if (q.Body is not null)
@@ -363,6 +336,7 @@ public sealed partial class ApiSimulator : IDisposable
                     return NotFound(r, q.Name);
                 }
                 _owners.Remove(key);
+                RemovePodsOwnedBy(deleted["metadata"]?["uid"]?.GetValue<string>() ?? "");
                 if (r.Plural == "namespaces")
                 {
                     foreach (var k in _objects.Keys.Where(k => k.Ns == q.Name).ToList())

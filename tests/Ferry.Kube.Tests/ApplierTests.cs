@@ -6,7 +6,11 @@ namespace Ferry.Kube.Tests;
 /// <summary>Server-side apply, discovery, CRDs and waiting, through the real KubernetesClient.</summary>
 public sealed class ApplierTests
 {
-    private static JsonObject Deployment(string name, int replicas, params (string Key, string Value)[] labels) => new()
+    private static JsonObject Deployment(string name, int replicas, params (string Key, string Value)[] labels) =>
+        Deployment(name, replicas, KubeTarget.Image, labels);
+
+    /// <summary>A Deployment whose pods run <c>sleep</c> in <paramref name="image"/>.</summary>
+    private static JsonObject Deployment(string name, int replicas, string image, params (string Key, string Value)[] labels) => new()
     {
         ["apiVersion"] = "apps/v1",
         ["kind"] = "Deployment",
@@ -18,7 +22,11 @@ public sealed class ApplierTests
             ["template"] = new JsonObject
             {
                 ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } },
-                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "registry.site:5000/acme/web:1.0" }) },
+                ["spec"] = new JsonObject
+                {
+                    ["terminationGracePeriodSeconds"] = 1,
+                    ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = image, ["command"] = new JsonArray("sleep", "3600") }),
+                },
             },
         },
     };
@@ -161,55 +169,70 @@ public sealed class ApplierTests
         Assert.NotNull(await applier.GetAsync(new ResourceKey("acme.dev/v1", "Database", target.Namespace, "main")));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Wait_ReadyFailedAndStuckWorkloads()
     {
         using var target = KubeTarget.Create();
-        Skip.If(target.Simulator is null, "outcomes are driven by the simulator's controller");
         await target.CreateNamespaceAsync();
         var applier = new Applier(target.Client);
         var ns = target.Namespace;
-        target.Simulator!.SetOutcome("broken", Outcome.Fail);
-        target.Simulator.SetOutcome("stuck", Outcome.Hang);
-        foreach (var name in new[] { "web", "broken", "stuck" })
-        {
-            await applier.ApplyAsync(Deployment(name, 2, ("app", name)), ns);
-        }
-        var fast = TimeSpan.FromMilliseconds(100);
-        await applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "web")], TimeSpan.FromSeconds(5), fast);
-        var e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "broken")], TimeSpan.FromSeconds(5), fast));
+        await applier.ApplyAsync(Deployment("web", 2, ("app", "web")), ns);
+        var broken = Deployment("broken", 1, KubeTarget.UnpullableImage, ("app", "broken"));
+        broken["spec"]!["progressDeadlineSeconds"] = 1;
+        await applier.ApplyAsync(broken, ns);
+        await applier.ApplyAsync(Deployment("stuck", 1, KubeTarget.UnpullableImage, ("app", "stuck")), ns);
+
+        await applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "web")], target.ReadyTimeout, target.PollInterval);
+        var e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "broken")], target.ReadyTimeout, target.PollInterval));
         Assert.Contains($"Deployment {ns}/broken failed: Deployment broken: progress deadline exceeded", e.Message, StringComparison.Ordinal);
-        e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "stuck")], TimeSpan.FromMilliseconds(300), fast));
+        e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "stuck")], target.StuckTimeout, target.PollInterval));
         Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
         Assert.Contains("stuck", e.Message, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Wait_TimeoutNamesTheFailingPodAndImage()
     {
         using var target = KubeTarget.Create();
-        Skip.If(target.Simulator is null, "the stuck Deployment is driven by the simulator's controller");
         await target.CreateNamespaceAsync();
         var ns = target.Namespace;
-        target.Simulator!.SetOutcome("web", Outcome.Hang);
         var applier = new Applier(target.Client);
-        await applier.ApplyAsync(Deployment("web", 1, ("app", "web")), ns);
-        var pod = await target.Client.CoreV1.CreateNamespacedPodAsync(new k8s.Models.V1Pod
+        await applier.ApplyAsync(Deployment("web", 1, KubeTarget.UnpullableImage, ("app", "web")), ns);
+        var e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "web")], target.StuckTimeout, target.PollInterval));
+        // kubelet reports ErrImagePull first, then ImagePullBackOff with "Back-off pulling image"
+        Assert.Matches(@"pods: Pod web-[a-z0-9]+-[a-z0-9]+: container app \(registry\.ferry-test\.invalid/absent:0\) is (ImagePullBackOff|ErrImagePull): ", e.Message);
+    }
+
+    [Fact]
+    public async Task Simulator_StuckPodsGoAwayWithTheirWorkload()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        var applier = new Applier(target.Client);
+        await applier.ApplyAsync(Deployment("web", 1, KubeTarget.UnpullableImage, ("app", "web")), target.Namespace);
+        await WaitForPodsAsync(target, "app=web", 1);
+        await applier.ApplyAsync(Deployment("web", 1, ("app", "web")), target.Namespace); // a runnable image again
+        await applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", target.Namespace, "web")], target.ReadyTimeout, target.PollInterval);
+        Assert.True(await applier.DeleteAsync(new ResourceKey("apps/v1", "Deployment", target.Namespace, "web")));
+        await WaitForPodsAsync(target, "app=web", 0);
+    }
+
+    /// <summary>Polls until the pods matching <paramref name="selector"/> that are not terminating number <paramref name="count"/>.</summary>
+    private static async Task WaitForPodsAsync(KubeTarget target, string selector, int count)
+    {
+        var deadline = DateTimeOffset.UtcNow + target.ReadyTimeout;
+        int seen;
+        do
         {
-            Metadata = new k8s.Models.V1ObjectMeta { Name = "web-5d9-x1", Labels = new Dictionary<string, string> { ["app"] = "web" } },
-            Spec = new k8s.Models.V1PodSpec { Containers = [new k8s.Models.V1Container { Name = "app", Image = "registry.site:5000/acme/web:1.0" }] },
-        }, ns);
-        pod.Status = new k8s.Models.V1PodStatus
-        {
-            Phase = "Pending",
-            ContainerStatuses = [new k8s.Models.V1ContainerStatus
+            var pods = await target.Client.CoreV1.ListNamespacedPodAsync(target.Namespace, labelSelector: selector);
+            seen = pods.Items.Count(p => p.Metadata.DeletionTimestamp is null);
+            if (seen == count)
             {
-                Name = "app", Image = "registry.site:5000/acme/web:1.0", ImageID = "", Ready = false, RestartCount = 0,
-                State = new k8s.Models.V1ContainerState { Waiting = new k8s.Models.V1ContainerStateWaiting { Reason = "ImagePullBackOff", Message = "Back-off pulling image" } },
-            }],
-        };
-        await target.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, ns);
-        var e = await Assert.ThrowsAsync<KubeException>(() => applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "web")], TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100)));
-        Assert.Contains("pods: Pod web-5d9-x1: container app (registry.site:5000/acme/web:1.0) is ImagePullBackOff: Back-off pulling image", e.Message, StringComparison.Ordinal);
+                return;
+            }
+            await Task.Delay(target.PollInterval);
+        }
+        while (DateTimeOffset.UtcNow < deadline);
+        Assert.Fail($"{seen} pods match {selector}, expected {count}");
     }
 }

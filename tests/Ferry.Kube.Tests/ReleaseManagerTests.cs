@@ -19,14 +19,15 @@ public sealed class ReleaseManagerTests
     private static Manifest Doc(string path, string kind, string apiVersion, string name, string body) =>
         new($"web/templates/{path}", $"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: {name}\n{body}", kind, apiVersion, name);
 
-    private static Manifest Deployment(int replicas, bool tier) => Doc("deployment.yaml", "Deployment", "apps/v1", "web",
-        $"  labels:\n    app: web\n{(tier ? "    tier: front\n" : "")}spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: app\n          image: registry.site:5000/acme/web:1.0\n");
+    private static Manifest Deployment(int replicas, bool tier, string? image = null) => Doc("deployment.yaml", "Deployment", "apps/v1", "web",
+        $"  labels:\n    app: web\n{(tier ? "    tier: front\n" : "")}spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      terminationGracePeriodSeconds: 1\n      containers:\n        - name: app\n          image: {image ?? KubeTarget.Image}\n          command: [sleep, \"3600\"]\n");
 
     private static readonly Manifest Config = Doc("cm.yaml", "ConfigMap", "v1", "web-config", "data:\n  a: \"1\"\n");
     private static readonly Manifest OldService = Doc("svc.yaml", "Service", "v1", "web-old", "spec:\n  ports:\n    - port: 80\n");
 
-    private static Hook JobHook(string name, string hookEvent, int weight, params string[] policies) =>
-        new(name, "Job", $"web/templates/{name}.yaml", $"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: run\n          image: registry.site:5000/acme/tool:1.0\n",
+    /// <summary>A Job hook that runs <c>true</c>, or <c>false</c> when it should fail (no retries).</summary>
+    private static Hook JobHook(string name, string hookEvent, int weight, bool fails, params string[] policies) =>
+        new(name, "Job", $"web/templates/{name}.yaml", $"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\nspec:\n  backoffLimit: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: run\n          image: {KubeTarget.Image}\n          command: [\"{(fails ? "false" : "true")}\"]\n",
             [hookEvent], weight, policies);
 
     private static Hook ConfigHook(string name, string hookEvent, int weight) =>
@@ -35,40 +36,39 @@ public sealed class ReleaseManagerTests
     private static ReleasePlan Plan(string ns, IReadOnlyList<Manifest> manifests, IReadOnlyList<Hook>? hooks = null, string config = "{}") =>
         new("web", ns, Chart, config, manifests, hooks ?? []);
 
-    private static DeployOptions Fast => new(TimeSpan.FromSeconds(2), PollInterval: TimeSpan.FromMilliseconds(50));
-
-    [SkippableFact]
+    [Fact]
     public async Task InstallUpgradeFailRollback_RecordsAndLiveObjectsFollowHelm()
     {
         using var target = KubeTarget.Create();
-        Skip.If(target.Simulator is null, "the failed upgrade is driven by the simulator's controller");
         var ns = target.Namespace;
         var manager = new ReleaseManager(target.Client, new SteppingClock());
-        var hooks = new[] { JobHook("web-migrate", "pre-install", -5, "hook-succeeded"), ConfigHook("web-pre", "pre-install", -10), ConfigHook("web-post", "post-install", 0) };
+        var fast = target.Deploy;
+        var hooks = new[] { JobHook("web-migrate", "pre-install", -5, fails: false, "hook-succeeded"), ConfigHook("web-pre", "pre-install", -10), ConfigHook("web-post", "post-install", 0) };
 
-        var v1 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(2, tier: true)], hooks, "{\"replicas\":2}"), Fast);
+        var v1 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(2, tier: true)], hooks, "{\"replicas\":2}"), fast);
         Assert.Equal((1, ReleaseStatus.Deployed, "Install complete"), (v1.Version, v1.Info.Status, v1.Info.Description));
         var ran = v1.Hooks.OrderBy(h => h.LastRunStarted).Select(h => h.Name).ToList();
         Assert.Equal(["web-pre", "web-migrate", "web-post"], ran);
         Assert.All(v1.Hooks, h => Assert.Equal("Succeeded", h.LastRunPhase));
-        Assert.Null(target.Simulator!.Get("batch", "jobs", ns, "web-migrate")); // hook-succeeded deleted it
-        Assert.NotNull(target.Simulator.Get("", "configmaps", ns, "web-pre"));  // default policy keeps it until next run
-        Assert.Equal("front", target.Simulator.Get("apps", "deployments", ns, "web")!["metadata"]!["labels"]!["tier"]!.GetValue<string>());
+        Assert.Null(await target.GetAsync("batch/v1", "Job", "web-migrate"));   // hook-succeeded deleted it
+        Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-pre"));    // default policy keeps it until next run
+        Assert.Equal("front", (await target.GetAsync("apps/v1", "Deployment", "web"))!["metadata"]!["labels"]!["tier"]!.GetValue<string>());
 
-        var v2 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(2, tier: false)]), Fast);
+        var v2 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(2, tier: false)]), fast);
         Assert.Equal((2, "Upgrade complete"), (v2.Version, v2.Info.Description));
-        Assert.Null(target.Simulator.Get("apps", "deployments", ns, "web")!["metadata"]!["labels"]!["tier"]); // field removed
-        Assert.Null(target.Simulator.Get("", "services", ns, "web-old"));                                      // pruned
+        Assert.Null((await target.GetAsync("apps/v1", "Deployment", "web"))!["metadata"]!["labels"]!["tier"]); // field removed
+        Assert.Null(await target.GetAsync("v1", "Service", "web-old"));                                         // pruned
 
-        target.Simulator.SetOutcome("web", Outcome.Hang);
-        var e = await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(3, tier: false)]), Fast with { Timeout = TimeSpan.FromMilliseconds(400) }));
+        // v3's image cannot be pulled: it never becomes ready
+        var e = await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(3, tier: false, KubeTarget.UnpullableImage)]), fast with { Timeout = target.StuckTimeout }));
         Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
         Assert.Contains("Deployment web", e.Message, StringComparison.Ordinal);
 
-        target.Simulator.SetOutcome("web", Outcome.Ready);
-        var v4 = await manager.RollbackAsync("web", ns, null, Fast);
+        var v4 = await manager.RollbackAsync("web", ns, null, fast);
         Assert.Equal((4, ReleaseStatus.Deployed, "Rollback to 2"), (v4.Version, v4.Info.Status, v4.Info.Description));
-        Assert.Equal(2, target.Simulator.Get("apps", "deployments", ns, "web")!["spec"]!["replicas"]!.GetValue<int>());
+        var web = (await target.GetAsync("apps/v1", "Deployment", "web"))!;
+        Assert.Equal(2, web["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(KubeTarget.Image, web["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
 
         var history = await manager.Store.HistoryAsync("web", ns);
         Assert.Equal(
@@ -79,22 +79,20 @@ public sealed class ReleaseManagerTests
         Assert.Equal("{\"replicas\":2}", history[0].ConfigJson);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task ObjectsOfAFailedRevision_ArePrunedByTheRollback_AndInterruptedRevisionsAreRepaired()
     {
         using var target = KubeTarget.Create();
-        Skip.If(target.Simulator is null, "the failed upgrade is driven by the simulator's controller");
         var ns = target.Namespace;
         var manager = new ReleaseManager(target.Client, new SteppingClock());
-        await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(2, tier: false)]), Fast);
+        var fast = target.Deploy;
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(2, tier: false)]), fast);
 
         // v2 adds a Service and never becomes ready; rolling back to v1 removes the Service v2 created.
-        target.Simulator!.SetOutcome("web", Outcome.Hang);
-        await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(3, tier: false)]), Fast with { Timeout = TimeSpan.FromMilliseconds(300) }));
-        Assert.NotNull(target.Simulator.Get("", "services", ns, "web-old"));
-        target.Simulator.SetOutcome("web", Outcome.Ready);
-        await manager.RollbackAsync("web", ns, 1, Fast);
-        Assert.Null(target.Simulator.Get("", "services", ns, "web-old"));
+        await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(3, tier: false, KubeTarget.UnpullableImage)]), fast with { Timeout = target.StuckTimeout }));
+        Assert.NotNull(await target.GetAsync("v1", "Service", "web-old"));
+        await manager.RollbackAsync("web", ns, 1, fast);
+        Assert.Null(await target.GetAsync("v1", "Service", "web-old"));
 
         // A process killed mid-upgrade leaves a pending revision (and, just after marking it deployed, two deployed ones).
         var history = await manager.Store.HistoryAsync("web", ns);
@@ -116,14 +114,14 @@ public sealed class ReleaseManagerTests
             [(1, "superseded"), (2, "failed"), (3, "deployed"), (4, "failed")],
             (await manager.Store.HistoryAsync("web", ns)).Select(r => (r.Version, r.Info.Status)));
         Assert.Empty(await manager.RepairAsync("web", ns));
-        var v5 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(4, tier: false)]), Fast);
+        var v5 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(4, tier: false)]), fast);
         Assert.Equal((5, "Upgrade complete"), (v5.Version, v5.Info.Description));
     }
 
     [Fact]
     public void IsUnchanged_SeesChangesInManifestsValuesAndHooks()
     {
-        var hook = JobHook("web-migrate", "pre-upgrade", 0);
+        var hook = JobHook("web-migrate", "pre-upgrade", 0, fails: false);
         var plan = Plan("web", [Config, Deployment(2, tier: false)], [hook], "{\"replicas\":2}");
         var deployed = new Release
         {
@@ -134,7 +132,7 @@ public sealed class ReleaseManagerTests
         Assert.False(ReleaseManager.IsUnchanged(deployed, plan with { ConfigJson = "{\"replicas\":3}" }));
         Assert.False(ReleaseManager.IsUnchanged(deployed, plan with { Manifests = [Config, Deployment(3, tier: false)] }));
         // Only the migration hook's image changed: still an upgrade.
-        var newHook = hook with { Manifest = hook.Manifest.Replace("acme/tool:1.0", "acme/tool:1.1", StringComparison.Ordinal) };
+        var newHook = hook with { Manifest = hook.Manifest.Replace(KubeTarget.Image, "registry.site:5000/acme/tool:1.1", StringComparison.Ordinal) };
         Assert.False(ReleaseManager.IsUnchanged(deployed, plan with { Hooks = [newHook] }));
     }
 
@@ -159,27 +157,25 @@ public sealed class ReleaseManagerTests
                   schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
             """, "CustomResourceDefinition", "apiextensions.k8s.io/v1", "databases.acme.dev");
         var cr = Doc("db.yaml", "Database", "acme.dev/v1", "main", "spec:\n  image: postgres:16\n");
-        var release = await new ReleaseManager(target.Client).UpgradeOrInstallAsync(Plan(ns, [crd, cr]), Fast);
+        var release = await new ReleaseManager(target.Client).UpgradeOrInstallAsync(Plan(ns, [crd, cr]), target.Deploy);
         Assert.Equal(ReleaseStatus.Deployed, release.Info.Status);
         Assert.NotNull(await new Applier(target.Client).GetAsync(new ResourceKey("acme.dev/v1", "Database", ns, "main")));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task FailingHook_FailsTheReleaseAndHonoursHookFailed()
     {
         using var target = KubeTarget.Create();
-        Skip.If(target.Simulator is null, "the failing Job is driven by the simulator's controller");
-        target.Simulator!.SetOutcome("web-migrate", Outcome.Fail);
         var manager = new ReleaseManager(target.Client);
         var e = await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(
-            Plan(target.Namespace, [Config], [JobHook("web-migrate", "pre-install", 0, "hook-failed")]), Fast));
+            Plan(target.Namespace, [Config], [JobHook("web-migrate", "pre-install", 0, fails: true, "hook-failed")]), target.Deploy));
         Assert.Contains("pre-install hook web/templates/web-migrate.yaml", e.Message, StringComparison.Ordinal);
         Assert.Contains("BackoffLimitExceeded", e.Message, StringComparison.Ordinal);
         var record = Assert.Single(await manager.Store.HistoryAsync("web", target.Namespace));
         Assert.Equal(ReleaseStatus.Failed, record.Info.Status);
         Assert.Equal("Failed", Assert.Single(record.Hooks).LastRunPhase);
-        Assert.Null(target.Simulator.Get("batch", "jobs", target.Namespace, "web-migrate"));
-        Assert.Null(target.Simulator.Get("", "configmaps", target.Namespace, "web-config")); // nothing applied after the failed pre-install hook
+        Assert.Null(await target.GetAsync("batch/v1", "Job", "web-migrate"));
+        Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-config")); // nothing applied after the failed pre-install hook
     }
 
     [Fact]
@@ -209,7 +205,7 @@ public sealed class ReleaseManagerTests
         }, ns);
         await new Applier(target.Client).ApplyAsync(ReleaseManager.ToJson(OldService.Content)!, ns);
 
-        var v2 = await new ReleaseManager(target.Client).UpgradeOrInstallAsync(Plan(ns, [Config]), Fast);
+        var v2 = await new ReleaseManager(target.Client).UpgradeOrInstallAsync(Plan(ns, [Config]), target.Deploy);
         Assert.Equal((2, "Upgrade complete"), (v2.Version, v2.Info.Description));
         var history = await new ReleaseStore(target.Client).HistoryAsync("web", ns);
         Assert.Equal([(1, "superseded"), (2, "deployed")], history.Select(r => (r.Version, r.Info.Status)));
@@ -226,8 +222,8 @@ public sealed class ReleaseManagerTests
         var kept = Doc("kept.yaml", "ConfigMap", "v1", "web-kept", "  annotations:\n    helm.sh/resource-policy: keep\ndata:\n  a: \"1\"\n");
         var manager = new ReleaseManager(target.Client);
         var applier = new Applier(target.Client);
-        await manager.UpgradeOrInstallAsync(Plan(ns, [Config, kept, Deployment(1, tier: false)], [ConfigHook("web-bye", "pre-delete", 0)]), Fast);
-        var gone = await manager.UninstallAsync("web", ns, keepHistory: false, Fast);
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config, kept, Deployment(1, tier: false)], [ConfigHook("web-bye", "pre-delete", 0)]), target.Deploy);
+        var gone = await manager.UninstallAsync("web", ns, keepHistory: false, target.Deploy);
         Assert.Equal(ReleaseStatus.Uninstalled, gone.Info.Status);
         Assert.Null(await applier.GetAsync(new ResourceKey("apps/v1", "Deployment", ns, "web")));
         Assert.Null(await applier.GetAsync(new ResourceKey("v1", "ConfigMap", ns, "web-config")));
@@ -235,12 +231,12 @@ public sealed class ReleaseManagerTests
         Assert.NotNull(await applier.GetAsync(new ResourceKey("v1", "ConfigMap", ns, "web-bye"))); // the pre-delete hook ran
         Assert.Empty(await manager.Store.HistoryAsync("web", ns));
 
-        await manager.UpgradeOrInstallAsync(Plan(ns, [Config]), Fast);
-        await manager.UninstallAsync("web", ns, keepHistory: true, Fast);
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config]), target.Deploy);
+        await manager.UninstallAsync("web", ns, keepHistory: true, target.Deploy);
         var record = Assert.Single(await manager.Store.HistoryAsync("web", ns));
         Assert.Equal((ReleaseStatus.Uninstalled, "Uninstallation complete"), (record.Info.Status, record.Info.Description));
         Assert.NotEqual(DateTimeOffset.MinValue, record.Info.Deleted);
-        var e = await Assert.ThrowsAsync<KubeException>(() => manager.UninstallAsync("nope", ns, false, Fast));
+        var e = await Assert.ThrowsAsync<KubeException>(() => manager.UninstallAsync("nope", ns, false, target.Deploy));
         Assert.Contains("release nope not found", e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Ferry.Kube.Tests;
+
+/// <summary>
+/// The simulator's controllers and kubelet, reduced to what readiness depends on. A workload's outcome follows
+/// from its pod template, as on a real cluster, so the same test runs against both:
+/// <list type="bullet">
+/// <item>an image on a registry under the reserved <c>.invalid</c> domain can never be pulled: the workload gets a
+/// pod whose container is <c>ImagePullBackOff</c> and never becomes ready; a Deployment with
+/// <c>progressDeadlineSeconds</c> is then marked <c>ProgressDeadlineExceeded</c>;</item>
+/// <item>a Job whose container runs <c>false</c> fails (<c>BackoffLimitExceeded</c>);</item>
+/// <item>anything else becomes ready (Jobs complete).</item>
+/// </list>
+/// <see cref="SetOutcome"/> overrides this for a workload by name (simulator-only faults).
+/// </summary>
+public sealed partial class ApiSimulator
+{
+    /// <summary>True for an image whose registry is under <c>.invalid</c> (RFC 2606: never resolves).</summary>
+    public static bool IsUnpullable(string image)
+    {
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && image[..slash].Split(':')[0].EndsWith(".invalid", StringComparison.Ordinal);
+    }
+
+    private void Reconcile(JsonObject obj)
+    {
+        var kind = obj["kind"]!.GetValue<string>();
+        if (kind is not ("Deployment" or "StatefulSet" or "Job"))
+        {
+            return;
+        }
+        var md = obj["metadata"]!;
+        var name = md["name"]!.GetValue<string>();
+        var generation = md["generation"]!.GetValue<long>();
+        var podSpec = obj["spec"]?["template"]?["spec"] as JsonObject;
+        var containers = Containers(podSpec, "initContainers").Concat(Containers(podSpec, "containers")).ToList();
+        var unpullable = containers.Select(c => c["image"]?.GetValue<string>() ?? "").FirstOrDefault(IsUnpullable);
+        var runsFalse = containers.Any(c => c["command"] is JsonArray { Count: > 0 } cmd && cmd[0]?.GetValue<string>() == "false");
+
+        Outcome outcome;
+        if (_outcomes.TryGetValue(name, out var told) && (told.Generation is null || told.Generation == generation))
+        {
+            outcome = told.Outcome;
+        }
+        else if (unpullable is not null)
+        {
+            outcome = kind == "Deployment" && obj["spec"]?["progressDeadlineSeconds"] is not null ? Outcome.Fail : Outcome.Hang;
+        }
+        else
+        {
+            outcome = kind == "Job" && runsFalse ? Outcome.Fail : Outcome.Ready;
+        }
+
+        RemovePodsOwnedBy(md["uid"]!.GetValue<string>());
+        if (unpullable is not null && outcome != Outcome.Ready)
+        {
+            StartPod(obj, kind, name, podSpec!, unpullable);
+        }
+        var replicas = obj["spec"]?["replicas"]?.GetValue<long>() ?? 1;
+        if (outcome == Outcome.Hang)
+        {
+            if (unpullable is null)
+            {
+                return; // told to hang: the controller never gets to it
+            }
+            obj["status"] = kind switch
+            {
+                "Job" => new JsonObject { ["active"] = 1, ["startTime"] = Now() },
+                "StatefulSet" => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = 0 },
+                _ => new JsonObject
+                {
+                    ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = Math.Min(1, replicas), ["availableReplicas"] = 0, ["unavailableReplicas"] = replicas,
+                    ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Progressing", ["status"] = "True", ["reason"] = "ReplicaSetUpdated", ["message"] = $"ReplicaSet \"{name}\" is progressing." }),
+                },
+            };
+            return;
+        }
+        obj["status"] = (kind, outcome) switch
+        {
+            ("Job", Outcome.Ready) => new JsonObject { ["succeeded"] = 1, ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Complete", ["status"] = "True" }) },
+            ("Job", _) => new JsonObject { ["failed"] = 1, ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Failed", ["status"] = "True", ["reason"] = "BackoffLimitExceeded", ["message"] = "Job has reached the specified backoff limit" }) },
+            ("Deployment", Outcome.Fail) => new JsonObject
+            {
+                ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = 0,
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Progressing", ["status"] = "False", ["reason"] = "ProgressDeadlineExceeded", ["message"] = $"ReplicaSet \"{name}\" has timed out progressing." }),
+            },
+            ("StatefulSet", Outcome.Fail) => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = 0 },
+            _ => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas, ["readyReplicas"] = replicas },
+        };
+    }
+
+    private static IEnumerable<JsonObject> Containers(JsonObject? podSpec, string list) =>
+        (podSpec?[list] as JsonArray ?? []).OfType<JsonObject>();
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>What the workload's controller and the kubelet make of a pod that cannot pull an image: Pending, the
+    /// container waiting in ImagePullBackOff with kubelet's message, the others still creating.</summary>
+    private void StartPod(JsonObject owner, string kind, string name, JsonObject podSpec, string unpullable)
+    {
+        var ns = owner["metadata"]!["namespace"]!.GetValue<string>();
+        var suffix = Guid.NewGuid().ToString("N");
+        var labels = (owner["spec"]?["template"]?["metadata"]?["labels"] as JsonObject)?.DeepClone() as JsonObject ?? [];
+        var podName = kind switch
+        {
+            "StatefulSet" => $"{name}-0",
+            "Job" => $"{name}-{suffix[..5]}",
+            _ => $"{name}-{suffix[5..15]}-{suffix[..5]}",
+        };
+        if (kind == "Job")
+        {
+            labels["job-name"] = name;
+            labels["batch.kubernetes.io/job-name"] = name;
+        }
+        JsonObject Waiting(JsonObject c)
+        {
+            var image = c["image"]?.GetValue<string>() ?? "";
+            var waiting = image == unpullable
+                ? new JsonObject { ["reason"] = "ImagePullBackOff", ["message"] = $"Back-off pulling image \"{image}\"" }
+                : new JsonObject { ["reason"] = "ContainerCreating" };
+            return new JsonObject
+            {
+                ["name"] = c["name"]?.GetValue<string>(), ["image"] = image, ["imageID"] = "", ["ready"] = false, ["restartCount"] = 0, ["started"] = false,
+                ["state"] = new JsonObject { ["waiting"] = waiting },
+            };
+        }
+        var pod = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["labels"] = labels,
+                ["ownerReferences"] = new JsonArray(new JsonObject
+                {
+                    ["apiVersion"] = owner["apiVersion"]!.GetValue<string>(), ["kind"] = kind, ["name"] = name,
+                    ["uid"] = owner["metadata"]!["uid"]!.GetValue<string>(), ["controller"] = true, ["blockOwnerDeletion"] = true,
+                }),
+            },
+            ["spec"] = podSpec.DeepClone(),
+            ["status"] = new JsonObject
+            {
+                ["phase"] = "Pending",
+                ["conditions"] = new JsonArray(
+                    new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" },
+                    new JsonObject { ["type"] = "Ready", ["status"] = "False", ["reason"] = "ContainersNotReady" }),
+                ["initContainerStatuses"] = new JsonArray(Containers(podSpec, "initContainers").Select(c => (JsonNode)Waiting(c)).ToArray()),
+                ["containerStatuses"] = new JsonArray(Containers(podSpec, "containers").Select(c => (JsonNode)Waiting(c)).ToArray()),
+                ["startTime"] = Now(),
+            },
+        };
+        Store(_resources.Find("", "v1", "pods")!, ns, podName, pod);
+    }
+
+    /// <summary>The garbage collector, for the pods the controller made: gone when their owner is replaced or deleted.</summary>
+    private void RemovePodsOwnedBy(string uid)
+    {
+        var owned = _objects.Where(kv => kv.Key.Plural == "pods" && kv.Key.Group.Length == 0
+            && (kv.Value["metadata"]?["ownerReferences"] as JsonArray ?? []).Any(o => o?["uid"]?.GetValue<string>() == uid)).Select(kv => kv.Key).ToList();
+        foreach (var key in owned)
+        {
+            _objects.Remove(key);
+            _owners.Remove(key);
+        }
+    }
+}
