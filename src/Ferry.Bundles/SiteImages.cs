@@ -62,22 +62,26 @@ internal static class SiteImages
             return;
         }
         var copier = new ImageCopier(registry, progress);
-        foreach (var (source, digest) in bundle.Images)
+        var images = bundle.Images.Select(i => (i.Ref, i.Digest, Target: ImageCopier.PushTarget(i.Ref, siteRegistry))).ToList();
+        foreach (var (source, _, target) in images)
         {
-            var target = ImageCopier.PushTarget(source, siteRegistry);
             log?.Report($"pushing {source} to {target}");
-            TransferResult pushed;
-            try
+        }
+        IReadOnlyList<TransferResult> pushed;
+        try
+        {
+            // one pool of uploads across all images: each shared layer once, the registry kept busy to the end
+            pushed = await copier.PushAllAsync(layout, images.Select(i => (layout.Resolve(i.Ref), i.Target)).ToList(), blobsMayBeOnTarget: bundle.IsDelta, ct: ct).ConfigureAwait(false);
+        }
+        catch (OciException e)
+        {
+            throw new BundleException($"pushing images to the site registry {siteRegistry} failed: {e.Message}; no app was changed yet, re-run ferry deploy", e);
+        }
+        for (var i = 0; i < images.Count; i++)
+        {
+            if (pushed[i].ManifestDigest.ToString() != images[i].Digest)
             {
-                pushed = await copier.PushAsync(layout, layout.Resolve(source), target, blobsMayBeOnTarget: bundle.IsDelta, ct: ct).ConfigureAwait(false);
-            }
-            catch (OciException e)
-            {
-                throw new BundleException($"image {source}: pushing to the site registry {siteRegistry} failed: {e.Message}; no app was changed yet, re-run ferry deploy", e);
-            }
-            if (pushed.ManifestDigest.ToString() != digest)
-            {
-                throw new BundleException($"image {source}: the site registry stored it as {pushed.ManifestDigest}, but the bundle recorded {digest}; no app was changed");
+                throw new BundleException($"image {images[i].Ref}: the site registry stored it as {pushed[i].ManifestDigest}, but the bundle recorded {images[i].Digest}; no app was changed");
             }
         }
     }

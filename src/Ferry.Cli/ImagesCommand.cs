@@ -120,12 +120,9 @@ internal static class ImagesCommand
         var layout = OciLayout.Open(f.Positional[0]);
         using var client = new RegistryClient(f.Registry);
         var copier = new ImageCopier(client, Reporter(stderr));
-        var results = new List<TransferResult>();
-        foreach (var d in layout.Manifests())
-        {
-            var name = OciLayout.RefName(d) ?? throw new OciException($"{layout.Root}: manifest {d.Digest} has no {Descriptor.RefNameAnnotation}; tag it before pushing");
-            results.Add(await copier.PushAsync(layout, d, ImageCopier.PushTarget(name, f.To)).ConfigureAwait(false));
-        }
+        var images = layout.Manifests().Select(d => (d, ImageCopier.PushTarget(
+            OciLayout.RefName(d) ?? throw new OciException($"{layout.Root}: manifest {d.Digest} has no {Descriptor.RefNameAnnotation}; tag it before pushing"), f.To))).ToList();
+        var results = await copier.PushAllAsync(layout, images).ConfigureAwait(false);
         Print(stdout, results, "pushed", f.Json);
         return 0;
     }
@@ -231,7 +228,7 @@ internal static class ImagesCommand
         return problems.Count == 0 ? 0 : 1;
     }
 
-    private static void Print(TextWriter stdout, List<TransferResult> results, string verb, bool json)
+    private static void Print(TextWriter stdout, IReadOnlyList<TransferResult> results, string verb, bool json)
     {
         if (json)
         {

@@ -111,17 +111,71 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
 
     /// <summary>Pushes a layout image (its manifest bytes unchanged) to <paramref name="target"/>.</summary>
     /// <param name="blobsMayBeOnTarget">A delta layout: blobs it lacks must already be in the target repository (checked, then skipped).</param>
-    public async Task<TransferResult> PushAsync(OciLayout layout, Descriptor top, ImageReference target, bool blobsMayBeOnTarget = false, CancellationToken ct = default)
+    public async Task<TransferResult> PushAsync(OciLayout layout, Descriptor top, ImageReference target, bool blobsMayBeOnTarget = false, CancellationToken ct = default) =>
+        (await PushAllAsync(layout, [(top, target)], blobsMayBeOnTarget, ct).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Pushes several layout images at once: every distinct blob is uploaded once, largest first, in one pool of
+    /// parallel uploads across all images (so the uploads keep the registry busy until the end instead of waiting
+    /// for each image's largest layer); then each image gets the blobs other images uploaded by cross-repository
+    /// mount, and its manifests with their exact bytes. Results are in the order of <paramref name="images"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<TransferResult>> PushAllAsync(OciLayout layout, IReadOnlyList<(Descriptor Top, ImageReference Target)> images, bool blobsMayBeOnTarget = false, CancellationToken ct = default)
     {
-        var manifests = new List<Descriptor>();
-        if (MediaTypes.IsIndex(top.MediaType))
+        var pushes = new List<Push>();
+        foreach (var (top, target) in images)
         {
-            manifests.AddRange(ManifestReader.Children(layout.ReadBlob(top.Digest), top.MediaType));
+            pushes.Add(await PlanAsync(layout, top, target, blobsMayBeOnTarget, ct).ConfigureAwait(false));
         }
-        else
+        var firsts = pushes.SelectMany(p => p.Blobs.Select(b => (Push: p, Blob: b)))
+            .DistinctBy(x => (x.Push.Target.Registry, x.Blob.Digest))
+            .OrderByDescending(x => x.Blob.Size)
+            .ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct };
+        await Parallel.ForEachAsync(firsts, parallel, (x, token) => PushBlobAsync(layout, x.Push, x.Blob, token)).ConfigureAwait(false);
+        var results = new List<TransferResult>();
+        foreach (var push in pushes)
         {
-            manifests.Add(top);
+            var rest = push.Blobs.Where(b => !push.Present.ContainsKey(b.Digest)).ToList();
+            await Parallel.ForEachAsync(rest, parallel, (blob, token) => PushBlobAsync(layout, push, blob, token)).ConfigureAwait(false);
+            foreach (var m in push.Manifests)
+            {
+                await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, m.Digest.Value, layout.ReadBlob(m.Digest), m.MediaType, ct).ConfigureAwait(false);
+            }
+            var digest = await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, push.Target.Tag ?? push.Top.Digest.Value, layout.ReadBlob(push.Top.Digest), push.Top.MediaType, ct).ConfigureAwait(false);
+            results.Add(new TransferResult(push.Name, digest, push.Top.MediaType, push.Blobs.Count, push.Skipped, push.Total));
         }
+        return results;
+    }
+
+    /// <summary>One image on its way to a registry: what it needs there, and how far it got.</summary>
+    private sealed class Push(Descriptor top, ImageReference target, IReadOnlyList<Descriptor> manifests, IReadOnlyList<Descriptor> blobs)
+    {
+        public Descriptor Top { get; } = top;
+
+        public ImageReference Target { get; } = target;
+
+        public string Name { get; } = target.ToString();
+
+        /// <summary>The child manifests of an index (put before the index itself); empty for a plain manifest.</summary>
+        public IReadOnlyList<Descriptor> Manifests { get; } = manifests;
+
+        public IReadOnlyList<Descriptor> Blobs { get; } = blobs;
+
+        public long Total { get; } = blobs.Sum(b => b.Size);
+
+        /// <summary>Blobs known to be in the target repository now.</summary>
+        public ConcurrentDictionary<Digest, bool> Present { get; } = new();
+
+        public long Done;
+
+        public int Skipped;
+    }
+
+    private async Task<Push> PlanAsync(OciLayout layout, Descriptor top, ImageReference target, bool blobsMayBeOnTarget, CancellationToken ct)
+    {
+        var children = MediaTypes.IsIndex(top.MediaType) ? ManifestReader.Children(layout.ReadBlob(top.Digest), top.MediaType).ToList() : [];
+        var manifests = children.Count > 0 ? children : [top];
         var blobs = manifests.SelectMany(m => ManifestReader.Children(layout.ReadBlob(m.Digest), m.MediaType)).DistinctBy(d => d.Digest).ToList();
         var absent = blobs.Where(b => !layout.Exists(b.Digest)).ToList();
         if (absent.Count > 0 && blobsMayBeOnTarget)
@@ -144,31 +198,22 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
         {
             throw new OciException($"{layout.Root}: image {target} references blobs missing from the layout ({string.Join(", ", absent.Take(3).Select(b => b.Digest))}); pull it again");
         }
-        var total = blobs.Sum(b => b.Size);
-        long done = 0;
-        var skipped = 0;
-        var name = target.ToString();
-        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct }, async (blob, token) =>
+        return new Push(top, target, children, blobs);
+    }
+
+    /// <summary>Puts one blob into the push's repository: found there, mounted from a repository it went to earlier, or uploaded.</summary>
+    private async ValueTask PushBlobAsync(OciLayout layout, Push push, Descriptor blob, CancellationToken ct)
+    {
+        var (registry, repository) = (push.Target.Registry, push.Target.Repository);
+        _knownRepos.TryGetValue((registry, blob.Digest), out var from);
+        var outcome = await client.UploadBlobAsync(registry, repository, blob, () => layout.OpenBlob(blob.Digest), from,
+            new SyncProgress(n => progress?.Report(new TransferProgress(push.Name, Interlocked.Add(ref push.Done, n), push.Total))), ct).ConfigureAwait(false);
+        if (outcome != "uploaded")
         {
-            _knownRepos.TryGetValue((target.Registry, blob.Digest), out var from);
-            var outcome = await client.UploadBlobAsync(target.Registry, target.Repository, blob, () => layout.OpenBlob(blob.Digest), from,
-                new SyncProgress(n => progress?.Report(new TransferProgress(name, Interlocked.Add(ref done, n), total))), token).ConfigureAwait(false);
-            if (outcome != "uploaded")
-            {
-                Interlocked.Increment(ref skipped);
-            }
-            _knownRepos[(target.Registry, blob.Digest)] = target.Repository;
-        }).ConfigureAwait(false);
-        if (MediaTypes.IsIndex(top.MediaType))
-        {
-            foreach (var m in manifests)
-            {
-                await client.PutManifestAsync(target.Registry, target.Repository, m.Digest.Value, layout.ReadBlob(m.Digest), m.MediaType, ct).ConfigureAwait(false);
-            }
+            Interlocked.Increment(ref push.Skipped);
         }
-        var bytes = layout.ReadBlob(top.Digest);
-        var digest = await client.PutManifestAsync(target.Registry, target.Repository, target.Tag ?? top.Digest.Value, bytes, top.MediaType, ct).ConfigureAwait(false);
-        return new TransferResult(name, digest, top.MediaType, blobs.Count, skipped, total);
+        _knownRepos[(registry, blob.Digest)] = repository;
+        push.Present[blob.Digest] = true;
     }
 
     /// <summary>Where a layout image goes for <c>ferry images push DIR --to DEST</c>: bare tags go to DEST:tag,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,6 +18,7 @@ public sealed class FaultProxy : IDisposable
     private readonly string _target;
     private readonly double _rate;
     private readonly Random _random = new(42);
+    private readonly ConcurrentQueue<string> _requests = new();
     private int _faults;
 
     public FaultProxy(string targetAddress, double failureRate)
@@ -38,6 +40,9 @@ public sealed class FaultProxy : IDisposable
 
     public int Faults => _faults;
 
+    /// <summary>Every request in the order it arrived: "METHOD /path?query BODY_BYTES".</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
+
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) { "Transfer-Encoding", "Connection", "Keep-Alive", "Content-Length" };
 
     private async Task HandleAsync(HttpContext ctx)
@@ -49,6 +54,7 @@ public sealed class FaultProxy : IDisposable
         }
         using var body = new MemoryStream();
         await ctx.Request.Body.CopyToAsync(body).ConfigureAwait(false);
+        _requests.Enqueue($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString} {body.Length}");
         if (roll < _rate / 3)
         {
             Interlocked.Increment(ref _faults);

@@ -42,6 +42,32 @@ public sealed class RegistryInteropTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task PushAll_UploadsEachBlobOnceLargestFirst_ThenMountsItIntoTheOtherRepositories()
+    {
+        using var reg = Registry.Start();
+        using var proxy = new FaultProxy(reg.Address, 0);
+        var layout = OciLayout.Open(Sub("many"), create: true);
+        var shared = TestImages.Layer(layout, 300_000, 1);
+        var images = new[] { ("docker.io/acme/a:1", 100_000, 2), ("docker.io/acme/b:1", 200_000, 3), ("docker.io/acme/c:1", 50_000, 4) }
+            .Select(x => (Name: x.Item1, Top: TestImages.Image(layout, x.Item1, [shared, TestImages.Layer(layout, x.Item2, x.Item3)]))).ToList();
+        using var client = Client(new RegistryOptions { Insecure = true, Parallelism = 1 });
+        var results = await new ImageCopier(client).PushAllAsync(layout, images.Select(i => (i.Top, ImageCopier.PushTarget(i.Name, proxy.Address + "/site"))).ToList());
+
+        Assert.Equal(images.Select(i => i.Top.Digest), results.Select(r => r.ManifestDigest));
+        Assert.Equal([0, 1, 1], results.Select(r => r.BlobsSkipped)); // b and c got the shared layer by mount
+        var blobs = images.SelectMany(i => ManifestReader.Children(layout.ReadBlob(i.Top.Digest), i.Top.MediaType)).DistinctBy(b => b.Digest).ToList();
+        var uploaded = proxy.Requests.Where(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("/blobs/uploads/", StringComparison.Ordinal))
+            .Select(r => System.Text.RegularExpressions.Regex.Match(r, "digest=sha256(%3A|:)([0-9a-f]{64})").Groups[2].Value).ToList();
+        // every distinct blob exactly once, the largest first (one at a time here, so the order is exact)
+        Assert.Equal(blobs.OrderByDescending(b => b.Size).Select(b => b.Digest.Hex), uploaded);
+        Assert.Equal(2, proxy.Requests.Count(r => r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("mount=", StringComparison.Ordinal)));
+        foreach (var (name, top) in images)
+        {
+            Assert.Equal(top.Digest.ToString(), SkopeoDigest(reg, "site/" + name["docker.io/".Length..]));
+        }
+    }
+
+    [SkippableFact]
     public async Task SkopeoPushes_FerryPullsAndReadsSkopeoLayouts()
     {
         using var reg = Registry.Start();
