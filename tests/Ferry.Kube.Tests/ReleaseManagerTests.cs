@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Ferry.Charts;
 using Ferry.Charts.Releases;
 
@@ -116,6 +117,38 @@ public sealed class ReleaseManagerTests
         Assert.Empty(await manager.RepairAsync("web", ns));
         var v5 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, Deployment(4, tier: false)]), fast);
         Assert.Equal((5, "Upgrade complete"), (v5.Version, v5.Info.Description));
+    }
+
+    [Fact]
+    public async Task Hooks_RunForTheirOperationOnly_AndBeforeHookCreationReplacesTheLastRun()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var manager = new ReleaseManager(target.Client, new SteppingClock());
+        var hooks = new[] { ConfigHook("web-up", "pre-upgrade", 0), ConfigHook("web-rb", "pre-rollback", 0), ConfigHook("web-rolled", "post-rollback", 0) };
+        string? Uid(JsonObject? o) => o?["metadata"]?["uid"]?.GetValue<string>();
+
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config], hooks), target.Deploy);
+        Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-up")); // an install runs no upgrade hooks
+        var v2 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config], hooks, "{\"n\":2}"), target.Deploy);
+        var first = Uid(await target.GetAsync("v1", "ConfigMap", "web-up"));
+        Assert.NotNull(first);
+        Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-rb"));
+        Assert.Equal(["Succeeded", "", ""], v2.Hooks.Select(h => h.LastRunPhase));
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config], hooks, "{\"n\":3}"), target.Deploy);
+        var second = Uid(await target.GetAsync("v1", "ConfigMap", "web-up"));
+        Assert.NotNull(second);
+        Assert.NotEqual(first, second); // deleted before the new run created it again
+
+        var v4 = await manager.RollbackAsync("web", ns, 1, target.Deploy);
+        Assert.Equal("Rollback to 1", v4.Info.Description);
+        Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-rb"));
+        Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-rolled"));
+        Assert.Equal(second, Uid(await target.GetAsync("v1", "ConfigMap", "web-up"))); // not run by a rollback
+        var rb = v4.Hooks.Single(h => h.Name == "web-rb");
+        var rolled = v4.Hooks.Single(h => h.Name == "web-rolled");
+        Assert.Equal(("Succeeded", "Succeeded"), (rb.LastRunPhase, rolled.LastRunPhase));
+        Assert.True(rb.LastRunCompleted <= rolled.LastRunStarted, "pre-rollback runs before post-rollback");
     }
 
     [Fact]
