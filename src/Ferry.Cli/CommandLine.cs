@@ -31,7 +31,8 @@ public static class CommandLine
           ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C] [--output json]
           ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--registry HOST[:PORT]] [--node-name N]
-          ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--verbose]
+          ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] [--htpasswd F] [--verbose]
+          ferry registry htpasswd USER --password-stdin
           ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--username U --password-stdin] [-o PATH]
           ferry schema
           ferry conformance PATH... [-v]
@@ -88,7 +89,7 @@ public static class CommandLine
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "cluster" => ClusterCommand.Run(args[1..], stdout, stderr),
-                "registry" => await RegistryCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "registry" => await RegistryCommand.RunAsync(args[1..], stdout, stderr, Console.In).ConfigureAwait(false),
                 "registry-config" => RegistryConfigCommand.Run(args[1..], stdout, stderr, Console.In),
                 "status" => await DeployCommand.StatusAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "plan" or "diff" => await DeployCommand.PlanAsync(args[1..], stdout, stderr).ConfigureAwait(false),

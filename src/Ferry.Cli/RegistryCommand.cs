@@ -4,18 +4,42 @@ using Ferry.Registry;
 
 namespace Ferry.Cli;
 
-/// <summary><c>ferry registry serve --storage DIR [--addr HOST:PORT] [--verbose]</c>.</summary>
+/// <summary>
+/// <c>ferry registry serve --storage DIR [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--htpasswd FILE] [--verbose]</c>
+/// and <c>ferry registry htpasswd USER --password-stdin</c>.
+/// </summary>
 internal static class RegistryCommand
 {
-    private const string Usage = "usage: ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--verbose]";
+    private const string Usage = """
+        usage: ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert FILE --tls-key FILE] [--htpasswd FILE] [--verbose]
+               ferry registry htpasswd USER --password-stdin     (prints an htpasswd line: USER:bcrypt-hash)
+        """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
+        if (args is ["htpasswd", var user, "--password-stdin"])
+        {
+            var password = (await stdin.ReadToEndAsync().ConfigureAwait(false)).TrimEnd('\r', '\n');
+            if (password.Length == 0)
+            {
+                throw new UsageException("registry htpasswd: no password on stdin (printf %s \"$PASSWORD\" | ferry registry htpasswd USER --password-stdin)");
+            }
+            try
+            {
+                stdout.WriteLine(Htpasswd.Line(user, password));
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"registry htpasswd: {e.Message}");
+            }
+            return 0;
+        }
         if (args.Length == 0 || args[0] != "serve")
         {
             throw new UsageException(Usage);
         }
         string? storage = null;
+        string? htpasswd = null, tlsCert = null, tlsKey = null;
         var addr = "0.0.0.0:5000";
         var verbose = false;
         for (var i = 1; i < args.Length; i++)
@@ -25,6 +49,9 @@ internal static class RegistryCommand
             {
                 case "--storage": storage = Value(); break;
                 case "--addr": addr = Value(); break;
+                case "--htpasswd": htpasswd = Value(); break;
+                case "--tls-cert": tlsCert = Value(); break;
+                case "--tls-key": tlsKey = Value(); break;
                 case "--verbose": verbose = true; break;
                 default: throw new UsageException(Usage);
             }
@@ -44,10 +71,22 @@ internal static class RegistryCommand
             c.Cancel = true;
             stop.Cancel();
         });
+        RegistryAccess access;
         try
         {
-            await using var server = await RegistryServer.StartAsync(storage, endpoint, verbose ? new LineProgress(stderr) : null, stop.Token).ConfigureAwait(false);
-            stdout.WriteLine($"ferry registry: serving {Path.GetFullPath(storage)} on http://{endpoint} (OCI distribution API; stop with Ctrl-C)");
+            access = RegistryAccess.Load(htpasswd, tlsCert, tlsKey);
+        }
+        catch (RegistryException e)
+        {
+            stderr.WriteLine($"ferry: registry serve: {e.Message}");
+            return 1;
+        }
+        using var accessScope = access;
+        try
+        {
+            await using var server = await RegistryServer.StartAsync(storage, endpoint, verbose ? new LineProgress(stderr) : null, access, stop.Token).ConfigureAwait(false);
+            var users = access.Users is null ? "no authentication" : $"basic authentication, {access.Users.Count} user(s)";
+            stdout.WriteLine($"ferry registry: serving {Path.GetFullPath(storage)} on {server.Url} (OCI distribution API, {users}; stop with Ctrl-C)");
             stdout.Flush();
             try
             {

@@ -14,18 +14,21 @@ namespace Ferry.Registry;
 /// <c>ferry registry serve</c>: a minimal OCI distribution registry on Kestrel — the pull and push endpoints
 /// containerd/k3s, skopeo and Ferry use (<c>/v2/</c>, blobs with HEAD, GET and ranges, monolithic, chunked and
 /// resumable uploads, cross-repository mounts, manifests by tag or digest, tag lists, the catalog), storing
-/// everything in <see cref="RegistryStorage"/>. Plain HTTP: put TLS in front of it, or use it on a trusted network
-/// with <c>--insecure</c>/<c>registries.yaml</c> http endpoints. No authentication.
+/// everything in <see cref="RegistryStorage"/>. Optionally with TLS and htpasswd basic authentication
+/// (<see cref="RegistryAccess"/>); without them, for a trusted network with <c>--insecure</c>/<c>registries.yaml</c>
+/// http endpoints.
 /// </summary>
 public sealed class RegistryServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RegistryStorage _storage;
+    private readonly RegistryAccess _access;
 
-    private RegistryServer(WebApplication app, RegistryStorage storage, IPEndPoint endpoint)
+    private RegistryServer(WebApplication app, RegistryStorage storage, IPEndPoint endpoint, RegistryAccess access)
     {
         _app = app;
         _storage = storage;
+        _access = access;
         EndPoint = endpoint;
     }
 
@@ -34,18 +37,29 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <summary>HOST:PORT clients use (127.0.0.1 when listening on any address).</summary>
     public string Address => $"{(EndPoint.Address.Equals(IPAddress.Any) ? "127.0.0.1" : EndPoint.Address.ToString())}:{EndPoint.Port}";
 
-    public static async Task<RegistryServer> StartAsync(string storageDir, IPEndPoint endpoint, IProgress<string>? log = null, CancellationToken ct = default)
+    /// <summary>The base URL, https when serving TLS.</summary>
+    public string Url => $"{(_access.Certificate is null ? "http" : "https")}://{EndPoint}";
+
+    public static async Task<RegistryServer> StartAsync(string storageDir, IPEndPoint endpoint, IProgress<string>? log = null, RegistryAccess? access = null, CancellationToken ct = default)
     {
         var storage = new RegistryStorage(storageDir);
+        access ??= new RegistryAccess();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var certificate = access.Certificate;
         builder.WebHost.UseKestrel(o =>
         {
             o.Limits.MaxRequestBodySize = null; // layers are as large as they are
-            o.Listen(endpoint);
+            o.Listen(endpoint, l =>
+            {
+                if (certificate is not null)
+                {
+                    l.UseHttps(certificate);
+                }
+            });
         });
         var app = builder.Build();
-        var server = new RegistryServer(app, storage, endpoint);
+        var server = new RegistryServer(app, storage, endpoint, access);
         app.Run(ctx => server.HandleAsync(ctx, log));
         await app.StartAsync(ct).ConfigureAwait(false);
         return server;
@@ -66,6 +80,11 @@ public sealed class RegistryServer : IAsyncDisposable
         var method = ctx.Request.Method;
         try
         {
+            if (_access.Authenticate(ctx.Request.Headers.Authorization) is null)
+            {
+                ctx.Response.Headers.WWWAuthenticate = $"Basic realm=\"{RegistryAccess.Realm}\"";
+                throw new RegistryException(401, "UNAUTHORIZED", "authentication required");
+            }
             await RouteAsync(ctx, method, path).ConfigureAwait(false);
             log?.Report($"{method} {path} {ctx.Response.StatusCode}");
         }

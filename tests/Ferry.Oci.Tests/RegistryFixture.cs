@@ -36,7 +36,7 @@ public sealed class Registry : IDisposable
 
     public static bool Available => File.Exists("/usr/bin/docker-registry");
 
-    public static Registry Start(string? user = null, string? password = null, bool tls = false)
+    public static Registry Start(string? user = null, string? password = null, bool tls = false, string? htpasswdLines = null)
     {
         Skip.IfNot(Available, "docker-registry is not installed (./test.sh installs it: apt-get install -y docker-registry skopeo)");
         var dir = Directory.CreateTempSubdirectory("ferry-reg-").FullName;
@@ -71,9 +71,9 @@ public sealed class Registry : IDisposable
             File.WriteAllText(caFile, cert.ExportCertificatePem());
             config.Add($"  tls: {{certificate: {dir}/cert.pem, key: {dir}/key.pem}}");
         }
-        if (user is not null)
+        if (user is not null || htpasswdLines is not null)
         {
-            File.WriteAllText(Path.Combine(dir, "htpasswd"), $"{user}:{BCrypt.Net.BCrypt.HashPassword(password, BCrypt.Net.BCrypt.GenerateSalt(5, 'y'))}\n");
+            File.WriteAllText(Path.Combine(dir, "htpasswd"), htpasswdLines ?? $"{user}:{BCrypt.Net.BCrypt.HashPassword(password, BCrypt.Net.BCrypt.GenerateSalt(5, 'y'))}\n");
             config.Add($"auth: {{htpasswd: {{realm: ferrytest, path: {dir}/htpasswd}}}}");
         }
         File.WriteAllLines(Path.Combine(dir, "config.yml"), config);

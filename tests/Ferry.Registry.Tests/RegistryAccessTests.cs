@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Ferry.Oci;
+using Ferry.Oci.Tests;
+
+namespace Ferry.Registry.Tests;
+
+/// <summary><c>ferry registry serve --tls-cert/--tls-key --htpasswd</c>: TLS and basic authentication, checked with Ferry's client, skopeo, raw HTTP and docker-registry.</summary>
+public sealed class RegistryAccessTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-registry-access-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Sub(string name) => Path.Combine(_dir, name);
+
+    /// <summary>A self-signed certificate for 127.0.0.1 as PEM files; the CA file alone in its own folder (skopeo's --cert-dir).</summary>
+    private (string Cert, string Key, string Ca) SelfSigned()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(Sub("cert.pem"), cert.ExportCertificatePem());
+        File.WriteAllText(Sub("key.pem"), key.ExportPkcs8PrivateKeyPem());
+        Directory.CreateDirectory(Sub("ca"));
+        File.WriteAllText(Sub("ca/ca.crt"), cert.ExportCertificatePem());
+        return (Sub("cert.pem"), Sub("key.pem"), Sub("ca/ca.crt"));
+    }
+
+    [SkippableFact]
+    public async Task TlsAndBasicAuth_LetInTheUsersOfTheHtpasswdFileOnly()
+    {
+        var (cert, key, ca) = SelfSigned();
+        File.WriteAllLines(Sub("htpasswd"), ["# site users", Htpasswd.Line("site", "s3cret"), $"ops:{BCrypt.Net.BCrypt.HashPassword("other", BCrypt.Net.BCrypt.GenerateSalt(6, 'a'))}"]);
+        using var access = RegistryAccess.Load(Sub("htpasswd"), cert, key);
+        await using var server = await RegistryServer.StartAsync(Sub("storage"), new IPEndPoint(IPAddress.Loopback, Oci.Tests.Registry.FreePort()), access: access);
+        Assert.StartsWith("https://", server.Url, StringComparison.Ordinal);
+
+        // Raw HTTP, as docker-registry answers: 401 with a Basic challenge and a distribution error body, /v2/ included.
+        using (var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }))
+        {
+            using var anonymous = await http.GetAsync(new Uri($"{server.Url}/v2/"));
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("Basic realm=\"ferry-registry\"", anonymous.Headers.WwwAuthenticate.ToString());
+            Assert.Equal("UNAUTHORIZED", JsonNode.Parse(await anonymous.Content.ReadAsStringAsync())!["errors"]![0]!["code"]!.GetValue<string>());
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{server.Url}/v2/"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("ops:other"u8.ToArray()));
+            using var ops = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, ops.StatusCode); // a $2a$ line written elsewhere works too
+        }
+
+        var layout = OciLayout.Open(Sub("layout"), create: true);
+        var image = TestImages.Image(layout, "app:1.0", [TestImages.Layer(layout, 100_000, 7)]);
+        var target = ImageReference.Parse($"{server.Address}/acme/app:1.0");
+        using (var anonymous = new RegistryClient(new RegistryOptions { CaFile = ca, MaxAttempts = 1 }))
+        {
+            var e = await Assert.ThrowsAsync<Oci.RegistryException>(() => new ImageCopier(anonymous).PushAsync(layout, image, target));
+            Assert.Contains("authentication required", e.Message, StringComparison.Ordinal);
+        }
+        using (var wrong = new RegistryClient(new RegistryOptions { CaFile = ca, MaxAttempts = 1, Username = "site", Password = "nope" }))
+        {
+            var e = await Assert.ThrowsAnyAsync<OciException>(() => new ImageCopier(wrong).PushAsync(layout, image, target));
+            Assert.Contains("401", e.Message, StringComparison.Ordinal);
+        }
+        using var client = new RegistryClient(new RegistryOptions { CaFile = ca, Username = "site", Password = "s3cret" });
+        var pushed = await new ImageCopier(client).PushAsync(layout, image, target);
+        Assert.Equal(image.Digest, pushed.ManifestDigest);
+        var back = OciLayout.Open(Sub("back"), create: true);
+        Assert.Equal(image.Digest, (await new ImageCopier(client).PullAsync(target, back, null)).ManifestDigest);
+        Assert.Empty(back.Verify());
+
+        var digest = Skopeo.Run("inspect", "--format", "{{.Digest}}", "--creds", "site:s3cret", "--cert-dir", Sub("ca"), $"docker://{target}").Trim();
+        Assert.Equal(image.Digest.ToString(), digest);
+        Assert.ThrowsAny<Exception>(() => Skopeo.Run("inspect", "--creds", "site:wrong", "--cert-dir", Sub("ca"), $"docker://{target}"));
+    }
+
+    [SkippableFact]
+    public async Task HtpasswdLines_FerryWritesThemAndDockerRegistryAcceptsThem()
+    {
+        using var reg = Oci.Tests.Registry.Start(htpasswdLines: Htpasswd.Line("site", "s3cret") + "\n");
+        using (var client = new RegistryClient(new RegistryOptions { Insecure = true, MaxAttempts = 1, Username = "site", Password = "s3cret" }))
+        {
+            Assert.Empty(await client.ListRepositoriesAsync(reg.Address).ToListAsync());
+        }
+        using var wrong = new RegistryClient(new RegistryOptions { Insecure = true, MaxAttempts = 1, Username = "site", Password = "S3cret" });
+        await Assert.ThrowsAnyAsync<OciException>(async () => await wrong.ListRepositoriesAsync(reg.Address).ToListAsync());
+    }
+
+    [Fact]
+    public void BadHtpasswdOrCertificate_SayWhichLineAndWhatToDo()
+    {
+        File.WriteAllLines(Sub("htpasswd"), [Htpasswd.Line("site", "x"), "bob:{SHA}fEqNCco3Yq9h5ZUglD3CZJT4lBs="]);
+        var e = Assert.Throws<RegistryException>(() => Htpasswd.Load(Sub("htpasswd")));
+        Assert.Equal($"{Sub("htpasswd")}:2:5: user bob: only bcrypt hashes are supported, as in docker-registry; make it with 'ferry registry htpasswd USER' or 'htpasswd -B'", e.Message);
+        File.WriteAllText(Sub("htpasswd"), "# nobody\n");
+        Assert.Contains("no users; add one with 'ferry registry htpasswd USER --password-stdin >>", Assert.Throws<RegistryException>(() => Htpasswd.Load(Sub("htpasswd"))).Message, StringComparison.Ordinal);
+        Assert.Contains("needs both --tls-cert FILE and --tls-key FILE", Assert.Throws<RegistryException>(() => RegistryAccess.Load(null, Sub("cert.pem"), null)).Message, StringComparison.Ordinal);
+        File.WriteAllText(Sub("cert.pem"), "not a certificate");
+        File.WriteAllText(Sub("key.pem"), "not a key");
+        Assert.Contains("cannot load the TLS certificate and key", Assert.Throws<RegistryException>(() => RegistryAccess.Load(null, Sub("cert.pem"), Sub("key.pem"))).Message, StringComparison.Ordinal);
+        File.WriteAllText(Sub("htpasswd"), Htpasswd.Line("a", "pw") + "\n");
+        var users = Htpasswd.Load(Sub("htpasswd"));
+        Assert.True(users.Verify("a", "pw"));
+        Assert.True(users.Verify("a", "pw")); // remembered
+        Assert.False(users.Verify("a", "pW"));
+        Assert.False(users.Verify("b", "pw"));
+        Assert.Throws<ArgumentException>(() => Htpasswd.Line("a:b", "pw"));
+        Assert.Matches(@"^site:\$2y\$10\$[./A-Za-z0-9]{53}$", Htpasswd.Line("site", "pw"));
+    }
+}
