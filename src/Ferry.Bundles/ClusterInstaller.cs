@@ -32,6 +32,14 @@ public sealed record ClusterInstallOptions
     /// <summary>Where that registry listens (HOST:PORT).</summary>
     public string RegistryAddress { get; init; } = "0.0.0.0:5000";
 
+    /// <summary>That registry's TLS certificate and key (PEM files on this machine), installed under /etc/ferry/registry.</summary>
+    public string? RegistryTlsCert { get; init; }
+
+    public string? RegistryTlsKey { get; init; }
+
+    /// <summary>That registry's users (a bcrypt htpasswd file on this machine), installed under /etc/ferry/registry.</summary>
+    public string? RegistryHtpasswd { get; init; }
+
     public string? PublicKey { get; init; }
 }
 
@@ -56,6 +64,7 @@ public static class ClusterInstaller
         {
             throw new BundleException($"--role {options.Role}: use server or agent");
         }
+        CheckRegistryFiles(options);
         if (options.Role == "agent" && (options.Server is null || options.Token is null))
         {
             throw new BundleException("an agent joins a server: give --server https://SERVER:6443 and --token (the server's /var/lib/rancher/k3s/server/node-token)");
@@ -110,7 +119,19 @@ public static class ClusterInstaller
             {
                 throw new BundleException("--registry-storage runs the site registry with the ferry binary, but this bundle does not carry it: rebuild it with bundle build --include-ferry");
             }
-            Text(RegistryUnitPath, "644", RegistryUnit(storage, options.RegistryAddress));
+            var flags = new StringBuilder($"--storage {storage} --addr {options.RegistryAddress}");
+            void Host(string? source, string nodePath, string mode, string flag)
+            {
+                if (source is not null)
+                {
+                    Place(nodePath, mode, t => File.Copy(source, t));
+                    flags.Append(' ').Append(flag).Append(' ').Append(nodePath);
+                }
+            }
+            Host(options.RegistryTlsCert, RegistryConfigDir + "/tls.crt", "644", "--tls-cert");
+            Host(options.RegistryTlsKey, RegistryConfigDir + "/tls.key", "600", "--tls-key");
+            Host(options.RegistryHtpasswd, RegistryConfigDir + "/htpasswd", "600", "--htpasswd");
+            Text(RegistryUnitPath, "644", RegistryUnit(flags.ToString()));
             commands.Add($"systemctl daemon-reload && systemctl enable --now {Path.GetFileName(RegistryUnitPath)}");
         }
         var command = $"INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION={version} INSTALL_K3S_EXEC={options.Role} sh {ScriptPath}";
@@ -138,8 +159,37 @@ public static class ClusterInstaller
 
     public const string RegistryUnitPath = "/etc/systemd/system/ferry-registry.service";
 
+    /// <summary>Where the site registry's TLS files and htpasswd go (key and users readable by root only).</summary>
+    public const string RegistryConfigDir = "/etc/ferry/registry";
+
+    /// <summary>The registry's TLS and user files exist, come as a pair (cert and key), and go with a registry to run.</summary>
+    private static void CheckRegistryFiles(ClusterInstallOptions options)
+    {
+        var given = new[] { ("--registry-tls-cert", options.RegistryTlsCert), ("--registry-tls-key", options.RegistryTlsKey), ("--registry-htpasswd", options.RegistryHtpasswd) }
+            .Where(f => f.Item2 is not null).ToList();
+        if (given.Count == 0)
+        {
+            return;
+        }
+        if (options.RegistryStorage is null)
+        {
+            throw new BundleException($"{given[0].Item1} configures the site registry this node runs; add --registry-storage DIR");
+        }
+        if ((options.RegistryTlsCert is null) != (options.RegistryTlsKey is null))
+        {
+            throw new BundleException("--registry-tls-cert and --registry-tls-key go together (PEM certificate and unencrypted key)");
+        }
+        foreach (var (flag, path) in given)
+        {
+            if (!File.Exists(path))
+            {
+                throw new BundleException($"{flag} {path}: no such file");
+            }
+        }
+    }
+
     /// <summary>The systemd unit running <c>ferry registry serve</c> (started before k3s, so images can be pushed as soon as it is up).</summary>
-    private static string RegistryUnit(string storage, string address) => $"""
+    private static string RegistryUnit(string serveFlags) => $"""
         # Written by ferry cluster install: the site registry.
         [Unit]
         Description=Ferry site registry (OCI distribution API)
@@ -148,7 +198,7 @@ public static class ClusterInstaller
         Before=k3s.service k3s-agent.service
 
         [Service]
-        ExecStart=/usr/local/bin/ferry registry serve --storage {storage} --addr {address}
+        ExecStart=/usr/local/bin/ferry registry serve {serveFlags}
         Restart=always
         RestartSec=2
 

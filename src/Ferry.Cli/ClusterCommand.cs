@@ -5,7 +5,7 @@ namespace Ferry.Cli;
 /// <summary><c>ferry cluster install BUNDLE</c>: k3s from the bundle onto this node (or under --root, as a dry run).</summary>
 internal static class ClusterCommand
 {
-    private const string Usage = "usage: ferry cluster install BUNDLE [--role server|agent] [--server https://HOST:6443 --token T|--token-file F] [--root DIR] [--registry HOST[:PORT][/PREFIX] [--plain-http] [--ca-file F]] [--node-name N] [--registry-storage DIR [--registry-addr 0.0.0.0:5000]] [--key pub.pem]";
+    private const string Usage = "usage: ferry cluster install BUNDLE [--role server|agent] [--server https://HOST:6443 --token T|--token-file F] [--root DIR] [--registry HOST[:PORT][/PREFIX] [--plain-http] [--ca-file F] [--registry-username U --registry-password-file F]] [--node-name N] [--registry-storage DIR [--registry-addr 0.0.0.0:5000] [--registry-tls-cert F --registry-tls-key F] [--registry-htpasswd F]] [--key pub.pem]";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -14,6 +14,7 @@ internal static class ClusterCommand
             throw new UsageException(Usage);
         }
         string? bundle = null, server = null, token = null, root = null, registry = null, caFile = null, nodeName = null, key = null, registryStorage = null;
+        string? tlsCert = null, tlsKey = null, htpasswd = null, username = null, password = null;
         var registryAddr = "0.0.0.0:5000";
         var role = "server";
         var plainHttp = false;
@@ -34,6 +35,11 @@ internal static class ClusterCommand
                 case "--key": key = Value(); break;
                 case "--registry-storage": registryStorage = Value(); break;
                 case "--registry-addr": registryAddr = Value(); break;
+                case "--registry-tls-cert": tlsCert = Value(); break;
+                case "--registry-tls-key": tlsKey = Value(); break;
+                case "--registry-htpasswd": htpasswd = Value(); break;
+                case "--registry-username": username = Value(); break;
+                case "--registry-password-file": password = File.ReadAllText(Value()).TrimEnd('\r', '\n'); break;
                 default:
                     bundle = bundle is null && !args[i].StartsWith('-') ? args[i] : throw new UsageException(Usage);
                     break;
@@ -52,11 +58,14 @@ internal static class ClusterCommand
                 Server = server,
                 Token = token,
                 Root = root ?? "/",
-                Registry = registry is null ? null : new SiteRegistryAccess(registry, plainHttp, caFile),
+                Registry = registry is null ? null : new SiteRegistryAccess(registry, plainHttp, caFile, Username: username, Password: password),
                 NodeName = nodeName,
                 PublicKey = key,
                 RegistryStorage = registryStorage,
                 RegistryAddress = registryAddr,
+                RegistryTlsCert = tlsCert,
+                RegistryTlsKey = tlsKey,
+                RegistryHtpasswd = htpasswd,
             }, new LineProgress(stderr));
             foreach (var (path, mode) in result.Files)
             {

@@ -30,7 +30,7 @@ public static class CommandLine
           ferry history RELEASE [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry rollback RELEASE [REVISION] [-n NS] [--kubeconfig F] [--context C] [--output json]
           ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C] [--output json]
-          ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--registry HOST[:PORT]] [--node-name N]
+          ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--registry HOST[:PORT]] [--node-name N] [--registry-storage DIR [--registry-tls-cert F --registry-tls-key F] [--registry-htpasswd F]]
           ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] [--htpasswd F] [--verbose]
           ferry registry htpasswd USER --password-stdin
           ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--username U --password-stdin] [-o PATH]

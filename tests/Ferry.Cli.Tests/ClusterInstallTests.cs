@@ -121,4 +121,45 @@ public sealed class ClusterInstallTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("carries no cluster: add cluster.k3s", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SiteRegistry_WithTlsAndUsers_GetsItsFilesPrivately_AndK3sTheCaAndCredentials()
+    {
+        var (bundle, _, _, _, _) = await BuildAsync();
+        var root = Path.Combine(_dir, "secure");
+        File.WriteAllText(Path.Combine(_dir, "tls.crt"), "-----BEGIN CERTIFICATE-----\nc\n");
+        File.WriteAllText(Path.Combine(_dir, "tls.key"), "-----BEGIN PRIVATE KEY-----\nk\n");
+        File.WriteAllText(Path.Combine(_dir, "htpasswd"), "site:$2y$10$abc\n");
+        File.WriteAllText(Path.Combine(_dir, "pull-password"), "s3cret\n");
+        var (code, output, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry", "10.0.0.5:5000", "--ca-file", "/etc/ferry/registry/tls.crt",
+            "--registry-username", "site", "--registry-password-file", Path.Combine(_dir, "pull-password"), "--registry-storage", "/srv/registry",
+            "--registry-tls-cert", Path.Combine(_dir, "tls.crt"), "--registry-tls-key", Path.Combine(_dir, "tls.key"), "--registry-htpasswd", Path.Combine(_dir, "htpasswd"));
+        Assert.True(code == 0, err);
+        Assert.Contains("644 /etc/ferry/registry/tls.crt\n600 /etc/ferry/registry/tls.key\n600 /etc/ferry/registry/htpasswd\n644 /etc/systemd/system/ferry-registry.service\n", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", output, StringComparison.Ordinal);
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(root, "etc/ferry/registry/tls.key")));
+        Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(root, "etc/ferry/registry/htpasswd")));
+        Assert.Equal("site:$2y$10$abc\n", File.ReadAllText(Path.Combine(root, "etc/ferry/registry/htpasswd")));
+        Assert.Contains("\nExecStart=/usr/local/bin/ferry registry serve --storage /srv/registry --addr 0.0.0.0:5000 --tls-cert /etc/ferry/registry/tls.crt --tls-key /etc/ferry/registry/tls.key --htpasswd /etc/ferry/registry/htpasswd\n",
+            File.ReadAllText(Path.Combine(root, "etc/systemd/system/ferry-registry.service")), StringComparison.Ordinal);
+        Assert.Contains("""
+              "10.0.0.5:5000":
+                auth:
+                  username: "site"
+                  password: "s3cret"
+                tls:
+                  ca_file: "/etc/ferry/registry/tls.crt"
+            """, File.ReadAllText(Path.Combine(root, "etc/rancher/k3s/registries.yaml")), StringComparison.Ordinal);
+
+        (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry-htpasswd", Path.Combine(_dir, "htpasswd"));
+        Assert.Equal(1, code);
+        Assert.Contains("--registry-htpasswd configures the site registry this node runs; add --registry-storage DIR", err, StringComparison.Ordinal);
+        (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry-storage", "/srv/registry", "--registry-tls-cert", Path.Combine(_dir, "tls.crt"));
+        Assert.Equal(1, code);
+        Assert.Contains("--registry-tls-cert and --registry-tls-key go together", err, StringComparison.Ordinal);
+        (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry-storage", "/srv/registry", "--registry-htpasswd", Path.Combine(_dir, "nope"));
+        Assert.Equal(1, code);
+        Assert.Contains($"--registry-htpasswd {Path.Combine(_dir, "nope")}: no such file", err, StringComparison.Ordinal);
+    }
 }
