@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./build.sh publish [RID]   the ferry command as one native executable (.NET Native AOT, self-contained):
 #                            out/<RID>/ferry, default RID linux-x64. Needs clang and zlib1g-dev (installed with apt
-#                            when missing and running as root). linux-arm64 needs an arm64 machine (no cross linker here).
+#                            when missing and running as root); linux-arm64 on an x64 machine is cross-compiled and
+#                            also needs Debian's aarch64 cross toolchain (gcc-aarch64-linux-gnu, binutils, libc6-dev).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,6 +13,12 @@ rid=${2:-linux-x64}
 need_apt=()
 if ! command -v clang >/dev/null 2>&1 && ! ls /usr/bin/clang-[0-9]* >/dev/null 2>&1; then need_apt+=(clang); fi
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
+if [ "$rid" = linux-arm64 ] && [ "$(uname -m)" != aarch64 ]; then
+  # clang links for --target=aarch64-linux-gnu with the cross gcc's C runtime and libgcc
+  for p in gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross; do
+    dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
+  done
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

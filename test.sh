@@ -46,6 +46,20 @@ else
   echo "test.sh: the native build failed; NativeBinaryTests will be skipped" >&2
   [ "${CI:-}" != true ] || exit 1
 fi
+# The linux-arm64 executable, cross-compiled here and run under qemu-user with arm64's libssl (Debian multiarch);
+# in CI, or locally with FERRY_TEST_ARM64=1 (it adds the arm64 architecture to dpkg).
+if [ "${CI:-}" = true ] || [ -n "${FERRY_TEST_ARM64:-}" ]; then
+  if [ "$(uname -m)" != aarch64 ] && [ "$(id -u)" = 0 ] && { [ ! -x /usr/bin/qemu-aarch64 ] || ! dpkg -s libssl3:arm64 >/dev/null 2>&1; }; then
+    { dpkg --add-architecture arm64 && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user libssl3:arm64 >/dev/null; } \
+      || echo "test.sh: could not install qemu-user and libssl3:arm64; the linux-arm64 executable is built but not run" >&2
+  fi
+  if ./build.sh publish linux-arm64; then
+    export FERRY_AOT_BINARY_ARM64="$PWD/out/linux-arm64/ferry"
+  else
+    echo "test.sh: the linux-arm64 build failed" >&2
+    [ "${CI:-}" != true ] || exit 1
+  fi
+fi
 if [ -n "${FERRY_CONFORMANCE_DIR:-}" ]; then
   # The judge: print the per-corpus conformance lines (the test suite asserts on them too).
   dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR" || true

@@ -5,6 +5,8 @@ namespace Ferry.Cli.Tests;
 /// <summary>
 /// The Native AOT executable (<c>./build.sh publish</c> → out/linux-x64/ferry; <c>./test.sh</c> builds it and sets
 /// FERRY_AOT_BINARY) does what the managed build does: version, template, bundle build and inspect — same bytes.
+/// So does the linux-arm64 one (<c>./build.sh publish linux-arm64</c>, FERRY_AOT_BINARY_ARM64), run under qemu-user
+/// on a machine that is not arm64.
 /// </summary>
 public sealed class NativeBinaryTests : IDisposable
 {
@@ -18,12 +20,37 @@ public sealed class NativeBinaryTests : IDisposable
         return path is not null && File.Exists(path) ? path : null;
     }
 
-    private static (int Code, string Out, string Err) Run(string binary, params string[] args) => RunWithInput(binary, null, args);
-
-    private static (int Code, string Out, string Err) RunWithInput(string binary, string? stdin, params string[] args)
+    /// <summary>How to start the native executable for an architecture, or null (with why) when there is none to run.</summary>
+    private static string[]? Command(string arch, out string why)
     {
-        var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
-        foreach (var a in args)
+        var path = Environment.GetEnvironmentVariable(arch == "arm64" ? "FERRY_AOT_BINARY_ARM64" : "FERRY_AOT_BINARY");
+        why = arch == "arm64"
+            ? "no linux-arm64 binary: build it with ./build.sh publish linux-arm64 and set FERRY_AOT_BINARY_ARM64=out/linux-arm64/ferry (./test.sh does both when CI=true or FERRY_TEST_ARM64=1)"
+            : "no native binary: build it with ./build.sh publish and set FERRY_AOT_BINARY=out/linux-x64/ferry (./test.sh does both)";
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+        var native = arch == "arm64" ? System.Runtime.InteropServices.Architecture.Arm64 : System.Runtime.InteropServices.Architecture.X64;
+        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == native)
+        {
+            return [path];
+        }
+        var qemu = $"/usr/bin/qemu-{(arch == "arm64" ? "aarch64" : "x86_64")}";
+        why = $"{path} is for linux-{arch}: running it here needs {qemu} (apt-get install qemu-user) and the target's libssl";
+        return File.Exists(qemu) ? [qemu, path] : null;
+    }
+
+    private static (int Code, string Out, string Err) Run(string binary, params string[] args) => RunWithInput([binary], null, args);
+
+    private static (int Code, string Out, string Err) Run(string[] command, params string[] args) => RunWithInput(command, null, args);
+
+    private static (int Code, string Out, string Err) RunWithInput(string binary, string? stdin, params string[] args) => RunWithInput([binary], stdin, args);
+
+    private static (int Code, string Out, string Err) RunWithInput(string[] command, string? stdin, params string[] args)
+    {
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
+        foreach (var a in command.Skip(1).Concat(args))
         {
             psi.ArgumentList.Add(a);
         }
@@ -39,11 +66,19 @@ public sealed class NativeBinaryTests : IDisposable
         return (p.ExitCode, stdout, stderr.Result);
     }
 
-    [SkippableFact]
-    public async Task NativeBinary_MatchesTheManagedBuild()
+    [SkippableTheory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public async Task NativeBinary_MatchesTheManagedBuild(string arch)
     {
-        var binary = Binary();
-        Skip.If(binary is null, "no native binary: build it with ./build.sh publish and set FERRY_AOT_BINARY=out/linux-x64/ferry (./test.sh does both)");
+        var binary = Command(arch, out var why);
+        Skip.If(binary is null, why);
+        var header = new byte[20];
+        using (var file = File.OpenRead(binary![^1]))
+        {
+            file.ReadExactly(header);
+        }
+        Assert.Equal(arch == "arm64" ? 183 : 62, BitConverter.ToUInt16(header, 18)); // ELF e_machine: EM_AARCH64 or EM_X86_64
 
         var (code, output, err) = Run(binary!, "version");
         Assert.True(code == 0, err);
