@@ -127,6 +127,10 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
         {
             pushes.Add(await PlanAsync(layout, top, target, blobsMayBeOnTarget, ct).ConfigureAwait(false));
         }
+        foreach (var push in pushes)
+        {
+            progress?.Report(new TransferProgress(push.Name, 0, push.Total)); // every image's size is known before the first byte moves
+        }
         var firsts = pushes.SelectMany(p => p.Blobs.Select(b => (Push: p, Blob: b)))
             .DistinctBy(x => (x.Push.Target.Registry, x.Blob.Digest))
             .OrderByDescending(x => x.Blob.Size)

@@ -28,8 +28,28 @@ public sealed class CliTests : IDisposable
         var bar = new TransferBar(terminal, tty: true);
         bar.Report(new Oci.TransferProgress("img", 1, 4));
         bar.Report(new Oci.TransferProgress("img", 2, 4)); // within 200 ms of the last redraw: skipped
-        bar.Report(new Oci.TransferProgress("img", 4, 4)); // done: always drawn, then a new line
-        Assert.Equal("\r" + TransferBar.Line(new("img", 1, 4)) + "   \r" + TransferBar.Line(new("img", 4, 4)) + "   " + Environment.NewLine, terminal.ToString());
+        bar.Report(new Oci.TransferProgress("img", 4, 4)); // done: its own line, and nothing left in flight
+        var overall = TransferBar.Line(new("0/1 images", 1, 4));
+        var finished = TransferBar.Line(new("img", 4, 4));
+        Assert.Equal("\r" + overall + "\r" + finished + new string(' ', overall.Length - finished.Length) + Environment.NewLine, terminal.ToString());
+
+        // Two images at once: each finished image gets a line; the overall line below sums what is still moving.
+        terminal = new StringWriter();
+        bar = new TransferBar(terminal, tty: true);
+        bar.Report(new Oci.TransferProgress("a", 0, 4 << 20)); // sizes announced: nothing drawn yet
+        bar.Report(new Oci.TransferProgress("b", 0, 2 << 20));
+        bar.Report(new Oci.TransferProgress("a", 1 << 20, 4 << 20));
+        bar.Report(new Oci.TransferProgress("b", 2 << 20, 2 << 20));
+        bar.Report(new Oci.TransferProgress("a", 4 << 20, 4 << 20));
+        static string Over(string text, string previous) => text + new string(' ', Math.Max(0, previous.Length - text.Length));
+        var first = TransferBar.Line(new("0/2 images", 1 << 20, 6 << 20));
+        var rest = TransferBar.Line(new("1/2 images", 3 << 20, 6 << 20));
+        Assert.Equal(
+            "\r" + first
+            + "\r" + Over(TransferBar.Line(new("b", 2 << 20, 2 << 20)), first) + Environment.NewLine
+            + "\r" + rest
+            + "\r" + Over(TransferBar.Line(new("a", 4 << 20, 4 << 20)), rest) + Environment.NewLine,
+            terminal.ToString());
         var redirected = new StringWriter();
         new TransferBar(redirected, tty: false).Report(new Oci.TransferProgress("img", 4, 4));
         Assert.Equal("", redirected.ToString());
