@@ -52,6 +52,16 @@ settle; t0=$(now)
 /usr/bin/time -f "%M %U %S" -o "$WORK/rss2" dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll images push "$WORK/layout" --to "$REG_B2" --insecure >/dev/null
 t1=$(now); B2=$(echo "$t1 - $t0" | bc -l); read -r RSS2_KB B2_USER B2_SYS < "$WORK/rss2"
 
+# (d) for reference: the same push into `ferry registry serve` (the site registry Ferry brings) instead of docker-registry
+FREG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$NATIVE" registry serve --storage "$WORK/ferry-registry" --addr "127.0.0.1:$FREG_PORT" >/dev/null 2>&1 &
+FREG_PID=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$FREG_PORT") 2>/dev/null && break; sleep 0.1; done
+settle; t0=$(now)
+"$NATIVE" images push "$WORK/layout" --to "127.0.0.1:$FREG_PORT" --insecure >/dev/null
+t1=$(now); D=$(echo "$t1 - $t0" | bc -l)
+kill "$FREG_PID"; wait "$FREG_PID" 2>/dev/null || true
+
 # (c) raw ingest with curl (monolithic PUT per unique blob, sequential)
 REG_C=$(start_registry)
 settle; t0=$(now)
@@ -68,5 +78,6 @@ printf 'data: %s MB unique blobs in 5 images sharing a base layer\n' "$((BYTES /
 printf '(a) skopeo copy loop: %6.2f s  (%4.0f MB/s)\n' "$A" "$(echo "$BYTES / 1048576 / $A" | bc -l)"
 printf '(b) ferry images push: %6.2f s  (%4.0f MB/s), peak RSS %d MB, CPU %.2f s user + %.2f s sys (native)\n' "$B" "$(echo "$BYTES / 1048576 / $B" | bc -l)" "$((RSS_KB / 1024))" "$B_USER" "$B_SYS"
 printf "(b') ferry images push: %6.2f s  (%4.0f MB/s), peak RSS %d MB, CPU %.2f s user + %.2f s sys (managed, dotnet ferry.dll)\n" "$B2" "$(echo "$BYTES / 1048576 / $B2" | bc -l)" "$((RSS2_KB / 1024))" "$B2_USER" "$B2_SYS"
+printf '(d) ferry images push into ferry registry serve: %6.2f s  (%4.0f MB/s)\n' "$D" "$(echo "$BYTES / 1048576 / $D" | bc -l)"
 printf '(c) curl raw ingest:   %6.2f s  (%4.0f MB/s)\n' "$C" "$(echo "$BYTES / 1048576 / $C" | bc -l)"
 printf 'a/b = %.2f (Ferry vs skopeo, goal >= 2)   c/b = %.2f (Ferry vs raw ingest, goal >= 0.70)   a/b'"'"' = %.2f (managed)\n' "$(echo "$A / $B" | bc -l)" "$(echo "$C / $B" | bc -l)" "$(echo "$A / $B2" | bc -l)"
