@@ -104,28 +104,20 @@ public sealed class NativeBinaryTests : IDisposable
         Assert.Contains("gateway", output, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
-    public async Task NativeBinary_ServesARegistry_ThatFerryPushesToAndPullsFrom()
+    /// <summary>Runs <c>ferry registry serve</c> from the native binary on a free port around <paramref name="use"/>
+    /// (given its first output line and HOST:PORT), then stops it with SIGTERM: it must exit 0 saying so.</summary>
+    private async Task ServeAsync(string binary, string[] options, Func<string, string, Task> use)
     {
-        var binary = Binary();
-        Skip.If(binary is null, "no native binary: build it with ./build.sh publish and set FERRY_AOT_BINARY=out/linux-x64/ferry (./test.sh does both)");
-        var layout = Oci.OciLayout.Open(Path.Combine(_dir, "images"), create: true);
-        var image = Oci.Tests.TestImages.Image(layout, "docker.io/acme/tool:1.0", [Oci.Tests.TestImages.Layer(layout, 300 * 1024, 4)]);
         var port = FreePort();
-        var psi = new ProcessStartInfo(binary!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "registry", "serve", "--storage", Path.Combine(_dir, "storage"), "--addr", $"127.0.0.1:{port}" })
+        var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "registry", "serve", "--storage", Path.Combine(_dir, "storage"), "--addr", $"127.0.0.1:{port}" }.Concat(options))
         {
             psi.ArgumentList.Add(a);
         }
         using var server = Process.Start(psi)!;
         try
         {
-            Assert.StartsWith("ferry registry: serving", await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
-            var (code, _, err) = await CliRunner.RunAsync("images", "push", Path.Combine(_dir, "images"), "--to", $"127.0.0.1:{port}", "--insecure");
-            Assert.True(code == 0, err);
-            (code, _, err) = Run(binary!, "images", "pull", $"127.0.0.1:{port}/acme/tool:1.0", "--to", Path.Combine(_dir, "pulled"), "--insecure");
-            Assert.True(code == 0, err);
-            Assert.Equal(image.Digest, Oci.OciLayout.Open(Path.Combine(_dir, "pulled")).Resolve($"127.0.0.1:{port}/acme/tool:1.0").Digest);
+            await use((await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)))!, $"127.0.0.1:{port}");
         }
         finally
         {
@@ -138,6 +130,24 @@ public sealed class NativeBinaryTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task NativeBinary_ServesARegistry_ThatFerryPushesToAndPullsFrom()
+    {
+        var binary = Binary();
+        Skip.If(binary is null, "no native binary: build it with ./build.sh publish and set FERRY_AOT_BINARY=out/linux-x64/ferry (./test.sh does both)");
+        var layout = Oci.OciLayout.Open(Path.Combine(_dir, "images"), create: true);
+        var image = Oci.Tests.TestImages.Image(layout, "docker.io/acme/tool:1.0", [Oci.Tests.TestImages.Layer(layout, 300 * 1024, 4)]);
+        await ServeAsync(binary!, [], async (first, to) =>
+        {
+            Assert.StartsWith("ferry registry: serving", first, StringComparison.Ordinal);
+            var (code, _, err) = await CliRunner.RunAsync("images", "push", Path.Combine(_dir, "images"), "--to", to, "--insecure");
+            Assert.True(code == 0, err);
+            (code, _, err) = Run(binary!, "images", "pull", $"{to}/acme/tool:1.0", "--to", Path.Combine(_dir, "pulled"), "--insecure");
+            Assert.True(code == 0, err);
+            Assert.Equal(image.Digest, Oci.OciLayout.Open(Path.Combine(_dir, "pulled")).Resolve($"{to}/acme/tool:1.0").Digest);
+        });
+    }
+
+    [SkippableFact]
     public async Task NativeBinary_ServesARegistryWithTlsAndUsers()
     {
         var binary = Binary();
@@ -147,46 +157,20 @@ public sealed class NativeBinaryTests : IDisposable
         var (code, line, err) = RunWithInput(binary!, "s3cret\n", "registry", "htpasswd", "site", "--password-stdin");
         Assert.True(code == 0, err);
         File.WriteAllText(Path.Combine(_dir, "htpasswd"), line);
-        using (var key = System.Security.Cryptography.RSA.Create(2048))
+        var (cert, key, ca) = Oci.Tests.TestCertificates.WriteSelfSigned(_dir);
+        await ServeAsync(binary!, ["--tls-cert", cert, "--tls-key", key, "--htpasswd", Path.Combine(_dir, "htpasswd")], async (first, to) =>
         {
-            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-            var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
-            san.AddIpAddress(System.Net.IPAddress.Loopback);
-            request.CertificateExtensions.Add(san.Build());
-            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-            File.WriteAllText(Path.Combine(_dir, "cert.pem"), cert.ExportCertificatePem());
-            File.WriteAllText(Path.Combine(_dir, "key.pem"), key.ExportPkcs8PrivateKeyPem());
-        }
-        var port = FreePort();
-        var psi = new ProcessStartInfo(binary!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "registry", "serve", "--storage", Path.Combine(_dir, "storage"), "--addr", $"127.0.0.1:{port}",
-            "--tls-cert", Path.Combine(_dir, "cert.pem"), "--tls-key", Path.Combine(_dir, "key.pem"), "--htpasswd", Path.Combine(_dir, "htpasswd") })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var server = Process.Start(psi)!;
-        try
-        {
-            Assert.Equal($"ferry registry: serving {Path.Combine(_dir, "storage")} on https://127.0.0.1:{port} (OCI distribution API, basic authentication, 1 user(s); stop with Ctrl-C)",
-                await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
-            var to = $"127.0.0.1:{port}";
-            (code, _, err) = RunWithInput(binary!, "s3cret\n", "images", "push", Path.Combine(_dir, "images"), "--to", to, "--ca-file", Path.Combine(_dir, "cert.pem"), "--username", "site", "--password-stdin");
+            Assert.Equal($"ferry registry: serving {Path.Combine(_dir, "storage")} on https://{to} (OCI distribution API, basic authentication, 1 user(s); stop with Ctrl-C)", first);
+            (code, _, err) = RunWithInput(binary!, "s3cret\n", "images", "push", Path.Combine(_dir, "images"), "--to", to, "--ca-file", ca, "--username", "site", "--password-stdin");
             Assert.True(code == 0, err);
-            (code, _, err) = Run(binary!, "images", "pull", $"{to}/acme/tool:1.0", "--to", Path.Combine(_dir, "anonymous"), "--ca-file", Path.Combine(_dir, "cert.pem"));
+            (code, _, err) = Run(binary!, "images", "pull", $"{to}/acme/tool:1.0", "--to", Path.Combine(_dir, "anonymous"), "--ca-file", ca);
             Assert.Equal(1, code);
             Assert.Contains("authentication required", err, StringComparison.Ordinal);
-            (code, _, err) = RunWithInput(binary!, "s3cret\n", "images", "pull", $"{to}/acme/tool:1.0", "--to", Path.Combine(_dir, "pulled"), "--ca-file", Path.Combine(_dir, "cert.pem"), "--username", "site", "--password-stdin");
+            (code, _, err) = RunWithInput(binary!, "s3cret\n", "images", "pull", $"{to}/acme/tool:1.0", "--to", Path.Combine(_dir, "pulled"), "--ca-file", ca, "--username", "site", "--password-stdin");
             Assert.True(code == 0, err);
             Assert.Equal(image.Digest, Oci.OciLayout.Open(Path.Combine(_dir, "pulled")).Resolve($"{to}/acme/tool:1.0").Digest);
-        }
-        finally
-        {
-            using var term = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await term.WaitForExitAsync();
-            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        Assert.Equal(0, server.ExitCode);
-        Assert.Contains("ferry registry: stopped", await server.StandardOutput.ReadToEndAsync(), StringComparison.Ordinal);
+            await Task.CompletedTask;
+        });
     }
 
     private static int FreePort()

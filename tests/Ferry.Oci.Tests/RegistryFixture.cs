@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Ferry.Oci.Tests;
 
@@ -57,18 +55,7 @@ public sealed class Registry : IDisposable
         string? caFile = null;
         if (tls)
         {
-            using var key = RSA.Create(2048);
-            var req = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(IPAddress.Loopback);
-            san.AddDnsName("localhost");
-            req.CertificateExtensions.Add(san.Build());
-            using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-            File.WriteAllText(Path.Combine(dir, "cert.pem"), cert.ExportCertificatePem());
-            File.WriteAllText(Path.Combine(dir, "key.pem"), key.ExportRSAPrivateKeyPem());
-            Directory.CreateDirectory(Path.Combine(dir, "ca"));
-            caFile = Path.Combine(dir, "ca", "ca.crt");
-            File.WriteAllText(caFile, cert.ExportCertificatePem());
+            caFile = TestCertificates.WriteSelfSigned(dir).CaFile;
             config.Add($"  tls: {{certificate: {dir}/cert.pem, key: {dir}/key.pem}}");
         }
         if (user is not null || htpasswdLines is not null)

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Ferry.Oci;
 using Ferry.Oci.Tests;
@@ -17,26 +15,10 @@ public sealed class RegistryAccessTests : IDisposable
 
     private string Sub(string name) => Path.Combine(_dir, name);
 
-    /// <summary>A self-signed certificate for 127.0.0.1 as PEM files; the CA file alone in its own folder (skopeo's --cert-dir).</summary>
-    private (string Cert, string Key, string Ca) SelfSigned()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        File.WriteAllText(Sub("cert.pem"), cert.ExportCertificatePem());
-        File.WriteAllText(Sub("key.pem"), key.ExportPkcs8PrivateKeyPem());
-        Directory.CreateDirectory(Sub("ca"));
-        File.WriteAllText(Sub("ca/ca.crt"), cert.ExportCertificatePem());
-        return (Sub("cert.pem"), Sub("key.pem"), Sub("ca/ca.crt"));
-    }
-
     [SkippableFact]
     public async Task TlsAndBasicAuth_LetInTheUsersOfTheHtpasswdFileOnly()
     {
-        var (cert, key, ca) = SelfSigned();
+        var (cert, key, ca) = TestCertificates.WriteSelfSigned(_dir);
         File.WriteAllLines(Sub("htpasswd"), ["# site users", Htpasswd.Line("site", "s3cret"), $"ops:{BCrypt.Net.BCrypt.HashPassword("other", BCrypt.Net.BCrypt.GenerateSalt(6, 'a'))}"]);
         using var access = RegistryAccess.Load(Sub("htpasswd"), cert, key);
         await using var server = await RegistryServer.StartAsync(Sub("storage"), new IPEndPoint(IPAddress.Loopback, Oci.Tests.Registry.FreePort()), access: access);
