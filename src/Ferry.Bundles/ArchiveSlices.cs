@@ -3,32 +3,30 @@ using System.Formats.Tar;
 namespace Ferry.Bundles;
 
 /// <summary>
-/// Where each file of a plain (uncompressed, single-file) bundle lies inside the archive, so its content can be read
-/// in place — deploys push image layers straight from the bundle instead of copying them out first.
+/// Where each file of an uncompressed bundle (one file, or split in parts) lies inside the archive, so its content
+/// can be read in place — deploys push image layers straight from the bundle instead of copying them out first.
 /// </summary>
 internal sealed class ArchiveSlices
 {
-    private readonly string _path;
+    private readonly string _bundle;
     private readonly Dictionary<string, (long Offset, long Size)> _entries;
 
-    private ArchiveSlices(string path, Dictionary<string, (long, long)> entries)
+    private ArchiveSlices(string bundle, Dictionary<string, (long, long)> entries)
     {
-        _path = path;
+        _bundle = bundle;
         _entries = entries;
     }
 
-    /// <summary>The index of a bundle whose archive is seekable, or null (zstd or split: it must be extracted).</summary>
+    /// <summary>The index of a bundle whose archive is stored uncompressed (one file or split in parts), or null (zstd: it must be extracted).</summary>
     public static ArchiveSlices? TryIndex(string bundle)
     {
-        var storage = BundleFile.Storage(bundle);
-        if (storage.Zstd || BundleFile.Parts(bundle).Count != 1)
+        if (BundleFile.Storage(bundle).Zstd)
         {
             return null;
         }
-        var path = BundleFile.Parts(bundle)[0];
         var entries = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        using var tar = new TarReader(fs);
+        using var stored = BundleFile.OpenStored(bundle);
+        using var tar = new TarReader(stored);
         while (tar.GetNextEntry() is { } entry)
         {
             if (entry.DataOffset < 0)
@@ -37,23 +35,23 @@ internal sealed class ArchiveSlices
             }
             entries[entry.Name] = (entry.DataOffset, entry.Length);
         }
-        return new ArchiveSlices(path, entries);
+        return new ArchiveSlices(bundle, entries);
     }
 
     /// <summary>An opener for the file's content, or null when the archive has no such file.</summary>
     public Func<Stream>? Open(string name) =>
-        _entries.TryGetValue(name, out var e) ? () => new Slice(_path, e.Offset, e.Size) : null;
+        _entries.TryGetValue(name, out var e) ? () => new Slice(BundleFile.OpenStored(_bundle), e.Offset, e.Size) : null;
 
-    /// <summary>A read-only window on part of a file.</summary>
+    /// <summary>A read-only window on part of the stored archive.</summary>
     private sealed class Slice : Stream
     {
-        private readonly FileStream _file;
+        private readonly Stream _file;
         private readonly long _start;
         private readonly long _length;
 
-        public Slice(string path, long start, long length)
+        public Slice(Stream stored, long start, long length)
         {
-            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            _file = stored;
             _file.Position = start;
             (_start, _length) = (start, length);
         }

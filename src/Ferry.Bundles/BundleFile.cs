@@ -240,53 +240,102 @@ public static class BundleFile
         }
     }
 
-    /// <summary>Reads numbered parts as one stream.</summary>
-    private sealed class ConcatenatedStream(IReadOnlyList<string> parts) : Stream
+    /// <summary>
+    /// The archive bytes as stored (compressed if zstd), as one seekable stream over all parts; what
+    /// <see cref="ArchiveSlices"/> reads plain bundles through in place.
+    /// </summary>
+    internal static Stream OpenStored(string path)
     {
+        var parts = Parts(path);
+        return parts.Count == 1
+            ? new FileStream(parts[0], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan)
+            : new ConcatenatedStream(parts);
+    }
+
+    /// <summary>Reads numbered parts as one stream, seekable: a position maps to a part and an offset in it.</summary>
+    private sealed class ConcatenatedStream : Stream
+    {
+        private readonly IReadOnlyList<string> _parts;
+        private readonly long[] _starts;
+        private readonly long _length;
         private int _index = -1;
         private FileStream? _current;
+        private long _position;
+
+        public ConcatenatedStream(IReadOnlyList<string> parts)
+        {
+            _parts = parts;
+            _starts = new long[parts.Count];
+            for (var i = 0; i < parts.Count; i++)
+            {
+                _starts[i] = _length;
+                _length += new FileInfo(parts[i]).Length;
+            }
+        }
 
         public override bool CanRead => true;
 
-        public override bool CanSeek => false;
+        public override bool CanSeek => true;
 
         public override bool CanWrite => false;
 
-        public override long Length => throw new NotSupportedException();
+        public override long Length => _length;
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => _position;
+            set
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(value);
+                _position = value;
+                _current?.Dispose();
+                _current = null;
+                _index = -1;
+            }
+        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
-            while (true)
+            while (buffer.Length > 0 && _position < _length)
             {
                 if (_current is null)
                 {
-                    if (++_index >= parts.Count)
-                    {
-                        return 0;
-                    }
-                    _current = new FileStream(parts[_index], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                    // the part holding the position (the last one starting at or before it)
+                    _index = Array.FindLastIndex(_starts, s => s <= _position);
+                    _current = new FileStream(_parts[_index], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                    _current.Position = _position - _starts[_index];
                 }
                 var n = _current.Read(buffer);
-                if (n > 0 || buffer.Length == 0)
+                if (n > 0)
                 {
+                    _position += n;
                     return n;
+                }
+                if (_index + 1 < _parts.Count && _position < _starts[_index + 1])
+                {
+                    throw new IOException($"{_parts[_index]} ended early: it changed while being read");
                 }
                 _current.Dispose();
                 _current = null;
             }
+            return 0;
         }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
         public override void Flush()
         {
         }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => _length + offset };
+            return _position;
+        }
 
         public override void SetLength(long value) => throw new NotSupportedException();
 

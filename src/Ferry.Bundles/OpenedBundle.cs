@@ -109,7 +109,7 @@ public sealed class OpenedBundle : IDisposable
         return publicKey is null ? Extract(bundle, withNodeFiles: false) : Open(bundle, publicKey);
     }
 
-    /// <summary>Extracts a verified bundle; a plain archive is read in place for image blobs (no copy of the layers), zstd or split ones are extracted whole.</summary>
+    /// <summary>Extracts a verified bundle; an uncompressed archive (one file or split) is read in place for image blobs (no copy of the layers), a zstd one is extracted whole.</summary>
     private static OpenedBundle Extract(string bundle, bool withNodeFiles)
     {
         var work = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;

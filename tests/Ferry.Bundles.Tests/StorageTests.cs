@@ -46,6 +46,22 @@ public sealed class StorageTests : IDisposable
         Assert.Empty(BundleReader.Verify(split + ".001"));
         Assert.Contains("acme-suite", BundleReader.Inspect(split + ".001"), StringComparison.Ordinal);
 
+        // A split bundle is read in place like a plain one: nothing of the image blobs is copied out, and blobs that
+        // cross from one part into the next read back whole (every digest checked).
+        using (var opened = OpenedBundle.Open(split, publicKey: null))
+        {
+            Assert.False(Directory.Exists(Path.Combine(opened.Work, "images", "blobs")));
+            var layout = opened.OpenImages()!;
+            var blobs = layout.Manifests().SelectMany(m => ManifestReader.Children(layout.ReadBlob(m.Digest), m.MediaType)).DistinctBy(b => b.Digest).ToList();
+            Assert.Contains(blobs, b => b.Size > 64 * 1024); // larger than a part: spans two or more
+            foreach (var blob in blobs)
+            {
+                using var stream = layout.OpenBlob(blob.Digest);
+                Assert.Equal(blob.Size, stream.Length);
+                Assert.Equal(blob.Digest, Digest.FromHash(System.Security.Cryptography.SHA256.HashData(stream)));
+            }
+        }
+
         // a missing part is named by verify
         File.Move(parts[^1], parts[^1] + ".away");
         Assert.NotEmpty(BundleReader.Verify(split));
