@@ -149,7 +149,7 @@ public sealed class ApplierTests
         var applier = new Applier(target.Client);
         var db = new JsonObject
         {
-            ["apiVersion"] = "acme.dev/v1",
+            ["apiVersion"] = $"{target.Group}/v1",
             ["kind"] = "Database",
             ["metadata"] = new JsonObject { ["name"] = "main" },
             ["spec"] = new JsonObject { ["image"] = "postgres:16" },
@@ -158,15 +158,15 @@ public sealed class ApplierTests
         Assert.Contains("install its CustomResourceDefinition first", e.Message, StringComparison.Ordinal);
 
         var crd = JsonNode.Parse("""
-            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"databases.acme.dev"},
-             "spec":{"group":"acme.dev","scope":"Namespaced","names":{"plural":"databases","singular":"database","kind":"Database"},
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"databases.GROUP"},
+             "spec":{"group":"GROUP","scope":"Namespaced","names":{"plural":"databases","singular":"database","kind":"Database"},
                "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
-            """)!.AsObject();
+            """.Replace("GROUP", target.Group, StringComparison.Ordinal))!.AsObject();
         await applier.ApplyAsync(crd, target.Namespace);
-        await applier.WaitAsync([new ResourceKey("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "databases.acme.dev")], TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        await applier.WaitAsync([new ResourceKey("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", $"databases.{target.Group}")], target.ReadyTimeout, target.PollInterval);
         var live = await new Applier(target.Client).ApplyAsync(db, target.Namespace);
         Assert.Equal("postgres:16", live["spec"]!["image"]!.GetValue<string>());
-        Assert.NotNull(await applier.GetAsync(new ResourceKey("acme.dev/v1", "Database", target.Namespace, "main")));
+        Assert.NotNull(await applier.GetAsync(new ResourceKey($"{target.Group}/v1", "Database", target.Namespace, "main")));
     }
 
     [Fact]

@@ -88,11 +88,19 @@ public sealed class KubeTarget : IDisposable
     public async Task CreateNamespaceAsync() =>
         await Client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new k8s.Models.V1ObjectMeta { Name = Namespace } });
 
+    /// <summary>An API group of this test's own for the CRDs it defines: CRDs are cluster-scoped, so a shared name
+    /// would collide between tests running at once and outlive them on a real cluster (they are deleted afterwards).</summary>
+    public string Group => $"{Namespace}.ferry.test";
+
     public void Dispose()
     {
         try
         {
             Client.CoreV1.DeleteNamespace(Namespace);
+            foreach (var crd in Client.ApiextensionsV1.ListCustomResourceDefinition().Items.Where(c => c.Spec.Group == Group))
+            {
+                Client.ApiextensionsV1.DeleteCustomResourceDefinition(crd.Metadata.Name);
+            }
         }
         catch (k8s.Autorest.HttpOperationException)
         {

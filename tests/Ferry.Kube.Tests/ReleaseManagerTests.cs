@@ -174,13 +174,13 @@ public sealed class ReleaseManagerTests
     {
         using var target = KubeTarget.Create();
         var ns = target.Namespace;
-        var crd = new Manifest("web/crds/db.yaml", """
+        var crd = new Manifest("web/crds/db.yaml", $$$"""
             apiVersion: apiextensions.k8s.io/v1
             kind: CustomResourceDefinition
             metadata:
-              name: databases.acme.dev
+              name: databases.{{{target.Group}}}
             spec:
-              group: acme.dev
+              group: {{{target.Group}}}
               scope: Namespaced
               names: {plural: databases, singular: database, kind: Database}
               versions:
@@ -188,11 +188,11 @@ public sealed class ReleaseManagerTests
                   served: true
                   storage: true
                   schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-            """, "CustomResourceDefinition", "apiextensions.k8s.io/v1", "databases.acme.dev");
-        var cr = Doc("db.yaml", "Database", "acme.dev/v1", "main", "spec:\n  image: postgres:16\n");
+            """, "CustomResourceDefinition", "apiextensions.k8s.io/v1", $"databases.{target.Group}");
+        var cr = Doc("db.yaml", "Database", $"{target.Group}/v1", "main", "spec:\n  image: postgres:16\n");
         var release = await new ReleaseManager(target.Client).UpgradeOrInstallAsync(Plan(ns, [crd, cr]), target.Deploy);
         Assert.Equal(ReleaseStatus.Deployed, release.Info.Status);
-        Assert.NotNull(await new Applier(target.Client).GetAsync(new ResourceKey("acme.dev/v1", "Database", ns, "main")));
+        Assert.NotNull(await new Applier(target.Client).GetAsync(new ResourceKey($"{target.Group}/v1", "Database", ns, "main")));
     }
 
     [Fact]
