@@ -102,11 +102,7 @@ internal static class ImagesCommand
         var layout = OciLayout.Open(f.To, create: true);
         using var client = new RegistryClient(f.Registry);
         var copier = new ImageCopier(client, Reporter(stderr));
-        var results = new List<TransferResult>();
-        foreach (var r in refs)
-        {
-            results.Add(await copier.PullAsync(r, layout, f.Platforms, f.AllPlatforms).ConfigureAwait(false));
-        }
+        var results = await copier.PullAllAsync(refs, layout, f.Platforms, f.AllPlatforms).ConfigureAwait(false);
         Print(stdout, results, "pulled", f.Json);
         return 0;
     }

@@ -24,20 +24,50 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
     /// <summary>Pulls an image into a layout. With platforms, an index is narrowed to the matching manifests
     /// (one platform stores that manifest itself; several store a new index of them); "all" keeps the index.</summary>
     /// <param name="skipBlob">Blobs (configs and layers) not to download, e.g. those a site already has (delta bundles).</param>
-    public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default)
+    public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default) =>
+        (await PullAllAsync([image], layout, platforms, allPlatforms, skipBlob, ct).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Pulls several images at once: their manifests first, then every distinct blob once (from the first image that
+    /// names it), largest first, in one pool of parallel downloads across all images, then each image's manifests
+    /// and tag. Results are in the order of <paramref name="images"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<TransferResult>> PullAllAsync(IReadOnlyList<ImageReference> images, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default)
     {
-        var resolved = await ResolveAsync(image, platforms, allPlatforms, ct).ConfigureAwait(false);
-        var blobs = resolved.Blobs.Where(d => skipBlob is null || !skipBlob(d)).ToList();
-        var total = blobs.Sum(b => b.Size);
-        long done = 0;
-        var skipped = blobs.Count(b => layout.Exists(b.Digest));
-        var name = image.ToString();
-        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct }, async (blob, token) =>
+        var pulls = new List<(ResolvedImage Resolved, List<Descriptor> Blobs, string Name, long Total)>();
+        foreach (var image in images)
         {
-            await client.DownloadBlobAsync(image.Registry, image.Repository, blob, layout, new SyncProgress(n => progress?.Report(new TransferProgress(name, Interlocked.Add(ref done, n), total))), token).ConfigureAwait(false);
+            var resolved = await ResolveAsync(image, platforms, allPlatforms, ct).ConfigureAwait(false);
+            var blobs = resolved.Blobs.Where(d => skipBlob is null || !skipBlob(d)).ToList();
+            pulls.Add((resolved, blobs, image.ToString(), blobs.Sum(b => b.Size)));
+        }
+        var present = pulls.SelectMany(p => p.Blobs).Where(b => layout.Exists(b.Digest)).Select(b => b.Digest).ToHashSet();
+        var done = new long[pulls.Count];
+        for (var i = 0; i < pulls.Count; i++)
+        {
+            progress?.Report(new TransferProgress(pulls[i].Name, 0, pulls[i].Total));
+        }
+        var firsts = pulls.SelectMany((p, i) => p.Blobs.Select(b => (Index: i, Blob: b))).DistinctBy(x => x.Blob.Digest).OrderByDescending(x => x.Blob.Size).ToList();
+        void Moved(int i, long n) => progress?.Report(new TransferProgress(pulls[i].Name, Interlocked.Add(ref done[i], n), pulls[i].Total));
+        await Parallel.ForEachAsync(firsts, new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct }, async (x, token) =>
+        {
+            var image = pulls[x.Index].Resolved.Image;
+            await client.DownloadBlobAsync(image.Registry, image.Repository, x.Blob, layout, new SyncProgress(n => Moved(x.Index, n)), token).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        StoreManifests(resolved, layout);
-        return new TransferResult(name, resolved.Tagged.Digest, resolved.Tagged.MediaType, blobs.Count, skipped, total);
+        var results = new List<TransferResult>();
+        var fetchedBy = firsts.ToDictionary(x => x.Blob.Digest, x => x.Index);
+        for (var i = 0; i < pulls.Count; i++)
+        {
+            var (resolved, blobs, name, total) = pulls[i];
+            foreach (var shared in blobs.Where(b => fetchedBy[b.Digest] != i))
+            {
+                Moved(i, shared.Size); // came with an earlier image
+            }
+            StoreManifests(resolved, layout);
+            var skipped = blobs.Count(b => present.Contains(b.Digest) || fetchedBy[b.Digest] != i);
+            results.Add(new TransferResult(name, resolved.Tagged.Digest, resolved.Tagged.MediaType, blobs.Count, skipped, total));
+        }
+        return results;
     }
 
     /// <summary>Writes an image's manifests into a layout and tags it with the image's name (its blobs are not written).</summary>

@@ -42,7 +42,7 @@ public sealed class RegistryInteropTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task PushAll_UploadsEachBlobOnceLargestFirst_ThenMountsItIntoTheOtherRepositories()
+    public async Task PushAllAndPullAll_MoveEachBlobOnceLargestFirst_AndShareItAcrossRepositories()
     {
         using var reg = Registry.Start();
         using var proxy = new FaultProxy(reg.Address, 0);
@@ -65,6 +65,17 @@ public sealed class RegistryInteropTests : IDisposable
         {
             Assert.Equal(top.Digest.ToString(), SkopeoDigest(reg, "site/" + name["docker.io/".Length..]));
         }
+
+        // Pulling them back at once: each distinct blob downloaded once, the largest first, the shared layer once.
+        var before = proxy.Requests.Count;
+        var back = OciLayout.Open(Sub("many-back"), create: true);
+        var pulled = await new ImageCopier(client).PullAllAsync(images.Select(i => ImageCopier.PushTarget(i.Name, proxy.Address + "/site")).ToList(), back, null);
+        Assert.Equal(images.Select(i => i.Top.Digest), pulled.Select(r => r.ManifestDigest));
+        Assert.Equal([0, 1, 1], pulled.Select(r => r.BlobsSkipped));
+        var downloaded = proxy.Requests.Skip(before).Where(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/blobs/sha256:", StringComparison.Ordinal))
+            .Select(r => System.Text.RegularExpressions.Regex.Match(r, "/blobs/sha256:([0-9a-f]{64})").Groups[1].Value).ToList();
+        Assert.Equal(blobs.OrderByDescending(b => b.Size).Select(b => b.Digest.Hex), downloaded);
+        Assert.Empty(back.Verify());
     }
 
     [SkippableFact]
