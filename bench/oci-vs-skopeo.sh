@@ -4,6 +4,7 @@
 #   (b) `ferry images push DIR --to REG/...` of the same layout, into another fresh registry, with the native
 #       executable Ferry ships (`./build.sh publish`), and (b') the same with the managed build (`dotnet ferry.dll`)
 #   (c) raw ingest: curl monolithic uploads of the same unique blobs, into a third fresh registry
+#   (d) ferry pushing into `ferry registry serve`; (e)/(f) pulling everything back: skopeo loop vs one ferry images pull
 # Prints the times, the ratios a/b and b/c, and Ferry's peak RSS.
 # Usage: bench/oci-vs-skopeo.sh [TOTAL_MB=1024]     (needs docker-registry, skopeo, curl; run as root or with sudo for apt)
 set -euo pipefail
@@ -62,6 +63,17 @@ settle; t0=$(now)
 t1=$(now); D=$(echo "$t1 - $t0" | bc -l)
 kill "$FREG_PID"; wait "$FREG_PID" 2>/dev/null || true
 
+# (e) pulls, from the registry (b) filled: a loop of skopeo copy into one OCI layout, and (f) one ferry images pull
+rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" 2>/dev/null || true
+settle; t0=$(now)
+for n in $names; do
+  repo=${n#docker.io/}; skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$REG_B/$repo" "oci:$WORK/pull-skopeo:${repo//[\/:]/-}" >/dev/null
+done
+t1=$(now); E=$(echo "$t1 - $t0" | bc -l)
+settle; t0=$(now)
+"$NATIVE" images pull $(for n in $names; do echo "$REG_B/${n#docker.io/}"; done) --to "$WORK/pull-ferry" --insecure >/dev/null
+t1=$(now); F=$(echo "$t1 - $t0" | bc -l)
+
 # (c) raw ingest with curl (monolithic PUT per unique blob, sequential)
 REG_C=$(start_registry)
 settle; t0=$(now)
@@ -80,4 +92,6 @@ printf '(b) ferry images push: %6.2f s  (%4.0f MB/s), peak RSS %d MB, CPU %.2f s
 printf "(b') ferry images push: %6.2f s  (%4.0f MB/s), peak RSS %d MB, CPU %.2f s user + %.2f s sys (managed, dotnet ferry.dll)\n" "$B2" "$(echo "$BYTES / 1048576 / $B2" | bc -l)" "$((RSS2_KB / 1024))" "$B2_USER" "$B2_SYS"
 printf '(d) ferry images push into ferry registry serve: %6.2f s  (%4.0f MB/s)\n' "$D" "$(echo "$BYTES / 1048576 / $D" | bc -l)"
 printf '(c) curl raw ingest:   %6.2f s  (%4.0f MB/s)\n' "$C" "$(echo "$BYTES / 1048576 / $C" | bc -l)"
+printf '(e) skopeo pull loop:  %6.2f s  (%4.0f MB/s)\n' "$E" "$(echo "$BYTES / 1048576 / $E" | bc -l)"
+printf '(f) ferry images pull: %6.2f s  (%4.0f MB/s), e/f = %.2f\n' "$F" "$(echo "$BYTES / 1048576 / $F" | bc -l)" "$(echo "$E / $F" | bc -l)"
 printf 'a/b = %.2f (Ferry vs skopeo, goal >= 2)   c/b = %.2f (Ferry vs raw ingest, goal >= 0.70)   a/b'"'"' = %.2f (managed)\n' "$(echo "$A / $B" | bc -l)" "$(echo "$C / $B" | bc -l)" "$(echo "$A / $B2" | bc -l)"
