@@ -53,12 +53,8 @@ public static class BundleFile
     /// <summary>The uncompressed tar stream of a bundle, whatever its storage.</summary>
     public static Stream OpenRead(string path)
     {
-        var parts = Parts(path);
-        var zstd = Storage(path).Zstd;
-        Stream raw = parts.Count == 1
-            ? new FileStream(parts[0], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan)
-            : new ConcatenatedStream(parts);
-        return zstd ? new ZstdSharp.DecompressionStream(raw, 1 << 20) : raw;
+        var raw = OpenStored(path);
+        return Storage(path).Zstd ? new ZstdSharp.DecompressionStream(raw, 1 << 20) : raw;
     }
 
     /// <summary>Creates a bundle; nothing appears under <paramref name="output"/> until <see cref="Target.Commit"/>.</summary>

@@ -83,7 +83,7 @@ public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultN
     private async Task WriteAsync(string name, Dictionary<string, string> plain, Dictionary<string, string> secret, CancellationToken ct)
     {
         var labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" };
-        var cm = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels }, Data = plain };
+        var cm = KubeConnection.FerryConfigMap(ns, name, plain);
         var existingCm = await KubeConnection.FindAsync($"read ConfigMap {ns}/{name}", () => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
         await KubeConnection.UpsertConfigMapAsync(client, cm, existingCm, ct).ConfigureAwait(false);
         var s = new V1Secret

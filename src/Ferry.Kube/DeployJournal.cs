@@ -103,29 +103,18 @@ public sealed partial class DeployJournal : IAsyncDisposable
             }
         }
         var now = DateTimeOffset.UtcNow;
-        var map = new V1ConfigMap
+        var map = KubeConnection.FerryConfigMap(ns, name, new Dictionary<string, string>
         {
-            ApiVersion = "v1",
-            Kind = "ConfigMap",
-            Metadata = new V1ObjectMeta
-            {
-                Name = name,
-                NamespaceProperty = ns,
-                Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry", ["ferry.dev/journal"] = "deploy" },
-            },
-            Data = new Dictionary<string, string>
-            {
-                ["product"] = product,
-                ["bundle"] = bundle,
-                ["digest"] = digest,
-                ["state"] = Running,
-                ["holder"] = CurrentHolder,
-                ["started"] = Stamp(resumed?.Started ?? now),
-                ["heartbeat"] = Stamp(now),
-                ["steps"] = StepsJson(steps),
-                ["summary"] = resumed is null ? "" : $"resumed by {CurrentHolder} at {Stamp(now)} after holder {resumed.Holder} stopped",
-            },
-        };
+            ["product"] = product,
+            ["bundle"] = bundle,
+            ["digest"] = digest,
+            ["state"] = Running,
+            ["holder"] = CurrentHolder,
+            ["started"] = Stamp(resumed?.Started ?? now),
+            ["heartbeat"] = Stamp(now),
+            ["steps"] = StepsJson(steps),
+            ["summary"] = resumed is null ? "" : $"resumed by {CurrentHolder} at {Stamp(now)} after holder {resumed.Holder} stopped",
+        }, ("ferry.dev/journal", "deploy"));
         try
         {
             map = await KubeConnection.UpsertConfigMapAsync(client, map, existing, ct).ConfigureAwait(false);

@@ -86,6 +86,23 @@ public static class KubeConnection
         return await CallAsync($"update ConfigMap {ns}/{name}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(map, name, ns, cancellationToken: ct)).ConfigureAwait(false);
     }
 
+    /// <summary>A ConfigMap Ferry owns (labelled <c>app.kubernetes.io/managed-by: ferry</c>, plus <paramref name="labels"/>).</summary>
+    public static k8s.Models.V1ConfigMap FerryConfigMap(string ns, string name, IDictionary<string, string> data, params (string Key, string Value)[] labels)
+    {
+        var all = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" };
+        foreach (var (key, value) in labels)
+        {
+            all[key] = value;
+        }
+        return new k8s.Models.V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new k8s.Models.V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = all },
+            Data = data,
+        };
+    }
+
     /// <summary>Creates a namespace unless it exists.</summary>
     public static async Task EnsureNamespaceAsync(IKubernetes client, string ns, CancellationToken ct = default)
     {

@@ -26,18 +26,8 @@ public sealed class SitePolicy(IKubernetes client, string ns = DeployEnv.Default
         await KubeConnection.EnsureNamespaceAsync(client, ns, ct).ConfigureAwait(false);
         var existing = await KubeConnection.FindAsync($"read ConfigMap {ns}/{ObjectName}",
             () => client.CoreV1.ReadNamespacedConfigMapAsync(ObjectName, ns, cancellationToken: ct)).ConfigureAwait(false);
-        var map = new V1ConfigMap
-        {
-            ApiVersion = "v1",
-            Kind = "ConfigMap",
-            Metadata = new V1ObjectMeta
-            {
-                Name = ObjectName,
-                NamespaceProperty = ns,
-                Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" },
-            },
-            Data = publicKeyPem is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [KeyField] = publicKeyPem },
-        };
+        var map = KubeConnection.FerryConfigMap(ns, ObjectName,
+            publicKeyPem is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [KeyField] = publicKeyPem });
         await KubeConnection.UpsertConfigMapAsync(client, map, existing, ct).ConfigureAwait(false);
     }
 }
