@@ -74,6 +74,11 @@ public static class ClusterInstaller
         {
             throw new BundleException($"{options.Bundle} carries no cluster: add cluster.k3s (version, binary, installScript, images) to ferry.yaml and rebuild it");
         }
+        var carriedFerry = bundle.Manifest.TryGetProperty("ferry", out var ferry) && ferry.ValueKind == JsonValueKind.String ? ferry.GetString() : null;
+        if (options.RegistryStorage is not null && carriedFerry is null)
+        {
+            throw new BundleException("--registry-storage runs the site registry with the ferry binary, but this bundle does not carry it: rebuild it with bundle build --include-ferry");
+        }
         var k3s = cluster.GetProperty("k3s");
         var version = k3s.GetProperty("version").GetString()!;
         var dryRun = Path.GetFullPath(options.Root) != "/";
@@ -102,9 +107,9 @@ public static class ClusterInstaller
             CopyFrom(images.GetString()!, $"/var/lib/rancher/k3s/agent/images/{Path.GetFileName(images.GetString()!)}", "644");
         }
         CopyFrom(k3s.GetProperty("installScript").GetString()!, ScriptPath, "755");
-        if (bundle.Manifest.TryGetProperty("ferry", out var ferry) && ferry.ValueKind == JsonValueKind.String)
+        if (carriedFerry is not null)
         {
-            CopyFrom(ferry.GetString()!, "/usr/local/bin/ferry", "755");
+            CopyFrom(carriedFerry, "/usr/local/bin/ferry", "755");
         }
         Text("/etc/rancher/k3s/config.yaml", "600", Config(bundle.Label, options, cluster.GetProperty("storagePath").GetString()!));
         if (options.Registry is { } registry)
@@ -115,10 +120,6 @@ public static class ClusterInstaller
         var commands = new List<string>();
         if (options.RegistryStorage is { } storage)
         {
-            if (!files.Any(f => f.Item1 == "/usr/local/bin/ferry"))
-            {
-                throw new BundleException("--registry-storage runs the site registry with the ferry binary, but this bundle does not carry it: rebuild it with bundle build --include-ferry");
-            }
             var flags = new StringBuilder($"--storage {storage} --addr {options.RegistryAddress}");
             void Host(string? source, string nodePath, string mode, string flag)
             {

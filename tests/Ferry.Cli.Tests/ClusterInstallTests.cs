@@ -11,7 +11,7 @@ public sealed class ClusterInstallTests : IDisposable
     private static Task<(int Code, string Out, string Err)> Ferry(params string[] args) => CliRunner.RunAsync(args);
 
     /// <summary>An image-free bundle carrying (fake) k3s artifacts and a (fake) ferry binary.</summary>
-    private async Task<(string Bundle, byte[] K3s, byte[] Images, string Script, byte[] FerryBinary)> BuildAsync(bool withCluster = true)
+    private async Task<(string Bundle, byte[] K3s, byte[] Images, string Script, byte[] FerryBinary)> BuildAsync(bool withCluster = true, bool withFerry = true)
     {
         var k3s = new byte[120_000];
         var images = new byte[90_000];
@@ -32,7 +32,8 @@ public sealed class ClusterInstallTests : IDisposable
             """ : "";
         CliRunner.WriteEdgeSpec(_dir, domain: "default: edge.example.com", extra: cluster);
         var bundle = Path.Combine(_dir, "edge.ferry");
-        var (code, _, err) = await Ferry("bundle", "build", Path.Combine(_dir, "ferry.yaml"), "-o", bundle, "--include-ferry", Path.Combine(_dir, "ferry-native"));
+        string[] build = ["bundle", "build", Path.Combine(_dir, "ferry.yaml"), "-o", bundle];
+        var (code, _, err) = await Ferry(withFerry ? [.. build, "--include-ferry", Path.Combine(_dir, "ferry-native")] : build);
         Assert.True(code == 0, err);
         return (bundle, k3s, images, Script, ferry);
     }
@@ -115,6 +116,13 @@ public sealed class ClusterInstallTests : IDisposable
         (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--role", "agent");
         Assert.Equal(1, code);
         Assert.Contains("give --server https://SERVER:6443 and --token", err, StringComparison.Ordinal);
+
+        var (noFerry, _, _, _, _) = await BuildAsync(withFerry: false);
+        var untouched = Path.Combine(_dir, "untouched");
+        (code, _, err) = await Ferry("cluster", "install", noFerry, "--root", untouched, "--registry-storage", "/srv/registry");
+        Assert.Equal(1, code);
+        Assert.Contains("this bundle does not carry it: rebuild it with bundle build --include-ferry", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(untouched)); // refused before placing anything
 
         var (plain, _, _, _, _) = await BuildAsync(withCluster: false);
         (code, _, err) = await Ferry("cluster", "install", plain, "--root", root);
