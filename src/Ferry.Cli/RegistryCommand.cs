@@ -76,7 +76,7 @@ internal static class RegistryCommand
         {
             access = RegistryAccess.Load(htpasswd, tlsCert, tlsKey);
         }
-        catch (RegistryException e)
+        catch (DistributionException e)
         {
             stderr.WriteLine($"ferry: registry serve: {e.Message}");
             return 1;

@@ -29,7 +29,7 @@ public sealed class Htpasswd
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RegistryException(500, "UNKNOWN", $"{path}: cannot read the htpasswd file ({e.Message})");
+            throw new DistributionException(500, "UNKNOWN", $"{path}: cannot read the htpasswd file ({e.Message})");
         }
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
@@ -42,18 +42,18 @@ public sealed class Htpasswd
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
-                throw new RegistryException(500, "UNKNOWN", $"{path}:{i + 1}:1: expected USER:HASH; make lines with 'ferry registry htpasswd USER' or 'htpasswd -B'");
+                throw new DistributionException(500, "UNKNOWN", $"{path}:{i + 1}:1: expected USER:HASH; make lines with 'ferry registry htpasswd USER' or 'htpasswd -B'");
             }
             var hash = line[(colon + 1)..];
             if (!(hash.StartsWith("$2y$", StringComparison.Ordinal) || hash.StartsWith("$2a$", StringComparison.Ordinal) || hash.StartsWith("$2b$", StringComparison.Ordinal)))
             {
-                throw new RegistryException(500, "UNKNOWN", $"{path}:{i + 1}:{colon + 2}: user {line[..colon]}: only bcrypt hashes are supported, as in docker-registry; make it with 'ferry registry htpasswd USER' or 'htpasswd -B'");
+                throw new DistributionException(500, "UNKNOWN", $"{path}:{i + 1}:{colon + 2}: user {line[..colon]}: only bcrypt hashes are supported, as in docker-registry; make it with 'ferry registry htpasswd USER' or 'htpasswd -B'");
             }
             hashes[line[..colon]] = hash;
         }
         if (hashes.Count == 0)
         {
-            throw new RegistryException(500, "UNKNOWN", $"{path}: no users; add one with 'ferry registry htpasswd USER --password-stdin >> {path}'");
+            throw new DistributionException(500, "UNKNOWN", $"{path}: no users; add one with 'ferry registry htpasswd USER --password-stdin >> {path}'");
         }
         return new Htpasswd(hashes);
     }

@@ -29,7 +29,7 @@ public sealed class RegistryAccess : IDisposable
     {
         if ((certFile is null) != (keyFile is null))
         {
-            throw new RegistryException(500, "UNKNOWN", "TLS needs both --tls-cert FILE and --tls-key FILE (PEM)");
+            throw new DistributionException(500, "UNKNOWN", "TLS needs both --tls-cert FILE and --tls-key FILE (PEM)");
         }
         X509Certificate2? certificate = null;
         if (certFile is not null)
@@ -40,7 +40,7 @@ public sealed class RegistryAccess : IDisposable
             }
             catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
             {
-                throw new RegistryException(500, "UNKNOWN", $"{certFile}, {keyFile}: cannot load the TLS certificate and key ({e.Message}); give PEM files, the key unencrypted");
+                throw new DistributionException(500, "UNKNOWN", $"{certFile}, {keyFile}: cannot load the TLS certificate and key ({e.Message}); give PEM files, the key unencrypted");
             }
         }
         return new RegistryAccess(htpasswd is null ? null : Htpasswd.Load(htpasswd), certificate);

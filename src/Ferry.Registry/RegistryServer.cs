@@ -83,12 +83,12 @@ public sealed class RegistryServer : IAsyncDisposable
             if (_access.Authenticate(ctx.Request.Headers.Authorization) is null)
             {
                 ctx.Response.Headers.WWWAuthenticate = $"Basic realm=\"{RegistryAccess.Realm}\"";
-                throw new RegistryException(401, "UNAUTHORIZED", "authentication required");
+                throw new DistributionException(401, "UNAUTHORIZED", "authentication required");
             }
             await RouteAsync(ctx, method, path).ConfigureAwait(false);
             log?.Report($"{method} {path} {ctx.Response.StatusCode}");
         }
-        catch (RegistryException e)
+        catch (DistributionException e)
         {
             log?.Report($"{method} {path} {e.Status} {e.Code}: {e.Message}");
             await ErrorAsync(ctx, e.Status, e.Code, e.Message).ConfigureAwait(false);
@@ -113,7 +113,7 @@ public sealed class RegistryServer : IAsyncDisposable
         }
         if (!path.StartsWith("/v2/", StringComparison.Ordinal))
         {
-            throw new RegistryException(404, "NOT_FOUND", $"{path} is not a registry endpoint");
+            throw new DistributionException(404, "NOT_FOUND", $"{path} is not a registry endpoint");
         }
         var rest = path[4..];
         if (rest.EndsWith("/tags/list", StringComparison.Ordinal))
@@ -140,23 +140,20 @@ public sealed class RegistryServer : IAsyncDisposable
             await ManifestAsync(ctx, method, rest[..manifests], rest[(manifests + "/manifests/".Length)..]).ConfigureAwait(false);
             return;
         }
-        throw new RegistryException(404, "NOT_FOUND", $"{path} is not a registry endpoint");
+        throw new DistributionException(404, "NOT_FOUND", $"{path} is not a registry endpoint");
     }
 
     private async Task BlobAsync(HttpContext ctx, string method, string name, Digest digest)
     {
-        if (!RegistryStorage.IsValidName(name))
-        {
-            throw new RegistryException(400, "NAME_INVALID", $"invalid repository name \"{name}\"");
-        }
+        RegistryStorage.CheckName(name);
         if (method is not ("GET" or "HEAD"))
         {
-            throw new RegistryException(405, "UNSUPPORTED", $"{method} on a blob is not supported");
+            throw new DistributionException(405, "UNSUPPORTED", $"{method} on a blob is not supported");
         }
         var file = new FileInfo(_storage.BlobPath(digest));
         if (!file.Exists)
         {
-            throw new RegistryException(404, "BLOB_UNKNOWN", $"blob {digest} is not in this registry");
+            throw new DistributionException(404, "BLOB_UNKNOWN", $"blob {digest} is not in this registry");
         }
         ctx.Response.Headers["Docker-Content-Digest"] = digest.Value;
         ctx.Response.Headers.AcceptRanges = "bytes";
@@ -178,10 +175,7 @@ public sealed class RegistryServer : IAsyncDisposable
     private async Task UploadAsync(HttpContext ctx, string method, string name, string id)
     {
         var ct = ctx.RequestAborted;
-        if (!RegistryStorage.IsValidName(name))
-        {
-            throw new RegistryException(400, "NAME_INVALID", $"invalid repository name \"{name}\"");
-        }
+        RegistryStorage.CheckName(name);
         var query = ctx.Request.Query;
         if (method == "POST" && id.Length == 0)
         {
@@ -215,7 +209,7 @@ public sealed class RegistryServer : IAsyncDisposable
                 {
                     if (!Digest.TryParse(query["digest"].ToString(), out var digest))
                     {
-                        throw new RegistryException(400, "DIGEST_INVALID", "completing an upload needs ?digest=sha256:...");
+                        throw new DistributionException(400, "DIGEST_INVALID", "completing an upload needs ?digest=sha256:...");
                     }
                     await _storage.AppendAsync(name, id, ctx.Request.Body, null, ct).ConfigureAwait(false);
                     await _storage.CompleteAsync(name, id, digest, ct).ConfigureAwait(false);
@@ -230,7 +224,7 @@ public sealed class RegistryServer : IAsyncDisposable
                 ctx.Response.StatusCode = 204;
                 return;
             default:
-                throw new RegistryException(405, "UNSUPPORTED", $"{method} on an upload is not supported");
+                throw new DistributionException(405, "UNSUPPORTED", $"{method} on an upload is not supported");
         }
     }
 
@@ -242,7 +236,7 @@ public sealed class RegistryServer : IAsyncDisposable
                 {
                     if (!Digest.TryParse(reference, out _) && !RegistryStorage.IsValidTag(reference))
                     {
-                        throw new RegistryException(400, "TAG_INVALID", $"invalid tag \"{reference}\"");
+                        throw new DistributionException(400, "TAG_INVALID", $"invalid tag \"{reference}\"");
                     }
                     using var buffer = new MemoryStream();
                     await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted).ConfigureAwait(false);
@@ -269,7 +263,7 @@ public sealed class RegistryServer : IAsyncDisposable
                     return;
                 }
             default:
-                throw new RegistryException(405, "UNSUPPORTED", $"{method} on a manifest is not supported");
+                throw new DistributionException(405, "UNSUPPORTED", $"{method} on a manifest is not supported");
         }
     }
 

@@ -4,36 +4,6 @@ using Ferry.Oci;
 
 namespace Ferry.Registry;
 
-/// <summary>Why a registry request failed, as an OCI distribution error code (BLOB_UNKNOWN, MANIFEST_UNKNOWN, ...).</summary>
-public sealed class RegistryException : Exception
-{
-    public RegistryException()
-        : this(500, "UNKNOWN", "registry error")
-    {
-    }
-
-    public RegistryException(string message)
-        : this(500, "UNKNOWN", message)
-    {
-    }
-
-    public RegistryException(string message, Exception inner)
-        : base(message, inner)
-    {
-        (Status, Code) = (500, "UNKNOWN");
-    }
-
-    public RegistryException(int status, string code, string message)
-        : base(message)
-    {
-        (Status, Code) = (status, code);
-    }
-
-    public int Status { get; }
-
-    public string Code { get; }
-}
-
 /// <summary>
 /// The registry's files, all under one folder so a restart loses nothing: blobs by digest (shared by every
 /// repository, as in an OCI layout), per repository the manifests it holds (with their media types) and its tags,
@@ -53,6 +23,15 @@ public sealed partial class RegistryStorage
 
     /// <summary>Repository names as the distribution spec allows them: lowercase path components.</summary>
     public static bool IsValidName(string name) => name.Length <= 255 && RepositoryName().IsMatch(name);
+
+    /// <summary>A NAME_INVALID error unless <paramref name="name"/> is a valid repository name.</summary>
+    public static void CheckName(string name)
+    {
+        if (!IsValidName(name))
+        {
+            throw new DistributionException(400, "NAME_INVALID", $"invalid repository name \"{name}\"");
+        }
+    }
 
     public string BlobPath(Digest digest) => Path.Combine(_root, "blobs", "sha256", digest.Hex);
 
@@ -78,7 +57,7 @@ public sealed partial class RegistryStorage
         await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         if (start is { } s && s != file.Length)
         {
-            throw new RegistryException(416, "BLOB_UPLOAD_INVALID", $"chunk starts at {s}, but the upload holds {file.Length} bytes");
+            throw new DistributionException(416, "BLOB_UPLOAD_INVALID", $"chunk starts at {s}, but the upload holds {file.Length} bytes");
         }
         await body.CopyToAsync(file, 1 << 16, ct).ConfigureAwait(false);
         return file.Length;
@@ -97,7 +76,7 @@ public sealed partial class RegistryStorage
         {
             File.Delete(path);
             File.Delete(path + ".repo");
-            throw new RegistryException(400, "DIGEST_INVALID", $"the upload hashes to {actual}, not {digest}; upload it again");
+            throw new DistributionException(400, "DIGEST_INVALID", $"the upload hashes to {actual}, not {digest}; upload it again");
         }
         File.Move(path, BlobPath(digest), overwrite: true);
         File.Delete(path + ".repo");
@@ -118,7 +97,7 @@ public sealed partial class RegistryStorage
         var digest = Digest.Of(manifest);
         if (Digest.TryParse(reference, out var named) && named != digest)
         {
-            throw new RegistryException(400, "DIGEST_INVALID", $"the manifest hashes to {digest}, not {reference}");
+            throw new DistributionException(400, "DIGEST_INVALID", $"the manifest hashes to {digest}, not {reference}");
         }
         List<Descriptor> children;
         try
@@ -127,12 +106,12 @@ public sealed partial class RegistryStorage
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or OciException)
         {
-            throw new RegistryException(400, "MANIFEST_INVALID", $"the manifest is not a valid {mediaType}: {e.Message}");
+            throw new DistributionException(400, "MANIFEST_INVALID", $"the manifest is not a valid {mediaType}: {e.Message}");
         }
         var missing = children.Where(c => MediaTypes.IsIndex(mediaType) ? !HasManifest(repository, c.Digest) : !BlobExists(c.Digest)).ToList();
         if (missing.Count > 0)
         {
-            throw new RegistryException(400, MediaTypes.IsIndex(mediaType) ? "MANIFEST_UNKNOWN" : "MANIFEST_BLOB_UNKNOWN",
+            throw new DistributionException(400, MediaTypes.IsIndex(mediaType) ? "MANIFEST_UNKNOWN" : "MANIFEST_BLOB_UNKNOWN",
                 $"the manifest references {string.Join(", ", missing.Select(m => m.Digest))}, which {(missing.Count == 1 ? "is" : "are")} not in {repository}; push {(MediaTypes.IsIndex(mediaType) ? "the child manifests" : "the blobs")} first");
         }
         WriteAtomic(BlobPath(digest), manifest);
@@ -161,14 +140,14 @@ public sealed partial class RegistryStorage
             var tag = Path.Combine(repo, "tags", reference);
             if (!IsValidTag(reference) || !File.Exists(tag))
             {
-                throw new RegistryException(404, "MANIFEST_UNKNOWN", $"manifest {repository}:{reference} is not in this registry");
+                throw new DistributionException(404, "MANIFEST_UNKNOWN", $"manifest {repository}:{reference} is not in this registry");
             }
             digest = Digest.Parse(File.ReadAllText(tag).Trim());
         }
         var link = Path.Combine(repo, "manifests", digest.Hex);
         if (!File.Exists(link))
         {
-            throw new RegistryException(404, "MANIFEST_UNKNOWN", $"manifest {repository}@{digest} is not in this registry");
+            throw new DistributionException(404, "MANIFEST_UNKNOWN", $"manifest {repository}@{digest} is not in this registry");
         }
         return (BlobPath(digest), digest, File.ReadAllText(link));
     }
@@ -180,7 +159,7 @@ public sealed partial class RegistryStorage
         var dir = Path.Combine(RepositoryPath(repository), "tags");
         if (!Directory.Exists(dir))
         {
-            throw new RegistryException(404, "NAME_UNKNOWN", $"repository {repository} is not in this registry");
+            throw new DistributionException(404, "NAME_UNKNOWN", $"repository {repository} is not in this registry");
         }
         return [.. Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
     }
@@ -197,10 +176,7 @@ public sealed partial class RegistryStorage
 
     private string RepositoryPath(string repository)
     {
-        if (!IsValidName(repository))
-        {
-            throw new RegistryException(400, "NAME_INVALID", $"invalid repository name \"{repository}\"");
-        }
+        CheckName(repository);
         return Path.Combine(_root, "repositories", repository);
     }
 
@@ -211,7 +187,7 @@ public sealed partial class RegistryStorage
         var path = UploadPath(id);
         if (!UploadId().IsMatch(id) || !File.Exists(path) || File.ReadAllText(path + ".repo") != repository)
         {
-            throw new RegistryException(404, "BLOB_UPLOAD_UNKNOWN", $"upload {id} is not in progress for {repository}; start a new one");
+            throw new DistributionException(404, "BLOB_UPLOAD_UNKNOWN", $"upload {id} is not in progress for {repository}; start a new one");
         }
         return path;
     }

@@ -78,14 +78,14 @@ public sealed class RegistryAccessTests : IDisposable
     public void BadHtpasswdOrCertificate_SayWhichLineAndWhatToDo()
     {
         File.WriteAllLines(Sub("htpasswd"), [Htpasswd.Line("site", "x"), "bob:{SHA}fEqNCco3Yq9h5ZUglD3CZJT4lBs="]);
-        var e = Assert.Throws<RegistryException>(() => Htpasswd.Load(Sub("htpasswd")));
+        var e = Assert.Throws<DistributionException>(() => Htpasswd.Load(Sub("htpasswd")));
         Assert.Equal($"{Sub("htpasswd")}:2:5: user bob: only bcrypt hashes are supported, as in docker-registry; make it with 'ferry registry htpasswd USER' or 'htpasswd -B'", e.Message);
         File.WriteAllText(Sub("htpasswd"), "# nobody\n");
-        Assert.Contains("no users; add one with 'ferry registry htpasswd USER --password-stdin >>", Assert.Throws<RegistryException>(() => Htpasswd.Load(Sub("htpasswd"))).Message, StringComparison.Ordinal);
-        Assert.Contains("needs both --tls-cert FILE and --tls-key FILE", Assert.Throws<RegistryException>(() => RegistryAccess.Load(null, Sub("cert.pem"), null)).Message, StringComparison.Ordinal);
+        Assert.Contains("no users; add one with 'ferry registry htpasswd USER --password-stdin >>", Assert.Throws<DistributionException>(() => Htpasswd.Load(Sub("htpasswd"))).Message, StringComparison.Ordinal);
+        Assert.Contains("needs both --tls-cert FILE and --tls-key FILE", Assert.Throws<DistributionException>(() => RegistryAccess.Load(null, Sub("cert.pem"), null)).Message, StringComparison.Ordinal);
         File.WriteAllText(Sub("cert.pem"), "not a certificate");
         File.WriteAllText(Sub("key.pem"), "not a key");
-        Assert.Contains("cannot load the TLS certificate and key", Assert.Throws<RegistryException>(() => RegistryAccess.Load(null, Sub("cert.pem"), Sub("key.pem"))).Message, StringComparison.Ordinal);
+        Assert.Contains("cannot load the TLS certificate and key", Assert.Throws<DistributionException>(() => RegistryAccess.Load(null, Sub("cert.pem"), Sub("key.pem"))).Message, StringComparison.Ordinal);
         File.WriteAllText(Sub("htpasswd"), Htpasswd.Line("a", "pw") + "\n");
         var users = Htpasswd.Load(Sub("htpasswd"));
         Assert.True(users.Verify("a", "pw"));
