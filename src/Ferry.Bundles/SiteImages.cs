@@ -38,9 +38,7 @@ internal static class SiteImages
         foreach (var (source, _) in bundle.Images)
         {
             var target = ImageCopier.PushTarget(source, siteRegistry);
-            var top = layout.Resolve(source);
-            var manifests = MediaTypes.IsIndex(top.MediaType) ? ManifestReader.Children(layout.ReadBlob(top.Digest), top.MediaType).ToList() : [top];
-            foreach (var blob in manifests.SelectMany(m => ManifestReader.Children(layout.ReadBlob(m.Digest), m.MediaType)).Where(b => !layout.Exists(b.Digest)))
+            foreach (var blob in layout.Graph(layout.Resolve(source)).Blobs.Where(b => !layout.Exists(b.Digest)))
             {
                 if (!await registry.BlobExistsAsync(target.Registry, target.Repository, blob.Digest, ct).ConfigureAwait(false))
                 {

@@ -208,9 +208,7 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
 
     private async Task<Push> PlanAsync(OciLayout layout, Descriptor top, ImageReference target, bool blobsMayBeOnTarget, CancellationToken ct)
     {
-        var children = MediaTypes.IsIndex(top.MediaType) ? ManifestReader.Children(layout.ReadBlob(top.Digest), top.MediaType).ToList() : [];
-        var manifests = children.Count > 0 ? children : [top];
-        var blobs = manifests.SelectMany(m => ManifestReader.Children(layout.ReadBlob(m.Digest), m.MediaType)).DistinctBy(d => d.Digest).ToList();
+        var (children, blobs) = layout.Graph(top);
         var absent = blobs.Where(b => !layout.Exists(b.Digest)).ToList();
         if (absent.Count > 0 && blobsMayBeOnTarget)
         {
@@ -226,7 +224,7 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
             {
                 throw new OciException($"image {target}: {notThere.Count} blob(s) are neither in the layout nor in {target.Registry}/{target.Repository}: {string.Join(", ", notThere)}");
             }
-            blobs = blobs.Except(absent).ToList();
+            blobs = [.. blobs.Except(absent)];
         }
         else if (absent.Count > 0)
         {

@@ -49,6 +49,17 @@ public sealed class OciLayout
 
     public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Hex);
 
+    /// <summary>
+    /// An image's graph in this layout: the manifests an index names (empty for a plain manifest) and the distinct
+    /// blobs (configs and layers) its manifests reference.
+    /// </summary>
+    public (IReadOnlyList<Descriptor> Children, IReadOnlyList<Descriptor> Blobs) Graph(Descriptor top)
+    {
+        var children = MediaTypes.IsIndex(top.MediaType) ? ManifestReader.Children(ReadBlob(top.Digest), top.MediaType).ToList() : [];
+        var manifests = children.Count > 0 ? children : [top];
+        return (children, manifests.SelectMany(m => ManifestReader.Children(ReadBlob(m.Digest), m.MediaType)).DistinctBy(d => d.Digest).ToList());
+    }
+
     public bool Exists(Digest digest) => File.Exists(BlobPath(digest)) || ExternalBlobs?.Invoke(digest) is not null;
 
     public Stream OpenBlob(Digest digest)
