@@ -6,25 +6,42 @@ namespace Ferry.Charts;
 /// <summary><c>.Capabilities</c>: the Kubernetes version, the API versions the cluster serves and Helm's version.</summary>
 public sealed class Capabilities
 {
-    /// <summary>Helm's default when no cluster is consulted.</summary>
-    public const string DefaultKubeVersion = "v1.20.0";
+    /// <summary>Helm's default when no cluster is consulted: its Kubernetes client's version (helm 4.1.4: v1.35).</summary>
+    public const string DefaultKubeVersion = "v1.35.0";
 
-    /// <summary>The group/versions Helm's client libraries know (Helm's DefaultVersionSet), used offline.</summary>
+    /// <summary>
+    /// The group/versions Helm's client libraries know (Helm's DefaultVersionSet, helm 4.1.4 with client-go v1.35), in
+    /// Helm's order; <c>.Capabilities.APIVersions</c> lists these plus <c>--api-versions</c> when no cluster is asked.
+    /// </summary>
     public static readonly IReadOnlyList<string> DefaultApiVersions =
     [
-        "v1", "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1beta1", "internal.apiserver.k8s.io/v1alpha1",
-        "apps/v1", "apps/v1beta1", "apps/v1beta2", "authentication.k8s.io/v1", "authentication.k8s.io/v1beta1",
-        "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1", "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1",
-        "autoscaling/v2beta2", "batch/v1", "batch/v1beta1", "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1",
-        "coordination.k8s.io/v1beta1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1",
-        "events.k8s.io/v1", "events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1",
-        "flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2", "flowcontrol.apiserver.k8s.io/v1beta3",
-        "networking.k8s.io/v1", "networking.k8s.io/v1beta1", "node.k8s.io/v1", "node.k8s.io/v1alpha1", "node.k8s.io/v1beta1",
-        "policy/v1", "policy/v1beta1", "rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1",
-        "rbac.authorization.k8s.io/v1alpha1", "scheduling.k8s.io/v1alpha1", "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1",
-        "storage.k8s.io/v1beta1", "storage.k8s.io/v1", "storage.k8s.io/v1alpha1", "apiextensions.k8s.io/v1beta1", "apiextensions.k8s.io/v1",
-        "apiregistration.k8s.io/v1", "apiregistration.k8s.io/v1beta1",
+        "v1", "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1alpha1", "admissionregistration.k8s.io/v1beta1",
+        "internal.apiserver.k8s.io/v1alpha1", "apps/v1", "apps/v1beta1", "apps/v1beta2", "authentication.k8s.io/v1",
+        "authentication.k8s.io/v1alpha1", "authentication.k8s.io/v1beta1", "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1",
+        "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1", "autoscaling/v2beta2", "batch/v1", "batch/v1beta1",
+        "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1", "certificates.k8s.io/v1alpha1", "coordination.k8s.io/v1alpha2",
+        "coordination.k8s.io/v1beta1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1", "events.k8s.io/v1",
+        "events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1", "flowcontrol.apiserver.k8s.io/v1beta1",
+        "flowcontrol.apiserver.k8s.io/v1beta2", "flowcontrol.apiserver.k8s.io/v1beta3", "networking.k8s.io/v1", "networking.k8s.io/v1beta1",
+        "node.k8s.io/v1", "node.k8s.io/v1alpha1", "node.k8s.io/v1beta1", "policy/v1", "policy/v1beta1", "rbac.authorization.k8s.io/v1",
+        "rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1alpha1", "resource.k8s.io/v1", "resource.k8s.io/v1beta2",
+        "resource.k8s.io/v1beta1", "resource.k8s.io/v1alpha3", "scheduling.k8s.io/v1alpha1", "scheduling.k8s.io/v1beta1",
+        "scheduling.k8s.io/v1", "storage.k8s.io/v1beta1", "storage.k8s.io/v1", "storage.k8s.io/v1alpha1", "storagemigration.k8s.io/v1beta1",
+        "apiextensions.k8s.io/v1beta1", "apiextensions.k8s.io/v1",
     ];
+
+    /// <summary>
+    /// <c>.Capabilities.HelmVersion</c>: the Helm release whose rendering Ferry reproduces (and is judged against), so
+    /// charts that test the Helm version take the same branch they take under that Helm.
+    /// </summary>
+    public static class Helm
+    {
+        public const string Version = "v4.1.4";
+        public const string GitCommit = "05fa37973dc9e42b76e1d2883494c87174b6074f";
+        public const string GitTreeState = "clean";
+        public const string GoVersion = "go1.25.9";
+        public const string KubeClientVersion = "v1.35";
+    }
 
     public Capabilities(string kubeVersion = DefaultKubeVersion, IEnumerable<string>? apiVersions = null)
     {
@@ -47,7 +64,7 @@ public sealed class Capabilities
 
     public List<string> ApiVersions { get; }
 
-    public string HelmVersion { get; init; } = "v4.0.0";
+    public string HelmVersion { get; init; } = Helm.Version;
 
     internal ITemplateObject ToTemplateObject()
     {
@@ -65,12 +82,12 @@ public sealed class Capabilities
         var helm = new StructObject("common.BuildInfo", new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Version"] = HelmVersion,
-            ["GitCommit"] = "",
-            ["GitTreeState"] = "",
-            ["GoVersion"] = "",
-            ["KubeClientVersion"] = KubeVersion,
+            ["GitCommit"] = Helm.GitCommit,
+            ["GitTreeState"] = Helm.GitTreeState,
+            ["GoVersion"] = Helm.GoVersion,
+            ["KubeClientVersion"] = Helm.KubeClientVersion,
         });
-        return new StructObject("common.Capabilities", new Dictionary<string, object?>(StringComparer.Ordinal)
+        return new StructObject("*common.Capabilities", new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["KubeVersion"] = kube,
             ["APIVersions"] = apiVersions,

@@ -49,26 +49,30 @@ public sealed class ChartMetadata
         return m;
     }
 
-    /// <summary>The <c>.Chart</c> object for templates (adds <c>IsRoot</c>).</summary>
-    internal ITemplateObject ToTemplateObject(bool isRoot) => new StructObject("chart.Metadata", new Dictionary<string, object?>(StringComparer.Ordinal)
+    /// <summary>
+    /// The <c>.Chart</c> value for templates: like Helm 4, a <c>map[string]interface {}</c> of the metadata's Go field
+    /// names (plus <c>IsRoot</c>); lists are <c>[]interface {}</c>, maintainers and dependencies maps, annotations a
+    /// <c>map[string]string</c>. A missing key is "no value", as for any map.
+    /// </summary>
+    internal Dictionary<string, object?> ToTemplateObject(bool isRoot) => new(StringComparer.Ordinal)
     {
-        ["Name"] = Name,
-        ["Home"] = Home,
-        ["Sources"] = Sources.Cast<object?>().ToList(),
-        ["Version"] = Version,
-        ["Description"] = Description,
-        ["Keywords"] = Keywords.Cast<object?>().ToList(),
-        ["Maintainers"] = Maintainers.Cast<object?>().ToList(),
-        ["Icon"] = Icon,
         ["APIVersion"] = ApiVersion,
-        ["Condition"] = Condition,
-        ["Tags"] = Tags,
+        ["Annotations"] = new GoTypedDictionary("map[string]string", Annotations),
         ["AppVersion"] = AppVersion,
-        ["Deprecated"] = Deprecated,
-        ["Annotations"] = Annotations,
-        ["KubeVersion"] = KubeVersion,
+        ["Condition"] = Condition,
         ["Dependencies"] = Dependencies.Select(d => (object?)d.ToValue()).ToList(),
-        ["Type"] = Type,
+        ["Deprecated"] = Deprecated,
+        ["Description"] = Description,
+        ["Home"] = Home,
+        ["Icon"] = Icon,
         ["IsRoot"] = isRoot,
-    });
+        ["Keywords"] = Keywords.Cast<object?>().ToList(),
+        ["KubeVersion"] = KubeVersion,
+        ["Maintainers"] = Maintainers.Select(m => (object?)new Dictionary<string, object?>(m, StringComparer.Ordinal)).ToList(),
+        ["Name"] = Name,
+        ["Sources"] = Sources.Cast<object?>().ToList(),
+        ["Tags"] = Tags,
+        ["Type"] = Type,
+        ["Version"] = Version,
+    };
 }

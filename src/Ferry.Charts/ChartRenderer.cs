@@ -1,3 +1,4 @@
+using Ferry.Templates.Values;
 using Ferry.Templates.Functions.Helm;
 
 namespace Ferry.Charts;
@@ -53,11 +54,16 @@ public sealed class ChartRenderer(HelmFunctionOptions? options = null)
         };
         if (c.IsRoot)
         {
-            next["Values"] = vals.GetValueOrDefault("Values");
+            next["Values"] = vals.GetValueOrDefault("Values") is IDictionary<string, object?> rootValues ? new GoTypedDictionary("common.Values", rootValues) : null;
         }
-        else if (vals.GetValueOrDefault("Values") is IDictionary<string, object?> pv && pv.TryGetValue(c.Name, out var ownValue) && ownValue is Dictionary<string, object?> own)
+        else if (vals.GetValueOrDefault("Values") is IDictionary<string, object?> pv && pv.TryGetValue(c.Name, out var ownValue)
+            && ownValue is IDictionary<string, object?> own and not ITemplateObject)
         {
-            next["Values"] = own;
+            next["Values"] = new GoTypedDictionary("common.Values", own);
+        }
+        else
+        {
+            next["Values"] = new GoTypedDictionary("common.Values", new Dictionary<string, object?>(StringComparer.Ordinal));
         }
         foreach (var child in c.Dependencies)
         {

@@ -5,23 +5,65 @@ using Ferry.Templates.Values;
 
 namespace Ferry.Charts;
 
-/// <summary><c>.Files</c>: a chart's non-template files with Get, GetBytes, Glob, Lines, AsConfig and AsSecrets.</summary>
-internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : ITemplateObject, System.Collections.ICollection
+/// <summary>
+/// <c>.Files</c>: a chart's non-template files. Like Helm's <c>Files</c> (a <c>map[string][]byte</c> with methods) it is
+/// a map — <c>range</c>, <c>index</c>, <c>len</c> and <c>.Files.name</c> see file names and bytes — with Get, GetBytes,
+/// Glob (another Files), Lines, AsConfig and AsSecrets.
+/// </summary>
+internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : ITemplateObject, IDictionary<string, object?>
 {
-    public int Count => files.Count;
-
-    public bool IsSynchronized => false;
-
-    public object SyncRoot => this;
-
-    public void CopyTo(Array array, int index) => files.Values.ToArray().CopyTo(array, index);
-
-    public System.Collections.IEnumerator GetEnumerator() => files.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).GetEnumerator();
-
-    public string GoTypeName => "common.Files";
+    public string GoTypeName => "engine.files";
 
     public static FilesObject From(IEnumerable<ChartFile> files) =>
         new(files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Data, StringComparer.Ordinal));
+
+    public int Count => files.Count;
+
+    public bool IsReadOnly => true;
+
+    public ICollection<string> Keys => files.Keys.ToList();
+
+    public ICollection<object?> Values => files.Values.Cast<object?>().ToList();
+
+    public object? this[string key]
+    {
+        get => files[key];
+        set => throw new NotSupportedException("a chart's files cannot be changed");
+    }
+
+    public bool ContainsKey(string key) => files.ContainsKey(key);
+
+    public bool TryGetValue(string key, out object? value)
+    {
+        var found = files.TryGetValue(key, out var data);
+        value = data;
+        return found;
+    }
+
+    public bool Contains(KeyValuePair<string, object?> item) => files.ContainsKey(item.Key);
+
+    public void CopyTo(KeyValuePair<string, object?>[] array, int arrayIndex)
+    {
+        foreach (var kv in this)
+        {
+            array[arrayIndex++] = kv;
+        }
+    }
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() =>
+        files.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public void Add(string key, object? value) => throw new NotSupportedException("a chart's files cannot be changed");
+
+    public void Add(KeyValuePair<string, object?> item) => throw new NotSupportedException("a chart's files cannot be changed");
+
+    public bool Remove(string key) => throw new NotSupportedException("a chart's files cannot be changed");
+
+    public bool Remove(KeyValuePair<string, object?> item) => throw new NotSupportedException("a chart's files cannot be changed");
+
+    public void Clear() => throw new NotSupportedException("a chart's files cannot be changed");
 
     /// <summary>Go's Files is a map of name to bytes, so <c>.Files.name</c> reads a file's bytes.</summary>
     public bool TryGetField(string name, out object? value)
@@ -34,7 +76,7 @@ internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : I
     {
         method = name switch
         {
-            "Get" => TemplateFunction.Fixed(name, 1, a => files.TryGetValue(Builtins(a[0]), out var d) ? Encoding.UTF8.GetString(d) : ""),
+            "Get" => TemplateFunction.Fixed(name, 1, a => files.TryGetValue(Builtins(a[0]), out var d) ? GoString.FromBytes(d) : ""),
             "GetBytes" => TemplateFunction.Fixed(name, 1, a => files.TryGetValue(Builtins(a[0]), out var d) ? d : Array.Empty<byte>()),
             "Glob" => TemplateFunction.Fixed(name, 1, a => Glob(Builtins(a[0]))),
             "Lines" => TemplateFunction.Fixed(name, 1, a => Lines(Builtins(a[0]))),

@@ -12,6 +12,12 @@ namespace Ferry.Charts;
 public sealed record HelmTemplateResult(string Output, string? Error, IReadOnlyList<Manifest> Manifests, IReadOnlyList<Hook> Hooks, string Notes)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>
+    /// The error came from rendering (after values were accepted): helm then adds "Use --debug flag to render out
+    /// invalid YAML", since <c>--debug</c> would print what was rendered.
+    /// </summary>
+    public bool FailedWhileRendering { get; init; }
 }
 
 /// <summary>
@@ -24,21 +30,24 @@ public static partial class HelmTemplate
     public static HelmTemplateResult Run(string chartPath, HelmTemplateOptions options, CancellationToken cancellationToken = default)
     {
         var output = new StringBuilder();
+        var progress = new Progress();
         try
         {
-            return RunCore(chartPath, options, output, cancellationToken);
+            return RunCore(chartPath, options, output, progress, cancellationToken);
         }
-        catch (ChartException e)
+        catch (Exception e) when (e is ChartException or TemplateException)
         {
-            return new HelmTemplateResult(options.Debug ? output.ToString() : "", e.Message, [], [], "");
-        }
-        catch (TemplateException e)
-        {
-            return new HelmTemplateResult(options.Debug ? output.ToString() : "", e.Message, [], [], "");
+            return new HelmTemplateResult(options.Debug ? output.ToString() : "", e.Message, [], [], "") { FailedWhileRendering = progress.Rendering };
         }
     }
 
-    private static HelmTemplateResult RunCore(string chartPath, HelmTemplateOptions options, StringBuilder debugOutput, CancellationToken cancellationToken)
+    /// <summary>How far a run got: Helm creates the release (and then renders) only once values passed the schema.</summary>
+    private sealed class Progress
+    {
+        public bool Rendering { get; set; }
+    }
+
+    private static HelmTemplateResult RunCore(string chartPath, HelmTemplateOptions options, StringBuilder debugOutput, Progress progress, CancellationToken cancellationToken)
     {
         var chart = ChartLoader.Load(chartPath);
         if (chart.Metadata.Type is not ("" or "application"))
@@ -46,11 +55,12 @@ public static partial class HelmTemplate
             throw new ChartException($"{chart.Metadata.Type} charts are not installable");
         }
         var caps = new Capabilities(options.KubeVersion, options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
-        CheckKubeVersion(chart, caps);
         var values = BuildValues(options);
         var releaseName = options.NameTemplate is null ? options.ReleaseName : RenderName(options.NameTemplate);
         DependencyProcessor.Process(chart, values);
         var top = ChartRenderer.ToRenderValues(chart, values, new ReleaseOptions(releaseName, options.Namespace), caps);
+        progress.Rendering = true;
+        CheckKubeVersion(chart, caps);
         var files = new ChartRenderer(options.Functions).Render(chart, top, cancellationToken);
 
         var notes = "";
@@ -250,11 +260,11 @@ public static partial class HelmTemplate
             object? parsed;
             try
             {
-                parsed = DataReader.FromYaml(File.ReadAllText(path), NumberMode.Float64, file);
+                parsed = DataReader.FromYaml(File.ReadAllText(path), NumberMode.Float64);
             }
             catch (FormatException e)
             {
-                throw new ChartException($"failed to parse {file}: {e.Message}", e);
+                throw new ChartException($"failed to parse {file}: error converting YAML to JSON: {e.Message}", e);
             }
             if (parsed is Dictionary<string, object?> map)
             {

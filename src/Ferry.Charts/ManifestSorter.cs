@@ -161,11 +161,11 @@ public static class ManifestSorter
         object? parsed;
         try
         {
-            parsed = DataReader.FromYaml(doc, NumberMode.Float64, path);
+            parsed = DataReader.FromYaml(doc, NumberMode.Float64);
         }
         catch (FormatException e)
         {
-            throw new ChartException($"YAML parse error on {path}: error converting YAML to JSON: {StripFile(e.Message, path)}", e);
+            throw new ChartException($"YAML parse error on {path}: error converting YAML to JSON: {e.Message}", e);
         }
         if (parsed is null)
         {
@@ -197,7 +197,4 @@ public static class ManifestSorter
         }
         return new Head(kind, api, name, annotations);
     }
-
-    private static string StripFile(string message, string path) =>
-        message.StartsWith(path + ":", StringComparison.Ordinal) ? "yaml: line " + message[(path.Length + 1)..] : message;
 }

@@ -22,7 +22,7 @@ internal static class TemplateCommand
         if (!result.Succeeded)
         {
             stderr.WriteLine($"Error: {result.Error}");
-            if (!options.Debug && result.Error!.StartsWith("YAML parse error", StringComparison.Ordinal))
+            if (!options.Debug && result.FailedWhileRendering)
             {
                 stderr.WriteLine();
                 stderr.WriteLine("Use --debug flag to render out invalid YAML");

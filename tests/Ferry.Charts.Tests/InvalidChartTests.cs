@@ -148,9 +148,12 @@ public sealed class InvalidChartTests : IDisposable
     [Fact]
     public void KubeVersionConstraint_IsChecked()
     {
-        var chart = WriteChart("kube", new() { ["Chart.yaml"] = "apiVersion: v2\nname: kube\nversion: 1.0.0\nkubeVersion: \">=1.30.0\"\n" });
-        Assert.Equal("chart requires kubeVersion: >=1.30.0 which is incompatible with Kubernetes v1.20.0", Render(chart).Error);
-        var ok = HelmTemplate.Run(chart, new HelmTemplateOptions { KubeVersion = "v1.31.2" });
+        var chart = WriteChart("kube", new() { ["Chart.yaml"] = "apiVersion: v2\nname: kube\nversion: 1.0.0\nkubeVersion: \"<1.30.0\"\n" });
+        // helm's default Kubernetes version is its client's (helm 4.1.4: v1.35.0)
+        var failed = Render(chart);
+        Assert.Equal("chart requires kubeVersion: <1.30.0 which is incompatible with Kubernetes v1.35.0", failed.Error);
+        Assert.True(failed.FailedWhileRendering);
+        var ok = HelmTemplate.Run(chart, new HelmTemplateOptions { KubeVersion = "v1.29.2" });
         Assert.True(ok.Succeeded, ok.Error);
     }
 }

@@ -109,7 +109,10 @@ public class TemplateTests
         var fn = TemplateFunction.Fixed("Has", 1, a => (string?)a[0] == "apps/v1");
         var caps = new TestObject(new() { ["KubeVersion"] = "v1.31.0" }, new() { ["Has"] = fn });
         Assert.Equal("v1.31.0 true false", Render("{{.Caps.KubeVersion}} {{.Caps.Has \"apps/v1\"}} {{.Caps.Has \"x\"}}", Map(("Caps", caps))));
+        // Go names the receiver's static type: an object read out of a map[string]interface {} is an interface {}
         var e = Assert.Throws<TemplateException>(() => Render("{{.Caps.Nope}}", Map(("Caps", caps))));
+        Assert.Contains("can't evaluate field Nope in type interface {}", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<TemplateException>(() => Render("{{.Nope}}", caps));
         Assert.Contains("can't evaluate field Nope in type test.Object", e.Message, StringComparison.Ordinal);
     }
 

@@ -19,7 +19,8 @@ internal sealed partial class Executor
         var value = Missing;
         foreach (var cmd in pipe.Cmds)
         {
-            value = EvalCommand(dot, cmd, value);
+            // Go digs into an interface{} result; a nil one becomes "no value"
+            value = Unwrap(EvalCommand(dot, cmd, value));
         }
         foreach (var variable in pipe.Decl)
         {
@@ -146,15 +147,24 @@ internal sealed partial class Executor
     private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final)
     {
         var n = ident.Count;
+        var fromMap = false;
         for (var i = 0; i < n - 1; i++)
         {
-            receiver = EvalField(dot, ident[i], node, null, Missing, receiver);
+            var next = EvalField(dot, ident[i], node, null, Missing, receiver, fromMap);
+            fromMap = receiver is IDictionary<string, object?> && receiver is not ITemplateObject;
+            receiver = next;
         }
-        return EvalField(dot, ident[n - 1], node, args, final, receiver);
+        return EvalField(dot, ident[n - 1], node, args, final, receiver, fromMap);
     }
 
-    private object? EvalField(object? dot, string fieldName, Node node, List<Node>? args, object? final, object? receiver)
+    /// <param name="interfaceTyped">The receiver came out of a <c>map[string]interface {}</c>, so Go names its type <c>interface {}</c>.</param>
+    private object? EvalField(object? dot, string fieldName, Node node, List<Node>? args, object? final, object? receiver, bool interfaceTyped = false)
     {
+        if (ReferenceEquals(receiver, NilInterface))
+        {
+            // a nil inside an interface{} (a map entry holding null, or a missing one under missingkey=zero)
+            Errorf($"nil pointer evaluating interface {{}}.{fieldName}");
+        }
         if (receiver is null)
         {
             if (_options.MissingKey == MissingKeyMode.Error)
@@ -164,6 +174,10 @@ internal sealed partial class Executor
             return null;
         }
         var hasArgs = (args is not null && args.Count > 1) || !ReferenceEquals(final, Missing);
+        if (receiver is ITemplateObject withMethods && withMethods.TryGetMethod(fieldName, out var boundMethod) && boundMethod is not null)
+        {
+            return EvalCall(dot, boundMethod, false, node, fieldName, args, final);
+        }
         switch (receiver)
         {
             case IDictionary<string, object?> map:
@@ -173,13 +187,13 @@ internal sealed partial class Executor
                 }
                 if (map.TryGetValue(fieldName, out var value))
                 {
-                    return value;
+                    return value ?? NilInterface;
                 }
                 if (_options.MissingKey == MissingKeyMode.Error)
                 {
                     Errorf($"map has no entry for key {GoQuote.Quote(fieldName)}");
                 }
-                return null;
+                return _options.MissingKey == MissingKeyMode.Zero ? NilInterface : null;
             case ITemplateObject obj:
                 if (obj.TryGetMethod(fieldName, out var method) && method is not null)
                 {
@@ -195,7 +209,7 @@ internal sealed partial class Executor
                 }
                 break;
         }
-        Errorf($"can't evaluate field {fieldName} in type {GoValue.TypeName(receiver)}");
+        Errorf($"can't evaluate field {fieldName} in type {(interfaceTyped ? "interface {}" : GoValue.TypeName(receiver))}");
         return null;
     }
 
@@ -248,10 +262,15 @@ internal sealed partial class Executor
         var argv = new object?[numIn];
         for (var i = 0; i < argNodes.Count; i++)
         {
-            argv[i] = EvalArg(dot, argNodes[i]);
+            argv[i] = fun.Params is null ? EvalArg(dot, argNodes[i]) : CheckParam(fun.Params, i, EvalArgValue(dot, argNodes[i]));
         }
         if (hasFinal)
         {
+            if (fun.Params is not null)
+            {
+                At(node);
+                final = CheckParam(fun.Params, numIn - 1, final);
+            }
             argv[numIn - 1] = final;
         }
 
@@ -307,8 +326,52 @@ internal sealed partial class Executor
         return null;
     }
 
+    /// <summary>
+    /// Go's validateType for a declared parameter: "no value" becomes the zero value of a nil-able type (and is an
+    /// error for others); a nil interface only fits <c>interface {}</c>; otherwise the value must have the type.
+    /// </summary>
+    private object? CheckParam(IReadOnlyList<GoParam> kinds, int index, object? value)
+    {
+        var kind = kinds[Math.Min(index, kinds.Count - 1)];
+        if (kind == GoParam.Any)
+        {
+            return Unwrap(value);
+        }
+        var typeName = kind switch
+        {
+            GoParam.String => "string",
+            GoParam.Int => "int",
+            GoParam.Bool => "bool",
+            GoParam.Map => "map[string]interface {}",
+            _ => "[]interface {}",
+        };
+        if (value is null)
+        {
+            if (kind is GoParam.Map or GoParam.List)
+            {
+                return null;
+            }
+            Errorf($"invalid value; expected {typeName}");
+        }
+        var fits = kind switch
+        {
+            GoParam.String => value is string,
+            GoParam.Int => value is long,
+            GoParam.Bool => value is bool,
+            GoParam.Map => value is IDictionary<string, object?> and not ITemplateObject,
+            _ => value is List<object?> or object?[],
+        };
+        if (!fits)
+        {
+            Errorf($"wrong type for value; expected {typeName}; got {(ReferenceEquals(value, NilInterface) ? "interface {}" : GoValue.TypeName(value))}");
+        }
+        return value;
+    }
+
     /// <summary>Evaluates an argument for an <c>interface{}</c> parameter (Go's evalEmptyInterface).</summary>
-    private object? EvalArg(object? dot, Node n)
+    private object? EvalArg(object? dot, Node n) => Unwrap(EvalArgValue(dot, n));
+
+    private object? EvalArgValue(object? dot, Node n)
     {
         At(n);
         switch (n)

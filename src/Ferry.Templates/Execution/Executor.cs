@@ -16,6 +16,15 @@ internal sealed partial class Executor
     /// <summary>Marks "no final argument" for a pipeline's first command (Go's missingVal).</summary>
     private static readonly object Missing = new();
 
+    /// <summary>
+    /// A nil held in an <c>interface{}</c> (Go's valid-but-nil value), as opposed to <c>null</c>, Go's "no value":
+    /// a map entry holding null, a missing key under <c>missingkey=zero</c>, a null element being ranged over.
+    /// Reading a field of it fails ("nil pointer evaluating interface {}.x"); pipelines and arguments see null.
+    /// </summary>
+    private static readonly object NilInterface = new();
+
+    private static object? Unwrap(object? v) => ReferenceEquals(v, NilInterface) ? null : v;
+
     private readonly Template _set;
     private readonly TextWriter _out;
     private readonly CancellationToken _cancellationToken;
@@ -307,6 +316,7 @@ internal sealed partial class Executor
     private Flow OneIteration(BranchNode r, object? index, object? elem, int mark)
     {
         Step();
+        elem ??= NilInterface; // elements of []interface{} and map[string]interface{} are interface values
         var decl = r.Pipe.Decl;
         if (decl.Count > 0)
         {

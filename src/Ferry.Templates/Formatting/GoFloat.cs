@@ -9,7 +9,8 @@ public static class GoFloat
     /// <summary>Go's <c>%v</c> / <c>strconv.FormatFloat(f, 'g', -1, 64)</c>, e.g. <c>1e+06</c>, <c>123.4</c>.</summary>
     public static string Shortest(double v) => Format(v, 'g', -1);
 
-    public static string Format(double v, char fmt, int prec)
+    /// <param name="bitSize">64, or 32 for strconv's float32 rounding (the shortest digits that read back as the same float32).</param>
+    public static string Format(double v, char fmt, int prec, int bitSize = 64)
     {
         if (double.IsNaN(v))
         {
@@ -31,7 +32,7 @@ public static class GoFloat
         switch (fmt)
         {
             case 'e' or 'E':
-                digs = shortest ? ShortestDigits(a) : RoundedDigits(a, prec + 1);
+                digs = shortest ? ShortestDigits(a, bitSize) : RoundedDigits(a, prec + 1);
                 if (shortest)
                 {
                     prec = Math.Max(digs.Nd - 1, 0);
@@ -41,7 +42,7 @@ public static class GoFloat
             case 'f' or 'F':
                 if (shortest)
                 {
-                    digs = ShortestDigits(a);
+                    digs = ShortestDigits(a, bitSize);
                     AppendF(sb, digs, Math.Max(digs.Nd - digs.Dp, 0));
                     return sb.ToString();
                 }
@@ -53,7 +54,7 @@ public static class GoFloat
                     {
                         prec = 1;
                     }
-                    digs = shortest ? ShortestDigits(a) : RoundedDigits(a, prec);
+                    digs = shortest ? ShortestDigits(a, bitSize) : RoundedDigits(a, prec);
                     if (shortest)
                     {
                         prec = digs.Nd;
@@ -95,13 +96,13 @@ public static class GoFloat
         public int Nd => D.Length;
     }
 
-    private static Digits ShortestDigits(double a)
+    private static Digits ShortestDigits(double a, int bitSize)
     {
         if (a == 0)
         {
             return new Digits("", 0);
         }
-        return Parse(a.ToString("R", CultureInfo.InvariantCulture));
+        return Parse(bitSize == 32 ? ((float)a).ToString("R", CultureInfo.InvariantCulture) : a.ToString("R", CultureInfo.InvariantCulture));
     }
 
     private static Digits RoundedDigits(double a, int significant)

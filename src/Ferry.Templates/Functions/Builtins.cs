@@ -66,7 +66,7 @@ public static class Builtins
             {
                 case string s:
                     {
-                        var bytes = Encoding.UTF8.GetBytes(s);
+                        var bytes = GoString.ToBytes(s);
                         var x = IndexArg(index, bytes.Length);
                         if (x == bytes.Length)
                         {
@@ -148,7 +148,7 @@ public static class Builtins
                 {
                     throw new TemplateFunctionException("cannot 3-index slice a string");
                 }
-                cap = len = Encoding.UTF8.GetByteCount(s);
+                cap = len = GoString.ByteCount(s);
                 break;
             case IList list:
                 cap = len = list.Count;
@@ -171,8 +171,8 @@ public static class Builtins
         }
         if (item is string str)
         {
-            var bytes = Encoding.UTF8.GetBytes(str);
-            return Encoding.UTF8.GetString(bytes, idx[0], idx[1] - idx[0]);
+            var bytes = GoString.ToBytes(str);
+            return GoString.FromBytes(bytes.AsSpan(idx[0], idx[1] - idx[0]));
         }
         var src = (IList)item;
         var result = new List<object?>(idx[1] - idx[0]);

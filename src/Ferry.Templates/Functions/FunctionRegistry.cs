@@ -28,6 +28,13 @@ public sealed class FunctionRegistry
 
     public bool Remove(string name) => _functions.Remove(name);
 
+    /// <summary>Registers <paramref name="alias"/> as another name of <paramref name="existing"/> (Sprig keeps old names).</summary>
+    public FunctionRegistry Alias(string existing, string alias)
+    {
+        _functions[alias] = _functions[existing].Renamed(alias);
+        return this;
+    }
+
     /// <summary>Removes a function and records why templates may not call it (named in the parse error).</summary>
     public FunctionRegistry Forbid(string name, string reason)
     {

@@ -44,12 +44,13 @@ public static class GoValue
         float => "float32",
         Complex => "complex128",
         string => "string",
+        ITemplateObject o => o.GoTypeName,
+        GoTypedDictionary t => t.GoTypeName,
         IDictionary<string, object?> => "map[string]interface {}",
         byte[] => "[]uint8",
         IList<string> => "[]string",
         IList => "[]interface {}",
         TemplateFunction f => f.GoTypeName,
-        ITemplateObject o => o.GoTypeName,
         _ => v.GetType().Name,
     };
 
@@ -109,7 +110,7 @@ public static class GoValue
         switch (v)
         {
             case string s:
-                length = System.Text.Encoding.UTF8.GetByteCount(s);
+                length = GoString.ByteCount(s);
                 return true;
             case IDictionary<string, object?> m:
                 length = m.Count;

@@ -4,6 +4,31 @@ namespace Ferry.Templates.Values;
 public delegate object? TemplateFunctionBody(object?[] args);
 
 /// <summary>
+/// A parameter's Go type, for functions that declare one: the engine then checks arguments before the call exactly
+/// as Go's text/template does (and reports the failure at the argument, with Go's words).
+/// </summary>
+public enum GoParam
+{
+    /// <summary><c>interface {}</c>: anything, nil included.</summary>
+    Any,
+
+    /// <summary><c>string</c>.</summary>
+    String,
+
+    /// <summary><c>int</c>.</summary>
+    Int,
+
+    /// <summary><c>bool</c>.</summary>
+    Bool,
+
+    /// <summary><c>map[string]interface {}</c>; a missing value becomes a nil (empty) map.</summary>
+    Map,
+
+    /// <summary><c>[]interface {}</c>; a missing value becomes a nil (empty) slice.</summary>
+    List,
+}
+
+/// <summary>
 /// A function callable from templates. Arity is checked by the engine the way Go checks a func's signature;
 /// the body validates argument types and throws (any exception becomes <c>error calling NAME: message</c>).
 /// </summary>
@@ -26,6 +51,15 @@ public sealed class TemplateFunction
     public int MaxArgs { get; }
 
     public TemplateFunctionBody Body { get; }
+
+    /// <summary>Declared parameter types (the last one repeats for a variadic function), or null when the body checks its arguments itself.</summary>
+    public IReadOnlyList<GoParam>? Params { get; private init; }
+
+    /// <summary>This function with declared parameter types.</summary>
+    public TemplateFunction WithParams(params GoParam[] kinds) => new(Name, MinArgs, MaxArgs, Body) { Params = kinds };
+
+    /// <summary>The same function under another name (its declared parameters kept).</summary>
+    public TemplateFunction Renamed(string name) => new(name, MinArgs, MaxArgs, Body) { Params = Params };
 
     public bool IsVariadic => MaxArgs < 0;
 

@@ -100,8 +100,8 @@ public static class HelmLibrary
         var clone = parent.Clone();
         clone.Options.MissingKey = options.Strict ? MissingKeyMode.Error : MissingKeyMode.Zero;
         Bind(clone, options);
-        var name = vals is IDictionary<string, object?> v && v.TryGetValue("Template", out var tv) && tv is IDictionary<string, object?> td
-            && td.TryGetValue("Name", out var tn) && tn is string s ? s : parent.Name;
+        // Helm 4 parses the text as a new template named like its root set ("gotpl"), so errors say "gotpl:line:col"
+        var name = parent.Name;
         TemplateException failure;
         try
         {

@@ -29,7 +29,7 @@ public sealed class HelmRenderException : Exception
 /// removed from the output, and errors are rewritten as Helm prints them
 /// (<c>parse error at (name:line): ...</c>, <c>execution error at (name:line:col): ...</c>).
 /// </summary>
-public sealed class HelmRenderer(HelmFunctionOptions? options = null)
+public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
 {
     private readonly HelmFunctionOptions _options = options ?? new HelmFunctionOptions();
 
@@ -97,7 +97,7 @@ public sealed class HelmRenderer(HelmFunctionOptions? options = null)
             var idx = name.LastIndexOf("/templates", StringComparison.Ordinal);
             basePath = idx >= 0 ? name[..(idx + "/templates".Length)] : Path.GetDirectoryName(name) ?? "";
         }
-        copy["Template"] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = name, ["BasePath"] = basePath };
+        copy["Template"] = new GoTypedDictionary("common.Values", new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = name, ["BasePath"] = basePath });
         return copy;
     }
 
@@ -125,34 +125,45 @@ public sealed class HelmRenderer(HelmFunctionOptions? options = null)
     }
 
     /// <summary>
-    /// Helm v4's readable form of a Go execution error chain:
-    /// <c>name:line:col</c>, then <c>executing "name" at &lt;node&gt;:</c>, then each <c>error calling f:</c>, then the cause.
+    /// Helm v4's readable form of a Go execution error chain: for each level <c>name:line:col</c>, then
+    /// <c>  executing "name" at &lt;node&gt;:</c>, then either <c>    error calling include:</c> and the included
+    /// template's chain from the left margin, or the cause indented by four spaces. A chain Helm cannot take
+    /// apart (an error from any other function, such as <c>tpl</c> or a regular expression) is printed as Go wrote it.
     /// </summary>
     public static string FormatTrace(string message)
     {
         var sb = new System.Text.StringBuilder();
         var rest = message;
-        var indent = "";
         while (true)
         {
-            var m = System.Text.RegularExpressions.Regex.Match(rest, "^template: (?<loc>[^\\s]+?:\\d+:\\d+): executing (?<name>\"(?:[^\"\\\\]|\\\\.)*\") at <(?<ctx>.*?)>: (?<rest>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
+            var m = TraceLevel().Match(rest);
             if (!m.Success)
             {
-                break;
+                // the end of an include chain that is not an execution error (e.g. no such template)
+                return sb.Length > 0 && rest.StartsWith("template: ", StringComparison.Ordinal) ? sb.Append(rest).ToString() : message;
             }
-            sb.Append(indent).Append(m.Groups["loc"].Value).Append('\n');
-            sb.Append(indent).Append("  executing ").Append(m.Groups["name"].Value).Append(" at <").Append(m.Groups["ctx"].Value).Append(">:\n");
+            sb.Append(m.Groups["loc"].Value).Append('\n');
+            sb.Append("  executing ").Append(m.Groups["name"].Value).Append(" at <").Append(m.Groups["ctx"].Value).Append(">:\n");
             rest = m.Groups["rest"].Value;
-            var call = System.Text.RegularExpressions.Regex.Match(rest, "^error calling (?<fn>\\w+): (?<inner>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
+            var call = CallError().Match(rest);
             if (!call.Success)
             {
-                break;
+                return sb.Append("    ").Append(rest).ToString();
             }
-            sb.Append(indent).Append("    error calling ").Append(call.Groups["fn"].Value).Append(":\n");
+            if (call.Groups["fn"].Value != "include" || !call.Groups["inner"].Value.StartsWith("template: ", StringComparison.Ordinal))
+            {
+                return message;
+            }
+            sb.Append("    error calling include:\n");
             rest = call.Groups["inner"].Value;
         }
-        return sb.Length == 0 ? message : sb.Append(rest).ToString();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^template: (?<loc>[^\\s]+?:\\d+:\\d+): executing (?<name>\"(?:[^\"\\\\]|\\\\.)*\") at <(?<ctx>.*?)>: (?<rest>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex TraceLevel();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^error calling (?<fn>\\w+): (?<inner>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex CallError();
 }
 
 /// <summary>The error of <c>required</c> and <c>fail</c>: Helm reports only its message, at the failing location.</summary>

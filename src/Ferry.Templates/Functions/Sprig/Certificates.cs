@@ -40,6 +40,57 @@ internal static class Certificates
         _ => throw new Functions.ArgumentTypeException($"wrong type for value; expected sprig.certificate; got {GoValue.TypeName(v)}"),
     };
 
+    /// <summary>buildCustomCert: a certificate value from a base64 PEM certificate and a base64 PEM PKCS#1 RSA key, both checked.</summary>
+    public static CertificateValue BuildCustom(string b64Cert, string b64Key)
+    {
+        byte[] cert;
+        byte[] key;
+        try
+        {
+            cert = Convert.FromBase64String(b64Cert);
+        }
+        catch (FormatException)
+        {
+            throw new TemplateFunctionException("unable to decode base64 certificate");
+        }
+        try
+        {
+            key = Convert.FromBase64String(b64Key);
+        }
+        catch (FormatException)
+        {
+            throw new TemplateFunctionException("unable to decode base64 private key");
+        }
+        var certText = System.Text.Encoding.UTF8.GetString(cert);
+        var keyText = System.Text.Encoding.UTF8.GetString(key);
+        if (!PemEncoding.TryFind(certText, out var certPem))
+        {
+            throw new TemplateFunctionException("unable to decode certificate");
+        }
+        try
+        {
+            using var parsed = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(certText[certPem.Base64Data]));
+        }
+        catch (CryptographicException e)
+        {
+            throw new TemplateFunctionException($"error parsing certificate: decodedCert.Bytes: {e.Message}");
+        }
+        if (!PemEncoding.TryFind(keyText, out var keyPem))
+        {
+            throw new TemplateFunctionException("unable to decode key");
+        }
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportRSAPrivateKey(Convert.FromBase64String(keyText[keyPem.Base64Data]), out _);
+        }
+        catch (CryptographicException e)
+        {
+            throw new TemplateFunctionException($"error parsing prive key: decodedKey.Bytes: {e.Message}");
+        }
+        return new CertificateValue(certText, keyText);
+    }
+
     private static RSA LoadOrCreateKey(string? pem)
     {
         var rsa = RSA.Create(2048);

@@ -10,16 +10,19 @@ internal static class DictFunctions
     public static void Register(FunctionRegistry r)
     {
         r.Add(TemplateFunction.Variadic("dict", 0, Dict));
-        r.Add(TemplateFunction.Fixed("get", 2, a => AsDict(a[0], "get").TryGetValue(AsString(a[1]), out var v) ? v : ""));
-        r.Add(TemplateFunction.Fixed("set", 3, a => { var d = AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }));
-        r.Add(TemplateFunction.Fixed("unset", 2, a => { var d = AsDict(a[0], "unset"); d.Remove(AsString(a[1])); return d; }));
-        r.Add(TemplateFunction.Fixed("hasKey", 2, a => AsDict(a[0], "hasKey").ContainsKey(AsString(a[1]))));
-        r.Add(TemplateFunction.Variadic("pluck", 1, a => a.Skip(1).Select(d => AsDict(d, "pluck")).Where(d => d.ContainsKey(AsString(a[0]))).Select(d => d[AsString(a[0])]).ToList()));
+        r.Add(TemplateFunction.Fixed("get", 2, a => ReadDict(a[0]).TryGetValue(AsString(a[1]), out var v) ? v : "").WithParams(GoParam.Map, GoParam.String));
+        r.Add(TemplateFunction.Fixed("set", 3, a => { var d = AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }).WithParams(GoParam.Map, GoParam.String, GoParam.Any));
+        r.Add(TemplateFunction.Fixed("unset", 2, a => { var d = ReadDict(a[0]); d.Remove(AsString(a[1])); return d; }).WithParams(GoParam.Map, GoParam.String));
+        r.Add(TemplateFunction.Fixed("hasKey", 2, a => ReadDict(a[0]).ContainsKey(AsString(a[1]))).WithParams(GoParam.Map, GoParam.String));
+        r.Add(TemplateFunction.Variadic("pluck", 1, a => a.Skip(1).Select(ReadDict).Where(d => d.ContainsKey(AsString(a[0]))).Select(d => d[AsString(a[0])]).ToList())
+            .WithParams(GoParam.String, GoParam.Map));
         r.Add(TemplateFunction.Variadic("dig", 2, Dig));
-        r.Add(TemplateFunction.Variadic("keys", 0, a => a.SelectMany(d => AsDict(d, "keys").Keys).Cast<object?>().ToList()));
-        r.Add(TemplateFunction.Fixed("values", 1, a => AsDict(a[0], "values").Values.ToList()));
-        r.Add(TemplateFunction.Variadic("pick", 1, a => Pick(AsDict(a[0], "pick"), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: true)));
-        r.Add(TemplateFunction.Variadic("omit", 1, a => Pick(AsDict(a[0], "omit"), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: false)));
+        r.Add(TemplateFunction.Variadic("keys", 0, a => a.SelectMany(d => ReadDict(d).Keys).Cast<object?>().ToList()).WithParams(GoParam.Map));
+        r.Add(TemplateFunction.Fixed("values", 1, a => ReadDict(a[0]).Values.ToList()).WithParams(GoParam.Map));
+        r.Add(TemplateFunction.Variadic("pick", 1, a => Pick(ReadDict(a[0]), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: true))
+            .WithParams(GoParam.Map, GoParam.String));
+        r.Add(TemplateFunction.Variadic("omit", 1, a => Pick(ReadDict(a[0]), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: false))
+            .WithParams(GoParam.Map, GoParam.String));
         foreach (var name in new[] { "merge", "mustMerge" })
         {
             r.Add(TemplateFunction.Variadic(name, 1, a => Merge(a, overwrite: false)));
@@ -31,6 +34,9 @@ internal static class DictFunctions
         r.Add(TemplateFunction.Fixed("deepCopy", 1, a => DeepCopy(a[0])));
         r.Add(TemplateFunction.Fixed("mustDeepCopy", 1, a => a[0] is null ? throw new TemplateFunctionException("copy: cannot copy nil") : DeepCopy(a[0])));
     }
+
+    /// <summary>A map parameter; Go passes a nil (empty) map for "no value".</summary>
+    private static IDictionary<string, object?> ReadDict(object? v) => v as IDictionary<string, object?> ?? new Dictionary<string, object?>(StringComparer.Ordinal);
 
     private static Dictionary<string, object?> Dict(object?[] a)
     {

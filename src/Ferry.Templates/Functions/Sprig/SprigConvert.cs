@@ -12,6 +12,7 @@ public static class SprigConvert
     public static string Str(object? v) => v switch
     {
         string s => s,
+        byte[] bytes => GoString.FromBytes(bytes),
         null => "<nil>",
         _ => GoFmt.FormatValue(v),
     };

@@ -1,3 +1,5 @@
+using Ferry.Templates.Values;
+
 namespace Ferry.Templates.Functions.Sprig;
 
 /// <summary>
@@ -30,5 +32,12 @@ public static class SprigLibrary
         EncodingFunctions.Register(r);
         SemverFunctions.Register(r);
         CryptoFunctions.Register(r);
+
+        // Sprig's deprecated spellings, still in its function map (charts such as Bitnami's still call some)
+        r.Add(TemplateFunction.Fixed("hello", 0, _ => "Hello!"));
+        r.Alias("max", "biggest");
+        r.Alias("trimAll", "trimall");
+        r.Alias("dateModify", "date_modify");
+        r.Alias("mustDateModify", "must_date_modify");
     }
 }

@@ -49,14 +49,14 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Fixed("splitList", 2, a => AsString(a[1]).Split(AsString(a[0])).Cast<object?>().ToList()));
         r.Add(TemplateFunction.Fixed("splitn", 3, a => SplitMap(AsString(a[2]).Split(AsString(a[0]), Math.Max(AsInt(a[1]), 0)))));
 #pragma warning disable CA5350 // sha1sum is a checksum function charts call by name, not a security primitive
-        r.Add(TemplateFunction.Fixed("sha1sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(Encoding.UTF8.GetBytes(AsString(a[0]))))));
+        r.Add(TemplateFunction.Fixed("sha1sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(GoString.ToBytes(AsString(a[0]))))));
 #pragma warning restore CA5350
-        r.Add(TemplateFunction.Fixed("sha256sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AsString(a[0]))))));
-        r.Add(TemplateFunction.Fixed("sha512sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(Encoding.UTF8.GetBytes(AsString(a[0]))))));
-        r.Add(TemplateFunction.Fixed("adler32sum", 1, a => Adler32(Encoding.UTF8.GetBytes(AsString(a[0]))).ToString(CultureInfo.InvariantCulture)));
-        r.Add(TemplateFunction.Fixed("b64enc", 1, a => Convert.ToBase64String(Encoding.UTF8.GetBytes(AsString(a[0])))));
+        r.Add(TemplateFunction.Fixed("sha256sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(GoString.ToBytes(AsString(a[0]))))));
+        r.Add(TemplateFunction.Fixed("sha512sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(GoString.ToBytes(AsString(a[0]))))));
+        r.Add(TemplateFunction.Fixed("adler32sum", 1, a => Adler32(GoString.ToBytes(AsString(a[0]))).ToString(CultureInfo.InvariantCulture)));
+        r.Add(TemplateFunction.Fixed("b64enc", 1, a => Convert.ToBase64String(GoString.ToBytes(AsString(a[0])))));
         r.Add(TemplateFunction.Fixed("b64dec", 1, a => B64Dec(AsString(a[0]))));
-        r.Add(TemplateFunction.Fixed("b32enc", 1, a => Base32.Encode(Encoding.UTF8.GetBytes(AsString(a[0])))));
+        r.Add(TemplateFunction.Fixed("b32enc", 1, a => Base32.Encode(GoString.ToBytes(AsString(a[0])))));
         r.Add(TemplateFunction.Fixed("b32dec", 1, a => Base32.TryDecode(AsString(a[0]), out var b) ? Encoding.UTF8.GetString(b) : "illegal base32 data at input byte 0"));
     }
 

@@ -1,0 +1,436 @@
+using System.Globalization;
+using System.Text;
+
+namespace Ferry.Templates.Yaml;
+
+/// <summary>The scalar scanners: block (literal, folded), quoted and plain, with libyaml's folding and chomping.</summary>
+internal sealed partial class YamlScanner
+{
+    private void FetchBlockScalar(bool literal)
+    {
+        RemoveSimpleKey();
+        _simpleKeyAllowed = true;
+        Insert(-1, ScanBlockScalar(literal));
+    }
+
+    private void FetchFlowScalar(bool single)
+    {
+        SaveSimpleKey();
+        _simpleKeyAllowed = false;
+        Insert(-1, ScanFlowScalar(single));
+    }
+
+    private void FetchPlainScalar()
+    {
+        SaveSimpleKey();
+        _simpleKeyAllowed = false;
+        Insert(-1, ScanPlainScalar());
+    }
+
+    private YamlToken ScanBlockScalar(bool literal)
+    {
+        var start = Mark;
+        Advance(); // '|' or '>'
+        int chomping = 0, increment = 0;
+        if (Ch() is '+' or '-')
+        {
+            chomping = Ch() == '+' ? 1 : -1;
+            Advance();
+            if (char.IsAsciiDigit(Ch()))
+            {
+                if (Ch() == '0')
+                {
+                    throw ScannerError("while scanning a block scalar", start, "found an indentation indicator equal to 0");
+                }
+                increment = Ch() - '0';
+                Advance();
+            }
+        }
+        else if (char.IsAsciiDigit(Ch()))
+        {
+            if (Ch() == '0')
+            {
+                throw ScannerError("while scanning a block scalar", start, "found an indentation indicator equal to 0");
+            }
+            increment = Ch() - '0';
+            Advance();
+            if (Ch() is '+' or '-')
+            {
+                chomping = Ch() == '+' ? 1 : -1;
+                Advance();
+            }
+        }
+        while (IsBlank())
+        {
+            Advance();
+        }
+        if (Ch() == '#')
+        {
+            while (!IsBreakZ())
+            {
+                Advance();
+            }
+        }
+        if (!IsBreakZ())
+        {
+            throw ScannerError("while scanning a block scalar", start, "did not find expected comment or line break");
+        }
+        if (IsBreak())
+        {
+            AdvanceLine();
+        }
+        var end = Mark;
+        var indent = 0;
+        if (increment > 0)
+        {
+            indent = _indent >= 0 ? _indent + increment : increment;
+        }
+        var s = new StringBuilder();
+        var leadingBreak = new StringBuilder();
+        var trailingBreaks = new StringBuilder();
+        ScanBlockScalarBreaks(ref indent, trailingBreaks, start, ref end);
+        bool leadingBlank = false, trailingBlank;
+        while (_column == indent && !IsZ())
+        {
+            // the start of a non-empty line
+            trailingBlank = IsBlank();
+            if (!literal && !leadingBlank && !trailingBlank && leadingBreak.Length > 0 && leadingBreak[0] == '\n')
+            {
+                if (trailingBreaks.Length == 0)
+                {
+                    s.Append(' ');
+                }
+            }
+            else
+            {
+                s.Append(leadingBreak);
+            }
+            leadingBreak.Clear();
+            s.Append(trailingBreaks);
+            trailingBreaks.Clear();
+            leadingBlank = IsBlank();
+            while (!IsBreakZ())
+            {
+                Read(s);
+            }
+            ReadLine(leadingBreak);
+            ScanBlockScalarBreaks(ref indent, trailingBreaks, start, ref end);
+        }
+        if (chomping != -1)
+        {
+            s.Append(leadingBreak);
+        }
+        if (chomping == 1)
+        {
+            s.Append(trailingBreaks);
+        }
+        return new YamlToken(YamlTokenType.Scalar, start, end)
+        {
+            Value = s.ToString(),
+            Style = literal ? YamlScalarStyle.Literal : YamlScalarStyle.Folded,
+        };
+    }
+
+    /// <summary>Eats indentation and empty lines of a block scalar; determines its indentation when not given.</summary>
+    private void ScanBlockScalarBreaks(ref int indent, StringBuilder breaks, YamlMark start, ref YamlMark end)
+    {
+        end = Mark;
+        var maxIndent = 0;
+        while (true)
+        {
+            while ((indent == 0 || _column < indent) && Ch() == ' ')
+            {
+                Advance();
+            }
+            if (_column > maxIndent)
+            {
+                maxIndent = _column;
+            }
+            if ((indent == 0 || _column < indent) && Ch() == '\t')
+            {
+                throw ScannerError("while scanning a block scalar", start, "found a tab character where an indentation space is expected");
+            }
+            if (!IsBreak())
+            {
+                break;
+            }
+            ReadLine(breaks);
+            end = Mark;
+        }
+        if (indent == 0)
+        {
+            indent = Math.Max(Math.Max(maxIndent, _indent + 1), 1);
+        }
+    }
+
+    private YamlToken ScanFlowScalar(bool single)
+    {
+        var start = Mark;
+        Advance(); // the opening quote
+        var s = new StringBuilder();
+        var leadingBreak = new StringBuilder();
+        var trailingBreaks = new StringBuilder();
+        var whitespaces = new StringBuilder();
+        while (true)
+        {
+            if (_column == 0 && ((Ch() == '-' && Ch(1) == '-' && Ch(2) == '-') || (Ch() == '.' && Ch(1) == '.' && Ch(2) == '.')) && IsBlankZ(3))
+            {
+                throw ScannerError("while scanning a quoted scalar", start, "found unexpected document indicator");
+            }
+            if (IsZ())
+            {
+                throw ScannerError("while scanning a quoted scalar", start, "found unexpected end of stream");
+            }
+            var leadingBlanks = false;
+            while (!IsBlankZ())
+            {
+                var c = Ch();
+                if (single && c == '\'' && Ch(1) == '\'')
+                {
+                    s.Append('\'');
+                    Advance();
+                    Advance();
+                }
+                else if (single && c == '\'')
+                {
+                    break;
+                }
+                else if (!single && c == '"')
+                {
+                    break;
+                }
+                else if (!single && c == '\\' && IsBreak(1))
+                {
+                    Advance();
+                    AdvanceLine();
+                    leadingBlanks = true;
+                    break;
+                }
+                else if (!single && c == '\\')
+                {
+                    ScanEscape(s, start);
+                }
+                else
+                {
+                    Read(s);
+                }
+            }
+            if (single ? Ch() == '\'' : Ch() == '"')
+            {
+                break;
+            }
+            while (IsBlank() || IsBreak())
+            {
+                if (IsBlank())
+                {
+                    if (!leadingBlanks)
+                    {
+                        Read(whitespaces);
+                    }
+                    else
+                    {
+                        Advance();
+                    }
+                }
+                else if (!leadingBlanks)
+                {
+                    whitespaces.Clear();
+                    ReadLine(leadingBreak);
+                    leadingBlanks = true;
+                }
+                else
+                {
+                    ReadLine(trailingBreaks);
+                }
+            }
+            if (leadingBlanks)
+            {
+                if (leadingBreak.Length > 0 && leadingBreak[0] == '\n')
+                {
+                    if (trailingBreaks.Length == 0)
+                    {
+                        s.Append(' ');
+                    }
+                    else
+                    {
+                        s.Append(trailingBreaks);
+                    }
+                }
+                else
+                {
+                    s.Append(leadingBreak).Append(trailingBreaks);
+                }
+                trailingBreaks.Clear();
+                leadingBreak.Clear();
+            }
+            else
+            {
+                s.Append(whitespaces);
+                whitespaces.Clear();
+            }
+        }
+        Advance(); // the closing quote
+        return new YamlToken(YamlTokenType.Scalar, start, Mark)
+        {
+            Value = s.ToString(),
+            Style = single ? YamlScalarStyle.SingleQuoted : YamlScalarStyle.DoubleQuoted,
+        };
+    }
+
+    private void ScanEscape(StringBuilder s, YamlMark start)
+    {
+        var codeLength = 0;
+        switch (Ch(1))
+        {
+            case '0': s.Append('\0'); break;
+            case 'a': s.Append('\a'); break;
+            case 'b': s.Append('\b'); break;
+            case 't' or '\t': s.Append('\t'); break;
+            case 'n': s.Append('\n'); break;
+            case 'v': s.Append('\v'); break;
+            case 'f': s.Append('\f'); break;
+            case 'r': s.Append('\r'); break;
+            case 'e': s.Append('\u001B'); break;
+            case ' ': s.Append(' '); break;
+            case '"': s.Append('"'); break;
+            case '\'': s.Append('\''); break;
+            case '\\': s.Append('\\'); break;
+            case 'N': s.Append('\u0085'); break;
+            case '_': s.Append('\u00A0'); break;
+            case 'L': s.Append('\u2028'); break;
+            case 'P': s.Append('\u2029'); break;
+            case 'x': codeLength = 2; break;
+            case 'u': codeLength = 4; break;
+            case 'U': codeLength = 8; break;
+            default:
+                throw ScannerError("while parsing a quoted scalar", start, "found unknown escape character");
+        }
+        Advance();
+        Advance();
+        if (codeLength == 0)
+        {
+            return;
+        }
+        var value = 0L;
+        for (var k = 0; k < codeLength; k++)
+        {
+            if (!char.IsAsciiHexDigit(Ch(k)))
+            {
+                throw ScannerError("while parsing a quoted scalar", start, "did not find expected hexdecimal number");
+            }
+            value = (value << 4) + int.Parse(Ch(k).ToString(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        }
+        if (value is >= 0xD800 and <= 0xDFFF || value > 0x10FFFF)
+        {
+            throw ScannerError("while parsing a quoted scalar", start, "found invalid Unicode character escape code");
+        }
+        s.Append(char.ConvertFromUtf32((int)value));
+        for (var k = 0; k < codeLength; k++)
+        {
+            Advance();
+        }
+    }
+
+    private YamlToken ScanPlainScalar()
+    {
+        var s = new StringBuilder();
+        var leadingBreak = new StringBuilder();
+        var trailingBreaks = new StringBuilder();
+        var whitespaces = new StringBuilder();
+        var leadingBlanks = false;
+        var indent = _indent + 1;
+        var start = Mark;
+        var end = Mark;
+        while (true)
+        {
+            if (_column == 0 && ((Ch() == '-' && Ch(1) == '-' && Ch(2) == '-') || (Ch() == '.' && Ch(1) == '.' && Ch(2) == '.')) && IsBlankZ(3))
+            {
+                break;
+            }
+            if (Ch() == '#')
+            {
+                break;
+            }
+            while (!IsBlankZ())
+            {
+                var c = Ch();
+                if ((c == ':' && IsBlankZ(1)) || (_flowLevel > 0 && c is ',' or '?' or '[' or ']' or '{' or '}'))
+                {
+                    break;
+                }
+                if (leadingBlanks || whitespaces.Length > 0)
+                {
+                    if (leadingBlanks)
+                    {
+                        if (leadingBreak[0] == '\n')
+                        {
+                            if (trailingBreaks.Length == 0)
+                            {
+                                s.Append(' ');
+                            }
+                            else
+                            {
+                                s.Append(trailingBreaks);
+                            }
+                        }
+                        else
+                        {
+                            s.Append(leadingBreak).Append(trailingBreaks);
+                        }
+                        trailingBreaks.Clear();
+                        leadingBreak.Clear();
+                        leadingBlanks = false;
+                    }
+                    else
+                    {
+                        s.Append(whitespaces);
+                        whitespaces.Clear();
+                    }
+                }
+                Read(s);
+                end = Mark;
+            }
+            if (!(IsBlank() || IsBreak()))
+            {
+                break;
+            }
+            while (IsBlank() || IsBreak())
+            {
+                if (IsBlank())
+                {
+                    if (leadingBlanks && _column < indent && Ch() == '\t')
+                    {
+                        throw ScannerError("while scanning a plain scalar", start, "found a tab character that violates indentation");
+                    }
+                    if (!leadingBlanks)
+                    {
+                        Read(whitespaces);
+                    }
+                    else
+                    {
+                        Advance();
+                    }
+                }
+                else if (!leadingBlanks)
+                {
+                    whitespaces.Clear();
+                    ReadLine(leadingBreak);
+                    leadingBlanks = true;
+                }
+                else
+                {
+                    ReadLine(trailingBreaks);
+                }
+            }
+            if (_flowLevel == 0 && _column < indent)
+            {
+                break;
+            }
+        }
+        if (leadingBlanks)
+        {
+            _simpleKeyAllowed = true;
+        }
+        return new YamlToken(YamlTokenType.Scalar, start, end) { Value = s.ToString(), Style = YamlScalarStyle.Plain };
+    }
+}
