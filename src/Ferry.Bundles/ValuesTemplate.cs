@@ -48,7 +48,7 @@ public static partial class ValuesTemplate
         }
     }
 
-    [GeneratedRegex(@"can't evaluate field (\w+) in type ferry\.Env", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\.Env\.(\w+)>: can't evaluate field \1 in type", RegexOptions.CultureInvariant)]
     private static partial Regex UnknownEnv();
 
     /// <summary>The site environment as templates see it: declared keys only.</summary>

@@ -2,8 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using Ferry.Templates.Semver;
 using Ferry.Templates.Values;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Ferry.Charts;
 
@@ -150,7 +148,7 @@ public static class ChartLoader
         var chart = new Chart { Source = source };
         var chartYaml = files.FirstOrDefault(f => f.Name == "Chart.yaml")
             ?? throw new ChartException($"{source}: Chart.yaml file is missing; a chart directory needs Chart.yaml at its root");
-        chart.Metadata = ParseMetadata(chartYaml.Text, $"{source}/Chart.yaml");
+        chart.Metadata = ChartYaml.ParseMetadata(chartYaml.Text, $"{source}/Chart.yaml");
         var subcharts = new SortedDictionary<string, List<ChartFile>>(StringComparer.Ordinal);
         foreach (var f in files)
         {
@@ -167,11 +165,7 @@ public static class ChartLoader
                 case "requirements.yaml":
                     if (chart.Metadata.ApiVersion == "v1")
                     {
-                        var req = ParseMap(f.Text, $"{source}/requirements.yaml");
-                        if (req.TryGetValue("dependencies", out var deps) && deps is YamlSequenceNode seq)
-                        {
-                            chart.Metadata.Dependencies = seq.Children.Select(d => ParseDependency(d, $"{source}/requirements.yaml")).ToList();
-                        }
+                        chart.Metadata.Dependencies = ChartYaml.ParseRequirements(f.Text, $"{source}/requirements.yaml");
                     }
                     chart.Files.Add(f);
                     continue;
@@ -284,110 +278,6 @@ public static class ChartLoader
         }
     }
 
-    private static Dictionary<string, YamlNode> ParseMap(string text, string file)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ChartException($"{file}:{e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}", e);
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new ChartException($"{file}: expected a YAML mapping");
-        }
-        return root.Children.Where(kv => kv.Key is YamlScalarNode).ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => kv.Value, StringComparer.Ordinal);
-    }
-
-    private static string Str(Dictionary<string, YamlNode> m, string key) => m.TryGetValue(key, out var n) && n is YamlScalarNode s ? s.Value ?? "" : "";
-
-    private static List<string> StrList(Dictionary<string, YamlNode> m, string key) =>
-        m.TryGetValue(key, out var n) && n is YamlSequenceNode s ? s.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
-
-    public static ChartMetadata ParseMetadata(string text, string file)
-    {
-        var m = ParseMap(text, file);
-        var md = new ChartMetadata
-        {
-            Name = Str(m, "name"),
-            Home = Str(m, "home"),
-            Sources = StrList(m, "sources"),
-            Version = Str(m, "version"),
-            Description = Str(m, "description"),
-            Keywords = StrList(m, "keywords"),
-            Icon = Str(m, "icon"),
-            ApiVersion = Str(m, "apiVersion"),
-            Condition = Str(m, "condition"),
-            Tags = Str(m, "tags"),
-            AppVersion = Str(m, "appVersion"),
-            Deprecated = Str(m, "deprecated") is "true" or "True",
-            KubeVersion = Str(m, "kubeVersion"),
-            Type = Str(m, "type"),
-        };
-        foreach (var (key, node) in m)
-        {
-            md.KeyLines[key] = (int)node.Start.Line;
-        }
-        if (m.TryGetValue("maintainers", out var maint) && maint is YamlSequenceNode ms)
-        {
-            md.Maintainers = ms.Children.OfType<YamlMappingNode>()
-                .Select(x => x.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => (object?)(kv.Value is YamlScalarNode sv ? sv.Value : null), StringComparer.Ordinal))
-                .Select(d => new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = d.GetValueOrDefault("name") ?? "", ["Email"] = d.GetValueOrDefault("email") ?? "", ["URL"] = d.GetValueOrDefault("url") ?? "" })
-                .ToList();
-        }
-        if (m.TryGetValue("annotations", out var ann) && ann is YamlMappingNode am)
-        {
-            foreach (var (k, v) in am.Children)
-            {
-                md.Annotations[((YamlScalarNode)k).Value ?? ""] = v is YamlScalarNode sv ? sv.Value : null;
-            }
-        }
-        if (m.TryGetValue("dependencies", out var deps) && deps is YamlSequenceNode ds)
-        {
-            md.Dependencies = ds.Children.Select(d => ParseDependency(d, file)).ToList();
-        }
-        return md;
-    }
-
-    private static ChartDependency ParseDependency(YamlNode node, string file)
-    {
-        if (node is not YamlMappingNode map)
-        {
-            throw new ChartException($"{file}:{node.Start.Line}:{node.Start.Column}: each dependency must be a mapping with name, version and repository");
-        }
-        var m = map.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => kv.Value, StringComparer.Ordinal);
-        var d = new ChartDependency
-        {
-            Name = Str(m, "name"),
-            Version = Str(m, "version"),
-            Repository = Str(m, "repository"),
-            Condition = Str(m, "condition"),
-            Tags = StrList(m, "tags"),
-            Alias = Str(m, "alias"),
-            Enabled = Str(m, "enabled") is "true",
-        };
-        if (m.TryGetValue("import-values", out var iv) && iv is YamlSequenceNode ivs)
-        {
-            foreach (var item in ivs.Children)
-            {
-                if (item is YamlScalarNode s)
-                {
-                    d.ImportValues.Add(s.Value ?? "");
-                }
-                else if (item is YamlMappingNode im)
-                {
-                    var x = im.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value ?? "", kv => (object?)((kv.Value as YamlScalarNode)?.Value ?? ""), StringComparer.Ordinal);
-                    d.ImportValues.Add(x);
-                }
-            }
-        }
-        if (d.Name.Length == 0)
-        {
-            throw new ChartException($"{file}:{node.Start.Line}:{node.Start.Column}: validation: dependencies must have a name");
-        }
-        return d;
-    }
+    /// <summary>Chart.yaml as Helm reads it (see <see cref="ChartYaml"/>).</summary>
+    public static ChartMetadata ParseMetadata(string text, string file) => ChartYaml.ParseMetadata(text, file);
 }

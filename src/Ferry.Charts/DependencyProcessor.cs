@@ -8,10 +8,10 @@ namespace Ferry.Charts;
 /// </summary>
 public static class DependencyProcessor
 {
-    public static void Process(Chart chart, IDictionary<string, object?> values, bool merge = true)
+    public static void Process(Chart chart, IDictionary<string, object?> values, bool merge = true, RenderLog? log = null)
     {
-        ProcessEnabled(chart, values, "");
-        ProcessImportValues(chart, merge);
+        ProcessEnabled(chart, values, "", log);
+        ProcessImportValues(chart, merge, log);
     }
 
     private static bool IsCompatibleRange(string constraint, string version)
@@ -23,7 +23,7 @@ public static class DependencyProcessor
         return SemConstraint.TryParse(constraint, out var c) && c!.Check(v);
     }
 
-    private static void ProcessEnabled(Chart c, IDictionary<string, object?> v, string path)
+    private static void ProcessEnabled(Chart c, IDictionary<string, object?> v, string path, RenderLog? log)
     {
         if (c.Metadata.Dependencies.Count == 0)
         {
@@ -59,20 +59,20 @@ public static class DependencyProcessor
         {
             req.Enabled = true;
         }
-        var cvals = ValueCoalescer.CoalesceValues(c, v);
+        var cvals = ValueCoalescer.CoalesceValues(c, v, log?.CoalesceWarnings);
         ProcessTags(c.Metadata.Dependencies, cvals);
-        ProcessConditions(c.Metadata.Dependencies, cvals, path);
+        ProcessConditions(c.Metadata.Dependencies, cvals, path, log);
         var removed = c.Metadata.Dependencies.Where(r => !r.Enabled).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var kept = c.Dependencies.Where(d => !removed.Contains(d.Name)).ToList();
         c.Metadata.Dependencies = c.Metadata.Dependencies.Where(r => !removed.Contains(r.Name)).ToList();
         foreach (var t in kept)
         {
-            ProcessEnabled(t, cvals, path + t.Name + ".");
+            ProcessEnabled(t, cvals, path + t.Name + ".", log);
         }
         c.SetDependencies(kept);
     }
 
-    private static void ProcessConditions(List<ChartDependency> reqs, Dictionary<string, object?> cvals, string cpath)
+    private static void ProcessConditions(List<ChartDependency> reqs, Dictionary<string, object?> cvals, string cpath, RenderLog? log)
     {
         foreach (var r in reqs)
         {
@@ -82,10 +82,14 @@ public static class DependencyProcessor
                 {
                     continue;
                 }
-                if (ValueCoalescer.TryPathValue(cvals, cpath + cond, out var vv) && vv is bool b)
+                if (ValueCoalescer.TryPathValue(cvals, cpath + cond, out var vv))
                 {
-                    r.Enabled = b;
-                    break;
+                    if (vv is bool b)
+                    {
+                        r.Enabled = b;
+                        break;
+                    }
+                    log?.Warn("returned non-bool value", ("path", cond), ("chart", r.Name));
                 }
             }
         }
@@ -126,17 +130,17 @@ public static class DependencyProcessor
         }
     }
 
-    private static void ProcessImportValues(Chart c, bool merge)
+    private static void ProcessImportValues(Chart c, bool merge, RenderLog? log)
     {
         foreach (var d in c.Dependencies)
         {
-            ProcessImportValues(d, merge);
+            ProcessImportValues(d, merge, log);
         }
         if (c.Metadata.Dependencies.Count == 0)
         {
             return;
         }
-        var cvals = merge ? ValueCoalescer.MergeValues(c, null) : ValueCoalescer.CoalesceValues(c, null);
+        var cvals = merge ? ValueCoalescer.MergeValues(c, null, log?.CoalesceWarnings) : ValueCoalescer.CoalesceValues(c, null, log?.CoalesceWarnings);
         var b = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var r in c.Metadata.Dependencies)
         {
@@ -153,6 +157,7 @@ public static class DependencyProcessor
                             var vv = ValueCoalescer.Table(cvals, r.Name + "." + child);
                             if (vv is null)
                             {
+                                log?.Warn("ImportValues missing table from chart", ("chart", r.Name), ("error", NotATable(cvals, r.Name + "." + child)));
                                 continue;
                             }
                             var pm = PathToMap(parent, (Dictionary<string, object?>)ValueCoalescer.DeepCopy(vv)!);
@@ -166,6 +171,7 @@ public static class DependencyProcessor
                             var vm = ValueCoalescer.Table(cvals, r.Name + "." + child);
                             if (vm is null)
                             {
+                                log?.Warn("ImportValues missing table", ("error", NotATable(cvals, r.Name + "." + child)));
                                 continue;
                             }
                             var copy = (Dictionary<string, object?>)ValueCoalescer.DeepCopy(vm)!;
@@ -184,6 +190,21 @@ public static class DependencyProcessor
         {
             c.Values = ValueCoalescer.CoalesceTables(TrimNil(cvals), b);
         }
+    }
+
+    /// <summary>Helm's ErrNoTable text for a dotted path: the first segment that is not a table.</summary>
+    private static string NotATable(IDictionary<string, object?> values, string path)
+    {
+        var current = values;
+        foreach (var part in path.Split('.'))
+        {
+            if (!current.TryGetValue(part, out var next) || next is not IDictionary<string, object?> table)
+            {
+                return $"\"{part}\" is not a table";
+            }
+            current = table;
+        }
+        return $"\"{path}\" is not a table";
     }
 
     private static Dictionary<string, object?> TrimNil(Dictionary<string, object?> m)

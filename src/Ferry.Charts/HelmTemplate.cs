@@ -13,6 +13,9 @@ public sealed record HelmTemplateResult(string Output, string? Error, IReadOnlyL
 {
     public bool Succeeded => Error is null;
 
+    /// <summary>What helm logs on stderr meanwhile (deprecation, non-boolean conditions, coalescing warnings).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>
     /// The error came from rendering (after values were accepted): helm then adds "Use --debug flag to render out
     /// invalid YAML", since <c>--debug</c> would print what was rendered.
@@ -33,11 +36,15 @@ public static partial class HelmTemplate
         var progress = new Progress();
         try
         {
-            return RunCore(chartPath, options, output, progress, cancellationToken);
+            return RunCore(chartPath, options, output, progress, cancellationToken) with { Warnings = progress.Log.Lines };
         }
         catch (Exception e) when (e is ChartException or TemplateException)
         {
-            return new HelmTemplateResult(options.Debug ? output.ToString() : "", e.Message, [], [], "") { FailedWhileRendering = progress.Rendering };
+            return new HelmTemplateResult(options.Debug ? output.ToString() : "", e.Message, [], [], "")
+            {
+                FailedWhileRendering = progress.Rendering,
+                Warnings = progress.Log.Lines,
+            };
         }
     }
 
@@ -45,6 +52,8 @@ public static partial class HelmTemplate
     private sealed class Progress
     {
         public bool Rendering { get; set; }
+
+        public RenderLog Log { get; } = new();
     }
 
     private static HelmTemplateResult RunCore(string chartPath, HelmTemplateOptions options, StringBuilder debugOutput, Progress progress, CancellationToken cancellationToken)
@@ -55,10 +64,14 @@ public static partial class HelmTemplate
             throw new ChartException($"{chart.Metadata.Type} charts are not installable");
         }
         var caps = new Capabilities(options.KubeVersion, options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        if (chart.Metadata.Deprecated)
+        {
+            progress.Log.Warn("this chart is deprecated");
+        }
         var values = BuildValues(options);
         var releaseName = options.NameTemplate is null ? options.ReleaseName : RenderName(options.NameTemplate);
-        DependencyProcessor.Process(chart, values);
-        var top = ChartRenderer.ToRenderValues(chart, values, new ReleaseOptions(releaseName, options.Namespace), caps);
+        DependencyProcessor.Process(chart, values, log: progress.Log);
+        var top = ChartRenderer.ToRenderValues(chart, values, new ReleaseOptions(releaseName, options.Namespace), caps, progress.Log);
         progress.Rendering = true;
         CheckKubeVersion(chart, caps);
         var files = new ChartRenderer(options.Functions).Render(chart, top, cancellationToken);

@@ -9,6 +9,7 @@ namespace Ferry.Cli;
 /// <summary><c>ferry conformance PATH... [-v]</c>: runs vector files and prints one summary line per file.</summary>
 internal static class ConformanceCommand
 {
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var verbose = false;
@@ -33,11 +34,48 @@ internal static class ConformanceCommand
             throw new UsageException("conformance: give at least one vector file or folder");
         }
         var files = new List<string>();
+        var unpacked = new List<string>();
+        // unpacked real-chart corpora: their cases.json and the archive they came from (named in the report)
+        var archives = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            return RunAll(paths, files, unpacked, archives, verbose, stdout, stderr);
+        }
+        finally
+        {
+            foreach (var dir in unpacked)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    private static int RunAll(List<string> paths, List<string> files, List<string> unpacked, Dictionary<string, string> archives, bool verbose, TextWriter stdout, TextWriter stderr)
+    {
         foreach (var p in paths)
         {
             if (Directory.Exists(p))
             {
                 files.AddRange(Directory.EnumerateFiles(p, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+                // a real-chart corpus ships as an archive (cases.json, corpus/, golden/ inside)
+                foreach (var archive in Directory.EnumerateFiles(p, "*.tar.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    if (RealChartsRunner.Unpack(archive) is { } cases)
+                    {
+                        files.Add(cases);
+                        unpacked.Add(Path.GetDirectoryName(cases)!);
+                        archives[cases] = archive;
+                    }
+                }
+            }
+            else if (File.Exists(p) && p.EndsWith(".tar.gz", StringComparison.Ordinal))
+            {
+                if (RealChartsRunner.Unpack(p) is { } cases)
+                {
+                    files.Add(cases);
+                    unpacked.Add(Path.GetDirectoryName(cases)!);
+                    archives[cases] = p;
+                }
             }
             else if (File.Exists(p))
             {
@@ -66,7 +104,7 @@ internal static class ConformanceCommand
             }
             using (doc)
             {
-                var result = RunFile(file, doc.RootElement);
+                var result = RunFile(file, doc.RootElement, archives);
                 if (result is null)
                 {
                     if (paths.Contains(file))
@@ -89,8 +127,13 @@ internal static class ConformanceCommand
         return failed ? 1 : 0;
     }
 
-    private static ConformanceResult? RunFile(string file, JsonElement root)
+    private static ConformanceResult? RunFile(string file, JsonElement root, Dictionary<string, string> archives)
     {
+        if (RealChartsRunner.Accepts(root))
+        {
+            var result = new RealChartsRunner().Run(file, root);
+            return archives.TryGetValue(file, out var archive) ? result with { File = archive } : result;
+        }
         if (HelmEngineVectorRunner.Accepts(root))
         {
             return new HelmEngineVectorRunner(chartRenderHook: EngineRenderVectors.Run).Run(file, root);

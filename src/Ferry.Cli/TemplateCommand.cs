@@ -18,6 +18,10 @@ internal static class TemplateCommand
             throw new UsageException($"template: {e.Message} (usage: ferry template [NAME] CHART [--set k=v] [-f values.yaml] ...)");
         }
         var result = HelmTemplate.Run(chart, options);
+        foreach (var warning in result.Warnings)
+        {
+            stderr.WriteLine(warning);
+        }
         stdout.Write(result.Output);
         if (!result.Succeeded)
         {

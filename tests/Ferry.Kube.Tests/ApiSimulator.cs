@@ -254,7 +254,7 @@ public sealed partial class ApiSimulator : IDisposable
             {
                 body = (q.ContentType.StartsWith("application/apply-patch+yaml", StringComparison.Ordinal) ? YamlToJson(q.Body) : JsonNode.Parse(q.Body)) as JsonObject;
             }
-            catch (Exception e) when (e is System.Text.Json.JsonException or YamlDotNet.Core.YamlException)
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
             {
                 return Failure(400, "BadRequest", $"the body of the request was in an unknown format: {e.Message}", q.Name, q.Plural);
             }

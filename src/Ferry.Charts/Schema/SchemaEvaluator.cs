@@ -236,10 +236,11 @@ internal sealed class SchemaEvaluator
         {
             foreach (var name in GoValue.SortedKeys(obj))
             {
-                if (Check(names2, name, loc, boolResult, null) is { } nameError)
+                // helm's validator checks a name as a document of its own: the failure and its causes are at ''
+                if (Check(names2, name, [], boolResult, null) is { } nameError)
                 {
                     var causes = nameError.Kind == FailureKind.Group ? nameError.Causes : [nameError];
-                    errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, $"invalid propertyName {SchemaFailure.Quote(name)}", causes));
+                    errors.Add(new SchemaFailure([], FailureKind.Message, $"invalid propertyName {SchemaFailure.Quote(name)}", causes));
                 }
             }
         }
@@ -297,11 +298,12 @@ internal sealed class SchemaEvaluator
                 Add(errors, Check(prefix[i], arr[i], Child(loc, Index(i)), boolResult, null));
             }
         }
+        // items after prefixItems (and additionalItems) are reported by their position among the rest, as helm does
         if (s.Items is { } items && (s.Draft >= 2020 || s.PrefixItems is null))
         {
             for (var i = evaluated; i < arr.Count; i++)
             {
-                Add(errors, Check(items, arr[i], Child(loc, Index(i)), boolResult, null));
+                Add(errors, Check(items, arr[i], Child(loc, Index(i - evaluated)), boolResult, null));
             }
             evaluated = arr.Count;
         }
@@ -318,7 +320,7 @@ internal sealed class SchemaEvaluator
             {
                 for (var i = evaluated; i < arr.Count; i++)
                 {
-                    Add(errors, Check(additional, arr[i], Child(loc, Index(i)), boolResult, null));
+                    Add(errors, Check(additional, arr[i], Child(loc, Index(i - evaluated)), boolResult, null));
                 }
             }
             evaluated = arr.Count;
@@ -387,7 +389,7 @@ internal sealed class SchemaEvaluator
     private static void CheckNumber(SchemaNode s, object v, List<string> loc, List<SchemaFailure> errors)
     {
         var d = v is long l ? l : (double)v;
-        var got = v is long gl ? SchemaFailure.Number(gl) : SchemaFailure.Number(d);
+        var got = SchemaFailure.Number(d);
         if (s.Minimum is { } min && d < min.Value)
         {
             errors.Add(Fail(loc, $"minimum: got {got}, want {SchemaFailure.Number(min.Value)}"));

@@ -74,19 +74,33 @@ internal sealed class SchemaFailure(IReadOnlyList<string> location, FailureKind 
         return "'" + q[1..^1] + "'";
     }
 
-    /// <summary>A number as the validator's English message printer shows it: shortest form, thousands grouped.</summary>
+    /// <summary>
+    /// A number as the validator's English message printer (golang.org/x/text/message) shows Go's <c>%v</c>: thousands
+    /// grouped (<c>70,000</c>), and where Go would write an exponent, scientific notation (<c>1.5×10⁰⁸</c>, <c>1×10⁻⁰⁵</c>).
+    /// </summary>
     public static string Number(double v)
     {
-        if (double.IsNaN(v) || double.IsInfinity(v))
+        var text = GoFloat.Shortest(v);
+        var e = text.IndexOf('e', StringComparison.Ordinal);
+        if (e < 0)
         {
-            return GoFloat.Shortest(v);
+            return Group(text);
         }
-        var text = Math.Abs(v) < 1e21 ? v.ToString("R", CultureInfo.InvariantCulture) : GoFloat.Shortest(v);
-        if (text.Contains('E', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal))
+        var sb = new StringBuilder(text[..e]).Append("×10");
+        foreach (var c in text[(e + 1)..])
         {
-            text = ((decimal)v).ToString(CultureInfo.InvariantCulture);
+            sb.Append(c switch
+            {
+                '-' => '⁻',
+                '+' => '\0',
+                '0' => '⁰',
+                '1' => '¹',
+                '2' => '²',
+                '3' => '³',
+                _ => (char)('⁴' + (c - '4')),
+            });
         }
-        return Group(text);
+        return sb.ToString().Replace("\0", "", StringComparison.Ordinal);
     }
 
     public static string Number(long v) => Group(v.ToString(CultureInfo.InvariantCulture));

@@ -108,14 +108,8 @@ public static class SetParser
             {
                 if (last)
                 {
-                    if (value is null)
-                    {
-                        map.Remove(key);
-                    }
-                    else
-                    {
-                        map[key] = value;
-                    }
+                    // null is kept: coalescing then deletes the key from every layer below (chart defaults too)
+                    map[key] = value;
                     return;
                 }
                 if (!map.TryGetValue(key, out var next) || next is not IDictionary<string, object?>)

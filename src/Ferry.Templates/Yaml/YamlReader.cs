@@ -27,4 +27,30 @@ public static class YamlReader
         }
         return documents;
     }
+
+    /// <summary>
+    /// The first document's value, plus the 1-based line of each top-level mapping key (for messages that point at a
+    /// field, such as Chart.yaml's).
+    /// </summary>
+    public static (object? Value, Dictionary<string, int> KeyLines) ReadWithKeyLines(string text, NumberMode numbers = NumberMode.Float64)
+    {
+        var composer = new YamlComposer(text);
+        var root = composer.NextDocument();
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (root is null)
+        {
+            return (null, lines);
+        }
+        if (root.Kind == YamlNodeKind.Mapping)
+        {
+            for (var i = 0; i + 1 < root.Children.Count; i += 2)
+            {
+                if (root.Children[i].Kind == YamlNodeKind.Scalar)
+                {
+                    lines[root.Children[i].Value] = root.Children[i].Start.Line + 1;
+                }
+            }
+        }
+        return (new YamlDecoder(numbers).Decode(root), lines);
+    }
 }

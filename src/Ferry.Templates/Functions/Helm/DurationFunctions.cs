@@ -19,9 +19,10 @@ internal static class DurationFunctions
     {
         r.Add(TemplateFunction.Fixed("mustToDuration", 1, a => new GoDurationValue(ToDuration(a[0]) ?? throw new TemplateFunctionException($"cannot convert {GoFmt.FormatValue(a[0])} ({GoValue.TypeName(a[0])}) to a duration"))));
         Unit(r, "durationSeconds", GoDuration.Second);
-        Unit(r, "durationMilliseconds", GoDuration.Millisecond);
-        Unit(r, "durationMicroseconds", GoDuration.Microsecond);
-        Unit(r, "durationNanoseconds", GoDuration.Nanosecond);
+        // time.Duration's Milliseconds, Microseconds and Nanoseconds are int64 (they print as integers)
+        Whole(r, "durationMilliseconds", GoDuration.Millisecond);
+        Whole(r, "durationMicroseconds", GoDuration.Microsecond);
+        Whole(r, "durationNanoseconds", GoDuration.Nanosecond);
         Unit(r, "durationMinutes", GoDuration.Minute);
         Unit(r, "durationHours", GoDuration.Hour);
         Unit(r, "durationDays", 24 * GoDuration.Hour);
@@ -32,6 +33,9 @@ internal static class DurationFunctions
 
     private static void Unit(FunctionRegistry r, string name, long unit) =>
         r.Add(TemplateFunction.Fixed(name, 1, a => (double)(ToDuration(a[0]) ?? 0) / unit));
+
+    private static void Whole(FunctionRegistry r, string name, long unit) =>
+        r.Add(TemplateFunction.Fixed(name, 1, a => (ToDuration(a[0]) ?? 0) / unit));
 
     /// <summary>A duration from a number of seconds, a Go duration string or numeric seconds in a string; null if none.</summary>
     internal static long? ToDuration(object? v)
