@@ -71,22 +71,22 @@ public sealed class Capabilities
         var kube = new StructObject("common.KubeVersion", new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Version"] = KubeVersion,
+            ["GitVersion"] = KubeVersion,
             ["Major"] = KubeMajor,
             ["Minor"] = KubeMinor,
-            ["GitVersion"] = KubeVersion,
         }, new Dictionary<string, TemplateFunction>(StringComparer.Ordinal)
         {
             ["String"] = TemplateFunction.Fixed("String", 0, _ => KubeVersion),
-        }, () => KubeVersion);
+        }, () => KubeVersion, [("Version", "Version"), ("Major", "Major"), ("Minor", "Minor")]);
         var apiVersions = new VersionSet(ApiVersions);
-        var helm = new StructObject("common.BuildInfo", new Dictionary<string, object?>(StringComparer.Ordinal)
+        var helm = new StructObject("version.BuildInfo", new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Version"] = HelmVersion,
             ["GitCommit"] = Helm.GitCommit,
             ["GitTreeState"] = Helm.GitTreeState,
             ["GoVersion"] = Helm.GoVersion,
             ["KubeClientVersion"] = Helm.KubeClientVersion,
-        });
+        }, json: [("Version", "version"), ("GitCommit", "git_commit"), ("GitTreeState", "git_tree_state"), ("GoVersion", "go_version"), ("KubeClientVersion", "kube_client_version")]);
         return new StructObject("*common.Capabilities", new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["KubeVersion"] = kube,

@@ -309,7 +309,7 @@ public static partial class HelmTemplate
                                 {
                                     throw new FormatException($"--set-json {expr}: expected key=json");
                                 }
-                                var json = DataReader.FromJson(expr[(eq + 1)..], NumberMode.Float64);
+                                var json = Ferry.Templates.Formatting.GoJsonReader.Read(expr[(eq + 1)..]);
                                 SetParser.SetValue(values, expr[..eq], json);
                                 break;
                             }

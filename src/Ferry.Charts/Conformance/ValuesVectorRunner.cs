@@ -162,9 +162,17 @@ public sealed class ValuesVectorRunner(SkipList? skips = null)
     }
 
     private static bool SameValue(object? a, object? b) =>
-        a is not null && b is not null && (a is long or int or double) && (b is long or int or double)
-            ? Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture) == Convert.ToDouble(b, System.Globalization.CultureInfo.InvariantCulture)
+        a is not null && b is not null && (a is long or nint or int or double) && (b is long or nint or int or double)
+            ? Number(a) == Number(b)
             : GoJson.Marshal(a) == GoJson.Marshal(b);
+
+    private static double Number(object v) => v switch
+    {
+        long l => l,
+        nint n => n,
+        int i => i,
+        _ => (double)v,
+    };
 
     private static (bool Found, object? Value) Navigate(object? cur, List<string> path)
     {

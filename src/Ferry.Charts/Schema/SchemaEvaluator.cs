@@ -118,7 +118,7 @@ internal sealed class SchemaEvaluator
             case string str:
                 CheckString(s, str, loc, errors);
                 break;
-            case long or double:
+            case long or nint or double:
                 CheckNumber(s, v, loc, errors);
                 break;
         }
@@ -388,7 +388,7 @@ internal sealed class SchemaEvaluator
 
     private static void CheckNumber(SchemaNode s, object v, List<string> loc, List<SchemaFailure> errors)
     {
-        var d = v is long l ? l : (double)v;
+        var d = ToDouble(v);
         var got = SchemaFailure.Number(d);
         if (s.Minimum is { } min && d < min.Value)
         {
@@ -416,13 +416,13 @@ internal sealed class SchemaEvaluator
     {
         if (of.Exact is decimal m && m != 0)
         {
-            var exact = v is long l ? l : decimal.TryParse(((double)v).ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out var dv) ? dv : (decimal?)null;
+            var exact = v is long or nint ? (decimal)ToDouble(v) : decimal.TryParse(((double)v).ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out var dv) ? dv : (decimal?)null;
             if (exact is decimal x)
             {
                 return x % m == 0;
             }
         }
-        var q = (v is long ll ? ll : (double)v) / of.Value;
+        var q = ToDouble(v) / of.Value;
         return !double.IsInfinity(q) && q == Math.Floor(q);
     }
 
@@ -631,7 +631,7 @@ internal sealed class SchemaEvaluator
     {
         null => JsonTypes.Null,
         bool => JsonTypes.Boolean,
-        long or int or double or float => JsonTypes.Number,
+        long or nint or int or double or float => JsonTypes.Number,
         string => JsonTypes.String,
         IDictionary<string, object?> => JsonTypes.Object,
         IList => JsonTypes.Array,
@@ -640,7 +640,7 @@ internal sealed class SchemaEvaluator
 
     private static bool IsInteger(object? v) => v switch
     {
-        long or int => true,
+        long or nint or int => true,
         double d => !double.IsInfinity(d) && d == Math.Floor(d),
         float f => !float.IsInfinity(f) && f == MathF.Floor(f),
         _ => false,
@@ -679,8 +679,8 @@ internal sealed class SchemaEvaluator
                 return b is bool bb && ba == bb;
             case string sa:
                 return b is string sb && sa == sb;
-            case long or int or double or float:
-                return b is long or int or double or float && ToDouble(a) == ToDouble(b);
+            case long or nint or int or double or float:
+                return b is long or nint or int or double or float && ToDouble(a) == ToDouble(b);
             case IDictionary<string, object?> ma:
                 if (b is not IDictionary<string, object?> mb || ma.Count != mb.Count)
                 {
@@ -715,6 +715,7 @@ internal sealed class SchemaEvaluator
     private static double ToDouble(object v) => v switch
     {
         long l => l,
+        nint n => n,
         int i => i,
         float f => f,
         _ => (double)v,

@@ -114,7 +114,7 @@ internal sealed partial class Executor
     private object? EvalFieldNode(object? dot, FieldNode field, List<Node>? args, object? final)
     {
         At(field);
-        return EvalFieldChain(dot, dot, field, field.Ident, args, final);
+        return EvalFieldChain(dot, dot, field, field.Ident, args, final, _dotInterface);
     }
 
     private object? EvalChainNode(object? dot, ChainNode chain, List<Node>? args, object? final)
@@ -141,13 +141,13 @@ internal sealed partial class Executor
             NotAFunction(args, final);
             return value;
         }
-        return EvalFieldChain(dot, value, variable, variable.Ident.AsSpan(1).ToArray(), args, final);
+        return EvalFieldChain(dot, value, variable, variable.Ident.AsSpan(1).ToArray(), args, final, VarIsInterface(variable.Ident[0]));
     }
 
-    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final)
+    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final, bool receiverInterface = false)
     {
         var n = ident.Count;
-        var fromMap = false;
+        var fromMap = receiverInterface;
         for (var i = 0; i < n - 1; i++)
         {
             var next = EvalField(dot, ident[i], node, null, Missing, receiver, fromMap);
@@ -262,14 +262,14 @@ internal sealed partial class Executor
         var argv = new object?[numIn];
         for (var i = 0; i < argNodes.Count; i++)
         {
-            argv[i] = fun.Params is null ? EvalArg(dot, argNodes[i]) : CheckParam(fun.Params, i, EvalArgValue(dot, argNodes[i]));
+            argv[i] = fun.Params is null ? EvalArg(dot, argNodes[i]) : EvalTypedArg(dot, ParamKind(fun.Params, i), argNodes[i]);
         }
         if (hasFinal)
         {
             if (fun.Params is not null)
             {
-                At(node);
-                final = CheckParam(fun.Params, numIn - 1, final);
+                // Go checks the piped-in value without moving its position: the failure is reported at the last argument
+                final = CheckParam(ParamKind(fun.Params, numIn - 1), final);
             }
             argv[numIn - 1] = final;
         }
@@ -326,28 +326,102 @@ internal sealed partial class Executor
         return null;
     }
 
+    private static GoParam ParamKind(IReadOnlyList<GoParam> kinds, int index) => kinds[Math.Min(index, kinds.Count - 1)];
+
+    private static string ParamTypeName(GoParam kind) => kind switch
+    {
+        GoParam.String => "string",
+        GoParam.Int => "int",
+        GoParam.Uint32 => "uint32",
+        GoParam.Float64 => "float64",
+        GoParam.Bool => "bool",
+        GoParam.Map => "map[string]interface {}",
+        GoParam.Values => "common.Values",
+        GoParam.List => "[]interface {}",
+        GoParam.Time => "time.Time",
+        GoParam.Certificate => "sprig.certificate",
+        _ => "interface {}",
+    };
+
+    /// <summary>
+    /// Go's evalArg for a declared parameter type: a literal must be of the parameter's kind (a string for a string,
+    /// an integer constant for an int...), anything else is evaluated and checked by <see cref="CheckParam"/>. The
+    /// location of a failure is the argument.
+    /// </summary>
+    private object? EvalTypedArg(object? dot, GoParam kind, Node n)
+    {
+        if (kind == GoParam.Any)
+        {
+            return EvalArg(dot, n);
+        }
+        At(n);
+        var typeName = ParamTypeName(kind);
+        switch (n)
+        {
+            case NilNode:
+                if (kind is GoParam.Map or GoParam.Values or GoParam.List)
+                {
+                    return null;
+                }
+                Errorf($"cannot assign nil to {typeName}");
+                return null;
+            case StringNode str:
+                if (kind != GoParam.String)
+                {
+                    LiteralMismatch(kind, n);
+                }
+                return str.Text;
+            case NumberNode num:
+                switch (kind)
+                {
+                    case GoParam.Int when num.IsInt:
+                        return num.Int64;
+                    case GoParam.Uint32 when num.IsUint:
+                        return unchecked((uint)num.Uint64);
+                    case GoParam.Float64 when num.IsFloat:
+                        return num.Float64;
+                }
+                LiteralMismatch(kind, n);
+                return null;
+            case BoolNode b:
+                if (kind != GoParam.Bool)
+                {
+                    LiteralMismatch(kind, n);
+                }
+                return b.True;
+            default:
+                return CheckParam(kind, EvalArgValue(dot, n));
+        }
+    }
+
+    private void LiteralMismatch(GoParam kind, Node n)
+    {
+        var expected = kind switch
+        {
+            GoParam.String => "string",
+            GoParam.Int => "integer",
+            GoParam.Uint32 => "unsigned integer",
+            GoParam.Float64 => "float",
+            GoParam.Bool => "bool",
+            _ => null,
+        };
+        Errorf(expected is null ? $"can't handle {n} for arg of type {ParamTypeName(kind)}" : $"expected {expected}; found {n}");
+    }
+
     /// <summary>
     /// Go's validateType for a declared parameter: "no value" becomes the zero value of a nil-able type (and is an
     /// error for others); a nil interface only fits <c>interface {}</c>; otherwise the value must have the type.
     /// </summary>
-    private object? CheckParam(IReadOnlyList<GoParam> kinds, int index, object? value)
+    private object? CheckParam(GoParam kind, object? value)
     {
-        var kind = kinds[Math.Min(index, kinds.Count - 1)];
         if (kind == GoParam.Any)
         {
             return Unwrap(value);
         }
-        var typeName = kind switch
-        {
-            GoParam.String => "string",
-            GoParam.Int => "int",
-            GoParam.Bool => "bool",
-            GoParam.Map => "map[string]interface {}",
-            _ => "[]interface {}",
-        };
+        var typeName = ParamTypeName(kind);
         if (value is null)
         {
-            if (kind is GoParam.Map or GoParam.List)
+            if (kind is GoParam.Map or GoParam.Values or GoParam.List)
             {
                 return null;
             }
@@ -357,9 +431,14 @@ internal sealed partial class Executor
         {
             GoParam.String => value is string,
             GoParam.Int => value is long,
+            GoParam.Uint32 => value is uint,
+            GoParam.Float64 => value is double,
             GoParam.Bool => value is bool,
-            GoParam.Map => value is IDictionary<string, object?> and not ITemplateObject,
-            _ => value is List<object?> or object?[],
+            GoParam.Map or GoParam.Values => value is IDictionary<string, object?> and not ITemplateObject
+                && (value is not GoTypedDictionary typed || typed.GoTypeName is "common.Values"),
+            GoParam.List => value is List<object?> and not GoTypedList or object?[],
+            GoParam.Time => value is Time.GoTime,
+            _ => value is Functions.Sprig.CertificateValue,
         };
         if (!fits)
         {

@@ -37,11 +37,17 @@ internal sealed partial class Executor
     private long _steps;
     private long _written;
 
-    private struct Variable(string name, object? value)
+    private struct Variable(string name, object? value, bool isInterface = false)
     {
         public string Name = name;
         public object? Value = value;
+
+        /// <summary>The value came out of an <c>interface{}</c> (a ranged element): Go names its type so in errors.</summary>
+        public bool Interface = isInterface;
     }
+
+    /// <summary>Dot is an element ranged over from an <c>[]interface {}</c> or <c>map[string]interface {}</c>.</summary>
+    private bool _dotInterface;
 
     private enum Flow
     {
@@ -123,23 +129,35 @@ internal sealed partial class Executor
 
     private void Push(string name, object? value) => _vars.Add(new Variable(name, value));
 
-    private void SetVar(string name, object? value)
+    private void SetVar(string name, object? value, bool isInterface = false)
     {
         for (var i = _vars.Count - 1; i >= _frameBase; i--)
         {
             if (_vars[i].Name == name)
             {
-                _vars[i] = new Variable(name, value);
+                _vars[i] = new Variable(name, value, isInterface);
                 return;
             }
         }
         Errorf($"undefined variable: {name}");
     }
 
-    private void SetTopVar(int n, object? value)
+    private void SetTopVar(int n, object? value, bool isInterface = false)
     {
         var i = _vars.Count - n;
-        _vars[i] = new Variable(_vars[i].Name, value);
+        _vars[i] = new Variable(_vars[i].Name, value, isInterface);
+    }
+
+    private bool VarIsInterface(string name)
+    {
+        for (var i = _vars.Count - 1; i >= _frameBase; i--)
+        {
+            if (_vars[i].Name == name)
+            {
+                return _vars[i].Interface;
+            }
+        }
+        return false;
     }
 
     private object? VarValue(string name)
@@ -216,7 +234,20 @@ internal sealed partial class Executor
             }
             if (truth)
             {
-                return Walk(b.Kind == BranchKind.With ? val : dot, b.List);
+                if (b.Kind != BranchKind.With)
+                {
+                    return Walk(dot, b.List);
+                }
+                var saved = _dotInterface;
+                _dotInterface = false;
+                try
+                {
+                    return Walk(val, b.List);
+                }
+                finally
+                {
+                    _dotInterface = saved;
+                }
             }
             if (b.ElseList is not null)
             {
@@ -241,24 +272,26 @@ internal sealed partial class Executor
             switch (val)
             {
                 case IDictionary<string, object?> map when map.Count > 0:
+                    var mapOfInterfaces = map is not (GoTypedDictionary or ITemplateObject);
                     foreach (var key in GoValue.SortedKeys(map))
                     {
-                        if (OneIteration(r, key, map[key], mark) == Flow.Break)
+                        if (OneIteration(r, key, map[key], mark, mapOfInterfaces) == Flow.Break)
                         {
                             break;
                         }
                     }
                     return;
                 case IList list when list.Count > 0:
+                    var listOfInterfaces = list is List<object?> and not GoTypedList;
                     for (var i = 0; i < list.Count; i++)
                     {
-                        if (OneIteration(r, (long)i, list[i], mark) == Flow.Break)
+                        if (OneIteration(r, (long)i, list[i], mark, listOfInterfaces) == Flow.Break)
                         {
                             break;
                         }
                     }
                     return;
-                case long or int or short or sbyte or ulong or uint or ushort or byte:
+                case long or nint or int or short or sbyte or ulong or uint or ushort or byte:
                     {
                         if (r.Pipe.Decl.Count > 1)
                         {
@@ -299,6 +332,7 @@ internal sealed partial class Executor
 
     private static object Convert(object like, long i) => like switch
     {
+        nint => (nint)i,
         int => (int)i,
         short => (short)i,
         sbyte => (sbyte)i,
@@ -313,10 +347,13 @@ internal sealed partial class Executor
         _ => i,
     };
 
-    private Flow OneIteration(BranchNode r, object? index, object? elem, int mark)
+    private Flow OneIteration(BranchNode r, object? index, object? elem, int mark, bool elemInterface = false)
     {
         Step();
-        elem ??= NilInterface; // elements of []interface{} and map[string]interface{} are interface values
+        if (elemInterface)
+        {
+            elem ??= NilInterface; // elements of []interface{} and map[string]interface{} are interface values
+        }
         var decl = r.Pipe.Decl;
         if (decl.Count > 0)
         {
@@ -325,22 +362,24 @@ internal sealed partial class Executor
                 if (decl.Count > 1)
                 {
                     SetVar(decl[0].Ident[0], index);
-                    SetVar(decl[1].Ident[0], elem);
+                    SetVar(decl[1].Ident[0], elem, elemInterface);
                 }
                 else
                 {
-                    SetVar(decl[0].Ident[0], elem);
+                    SetVar(decl[0].Ident[0], elem, elemInterface);
                 }
             }
             else
             {
-                SetTopVar(1, elem);
+                SetTopVar(1, elem, elemInterface);
                 if (decl.Count > 1)
                 {
                     SetTopVar(2, index);
                 }
             }
         }
+        var saved = _dotInterface;
+        _dotInterface = elemInterface;
         try
         {
             var f = Walk(elem, r.List);
@@ -348,6 +387,7 @@ internal sealed partial class Executor
         }
         finally
         {
+            _dotInterface = saved;
             Pop(mark);
         }
     }
@@ -371,6 +411,8 @@ internal sealed partial class Executor
         _depth++;
         _tmpl = tmpl!;
         _frameBase = mark;
+        var savedInterface = _dotInterface;
+        _dotInterface = false;
         Push("$", dot);
         try
         {
@@ -378,6 +420,7 @@ internal sealed partial class Executor
         }
         finally
         {
+            _dotInterface = savedInterface;
             Pop(mark);
             _frameBase = savedBase;
             _tmpl = savedTmpl;
@@ -406,6 +449,11 @@ internal sealed partial class Executor
         {
             Errorf($"can't print {n} of type {GoValue.TypeName(v)}");
         }
-        Write(v is null ? "<no value>" : GoFmt.FormatValue(v));
+        Write(v switch
+        {
+            null => "<no value>",
+            ITemplateStringer s => s.TemplateString(),
+            _ => GoFmt.FormatValue(v),
+        });
     }
 }

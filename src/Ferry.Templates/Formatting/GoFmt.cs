@@ -50,11 +50,20 @@ public static partial class GoFmt
         {
             case string s: return s;
             case long l: return l.ToString(CultureInfo.InvariantCulture);
+            case nint n: return ((long)n).ToString(CultureInfo.InvariantCulture);
             case bool b: return b ? "true" : "false";
             case double d: return GoFloat.Shortest(d);
         }
         var p = new Printer();
         p.PrintArg(v, 'v');
+        return p.Buf.ToString();
+    }
+
+    /// <summary>A value as <c>%v</c> prints it inside another (a pointer as an address).</summary>
+    public static string FormatNested(object? v)
+    {
+        var p = new Printer();
+        p.PrintNested(v);
         return p.Buf.ToString();
     }
 
@@ -304,7 +313,7 @@ public static partial class GoFmt
             var arg = a[argNum];
             var isInt = false;
             var num = 0;
-            if (arg is long or int or short or sbyte)
+            if (arg is long or nint or int or short or sbyte)
             {
                 var n = GoValue.ToInt64(arg);
                 if (n is >= -1_000_000 and <= 1_000_000)
@@ -348,10 +357,16 @@ public static partial class GoFmt
             PrintValue(arg, verb, 0);
         }
 
+        public void PrintNested(object? v) => PrintValue(v, 'v', 1);
+
         private void PrintValue(object? arg, char verb, int depth)
         {
             switch (arg)
             {
+                case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb is 'v' or 's':
+                    // Go prints a pointer inside a map, list or struct as its address (a different one every run)
+                    Pad("0xc000010000");
+                    return;
                 case null:
                     if (depth > 0 && verb is 'v' or 's' or 'q' or 'd' or 'x' or 'X')
                     {
@@ -370,7 +385,7 @@ public static partial class GoFmt
                         BadVerb(verb, arg);
                     }
                     return;
-                case long or int or short or sbyte:
+                case long or nint or int or short or sbyte:
                     FmtInteger(GoValue.ToInt64(arg), false, verb, arg);
                     return;
                 case ulong or uint or ushort or byte:

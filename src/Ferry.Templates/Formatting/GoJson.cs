@@ -25,7 +25,7 @@ public static class GoJson
             case bool b:
                 sb.Append(b ? "true" : "false");
                 return;
-            case long or int or short or sbyte:
+            case long or nint or int or short or sbyte:
                 sb.Append(GoValue.ToInt64(v).ToString(CultureInfo.InvariantCulture));
                 return;
             case ulong or uint or ushort or byte:

@@ -15,6 +15,7 @@ public sealed class GoStruct : List<KeyValuePair<string, object?>>
             bool b => !b,
             int i => i == 0,
             long l => l == 0,
+            nint n => n == 0,
             System.Collections.ICollection c => c.Count == 0,
             _ => false,
         };

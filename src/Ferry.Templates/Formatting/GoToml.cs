@@ -78,7 +78,7 @@ public static class GoToml
     {
         string s => Quote(s),
         bool b => b ? "true" : "false",
-        long or int or short or sbyte or ulong or uint or ushort or byte => Convert.ToString(v, CultureInfo.InvariantCulture)!,
+        long or nint or int or short or sbyte or ulong or uint or ushort or byte => Convert.ToString(v, CultureInfo.InvariantCulture)!,
         double or float => Float(GoValue.ToDouble(v)),
         IList l => "[" + string.Join(", ", l.Cast<object?>().Where(x => x is not null).Select(Value)) + "]",
         IDictionary<string, object?> m => "{" + string.Join(", ", GoValue.SortedKeys(m).Where(k => m[k] is not null).Select(k => QuoteKey(k) + " = " + Value(m[k]))) + "}",

@@ -30,9 +30,10 @@ public static partial class GoYaml
     {
         null => null,
         string or bool => v,
-        long or int or short or sbyte or ulong or uint or ushort or byte => new YamlNumber(Convert.ToString(v, CultureInfo.InvariantCulture)!),
+        long or nint or int or short or sbyte or ulong or uint or ushort or byte => new YamlNumber(Convert.ToString(v, CultureInfo.InvariantCulture)!),
         double or float => FloatNumber(GoValue.ToDouble(v)),
         IDictionary<string, object?> m => m.ToDictionary(kv => kv.Key, kv => ToYamlValue(kv.Value), StringComparer.Ordinal),
+        GoStruct s => s.ToDictionary(kv => kv.Key, kv => ToYamlValue(kv.Value), StringComparer.Ordinal),
         IList l => l.Cast<object?>().Select(ToYamlValue).ToList(),
         IJsonValue j => ToYamlValue(j.ToJsonValue()),
         _ => v.ToString(),

@@ -110,7 +110,7 @@ public static class Builtins
         long x;
         switch (index)
         {
-            case long or int or short or sbyte:
+            case long or nint or int or short or sbyte:
                 x = GoValue.ToInt64(index);
                 break;
             case ulong or uint or ushort or byte:

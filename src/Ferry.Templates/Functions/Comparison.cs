@@ -61,7 +61,7 @@ public static class Comparison
                 {
                     if (arg1 is not null && arg is not null)
                     {
-                        throw new TemplateFunctionException(BadComparison);
+                        throw new TemplateFunctionException($"{BadComparison}: {GoValue.TypeName(arg1)} and {GoValue.TypeName(arg)}");
                     }
                     truth = false;
                 }
@@ -127,7 +127,7 @@ public static class Comparison
                 var i = GoValue.ToInt64(arg2!);
                 return i >= 0 && GoValue.ToUInt64(arg1!) < (ulong)i;
             }
-            throw new TemplateFunctionException(BadComparison);
+            throw new TemplateFunctionException($"{BadComparison}: {GoValue.TypeName(arg1)} and {GoValue.TypeName(arg2)}");
         }
         return k1 switch
         {

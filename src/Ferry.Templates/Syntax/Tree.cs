@@ -41,7 +41,9 @@ public sealed class Tree
         {
             lastNewline = -1;
         }
-        var col = lastNewline < 0 ? pos : pos - (lastNewline + 1);
+        // Go's column is a byte offset: count the line's text so far in UTF-8 (é is two)
+        var lineStart = lastNewline < 0 ? 0 : lastNewline + 1;
+        var col = Values.GoString.ByteCount(text[lineStart..pos]);
         var line = 1;
         for (var i = 0; i < pos; i++)
         {

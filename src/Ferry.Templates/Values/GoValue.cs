@@ -16,7 +16,7 @@ public static class GoValue
     {
         null => GoKind.Invalid,
         bool => GoKind.Bool,
-        long or int or short or sbyte => GoKind.Int,
+        long or nint or int or short or sbyte => GoKind.Int,
         ulong or uint or ushort or byte => GoKind.Uint,
         double or float => GoKind.Float,
         Complex => GoKind.Complex,
@@ -33,6 +33,7 @@ public static class GoValue
         null => "<nil>",
         bool => "bool",
         long => "int",
+        nint => "int64",
         int => "int32",
         short => "int16",
         sbyte => "int8",
@@ -48,6 +49,7 @@ public static class GoValue
         GoTypedDictionary t => t.GoTypeName,
         IDictionary<string, object?> => "map[string]interface {}",
         byte[] => "[]uint8",
+        GoTypedList typed => typed.GoTypeName,
         IList<string> => "[]string",
         IList => "[]interface {}",
         TemplateFunction f => f.GoTypeName,
@@ -57,6 +59,7 @@ public static class GoValue
     public static long ToInt64(object v) => v switch
     {
         long l => l,
+        nint n => n,
         int i => i,
         short s => s,
         sbyte b => b,
@@ -88,7 +91,7 @@ public static class GoValue
             case null: return false;
             case bool b: return b;
             case string s: return s.Length > 0;
-            case long or int or short or sbyte: return ToInt64(v) != 0;
+            case long or nint or int or short or sbyte: return ToInt64(v) != 0;
             case ulong or uint or ushort or byte: return ToUInt64(v) != 0;
             case double or float: return ToDouble(v) != 0;
             case Complex c: return c != Complex.Zero;

@@ -6,7 +6,7 @@ namespace Ferry.Templates.Values;
 /// <summary>
 /// Parses Helm-style <c>--set</c> expressions (<c>a.b=c,list[0]=x,arr={a,b}</c>, backslash escapes,
 /// <c>null</c> deletes) into a values map. Values are typed as Helm's strvals does: <c>true/false</c> bools,
-/// integers as int64 (no leading zeros), <c>null</c>, else strings; with <c>asString</c> everything is a string.
+/// integers as int64 (<c>nint</c>, Ferry's int64; no leading zeros), <c>null</c>, else strings; with <c>asString</c> everything is a string.
 /// </summary>
 public static class SetParser
 {
@@ -83,13 +83,13 @@ public static class SetParser
             case "true": return true;
             case "false": return false;
             case "null": return null;
-            case "0": return 0L;
+            case "0": return (nint)0; // helm's strvals makes integers int64
         }
         if (v.Length > 0 && v[0] != '0' && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) && !v.StartsWith('+'))
         {
             if (!(v.StartsWith('-') && v.Length > 1 && v[1] == '0'))
             {
-                return l;
+                return (nint)l;
             }
         }
         return v;

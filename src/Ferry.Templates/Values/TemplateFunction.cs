@@ -18,14 +18,29 @@ public enum GoParam
     /// <summary><c>int</c>.</summary>
     Int,
 
+    /// <summary><c>uint32</c>.</summary>
+    Uint32,
+
+    /// <summary><c>float64</c>.</summary>
+    Float64,
+
     /// <summary><c>bool</c>.</summary>
     Bool,
 
     /// <summary><c>map[string]interface {}</c>; a missing value becomes a nil (empty) map.</summary>
     Map,
 
+    /// <summary>Helm's <c>common.Values</c> (a <c>map[string]interface {}</c> under another name).</summary>
+    Values,
+
     /// <summary><c>[]interface {}</c>; a missing value becomes a nil (empty) slice.</summary>
     List,
+
+    /// <summary><c>time.Time</c>.</summary>
+    Time,
+
+    /// <summary>Sprig's <c>sprig.certificate</c> struct.</summary>
+    Certificate,
 }
 
 /// <summary>

@@ -46,7 +46,7 @@ internal static class DurationFunctions
                 return 0;
             case GoDurationValue d:
                 return d.Nanoseconds;
-            case long or int or short or sbyte:
+            case long or nint or int or short or sbyte:
                 return Checked(GoValue.ToInt64(v) * (decimal)GoDuration.Second);
             case ulong or uint or ushort or byte:
                 return Checked(GoValue.ToUInt64(v) * (decimal)GoDuration.Second);

@@ -62,6 +62,7 @@ public static class HelmLibrary
         DurationFunctions.Register(r);
         r.Add(TemplateFunction.Fixed("include", 2, _ => throw new TemplateFunctionException("include is not bound to a template set (call HelmLibrary.Bind)")));
         r.Add(TemplateFunction.Fixed("tpl", 2, _ => throw new TemplateFunctionException("tpl is not bound to a template set (call HelmLibrary.Bind)")));
+        GoSignatures.Apply(r);
         return r;
     }
 
@@ -70,8 +71,8 @@ public static class HelmLibrary
     {
         options ??= new HelmFunctionOptions();
         var included = new Dictionary<string, int>(StringComparer.Ordinal);
-        template.Functions.Add(TemplateFunction.Fixed("include", 2, a => Include(template, included, AsString(a[0]), a[1])));
-        template.Functions.Add(TemplateFunction.Fixed("tpl", 2, a => Tpl(template, options, AsString(a[0]), a[1])));
+        template.Functions.Add(TemplateFunction.Fixed("include", 2, a => Include(template, included, AsString(a[0]), a[1])).WithParams(GoParam.String, GoParam.Any));
+        template.Functions.Add(TemplateFunction.Fixed("tpl", 2, a => Tpl(template, options, AsString(a[0]), a[1])).WithParams(GoParam.String, GoParam.Values));
         return template;
     }
 
@@ -102,10 +103,18 @@ public static class HelmLibrary
         Bind(clone, options);
         // Helm 4 parses the text as a new template named like its root set ("gotpl"), so errors say "gotpl:line:col"
         var name = parent.Name;
+        Syntax.Tree tree;
         TemplateException failure;
         try
         {
-            var tree = clone.ParseTree(name, text);
+            tree = clone.ParseTree(name, text);
+        }
+        catch (TemplateException e)
+        {
+            throw new TemplateFunctionException($"cannot parse template {GoQuote.Quote(text)}: {e.Message}", e);
+        }
+        try
+        {
             return clone.ExecuteTree(tree, vals).Replace("<no value>", "", StringComparison.Ordinal);
         }
         catch (TemplateException e)

@@ -91,7 +91,7 @@ public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
         {
             return values;
         }
-        var copy = new Dictionary<string, object?>(map, StringComparer.Ordinal);
+        var copy = new GoTypedDictionary("common.Values", new Dictionary<string, object?>(map, StringComparer.Ordinal));
         if (basePath is null)
         {
             var idx = name.LastIndexOf("/templates", StringComparison.Ordinal);

@@ -57,7 +57,7 @@ internal static class CryptoFunctions
         r.Add(TemplateFunction.Fixed("randInt", 2, a => (long)RandomNumberGenerator.GetInt32((int)ToInt64(a[0]), (int)ToInt64(a[1]))));
         r.Add(TemplateFunction.Fixed("randBytes", 1, a => Convert.ToBase64String(RandomNumberGenerator.GetBytes(AsInt(a[0])))));
         r.Add(TemplateFunction.Fixed("shuffle", 1, a => new string(AsString(a[0]).OrderBy(_ => RandomNumberGenerator.GetInt32(int.MaxValue)).ToArray())));
-        r.Add(TemplateFunction.Variadic("htpasswd", 2, a => AsString(a[0]) + ":" + BCrypt.Net.BCrypt.HashPassword(AsString(a[1]), BCrypt.Net.BCrypt.GenerateSalt(10, 'a'))));
+        r.Add(TemplateFunction.Fixed("htpasswd", 2, a => AsString(a[0]) + ":" + BCrypt.Net.BCrypt.HashPassword(AsString(a[1]), BCrypt.Net.BCrypt.GenerateSalt(10, 'a'))));
         r.Add(TemplateFunction.Fixed("bcrypt", 1, a => BCrypt.Net.BCrypt.HashPassword(AsString(a[0]), BCrypt.Net.BCrypt.GenerateSalt(10, 'a'))));
         r.Add(TemplateFunction.Fixed("buildCustomCert", 2, a => Certificates.BuildCustom(AsString(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("genCA", 2, a => Certificates.GenerateCa(AsString(a[0]), AsInt(a[1]), null)));

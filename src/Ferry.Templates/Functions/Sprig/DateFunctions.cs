@@ -31,7 +31,7 @@ internal static class DateFunctions
     private static long Seconds(object? v) => v switch
     {
         string s => long.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : 0,
-        long or int => GoValue.ToInt64(v),
+        long or nint or int => GoValue.ToInt64(v),
         double d when Math.Floor(d) == d => (long)d,
         _ => 0,
     };
@@ -39,7 +39,7 @@ internal static class DateFunctions
     private static GoTime ToTime(object? v, TimeProvider clock) => v switch
     {
         GoTime t => t,
-        long or int or short => GoTime.InZone(DateTimeOffset.FromUnixTimeSeconds(GoValue.ToInt64(v!)), TimeZoneInfo.Local),
+        long or nint or int or short => GoTime.InZone(DateTimeOffset.FromUnixTimeSeconds(GoValue.ToInt64(v!)), TimeZoneInfo.Local),
         double d when Math.Floor(d) == d && Math.Abs(d) < 1e15 => GoTime.InZone(DateTimeOffset.FromUnixTimeSeconds((long)d), TimeZoneInfo.Local),
         _ => GoTime.InZone(clock.GetUtcNow(), TimeZoneInfo.Local),
     };

@@ -18,9 +18,9 @@ internal static class DefaultFunctions
         r.Add(TemplateFunction.Fixed("fail", 1, a => throw new TemplateFunctionException(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("atoi", 1, a => long.TryParse(AsString(a[0]), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : 0L));
         r.Add(TemplateFunction.Fixed("int", 1, a => ToInt64(a[0])));
-        r.Add(TemplateFunction.Fixed("int64", 1, a => ToInt64(a[0])));
+        r.Add(TemplateFunction.Fixed("int64", 1, a => (nint)ToInt64(a[0])));
         r.Add(TemplateFunction.Fixed("float64", 1, a => ToFloat64(a[0])));
-        r.Add(TemplateFunction.Fixed("toDecimal", 1, a => GoNumberParser.TryParseInt("0o" + Str(a[0]), out var l) && !Str(a[0]).StartsWith('-') ? l : 0L));
+        r.Add(TemplateFunction.Fixed("toDecimal", 1, a => (nint)(GoNumberParser.TryParseInt("0o" + Str(a[0]), out var l) && !Str(a[0]).StartsWith('-') ? l : 0L)));
         r.Add(TemplateFunction.Fixed("typeOf", 1, a => GoValue.TypeName(a[0])));
         r.Add(TemplateFunction.Fixed("typeIs", 2, a => AsString(a[0]) == GoValue.TypeName(a[1])));
         r.Add(TemplateFunction.Fixed("typeIsLike", 2, a => AsString(a[0]) == GoValue.TypeName(a[1]) || AsString(a[0]) == "*" + GoValue.TypeName(a[1])));
@@ -35,6 +35,7 @@ internal static class DefaultFunctions
         null => "invalid",
         bool => "bool",
         long => "int",
+        nint => "int64",
         int => "int32",
         ulong => "uint",
         byte => "uint8",
@@ -42,6 +43,7 @@ internal static class DefaultFunctions
         float => "float32",
         System.Numerics.Complex => "complex128",
         string => "string",
+        ITemplateObject o when o.GoTypeName.StartsWith('*') => "ptr",
         IDictionary<string, object?> => "map",
         System.Collections.IList => "slice",
         TemplateFunction => "func",

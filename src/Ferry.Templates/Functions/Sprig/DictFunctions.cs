@@ -17,7 +17,7 @@ internal static class DictFunctions
         r.Add(TemplateFunction.Variadic("pluck", 1, a => a.Skip(1).Select(ReadDict).Where(d => d.ContainsKey(AsString(a[0]))).Select(d => d[AsString(a[0])]).ToList())
             .WithParams(GoParam.String, GoParam.Map));
         r.Add(TemplateFunction.Variadic("dig", 2, Dig));
-        r.Add(TemplateFunction.Variadic("keys", 0, a => a.SelectMany(d => ReadDict(d).Keys).Cast<object?>().ToList()).WithParams(GoParam.Map));
+        r.Add(TemplateFunction.Variadic("keys", 0, a => GoTypedList.Strings(a.SelectMany(d => ReadDict(d).Keys))).WithParams(GoParam.Map));
         r.Add(TemplateFunction.Fixed("values", 1, a => ReadDict(a[0]).Values.ToList()).WithParams(GoParam.Map));
         r.Add(TemplateFunction.Variadic("pick", 1, a => Pick(ReadDict(a[0]), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: true))
             .WithParams(GoParam.Map, GoParam.String));

@@ -40,9 +40,9 @@ internal static class EncodingFunctions
     {
         try
         {
-            return DataReader.FromJson(s);
+            return GoJsonReader.Read(s);
         }
-        catch (System.Text.Json.JsonException e)
+        catch (FormatException e)
         {
             throw new TemplateFunctionException(e.Message);
         }
@@ -51,6 +51,24 @@ internal static class EncodingFunctions
     /// <summary>Go's url.Parse, as Sprig's urlParse map (scheme, host, hostname, path, query, opaque, fragment, userinfo).</summary>
     private static Dictionary<string, object?> UrlParse(string s)
     {
+        // url.Parse's up-front checks, in Sprig's words when they fail
+        string? problem = null;
+        if (s.Any(c => c < 0x20 || c == 0x7f))
+        {
+            problem = "net/url: invalid control character in URL";
+        }
+        else if (s.StartsWith(':'))
+        {
+            problem = "missing protocol scheme";
+        }
+        else if (System.Text.RegularExpressions.Regex.Match(s, "%(?![0-9A-Fa-f]{2})(.{0,2})") is { Success: true } bad)
+        {
+            problem = $"invalid URL escape {GoQuote.Quote(bad.Value)}";
+        }
+        if (problem is not null)
+        {
+            throw new TemplateFunctionException($"unable to parse url: parse {GoQuote.Quote(s)}: {problem}");
+        }
         var fragment = "";
         var hash = s.IndexOf('#', StringComparison.Ordinal);
         if (hash >= 0)

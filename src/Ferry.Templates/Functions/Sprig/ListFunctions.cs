@@ -18,14 +18,14 @@ internal static class ListFunctions
         Both(r, "append", 2, a => Items(AsList(a[0], "append")).Append(a[1]).ToList());
         Both(r, "push", 2, a => Items(AsList(a[0], "push")).Append(a[1]).ToList());
         Both(r, "prepend", 2, a => Items(AsList(a[0], "prepend")).Prepend(a[1]).ToList());
-        r.Add(TemplateFunction.Variadic("concat", 0, a => a.SelectMany(x => Items(AsList(x, "concat"))).ToList()));
+        r.Add(TemplateFunction.Variadic("concat", 0, a => a.SelectMany(x => Items(AsList(x, "concat", "Cannot concat type {0} as list"))).ToList()));
         Both(r, "reverse", 1, a => Items(AsList(a[0], "find reverse")).Reverse().ToList());
         Both(r, "uniq", 1, a => Uniq(Items(AsList(a[0], "find uniq"))));
         Both(r, "compact", 1, a => Items(AsList(a[0], "compact")).Where(x => !Empty(x)).ToList());
         BothVariadic(r, "without", 1, a => Items(AsList(a[0], "find without")).Where(x => !a.Skip(1).Any(o => DeepEqual(x, o))).ToList());
         Both(r, "has", 2, a => a[1] is null ? false : Items(AsList(a[1], "find has")).Any(x => DeepEqual(x, a[0])));
-        BothVariadic(r, "slice", 1, a => Slice(AsList(a[0], "slice"), a[1..]));
-        Both(r, "chunk", 2, a => Chunk(AsInt(a[0]), Items(AsList(a[1], "chunk")).ToList()));
+        BothVariadic(r, "slice", 1, a => Slice(AsList(a[0], "slice", "list should be type of slice or array but {0}"), a[1..]));
+        Both(r, "chunk", 2, a => Chunk(AsInt(a[0]), Items(AsList(a[1], "chunk", "Cannot chunk type {0}")).ToList()));
         r.Add(TemplateFunction.Fixed("sortAlpha", 1, a => SortAlpha(a[0])));
         r.Add(TemplateFunction.Variadic("seq", 0, a => Seq(a.Select(ToInt64).ToArray())));
         r.Add(TemplateFunction.Fixed("until", 1, a => UntilStep(0, AsInt(a[0]), AsInt(a[0]) < 0 ? -1 : 1)));
@@ -100,20 +100,26 @@ internal static class ListFunctions
         }
     }
 
-    private static List<object?> Slice(IList l, object?[] idx)
+    /// <summary>Sprig's slice: an empty list gives nil; the result keeps the list's Go type (reflect's Slice).</summary>
+    private static List<object?>? Slice(IList l, object?[] idx)
     {
+        if (l.Count == 0)
+        {
+            return null;
+        }
         var start = idx.Length > 0 ? (int)ToInt64(idx[0]) : 0;
         var end = idx.Length > 1 ? (int)ToInt64(idx[1]) : l.Count;
         if (start < 0 || end > l.Count || start > end)
         {
-            throw new TemplateFunctionException($"runtime error: slice bounds out of range [{start}:{end}] with capacity {l.Count}");
+            throw new TemplateFunctionException("reflect.Value.Slice: slice index out of bounds");
         }
-        return Items(l).Skip(start).Take(end - start).ToList();
+        var items = Items(l).Skip(start).Take(end - start);
+        return l is GoTypedList typed ? new GoTypedList(typed.GoTypeName, items) : items.ToList();
     }
 
     private static List<object?> Chunk(int size, List<object?> items)
     {
-        var result = new List<object?>();
+        var result = new GoTypedList("[][]interface {}");
         if (size <= 0)
         {
             return result;
@@ -129,7 +135,7 @@ internal static class ListFunctions
     {
         var s = v is IList ? StrSlice(v) : [Str(v)];
         s.Sort(GoValue.CompareStrings);
-        return s.Cast<object?>().ToList();
+        return GoTypedList.Strings(s);
     }
 
     /// <summary>Sprig's seq (like the Unix command): seq END, seq START END, seq START STEP END.</summary>
@@ -162,7 +168,7 @@ internal static class ListFunctions
 
     private static List<object?> UntilStep(int start, int stop, int step)
     {
-        var v = new List<object?>();
+        var v = new GoTypedList("[]int");
         if (step == 0 || (stop < start && step > 0) || (stop > start && step < 0))
         {
             return v;

@@ -8,14 +8,14 @@ internal static class MathFunctions
 {
     public static void Register(FunctionRegistry r)
     {
-        r.Add(TemplateFunction.Fixed("add1", 1, a => ToInt64(a[0]) + 1));
-        r.Add(TemplateFunction.Variadic("add", 0, a => a.Aggregate(0L, (s, x) => s + ToInt64(x))));
-        r.Add(TemplateFunction.Fixed("sub", 2, a => ToInt64(a[0]) - ToInt64(a[1])));
-        r.Add(TemplateFunction.Variadic("mul", 1, a => a.Skip(1).Aggregate(ToInt64(a[0]), (s, x) => s * ToInt64(x))));
-        r.Add(TemplateFunction.Fixed("div", 2, a => ToInt64(a[1]) == 0 ? throw new TemplateFunctionException("runtime error: integer divide by zero") : ToInt64(a[0]) / ToInt64(a[1])));
-        r.Add(TemplateFunction.Fixed("mod", 2, a => ToInt64(a[1]) == 0 ? throw new TemplateFunctionException("runtime error: integer divide by zero") : ToInt64(a[0]) % ToInt64(a[1])));
-        r.Add(TemplateFunction.Variadic("max", 1, a => a.Skip(1).Aggregate(ToInt64(a[0]), (m, x) => Math.Max(m, ToInt64(x)))));
-        r.Add(TemplateFunction.Variadic("min", 1, a => a.Skip(1).Aggregate(ToInt64(a[0]), (m, x) => Math.Min(m, ToInt64(x)))));
+        r.Add(TemplateFunction.Fixed("add1", 1, a => (nint)(ToInt64(a[0]) + 1)));
+        r.Add(TemplateFunction.Variadic("add", 0, a => (nint)a.Aggregate(0L, (s, x) => s + ToInt64(x))));
+        r.Add(TemplateFunction.Fixed("sub", 2, a => (nint)(ToInt64(a[0]) - ToInt64(a[1]))));
+        r.Add(TemplateFunction.Variadic("mul", 1, a => (nint)a.Skip(1).Aggregate(ToInt64(a[0]), (s, x) => s * ToInt64(x))));
+        r.Add(TemplateFunction.Fixed("div", 2, a => ToInt64(a[1]) == 0 ? throw new TemplateFunctionException("runtime error: integer divide by zero") : (nint)(ToInt64(a[0]) / ToInt64(a[1]))));
+        r.Add(TemplateFunction.Fixed("mod", 2, a => ToInt64(a[1]) == 0 ? throw new TemplateFunctionException("runtime error: integer divide by zero") : (nint)(ToInt64(a[0]) % ToInt64(a[1]))));
+        r.Add(TemplateFunction.Variadic("max", 1, a => (nint)a.Skip(1).Aggregate(ToInt64(a[0]), (m, x) => Math.Max(m, ToInt64(x)))));
+        r.Add(TemplateFunction.Variadic("min", 1, a => (nint)a.Skip(1).Aggregate(ToInt64(a[0]), (m, x) => Math.Min(m, ToInt64(x)))));
         r.Add(TemplateFunction.Variadic("addf", 0, a => (double)a.Aggregate(0m, (s, x) => s + Dec(x))));
         r.Add(TemplateFunction.Fixed("add1f", 1, a => (double)(Dec(a[0]) + 1)));
         r.Add(TemplateFunction.Variadic("subf", 1, a => (double)a.Skip(1).Aggregate(Dec(a[0]), (s, x) => s - Dec(x))));

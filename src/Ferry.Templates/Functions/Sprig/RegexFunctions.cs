@@ -1,3 +1,4 @@
+using Ferry.Templates.Values;
 using System.Text;
 using System.Text.RegularExpressions;
 using static Ferry.Templates.Functions.Sprig.SprigConvert;
@@ -48,7 +49,7 @@ internal static class RegexFunctions
 
     private static List<object?> FindAll(Regex re, string s, int n)
     {
-        var result = new List<object?>();
+        var result = new GoTypedList("[]string");
         if (n == 0)
         {
             return result;
@@ -67,7 +68,7 @@ internal static class RegexFunctions
     /// <summary>Go's regexp.Split: n &gt; 0 at most n pieces, n == 0 none, n &lt; 0 all.</summary>
     private static List<object?> Split(Regex re, string s, int n)
     {
-        var result = new List<object?>();
+        var result = new GoTypedList("[]string");
         if (n == 0)
         {
             return result;

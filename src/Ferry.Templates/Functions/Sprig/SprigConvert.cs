@@ -24,7 +24,7 @@ public static class SprigConvert
         {
             case null: return 0;
             case bool b: return b ? 1 : 0;
-            case long or int or short or sbyte: return GoValue.ToInt64(v);
+            case long or nint or int or short or sbyte: return GoValue.ToInt64(v);
             case ulong or uint or ushort or byte: return unchecked((long)GoValue.ToUInt64(v));
             case double or float:
                 var d = GoValue.ToDouble(v);
@@ -60,7 +60,7 @@ public static class SprigConvert
         {
             case null: return 0;
             case bool b: return b ? 1 : 0;
-            case long or int or short or sbyte: return GoValue.ToInt64(v);
+            case long or nint or int or short or sbyte: return GoValue.ToInt64(v);
             case ulong or uint or ushort or byte: return GoValue.ToUInt64(v);
             case double or float: return GoValue.ToDouble(v);
             case string s: return GoNumberParser.TryParseFloat(s, out var d) ? d : 0;
@@ -93,13 +93,20 @@ public static class SprigConvert
     }
 
     /// <summary>A list value or an error naming the function and the offending type.</summary>
-    public static IList AsList(object? v, string function)
+    /// <summary>A list argument, or Sprig's error naming what it got by reflect kind (<c>Cannot find first on type string</c>).</summary>
+    public static IList AsList(object? v, string function, string? format = null)
     {
         if (v is IList l)
         {
             return l;
         }
-        throw new TemplateFunctionException($"Cannot {function} on type {GoValue.TypeName(v)}");
+        if (v is null)
+        {
+            // Sprig asks reflect.TypeOf(nil).Kind(): a nil dereference Go recovers as this error
+            throw new TemplateFunctionException("runtime error: invalid memory address or nil pointer dereference");
+        }
+        var kind = DefaultFunctions.KindName(v);
+        throw new TemplateFunctionException(format is null ? $"Cannot {function} on type {kind}" : string.Format(System.Globalization.CultureInfo.InvariantCulture, format, kind));
     }
 
     public static IDictionary<string, object?> AsDict(object? v, string function)
@@ -116,7 +123,7 @@ public static class SprigConvert
     /// <summary>An int parameter: Go would reject non-int types at the call; Sprig callers mostly pass ints or floats.</summary>
     public static int AsInt(object? v) => v switch
     {
-        long or int or short or sbyte => (int)GoValue.ToInt64(v),
+        long or nint or int or short or sbyte => (int)GoValue.ToInt64(v),
         ulong or uint or ushort or byte => (int)GoValue.ToUInt64(v),
         double d when Math.Floor(d) == d => (int)d,
         _ => throw new ArgumentTypeException($"wrong type for value; expected int; got {GoValue.TypeName(v)}"),

@@ -39,5 +39,6 @@ public static class SprigLibrary
         r.Alias("trimAll", "trimall");
         r.Alias("dateModify", "date_modify");
         r.Alias("mustDateModify", "must_date_modify");
+        GoSignatures.Apply(r);
     }
 }

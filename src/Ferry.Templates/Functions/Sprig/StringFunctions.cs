@@ -43,11 +43,11 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Fixed("kebabcase", 1, a => CaseFunctions.Kebab(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("swapcase", 1, a => CaseFunctions.Swap(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("toString", 1, a => Str(a[0])));
-        r.Add(TemplateFunction.Fixed("toStrings", 1, a => StrSlice(a[0]).Cast<object?>().ToList()));
+        r.Add(TemplateFunction.Fixed("toStrings", 1, a => GoTypedList.Strings(StrSlice(a[0]))));
         r.Add(TemplateFunction.Fixed("join", 2, a => string.Join(AsString(a[0]), StrSlice(a[1]))));
-        r.Add(TemplateFunction.Fixed("split", 2, a => SplitMap(AsString(a[1]).Split(AsString(a[0])))));
-        r.Add(TemplateFunction.Fixed("splitList", 2, a => AsString(a[1]).Split(AsString(a[0])).Cast<object?>().ToList()));
-        r.Add(TemplateFunction.Fixed("splitn", 3, a => SplitMap(AsString(a[2]).Split(AsString(a[0]), Math.Max(AsInt(a[1]), 0)))));
+        r.Add(TemplateFunction.Fixed("split", 2, a => SplitMap(GoSplit(AsString(a[1]), AsString(a[0]), -1))));
+        r.Add(TemplateFunction.Fixed("splitList", 2, a => GoTypedList.Strings(GoSplit(AsString(a[1]), AsString(a[0]), -1))));
+        r.Add(TemplateFunction.Fixed("splitn", 3, a => SplitMap(GoSplit(AsString(a[2]), AsString(a[0]), AsInt(a[1])))));
 #pragma warning disable CA5350 // sha1sum is a checksum function charts call by name, not a security primitive
         r.Add(TemplateFunction.Fixed("sha1sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(GoString.ToBytes(AsString(a[0]))))));
 #pragma warning restore CA5350
@@ -227,14 +227,48 @@ internal static class StringFunctions
         return pad + s.Replace("\n", "\n" + pad, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, object?> SplitMap(string[] parts)
+    /// <summary>sprig's split and splitn: a <c>map[string]string</c> of the parts under <c>_0</c>, <c>_1</c>...</summary>
+    private static GoTypedDictionary SplitMap(List<string> parts)
     {
         var d = new Dictionary<string, object?>(StringComparer.Ordinal);
-        for (var i = 0; i < parts.Length; i++)
+        for (var i = 0; i < parts.Count; i++)
         {
             d["_" + i.ToString(CultureInfo.InvariantCulture)] = parts[i];
         }
-        return d;
+        return new GoTypedDictionary("map[string]string", d);
+    }
+
+    /// <summary>Go's strings.SplitN: an empty separator splits after each character; n &lt; 0 means all parts, 0 none.</summary>
+    internal static List<string> GoSplit(string s, string sep, int n)
+    {
+        var parts = new List<string>();
+        if (n == 0)
+        {
+            return parts;
+        }
+        if (sep.Length == 0)
+        {
+            var runes = s.EnumerateRunes().Select(r => r.ToString()).ToList();
+            if (n > 0 && runes.Count > n)
+            {
+                runes[n - 1] = string.Concat(runes.Skip(n - 1));
+                runes.RemoveRange(n, runes.Count - n);
+            }
+            return runes;
+        }
+        var start = 0;
+        while (n < 0 || parts.Count < n - 1)
+        {
+            var i = s.IndexOf(sep, start, StringComparison.Ordinal);
+            if (i < 0)
+            {
+                break;
+            }
+            parts.Add(s[start..i]);
+            start = i + sep.Length;
+        }
+        parts.Add(s[start..]);
+        return parts;
     }
 
     private static uint Adler32(byte[] data)
