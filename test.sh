@@ -88,6 +88,13 @@ if [ -n "${FERRY_CONFORMANCE_DIR:-}" ]; then
   realcharts=$(cd "$FERRY_CONFORMANCE_DIR/../realcharts" 2>/dev/null && pwd || true)
   dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR" ${realcharts:+"$realcharts"} || true
 fi
+# The differential fuzzer against real helm with a rotating seed (the current minute): random templates and values,
+# rendered by both; it reports how many it ran and writes each minimized divergence as a regression vector. The
+# fixed-seed batch and the kept vectors are tests (DifferentialFuzzTests); this run informs and does not gate.
+if [ -n "${FERRY_HELM:-}" ]; then
+  dotnet tests/Ferry.Charts.Tests/bin/Release/net10.0/Ferry.Charts.Tests.dll fuzz --seconds "${FERRY_FUZZ_SECONDS:-60}" \
+    --out "${TMPDIR:-/tmp}/ferry-fuzz" || echo "test.sh: the fuzzer stopped early (see above)" >&2
+fi
 # The Kubernetes tests once more exactly as they run against a real cluster (FERRY_TEST_KUBECONFIG), with the
 # API simulator standing in for it as a separate process: proves they use nothing but the Kubernetes API.
 if [ -z "${FERRY_TEST_KUBECONFIG:-}" ]; then

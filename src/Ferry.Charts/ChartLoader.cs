@@ -11,8 +11,8 @@ namespace Ferry.Charts;
 /// </summary>
 public static class ChartLoader
 {
-    /// <summary>Largest single file accepted in a chart.</summary>
-    public const long MaxFileBytes = 20L * 1024 * 1024;
+    /// <summary>Largest single file accepted in a chart (Helm's MaxDecompressedFileSize, 5 MiB).</summary>
+    public const long MaxFileBytes = 5L * 1024 * 1024;
 
     /// <summary>Largest total (decompressed) chart size accepted.</summary>
     public const long MaxChartBytes = 100L * 1024 * 1024;
@@ -67,7 +67,7 @@ public static class ChartLoader
                 var size = ((FileInfo)entry).Length;
                 if (size > MaxFileBytes)
                 {
-                    throw new ChartException($"{Path.Combine(dir, relPath)}: file is {size} bytes, larger than the {MaxFileBytes}-byte limit for chart files");
+                    throw new ChartException($"chart file \"{relPath}\" is larger than the maximum file size {MaxFileBytes}");
                 }
                 total += size;
                 if (total > MaxChartBytes)
@@ -114,7 +114,7 @@ public static class ChartLoader
                 }
                 if (entry.Length > MaxFileBytes)
                 {
-                    throw new ChartException($"{source}: archive entry {name} is {entry.Length} bytes, larger than the {MaxFileBytes}-byte limit");
+                    throw new ChartException($"{source}: chart file \"{parts[1]}\" is larger than the maximum file size {MaxFileBytes} (Helm's limit; keep large data out of charts)");
                 }
                 total += entry.Length;
                 if (total > MaxChartBytes)

@@ -33,6 +33,9 @@ public sealed class ChartMetadata
 
     public Dictionary<string, object?> Annotations { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether Chart.yaml has an <c>annotations</c> map (absent, Go leaves the map nil).</summary>
+    internal bool AnnotationsPresent { get; set; }
+
     public string KubeVersion { get; set; } = "";
 
     public List<ChartDependency> Dependencies { get; set; } = [];
@@ -57,7 +60,7 @@ public sealed class ChartMetadata
     internal Dictionary<string, object?> ToTemplateObject(bool isRoot) => new(StringComparer.Ordinal)
     {
         ["APIVersion"] = ApiVersion,
-        ["Annotations"] = new GoTypedDictionary("map[string]string", Annotations),
+        ["Annotations"] = new GoTypedDictionary("map[string]string", Annotations, isNil: !AnnotationsPresent),
         ["AppVersion"] = AppVersion,
         ["Condition"] = Condition,
         ["Dependencies"] = Dependencies.Select(d => (object?)d.ToValue()).ToList(),

@@ -59,6 +59,7 @@ internal static class ChartYaml
         switch (Get(m, "annotations"))
         {
             case IDictionary<string, object?> annotations:
+                md.AnnotationsPresent = true;
                 foreach (var (k, v) in annotations)
                 {
                     md.Annotations[k] = v is null ? "" : Text(v) ?? throw TypeError(file, "Metadata", "annotations", "string", v);

@@ -91,7 +91,7 @@ public static partial class HelmTemplate
         List<Manifest> manifests;
         try
         {
-            (hooks, manifests) = ManifestSorter.Sort(files);
+            (hooks, manifests) = ManifestSorter.Sort(files, progress.Log);
         }
         catch (ChartException)
         {

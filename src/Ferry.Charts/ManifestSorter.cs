@@ -71,7 +71,7 @@ public static class ManifestSorter
         }
     }
 
-    public static (List<Hook> Hooks, List<Manifest> Manifests) Sort(IReadOnlyDictionary<string, string> files)
+    public static (List<Hook> Hooks, List<Manifest> Manifests) Sort(IReadOnlyDictionary<string, string> files, RenderLog? log = null)
     {
         var hooks = new List<Hook>();
         var generic = new List<Manifest>();
@@ -91,7 +91,7 @@ public static class ManifestSorter
                     generic.Add(new Manifest(path, doc, head.Kind, head.ApiVersion, head.Name));
                     continue;
                 }
-                var weight = int.TryParse(annotations.GetValueOrDefault(HookWeightAnnotation), out var w) ? w : 0;
+                var weight = int.TryParse(annotations.GetValueOrDefault(HookWeightAnnotation), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0;
                 var events = new List<string>();
                 var unknown = false;
                 foreach (var t in hookTypes.Split(','))
@@ -110,6 +110,7 @@ public static class ManifestSorter
                 }
                 if (unknown)
                 {
+                    log?.Info("skipping unknown hooks", ("hookTypes", hookTypes));
                     continue;
                 }
                 var policies = annotations.TryGetValue(HookDeleteAnnotation, out var dp)
@@ -156,6 +157,13 @@ public static class ManifestSorter
 
     private sealed record Head(string Kind, string ApiVersion, string Name, Dictionary<string, string>? Annotations);
 
+    private const string MetadataType = "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }";
+
+    /// <summary>
+    /// Reads a document into Helm's <c>SimpleHead</c> as sigs.k8s.io/yaml does: a number or bool where a string
+    /// belongs becomes its text, a map or list there is an error (the first in JSON's sorted key order, as
+    /// encoding/json reports it).
+    /// </summary>
     private static Head ParseHead(string doc, string path)
     {
         object? parsed;
@@ -167,34 +175,85 @@ public static class ManifestSorter
         {
             throw new ChartException($"YAML parse error on {path}: error converting YAML to JSON: {e.Message}", e);
         }
+        string? failure = null;
+        var head = ReadHead(parsed, ref failure);
+        if (failure is not null)
+        {
+            throw new ChartException($"YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {failure}");
+        }
+        return head;
+    }
+
+    private static Head ReadHead(object? parsed, ref string? failure)
+    {
         if (parsed is null)
         {
             return new Head("", "", "", null);
         }
         if (parsed is not Dictionary<string, object?> map)
         {
-            throw new ChartException($"YAML parse error on {path}: error unmarshaling JSON: json: cannot unmarshal {(parsed is System.Collections.IList ? "array" : "string")} into Go value of type util.SimpleHead");
+            failure = $"{JsonKind(parsed)} into Go value of type util.SimpleHead";
+            return new Head("", "", "", null);
         }
-        var kind = map.GetValueOrDefault("kind") as string ?? "";
-        var api = map.GetValueOrDefault("apiVersion") as string ?? "";
+        var api = Text(map.GetValueOrDefault("apiVersion"), "SimpleHead.apiVersion", ref failure);
+        var kind = Text(map.GetValueOrDefault("kind"), "SimpleHead.kind", ref failure);
         var name = "";
         Dictionary<string, string>? annotations = null;
-        if (map.GetValueOrDefault("metadata") is Dictionary<string, object?> md)
+        switch (map.GetValueOrDefault("metadata"))
         {
-            name = md.GetValueOrDefault("name") as string ?? "";
-            if (md.GetValueOrDefault("annotations") is Dictionary<string, object?> ann)
-            {
-                annotations = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (k, v) in ann)
+            case null:
+                break;
+            case Dictionary<string, object?> md:
+                switch (md.GetValueOrDefault("annotations"))
                 {
-                    if (v is not (string or null))
-                    {
-                        throw new ChartException($"YAML parse error on {path}: annotation {k} must be a string (quote the value)");
-                    }
-                    annotations[k] = v as string ?? "";
+                    case null:
+                        break;
+                    case Dictionary<string, object?> ann:
+                        annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+                        foreach (var k in GoValue.SortedKeys(ann))
+                        {
+                            annotations[k] = Text(ann[k], ".metadata.annotations", ref failure);
+                        }
+                        break;
+                    case var other:
+                        failure ??= $"{JsonKind(other)} into Go struct field .metadata.annotations of type map[string]string";
+                        break;
                 }
-            }
+                name = Text(md.GetValueOrDefault("name"), ".metadata.name", ref failure);
+                break;
+            case var other:
+                failure ??= $"{JsonKind(other)} into Go struct field SimpleHead.metadata of type {MetadataType}";
+                break;
         }
         return new Head(kind, api, name, annotations);
     }
+
+    private static string Text(object? v, string field, ref string? failure)
+    {
+        switch (v)
+        {
+            case null:
+                return "";
+            case string s:
+                return s;
+            case bool b:
+                return b ? "true" : "false";
+            case double d:
+                return Ferry.Templates.Formatting.GoFloat.Format(d, 'g', -1);
+            case IDictionary<string, object?> or System.Collections.IList:
+                failure ??= $"{JsonKind(v)} into Go struct field {field} of type string";
+                return "";
+            default:
+                return Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        }
+    }
+
+    private static string JsonKind(object? v) => v switch
+    {
+        IDictionary<string, object?> => "object",
+        System.Collections.IList => "array",
+        string => "string",
+        bool => "bool",
+        _ => "number",
+    };
 }

@@ -157,6 +157,7 @@ public static class ValueCoalescer
 
     private static Dictionary<string, object?> CoalesceTablesFullKey(Dictionary<string, object?>? dst, Dictionary<string, object?>? src, string prefix, bool merge, ICollection<string>? warnings)
     {
+        EnsureStack();
         if (src is null)
         {
             return dst!;
@@ -206,6 +207,7 @@ public static class ValueCoalescer
 
     private static void CleanNils(Dictionary<string, object?> m)
     {
+        EnsureStack();
         foreach (var (key, val) in m.ToList())
         {
             if (val is null)
@@ -221,12 +223,39 @@ public static class ValueCoalescer
 
     private static string Concat(string a, string b) => a.Length == 0 ? b : $"{a}.{b}";
 
-    public static object? DeepCopy(object? v) => v switch
+    public static object? DeepCopy(object? v)
     {
-        IDictionary<string, object?> d => d.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value), StringComparer.Ordinal),
-        IList l => l.Cast<object?>().Select(DeepCopy).ToList(),
-        _ => v,
-    };
+        switch (v)
+        {
+            case IDictionary<string, object?> d:
+                EnsureStack();
+                var map = new Dictionary<string, object?>(d.Count, StringComparer.Ordinal);
+                foreach (var (key, item) in d)
+                {
+                    map[key] = DeepCopy(item);
+                }
+                return map;
+            case IList l:
+                EnsureStack();
+                var list = new List<object?>(l.Count);
+                foreach (var item in l)
+                {
+                    list.Add(DeepCopy(item));
+                }
+                return list;
+            default:
+                return v;
+        }
+    }
+
+    /// <summary>Values nested deeper than the stack allows (a hostile values file) fail here, not with a crash.</summary>
+    private static void EnsureStack()
+    {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new ChartException("values are nested too deeply (more levels of maps and lists than Ferry's stack allows)");
+        }
+    }
 
     public static Dictionary<string, object?>? DeepCopy(IDictionary<string, object?>? d) => (Dictionary<string, object?>?)DeepCopy((object?)d);
 

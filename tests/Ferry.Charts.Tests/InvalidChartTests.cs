@@ -130,6 +130,36 @@ public sealed class InvalidChartTests : IDisposable
     }
 
     [Fact]
+    public void FileOverHelmsSizeLimit_IsRefusedAsHelmRefusesIt()
+    {
+        var chart = WriteChart("big", new() { ["Chart.yaml"] = "apiVersion: v2\nname: big\nversion: 1.0.0\n" });
+        Directory.CreateDirectory(Path.Combine(chart, "files"));
+        File.WriteAllBytes(Path.Combine(chart, "files", "blob.bin"), new byte[ChartLoader.MaxFileBytes + 1]);
+        Assert.Equal("chart file \"files/blob.bin\" is larger than the maximum file size 5242880", Render(chart).Error);
+    }
+
+    [Fact]
+    public void ArchiveBombs_AreRefusedBeforeTheyAreRead()
+    {
+        string Archive(string name, int entries, long entrySize)
+        {
+            var tgz = Path.Combine(_dir, name + ".tgz");
+            using var fs = File.Create(tgz);
+            using var gz = new GZipStream(fs, CompressionLevel.Fastest);
+            using var tar = new TarWriter(gz);
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name + "/Chart.yaml") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes($"apiVersion: v2\nname: {name}\nversion: 1.0.0\n")) });
+            for (var i = 0; i < entries; i++)
+            {
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{name}/files/zero{i}.bin") { DataStream = new MemoryStream(new byte[entrySize]) });
+            }
+            return tgz;
+        }
+        // one entry past the per-file limit; and many entries each within it that expand past 100 MiB in total
+        Assert.Contains("chart file \"files/zero0.bin\" is larger than the maximum file size 5242880", Render(Archive("fat", 1, ChartLoader.MaxFileBytes + 1)).Error, StringComparison.Ordinal);
+        Assert.Contains("archive expands to more than 104857600 bytes", Render(Archive("bomb", 21, ChartLoader.MaxFileBytes)).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ArchiveChart_LoadsLikeADirectory()
     {
         var tgz = Path.Combine(_dir, "ok.tgz");

@@ -122,6 +122,10 @@ public sealed class RealChartsRunner
     public static string Helm41Whitespace(string text)
     {
         var parts = System.Text.RegularExpressions.Regex.Split(text, "(?m)^---\n(?=# Source: )");
+        if (parts.Length == 1)
+        {
+            return text; // no documents (helm prints its lone newline either way)
+        }
         var sb = new System.Text.StringBuilder();
         for (var i = 0; i < parts.Length; i++)
         {

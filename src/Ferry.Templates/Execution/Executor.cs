@@ -272,7 +272,7 @@ internal sealed partial class Executor
             switch (val)
             {
                 case IDictionary<string, object?> map when map.Count > 0:
-                    var mapOfInterfaces = map is not (GoTypedDictionary or ITemplateObject);
+                    var mapOfInterfaces = map is GoTypedDictionary typed ? typed.HoldsInterfaces : map is not ITemplateObject;
                     foreach (var key in GoValue.SortedKeys(map))
                     {
                         if (OneIteration(r, key, map[key], mark, mapOfInterfaces) == Flow.Break)
@@ -449,11 +449,20 @@ internal sealed partial class Executor
         {
             Errorf($"can't print {n} of type {GoValue.TypeName(v)}");
         }
-        Write(v switch
+        string text;
+        try
         {
-            null => "<no value>",
-            ITemplateStringer s => s.TemplateString(),
-            _ => GoFmt.FormatValue(v),
-        });
+            text = v switch
+            {
+                null => "<no value>",
+                ITemplateStringer s => s.TemplateString(),
+                _ => GoFmt.FormatValue(v),
+            };
+        }
+        catch (TemplateFunctionException e)
+        {
+            throw Errorf($"can't print {n}: {e.Message}");
+        }
+        Write(text);
     }
 }

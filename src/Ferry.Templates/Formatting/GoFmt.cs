@@ -78,6 +78,7 @@ public static partial class GoFmt
     private sealed partial class Printer
     {
         public readonly StringBuilder Buf = new();
+        private readonly NestingGuard _guard = new();
         private bool _plus;
         private bool _minus;
         private bool _sharp;
@@ -360,6 +361,22 @@ public static partial class GoFmt
         public void PrintNested(object? v) => PrintValue(v, 'v', 1);
 
         private void PrintValue(object? arg, char verb, int depth)
+        {
+            if (arg is not (IDictionary<string, object?> or IList))
+            {
+                PrintOne(arg, verb, depth);
+                return;
+            }
+            // Go's fmt recurses without limit and a map that holds itself crashes helm; Ferry says why instead
+            if (!_guard.TryEnter(arg))
+            {
+                throw new TemplateFunctionException("cannot print a map or list that contains itself");
+            }
+            PrintOne(arg, verb, depth);
+            _guard.Exit(arg);
+        }
+
+        private void PrintOne(object? arg, char verb, int depth)
         {
             switch (arg)
             {

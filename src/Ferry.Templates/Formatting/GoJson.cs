@@ -11,11 +11,11 @@ public static class GoJson
     public static string Marshal(object? v, bool escapeHtml = true, string? indent = null)
     {
         var sb = new StringBuilder();
-        Write(sb, v, escapeHtml, indent, 0);
+        Write(sb, v, escapeHtml, indent, 0, new NestingGuard());
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, object? v, bool html, string? indent, int depth)
+    private static void Write(StringBuilder sb, object? v, bool html, string? indent, int depth, NestingGuard guard)
     {
         switch (v)
         {
@@ -53,7 +53,7 @@ public static class GoJson
                     NewLine(sb, indent, depth + 1);
                     WriteString(sb, k, html);
                     sb.Append(indent is null ? ":" : ": ");
-                    Write(sb, fv, html, indent, depth + 1);
+                    Write(sb, fv, html, indent, depth + 1, guard);
                 }
                 if (fields.Count > 0)
                 {
@@ -61,12 +61,16 @@ public static class GoJson
                 }
                 sb.Append('}');
                 return;
+            case GoTypedDictionary { IsNil: true }:
+                sb.Append("null");
+                return;
             case IDictionary<string, object?> map:
                 if (map.Count == 0)
                 {
                     sb.Append("{}");
                     return;
                 }
+                Enter(guard, map);
                 sb.Append('{');
                 var first = true;
                 foreach (var k in GoValue.SortedKeys(map))
@@ -79,10 +83,11 @@ public static class GoJson
                     NewLine(sb, indent, depth + 1);
                     WriteString(sb, k, html);
                     sb.Append(indent is null ? ":" : ": ");
-                    Write(sb, map[k], html, indent, depth + 1);
+                    Write(sb, map[k], html, indent, depth + 1, guard);
                 }
                 NewLine(sb, indent, depth);
                 sb.Append('}');
+                guard.Exit(map);
                 return;
             case IList list:
                 if (list.Count == 0)
@@ -90,6 +95,7 @@ public static class GoJson
                     sb.Append("[]");
                     return;
                 }
+                Enter(guard, list);
                 sb.Append('[');
                 for (var i = 0; i < list.Count; i++)
                 {
@@ -98,19 +104,28 @@ public static class GoJson
                         sb.Append(',');
                     }
                     NewLine(sb, indent, depth + 1);
-                    Write(sb, list[i], html, indent, depth + 1);
+                    Write(sb, list[i], html, indent, depth + 1, guard);
                 }
                 NewLine(sb, indent, depth);
                 sb.Append(']');
+                guard.Exit(list);
                 return;
             case IJsonValue j:
-                Write(sb, j.ToJsonValue(), html, indent, depth);
+                Write(sb, j.ToJsonValue(), html, indent, depth, guard);
                 return;
             case TemplateFunction:
                 throw new TemplateFunctionException("json: unsupported type: func(...) interface {}");
             default:
                 WriteString(sb, v.ToString() ?? "", html);
                 return;
+        }
+    }
+
+    private static void Enter(NestingGuard guard, object container)
+    {
+        if (!guard.TryEnter(container))
+        {
+            throw new TemplateFunctionException("json: unsupported value: encountered a cycle via " + GoValue.TypeName(container));
         }
     }
 

@@ -15,10 +15,13 @@ public static class GoToml
     {
         if (value is not IDictionary<string, object?> map)
         {
-            throw new TemplateFunctionException($"toml: top-level values must be Go maps or structs");
+            // the encoder writes a lone value (a string, number or array) as TOML would write it in a key's place
+            return IsArrayOfTables(value) || value is null
+                ? throw new TemplateFunctionException("toml: top-level values must be Go maps or structs")
+                : Value(value, new NestingGuard());
         }
         var sb = new StringBuilder();
-        WriteTable(sb, [], map);
+        WriteTable(sb, [], map, new NestingGuard());
         return sb.ToString();
     }
 
@@ -26,8 +29,9 @@ public static class GoToml
 
     private static bool IsArrayOfTables(object? v) => v is IList l && l.Count > 0 && l.Cast<object?>().All(IsTable);
 
-    private static void WriteTable(StringBuilder sb, List<string> key, IDictionary<string, object?> map)
+    private static void WriteTable(StringBuilder sb, List<string> key, IDictionary<string, object?> map, NestingGuard guard)
     {
+        Enter(guard, map);
         var indent = new string(' ', Math.Max(key.Count - 1, 0) * 2);
         var keys = GoValue.SortedKeys(map);
         foreach (var k in keys)
@@ -38,7 +42,7 @@ public static class GoToml
                 continue;
             }
             var childIndent = new string(' ', key.Count * 2);
-            sb.Append(childIndent).Append(QuoteKey(k)).Append(" = ").Append(Value(v)).Append('\n');
+            sb.Append(childIndent).Append(QuoteKey(k)).Append(" = ").Append(Value(v, guard)).Append('\n');
         }
         foreach (var k in keys)
         {
@@ -53,7 +57,7 @@ public static class GoToml
                     sb.Append('\n');
                 }
                 sb.Append(subIndent).Append('[').Append(header).Append("]\n");
-                WriteTable(sb, sub, t);
+                WriteTable(sb, sub, t, guard);
             }
             else if (IsArrayOfTables(v))
             {
@@ -64,26 +68,55 @@ public static class GoToml
                         sb.Append('\n');
                     }
                     sb.Append(subIndent).Append("[[").Append(header).Append("]]\n");
-                    WriteTable(sb, sub, (IDictionary<string, object?>)item!);
+                    WriteTable(sb, sub, (IDictionary<string, object?>)item!, guard);
                 }
             }
         }
         _ = indent;
+        guard.Exit(map);
+    }
+
+    private static void Enter(NestingGuard guard, object container)
+    {
+        if (!guard.TryEnter(container))
+        {
+            throw new TemplateFunctionException("toml: cannot encode a map or list that contains itself");
+        }
     }
 
     private static string QuoteKey(string k) =>
         k.Length > 0 && k.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? k : Quote(k);
 
-    private static string Value(object? v) => v switch
+    private static string Value(object? v, NestingGuard guard)
     {
-        string s => Quote(s),
-        bool b => b ? "true" : "false",
-        long or nint or int or short or sbyte or ulong or uint or ushort or byte => Convert.ToString(v, CultureInfo.InvariantCulture)!,
-        double or float => Float(GoValue.ToDouble(v)),
-        IList l => "[" + string.Join(", ", l.Cast<object?>().Where(x => x is not null).Select(Value)) + "]",
-        IDictionary<string, object?> m => "{" + string.Join(", ", GoValue.SortedKeys(m).Where(k => m[k] is not null).Select(k => QuoteKey(k) + " = " + Value(m[k]))) + "}",
-        _ => Quote(v?.ToString() ?? ""),
-    };
+        switch (v)
+        {
+            case string s:
+                return Quote(s);
+            case bool b:
+                return b ? "true" : "false";
+            case long or nint or int or short or sbyte or ulong or uint or ushort or byte:
+                return Convert.ToString(v, CultureInfo.InvariantCulture)!;
+            case double or float:
+                return Float(GoValue.ToDouble(v));
+            case IList l:
+                Enter(guard, l);
+                if (l.Cast<object?>().Any(x => x is null))
+                {
+                    throw new TemplateFunctionException("toml: cannot encode array with nil element");
+                }
+                var items = "[" + string.Join(", ", l.Cast<object?>().Select(x => Value(x, guard))) + "]";
+                guard.Exit(l);
+                return items;
+            case IDictionary<string, object?> m:
+                Enter(guard, m);
+                var table = "{" + string.Join(", ", GoValue.SortedKeys(m).Where(k => m[k] is not null).Select(k => QuoteKey(k) + " = " + Value(m[k], guard))) + "}";
+                guard.Exit(m);
+                return table;
+            default:
+                return Quote(v?.ToString() ?? "");
+        }
+    }
 
     private static string Float(double f)
     {

@@ -19,25 +19,70 @@ public static partial class GoYaml
     /// <summary>yaml.Marshal output (ends with a newline).</summary>
     public static string Marshal(object? value, bool indentSequences = false)
     {
+        object? json;
+        try
+        {
+            json = ToYamlValue(value, new NestingGuard());
+        }
+        catch (TemplateFunctionException failure)
+        {
+            throw new TemplateFunctionException("error marshaling into JSON: " + failure.Message);
+        }
         var e = new Emitter(indentSequences);
-        e.EmitNode(ToYamlValue(value), root: true, sequence: false, mapping: false, simpleKey: false);
+        e.EmitNode(json, root: true, sequence: false, mapping: false, simpleKey: false);
         e.WriteIndent();
         return e.Output;
     }
 
-    /// <summary>Normalises a value as sigs.k8s.io/yaml does by going through JSON.</summary>
-    private static object? ToYamlValue(object? v) => v switch
+    /// <summary>Normalises a value as sigs.k8s.io/yaml does by going through JSON (with encoding/json's errors).</summary>
+    private static object? ToYamlValue(object? v, NestingGuard guard)
     {
-        null => null,
-        string or bool => v,
-        long or nint or int or short or sbyte or ulong or uint or ushort or byte => new YamlNumber(Convert.ToString(v, CultureInfo.InvariantCulture)!),
-        double or float => FloatNumber(GoValue.ToDouble(v)),
-        IDictionary<string, object?> m => m.ToDictionary(kv => kv.Key, kv => ToYamlValue(kv.Value), StringComparer.Ordinal),
-        GoStruct s => s.ToDictionary(kv => kv.Key, kv => ToYamlValue(kv.Value), StringComparer.Ordinal),
-        IList l => l.Cast<object?>().Select(ToYamlValue).ToList(),
-        IJsonValue j => ToYamlValue(j.ToJsonValue()),
-        _ => v.ToString(),
-    };
+        switch (v)
+        {
+            case null or GoTypedDictionary { IsNil: true }:
+                return null;
+            case string or bool:
+                return v;
+            case long or nint or int or short or sbyte or ulong or uint or ushort or byte:
+                return new YamlNumber(Convert.ToString(v, CultureInfo.InvariantCulture)!);
+            case double or float:
+                return FloatNumber(GoValue.ToDouble(v));
+            case IDictionary<string, object?> m:
+                Enter(guard, m);
+                var map = new Dictionary<string, object?>(m.Count, StringComparer.Ordinal);
+                foreach (var (k, item) in m)
+                {
+                    map[k] = ToYamlValue(item, guard);
+                }
+                guard.Exit(m);
+                return map;
+            case GoStruct s:
+                return s.ToDictionary(kv => kv.Key, kv => ToYamlValue(kv.Value, guard), StringComparer.Ordinal);
+            case IList l:
+                Enter(guard, l);
+                var list = new List<object?>(l.Count);
+                foreach (var item in l)
+                {
+                    list.Add(ToYamlValue(item, guard));
+                }
+                guard.Exit(l);
+                return list;
+            case IJsonValue j:
+                return ToYamlValue(j.ToJsonValue(), guard);
+            case TemplateFunction:
+                throw new TemplateFunctionException("json: unsupported type: func(...) interface {}");
+            default:
+                return v.ToString();
+        }
+    }
+
+    private static void Enter(NestingGuard guard, object container)
+    {
+        if (!guard.TryEnter(container))
+        {
+            throw new TemplateFunctionException("json: unsupported value: encountered a cycle via " + GoValue.TypeName(container));
+        }
+    }
 
     private static YamlNumber FloatNumber(double d)
     {
@@ -145,6 +190,10 @@ public static partial class GoYaml
 
         public void EmitNode(object? v, bool root, bool sequence, bool mapping, bool simpleKey)
         {
+            if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                throw new TemplateFunctionException(NestingGuard.TooDeep);
+            }
             _rootContext = root;
             _mappingContext = mapping;
             _simpleKeyContext = simpleKey;

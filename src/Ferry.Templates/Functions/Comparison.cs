@@ -19,7 +19,6 @@ public static class Comparison
         Float,
         String,
         Uint,
-        Other,
     }
 
     private static BasicKind KindOf(object? v) => GoValue.KindOf(v) switch
@@ -31,7 +30,8 @@ public static class Comparison
         GoKind.Float => BasicKind.Float,
         GoKind.Complex => BasicKind.Complex,
         GoKind.String => BasicKind.String,
-        _ => BasicKind.Other,
+        _ => BasicKind.Invalid, // as Go's basicKind: nil, maps, lists and pointers are all "invalid"
+
     };
 
     public static bool Eq(object? arg1, ReadOnlySpan<object?> arg2)
@@ -70,14 +70,14 @@ public static class Comparison
             {
                 truth = k1 switch
                 {
-                    BasicKind.Invalid => true,
+                    BasicKind.Invalid => OtherEqual(arg1, arg),
                     BasicKind.Bool => (bool)arg1! == (bool)arg!,
                     BasicKind.Complex => (Complex)arg1! == (Complex)arg!,
                     BasicKind.Float => GoValue.ToDouble(arg1!) == GoValue.ToDouble(arg!),
                     BasicKind.Int => GoValue.ToInt64(arg1!) == GoValue.ToInt64(arg!),
                     BasicKind.String => string.Equals((string)arg1!, (string)arg!, StringComparison.Ordinal),
                     BasicKind.Uint => GoValue.ToUInt64(arg1!) == GoValue.ToUInt64(arg!),
-                    _ => OtherEqual(arg1!, arg!),
+                    _ => false,
                 };
             }
             if (truth)
@@ -88,30 +88,38 @@ public static class Comparison
         return false;
     }
 
-    private static bool OtherEqual(object a, object b)
+    // eq's rule for values of no basic kind (nil, maps, lists, pointers): nil equals only nil, values of different
+    // reflect kinds cannot be compared, and neither can a map, slice or func as the right-hand operand
+    private static bool OtherEqual(object? arg1, object? arg)
     {
-        if (a is System.Collections.IList || a is IDictionary<string, object?> || a is TemplateFunction)
+        if (arg1 is not null && arg is not null && Sprig.DefaultFunctions.KindName(arg1) != Sprig.DefaultFunctions.KindName(arg))
         {
-            throw new TemplateFunctionException($"non-comparable type {GoFmtValue(a)}: {GoValue.TypeName(a)}");
+            throw new TemplateFunctionException($"non-comparable types {Formatting.GoFmt.Sprintf("%s", [arg1])}: {GoValue.TypeName(arg1)}, {GoValue.TypeName(arg)}: {GoFmtValue(arg)}");
         }
-        if (b is System.Collections.IList || b is IDictionary<string, object?> || b is TemplateFunction)
+        if (IsNil(arg1) || IsNil(arg))
         {
-            throw new TemplateFunctionException($"non-comparable type {GoFmtValue(b)}: {GoValue.TypeName(b)}");
+            return IsNil(arg1) == IsNil(arg);
         }
-        return Equals(a, b);
+        if (arg is System.Collections.IList or IDictionary<string, object?> or TemplateFunction)
+        {
+            throw new TemplateFunctionException($"non-comparable type {Formatting.GoFmt.Sprintf("%s", [arg])}: {GoValue.TypeName(arg)}");
+        }
+        return ReferenceEquals(arg1, arg) || Equals(arg1, arg);
     }
 
-    private static string GoFmtValue(object v) => Formatting.GoFmt.FormatValue(v);
+    private static bool IsNil(object? v) => v is null or GoTypedDictionary { IsNil: true };
+
+    private static string GoFmtValue(object? v) => Formatting.GoFmt.FormatValue(v);
 
     public static bool Lt(object? arg1, object? arg2)
     {
         var k1 = KindOf(arg1);
-        if (k1 is BasicKind.Invalid or BasicKind.Other)
+        if (k1 is BasicKind.Invalid)
         {
             throw new TemplateFunctionException(BadComparisonType);
         }
         var k2 = KindOf(arg2);
-        if (k2 is BasicKind.Invalid or BasicKind.Other)
+        if (k2 is BasicKind.Invalid)
         {
             throw new TemplateFunctionException(BadComparisonType);
         }

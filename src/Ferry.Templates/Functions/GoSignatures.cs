@@ -160,7 +160,7 @@ public static class GoSignatures
         ["fromYamlArray"] = "string",
         ["fromJsonArray"] = "string",
         ["include"] = "string,any",
-        ["tpl"] = "string,values",
+        ["tpl"] = "string,any",
         ["required"] = "string,any",
         ["fail"] = "string",
         ["lookup"] = "string,string,string,string",

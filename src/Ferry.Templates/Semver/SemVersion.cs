@@ -47,23 +47,23 @@ public sealed partial class SemVersion : IComparable<SemVersion>, ITemplateObjec
         var m = VersionRegex().Match(s);
         if (!m.Success)
         {
-            error = "Invalid Semantic Version";
+            error = "invalid semantic version";
             return false;
         }
         if (!ulong.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var major))
         {
-            error = "Error parsing version segment";
+            error = "error parsing version segment";
             return false;
         }
         ulong minor = 0, patch = 0;
         if (m.Groups[2].Success && !ulong.TryParse(m.Groups[2].Value[1..], NumberStyles.None, CultureInfo.InvariantCulture, out minor))
         {
-            error = "Error parsing version segment";
+            error = "error parsing version segment";
             return false;
         }
         if (m.Groups[3].Success && !ulong.TryParse(m.Groups[3].Value[1..], NumberStyles.None, CultureInfo.InvariantCulture, out patch))
         {
-            error = "Error parsing version segment";
+            error = "error parsing version segment";
             return false;
         }
         var pre = m.Groups[5].Success ? m.Groups[5].Value : "";
@@ -71,7 +71,7 @@ public sealed partial class SemVersion : IComparable<SemVersion>, ITemplateObjec
         {
             if (id.Length > 1 && id[0] == '0' && id.All(char.IsAsciiDigit))
             {
-                error = "Version segment starts with 0";
+                error = "version segment starts with 0";
                 return false;
             }
         }

@@ -56,6 +56,31 @@ public static class GoString
         return [.. output];
     }
 
+    /// <summary>
+    /// Go's <c>s[start:end]</c> on the string's bytes (<paramref name="end"/> null for <c>s[start:]</c>, <paramref name="start"/>
+    /// null for <c>s[:end]</c>), with Go's runtime error when the bounds are out of range.
+    /// </summary>
+    public static string Slice(string s, int? start, int? end)
+    {
+        var ascii = System.Text.Ascii.IsValid(s);
+        var length = ascii ? s.Length : ByteCount(s);
+        var from = start ?? 0;
+        if (end is int e && (e < 0 || e > length))
+        {
+            throw new TemplateFunctionException(e < 0
+                ? $"runtime error: slice bounds out of range [:{e}]"
+                : $"runtime error: slice bounds out of range [:{e}] with length {length}");
+        }
+        var to = end ?? length;
+        if (from < 0 || from > to)
+        {
+            throw new TemplateFunctionException(from < 0
+                ? $"runtime error: slice bounds out of range [{from}:]"
+                : $"runtime error: slice bounds out of range [{from}:{to}]");
+        }
+        return ascii ? s[from..to] : FromBytes(ToBytes(s).AsSpan(from, to - from));
+    }
+
     /// <summary><c>len</c> of a Go string: its byte count.</summary>
     public static int ByteCount(string s) => HasEscapes(s) ? ToBytes(s).Length : Encoding.UTF8.GetByteCount(s);
 

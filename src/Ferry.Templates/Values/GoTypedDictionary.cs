@@ -8,9 +8,15 @@ namespace Ferry.Templates.Values;
 /// a <c>map[string]string</c>). It is a view: reads and writes go to the wrapped map (as a Go type conversion
 /// shares the map), and only <c>%T</c>/<c>typeOf</c> differ.
 /// </summary>
-public sealed class GoTypedDictionary(string goTypeName, IDictionary<string, object?> inner) : IDictionary<string, object?>
+public sealed class GoTypedDictionary(string goTypeName, IDictionary<string, object?> inner, bool isNil = false) : IDictionary<string, object?>
 {
+    /// <summary>A nil Go map (reads as empty, but JSON says <c>null</c>).</summary>
+    public bool IsNil { get; } = isNil && inner.Count == 0;
+
     public string GoTypeName { get; } = goTypeName;
+
+    /// <summary>Whether the Go map's element type is <c>interface {}</c> (as for common.Values), so ranged elements are interface values.</summary>
+    public bool HoldsInterfaces => GoTypeName == "common.Values" || GoTypeName.EndsWith("]interface {}", StringComparison.Ordinal);
 
     /// <summary>The map this view shows.</summary>
     public IDictionary<string, object?> Inner { get; } = inner is GoTypedDictionary view ? view.Inner : inner;

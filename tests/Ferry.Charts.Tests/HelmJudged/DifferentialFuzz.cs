@@ -33,6 +33,15 @@ public sealed class DifferentialFuzz(int seed, int templatesPerBatch = 40)
         }
     }
 
+    /// <summary>Runs exactly <paramref name="count"/> batches (a fixed seed then always judges the same templates).</summary>
+    public void RunBatches(int count, int maxDivergences = 5)
+    {
+        for (var i = 0; i < count && Divergences.Count < maxDivergences; i++)
+        {
+            RunBatch(maxDivergences);
+        }
+    }
+
     /// <summary>Templates whose error was compared (helm stops at the first failing template of a chart).</summary>
     public int Errors { get; private set; }
 
@@ -110,6 +119,31 @@ public sealed class DifferentialFuzz(int seed, int templatesPerBatch = 40)
     private static string Template(string name, List<string> fragments, string defines) =>
         $"{defines}{{{{- define \"{name}.body\" -}}}}{string.Concat(fragments)}{{{{- end -}}}}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  out: {{{{ include \"{name}.body\" . | toJson }}}}\n";
 
+    /// <summary>Whether Ferry disagrees with what helm recorded for <paramref name="v"/> (and what Ferry printed).</summary>
+    public static (bool Diverged, string Stdout, string Stderr, int ExitCode) Check(FuzzVector v)
+    {
+        var dir = Directory.CreateTempSubdirectory("ferry-fuzz-").FullName;
+        try
+        {
+            var chart = Path.Combine(dir, "c");
+            Directory.CreateDirectory(Path.Combine(chart, "templates"));
+            File.WriteAllText(Path.Combine(chart, "Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n");
+            File.WriteAllText(Path.Combine(chart, "values.yaml"), v.Values);
+            File.WriteAllText(Path.Combine(chart, "templates", v.Name + ".yaml"), v.Template);
+            var ferry = FerryOutput(chart);
+            return (Differs((v.HelmStdout, v.HelmStderr, v.HelmExitCode), ferry), ferry.Stdout, ferry.Stderr, ferry.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static bool Differs((string Stdout, string Stderr, int ExitCode) helm, (string Stdout, string Stderr, int ExitCode) ferry) =>
+        HelmCrashed(helm.Stderr)
+            ? ferry.ExitCode != 1 || ferry.Stderr.Contains("\n   at ", StringComparison.Ordinal) // Go died (a map that holds itself): Ferry must fail cleanly
+            : helm.ExitCode != ferry.ExitCode || Mask(helm.Stdout) != Mask(ferry.Stdout) || Mask(helm.Stderr) != Mask(ferry.Stderr);
+
     private static (bool Diverged, (string Stdout, string Stderr, int ExitCode) Helm) Diverges(string values, List<(string Name, string Text)> templates)
     {
         var dir = Directory.CreateTempSubdirectory("ferry-fuzz-").FullName;
@@ -125,14 +159,16 @@ public sealed class DifferentialFuzz(int seed, int templatesPerBatch = 40)
             }
             var helm = HelmJudge.Template(dir, "r", "./c");
             var ferry = FerryOutput(chart);
-            var diverged = helm.ExitCode != ferry.ExitCode || Mask(helm.Stdout) != Mask(ferry.Stdout) || Mask(helm.Stderr) != Mask(ferry.Stderr);
-            return (diverged, helm);
+            return (Differs(helm, ferry), helm);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    private static bool HelmCrashed(string stderr) =>
+        stderr.Contains("fatal error: ", StringComparison.Ordinal) || stderr.StartsWith("panic: ", StringComparison.Ordinal) || stderr.Contains("\ngoroutine ", StringComparison.Ordinal);
 
     /// <summary>Go prints a pointer inside a value as its heap address, different on every run: not compared.</summary>
     private static string Mask(string text) => System.Text.RegularExpressions.Regex.Replace(text, "0xc[0-9a-f]{6,10}", "<pointer>");

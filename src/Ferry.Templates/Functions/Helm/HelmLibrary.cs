@@ -40,7 +40,10 @@ public static class HelmLibrary
         r.Add(TemplateFunction.Fixed("mustToJson", 1, a => GoJson.Marshal(a[0])));
         r.Add(TemplateFunction.Fixed("fromJson", 1, a => FromJson(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("fromJsonArray", 1, a => FromJsonArray(AsString(a[0]))));
-        r.Add(TemplateFunction.Fixed("toToml", 1, a => { try { return GoToml.Marshal(a[0]); } catch (TemplateFunctionException e) { return e.Message; } }));
+        // the toml encoder's errors become the text; its reflect panic on nil is a template error
+        r.Add(TemplateFunction.Fixed("toToml", 1, a => a[0] is null
+            ? throw new TemplateFunctionException("reflect: call of reflect.Value.Type on zero Value")
+            : TryOrMessage(() => GoToml.Marshal(a[0]))));
         r.Add(TemplateFunction.Fixed("mustToToml", 1, a => GoToml.Marshal(a[0])));
         r.Add(TemplateFunction.Fixed("fromToml", 1, a => FromToml(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("required", 2, a => Required(AsString(a[0]), a[1], options)));
@@ -72,7 +75,7 @@ public static class HelmLibrary
         options ??= new HelmFunctionOptions();
         var included = new Dictionary<string, int>(StringComparer.Ordinal);
         template.Functions.Add(TemplateFunction.Fixed("include", 2, a => Include(template, included, AsString(a[0]), a[1])).WithParams(GoParam.String, GoParam.Any));
-        template.Functions.Add(TemplateFunction.Fixed("tpl", 2, a => Tpl(template, options, AsString(a[0]), a[1])).WithParams(GoParam.String, GoParam.Values));
+        template.Functions.Add(TemplateFunction.Fixed("tpl", 2, a => Tpl(template, options, AsString(a[0]), a[1])).WithParams(GoParam.String, GoParam.Any));
         return template;
     }
 
@@ -256,4 +259,16 @@ public static class HelmLibrary
     internal static string Invariant(double d) => d.ToString(CultureInfo.InvariantCulture);
 
     internal static GoTime? AsTime(object? v) => v as GoTime;
+
+    private static string TryOrMessage(Func<string> f)
+    {
+        try
+        {
+            return f();
+        }
+        catch (TemplateFunctionException e)
+        {
+            return e.Message;
+        }
+    }
 }

@@ -140,7 +140,7 @@ public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
             if (!m.Success)
             {
                 // the end of an include chain that is not an execution error (e.g. no such template)
-                return sb.Length > 0 && rest.StartsWith("template: ", StringComparison.Ordinal) ? sb.Append(rest).ToString() : message;
+                return sb.Length > 0 && rest.StartsWith("template: ", StringComparison.Ordinal) ? sb.Append(rest).ToString().TrimEnd() : message;
             }
             sb.Append(m.Groups["loc"].Value).Append('\n');
             sb.Append("  executing ").Append(m.Groups["name"].Value).Append(" at <").Append(m.Groups["ctx"].Value).Append(">:\n");
@@ -148,7 +148,7 @@ public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
             var call = CallError().Match(rest);
             if (!call.Success)
             {
-                return sb.Append("    ").Append(rest).ToString();
+                return sb.Append("    ").Append(rest).ToString().TrimEnd(); // helm trims the whole trace
             }
             if (call.Groups["fn"].Value != "include" || !call.Groups["inner"].Value.StartsWith("template: ", StringComparison.Ordinal))
             {

@@ -20,7 +20,7 @@ internal static class DefaultFunctions
         r.Add(TemplateFunction.Fixed("int", 1, a => ToInt64(a[0])));
         r.Add(TemplateFunction.Fixed("int64", 1, a => (nint)ToInt64(a[0])));
         r.Add(TemplateFunction.Fixed("float64", 1, a => ToFloat64(a[0])));
-        r.Add(TemplateFunction.Fixed("toDecimal", 1, a => (nint)(GoNumberParser.TryParseInt("0o" + Str(a[0]), out var l) && !Str(a[0]).StartsWith('-') ? l : 0L)));
+        r.Add(TemplateFunction.Fixed("toDecimal", 1, a => (nint)ParseOctal(Str(a[0]))));
         r.Add(TemplateFunction.Fixed("typeOf", 1, a => GoValue.TypeName(a[0])));
         r.Add(TemplateFunction.Fixed("typeIs", 2, a => AsString(a[0]) == GoValue.TypeName(a[1])));
         r.Add(TemplateFunction.Fixed("typeIsLike", 2, a => AsString(a[0]) == GoValue.TypeName(a[1]) || AsString(a[0]) == "*" + GoValue.TypeName(a[1])));
@@ -30,6 +30,31 @@ internal static class DefaultFunctions
     }
 
     /// <summary>reflect.Kind's name for a value.</summary>
+    /// <summary>strconv.ParseInt(s, 8, 64), or 0 when Go would return an error (as sprig's toDecimal does).</summary>
+    private static long ParseOctal(string s)
+    {
+        var negative = s.StartsWith('-');
+        var digits = s.Length > 0 && s[0] is '+' or '-' ? s[1..] : s;
+        if (digits.Length == 0)
+        {
+            return 0;
+        }
+        ulong n = 0;
+        foreach (var c in digits)
+        {
+            if (c is < '0' or > '7' || n > (ulong.MaxValue >> 3))
+            {
+                return 0;
+            }
+            n = (n << 3) | (uint)(c - '0');
+        }
+        if (negative ? n > 1UL << 63 : n > long.MaxValue)
+        {
+            return 0;
+        }
+        return negative ? unchecked(-(long)n) : (long)n;
+    }
+
     public static string KindName(object? v) => v switch
     {
         null => "invalid",

@@ -16,7 +16,7 @@ internal static class DictFunctions
         r.Add(TemplateFunction.Fixed("hasKey", 2, a => ReadDict(a[0]).ContainsKey(AsString(a[1]))).WithParams(GoParam.Map, GoParam.String));
         r.Add(TemplateFunction.Variadic("pluck", 1, a => a.Skip(1).Select(ReadDict).Where(d => d.ContainsKey(AsString(a[0]))).Select(d => d[AsString(a[0])]).ToList())
             .WithParams(GoParam.String, GoParam.Map));
-        r.Add(TemplateFunction.Variadic("dig", 2, Dig));
+        r.Add(TemplateFunction.Variadic("dig", 0, Dig));
         r.Add(TemplateFunction.Variadic("keys", 0, a => GoTypedList.Strings(a.SelectMany(d => ReadDict(d).Keys))).WithParams(GoParam.Map));
         r.Add(TemplateFunction.Fixed("values", 1, a => ReadDict(a[0]).Values.ToList()).WithParams(GoParam.Map));
         r.Add(TemplateFunction.Variadic("pick", 1, a => Pick(ReadDict(a[0]), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: true))
@@ -32,11 +32,12 @@ internal static class DictFunctions
             r.Add(TemplateFunction.Variadic(name, 1, a => Merge(a, overwrite: true)));
         }
         r.Add(TemplateFunction.Fixed("deepCopy", 1, a => DeepCopy(a[0])));
-        r.Add(TemplateFunction.Fixed("mustDeepCopy", 1, a => a[0] is null ? throw new TemplateFunctionException("copy: cannot copy nil") : DeepCopy(a[0])));
+        // copystructure panics on nil; sprig's deepCopy re-panics and mustDeepCopy returns it, the same text
+        r.Add(TemplateFunction.Fixed("mustDeepCopy", 1, a => DeepCopy(a[0])));
     }
 
     /// <summary>A map parameter; Go passes a nil (empty) map for "no value".</summary>
-    private static IDictionary<string, object?> ReadDict(object? v) => v as IDictionary<string, object?> ?? new Dictionary<string, object?>(StringComparer.Ordinal);
+    private static IDictionary<string, object?> ReadDict(object? v) => v is null ? new Dictionary<string, object?>(StringComparer.Ordinal) : AsDict(v, "dict");
 
     private static Dictionary<string, object?> Dict(object?[] a)
     {
@@ -51,9 +52,17 @@ internal static class DictFunctions
 
     private static object? Dig(object?[] a)
     {
-        var dict = AsDict(a[^1], "dig");
+        if (a.Length < 3)
+        {
+            throw new TemplateFunctionException("dig needs at least three arguments");
+        }
+        // sprig asserts the last argument's type, and Go's panic text is the error
+        var dict = a[^1] is GoTypedDictionary or not IDictionary<string, object?>
+            ? throw new TemplateFunctionException($"interface conversion: interface {{}} is {(a[^1] is null ? "nil" : GoValue.TypeName(a[^1]))}, not map[string]interface {{}}")
+            : (IDictionary<string, object?>)a[^1]!;
         var def = a[^2];
-        var keys = a[..^2].Select(AsString).ToArray();
+        var keys = a[..^2].Select(k => k as string ?? throw new TemplateFunctionException(
+            $"interface conversion: interface {{}} is {(k is null ? "nil" : GoValue.TypeName(k))}, not string")).ToArray();
         object? cur = dict;
         foreach (var k in keys)
         {
@@ -114,10 +123,25 @@ internal static class DictFunctions
         }
     }
 
-    public static object? DeepCopy(object? v) => v switch
+    public static object? DeepCopy(object? v) => v is null
+        ? throw new TemplateFunctionException("reflect: call of reflect.Value.Type on zero Value")
+        : DeepCopy(v, new NestingGuard());
+
+    // copystructure never returns on a map that holds itself (helm hangs); Ferry refuses it
+    private static object? DeepCopy(object? v, NestingGuard guard)
     {
-        IDictionary<string, object?> d => d.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value), StringComparer.Ordinal),
-        IList l => ListFunctions.Items(l).Select(DeepCopy).ToList(),
-        _ => v,
-    };
+        if (v is not (IDictionary<string, object?> or IList))
+        {
+            return v;
+        }
+        if (!guard.TryEnter(v))
+        {
+            throw new TemplateFunctionException("cannot copy a map or list that contains itself");
+        }
+        object copy = v is IDictionary<string, object?> d
+            ? d.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value, guard), StringComparer.Ordinal)
+            : ListFunctions.Items((IList)v).Select(x => DeepCopy(x, guard)).ToList();
+        guard.Exit(v);
+        return copy;
+    }
 }

@@ -15,7 +15,7 @@ internal static class ListFunctions
         Both(r, "last", 1, a => { var l = AsList(a[0], "find last"); return l.Count == 0 ? null : l[^1]; });
         Both(r, "rest", 1, a => Items(AsList(a[0], "find rest")).Skip(1).ToList());
         Both(r, "initial", 1, a => { var l = AsList(a[0], "find initial"); return Items(l).Take(Math.Max(l.Count - 1, 0)).ToList(); });
-        Both(r, "append", 2, a => Items(AsList(a[0], "append")).Append(a[1]).ToList());
+        Both(r, "append", 2, a => Items(AsList(a[0], "push")).Append(a[1]).ToList());
         Both(r, "push", 2, a => Items(AsList(a[0], "push")).Append(a[1]).ToList());
         Both(r, "prepend", 2, a => Items(AsList(a[0], "prepend")).Prepend(a[1]).ToList());
         r.Add(TemplateFunction.Variadic("concat", 0, a => a.SelectMany(x => Items(AsList(x, "concat", "Cannot concat type {0} as list"))).ToList()));
@@ -68,6 +68,14 @@ internal static class ListFunctions
     /// <summary>reflect.DeepEqual over the value model.</summary>
     public static bool DeepEqual(object? a, object? b)
     {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new TemplateFunctionException(NestingGuard.TooDeep);
+        }
+        if (ReferenceEquals(a, b) && a is IList or IDictionary<string, object?>)
+        {
+            return true; // as reflect.DeepEqual, which also stops a map that holds itself from recursing forever
+        }
         if (a is null || b is null)
         {
             return a is null && b is null;

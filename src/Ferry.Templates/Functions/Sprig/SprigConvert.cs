@@ -113,7 +113,7 @@ public static class SprigConvert
     {
         if (v is IDictionary<string, object?> d)
         {
-            return d;
+            return d is GoTypedDictionary view ? view.Inner : d; // in Go the parameter is map[string]interface {}, whatever named type came in
         }
         throw new TemplateFunctionException($"wrong type for value; expected map[string]interface {{}}; got {GoValue.TypeName(v)} (in {function})");
     }

@@ -25,7 +25,7 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Fixed("trunc", 2, a => Trunc(AsInt(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("abbrev", 2, a => Abbrev(AsInt(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("abbrevboth", 3, a => AbbrevBoth(AsInt(a[0]), AsInt(a[1]), AsString(a[2]))));
-        r.Add(TemplateFunction.Fixed("initials", 1, a => string.Concat(AsString(a[0]).Split(GoSpaces, StringSplitOptions.RemoveEmptyEntries).Select(w => w[0]))));
+        r.Add(TemplateFunction.Fixed("initials", 1, a => CaseFunctions.Initials(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("wrap", 2, a => Wrap(AsInt(a[0]), "\n", AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("wrapWith", 3, a => Wrap(AsInt(a[0]), AsString(a[1]), AsString(a[2]))));
         r.Add(TemplateFunction.Fixed("contains", 2, a => AsString(a[1]).Contains(AsString(a[0]), StringComparison.Ordinal)));
@@ -113,28 +113,30 @@ internal static class StringFunctions
         return sb.ToString();
     }
 
+    // sprig's substr and trunc slice the string's bytes, and panic (an error) on bounds Go rejects
     private static string Substr(int start, int end, string s)
     {
         if (start < 0)
         {
-            return s[..Math.Clamp(end, 0, s.Length)];
+            return GoString.Slice(s, null, end);
         }
-        if (end < 0 || end > s.Length)
+        if (end < 0 || end > GoString.ByteCount(s))
         {
-            return start > s.Length ? "" : s[start..];
+            return GoString.Slice(s, start, null);
         }
-        return start > end ? "" : s[start..end];
+        return GoString.Slice(s, start, end);
     }
 
     private static string Trunc(int c, string s)
     {
-        if (c < 0 && s.Length + c > 0)
+        var length = GoString.ByteCount(s);
+        if (c < 0 && length + c > 0)
         {
-            return s[(s.Length + c)..];
+            return GoString.Slice(s, length + c, null);
         }
-        if (c >= 0 && s.Length > c)
+        if (c >= 0 && length > c)
         {
-            return s[..c];
+            return GoString.Slice(s, null, c);
         }
         return s;
     }
@@ -223,7 +225,11 @@ internal static class StringFunctions
 
     private static string Indent(int spaces, string s)
     {
-        var pad = new string(' ', Math.Max(spaces, 0));
+        if (spaces < 0)
+        {
+            throw new TemplateFunctionException("strings: negative Repeat count"); // Go's panic, recovered by text/template
+        }
+        var pad = new string(' ', spaces);
         return pad + s.Replace("\n", "\n" + pad, StringComparison.Ordinal);
     }
 
