@@ -14,7 +14,11 @@ namespace Ferry.Bundles;
 /// </summary>
 public static partial class AppRenderer
 {
-    public static ReleasePlan Render(OpenedBundle bundle, AppSpec app, SiteEnv site, string siteRegistry)
+    /// <summary>
+    /// Renders <paramref name="app"/> for the site: against the cluster's own version and API versions when
+    /// <paramref name="cluster"/> is known (as helm install does), else for the bundle's target Kubernetes.
+    /// </summary>
+    public static ReleasePlan Render(OpenedBundle bundle, AppSpec app, SiteEnv site, string siteRegistry, ClusterCapabilities? cluster = null)
     {
         var (spec, work, manifest) = (bundle.Spec, bundle.Work, bundle.Manifest);
         var siteRefs = spec.RewriteRegistry ? bundle.SiteReferences(siteRegistry) : null;
@@ -26,6 +30,14 @@ public static partial class AppRenderer
             values = ValuesTemplate.Render(Path.Combine(work, vf.GetString()!), vf.GetString()!, spec, app, site.Values, siteRegistry);
         }
         var options = new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values, IncludeCrds = true };
+        if (cluster is null)
+        {
+            spec.ForTarget(options);
+        }
+        else
+        {
+            options.Cluster = cluster;
+        }
         if (siteRefs is not null)
         {
             options.PostRender = manifests => manifests.Select(m => m with { Content = RewriteImages(m.Content, siteRefs) }).ToList();
@@ -33,7 +45,7 @@ public static partial class AppRenderer
         var render = HelmTemplate.Run(chartFile, options);
         if (!render.Succeeded)
         {
-            throw new BundleException($"app {app.Name}: rendering its chart with the site env failed: {render.Error}");
+            throw new BundleException($"app {app.Name}: rendering its chart with the site env{(cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})")} failed: {render.Error}");
         }
         var chart = ChartLoader.Load(chartFile);
         return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks, render.Notes);

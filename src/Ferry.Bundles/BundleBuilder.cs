@@ -106,10 +106,11 @@ public static class BundleBuilder
                 File.Copy(spec.Resolve(app.Values), Path.Combine(staging, valuesFile));
                 values = ValuesTemplate.Render(spec.Resolve(app.Values), app.Values, spec, app, sampleEnv, registry: "");
             }
-            var render = HelmTemplate.Run(Path.Combine(staging, chartFile), new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values }, ct);
+            var render = HelmTemplate.Run(Path.Combine(staging, chartFile), spec.ForTarget(new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values }), ct);
             if (!render.Succeeded)
             {
-                throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env failed: {render.Error}");
+                throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env (for Kubernetes {spec.TargetKubeVersion}) failed: {render.Error}"
+                    + (render.Error?.Contains("requires kubeVersion", StringComparison.Ordinal) == true ? "; set kubernetes.version in ferry.yaml to the sites' Kubernetes version" : ""));
             }
             ImageDiscovery.Discover(app.Name, render.Manifests.Concat(render.Hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name))), images, spec.ImagePaths);
             foreach (var extra in app.Images)

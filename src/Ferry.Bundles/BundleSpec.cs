@@ -9,6 +9,27 @@ public sealed record K3sSpec(string Version, string Binary, string? Images, stri
 /// <summary>The site cluster <c>ferry cluster install</c> sets up: k3s, and the local-path provisioner's storage folder.</summary>
 public sealed record ClusterSpec(K3sSpec K3s, string StoragePath);
 
+/// <summary>
+/// The Kubernetes the product targets (<c>kubernetes:</c>): the version and extra API versions charts are rendered
+/// for when no cluster is at hand (bundle build, image discovery, offline plans), as helm's --kube-version and
+/// --api-versions. At deploy the site cluster's own version and API versions are used instead.
+/// </summary>
+public sealed record KubernetesTarget(string? Version, IReadOnlyList<string> ApiVersions)
+{
+    public static bool IsVersion(string v)
+    {
+        try
+        {
+            Ferry.Charts.Capabilities.ParseKubeVersion(v);
+            return true;
+        }
+        catch (Ferry.Charts.ChartException)
+        {
+            return false;
+        }
+    }
+}
+
 /// <summary>An env key renamed between product versions: at deploy the site's value moves from <see cref="From"/> to <see cref="To"/>.</summary>
 public sealed record EnvMigration(string From, string To);
 
@@ -45,6 +66,24 @@ public sealed record BundleSpec(
 
     /// <summary>The cluster the bundle can install (<c>cluster:</c>), or null.</summary>
     public ClusterSpec? Cluster { get; init; }
+
+    /// <summary>The Kubernetes charts render for when there is no cluster to ask (<c>kubernetes:</c>), or null.</summary>
+    public KubernetesTarget? Kubernetes { get; init; }
+
+    /// <summary>
+    /// The Kubernetes version to render for without a cluster: <c>kubernetes.version</c>, else the version of the k3s
+    /// the bundle installs (<c>cluster.k3s.version</c>; v1.31.4+k3s1 renders as v1.31.4, as helm's --kube-version), else Helm's default.
+    /// </summary>
+    public string TargetKubeVersion =>
+        Kubernetes?.Version ?? Cluster?.K3s.Version ?? Ferry.Charts.Capabilities.DefaultKubeVersion;
+
+    /// <summary>Applies the target Kubernetes (version and extra API versions) to render options.</summary>
+    public Ferry.Charts.HelmTemplateOptions ForTarget(Ferry.Charts.HelmTemplateOptions options)
+    {
+        options.KubeVersion = TargetKubeVersion;
+        options.ApiVersions.AddRange(Kubernetes?.ApiVersions ?? []);
+        return options;
+    }
 
     /// <summary>Env keys renamed since earlier versions, applied to the site's deploy-env (with backup) at deploy.</summary>
     public IReadOnlyList<EnvMigration> EnvMigrations { get; init; } = [];

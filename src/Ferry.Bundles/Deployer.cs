@@ -58,7 +58,8 @@ public sealed class Deployer(IKubernetes client)
         var spec = bundle.Spec;
         var deployEnv = new DeployEnv(client, request.EnvNamespace);
         var (site, renames) = EnvCheck.Prepare(spec, await deployEnv.ReadAsync(ct).ConfigureAwait(false), log);
-        var plans = AppRenderer.Ordered(spec).ToDictionary(a => a.Name, a => AppRenderer.Render(bundle, a, site, request.SiteRegistry), StringComparer.Ordinal);
+        var cluster = await ClusterDiscovery.DiscoverAsync(client, ct).ConfigureAwait(false);
+        var plans = AppRenderer.Ordered(spec).ToDictionary(a => a.Name, a => AppRenderer.Render(bundle, a, site, request.SiteRegistry, cluster), StringComparer.Ordinal);
 
         using var registry = new RegistryClient(request.Registry);
         await SiteImages.CheckReachableAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);

@@ -59,10 +59,11 @@ public static partial class Planner
 
         var siteRefs = bundle.SiteReferences(siteRegistry);
         var store = client is null ? null : new ReleaseStore(client);
+        var cluster = client is null ? null : await ClusterDiscovery.DiscoverAsync(client, ct).ConfigureAwait(false);
         var plans = new List<AppPlan>();
         foreach (var app in AppRenderer.Ordered(spec))
         {
-            var plan = AppRenderer.Render(bundle, app, site, siteRegistry);
+            var plan = AppRenderer.Render(bundle, app, site, siteRegistry, cluster);
             var manifest = ReleaseManager.Join(plan.Manifests);
             var images = plan.Manifests.Select(m => m.Content).Concat(plan.Hooks.Select(h => h.Manifest))
                 .SelectMany(c => siteRefs.Values.Where(v => c.Contains(v, StringComparison.Ordinal))).Distinct().Order(StringComparer.Ordinal).ToList();

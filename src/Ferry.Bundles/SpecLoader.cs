@@ -56,9 +56,9 @@ public static class SpecLoader
         }
         foreach (var (k, _) in root.Children)
         {
-            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms" or "imagePaths" or "envMigrations" or "cluster"))
+            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms" or "imagePaths" or "envMigrations" or "cluster" or "kubernetes"))
             {
-                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, envMigrations, sampleEnv, apps, platforms, imagePaths, cluster)");
+                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, envMigrations, sampleEnv, apps, platforms, imagePaths, cluster, kubernetes)");
             }
         }
         if (Str(root, "apiVersion", "", true) is { } api && api != "ferry.dev/v1")
@@ -303,7 +303,50 @@ public static class SpecLoader
                 errors.Add($"{At(clusterNode)}: cluster needs k3s: {{ version, binary, installScript, images }}");
             }
         }
-        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths, EnvMigrations = migrations, Cluster = cluster };
+        KubernetesTarget? kubernetes = null;
+        if (Get(root, "kubernetes") is YamlMappingNode kubeNode)
+        {
+            foreach (var (kk, _) in kubeNode.Children)
+            {
+                if (kk is YamlScalarNode kks && kks.Value is not ("version" or "apiVersions"))
+                {
+                    errors.Add($"{At(kk)}: unknown field kubernetes.{kks.Value} (allowed: version, apiVersions)");
+                }
+            }
+            var kubeVersion = Str(kubeNode, "version", "kubernetes.");
+            if (kubeVersion is not null && !KubernetesTarget.IsVersion(kubeVersion))
+            {
+                errors.Add($"{At(Get(kubeNode, "version")!)}: kubernetes.version \"{kubeVersion}\" is not a Kubernetes version; write the site's version, e.g. 1.31.4");
+            }
+            var apiVersions = new List<string>();
+            switch (Get(kubeNode, "apiVersions"))
+            {
+                case null:
+                    break;
+                case YamlSequenceNode seq:
+                    foreach (var item in seq.Children)
+                    {
+                        if (item is YamlScalarNode { Value: { Length: > 0 } av } && !av.Contains(' ', StringComparison.Ordinal))
+                        {
+                            apiVersions.Add(av);
+                        }
+                        else
+                        {
+                            errors.Add($"{At(item)}: kubernetes.apiVersions entries are group/version strings such as monitoring.coreos.com/v1");
+                        }
+                    }
+                    break;
+                case var badList:
+                    errors.Add($"{At(badList)}: kubernetes.apiVersions must be a list of group/version strings");
+                    break;
+            }
+            kubernetes = new KubernetesTarget(kubeVersion, apiVersions);
+        }
+        else if (Get(root, "kubernetes") is { } badKube)
+        {
+            errors.Add($"{At(badKube)}: kubernetes must be a mapping {{ version, apiVersions }}");
+        }
+        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths, EnvMigrations = migrations, Cluster = cluster, Kubernetes = kubernetes };
         foreach (var app in apps)
         {
             if (!checkFiles)

@@ -46,6 +46,14 @@ public static class SpecSchema
                 }
               }
             },
+            "kubernetes": {
+              "type": "object", "additionalProperties": false,
+              "description": "the Kubernetes charts render for when no cluster is asked (build, images, offline plan); deploy uses the cluster's own",
+              "properties": {
+                "version": { "type": "string", "pattern": "^v?[0-9]+(\\.[0-9]+)+", "description": "e.g. 1.31.4; default: cluster.k3s.version, else Helm's default" },
+                "apiVersions": { "type": "array", "items": { "type": "string" }, "description": "extra API versions, as helm --api-versions" }
+              }
+            },
             "cluster": {
               "type": "object", "additionalProperties": false, "required": ["k3s"],
               "description": "what ferry cluster install sets up on the site's nodes",

@@ -3,6 +3,9 @@ using Ferry.Templates.Values;
 
 namespace Ferry.Charts;
 
+/// <summary>What helm install's discovery learns of a live cluster: <c>/version</c> (as reported) and every group/version and group/version/Kind served.</summary>
+public sealed record ClusterCapabilities(string GitVersion, string Major, string Minor, IReadOnlyList<string> ApiVersions);
+
 /// <summary><c>.Capabilities</c>: the Kubernetes version, the API versions the cluster serves and Helm's version.</summary>
 public sealed class Capabilities
 {
@@ -43,17 +46,50 @@ public sealed class Capabilities
         public const string KubeClientVersion = "v1.35";
     }
 
+    /// <summary>Capabilities for <c>--kube-version</c> and <c>--api-versions</c>, with Helm's default API versions.</summary>
     public Capabilities(string kubeVersion = DefaultKubeVersion, IEnumerable<string>? apiVersions = null)
     {
-        var v = kubeVersion.StartsWith('v') ? kubeVersion : "v" + kubeVersion;
-        if (!SemVersion.TryParse(v, out var parsed, out _))
-        {
-            throw new ChartException($"invalid kube version \"{kubeVersion}\": expected a version such as v1.31.0");
-        }
-        KubeVersion = v;
-        KubeMajor = parsed.Major.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        KubeMinor = parsed.Minor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (KubeVersion, KubeMajor, KubeMinor) = ParseKubeVersion(kubeVersion);
         ApiVersions = [.. DefaultApiVersions, .. apiVersions ?? []];
+    }
+
+    /// <summary>Capabilities of a live cluster, as helm install sees them: its own version and API versions (plus <paramref name="apiVersions"/>).</summary>
+    public Capabilities(ClusterCapabilities cluster, IEnumerable<string>? apiVersions = null)
+    {
+        (KubeVersion, KubeMajor, KubeMinor) = (cluster.GitVersion, cluster.Major, cluster.Minor);
+        ApiVersions = [.. cluster.ApiVersions, .. apiVersions ?? []];
+    }
+
+    /// <summary>
+    /// Helm's ParseKubeVersion (Kubernetes' generic version parser): an optional v, then at least major.minor of
+    /// numbers; anything after them (a prerelease, +k3s1) is dropped, so 1.31 stays v1.31 and v1.31.4+k3s1 is v1.31.4.
+    /// </summary>
+    public static (string Version, string Major, string Minor) ParseKubeVersion(string version)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(version, @"^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$");
+        var components = m.Success ? m.Groups[1].Value.Split('.') : [];
+        if (!m.Success)
+        {
+            throw new ChartException($"invalid kube version '{version}': could not parse \"{version}\" as version");
+        }
+        if (components.Length < 2)
+        {
+            throw new ChartException($"invalid kube version '{version}': illegal version string \"{version}\"");
+        }
+        if (components[0].StartsWith('0') && components[0] != "0")
+        {
+            throw new ChartException($"invalid kube version '{version}': illegal zero-prefixed version component \"{components[0]}\" in \"{version}\"");
+        }
+        var numbers = new List<ulong>();
+        foreach (var c in components)
+        {
+            if (!ulong.TryParse(c, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                throw new ChartException($"invalid kube version '{version}': illegal non-numeric version component \"{c}\" in \"{version}\"");
+            }
+            numbers.Add(n);
+        }
+        return ("v" + string.Join('.', numbers), numbers[0].ToString(System.Globalization.CultureInfo.InvariantCulture), numbers[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public string KubeVersion { get; }

@@ -63,7 +63,8 @@ public static partial class HelmTemplate
         {
             throw new ChartException($"{chart.Metadata.Type} charts are not installable");
         }
-        var caps = new Capabilities(options.KubeVersion, options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        var extraApis = options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var caps = options.Cluster is { } cluster ? new Capabilities(cluster, extraApis) : new Capabilities(options.KubeVersion, extraApis);
         if (chart.Metadata.Deprecated)
         {
             progress.Log.Warn("this chart is deprecated");
@@ -245,7 +246,7 @@ public static partial class HelmTemplate
         {
             throw new ChartException($"{chart.Source}/Chart.yaml: kubeVersion \"{chart.Metadata.KubeVersion}\" is not a valid version constraint");
         }
-        if (!c!.Check(SemVersion.Parse(caps.KubeVersion)))
+        if (!SemVersion.TryParse(caps.KubeVersion, out var kube, out _) || !c!.Check(kube))
         {
             throw new ChartException($"chart requires kubeVersion: {chart.Metadata.KubeVersion} which is incompatible with Kubernetes {caps.KubeVersion}");
         }

@@ -21,6 +21,12 @@ public sealed class HelmTemplateOptions
 
     public List<string> ApiVersions { get; } = [];
 
+    /// <summary>
+    /// A live cluster's version and API versions (its discovery), which replace <see cref="KubeVersion"/> and Helm's
+    /// built-in API versions the way <c>helm install</c> renders against a cluster; <see cref="ApiVersions"/> still adds.
+    /// </summary>
+    public ClusterCapabilities? Cluster { get; set; }
+
     public bool IncludeCrds { get; set; }
 
     public bool SkipTests { get; set; }

@@ -57,6 +57,9 @@ public sealed partial class ApiSimulator : IDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>What <c>/version</c> reports (a k3s release by default, as the sites run).</summary>
+    public string GitVersion { get; set; } = "v1.31.4+k3s1";
+
     /// <summary>Writes a kubeconfig whose only context points at this simulator (token auth, plain HTTP); returns its path.</summary>
     public string WriteKubeconfig(string path)
     {
@@ -160,6 +163,23 @@ public sealed partial class ApiSimulator : IDisposable
         var method = ctx.Request.Method;
         string group, version;
         string[] rest;
+        if (segs is ["version"] && method == "GET")
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(GitVersion, @"^v(\d+)\.(\d+)");
+            await Json(ctx, 200, new JsonObject
+            {
+                ["major"] = m.Groups[1].Value,
+                ["minor"] = m.Groups[2].Value,
+                ["gitVersion"] = GitVersion,
+                ["gitCommit"] = "0000000000000000000000000000000000000000",
+                ["gitTreeState"] = "clean",
+                ["buildDate"] = "2026-01-01T00:00:00Z",
+                ["goVersion"] = "go1.24.0",
+                ["compiler"] = "gc",
+                ["platform"] = "linux/amd64",
+            });
+            return;
+        }
         if (segs.Length >= 1 && segs[0] == "api")
         {
             if (segs.Length == 1)
