@@ -380,9 +380,15 @@ public static partial class GoFmt
         {
             switch (arg)
             {
-                case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb is 'v' or 's':
+                case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb == 'v':
                     // Go prints a pointer inside a map, list or struct as its address (a different one every run)
                     Pad("0xc000010000");
+                    return;
+                case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb == 's':
+                    // %s has no meaning for a pointer: Go's bad-verb form, with the pointee printed as %v prints it
+                    Buf.Append("%!s(").Append(pointer.GoTypeName).Append('=');
+                    PrintValue(pointer, 'v', 0);
+                    Buf.Append(')');
                     return;
                 case null:
                     if (depth > 0 && verb is 'v' or 's' or 'q' or 'd' or 'x' or 'X')

@@ -70,7 +70,7 @@ public static class Builtins
                         var x = IndexArg(index, bytes.Length);
                         if (x == bytes.Length)
                         {
-                            throw new TemplateFunctionException($"index out of range: {x}");
+                            throw new TemplateFunctionException("reflect: string index out of range"); // Go's panic: indexArg allows len
                         }
                         item = bytes[x];
                         break;
@@ -91,7 +91,7 @@ public static class Builtins
                         var x = IndexArg(index, list.Count);
                         if (x == list.Count)
                         {
-                            throw new TemplateFunctionException($"index out of range: {x}");
+                            throw new TemplateFunctionException("reflect: slice index out of range"); // Go's panic: indexArg allows len
                         }
                         item = list[x];
                         break;

@@ -45,7 +45,13 @@ public static class HelmJudge
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
+        if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            // Go loops forever on some hostile templates (deepCopy of a map that holds itself): a crash, for the fuzzer
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            return ("", "fatal error: helm did not finish within 60 s and was killed\n", -1);
+        }
         return (stdout.Result, stderr.Result, p.ExitCode);
     }
 

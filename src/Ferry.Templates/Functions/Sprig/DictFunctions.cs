@@ -127,6 +127,13 @@ internal static class DictFunctions
         ? throw new TemplateFunctionException("reflect: call of reflect.Value.Type on zero Value")
         : DeepCopy(v, new NestingGuard());
 
+    private static GoTypedList CopyTyped(GoTypedList list, NestingGuard guard)
+    {
+        var copy = new GoTypedList(list.GoTypeName);
+        copy.AddRange(list.Select(x => DeepCopy(x, guard)));
+        return copy;
+    }
+
     // copystructure never returns on a map that holds itself (helm hangs); Ferry refuses it
     private static object? DeepCopy(object? v, NestingGuard guard)
     {
@@ -138,9 +145,14 @@ internal static class DictFunctions
         {
             throw new TemplateFunctionException("cannot copy a map or list that contains itself");
         }
-        object copy = v is IDictionary<string, object?> d
-            ? d.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value, guard), StringComparer.Ordinal)
-            : ListFunctions.Items((IList)v).Select(x => DeepCopy(x, guard)).ToList();
+        // copystructure keeps the Go type ([]string stays []string, common.Values stays common.Values)
+        object copy = v switch
+        {
+            GoTypedDictionary typed => new GoTypedDictionary(typed.GoTypeName, typed.Inner.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value, guard), StringComparer.Ordinal), typed.IsNil),
+            IDictionary<string, object?> d => d.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value, guard), StringComparer.Ordinal),
+            GoTypedList typedList => CopyTyped(typedList, guard),
+            _ => ListFunctions.Items((IList)v).Select(x => DeepCopy(x, guard)).ToList(),
+        };
         guard.Exit(v);
         return copy;
     }

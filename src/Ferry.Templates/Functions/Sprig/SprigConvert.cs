@@ -111,6 +111,11 @@ public static class SprigConvert
 
     public static IDictionary<string, object?> AsDict(object? v, string function)
     {
+        if (v is null)
+        {
+            // only a pipeline's final value reaches a map parameter as nil (Go passes a nil map, which reads as empty)
+            return new Dictionary<string, object?>(StringComparer.Ordinal);
+        }
         if (v is IDictionary<string, object?> d)
         {
             return d is GoTypedDictionary view ? view.Inner : d; // in Go the parameter is map[string]interface {}, whatever named type came in
