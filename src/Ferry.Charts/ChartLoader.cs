@@ -74,8 +74,21 @@ public static class ChartLoader
                 {
                     throw new ChartException($"{dir}: chart is larger than {MaxChartBytes} bytes");
                 }
-                files.Add(new ChartFile(relPath, File.ReadAllBytes(entry.FullName)));
+                var full = entry.FullName;
+                files.Add(new ChartFile(relPath, () => ReadChartFile(full, relPath)));
             }
+        }
+    }
+
+    private static byte[] ReadChartFile(string path, string name)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ChartException($"chart file \"{name}\" could not be read: {e.Message}", e);
         }
     }
 
@@ -189,7 +202,7 @@ public static class ChartLoader
                 {
                     subcharts[cname] = list = [];
                 }
-                list.Add(f with { Name = rest });
+                list.Add(f.WithName(rest));
             }
             else
             {

@@ -10,12 +10,11 @@ namespace Ferry.Charts;
 /// a map — <c>range</c>, <c>index</c>, <c>len</c> and <c>.Files.name</c> see file names and bytes — with Get, GetBytes,
 /// Glob (another Files), Lines, AsConfig and AsSecrets.
 /// </summary>
-internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : ITemplateObject, IDictionary<string, object?>
+internal sealed class FilesObject(ChartFileMap files) : ITemplateObject, IDictionary<string, object?>
 {
     public string GoTypeName => "engine.files";
 
-    public static FilesObject From(IEnumerable<ChartFile> files) =>
-        new(files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Data, StringComparer.Ordinal));
+    public static FilesObject From(IEnumerable<ChartFile> files) => new(ChartFileMap.From(files));
 
     public int Count => files.Count;
 
@@ -92,7 +91,7 @@ internal sealed class FilesObject(IReadOnlyDictionary<string, byte[]> files) : I
     private FilesObject Glob(string pattern)
     {
         var re = new Regex("^" + GlobRegex(pattern) + "$", RegexOptions.CultureInvariant);
-        return new FilesObject(files.Where(kv => re.IsMatch(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+        return new FilesObject(files.Where(re.IsMatch));
     }
 
     /// <summary>gobwas/glob with '/' as separator: <c>**</c> crosses directories, <c>*</c> and <c>?</c> do not.</summary>

@@ -1,23 +1,25 @@
-using System.Text.RegularExpressions;
-
 namespace Ferry.Charts;
 
-/// <summary>.helmignore rules: gitignore-like globs, <c>!</c> negation, trailing <c>/</c> for directories.</summary>
+/// <summary>
+/// .helmignore rules exactly as Helm evaluates them (pkg/ignore): Go <c>filepath.Match</c> globs, a trailing
+/// <c>/</c> for directories, a leading <c>/</c> anchors to the chart root, a pattern without <c>/</c> matches the base
+/// name; rules run in order and the first match decides, and a <c>!</c> rule ignores every path it does NOT match.
+/// <c>**</c> and malformed patterns are refused, as Helm refuses to load such a chart.
+/// </summary>
 public sealed class HelmIgnore
 {
-    private readonly List<(Regex Pattern, bool Negate, bool DirOnly, bool Full)> _rules = [];
+    private readonly List<Rule> _rules = [];
 
+    private sealed record Rule(string Pattern, bool Negate, bool DirOnly, bool BaseNameOnly);
+
+    /// <summary>Parses a .helmignore text and adds Helm's default rule (<c>templates/.?*</c>).</summary>
+    /// <exception cref="ChartException">A rule uses <c>**</c> or is not a valid pattern.</exception>
     public static HelmIgnore Parse(string text)
     {
         var h = new HelmIgnore();
         foreach (var raw in text.Split('\n'))
         {
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-            h.Add(line);
+            h.Add(raw);
         }
         h.Add("templates/.?*");
         return h;
@@ -25,63 +27,76 @@ public sealed class HelmIgnore
 
     private void Add(string line)
     {
-        var negate = line.StartsWith('!');
+        var rule = line.Trim();
+        if (rule.Length == 0 || rule.StartsWith('#'))
+        {
+            return;
+        }
+        if (rule.Contains("**", StringComparison.Ordinal))
+        {
+            throw new ChartException("double-star (**) syntax is not supported");
+        }
+        try
+        {
+            GoPathMatch.Validate(rule);
+        }
+        catch (FormatException e)
+        {
+            throw new ChartException($".helmignore rule {rule}: {e.Message}");
+        }
+        var negate = rule.StartsWith('!');
         if (negate)
         {
-            line = line[1..];
+            rule = rule[1..];
         }
-        var dirOnly = line.EndsWith('/');
-        line = line.TrimEnd('/').TrimStart('/');
-        var full = line.Contains('/', StringComparison.Ordinal);
-        _rules.Add((new Regex("^" + GlobToRegex(line) + "$", RegexOptions.CultureInvariant), negate, dirOnly, full));
-    }
-
-    private static string GlobToRegex(string glob)
-    {
-        var sb = new System.Text.StringBuilder();
-        for (var i = 0; i < glob.Length; i++)
+        var dirOnly = rule.EndsWith('/');
+        if (dirOnly)
         {
-            var c = glob[i];
-            switch (c)
-            {
-                case '*': sb.Append("[^/]*"); break;
-                case '?': sb.Append("[^/]"); break;
-                case '[':
-                    var close = glob.IndexOf(']', i + 1);
-                    if (close > i)
-                    {
-                        var cls = glob[(i + 1)..close];
-                        sb.Append('[').Append(cls.StartsWith('!') ? "^" + Regex.Escape(cls[1..]) : Regex.Escape(cls)).Append(']');
-                        i = close;
-                    }
-                    else
-                    {
-                        sb.Append("\\[");
-                    }
-                    break;
-                default: sb.Append(Regex.Escape(c.ToString())); break;
-            }
+            rule = rule[..^1];
         }
-        return sb.ToString();
+        var anchored = rule.StartsWith('/');
+        _rules.Add(new Rule(anchored ? rule[1..] : rule, negate, dirOnly, !anchored && !rule.Contains('/', StringComparison.Ordinal)));
     }
 
     /// <summary>Whether a path (relative to the chart root, forward slashes) is ignored.</summary>
     public bool Ignore(string path, bool isDirectory)
     {
-        var ignored = false;
-        var name = path[(path.LastIndexOf('/') + 1)..];
-        foreach (var (pattern, negate, dirOnly, full) in _rules)
+        if (path is "" or "." or "./")
         {
-            if (dirOnly && !isDirectory)
+            return false;
+        }
+        foreach (var rule in _rules)
+        {
+            if (rule.Negate)
+            {
+                if ((rule.DirOnly && !isDirectory) || !Matches(rule, path))
+                {
+                    return true;
+                }
+                continue;
+            }
+            if (rule.DirOnly && !isDirectory)
             {
                 continue;
             }
-            var match = full ? pattern.IsMatch(path) : pattern.IsMatch(name);
-            if (match)
+            if (Matches(rule, path))
             {
-                ignored = !negate;
+                return true;
             }
         }
-        return ignored;
+        return false;
+    }
+
+    private static bool Matches(Rule rule, string path)
+    {
+        var name = rule.BaseNameOnly ? path[(path.TrimEnd('/').LastIndexOf('/') + 1)..].TrimEnd('/') : path;
+        try
+        {
+            return GoPathMatch.Match(rule.Pattern, name);
+        }
+        catch (FormatException)
+        {
+            return false; // Helm logs and treats it as no match (a rule is validated before its '!' and '/' are cut)
+        }
     }
 }

@@ -73,6 +73,21 @@ public class SprigPropertyTests
     }
 
     [Fact]
+    public void RacedKeyGeneration_GivesDistinctWorkingKeysOfTheRequestedSize()
+    {
+        using var a = Ferry.Templates.Functions.Sprig.KeyGenerator.Rsa(2048);
+        using var b = Ferry.Templates.Functions.Sprig.KeyGenerator.Rsa(2048);
+        Assert.Equal(2048, a.KeySize);
+        Assert.NotEqual(a.ExportParameters(false).Modulus, b.ExportParameters(false).Modulus);
+        var data = "ferry"u8.ToArray();
+        var signature = a.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var pub = RSA.Create();
+        pub.ImportParameters(a.ExportParameters(false));
+        Assert.True(pub.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Assert.False(b.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
     public void GenCA_IsACaCertificateThatDotNetAccepts()
     {
         var pem = Render("{{ $ca := genCA \"ferry-ca\" 365 }}{{ $ca.Cert }}|{{ $ca.Key }}").Split('|');

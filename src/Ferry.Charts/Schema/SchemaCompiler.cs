@@ -104,16 +104,18 @@ internal sealed class SchemaCompiler
         }
         foreach (var p in e.EnumerateObject())
         {
-            var child = pointer + "/" + Escape(p.Name);
-            if (Array.IndexOf(SchemaMaps, p.Name) >= 0 && p.Value.ValueKind == JsonValueKind.Object)
+            var name = p.Name;
+            if (Array.IndexOf(SchemaMaps, name) >= 0 && p.Value.ValueKind == JsonValueKind.Object)
             {
+                var child = pointer + "/" + Escape(name);
                 foreach (var m in p.Value.EnumerateObject())
                 {
                     Register(m.Value, child + "/" + Escape(m.Name), baseUri, draft);
                 }
             }
-            else if (Array.IndexOf(SchemaLists, p.Name) >= 0 && p.Value.ValueKind == JsonValueKind.Array)
+            else if (Array.IndexOf(SchemaLists, name) >= 0 && p.Value.ValueKind == JsonValueKind.Array)
             {
+                var child = pointer + "/" + Escape(name);
                 var i = 0;
                 foreach (var item in p.Value.EnumerateArray())
                 {
@@ -121,9 +123,9 @@ internal sealed class SchemaCompiler
                     i++;
                 }
             }
-            else if (Array.IndexOf(SchemaValues, p.Name) >= 0)
+            else if (Array.IndexOf(SchemaValues, name) >= 0)
             {
-                Register(p.Value, child, baseUri, draft);
+                Register(p.Value, pointer + "/" + Escape(name), baseUri, draft);
             }
         }
     }
@@ -161,8 +163,7 @@ internal sealed class SchemaCompiler
         }
     }
 
-    private SchemaNode Sub(JsonElement parent, string key, string pointer, string baseUri, int draft) =>
-        CompileAt(parent.GetProperty(key), pointer + "/" + Escape(key), baseUri, draft);
+    private static readonly string[] DynamicRefKeys = ["$dynamicRef", "$recursiveRef"];
 
     private void Fill(SchemaNode n, JsonElement e, string pointer, string baseUri, int draft)
     {
@@ -174,7 +175,7 @@ internal sealed class SchemaCompiler
                 return; // before 2019-09, $ref replaces every keyword beside it
             }
         }
-        foreach (var dynamicKey in new[] { "$dynamicRef", "$recursiveRef" })
+        foreach (var dynamicKey in DynamicRefKeys)
         {
             if (draft >= 2019 && e.TryGetProperty(dynamicKey, out var dyn) && dyn.ValueKind == JsonValueKind.String)
             {
@@ -184,11 +185,13 @@ internal sealed class SchemaCompiler
         foreach (var p in e.EnumerateObject())
         {
             var v = p.Value;
-            var here = pointer + "/" + Escape(p.Name);
-            switch (p.Name)
+            var name = p.Name;
+            string? hereText = null;
+            string Here() => hereText ??= pointer + "/" + Escape(name); // only keywords that compile or fail need it
+            switch (name)
             {
                 case "type":
-                    n.Types = ParseTypes(v, here);
+                    n.Types = ParseTypes(v, Here());
                     break;
                 case "const" when draft >= 6:
                     n.Const = Literal(v);
@@ -199,14 +202,14 @@ internal sealed class SchemaCompiler
                 case "format" when v.ValueKind == JsonValueKind.String && draft < 2019:
                     n.Format = v.GetString();
                     break;
-                case "minProperties": n.MinProperties = Int(v, here); break;
-                case "maxProperties": n.MaxProperties = Int(v, here); break;
-                case "minItems": n.MinItems = Int(v, here); break;
-                case "maxItems": n.MaxItems = Int(v, here); break;
-                case "minLength": n.MinLength = Int(v, here); break;
-                case "maxLength": n.MaxLength = Int(v, here); break;
-                case "minContains" when draft >= 2019: n.MinContains = Int(v, here); break;
-                case "maxContains" when draft >= 2019: n.MaxContains = Int(v, here); break;
+                case "minProperties": n.MinProperties = Int(v, Here()); break;
+                case "maxProperties": n.MaxProperties = Int(v, Here()); break;
+                case "minItems": n.MinItems = Int(v, Here()); break;
+                case "maxItems": n.MaxItems = Int(v, Here()); break;
+                case "minLength": n.MinLength = Int(v, Here()); break;
+                case "maxLength": n.MaxLength = Int(v, Here()); break;
+                case "minContains" when draft >= 2019: n.MinContains = Int(v, Here()); break;
+                case "maxContains" when draft >= 2019: n.MaxContains = Int(v, Here()); break;
                 case "uniqueItems": n.UniqueItems = v.ValueKind == JsonValueKind.True; break;
                 case "required" when v.ValueKind == JsonValueKind.Array:
                     n.Required = v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList();
@@ -215,56 +218,56 @@ internal sealed class SchemaCompiler
                     n.Properties = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
                     foreach (var prop in v.EnumerateObject())
                     {
-                        n.Properties[prop.Name] = CompileAt(prop.Value, here + "/" + Escape(prop.Name), baseUri, draft);
+                        n.Properties[prop.Name] = CompileAt(prop.Value, Here() + "/" + Escape(prop.Name), baseUri, draft);
                     }
                     break;
                 case "patternProperties" when v.ValueKind == JsonValueKind.Object:
                     n.PatternProperties = v.EnumerateObject()
-                        .Select(prop => (Regex(prop.Name, here), CompileAt(prop.Value, here + "/" + Escape(prop.Name), baseUri, draft)))
+                        .Select(prop => (Regex(prop.Name, Here()), CompileAt(prop.Value, Here() + "/" + Escape(prop.Name), baseUri, draft)))
                         .ToList();
                     break;
-                case "additionalProperties": n.AdditionalProperties = Sub(e, p.Name, pointer, baseUri, draft); break;
-                case "propertyNames" when draft >= 6: n.PropertyNames = Sub(e, p.Name, pointer, baseUri, draft); break;
-                case "unevaluatedProperties" when draft >= 2019: n.UnevaluatedProperties = Sub(e, p.Name, pointer, baseUri, draft); break;
-                case "unevaluatedItems" when draft >= 2019: n.UnevaluatedItems = Sub(e, p.Name, pointer, baseUri, draft); break;
+                case "additionalProperties": n.AdditionalProperties = CompileAt(v, Here(), baseUri, draft); break;
+                case "propertyNames" when draft >= 6: n.PropertyNames = CompileAt(v, Here(), baseUri, draft); break;
+                case "unevaluatedProperties" when draft >= 2019: n.UnevaluatedProperties = CompileAt(v, Here(), baseUri, draft); break;
+                case "unevaluatedItems" when draft >= 2019: n.UnevaluatedItems = CompileAt(v, Here(), baseUri, draft); break;
                 case "dependencies" when v.ValueKind == JsonValueKind.Object && draft < 2019:
                     n.Dependencies = v.EnumerateObject().Select(d => d.Value.ValueKind == JsonValueKind.Array
                         ? (d.Name, (List<string>?)d.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToList(), (SchemaNode?)null)
-                        : (d.Name, null, CompileAt(d.Value, here + "/" + Escape(d.Name), baseUri, draft))).ToList();
+                        : (d.Name, null, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
                     break;
                 case "dependentRequired" when v.ValueKind == JsonValueKind.Object && draft >= 2019:
                     n.DependentRequired = v.EnumerateObject().Select(d => (d.Name, d.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToList())).ToList();
                     break;
                 case "dependentSchemas" when v.ValueKind == JsonValueKind.Object && draft >= 2019:
-                    n.DependentSchemas = v.EnumerateObject().Select(d => (d.Name, CompileAt(d.Value, here + "/" + Escape(d.Name), baseUri, draft))).ToList();
+                    n.DependentSchemas = v.EnumerateObject().Select(d => (d.Name, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
                     break;
                 case "items" when v.ValueKind == JsonValueKind.Array && draft < 2020:
-                    n.PrefixItems = List(v, here, baseUri, draft);
+                    n.PrefixItems = List(v, Here(), baseUri, draft);
                     break;
                 case "items":
-                    n.Items = Sub(e, p.Name, pointer, baseUri, draft);
+                    n.Items = CompileAt(v, Here(), baseUri, draft);
                     break;
                 case "prefixItems" when v.ValueKind == JsonValueKind.Array && draft >= 2020:
-                    n.PrefixItems = List(v, here, baseUri, draft);
+                    n.PrefixItems = List(v, Here(), baseUri, draft);
                     break;
-                case "additionalItems" when draft < 2020: n.AdditionalItems = Sub(e, p.Name, pointer, baseUri, draft); break;
-                case "contains" when draft >= 6: n.Contains = Sub(e, p.Name, pointer, baseUri, draft); break;
+                case "additionalItems" when draft < 2020: n.AdditionalItems = CompileAt(v, Here(), baseUri, draft); break;
+                case "contains" when draft >= 6: n.Contains = CompileAt(v, Here(), baseUri, draft); break;
                 case "pattern" when v.ValueKind == JsonValueKind.String:
                     n.PatternText = v.GetString();
-                    n.Pattern = Regex(n.PatternText!, here);
+                    n.Pattern = Regex(n.PatternText!, Here());
                     break;
-                case "minimum": n.Minimum = Number(v, here); break;
-                case "maximum": n.Maximum = Number(v, here); break;
-                case "exclusiveMinimum" when draft >= 6: n.ExclusiveMinimum = Number(v, here); break;
-                case "exclusiveMaximum" when draft >= 6: n.ExclusiveMaximum = Number(v, here); break;
-                case "multipleOf": n.MultipleOf = Number(v, here); break;
-                case "not": n.Not = Sub(e, p.Name, pointer, baseUri, draft); break;
-                case "allOf" when v.ValueKind == JsonValueKind.Array: n.AllOf = List(v, here, baseUri, draft); break;
-                case "anyOf" when v.ValueKind == JsonValueKind.Array: n.AnyOf = List(v, here, baseUri, draft); break;
-                case "oneOf" when v.ValueKind == JsonValueKind.Array: n.OneOf = List(v, here, baseUri, draft); break;
-                case "if" when draft >= 7: n.If = Sub(e, p.Name, pointer, baseUri, draft); break;
-                case "then" when draft >= 7: n.Then = Sub(e, p.Name, pointer, baseUri, draft); break;
-                case "else" when draft >= 7: n.Else = Sub(e, p.Name, pointer, baseUri, draft); break;
+                case "minimum": n.Minimum = Number(v, Here()); break;
+                case "maximum": n.Maximum = Number(v, Here()); break;
+                case "exclusiveMinimum" when draft >= 6: n.ExclusiveMinimum = Number(v, Here()); break;
+                case "exclusiveMaximum" when draft >= 6: n.ExclusiveMaximum = Number(v, Here()); break;
+                case "multipleOf": n.MultipleOf = Number(v, Here()); break;
+                case "not": n.Not = CompileAt(v, Here(), baseUri, draft); break;
+                case "allOf" when v.ValueKind == JsonValueKind.Array: n.AllOf = List(v, Here(), baseUri, draft); break;
+                case "anyOf" when v.ValueKind == JsonValueKind.Array: n.AnyOf = List(v, Here(), baseUri, draft); break;
+                case "oneOf" when v.ValueKind == JsonValueKind.Array: n.OneOf = List(v, Here(), baseUri, draft); break;
+                case "if" when draft >= 7: n.If = CompileAt(v, Here(), baseUri, draft); break;
+                case "then" when draft >= 7: n.Then = CompileAt(v, Here(), baseUri, draft); break;
+                case "else" when draft >= 7: n.Else = CompileAt(v, Here(), baseUri, draft); break;
             }
         }
         if (draft == 4)

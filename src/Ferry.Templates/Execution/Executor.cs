@@ -112,7 +112,9 @@ internal sealed partial class Executor
         }
     }
 
-    private void Write(string s)
+    private void Write(string s) => Write(s.AsSpan());
+
+    private void Write(ReadOnlySpan<char> s)
     {
         _written += s.Length;
         if (_written > _options.MaxOutputChars)
@@ -189,7 +191,7 @@ internal sealed partial class Executor
                     return Flow.Normal;
                 }
             case TextNode t:
-                Write(t.Text);
+                Write(t.Memory.Span);
                 return Flow.Normal;
             case ListNode l:
                 foreach (var n in l.Nodes)

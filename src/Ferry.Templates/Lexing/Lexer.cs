@@ -30,10 +30,13 @@ public sealed class Lexer
     private readonly string _input;
     private readonly string _leftDelim;
     private readonly string _rightDelim;
-    private readonly List<Token> _tokens = [];
+    private readonly Queue<Token> _pending = new();
+    private readonly StringPool _pool;
+    private Token _last;
     private int _pos;
     private int _start;
-    private readonly int[] _newlines;
+    private int _linePos;
+    private int _line = 1;
     private int _parenDepth;
     private bool _insideAction;
     private bool _done;
@@ -41,34 +44,35 @@ public sealed class Lexer
     private readonly bool _emitComments;
 
     /// <param name="emitComments">Emit comment tokens (Go's ParseComments mode); by default comments vanish.</param>
-    public Lexer(string input, string? leftDelim = null, string? rightDelim = null, bool emitComments = false)
+    /// <param name="pool">Where identifiers, fields, spaces and other short tokens are interned; shared by the
+    /// lexers of one template set so that the same name is one string.</param>
+    public Lexer(string input, string? leftDelim = null, string? rightDelim = null, bool emitComments = false, StringPool? pool = null)
     {
         _input = input;
         _emitComments = emitComments;
+        _pool = pool ?? new StringPool();
         _leftDelim = string.IsNullOrEmpty(leftDelim) ? "{{" : leftDelim;
         _rightDelim = string.IsNullOrEmpty(rightDelim) ? "}}" : rightDelim;
-        var newlines = new List<int>();
-        for (var i = 0; i < input.Length; i++)
-        {
-            if (input[i] == '\n')
-            {
-                newlines.Add(i);
-            }
-        }
-        _newlines = [.. newlines];
     }
 
-    /// <summary>The 1-based line of a source offset.</summary>
+    /// <summary>The 1-based line of a source offset; offsets asked for only grow, so lines are counted once.</summary>
     private int LineAt(int pos)
     {
-        var i = Array.BinarySearch(_newlines, pos);
-        return 1 + (i >= 0 ? i : ~i);
+        pos = Math.Min(pos, _input.Length);
+        if (pos < _linePos)
+        {
+            _linePos = 0;
+            _line = 1;
+        }
+        _line += _input.AsSpan(_linePos, pos - _linePos).Count('\n');
+        _linePos = pos;
+        return _line;
     }
 
-    /// <summary>Lexes the whole input. The last token is <see cref="TokenType.Eof"/> or <see cref="TokenType.Error"/>.</summary>
-    public IReadOnlyList<Token> Tokenize()
+    /// <summary>The next token, lexed on demand as Go's lexer does; after the end, the last token (EOF or error) again.</summary>
+    public Token NextToken()
     {
-        while (!_done)
+        while (_pending.Count == 0 && !_done)
         {
             if (_insideAction)
             {
@@ -79,7 +83,23 @@ public sealed class Lexer
                 LexText();
             }
         }
-        return _tokens;
+        if (_pending.TryDequeue(out var token))
+        {
+            _last = token;
+        }
+        return _last;
+    }
+
+    /// <summary>Lexes the whole input. The last token is <see cref="TokenType.Eof"/> or <see cref="TokenType.Error"/>.</summary>
+    public IReadOnlyList<Token> Tokenize()
+    {
+        var tokens = new List<Token>();
+        do
+        {
+            tokens.Add(NextToken());
+        }
+        while (tokens[^1].Type is not (TokenType.Eof or TokenType.Error));
+        return tokens;
     }
 
     private char Peek() => _pos < _input.Length ? _input[_pos] : Eof;
@@ -106,7 +126,11 @@ public sealed class Lexer
 
     private void Emit(TokenType type)
     {
-        _tokens.Add(new Token(type, _input[_start..Math.Min(_pos, _input.Length)], _start, LineAt(_start)));
+        var end = Math.Min(_pos, _input.Length);
+        var line = LineAt(_start);
+        _pending.Enqueue(type == TokenType.Text
+            ? new Token(type, _input, _start, end - _start, line)
+            : new Token(type, _pool.Get(_input.AsSpan(_start, end - _start)), _start, line));
         _start = _pos;
     }
 
@@ -114,7 +138,7 @@ public sealed class Lexer
 
     private void Error(string message)
     {
-        _tokens.Add(new Token(TokenType.Error, message, _start, LineAt(_start)));
+        _pending.Enqueue(new Token(TokenType.Error, message, _start, LineAt(_start)));
         _done = true;
     }
 

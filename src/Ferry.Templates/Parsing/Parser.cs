@@ -10,37 +10,57 @@ namespace Ferry.Templates.Parsing;
 /// </summary>
 public sealed class Parser
 {
-    private readonly IReadOnlyList<Token> _tokens;
+    private readonly Lexer _lexer;
+    private readonly StringPool _pool;
     private readonly string _parseName;
     private readonly string _text;
     private readonly Func<string, bool> _hasFunction;
     private readonly Func<string, string?>? _whyMissing;
     private readonly Dictionary<string, Tree> _treeSet;
-    private int _next;
 
-    private Parser(string parseName, string text, IReadOnlyList<Token> tokens, Func<string, bool> hasFunction, Func<string, string?>? whyMissing, Dictionary<string, Tree> treeSet)
+    private Parser(string parseName, string text, Lexer lexer, Func<string, bool> hasFunction, Func<string, string?>? whyMissing, Dictionary<string, Tree> treeSet, StringPool pool)
     {
+        _pool = pool;
         _whyMissing = whyMissing;
         _parseName = parseName;
         _text = text;
-        _tokens = tokens;
+        _lexer = lexer;
         _hasFunction = hasFunction;
         _treeSet = treeSet;
     }
 
     /// <summary>Parses <paramref name="text"/> as template <paramref name="name"/>; returns all trees it defines.</summary>
-    public static Dictionary<string, Tree> Parse(string name, string text, string? leftDelim, string? rightDelim, Func<string, bool> hasFunction, Func<string, string?>? whyMissing = null)
+    /// <param name="pool">Interns names across the templates of one set (see <see cref="StringPool"/>).</param>
+    public static Dictionary<string, Tree> Parse(string name, string text, string? leftDelim, string? rightDelim, Func<string, bool> hasFunction, Func<string, string?>? whyMissing = null, StringPool? pool = null)
     {
-        var tokens = new Lexer(text, leftDelim, rightDelim).Tokenize();
+        pool ??= new StringPool();
+        var tokens = new Lexer(text, leftDelim, rightDelim, pool: pool);
         var treeSet = new Dictionary<string, Tree>(StringComparer.Ordinal);
-        var parser = new Parser(name, text, tokens, hasFunction, whyMissing, treeSet);
+        var parser = new Parser(name, text, tokens, hasFunction, whyMissing, treeSet, pool);
         var main = new TreeParser(parser, new Tree(name, name, text));
         main.ParseTop();
         main.Add();
         return treeSet;
     }
 
-    internal Token NextToken() => _next < _tokens.Count ? _tokens[_next++] : new Token(TokenType.Eof, "", _text.Length, 0);
+    internal Token NextToken() => _lexer.NextToken();
+
+    /// <summary>The name of a field token (<c>.Name</c>), from the pool.</summary>
+    internal string FieldName(string token) => token.Length > 1 && token[0] == '.'
+        ? _pool.Get(token.AsSpan(1))
+        : throw new InvalidOperationException($"field token {token} has no name");
+
+    /// <summary>The names of a field chain token (<c>.A.B</c>), from the pool.</summary>
+    internal string[] FieldNames(string token)
+    {
+        var names = new string[token.AsSpan().Count('.')];
+        var i = 0;
+        foreach (var range in token.AsSpan(1).Split('.'))
+        {
+            names[i++] = _pool.Get(token.AsSpan(1)[range]);
+        }
+        return names;
+    }
 
     /// <summary>Parsing state of one tree: its lookahead buffer, variables in scope and range depth.</summary>
     private sealed class TreeParser(Parser owner, Tree tree)
@@ -240,7 +260,7 @@ public sealed class Parser
             switch (token.Type)
             {
                 case TokenType.Text:
-                    return new TextNode(tree, token.Pos, token.Value);
+                    return new TextNode(tree, token.Pos, token.Memory);
                 case TokenType.LeftDelim:
                     _actionLine = token.Line;
                     try
@@ -551,21 +571,25 @@ public sealed class Parser
             }
             if (Peek().Type == TokenType.Field)
             {
-                var chain = new ChainNode(tree, Peek().Pos, node);
+                // Go builds a ChainNode and, on a field or variable, re-parses its text; the same names, directly
+                var pos = Peek().Pos;
+                var fields = new List<string>();
                 while (Peek().Type == TokenType.Field)
                 {
-                    chain.Add(Next().Value);
+                    fields.Add(owner.FieldName(Next().Value));
                 }
                 switch (node)
                 {
-                    case FieldNode:
-                        return new FieldNode(tree, chain.Pos, chain.ToString());
-                    case VariableNode:
-                        return new VariableNode(tree, chain.Pos, chain.ToString());
+                    case FieldNode f:
+                        return new FieldNode(tree, pos, [.. f.Ident, .. fields]);
+                    case VariableNode v:
+                        return new VariableNode(tree, pos, [.. v.Ident, .. fields]);
                     case BoolNode or StringNode or NumberNode or NilNode or DotNode:
                         Errorf($"unexpected . after term {GoQuote.Quote(node.ToString())}");
                         break;
                 }
+                var chain = new ChainNode(tree, pos, node);
+                chain.Field.AddRange(fields);
                 return chain;
             }
             return node;
@@ -590,7 +614,7 @@ public sealed class Parser
                 case TokenType.Variable:
                     return UseVar(token.Pos, token.Value);
                 case TokenType.Field:
-                    return new FieldNode(tree, token.Pos, token.Value);
+                    return new FieldNode(tree, token.Pos, owner.FieldNames(token.Value));
                 case TokenType.Bool:
                     return new BoolNode(tree, token.Pos, token.Value == "true");
                 case TokenType.CharConstant or TokenType.Complex or TokenType.Number:

@@ -18,9 +18,17 @@ public sealed class ListNode(Tree tree, int pos) : Node(tree, pos)
 }
 
 /// <summary>Plain text copied to the output.</summary>
-public sealed class TextNode(Tree tree, int pos, string text) : Node(tree, pos)
+public sealed class TextNode(Tree tree, int pos, ReadOnlyMemory<char> text) : Node(tree, pos)
 {
-    public string Text { get; } = text;
+    public TextNode(Tree tree, int pos, string text)
+        : this(tree, pos, text.AsMemory())
+    {
+    }
+
+    /// <summary>The text, a slice of the template source.</summary>
+    public ReadOnlyMemory<char> Memory { get; } = text;
+
+    public string Text => Memory.ToString();
 
     public override void WriteTo(StringBuilder sb, bool quoteText) => sb.Append(quoteText ? GoQuote.Quote(Text) : Text);
 }
@@ -118,9 +126,14 @@ public sealed class IdentifierNode(Tree tree, int pos, string ident) : Node(tree
 }
 
 /// <summary>A variable with optional field chain: <c>$x.A.B</c>.</summary>
-public sealed class VariableNode(Tree tree, int pos, string ident) : Node(tree, pos)
+public sealed class VariableNode(Tree tree, int pos, string[] ident) : Node(tree, pos)
 {
-    public string[] Ident { get; } = ident.Split('.');
+    public VariableNode(Tree tree, int pos, string ident)
+        : this(tree, pos, ident.Split('.'))
+    {
+    }
+
+    public string[] Ident { get; } = ident;
 
     public override void WriteTo(StringBuilder sb, bool quoteText) => sb.AppendJoin('.', Ident);
 }
@@ -138,9 +151,14 @@ public sealed class NilNode(Tree tree, int pos) : Node(tree, pos)
 }
 
 /// <summary>A field chain on dot: <c>.A.B</c>.</summary>
-public sealed class FieldNode(Tree tree, int pos, string ident) : Node(tree, pos)
+public sealed class FieldNode(Tree tree, int pos, string[] ident) : Node(tree, pos)
 {
-    public string[] Ident { get; } = ident[1..].Split('.');
+    public FieldNode(Tree tree, int pos, string ident)
+        : this(tree, pos, ident[1..].Split('.'))
+    {
+    }
+
+    public string[] Ident { get; } = ident;
 
     public override void WriteTo(StringBuilder sb, bool quoteText)
     {

@@ -26,7 +26,7 @@ public sealed class Tree
     {
         null => true,
         CommentNode => true,
-        TextNode t => string.IsNullOrWhiteSpace(t.Text) && t.Text.All(c => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f' or '\u0085' or '\u00a0' || char.IsWhiteSpace(c)),
+        TextNode t => t.Memory.Span.IsWhiteSpace(),
         ListNode l => l.Nodes.All(IsEmpty),
         _ => false,
     };

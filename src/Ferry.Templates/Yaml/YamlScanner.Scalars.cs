@@ -85,9 +85,9 @@ internal sealed partial class YamlScanner
         {
             indent = _indent >= 0 ? _indent + increment : increment;
         }
-        var s = new StringBuilder();
-        var leadingBreak = new StringBuilder();
-        var trailingBreaks = new StringBuilder();
+        var s = _scalarText.Clear();
+        var leadingBreak = _leadingBreak.Clear();
+        var trailingBreaks = _trailingBreaks.Clear();
         ScanBlockScalarBreaks(ref indent, trailingBreaks, start, ref end);
         bool leadingBlank = false, trailingBlank;
         while (_column == indent && !IsZ())
@@ -167,10 +167,10 @@ internal sealed partial class YamlScanner
     {
         var start = Mark;
         Advance(); // the opening quote
-        var s = new StringBuilder();
-        var leadingBreak = new StringBuilder();
-        var trailingBreaks = new StringBuilder();
-        var whitespaces = new StringBuilder();
+        var s = _scalarText.Clear();
+        var leadingBreak = _leadingBreak.Clear();
+        var trailingBreaks = _trailingBreaks.Clear();
+        var whitespaces = _whitespaces.Clear();
         while (true)
         {
             if (_column == 0 && ((Ch() == '-' && Ch(1) == '-' && Ch(2) == '-') || (Ch() == '.' && Ch(1) == '.' && Ch(2) == '.')) && IsBlankZ(3))
@@ -333,10 +333,10 @@ internal sealed partial class YamlScanner
 
     private YamlToken ScanPlainScalar()
     {
-        var s = new StringBuilder();
-        var leadingBreak = new StringBuilder();
-        var trailingBreaks = new StringBuilder();
-        var whitespaces = new StringBuilder();
+        var s = _scalarText.Clear();
+        var leadingBreak = _leadingBreak.Clear();
+        var trailingBreaks = _trailingBreaks.Clear();
+        var whitespaces = _whitespaces.Clear();
         var leadingBlanks = false;
         var indent = _indent + 1;
         var start = Mark;

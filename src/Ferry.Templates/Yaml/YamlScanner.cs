@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Ferry.Templates.Yaml;
 
 /// <summary>
@@ -18,6 +20,12 @@ internal sealed partial class YamlScanner
     private int _column;
 
     private readonly List<YamlToken> _tokens = [];
+
+    // Scratch buffers of the scalar scanners (one scalar is scanned at a time), reused instead of four per scalar.
+    private readonly StringBuilder _scalarText = new();
+    private readonly StringBuilder _leadingBreak = new();
+    private readonly StringBuilder _trailingBreaks = new();
+    private readonly StringBuilder _whitespaces = new();
     private int _tokensHead;
     private int _tokensParsed;
     private bool _tokenAvailable;

@@ -36,14 +36,9 @@ public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
     /// <summary>Helm's parse order: deeper paths first, then reverse lexical order.</summary>
     public static List<string> SortTemplates(IEnumerable<string> names)
     {
-        var list = names.ToList();
-        list.Sort((a, b) =>
-        {
-            var da = a.Count(c => c == '/');
-            var db = b.Count(c => c == '/');
-            return da != db ? db.CompareTo(da) : string.CompareOrdinal(b, a);
-        });
-        return list;
+        var list = names.Select(n => (Name: n, Depth: n.AsSpan().Count('/'))).ToList();
+        list.Sort((a, b) => a.Depth != b.Depth ? b.Depth.CompareTo(a.Depth) : string.CompareOrdinal(b.Name, a.Name));
+        return [.. list.Select(x => x.Name)];
     }
 
     /// <summary>Renders every template; partials (base name starting with '_') are parsed but not rendered.</summary>
@@ -53,19 +48,13 @@ public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
         var set = new Template("gotpl", new TemplateOptions { MissingKey = _options.Strict ? MissingKeyMode.Error : MissingKeyMode.Zero }, functions);
         HelmLibrary.Bind(set, _options);
         var byName = templates.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        foreach (var name in SortTemplates(byName.Keys))
+        var order = SortTemplates(byName.Keys);
+        if (set.TryParseAll([.. order.Select(n => KeyValuePair.Create(n, byName[n].Text))]) is { } failure)
         {
-            try
-            {
-                set.Parse(name, byName[name].Text);
-            }
-            catch (TemplateException e)
-            {
-                throw new HelmRenderException(CleanupParseError(name, e.Message), e);
-            }
+            throw new HelmRenderException(CleanupParseError(failure.Source, failure.Error.Message), failure.Error);
         }
         var output = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in SortTemplates(byName.Keys))
+        foreach (var name in order)
         {
             if (Path.GetFileName(name).StartsWith('_'))
             {

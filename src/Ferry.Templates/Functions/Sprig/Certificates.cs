@@ -93,18 +93,19 @@ internal static class Certificates
 
     private static RSA LoadOrCreateKey(string? pem)
     {
-        var rsa = RSA.Create(2048);
-        if (pem is not null)
+        if (pem is null)
         {
-            try
-            {
-                rsa.ImportFromPem(pem);
-            }
-            catch (ArgumentException e)
-            {
-                rsa.Dispose();
-                throw new TemplateFunctionException($"error decoding private key: {e.Message}");
-            }
+            return KeyGenerator.Rsa(2048);
+        }
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (ArgumentException e)
+        {
+            rsa.Dispose();
+            throw new TemplateFunctionException($"error decoding private key: {e.Message}");
         }
         return rsa;
     }

@@ -155,7 +155,7 @@ internal static class CryptoFunctions
         switch (type)
         {
             case "rsa":
-                using (var rsa = RSA.Create(4096))
+                using (var rsa = KeyGenerator.Rsa(4096))
                 {
                     return rsa.ExportRSAPrivateKeyPem() + "\n";
                 }
