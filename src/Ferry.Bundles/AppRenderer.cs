@@ -22,12 +22,13 @@ public static partial class AppRenderer
     {
         var (spec, work, manifest) = (bundle.Spec, bundle.Work, bundle.Manifest);
         var siteRefs = spec.RewriteRegistry ? bundle.SiteReferences(siteRegistry) : null;
-        var entry = manifest.GetProperty("apps").EnumerateArray().First(a => a.GetProperty("name").GetString() == app.Name);
-        var chartFile = Path.Combine(work, entry.GetProperty("chart").GetProperty("file").GetString()!);
+        var entry = bundle.Apps.FirstOrDefault(a => a.Name == app.Name)
+            ?? throw new BundleException($"{bundle.Path}: app {app.Name} is in the bundle's ferry.yaml but not in {BundleBuilder.ManifestName}; the bundle is damaged: get a fresh copy from the vendor");
+        var chartFile = entry.ChartFile;
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (entry.TryGetProperty("values", out var vf) && vf.ValueKind == JsonValueKind.String)
+        if (entry.ValuesFile is { } valuesFile)
         {
-            values = ValuesTemplate.Render(Path.Combine(work, vf.GetString()!), vf.GetString()!, spec, app, site.Values, siteRegistry);
+            values = ValuesTemplate.Render(valuesFile, entry.ValuesName!, spec, app, site.Values, siteRegistry);
         }
         var options = new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values, IncludeCrds = true };
         if (cluster is null)

@@ -94,7 +94,7 @@ public static class BundleReader
         return problems;
     }
 
-    private static Dictionary<string, string> ParseSums(string text, string path)
+    internal static Dictionary<string, string> ParseSums(string text, string path)
     {
         var sums = new Dictionary<string, string>(StringComparer.Ordinal);
         var lineNo = 0;
@@ -113,12 +113,17 @@ public static class BundleReader
 
     private static Stream OpenArchive(string path) => BundleFile.OpenRead(path);
 
-    /// <summary>Extracts a (verified) bundle into <paramref name="dir"/>: regular files only, no path leaving the directory.</summary>
+    /// <summary>
+    /// Extracts a (verified) bundle into <paramref name="dir"/>: regular files only, no path leaving the directory, and
+    /// every file's bytes checked against SHA256SUMS as they are written (so what lands on disk is what was verified,
+    /// even if the archive changed since).
+    /// </summary>
     public static void Extract(string path, string dir, Func<string, bool>? include = null)
     {
         var root = Path.GetFullPath(dir);
         using var fs = OpenArchive(path);
         using var tar = new TarReader(fs);
+        Dictionary<string, string>? sums = null;
         while (tar.GetNextEntry() is { } entry)
         {
             var target = Path.GetFullPath(Path.Combine(root, entry.Name));
@@ -127,14 +132,49 @@ public static class BundleReader
             {
                 throw new BundleException($"{path}: entry {entry.Name} is not a file inside the bundle; refusing to extract it");
             }
-            if (include is not null && !include(entry.Name))
+            string? expected = null;
+            if (sums is null)
+            {
+                if (entry.Name != BundleBuilder.SumsName)
+                {
+                    throw new BundleException($"{path}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName}, found {entry.Name})");
+                }
+            }
+            else if (entry.Name != BundleSigner.SignatureName && !sums.TryGetValue(entry.Name, out expected))
+            {
+                throw new BundleException($"{path}: {entry.Name} is not listed in {BundleBuilder.SumsName}; the bundle was altered: get a fresh copy from the vendor");
+            }
+            if (sums is not null && include is not null && !include(entry.Name))
             {
                 continue;
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            using var outFile = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-            entry.DataStream?.CopyTo(outFile);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var outFile = CreateFile(target))
+            {
+                var buffer = new byte[1 << 16];
+                int n;
+                var data = entry.DataStream ?? Stream.Null;
+                while ((n = data.Read(buffer)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    outFile.Write(buffer, 0, n);
+                }
+            }
+            if (sums is null)
+            {
+                sums = ParseSums(File.ReadAllText(target), path);
+            }
+            else if (expected is not null && Convert.ToHexStringLower(hash.GetHashAndReset()) != expected)
+            {
+                throw new BundleException($"{path}: {entry.Name} does not match its checksum in {BundleBuilder.SumsName}; the bundle changed or is damaged: get a fresh copy from the vendor");
+            }
         }
+    }
+
+    private static FileStream CreateFile(string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        return new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
     }
 
     /// <summary>The files the bundle lists in SHA256SUMS (its first entry; nothing else is read).</summary>

@@ -98,7 +98,7 @@ public static class ClusterInstaller
             files.Add((nodePath, mode));
             log?.Report($"placed {nodePath} ({mode})");
         }
-        void CopyFrom(string bundleFile, string nodePath, string mode) => Place(nodePath, mode, t => File.Copy(Path.Combine(bundle.Work, bundleFile), t));
+        void CopyFrom(string bundleFile, string nodePath, string mode) => Place(nodePath, mode, t => File.Copy(bundle.BundleFile(bundleFile, $"the file for {nodePath}"), t));
         void Text(string nodePath, string mode, string content) => Place(nodePath, mode, t => File.WriteAllText(t, content));
 
         CopyFrom(k3s.GetProperty("binary").GetString()!, "/usr/local/bin/k3s", "755");

@@ -13,15 +13,56 @@ public sealed class OpenedBundle : IDisposable
     private readonly JsonDocument _manifest;
     private ArchiveSlices? _slices;
 
+    private readonly Dictionary<string, string> _sums;
+
     private OpenedBundle(string path, string work)
     {
         Path = path;
         Work = work;
-        var bytes = File.ReadAllBytes(System.IO.Path.Combine(work, BundleBuilder.ManifestName));
-        _manifest = JsonDocument.Parse(bytes);
+        _sums = BundleReader.ParseSums(File.ReadAllText(System.IO.Path.Combine(work, BundleBuilder.SumsName)), path);
+        var bytes = File.ReadAllBytes(BundleFile(BundleBuilder.ManifestName, "the bundle manifest"));
+        try
+        {
+            _manifest = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException e)
+        {
+            throw new BundleException($"{path}: {BundleBuilder.ManifestName} is not valid JSON ({e.Message}); the bundle is damaged: get a fresh copy from the vendor");
+        }
         Digest = Oci.Digest.Of(bytes).ToString();
-        Spec = SpecLoader.Load(System.IO.Path.Combine(work, "ferry.yaml"), checkFiles: false);
+        Spec = SpecLoader.Load(BundleFile("ferry.yaml", "the bundle's ferry.yaml"), checkFiles: false);
+        Apps = BundleApps.Read(this);
     }
+
+    /// <summary>The apps of the manifest, every path in them checked (see <see cref="BundleFile"/>) and every chart's digest.</summary>
+    public IReadOnlyList<BundleApp> Apps { get; }
+
+    /// <summary>
+    /// The full path of a file the bundle carries, for a path read from the bundle itself: it must be relative,
+    /// plain (no <c>..</c>, <c>.</c>, empty segment or backslash), listed in SHA256SUMS and extracted as a regular file
+    /// under <see cref="Work"/>. Anything else is refused: a bundle never makes Ferry read outside it.
+    /// </summary>
+    public string BundleFile(string relative, string what)
+    {
+        var plain = relative.Length > 0 && !relative.StartsWith('/') && !relative.Contains('\\', StringComparison.Ordinal)
+            && relative.Split('/').All(seg => seg is not ("" or "." or ".."));
+        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Work, relative));
+        if (!plain || !_sums.ContainsKey(relative) || !full.StartsWith(Work + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new BundleException($"{Path}: {what} is {GoQuote(relative)}, which is not a file of the bundle (paths in a bundle are relative and listed in {BundleBuilder.SumsName}); the bundle is damaged or was altered: get a fresh copy from the vendor");
+        }
+        var info = new FileInfo(full);
+        if (!info.Exists || info.LinkTarget is not null)
+        {
+            throw new BundleException($"{Path}: {what} ({relative}) is listed in {BundleBuilder.SumsName} but was not extracted as a regular file; the bundle is damaged: get a fresh copy from the vendor");
+        }
+        return full;
+    }
+
+    /// <summary>The SHA-256 SHA256SUMS lists for a file of the bundle (extraction checked the bytes against it).</summary>
+    public string ListedDigest(string relative) => "sha256:" + _sums[relative];
+
+    private static string GoQuote(string s) => Ferry.Templates.Formatting.GoQuote.Quote(s.Length > 200 ? s[..200] + "..." : s);
 
     public string Path { get; }
 

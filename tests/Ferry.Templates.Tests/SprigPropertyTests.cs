@@ -73,7 +73,7 @@ public class SprigPropertyTests
     }
 
     [Fact]
-    public void RacedKeyGeneration_GivesDistinctWorkingKeysOfTheRequestedSize()
+    public void KeyGeneration_GivesDistinctWorkingKeysOfTheRequestedSize()
     {
         using var a = Ferry.Templates.Functions.Sprig.KeyGenerator.Rsa(2048);
         using var b = Ferry.Templates.Functions.Sprig.KeyGenerator.Rsa(2048);
