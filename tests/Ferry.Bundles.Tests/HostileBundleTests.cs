@@ -1,0 +1,174 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ferry.Charts.Tests;
+
+namespace Ferry.Bundles.Tests;
+
+/// <summary>
+/// Bundles whose checksums are consistent (unsigned, so verification passes) but whose manifest points outside the
+/// bundle, at another chart, or is not a manifest: opening them must refuse, name the problem, and never read (or
+/// print) the outside file.
+/// </summary>
+public sealed class HostileBundleTests : IDisposable
+{
+    private const string Secret = "TOPSECRET-do-not-read";
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-hostile-").FullName;
+
+    public HostileBundleTests()
+    {
+        File.WriteAllText(Path.Combine(_dir, "outside.yaml"), $"password: {Secret}\n");
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<string> BuildAsync()
+    {
+        var spec = Path.Combine(_dir, "ferry.yaml");
+        File.WriteAllText(spec, $"""
+            apiVersion: ferry.dev/v1
+            kind: Bundle
+            metadata: {"{"} name: edge, version: 1.0.0 {"}"}
+            apps:
+              - name: gateway
+                chart: {"{"} path: "{TestPaths.Chart("gateway")}" {"}"}
+            """);
+        var bundle = Path.Combine(_dir, "edge.ferry");
+        await BundleBuilder.BuildAsync(new BundleBuildOptions { SpecPath = spec, Output = bundle });
+        return bundle;
+    }
+
+    /// <summary>Rewrites a bundle: entries changed by <paramref name="change"/>, SHA256SUMS recomputed so it stays consistent.</summary>
+    private static void Repack(string bundle, Action<Dictionary<string, byte[]>> change)
+    {
+        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        using (var fs = File.OpenRead(bundle))
+        using (var tar = new TarReader(fs))
+        {
+            while (tar.GetNextEntry() is { } e)
+            {
+                using var ms = new MemoryStream();
+                e.DataStream?.CopyTo(ms);
+                entries[e.Name] = ms.ToArray();
+            }
+        }
+        change(entries);
+        var sums = new StringBuilder();
+        foreach (var (name, data) in entries.Where(kv => kv.Key != "SHA256SUMS"))
+        {
+            sums.Append(Convert.ToHexStringLower(SHA256.HashData(data))).Append("  ").Append(name).Append('\n');
+        }
+        entries["SHA256SUMS"] = Encoding.UTF8.GetBytes(sums.ToString());
+        using var output = File.Create(bundle);
+        using var writer = new TarWriter(output, TarEntryFormat.Pax);
+        foreach (var name in new[] { "SHA256SUMS" }.Concat(entries.Keys.Where(k => k != "SHA256SUMS")))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(entries[name]) });
+        }
+    }
+
+    private static void EditManifest(Dictionary<string, byte[]> entries, Action<JsonObject> edit)
+    {
+        var manifest = JsonNode.Parse(entries["ferry-bundle.json"])!.AsObject();
+        edit(manifest);
+        entries["ferry-bundle.json"] = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+    }
+
+    private static JsonObject App(JsonObject manifest) => manifest["apps"]![0]!.AsObject();
+
+    private static string Refused(string bundle)
+    {
+        Assert.Empty(BundleReader.Verify(bundle)); // the checksums are consistent: only the manifest is hostile
+        var e = Assert.Throws<BundleException>(() => OpenedBundle.Open(bundle, null).Dispose());
+        Assert.DoesNotContain(Secret, e.Message, StringComparison.Ordinal);
+        return e.Message;
+    }
+
+    [Fact]
+    public async Task ValuesPathOutsideTheBundle_IsRefused()
+    {
+        var bundle = await BuildAsync();
+        Repack(bundle, entries => EditManifest(entries, m => App(m)["values"] = Path.Combine(_dir, "outside.yaml")));
+        Assert.Contains("which is not a file of the bundle", Refused(bundle), StringComparison.Ordinal);
+
+        Repack(bundle, entries => EditManifest(entries, m => App(m)["values"] = "../" + Path.GetFileName(_dir) + "/outside.yaml"));
+        var message = Refused(bundle);
+        Assert.Contains("values template of app gateway", message, StringComparison.Ordinal);
+        Assert.Contains("get a fresh copy from the vendor", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChartPathOutsideTheBundle_IsRefused()
+    {
+        var bundle = await BuildAsync();
+        var outsideChart = Path.Combine(_dir, "other.tgz");
+        Repack(bundle, entries =>
+        {
+            File.WriteAllBytes(outsideChart, entries[JsonNode.Parse(entries["ferry-bundle.json"])!["apps"]![0]!["chart"]!["file"]!.GetValue<string>()]);
+            EditManifest(entries, m => App(m)["chart"]!["file"] = outsideChart);
+        });
+        Assert.Contains("the chart of app gateway", Refused(bundle), StringComparison.Ordinal);
+
+        Repack(bundle, entries => EditManifest(entries, m => App(m)["chart"]!["file"] = "charts/./gateway.tgz"));
+        Assert.Contains("not a file of the bundle", Refused(bundle), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChartThatIsNotTheRecordedOne_IsRefused()
+    {
+        var bundle = await BuildAsync();
+        // another chart's bytes under the same name, the checksum list updated, the manifest's digest left alone
+        Repack(bundle, entries =>
+        {
+            var file = JsonNode.Parse(entries["ferry-bundle.json"])!["apps"]![0]!["chart"]!["file"]!.GetValue<string>();
+            entries[file] = [.. entries[file], 0];
+        });
+        Assert.Contains("is not the chart the bundle was built with", Refused(bundle), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ManifestThatIsNotOne_IsAClearError()
+    {
+        var bundle = await BuildAsync();
+        Repack(bundle, entries => entries["ferry-bundle.json"] = "{ not json"u8.ToArray());
+        Assert.Contains("ferry-bundle.json is not valid JSON", Refused(bundle), StringComparison.Ordinal);
+
+        Repack(bundle, entries => entries["ferry-bundle.json"] = """{"apps": 3}"""u8.ToArray());
+        Assert.Contains("has no apps list", Refused(bundle), StringComparison.Ordinal);
+
+        Repack(bundle, entries => entries["ferry-bundle.json"] = """{"apps": [{"name": "gateway", "chart": {"file": 1}}]}"""u8.ToArray());
+        Assert.Contains("app gateway chart has no file", Refused(bundle), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extraction_ChecksEveryByteAgainstTheChecksums()
+    {
+        var bundle = await BuildAsync();
+        // a file changed after its checksum was written (as if the archive changed between verify and extract)
+        Repack(bundle, _ => { });
+        var entries = new List<(string Name, byte[] Data)>();
+        using (var fs = File.OpenRead(bundle))
+        using (var tar = new TarReader(fs))
+        {
+            while (tar.GetNextEntry() is { } e)
+            {
+                using var ms = new MemoryStream();
+                e.DataStream?.CopyTo(ms);
+                entries.Add((e.Name, ms.ToArray()));
+            }
+        }
+        using (var output = File.Create(bundle))
+        using (var writer = new TarWriter(output, TarEntryFormat.Pax))
+        {
+            foreach (var (name, data) in entries)
+            {
+                var bytes = name == "ferry.yaml" ? [.. data, (byte)'\n'] : data;
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(bytes) });
+            }
+        }
+        var work = Directory.CreateDirectory(Path.Combine(_dir, "x")).FullName;
+        var e2 = Assert.Throws<BundleException>(() => BundleReader.Extract(bundle, work));
+        Assert.Contains("ferry.yaml does not match its checksum", e2.Message, StringComparison.Ordinal);
+    }
+}
