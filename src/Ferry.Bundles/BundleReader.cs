@@ -178,7 +178,7 @@ public static class BundleReader
     }
 
     /// <summary>The files the bundle lists in SHA256SUMS (its first entry; nothing else is read).</summary>
-    public static IReadOnlyCollection<string> ListFiles(string path)
+    public static IReadOnlyCollection<string> ListFiles(string path) => Guard(path, () =>
     {
         using var fs = OpenArchive(path);
         using var tar = new TarReader(fs);
@@ -188,7 +188,21 @@ public static class BundleReader
             throw new BundleException($"{path}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName})");
         }
         using var reader = new StreamReader(first.DataStream ?? Stream.Null, Encoding.UTF8);
-        return ParseSums(reader.ReadToEnd(), path).Keys;
+        return (IReadOnlyCollection<string>)ParseSums(reader.ReadToEnd(), path).Keys;
+    });
+
+    /// <summary>Runs a read of the archive at <paramref name="path"/>, turning what a non-bundle or a damaged one throws into a clear error.</summary>
+    private static T Guard<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or KeyNotFoundException
+            or InvalidOperationException or JsonException or ArgumentException)
+        {
+            throw new BundleException($"{path}: not a Ferry bundle, or a damaged one ({e.Message.TrimEnd('.')}); check the file, or get a fresh copy from the vendor", e);
+        }
     }
 
     /// <summary>The blobs a delta bundle requires from the site that the site's inventory lacks (empty for full bundles).</summary>
@@ -203,7 +217,7 @@ public static class BundleReader
     }
 
     /// <summary>Reads ferry-bundle.json from the archive.</summary>
-    public static JsonDocument ReadManifest(string path)
+    public static JsonDocument ReadManifest(string path) => Guard(path, () =>
     {
         using var fs = OpenArchive(path);
         using var tar = new TarReader(fs);
@@ -217,10 +231,12 @@ public static class BundleReader
             }
         }
         throw new BundleException($"{path}: no {BundleBuilder.ManifestName}; not a Ferry bundle");
-    }
+    });
 
     /// <summary>A human summary: apps, charts, images with digests and sizes, env schema.</summary>
-    public static string Inspect(string path)
+    public static string Inspect(string path) => Guard(path, () => InspectManifest(path));
+
+    private static string InspectManifest(string path)
     {
         using var doc = ReadManifest(path);
         var r = doc.RootElement;

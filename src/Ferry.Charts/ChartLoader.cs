@@ -53,7 +53,19 @@ public static class ChartLoader
                 }
                 if (entry.LinkTarget is not null)
                 {
-                    var target = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+                    string? target;
+                    try
+                    {
+                        target = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+                    }
+                    catch (IOException e)
+                    {
+                        throw new ChartException($"error evaluating symlink {entry.FullName}: {e.Message.TrimEnd('.')}", e);
+                    }
+                    if (target is not null && !File.Exists(target) && !Directory.Exists(target))
+                    {
+                        throw new ChartException($"error evaluating symlink {entry.FullName}: lstat {target}: no such file or directory");
+                    }
                     if (target is null || !(target + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     {
                         throw new ChartException($"{Path.Combine(dir, relPath)}: symbolic link points outside the chart ({entry.LinkTarget}); copy the file into the chart instead");
@@ -63,6 +75,10 @@ public static class ChartLoader
                 {
                     Walk(entry.FullName, relPath);
                     continue;
+                }
+                if (entry.LinkTarget is null && IrregularFiles.IsIrregular(entry.FullName))
+                {
+                    throw new ChartException($"cannot load irregular file {entry.FullName} as it has file mode type bits set");
                 }
                 var size = ((FileInfo)entry).Length;
                 if (size > MaxFileBytes)
@@ -139,9 +155,9 @@ public static class ChartLoader
                 files.Add(new ChartFile(parts[1], ms.ToArray()));
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
         {
-            throw new ChartException($"{source}: not a gzipped tar chart archive: {e.Message}", e);
+            throw new ChartException($"{source}: not a gzipped tar chart archive, or a truncated one ({e.Message.TrimEnd('.')})", e);
         }
         if (files.Count == 0)
         {

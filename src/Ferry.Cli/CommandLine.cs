@@ -104,6 +104,35 @@ public static class CommandLine
         {
             return UsageError(stderr, e.Message);
         }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("ferry: cancelled").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync(Failure(e)).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// The one top-level handler's text for an error no command reported itself: <c>ferry: message</c>, and the
+    /// .NET details only when FERRY_DEBUG=1 (an unexpected exception type is named as an internal error to report).
+    /// </summary>
+    internal static string Failure(Exception e)
+    {
+        if (Environment.GetEnvironmentVariable("FERRY_DEBUG") == "1")
+        {
+            return $"ferry: {e}";
+        }
+        var expected = e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException
+            or FormatException or TimeoutException or System.Net.Http.HttpRequestException or System.Security.Cryptography.CryptographicException
+            || e.GetType().Namespace?.StartsWith("Ferry", StringComparison.Ordinal) == true;
+        var message = e.Message.Trim();
+        return expected
+            ? $"ferry: {message}"
+            : $"ferry: internal error: {message} (this is a bug in Ferry: please report it with the output of the same command run with FERRY_DEBUG=1)";
     }
 
     internal static int UsageError(TextWriter stderr, string message)
