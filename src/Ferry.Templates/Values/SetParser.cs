@@ -10,6 +10,9 @@ namespace Ferry.Templates.Values;
 /// </summary>
 public static class SetParser
 {
+    /// <summary>Helm's cap on a list index in <c>--set</c> (strvals' MaxIndex): <c>a[999999999]=1</c> must not allocate a billion slots.</summary>
+    public const int MaxIndex = 65536;
+
     public static void Apply(IDictionary<string, object?> target, string expression, bool asString = false)
     {
         var i = 0;
@@ -122,7 +125,11 @@ public static class SetParser
             }
             if (index < 0)
             {
-                throw new FormatException($"--set {expression}: negative index {index} in \"{path}\"");
+                throw new FormatException($"negative {index} index not allowed");
+            }
+            if (index > MaxIndex)
+            {
+                throw new FormatException($"index of {index} is greater than maximum supported index of {MaxIndex}");
             }
             if (!map.TryGetValue(key, out var lv) || lv is not List<object?> list)
             {

@@ -174,12 +174,20 @@ internal static class ListFunctions
         return string.Join(' ', parts);
     }
 
+    /// <summary>The longest list <c>until</c>/<c>untilStep</c> build (Helm has no cap; a billion would take gigabytes).</summary>
+    private const long MaxListLength = 1_000_000;
+
     private static List<object?> UntilStep(int start, int stop, int step)
     {
         var v = new GoTypedList("[]int");
         if (step == 0 || (stop < start && step > 0) || (stop > start && step < 0))
         {
             return v;
+        }
+        var count = (Math.Abs((long)stop - start) + Math.Abs((long)step) - 1) / Math.Abs((long)step);
+        if (count > MaxListLength)
+        {
+            throw new TemplateFunctionException($"until: a list of {count} numbers is more than Ferry's render budget allows ({MaxListLength}); templates this large are not supported");
         }
         for (long i = start; step > 0 ? i < stop : i > stop; i += step)
         {
