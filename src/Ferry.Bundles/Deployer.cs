@@ -72,10 +72,11 @@ public sealed class Deployer(IKubernetes client)
         }
         try
         {
-            if (renames.Count > 0)
+            // keys the bundle declares secret live in the Secret from now on, whichever command writes them
+            var declared = spec.Env.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            if (renames.Count > 0 || DeployEnv.NeedsDeclaring(site, declared))
             {
-                var secretKeys = site.SecretKeys;
-                await deployEnv.SetAsync(renames.ToDictionary(r => r.To, r => site.Values[r.To], StringComparer.Ordinal), secretKeys, renames.Select(r => r.From), ct).ConfigureAwait(false);
+                await deployEnv.SetAsync(renames.ToDictionary(r => r.To, r => site.Values[r.To], StringComparer.Ordinal), site.SecretKeys, renames.Select(r => r.From), declared, ct).ConfigureAwait(false);
                 foreach (var r in renames)
                 {
                     log?.Report($"deploy-env: renamed {r.From} to {r.To} (previous content kept in {DeployEnv.BackupName})");

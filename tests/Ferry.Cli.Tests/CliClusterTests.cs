@@ -54,6 +54,39 @@ public sealed class CliClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task KeysTheBundleDeclaresSecret_GoToTheSecret_WhicheverCommandWritesThem()
+    {
+        var kc = await KubeconfigAsync();
+        var spec = CliRunner.WriteEdgeSpec(_dir, domain: "required: true }\n  - { name: API_TOKEN, secret: true", ns: Ns);
+        var bundle = Path.Combine(_dir, "edge.ferry");
+        var (code, _, err) = await Ferry("bundle", "build", spec, "-o", bundle, "--env", "DOMAIN=sample.example.com");
+        Assert.True(code == 0, err);
+        // before any deploy nothing is declared: a key set without --secret is plain
+        await Ferry("env", "set", "DOMAIN=edge.site.local", "API_TOKEN=plain-before-deploy", "-n", Ns, "--kubeconfig", kc);
+        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns, "--timeout", "10s");
+        Assert.True(code == 0, err);
+        using var client = KubeConnection.Connect(kc);
+        var cm = await client.CoreV1.ReadNamespacedConfigMapAsync(DeployEnv.ObjectName, Ns);
+        Assert.False(cm.Data?.ContainsKey("API_TOKEN") ?? false, "the deploy moves a declared-secret key out of the ConfigMap");
+        Assert.Equal("API_TOKEN", cm.Metadata.Annotations[DeployEnv.SecretKeysAnnotation]);
+        Assert.Equal("plain-before-deploy", System.Text.Encoding.UTF8.GetString((await client.CoreV1.ReadNamespacedSecretAsync(DeployEnv.ObjectName, Ns)).Data["API_TOKEN"]));
+
+        File.WriteAllText(Path.Combine(_dir, "site.env"), "API_TOKEN=s3cr3t-value\n");
+        (code, _, err) = await Ferry("env", "import", Path.Combine(_dir, "site.env"), "-n", Ns, "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        cm = await client.CoreV1.ReadNamespacedConfigMapAsync(DeployEnv.ObjectName, Ns);
+        Assert.DoesNotContain("s3cr3t-value", string.Join(",", cm.Data?.Values ?? []), StringComparison.Ordinal);
+        Assert.Equal("s3cr3t-value", System.Text.Encoding.UTF8.GetString((await client.CoreV1.ReadNamespacedSecretAsync(DeployEnv.ObjectName, Ns)).Data["API_TOKEN"]));
+        var (_, shown, _) = await Ferry("env", "show", "-n", Ns, "--kubeconfig", kc);
+        Assert.Contains("API_TOKEN=(secret, 12 characters)", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", shown, StringComparison.Ordinal);
+        (code, _, err) = await Ferry("env", "set", "API_TOKEN=again-plain", "-n", Ns, "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        cm = await client.CoreV1.ReadNamespacedConfigMapAsync(DeployEnv.ObjectName, Ns);
+        Assert.False(cm.Data?.ContainsKey("API_TOKEN") ?? false);
+    }
+
+    [Fact]
     public async Task History_ListsRevisionsLikeHelm()
     {
         var kc = await KubeconfigAsync();
