@@ -49,18 +49,48 @@ public static class SpecLoader
             }
             return s.Value;
         }
-        bool Bool(YamlMappingNode m, string key, bool dflt)
+        bool Bool(YamlMappingNode m, string key, bool dflt, string where)
         {
-            var v = Str(m, key, "");
-            return v is null ? dflt : v is "true" or "True" or "yes";
-        }
-        foreach (var (k, _) in root.Children)
-        {
-            if (k is YamlScalarNode ks && ks.Value is not ("apiVersion" or "kind" or "metadata" or "registry" or "env" or "sampleEnv" or "apps" or "platforms" or "imagePaths" or "envMigrations" or "cluster" or "kubernetes"))
+            var v = Str(m, key, where);
+            if (v is null)
             {
-                errors.Add($"{At(k)}: unknown field \"{ks.Value}\" (allowed: apiVersion, kind, metadata, registry, env, envMigrations, sampleEnv, apps, platforms, imagePaths, cluster, kubernetes)");
+                return dflt;
+            }
+            if (SpecRules.Boolean(v) is { } b)
+            {
+                return b;
+            }
+            errors.Add($"{At(Get(m, key)!)}: {where}{key} must be true or false, not \"{v}\"");
+            return dflt;
+        }
+        void Known(YamlMappingNode m, string where, params string[] allowed) =>
+            errors.AddRange(SpecRules.UnknownKeys(m, where, allowed).Select(u => $"{At(u.Key)}: {u.Message}"));
+        List<string> Strings(YamlMappingNode m, string key, string where, List<string> dflt)
+        {
+            switch (Get(m, key))
+            {
+                case null:
+                    return dflt;
+                case YamlSequenceNode seq:
+                    var list = new List<string>();
+                    foreach (var item in seq.Children)
+                    {
+                        if (item is YamlScalarNode { Value: { } v })
+                        {
+                            list.Add(v);
+                        }
+                        else
+                        {
+                            errors.Add($"{At(item)}: each entry of {where}{key} must be a string");
+                        }
+                    }
+                    return list;
+                case var other:
+                    errors.Add($"{At(other)}: {where}{key} must be a list (write [{(other as YamlScalarNode)?.Value}])");
+                    return dflt;
             }
         }
+        Known(root, "", "apiVersion", "kind", "metadata", "registry", "env", "envMigrations", "sampleEnv", "apps", "platforms", "imagePaths", "cluster", "kubernetes");
         if (Str(root, "apiVersion", "", true) is { } api && api != "ferry.dev/v1")
         {
             errors.Add($"{At(Get(root, "apiVersion")!)}: apiVersion must be ferry.dev/v1");
@@ -72,18 +102,32 @@ public static class SpecLoader
         string name = "", version = "";
         if (Get(root, "metadata") is YamlMappingNode md)
         {
+            Known(md, "metadata.", "name", "version");
             name = Str(md, "name", "metadata.", true) ?? "";
             version = Str(md, "version", "metadata.", true) ?? "";
-            if (name.Length > 0 && !Regex.IsMatch(name, "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+            if (name.Length > 0 && !SpecRules.IsDnsLabel(name))
             {
-                errors.Add($"{At(Get(md, "name")!)}: metadata.name \"{name}\" must be a DNS label (lowercase letters, digits, '-')");
+                errors.Add($"{At(Get(md, "name")!)}: metadata.name \"{name}\" must be a DNS label (lowercase letters, digits, '-', at most {SpecRules.MaxDnsLabel} characters)");
+            }
+            if (version.Length > 0 && !SpecRules.IsSemVer(version))
+            {
+                errors.Add($"{At(Get(md, "version")!)}: metadata.version \"{version}\" must be a semantic version such as 2.3.0 or 2.3.0-rc.1");
             }
         }
         else
         {
             errors.Add($"{At(root)}: metadata (name, version) is required");
         }
-        var rewrite = Get(root, "registry") is not YamlMappingNode reg || Bool(reg, "rewrite", true);
+        var rewrite = true;
+        if (Get(root, "registry") is YamlMappingNode reg)
+        {
+            Known(reg, "registry.", "rewrite");
+            rewrite = Bool(reg, "rewrite", true, "registry.");
+        }
+        else if (Get(root, "registry") is { } badRegistry)
+        {
+            errors.Add($"{At(badRegistry)}: registry must be a mapping (rewrite: true|false)");
+        }
         var env = new List<EnvVar>();
         if (Get(root, "env") is YamlSequenceNode envs)
         {
@@ -94,6 +138,7 @@ public static class SpecLoader
                     errors.Add($"{At(e)}: each env entry must be a mapping with name");
                     continue;
                 }
+                Known(em, "env[].", "name", "description", "required", "secret", "default", "pattern");
                 var en = Str(em, "name", "env[].", true) ?? "";
                 if (en.Length > 0 && !Regex.IsMatch(en, "^[A-Za-z_][A-Za-z0-9_]*$"))
                 {
@@ -115,7 +160,7 @@ public static class SpecLoader
                 {
                     errors.Add($"{At(em)}: env {en} is declared twice");
                 }
-                env.Add(new EnvVar(en, Str(em, "description", "env[].") ?? "", Bool(em, "required", false), Bool(em, "secret", false), Str(em, "default", "env[]."), pattern));
+                env.Add(new EnvVar(en, Str(em, "description", "env[].") ?? "", Bool(em, "required", false, "env[]."), Bool(em, "secret", false, "env[]."), Str(em, "default", "env[]."), pattern));
             }
         }
         var apps = new List<AppSpec>();
@@ -128,10 +173,16 @@ public static class SpecLoader
                     errors.Add($"{At(a)}: each app must be a mapping with name and chart");
                     continue;
                 }
+                Known(am, "apps[].", "name", "namespace", "chart", "values", "dependsOn", "images");
                 var an = Str(am, "name", "apps[].", true) ?? "";
-                if (an.Length > 0 && !Regex.IsMatch(an, "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+                if (an.Length > 0 && !SpecRules.IsDnsLabel(an, SpecRules.MaxReleaseName))
                 {
-                    errors.Add($"{At(Get(am, "name")!)}: app name \"{an}\" must be a DNS label");
+                    errors.Add($"{At(Get(am, "name")!)}: app name \"{an}\" must be a DNS label of at most {SpecRules.MaxReleaseName} characters (it is the Helm release name)");
+                }
+                var appNamespace = Str(am, "namespace", "apps[].");
+                if (appNamespace is not null && !SpecRules.IsDnsLabel(appNamespace))
+                {
+                    errors.Add($"{At(Get(am, "namespace")!)}: app {an}: namespace \"{appNamespace}\" must be a Kubernetes namespace name (lowercase letters, digits, '-', at most {SpecRules.MaxDnsLabel} characters)");
                 }
                 if (apps.Any(x => x.Name == an))
                 {
@@ -140,6 +191,7 @@ public static class SpecLoader
                 ChartSource? chart = null;
                 if (Get(am, "chart") is YamlMappingNode cm)
                 {
+                    Known(cm, "chart.", "path", "repo", "name", "version", "oci", "git", "ref");
                     var src = new ChartSource(Str(cm, "path", "chart."), Str(cm, "repo", "chart."), Str(cm, "name", "chart."), Str(cm, "version", "chart."),
                         Str(cm, "oci", "chart."), Str(cm, "git", "chart."), Str(cm, "ref", "chart."), null);
                     if (src.Git is not null)
@@ -169,8 +221,8 @@ public static class SpecLoader
                 {
                     errors.Add($"{At(am)}: app {an}: chart is required");
                 }
-                var depends = Get(am, "dependsOn") is YamlSequenceNode ds ? ds.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
-                var images = Get(am, "images") is YamlSequenceNode imgs ? imgs.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : [];
+                var depends = Strings(am, "dependsOn", "apps[].", []);
+                var images = Strings(am, "images", "apps[].", []);
                 foreach (var img in images)
                 {
                     if (!Oci.ImageReference.TryParse(img, out _, out var why))
@@ -179,7 +231,7 @@ public static class SpecLoader
                     }
                 }
                 var values = Str(am, "values", "apps[].");
-                apps.Add(new AppSpec(an, Str(am, "namespace", "apps[].") ?? "default", chart ?? new ChartSource(null, null, null, null, null, null, null, null), values, depends, images, (int)am.Start.Line));
+                apps.Add(new AppSpec(an, appNamespace ?? "default", chart ?? new ChartSource(null, null, null, null, null, null, null, null), values, depends, images, (int)am.Start.Line));
             }
         }
         else
@@ -196,9 +248,10 @@ public static class SpecLoader
         var cycle = FindCycle(apps);
         if (cycle is not null)
         {
-            errors.Add($"{path}: dependsOn has a cycle: {string.Join(" -> ", cycle)}");
+            var first = apps.First(a => a.Name == cycle[0]);
+            errors.Add($"{path}:{first.Line}:5: dependsOn has a cycle: {string.Join(" -> ", cycle)}; an app cannot wait for itself");
         }
-        var platforms = Get(root, "platforms") is YamlSequenceNode ps ? ps.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "").ToList() : ["linux/amd64"];
+        var platforms = Strings(root, "platforms", "", ["linux/amd64"]);
         var sampleEnv = Str(root, "sampleEnv", "");
         var imagePaths = new List<ImagePath>();
         if (Get(root, "imagePaths") is YamlSequenceNode ips)
@@ -210,6 +263,7 @@ public static class SpecLoader
                     errors.Add($"{At(item)}: each imagePaths entry must be a mapping with kind and path");
                     continue;
                 }
+                Known(im, "imagePaths[].", "kind", "path");
                 var ipKind = Str(im, "kind", "imagePaths[].", true);
                 var ipPath = Str(im, "path", "imagePaths[].", true);
                 if (ipKind is null || ipPath is null)
@@ -240,6 +294,7 @@ public static class SpecLoader
                     errors.Add($"{At(item)}: each envMigrations entry must be {{ rename: OLD_KEY, to: NEW_KEY }}");
                     continue;
                 }
+                Known(mm, "envMigrations[].", "rename", "to");
                 var from = Str(mm, "rename", "envMigrations[].", true);
                 var to = Str(mm, "to", "envMigrations[].", true);
                 if (from is null || to is null)
@@ -273,6 +328,7 @@ public static class SpecLoader
             }
             if (Get(clusterNode, "k3s") is YamlMappingNode k3)
             {
+                Known(k3, "cluster.k3s.", "version", "binary", "installScript", "images");
                 var k3sVersion = Str(k3, "version", "cluster.k3s.", true);
                 if (k3sVersion is not null && !Regex.IsMatch(k3sVersion, @"^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$"))
                 {

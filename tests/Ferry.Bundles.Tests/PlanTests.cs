@@ -166,7 +166,7 @@ public sealed class PlanTests
             File.WriteAllText(path, """
                 apiVersion: ferry.dev/v1
                 kind: Bundle
-                metadata: { name: p, version: "1" }
+                metadata: { name: p, version: "1.0.0" }
                 env:
                   - { name: DB_HOST, required: true }
                   - { name: DB_PASS, secret: true }

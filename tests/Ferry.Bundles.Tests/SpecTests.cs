@@ -70,7 +70,7 @@ public sealed class SpecTests : IDisposable
 
     [Theory]
     [InlineData("kind: Bundle", "kind: Bundel", "2:7", "kind must be Bundle")]
-    [InlineData("metadata:", "metdata: {}\nmetadata:", "3:1", "unknown field \"metdata\"")]
+    [InlineData("metadata:", "metdata: {}\nmetadata:", "3:1", "unknown field metdata; did you mean metadata?")]
     [InlineData("chart: { path: chart }", "chart: { path: chart, oci: oci://x/y, version: 1.0.0 }", "9:12", "exactly one of path, repo, oci or git")]
     [InlineData("chart: { path: chart }", "chart: { repo: https://charts.example.com, name: x }", "9:12", "a repo chart needs name and version")]
     [InlineData("- name: api", "- name: Api_1", "8:11", "must be a DNS label")]
@@ -83,6 +83,44 @@ public sealed class SpecTests : IDisposable
         var e = Assert.Throws<BundleException>(() => SpecLoader.Load(path));
         Assert.True(e.Message.Contains($"{path}:{at}", StringComparison.Ordinal), e.Message);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>What a careless hand writes: every one is an error at its line and column, none is silently ignored.</summary>
+    [Theory]
+    [InlineData("values: api.yaml.tmpl", "values: api.yaml.tmpl\n    valuse: x.yaml", "11:5", "unknown field apps[].valuse; did you mean values?")]
+    [InlineData("chart: { path: chart }", "chart: { path: chart, verison: 1.0.0 }", "9:27", "unknown field chart.verison; did you mean version?")]
+    [InlineData("- { name: DB_HOST, required: true }", "- { name: DB_HOST, requried: true }", "5:22", "unknown field env[].requried; did you mean required?")]
+    [InlineData("kind: Bundle", "kind: Bundle\nregistry: { rewrit: false }", "3:13", "unknown field registry.rewrit; did you mean rewrite?")]
+    [InlineData("required: true", "required: ture", "5:32", "env[].required must be true or false, not \"ture\"")]
+    [InlineData("kind: Bundle", "kind: Bundle\nregistry: { rewrite: flase }", "3:22", "registry.rewrite must be true or false")]
+    [InlineData("values: api.yaml.tmpl", "values: api.yaml.tmpl\n    dependsOn: web", "11:16", "apps[].dependsOn must be a list")]
+    [InlineData("values: api.yaml.tmpl", "values: api.yaml.tmpl\n    images: nginx:1.27", "11:13", "apps[].images must be a list")]
+    [InlineData("kind: Bundle", "kind: Bundle\nplatforms: linux/amd64", "3:12", "platforms must be a list")]
+    [InlineData("values: api.yaml.tmpl", "values: api.yaml.tmpl\n    namespace: UPPER_NS", "11:16", "namespace \"UPPER_NS\" must be a Kubernetes namespace name")]
+    [InlineData("name: demo,", "name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,", "3:19", "must be a DNS label")]
+    [InlineData("version: 1.0.0", "version: 1.0", "3:34", "metadata.version \"1.0\" must be a semantic version")]
+    [InlineData("version: 1.0.0", "version: 01.0.0", "3:34", "must be a semantic version")]
+    public void Load_StrictSpec_RefusesWhatWasSilentlyIgnored(string from, string to, string at, string message)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "chart"));
+        Write("api.yaml.tmpl", "");
+        var path = Write("ferry.yaml", Valid.Replace(from, to, StringComparison.Ordinal));
+        var e = Assert.Throws<BundleException>(() => SpecLoader.Load(path));
+        Assert.True(e.Message.Contains($"{path}:{at}: ", StringComparison.Ordinal), e.Message);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("True", true)]
+    [InlineData("off", false)]
+    [InlineData("FALSE", false)]
+    public void Load_YamlBooleans_AreAccepted(string value, bool expected)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "chart"));
+        Write("api.yaml.tmpl", "");
+        var spec = SpecLoader.Load(Write("ferry.yaml", Valid.Replace("required: true", $"required: {value}", StringComparison.Ordinal)));
+        Assert.Equal(expected, spec.Env.Single(v => v.Name == "DB_HOST").Required);
     }
 
     [Fact]
