@@ -187,8 +187,7 @@ public sealed class RegistryServer : IAsyncDisposable
             var started = _storage.StartUpload(name);
             if (Digest.TryParse(query["digest"].ToString(), out var whole))
             {
-                await _storage.AppendAsync(name, started, ctx.Request.Body, null, ct).ConfigureAwait(false);
-                await _storage.CompleteAsync(name, started, whole, ct).ConfigureAwait(false);
+                await _storage.AppendAndCompleteAsync(name, started, ctx.Request.Body, whole, ct).ConfigureAwait(false);
                 Created(ctx, name, whole);
                 return;
             }
@@ -211,8 +210,7 @@ public sealed class RegistryServer : IAsyncDisposable
                     {
                         throw new DistributionException(400, "DIGEST_INVALID", "completing an upload needs ?digest=sha256:...");
                     }
-                    await _storage.AppendAsync(name, id, ctx.Request.Body, null, ct).ConfigureAwait(false);
-                    await _storage.CompleteAsync(name, id, digest, ct).ConfigureAwait(false);
+                    await _storage.AppendAndCompleteAsync(name, id, ctx.Request.Body, digest, ct).ConfigureAwait(false);
                     Created(ctx, name, digest);
                     return;
                 }

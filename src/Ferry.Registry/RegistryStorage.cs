@@ -48,10 +48,28 @@ public sealed partial class RegistryStorage
     }
 
     /// <summary>Bytes received so far, or an UPLOAD_UNKNOWN error.</summary>
-    public long UploadSize(string repository, string id) => new FileInfo(CheckUpload(repository, id)).Length;
+    public long UploadSize(string repository, string id)
+    {
+        using var owner = Own(id);
+        return new FileInfo(CheckUpload(repository, id)).Length;
+    }
 
     /// <summary>Appends a chunk; <paramref name="start"/> (from Content-Range) must be where the upload stands.</summary>
     public async Task<long> AppendAsync(string repository, string id, Stream body, long? start, CancellationToken ct)
+    {
+        using var owner = Own(id);
+        return await AppendOwnedAsync(repository, id, body, start, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends the request's last bytes (may be none) and completes the upload, as one owner of it.</summary>
+    public async Task AppendAndCompleteAsync(string repository, string id, Stream body, Digest digest, CancellationToken ct)
+    {
+        using var owner = Own(id);
+        await AppendOwnedAsync(repository, id, body, null, ct).ConfigureAwait(false);
+        await CompleteOwnedAsync(repository, id, digest, ct).ConfigureAwait(false);
+    }
+
+    private async Task<long> AppendOwnedAsync(string repository, string id, Stream body, long? start, CancellationToken ct)
     {
         var path = CheckUpload(repository, id);
         await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
@@ -63,30 +81,70 @@ public sealed partial class RegistryStorage
         return file.Length;
     }
 
-    /// <summary>Completes an upload: the content must hash to <paramref name="digest"/>; it becomes a blob.</summary>
-    public async Task CompleteAsync(string repository, string id, Digest digest, CancellationToken ct)
+    /// <summary>
+    /// Completes an upload: the bytes are first moved out of the upload (nothing can append to them any more), hashed,
+    /// and only then, when they hash to <paramref name="digest"/>, renamed into the blob store. A blob already stored
+    /// is never replaced (its bytes are the digest's by construction).
+    /// </summary>
+    private async Task CompleteOwnedAsync(string repository, string id, Digest digest, CancellationToken ct)
     {
         var path = CheckUpload(repository, id);
-        Digest actual;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
-        {
-            actual = Digest.FromHash(await SHA256.HashDataAsync(file, ct).ConfigureAwait(false));
-        }
-        if (actual != digest)
-        {
-            File.Delete(path);
-            File.Delete(path + ".repo");
-            throw new DistributionException(400, "DIGEST_INVALID", $"the upload hashes to {actual}, not {digest}; upload it again");
-        }
-        File.Move(path, BlobPath(digest), overwrite: true);
+        var sealedPath = path + ".sealed";
+        File.Move(path, sealedPath, overwrite: true);
         File.Delete(path + ".repo");
+        try
+        {
+            Digest actual;
+            await using (var file = new FileStream(sealedPath, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16, useAsync: true))
+            {
+                actual = Digest.FromHash(await SHA256.HashDataAsync(file, ct).ConfigureAwait(false));
+            }
+            if (actual != digest)
+            {
+                throw new DistributionException(400, "DIGEST_INVALID", $"the upload hashes to {actual}, not {digest}; upload it again");
+            }
+            if (!BlobExists(digest))
+            {
+                try
+                {
+                    File.Move(sealedPath, BlobPath(digest), overwrite: false);
+                }
+                catch (IOException) when (BlobExists(digest))
+                {
+                    // another upload of the same content won the race: its bytes are the same digest
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(sealedPath);
+        }
     }
 
     public void CancelUpload(string repository, string id)
     {
+        using var owner = Own(id);
         var path = CheckUpload(repository, id);
         File.Delete(path);
         File.Delete(path + ".repo");
+    }
+
+    // One request at a time per upload: a PATCH racing the PUT that completes it (or two PATCHes) could otherwise
+    // interleave bytes, or change them between hashing and storing.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _owned = new(StringComparer.Ordinal);
+
+    private UploadOwner Own(string id)
+    {
+        if (!_owned.TryAdd(id, 0))
+        {
+            throw new DistributionException(416, "BLOB_UPLOAD_INVALID", $"upload {id} is being written by another request; send its chunks one after another");
+        }
+        return new UploadOwner(this, id);
+    }
+
+    private readonly struct UploadOwner(RegistryStorage storage, string id) : IDisposable
+    {
+        public void Dispose() => storage._owned.TryRemove(id, out _);
     }
 
     // ---- manifests and tags ----
