@@ -79,10 +79,15 @@ public static class BundleSigner
         {
             throw new BundleException($"{path}: no such key file ({(isPrivate ? "create a key pair with 'ferry keygen'" : "give the public key that came with the bundle")})");
         }
+        var pem = File.ReadAllText(path);
+        if (!isPrivate && pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            throw new BundleException($"{path} is a private key: verify with the public key (the .pub.pem that came with the bundle); the private key stays with whoever signs bundles and never goes to a site");
+        }
         var key = ECDsa.Create();
         try
         {
-            key.ImportFromPem(File.ReadAllText(path));
+            key.ImportFromPem(pem);
         }
         catch (ArgumentException e)
         {

@@ -25,7 +25,7 @@ public sealed record DeployRequest
     public int Parallel { get; init; } = 4;
 
     /// <summary>How long a deploy journal without heartbeat keeps other deploys out (holders on other hosts).</summary>
-    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Lease { get; init; } = DeployJournal.DefaultLease;
 
     /// <summary>Take the deploy journal even if its holder looks alive.</summary>
     public bool ForceUnlock { get; init; }

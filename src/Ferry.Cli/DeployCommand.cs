@@ -194,7 +194,10 @@ internal static class DeployCommand
             var releases = await new ReleaseStore(client).ListAllAsync().ConfigureAwait(false);
             var journals = await DeployJournal.ListAsync(client, f.EnvNamespace).ConfigureAwait(false);
             // Exit 1 when something needs attention: a release not deployed (failed, pending) or a deploy that failed.
-            var attention = releases.Any(r => r.Info.Status != Charts.Releases.ReleaseStatus.Deployed) || journals.Any(j => j.State == DeployJournal.Failed);
+            // ... or one recorded as running whose holder is gone.
+            var now = DateTimeOffset.UtcNow;
+            var stalled = journals.Where(j => DeployJournal.IsStalled(j, now)).Select(j => j.Product).ToHashSet(StringComparer.Ordinal);
+            var attention = releases.Any(r => r.Info.Status != Charts.Releases.ReleaseStatus.Deployed) || journals.Any(j => j.State == DeployJournal.Failed) || stalled.Count > 0;
             if (f.Json)
             {
                 stdout.WriteLine(new JsonObject
@@ -209,7 +212,7 @@ internal static class DeployCommand
                     {
                         ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
                         ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture), ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
-                        ["summary"] = j.Summary,
+                        ["summary"] = j.Summary, ["stalled"] = stalled.Contains(j.Product),
                     })]),
                 }.ToJsonString(Indented));
                 return attention ? 1 : 0;
@@ -227,6 +230,10 @@ internal static class DeployCommand
                 if (j.Summary.Length > 0)
                 {
                     stdout.WriteLine($"  {j.Summary}");
+                }
+                if (stalled.Contains(j.Product))
+                {
+                    stdout.WriteLine($"  this deploy stopped before finishing (its holder {j.Holder} is gone): run ferry deploy with the same bundle to resume it");
                 }
             }
             return attention ? 1 : 0;

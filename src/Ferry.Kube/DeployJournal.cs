@@ -226,6 +226,12 @@ public sealed partial class DeployJournal : IAsyncDisposable
             Get("finished").Length > 0 ? Time("finished") : null, steps, Get("summary"));
     }
 
+    /// <summary>How long a deploy on another host may go without a heartbeat before it counts as stopped.</summary>
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(60);
+
+    /// <summary>A deploy recorded as running whose holder is gone (its process ended, or its heartbeat stopped).</summary>
+    public static bool IsStalled(JournalRecord record, DateTimeOffset now) => record.State == Running && !IsAlive(record, DefaultLease, now);
+
     /// <summary>Whether the holder may still be working: on this host its process must exist; elsewhere, its lease must hold.</summary>
     internal static bool IsAlive(JournalRecord record, TimeSpan lease, DateTimeOffset now)
     {

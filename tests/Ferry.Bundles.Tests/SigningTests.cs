@@ -48,6 +48,10 @@ public sealed class SigningTests : IDisposable
 
         var e = Assert.Throws<BundleException>(() => BundleSigner.SignBundle(bundle, Path.Combine(_dir, "k.pub.pem")));
         Assert.Contains("private key is required", e.Message, StringComparison.Ordinal);
+
+        // the other way round: a site given the vendor's private key to verify with is told so, not accepted
+        e = Assert.Throws<BundleException>(() => BundleReader.Verify(bundle, Path.Combine(_dir, "other.pem")));
+        Assert.Contains("is a private key: verify with the public key", e.Message, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -87,6 +87,30 @@ public sealed class CliClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_ADeployWhoseHolderIsGone_NeedsAttention()
+    {
+        var kc = await KubeconfigAsync();
+        using var client = KubeConnection.Connect(kc);
+        var old = DateTimeOffset.UtcNow.AddMinutes(-10).ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new k8s.Models.V1ConfigMap
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = DeployJournal.ObjectName("edge"), Labels = new Dictionary<string, string> { ["ferry.dev/journal"] = "deploy" } },
+            Data = new Dictionary<string, string>
+            {
+                ["product"] = "edge", ["bundle"] = "edge 1.0.0", ["digest"] = "sha256:" + new string('a', 64), ["state"] = "running",
+                ["holder"] = "elsewhere/4242/1", ["started"] = old, ["heartbeat"] = old,
+            },
+        }, Ns);
+        var (code, output, _) = await Ferry("status", "--env-namespace", Ns, "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains("last deploy of edge: edge 1.0.0, running", output, StringComparison.Ordinal);
+        Assert.Contains("this deploy stopped before finishing (its holder elsewhere/4242/1 is gone): run ferry deploy with the same bundle to resume it", output, StringComparison.Ordinal);
+        (code, output, _) = await Ferry("status", "--env-namespace", Ns, "--kubeconfig", kc, "--output", "json");
+        Assert.Equal(1, code);
+        Assert.True(System.Text.Json.Nodes.JsonNode.Parse(output)!["deploys"]![0]!["stalled"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task History_ListsRevisionsLikeHelm()
     {
         var kc = await KubeconfigAsync();
