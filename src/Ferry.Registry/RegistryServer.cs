@@ -150,11 +150,11 @@ public sealed class RegistryServer : IAsyncDisposable
         {
             throw new DistributionException(405, "UNSUPPORTED", $"{method} on a blob is not supported");
         }
-        var file = new FileInfo(_storage.BlobPath(digest));
-        if (!file.Exists)
+        if (!_storage.HasBlob(name, digest))
         {
-            throw new DistributionException(404, "BLOB_UNKNOWN", $"blob {digest} is not in this registry");
+            throw new DistributionException(404, "BLOB_UNKNOWN", $"blob {digest} is not in repository {name}");
         }
+        var file = new FileInfo(_storage.BlobPath(digest));
         ctx.Response.Headers["Docker-Content-Digest"] = digest.Value;
         ctx.Response.Headers.AcceptRanges = "bytes";
         ctx.Response.ContentType = "application/octet-stream";
@@ -179,7 +179,7 @@ public sealed class RegistryServer : IAsyncDisposable
         var query = ctx.Request.Query;
         if (method == "POST" && id.Length == 0)
         {
-            if (Digest.TryParse(query["mount"].ToString(), out var mount) && _storage.BlobExists(mount))
+            if (Digest.TryParse(query["mount"].ToString(), out var mount) && _storage.Mount(name, query["from"].ToString(), mount))
             {
                 Created(ctx, name, mount);
                 return;
@@ -226,6 +226,29 @@ public sealed class RegistryServer : IAsyncDisposable
         }
     }
 
+    /// <summary>distribution's limit on a manifest body; a larger one is refused while it streams in, never buffered whole.</summary>
+    public const int MaxManifestBytes = 4 * 1024 * 1024;
+
+    private static async Task<byte[]> ReadManifestBodyAsync(HttpContext ctx)
+    {
+        if (ctx.Request.ContentLength > MaxManifestBytes)
+        {
+            throw new DistributionException(400, "MANIFEST_INVALID", $"the manifest is larger than {MaxManifestBytes} bytes (the registry's limit)");
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await ctx.Request.Body.ReadAsync(chunk, ctx.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > MaxManifestBytes)
+            {
+                throw new DistributionException(400, "MANIFEST_INVALID", $"the manifest is larger than {MaxManifestBytes} bytes (the registry's limit)");
+            }
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+
     private async Task ManifestAsync(HttpContext ctx, string method, string name, string reference)
     {
         switch (method)
@@ -236,9 +259,7 @@ public sealed class RegistryServer : IAsyncDisposable
                     {
                         throw new DistributionException(400, "TAG_INVALID", $"invalid tag \"{reference}\"");
                     }
-                    using var buffer = new MemoryStream();
-                    await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted).ConfigureAwait(false);
-                    var bytes = buffer.ToArray();
+                    var bytes = await ReadManifestBodyAsync(ctx).ConfigureAwait(false);
                     var mediaType = ctx.Request.ContentType is { Length: > 0 } t && !t.StartsWith("application/octet-stream", StringComparison.Ordinal)
                         ? t.Split(';')[0].Trim() : ManifestReader.MediaTypeOf(bytes);
                     var digest = _storage.PutManifest(name, reference, bytes, mediaType);

@@ -19,6 +19,71 @@ public sealed partial class RegistryStorage
         Directory.CreateDirectory(Path.Combine(_root, "blobs", "sha256"));
         Directory.CreateDirectory(Path.Combine(_root, "uploads"));
         Directory.CreateDirectory(Path.Combine(_root, "repositories"));
+        LinkExistingBlobs();
+    }
+
+    // ---- which repository holds which blob ----
+    // Blobs are stored once, but a repository serves (and lets others mount) only the blobs pushed or mounted into it,
+    // or referenced by its manifests, as distribution does. The links live in "_blobs", which no repository path
+    // component can be named ('_' cannot start one).
+
+    private string BlobLink(string repository, Digest digest) => Path.Combine(RepositoryPath(repository), "_blobs", digest.Hex);
+
+    /// <summary>Whether <paramref name="repository"/> holds the blob.</summary>
+    public bool HasBlob(string repository, Digest digest) => BlobExists(digest) && File.Exists(BlobLink(repository, digest));
+
+    private void LinkBlob(string repository, Digest digest)
+    {
+        var link = BlobLink(repository, digest);
+        if (!File.Exists(link))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.WriteAllBytes(link, []);
+        }
+    }
+
+    /// <summary>Cross-repository mount: when <paramref name="from"/> holds the blob it now belongs to <paramref name="repository"/> too.</summary>
+    public bool Mount(string repository, string from, Digest digest)
+    {
+        if (!IsValidName(from) || !HasBlob(from, digest))
+        {
+            return false;
+        }
+        LinkBlob(repository, digest);
+        return true;
+    }
+
+    // A store written before blobs were linked to repositories: link what each repository's manifests reference, once.
+    private void LinkExistingBlobs()
+    {
+        var marker = Path.Combine(_root, "_layout");
+        if (File.Exists(marker))
+        {
+            return;
+        }
+        foreach (var repository in Repositories())
+        {
+            foreach (var entry in Directory.EnumerateFiles(Path.Combine(RepositoryPath(repository), "manifests")))
+            {
+                if (!Digest.TryParse("sha256:" + Path.GetFileName(entry), out var digest) || !BlobExists(digest))
+                {
+                    continue;
+                }
+                LinkBlob(repository, digest);
+                try
+                {
+                    foreach (var child in ManifestReader.Children(File.ReadAllBytes(BlobPath(digest)), File.ReadAllText(entry)))
+                    {
+                        LinkBlob(repository, child.Digest);
+                    }
+                }
+                catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or OciException)
+                {
+                    // a damaged manifest links nothing more; pulling it reports the damage
+                }
+            }
+        }
+        File.WriteAllText(marker, "2\n");
     }
 
     /// <summary>Repository names as the distribution spec allows them: lowercase path components.</summary>
@@ -114,6 +179,7 @@ public sealed partial class RegistryStorage
                     // another upload of the same content won the race: its bytes are the same digest
                 }
             }
+            LinkBlob(repository, digest);
         }
         finally
         {
@@ -166,13 +232,14 @@ public sealed partial class RegistryStorage
         {
             throw new DistributionException(400, "MANIFEST_INVALID", $"the manifest is not a valid {mediaType}: {e.Message}");
         }
-        var missing = children.Where(c => MediaTypes.IsIndex(mediaType) ? !HasManifest(repository, c.Digest) : !BlobExists(c.Digest)).ToList();
+        var missing = children.Where(c => MediaTypes.IsIndex(mediaType) ? !HasManifest(repository, c.Digest) : !HasBlob(repository, c.Digest)).ToList();
         if (missing.Count > 0)
         {
             throw new DistributionException(400, MediaTypes.IsIndex(mediaType) ? "MANIFEST_UNKNOWN" : "MANIFEST_BLOB_UNKNOWN",
                 $"the manifest references {string.Join(", ", missing.Select(m => m.Digest))}, which {(missing.Count == 1 ? "is" : "are")} not in {repository}; push {(MediaTypes.IsIndex(mediaType) ? "the child manifests" : "the blobs")} first");
         }
         WriteAtomic(BlobPath(digest), manifest);
+        LinkBlob(repository, digest);
         var repo = RepositoryPath(repository);
         Directory.CreateDirectory(Path.Combine(repo, "manifests"));
         Directory.CreateDirectory(Path.Combine(repo, "tags"));

@@ -142,6 +142,81 @@ public sealed class RegistryServerTests : IAsyncLifetime
         }
     }
 
+    /// <summary>As distribution: a repository serves and lends (mount) only blobs pushed or mounted into it.</summary>
+    [Fact]
+    public async Task Blobs_BelongToTheirRepositories_AndMountNeedsTheSource()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(2048);
+        var digest = Digest.Of(content);
+        (await http.PostAsync($"/v2/team-a/app/blobs/uploads/?digest={digest}", new ByteArrayContent(content))).Dispose();
+        using (var own = await http.GetAsync($"/v2/team-a/app/blobs/{digest}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        }
+        using (var other = await http.GetAsync($"/v2/team-b/app/blobs/{digest}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+            Assert.Contains("BLOB_UNKNOWN", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        foreach (var from in new[] { "", "&from=team-c/app", "&from=../x" })
+        {
+            using var refused = await http.PostAsync($"/v2/team-b/app/blobs/uploads/?mount={digest}{from}", null);
+            Assert.Equal(HttpStatusCode.Accepted, refused.StatusCode); // not mounted: an ordinary upload starts instead
+        }
+        using (var mount = await http.PostAsync($"/v2/team-b/app/blobs/uploads/?mount={digest}&from=team-a%2Fapp", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, mount.StatusCode);
+        }
+        using (var mounted = await http.GetAsync($"/v2/team-b/app/blobs/{digest}"))
+        {
+            Assert.Equal(content, await mounted.Content.ReadAsByteArrayAsync());
+        }
+
+        // a store from before repositories had blob links: what their manifests reference is linked on start
+        var source = OciLayout.Open(Path.Combine(_dir, "source"), create: true);
+        var image = TestImages.Image(source, "x", [TestImages.Layer(source, 5_000, 1)]);
+        using (var client = Client())
+        {
+            await new ImageCopier(client).PushAsync(source, image, ImageReference.Parse($"{_server.Address}/legacy/x:1"));
+        }
+        var port = int.Parse(_server.Address.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        await _server.DisposeAsync();
+        File.Delete(Path.Combine(Storage, "_layout"));
+        Directory.Delete(Path.Combine(Storage, "repositories", "legacy", "x", "_blobs"), recursive: true);
+        _server = await StartAsync(port);
+        var layer = ManifestReader.Children(source.ReadBlob(image.Digest), image.MediaType)[1].Digest;
+        using var again = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
+        using (var legacy = await again.GetAsync($"/v2/legacy/x/blobs/{layer}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, legacy.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task AManifestOverFourMiB_IsRefusedWhileItStreams()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
+        var big = new byte[RegistryServer.MaxManifestBytes + 1];
+        big.AsSpan().Fill((byte)' ');
+        foreach (var chunked in new[] { false, true })
+        {
+            HttpContent content = chunked ? new StreamContent(new MemoryStream(big)) : new ByteArrayContent(big);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(MediaTypes.OciManifest);
+            if (chunked)
+            {
+                content.Headers.ContentLength = null;
+            }
+            using var request = new HttpRequestMessage(HttpMethod.Put, "/v2/big/manifests/latest") { Content = content };
+            request.Headers.TransferEncodingChunked = chunked;
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains("MANIFEST_INVALID", body, StringComparison.Ordinal);
+            Assert.Contains("larger than 4194304 bytes", body, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task DistributionApi_HeadManifestPaginationMountAndCancel()
     {
