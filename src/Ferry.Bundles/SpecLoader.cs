@@ -252,6 +252,17 @@ public static class SpecLoader
             errors.Add($"{path}:{first.Line}:5: dependsOn has a cycle: {string.Join(" -> ", cycle)}; an app cannot wait for itself");
         }
         var platforms = Strings(root, "platforms", "", ["linux/amd64"]);
+        foreach (var p in platforms)
+        {
+            try
+            {
+                Oci.Platform.Parse(p);
+            }
+            catch (Oci.OciException e)
+            {
+                errors.Add($"{At(Get(root, "platforms")!)}: platforms: {e.Message}");
+            }
+        }
         var sampleEnv = Str(root, "sampleEnv", "");
         var imagePaths = new List<ImagePath>();
         if (Get(root, "imagePaths") is YamlSequenceNode ips)

@@ -158,6 +158,23 @@ internal static class BundleCommand
         {
             throw new UsageException("usage: ferry bundle build|images ferry.yaml [-o NAME.ferry] [--env KEY=VALUE] [--compress zstd|none] [--split 4GiB] [--insecure] [--platform os/arch] [--locked] [--include-ferry [PATH]]");
         }
+        foreach (var p in platforms ?? [])
+        {
+            try
+            {
+                Oci.Platform.Parse(p);
+            }
+            catch (Oci.OciException e)
+            {
+                throw new UsageException($"--platform {p}: {e.Message}");
+            }
+        }
+        // the output's folder must exist before anything is fetched (a build can take long)
+        var outputDir = Path.GetDirectoryName(Path.GetFullPath(output ?? "bundle.ferry"))!;
+        if (!imagesOnly && !Directory.Exists(outputDir))
+        {
+            throw new UsageException($"-o {output}: the folder {outputDir} does not exist; create it first");
+        }
         var options = new BundleBuildOptions
         {
             SpecPath = spec,

@@ -21,7 +21,7 @@ public sealed class HostileCliInputTests : IDisposable
     [
         "empty-tgz", "garbage-gzip-tgz", "not-a-bundle-inspect", "not-a-bundle-verify", "keygen-missing-dir",
         "plan-missing-env-file", "deploy-parallel-not-a-number", "deploy-parallel-zero", "chart-flow-mapping-unclosed",
-        "ferry-yaml-flow-mapping-unclosed", "dangling-symlink-chart", "symlink-loop-chart", "fifo-in-chart",
+        "ferry-yaml-flow-mapping-unclosed", "dangling-symlink-chart", "symlink-loop-chart", "fifo-in-chart", "build-output-folder-missing", "build-platform-flag-bad", "spec-platform-bad",
     ];
 
     [Theory]
@@ -35,6 +35,15 @@ public sealed class HostileCliInputTests : IDisposable
         Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
         Assert.DoesNotContain("internal error", text, StringComparison.Ordinal);
         Assert.Matches("^(ferry: |Error: )", stderr);
+    }
+
+    private string Spec(string extra = "")
+    {
+        var chart = Directory.CreateDirectory(Path.Combine(_dir, "specchart")).FullName;
+        File.WriteAllText(Path.Combine(chart, "Chart.yaml"), "apiVersion: v2\nname: specchart\nversion: 0.1.0\n");
+        var spec = Path.Combine(_dir, "spec.yaml");
+        File.WriteAllText(spec, $"apiVersion: ferry.dev/v1\nkind: Bundle\nmetadata: {{ name: x, version: 1.0.0 }}\napps:\n  - name: a\n    chart: {{ path: {chart} }}\n{extra}");
+        return spec;
     }
 
     private string[] Arguments(string input)
@@ -94,6 +103,12 @@ public sealed class HostileCliInputTests : IDisposable
                 }
                 return ["template", "x", chart];
             }
+            case "build-output-folder-missing":
+                return ["bundle", "build", Spec(), "-o", Path.Combine(_dir, "no", "such", "dir", "x.ferry")];
+            case "build-platform-flag-bad":
+                return ["bundle", "build", Spec(), "-o", Path.Combine(_dir, "x.ferry"), "--platform", "linux"];
+            case "spec-platform-bad":
+                return ["bundle", "build", Spec("platforms: [linux]\n"), "-o", Path.Combine(_dir, "x.ferry")];
             default:
                 throw new ArgumentOutOfRangeException(nameof(input));
         }
