@@ -75,6 +75,10 @@ public static class BundleReader
         {
             problems.Add($"{path}: the archive is truncated ({e.Message})");
         }
+        catch (ZstdSharp.ZstdException e)
+        {
+            problems.Add($"{path}: the compressed archive is damaged (zstd: {e.Message}); get a fresh copy from the vendor");
+        }
         if (sums is null)
         {
             throw new BundleException($"{path}: empty or not a Ferry bundle");
@@ -199,7 +203,7 @@ public static class BundleReader
             return read();
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or KeyNotFoundException
-            or InvalidOperationException or JsonException or ArgumentException)
+            or InvalidOperationException or JsonException or ArgumentException or ZstdSharp.ZstdException)
         {
             throw new BundleException($"{path}: not a Ferry bundle, or a damaged one ({e.Message.TrimEnd('.')}); check the file, or get a fresh copy from the vendor", e);
         }

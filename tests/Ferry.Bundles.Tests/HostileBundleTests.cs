@@ -142,6 +142,37 @@ public sealed class HostileBundleTests : IDisposable
     }
 
     [Fact]
+    public async Task ACompressedBundleWithAFlippedByte_IsReportedDamaged()
+    {
+        var spec = Path.Combine(_dir, "ferry.yaml");
+        await BuildAsync();
+        var bundle = Path.Combine(_dir, "edge.zst.ferry");
+        await BundleBuilder.BuildAsync(new BundleBuildOptions { SpecPath = spec, Output = bundle, Storage = new BundleStorage(Zstd: true, SplitBytes: null) });
+        Assert.Empty(BundleReader.Verify(bundle));
+        var bytes = File.ReadAllBytes(bundle);
+        var damaged = 0;
+        foreach (var at in new[] { bytes.Length / 3, bytes.Length / 2, bytes.Length * 2 / 3 })
+        {
+            var copy = (byte[])bytes.Clone();
+            copy[at] ^= 0x5a;
+            var path = Path.Combine(_dir, $"flipped-{at}.ferry");
+            File.WriteAllBytes(path, copy);
+            List<string> problems;
+            try
+            {
+                problems = BundleReader.Verify(path);
+            }
+            catch (BundleException e)
+            {
+                problems = [e.Message];
+            }
+            Assert.NotEmpty(problems);
+            damaged += problems.Count(p => p.Contains("damaged", StringComparison.Ordinal) || p.Contains("checksum mismatch", StringComparison.Ordinal));
+        }
+        Assert.True(damaged > 0, "each flip is found as damage or a checksum mismatch");
+    }
+
+    [Fact]
     public async Task Extraction_ChecksEveryByteAgainstTheChecksums()
     {
         var bundle = await BuildAsync();
