@@ -61,6 +61,7 @@ public sealed class Deployer(IKubernetes client)
         var cluster = await ClusterDiscovery.DiscoverAsync(client, ct).ConfigureAwait(false);
         var plans = AppRenderer.Ordered(spec).ToDictionary(a => a.Name, a => AppRenderer.Render(bundle, a, site, request.SiteRegistry, cluster), StringComparer.Ordinal);
 
+        SiteImages.CheckLayout(bundle);
         using var registry = new RegistryClient(request.Registry);
         await SiteImages.CheckReachableAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);
         await SiteImages.CheckDeltaAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);

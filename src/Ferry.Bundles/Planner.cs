@@ -28,6 +28,7 @@ public static partial class Planner
     {
         var policyKey = client is null ? null : await new SitePolicy(client, envNamespace).PublicKeyAsync(ct).ConfigureAwait(false);
         using var bundle = OpenedBundle.Open(bundlePath, publicKey, policyKey);
+        SiteImages.CheckLayout(bundle);
         var spec = bundle.Spec;
         var (site, renames) = EnvCheck.Prepare(spec, env, log);
         var secrets = spec.Env.Where(v => v.Secret).Select(v => v.Name).Concat(site.SecretKeys)

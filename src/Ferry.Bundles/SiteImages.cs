@@ -53,6 +53,34 @@ internal static class SiteImages
     }
 
     /// <summary>Pushes every image of the bundle, checking each lands with the digest the bundle recorded.</summary>
+    /// <summary>
+    /// Before anything changes: the bundle's image layout opens, and every image the manifest lists resolves in it to
+    /// the digest the manifest recorded (a damaged images/index.json must stop a deploy before the journal is taken).
+    /// </summary>
+    public static void CheckLayout(OpenedBundle bundle)
+    {
+        try
+        {
+            var layout = bundle.OpenImages();
+            foreach (var (reference, digest) in bundle.Images)
+            {
+                if (layout is null)
+                {
+                    throw new OciException($"the bundle lists {reference} but carries no image layout");
+                }
+                var resolved = layout.Resolve(reference);
+                if (resolved.Digest.ToString() != digest)
+                {
+                    throw new OciException($"{reference} resolves to {resolved.Digest}, not {digest} as the manifest records");
+                }
+            }
+        }
+        catch (Exception e) when (e is OciException or System.Text.Json.JsonException or IOException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new BundleException($"{bundle.Path}: the bundle's images are damaged ({e.Message}); nothing was changed: get a fresh copy from the vendor", e);
+        }
+    }
+
     public static async Task PushAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, IProgress<string>? log, IProgress<TransferProgress>? progress, CancellationToken ct)
     {
         if (bundle.OpenImages() is not { } layout)

@@ -81,6 +81,37 @@ public sealed class DeployTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Deploy_WithADamagedImageIndex_ChangesNothing()
+    {
+        using var product = new ProductSources();
+        var bundle = Path.Combine(_out, "damaged.ferry");
+        var options = new RegistryOptions { Insecure = true, MaxAttempts = 2 };
+        await BundleBuilder.BuildAsync(new BundleBuildOptions
+        {
+            SpecPath = product.ExampleSpec, Output = bundle, Registry = options,
+            EnvOverrides = new Dictionary<string, string> { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" },
+        });
+        // consistent checksums (unsigned), but the image index no longer names the images
+        HostileBundleTests.Repack(bundle, entries => entries["images/index.json"] = """{"schemaVersion":2,"manifests":[]}"""u8.ToArray());
+        Assert.Empty(BundleReader.Verify(bundle));
+        using var site = Oci.Tests.Registry.Start();
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        await new DeployEnv(client).SetAsync(
+            new Dictionary<string, string> { ["DOMAIN"] = "shop.site.local", ["WORKER_PASSWORD"] = "pw" }, new HashSet<string> { "WORKER_PASSWORD" });
+        var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(new DeployRequest
+        {
+            Bundle = bundle, SiteRegistry = site.Address, Registry = options,
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        }));
+        Assert.Contains("the bundle's images are damaged", e.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", e.Message, StringComparison.Ordinal);
+        Assert.Null(api.Get("", "configmaps", DeployEnv.DefaultNamespace, DeployJournal.ObjectName("acme-suite")));
+        using var registry = new RegistryClient(options);
+        Assert.Empty(await registry.ListRepositoriesAsync(site.Address).ToListAsync());
+    }
+
+    [SkippableFact]
     public async Task Deploy_AppliesEnvMigrations_KeepingABackup()
     {
         using var product = new ProductSources();

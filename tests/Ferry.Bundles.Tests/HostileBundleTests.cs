@@ -40,7 +40,7 @@ public sealed class HostileBundleTests : IDisposable
     }
 
     /// <summary>Rewrites a bundle: entries changed by <paramref name="change"/>, SHA256SUMS recomputed so it stays consistent.</summary>
-    private static void Repack(string bundle, Action<Dictionary<string, byte[]>> change)
+    internal static void Repack(string bundle, Action<Dictionary<string, byte[]>> change)
     {
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         using (var fs = File.OpenRead(bundle))
