@@ -112,7 +112,57 @@ public sealed class OciLayout
     {
         var dir = Path.Combine(Root, "blobs", ".tmp");
         Directory.CreateDirectory(dir);
+        RemoveAbandonedTempFiles();
         return Path.Combine(dir, Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>
+    /// Partial downloads a killed pull left behind. A download in progress holds its file open exclusively (an
+    /// advisory lock on Linux), so a file that can be opened exclusively is abandoned.
+    /// </summary>
+    public IReadOnlyList<string> AbandonedTempFiles()
+    {
+        var dir = Path.Combine(Root, "blobs", ".tmp");
+        if (!Directory.Exists(dir))
+        {
+            return [];
+        }
+        var abandoned = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(dir))
+        {
+            try
+            {
+                using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+                abandoned.Add(file);
+            }
+            catch (IOException)
+            {
+                // in use by a running download
+            }
+        }
+        return abandoned;
+    }
+
+    private readonly Lock _sweep = new();
+    private bool _tempSwept;
+
+    // once per layout, before this process creates its own temp files (parallel downloads wait for the sweep)
+    private void RemoveAbandonedTempFiles()
+    {
+        lock (_sweep)
+        {
+            if (_tempSwept)
+            {
+                return;
+            }
+            foreach (var file in AbandonedTempFiles())
+            {
+                File.Delete(file);
+            }
+            _tempSwept = true;
+        }
     }
 
     public void CommitBlob(string tempFile, Digest expected, long expectedSize)
@@ -221,6 +271,10 @@ public sealed class OciLayout
     public List<string> Verify()
     {
         var problems = new List<string>();
+        if (AbandonedTempFiles() is { Count: > 0 } leftovers)
+        {
+            problems.Add($"{leftovers.Count} partial download(s) left in blobs/.tmp by an interrupted pull; the next pull into this layout removes them");
+        }
         var sizes = new Dictionary<Digest, long>();
         var stack = new Stack<Descriptor>(Manifests());
         var seen = new HashSet<Digest>();

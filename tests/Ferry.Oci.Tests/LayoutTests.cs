@@ -20,6 +20,24 @@ public sealed class LayoutTests : IDisposable
     }
 
     [Fact]
+    public void PartialDownloadsOfAKilledPull_AreReported_ThenRemoved_ButNotOnesInProgress()
+    {
+        var layout = OciLayout.Open(_dir, create: true);
+        TestImages.Image(layout, "a:1", [TestImages.Layer(layout, 100, 1)]);
+        var tmp = Directory.CreateDirectory(Path.Combine(_dir, "blobs", ".tmp")).FullName;
+        File.WriteAllBytes(Path.Combine(tmp, "abandoned"), new byte[1000]);
+        var inProgress = Path.Combine(tmp, "downloading");
+        using (var held = new FileStream(inProgress, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            Assert.Contains("1 partial download(s) left in blobs/.tmp", Assert.Single(OciLayout.Open(_dir).Verify()), StringComparison.Ordinal);
+            var next = OciLayout.Open(_dir).NewTempFile();
+            Assert.False(File.Exists(Path.Combine(tmp, "abandoned")));
+            Assert.True(File.Exists(inProgress));
+            Assert.StartsWith(tmp, next, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void RetaggingReplacesTheIndexEntry()
     {
         var layout = OciLayout.Open(_dir, create: true);
