@@ -126,8 +126,8 @@ public static class BundleBuilder
 
     public static async Task<BundleBuildResult> BuildAsync(BundleBuildOptions options, CancellationToken ct = default)
     {
-        var staging = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
-        try
+        using var work = WorkFolder.Create("ferry-bundle-");
+        var staging = work.Path;
         {
             var plan = await DiscoverAsync(options, staging, ct).ConfigureAwait(false);
             var spec = plan.Spec;
@@ -258,10 +258,6 @@ public static class BundleBuilder
             await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), lockJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
             options.Log?.Report($"writing {options.Output}");
             return await WriteArchiveAsync(staging, remote, client, options.Output, options.Storage, plan.Apps.Count, images.Count, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            Directory.Delete(staging, recursive: true);
         }
     }
 

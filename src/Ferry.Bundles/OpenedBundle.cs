@@ -153,25 +153,27 @@ public sealed class OpenedBundle : IDisposable
     /// <summary>Extracts a verified bundle; an uncompressed archive (one file or split) is read in place for image blobs (no copy of the layers), a zstd one is extracted whole.</summary>
     private static OpenedBundle Extract(string bundle, bool withNodeFiles)
     {
-        var work = Directory.CreateTempSubdirectory("ferry-bundle-").FullName;
+        var folder = WorkFolder.Create("ferry-bundle-");
         try
         {
             var slices = ArchiveSlices.TryIndex(bundle);
-            BundleReader.Extract(bundle, work, name =>
+            BundleReader.Extract(bundle, folder.Path, name =>
                 (withNodeFiles || (!name.StartsWith("cluster/", StringComparison.Ordinal) && !name.StartsWith("bin/", StringComparison.Ordinal)))
                 && (slices is null || !name.StartsWith("images/blobs/", StringComparison.Ordinal)));
-            return new OpenedBundle(bundle, work) { _slices = slices };
+            return new OpenedBundle(bundle, folder.Path) { _slices = slices, _folder = folder };
         }
         catch
         {
-            Directory.Delete(work, recursive: true);
+            folder.Dispose();
             throw;
         }
     }
 
+    private WorkFolder? _folder;
+
     public void Dispose()
     {
         _manifest.Dispose();
-        Directory.Delete(Work, recursive: true);
+        _folder?.Dispose();
     }
 }

@@ -86,6 +86,35 @@ public sealed class HostileBundleTests : IDisposable
     }
 
     [Fact]
+    public async Task WorkFoldersAKilledFerryLeft_AreRemovedByTheNextRun_ButNotOnesInUse()
+    {
+        var tmp = Path.GetTempPath();
+        var abandoned = Directory.CreateDirectory(Path.Combine(tmp, $"ferry-bundle-killed{Guid.NewGuid():N}")).FullName;
+        File.WriteAllText(Path.Combine(abandoned, "x"), "left behind");
+        File.WriteAllText(abandoned + ".lock", "");
+        var inUse = Directory.CreateDirectory(Path.Combine(tmp, $"ferry-bundle-running{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            using (new FileStream(inUse + ".lock", FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+            {
+                var bundle = await BuildAsync();
+                Assert.False(Directory.Exists(abandoned));
+                Assert.False(File.Exists(abandoned + ".lock"));
+                Assert.True(Directory.Exists(inUse));
+                using (OpenedBundle.Open(bundle, null))
+                {
+                    Assert.True(Directory.Exists(inUse));
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(inUse, recursive: true);
+            File.Delete(inUse + ".lock");
+        }
+    }
+
+    [Fact]
     public async Task ValuesPathOutsideTheBundle_IsRefused()
     {
         var bundle = await BuildAsync();
