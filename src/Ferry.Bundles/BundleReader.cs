@@ -30,6 +30,11 @@ public static class BundleReader
                     problems.Add($"{name}: not a regular file ({entry.EntryType}); bundles hold only files");
                     continue;
                 }
+                if (name.Length > MaxEntryName)
+                {
+                    problems.Add($"{name[..64]}...: an entry name of {name.Length} characters (a bundle's are short paths); the bundle was altered");
+                    continue;
+                }
                 if (name.StartsWith('/') || name.Split('/').Contains(".."))
                 {
                     problems.Add($"{name}: path escapes the bundle");
@@ -40,6 +45,10 @@ public static class BundleReader
                     if (name != BundleBuilder.SumsName)
                     {
                         throw new BundleException($"{path}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName}, found {name})");
+                    }
+                    if (entry.Length > MaxSumsBytes)
+                    {
+                        throw new BundleException($"{path}: {BundleBuilder.SumsName} is {entry.Length} bytes, more than a bundle's checksum list can be ({MaxSumsBytes}); the bundle was altered: get a fresh copy from the vendor");
                     }
                     using var ms = new MemoryStream();
                     entry.DataStream?.CopyTo(ms);
@@ -54,7 +63,11 @@ public static class BundleReader
                     signature = ms.ToArray();
                     continue;
                 }
-                seen.Add(name);
+                if (!seen.Add(name))
+                {
+                    problems.Add($"{name}: appears twice in the archive (a later copy would replace the checked one); the bundle was altered");
+                    continue;
+                }
                 if (!sums.TryGetValue(name, out var expected))
                 {
                     problems.Add($"{name}: not listed in {BundleBuilder.SumsName} (unexpected file)");
@@ -97,6 +110,10 @@ public static class BundleReader
         }
         return problems;
     }
+
+    // A checksum line per file: even a million files stay far below this; an entry name is a short relative path.
+    private const long MaxSumsBytes = 64L * 1024 * 1024;
+    private const int MaxEntryName = 1024;
 
     internal static Dictionary<string, string> ParseSums(string text, string path)
     {

@@ -115,6 +115,38 @@ public sealed class HostileBundleTests : IDisposable
     }
 
     [Fact]
+    public async Task DuplicateEntriesAndHugeNames_AreVerificationProblems()
+    {
+        var bundle = await BuildAsync();
+        var entries = new List<(string Name, byte[] Data)>();
+        using (var fs = File.OpenRead(bundle))
+        using (var tar = new TarReader(fs))
+        {
+            while (tar.GetNextEntry() is { } e)
+            {
+                using var ms = new MemoryStream();
+                e.DataStream?.CopyTo(ms);
+                entries.Add((e.Name, ms.ToArray()));
+            }
+        }
+        void Write(IEnumerable<(string Name, byte[] Data)> list)
+        {
+            using var output = File.Create(bundle);
+            using var writer = new TarWriter(output, TarEntryFormat.Pax);
+            foreach (var (name, data) in list)
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data) });
+            }
+        }
+        var yaml = entries.First(e => e.Name == "ferry.yaml");
+        Write([.. entries, (yaml.Name, "apiVersion: evil\n"u8.ToArray())]);
+        Assert.Contains(BundleReader.Verify(bundle), p => p.Contains("ferry.yaml: appears twice in the archive", StringComparison.Ordinal));
+
+        Write([.. entries, (new string('a', 5000), [1])]);
+        Assert.Contains(BundleReader.Verify(bundle), p => p.Contains("an entry name of 5000 characters", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ValuesPathOutsideTheBundle_IsRefused()
     {
         var bundle = await BuildAsync();
