@@ -39,7 +39,7 @@ public static class ChartLoader
         var files = new List<ChartFile>();
         long total = 0;
         Walk(root, "");
-        return LoadFiles(files, root);
+        return LoadFiles(files, root, new ExpansionBudget());
 
         void Walk(string absDir, string rel)
         {
@@ -109,7 +109,27 @@ public static class ChartLoader
     }
 
     /// <summary>Loads a gzipped tar chart archive; every entry must sit under one top-level directory.</summary>
-    public static Chart LoadArchive(Stream stream, string source)
+    public static Chart LoadArchive(Stream stream, string source) => LoadArchive(stream, source, new ExpansionBudget());
+
+    /// <summary>
+    /// What a chart may expand to, over every archive nested in it (subcharts as charts/*.tgz): Helm's 100 MB bound on
+    /// an archive would otherwise multiply with each level of nesting.
+    /// </summary>
+    private sealed class ExpansionBudget
+    {
+        public long Spent { get; private set; }
+
+        public void Spend(long bytes, string source)
+        {
+            Spent += bytes;
+            if (Spent > MaxChartBytes)
+            {
+                throw new ChartException($"{source}: archive expands to more than {MaxChartBytes} bytes (counting the subchart archives inside it)");
+            }
+        }
+    }
+
+    private static Chart LoadArchive(Stream stream, string source, ExpansionBudget budget)
     {
         var files = new List<ChartFile>();
         long total = 0;
@@ -150,6 +170,7 @@ public static class ChartLoader
                 {
                     throw new ChartException($"{source}: archive expands to more than {MaxChartBytes} bytes");
                 }
+                budget.Spend(entry.Length, source);
                 using var ms = new MemoryStream();
                 entry.DataStream?.CopyTo(ms);
                 files.Add(new ChartFile(parts[1], ms.ToArray()));
@@ -169,10 +190,12 @@ public static class ChartLoader
             var ignore = HelmIgnore.Parse(ignoreFile.Text);
             files = files.Where(f => !ignore.Ignore(f.Name, false)).ToList();
         }
-        return LoadFiles(files, source);
+        return LoadFiles(files, source, budget);
     }
 
-    public static Chart LoadFiles(IReadOnlyList<ChartFile> files, string source)
+    public static Chart LoadFiles(IReadOnlyList<ChartFile> files, string source) => LoadFiles(files, source, new ExpansionBudget());
+
+    private static Chart LoadFiles(IReadOnlyList<ChartFile> files, string source, ExpansionBudget budget)
     {
         var chart = new Chart { Source = source };
         var chartYaml = files.FirstOrDefault(f => f.Name == "Chart.yaml")
@@ -235,16 +258,16 @@ public static class ChartLoader
             if (name.EndsWith(".tgz", StringComparison.Ordinal))
             {
                 using var ms = new MemoryStream(subFiles[0].Data);
-                sub = LoadArchive(ms, $"{source}/charts/{name}");
+                sub = LoadArchive(ms, $"{source}/charts/{name}", budget);
             }
             else
             {
-                var inner = subFiles.Select(f => f.Name.Split('/', 2)).Where(p => p.Length == 2).Select((p, i) => new ChartFile(p[1], subFiles.First(sf => sf.Name == $"{p[0]}/{p[1]}").Data)).ToList();
+                var inner = subFiles.Where(f => f.Name.Contains('/', StringComparison.Ordinal)).Select(f => f.WithName(f.Name.Split('/', 2)[1])).ToList();
                 if (!inner.Any(f => f.Name == "Chart.yaml"))
                 {
                     continue;
                 }
-                sub = LoadFiles(inner, $"{source}/charts/{name}");
+                sub = LoadFiles(inner, $"{source}/charts/{name}", budget);
             }
             chart.AddDependency(sub);
         }

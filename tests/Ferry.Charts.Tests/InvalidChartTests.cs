@@ -160,6 +160,35 @@ public sealed class InvalidChartTests : IDisposable
     }
 
     [Fact]
+    public void NestedSubchartArchives_ShareOneExpansionLimit()
+    {
+        byte[] Tgz(string name, byte[]? nested)
+        {
+            using var ms = new MemoryStream();
+            using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+            using (var tar = new TarWriter(gz))
+            {
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name + "/Chart.yaml") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes($"apiVersion: v2\nname: {name}\nversion: 1.0.0\n")) });
+                for (var i = 0; i < 19; i++)
+                {
+                    // 19 × 5 MiB: each archive alone stays under the 100 MiB bound
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{name}/files/zero{i}.bin") { DataStream = new MemoryStream(new byte[ChartLoader.MaxFileBytes]) });
+                }
+                if (nested is not null)
+                {
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{name}/charts/inner-1.0.0.tgz") { DataStream = new MemoryStream(nested) });
+                }
+            }
+            return ms.ToArray();
+        }
+        var outer = Path.Combine(_dir, "outer.tgz");
+        File.WriteAllBytes(outer, Tgz("outer", Tgz("inner", null)));
+        Assert.Contains("archive expands to more than 104857600 bytes (counting the subchart archives inside it)", Render(outer).Error, StringComparison.Ordinal);
+        File.WriteAllBytes(outer, Tgz("outer", null));
+        Assert.True(Render(outer).Succeeded);
+    }
+
+    [Fact]
     public void ArchiveChart_LoadsLikeADirectory()
     {
         var tgz = Path.Combine(_dir, "ok.tgz");
