@@ -262,6 +262,11 @@ public sealed class RegistryServer : IAsyncDisposable
                     var bytes = await ReadManifestBodyAsync(ctx).ConfigureAwait(false);
                     var mediaType = ctx.Request.ContentType is { Length: > 0 } t && !t.StartsWith("application/octet-stream", StringComparison.Ordinal)
                         ? t.Split(';')[0].Trim() : ManifestReader.MediaTypeOf(bytes);
+                    if (!MediaTypes.IsManifest(mediaType) && !MediaTypes.IsIndex(mediaType))
+                    {
+                        // the stored type is served back as Content-Type: only manifest types, never text/html and the like
+                        throw new DistributionException(400, "MANIFEST_INVALID", $"\"{mediaType}\" is not a manifest media type (OCI or Docker image manifest or index)");
+                    }
                     var digest = _storage.PutManifest(name, reference, bytes, mediaType);
                     ctx.Response.StatusCode = 201;
                     ctx.Response.Headers.Location = $"/v2/{name}/manifests/{digest}";

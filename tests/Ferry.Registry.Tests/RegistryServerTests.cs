@@ -194,6 +194,20 @@ public sealed class RegistryServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AManifestOfAnotherMediaType_IsRefused_SoNothingIsServedAsHtml()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
+        var content = new StringContent("<script>alert(1)</script>", System.Text.Encoding.UTF8, "text/html");
+        using var response = await http.PutAsync("/v2/page/manifests/latest", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![0]!;
+        Assert.Equal("MANIFEST_INVALID", error["code"]!.GetValue<string>());
+        Assert.Contains("\"text/html\" is not a manifest media type", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        using var get = await http.GetAsync("/v2/page/manifests/latest");
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+    }
+
+    [Fact]
     public async Task AManifestOverFourMiB_IsRefusedWhileItStreams()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
