@@ -15,7 +15,17 @@ public sealed class Htpasswd
     private readonly Dictionary<string, string> _hashes;
     private readonly ConcurrentDictionary<string, bool> _verified = new(StringComparer.Ordinal);
 
-    private Htpasswd(Dictionary<string, string> hashes) => _hashes = hashes;
+    // A hash of a random password with the work factor of the file's own hashes, checked for unknown users.
+    private readonly Lazy<string> _decoy;
+
+    private Htpasswd(Dictionary<string, string> hashes)
+    {
+        _hashes = hashes;
+        _decoy = new Lazy<string>(() => BCrypt.Net.BCrypt.HashPassword(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), WorkFactor(hashes.Values.FirstOrDefault())));
+    }
+
+    private static int WorkFactor(string? hash) =>
+        hash is { Length: > 7 } && hash[0] == '$' && int.TryParse(hash.AsSpan(4, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cost) ? cost : 10;
 
     public int Count => _hashes.Count;
 
@@ -73,6 +83,8 @@ public sealed class Htpasswd
     {
         if (!_hashes.TryGetValue(user, out var hash))
         {
+            // as slow as a wrong password for a real user, so answers do not tell which users exist
+            BCrypt.Net.BCrypt.Verify(password, _decoy.Value);
             return false;
         }
         var key = user + ":" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
