@@ -155,6 +155,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             ConfigJson = configJson,
             Manifest = manifest,
             Info = new ReleaseInfo { FirstDeployed = now, LastDeployed = now, Status = status, Description = description, Notes = notes },
+            ApplyMethod = ApplyMethods.ServerSide, // Ferry applies server-side: helm upgrade of this release takes the same path
             Hooks = hooks.Select(h => new ReleaseHook { Name = h.Name, Kind = h.Kind, Path = h.Path, Manifest = h.Manifest, Events = [.. h.Events], Weight = h.Weight, DeletePolicies = [.. h.DeletePolicies] }).ToList(),
         };
     }

@@ -60,6 +60,30 @@ public sealed class ReleaseRecordTests
         Assert.Equal(HelmJson, ReleaseCodec.ToJson(r));
     }
 
+    /// <summary>
+    /// A Helm 4 record: <c>apply_method</c> after the namespace, plus fields this Ferry does not model (info.resources,
+    /// a future top-level field). Superseding it (status and description rewritten) must keep every one of them.
+    /// </summary>
+    [Fact]
+    public void Helm4Record_KeepsApplyMethodAndUnknownFields_WhenFerryRewritesIt()
+    {
+        var helm4 = HelmJson.Replace("\"notes\":\"Visit \\u003chttp://web\\u003e \\u0026 enjoy\"}", "\"notes\":\"n\",\"resources\":{\"v1/ConfigMap\":[{\"kind\":\"ConfigMap\"}]}}", StringComparison.Ordinal)
+            .Replace("\"namespace\":\"acme\"}", "\"namespace\":\"acme\",\"apply_method\":\"ssa\",\"x_future\":{\"a\":[1,2]}}", StringComparison.Ordinal);
+        Assert.Contains("resources", helm4, StringComparison.Ordinal);
+        Assert.Contains("x_future", helm4, StringComparison.Ordinal);
+        var r = ReleaseCodec.FromJson(Encoding.UTF8.GetBytes(helm4));
+        Assert.Equal(ApplyMethods.ServerSide, r.ApplyMethod);
+        Assert.Equal(helm4, ReleaseCodec.ToJson(r));
+
+        r.Info.Status = ReleaseStatus.Superseded;
+        r.Info.Description = "Superseded by ferry";
+        var rewritten = JsonNode.Parse(ReleaseCodec.ToJson(r))!;
+        Assert.Equal("ssa", rewritten["apply_method"]!.GetValue<string>());
+        Assert.Equal("ConfigMap", rewritten["info"]!["resources"]!["v1/ConfigMap"]![0]!["kind"]!.GetValue<string>());
+        Assert.Equal(2, rewritten["x_future"]!["a"]![1]!.GetValue<int>());
+        Assert.Equal("superseded", rewritten["info"]!["status"]!.GetValue<string>());
+    }
+
     [Fact]
     public void FerryRelease_FromExampleChart_RoundTripsThroughASecret()
     {

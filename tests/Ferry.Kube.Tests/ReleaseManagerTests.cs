@@ -48,6 +48,8 @@ public sealed class ReleaseManagerTests
 
         var v1 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(2, tier: true)], hooks, "{\"replicas\":2}"), fast);
         Assert.Equal((1, ReleaseStatus.Deployed, "Install complete"), (v1.Version, v1.Info.Status, v1.Info.Description));
+        // stored as Helm 4 records it: applied server-side, so a helm upgrade of the release takes the same path
+        Assert.Equal(ApplyMethods.ServerSide, (await new ReleaseStore(target.Client).LastAsync("web", ns))!.ApplyMethod);
         var ran = v1.Hooks.OrderBy(h => h.LastRunStarted).Select(h => h.Name).ToList();
         Assert.Equal(["web-pre", "web-migrate", "web-post"], ran);
         Assert.All(v1.Hooks, h => Assert.Equal("Succeeded", h.LastRunPhase));

@@ -29,6 +29,9 @@ public sealed class ReleaseInfo
     public string Status { get; set; } = ReleaseStatus.Unknown;
 
     public string Notes { get; set; } = "";
+
+    /// <summary>Fields of <c>info</c> this version of Ferry does not know (e.g. Helm's <c>resources</c>), kept as raw JSON and written back.</summary>
+    public List<KeyValuePair<string, string>> OtherFields { get; set; } = [];
 }
 
 /// <summary>A hook of a release, as Helm records it.</summary>
@@ -86,4 +89,17 @@ public sealed class Release
     public string ChartVersion { get; set; } = "";
 
     public string AppVersion { get; set; } = "";
+
+    /// <summary>How the release's objects were applied (Helm 4's <c>apply_method</c>): <c>ssa</c> (server-side, as Ferry applies), <c>csa</c>, or empty (Helm 3: client-side).</summary>
+    public string ApplyMethod { get; set; } = "";
+
+    /// <summary>Top-level fields this version of Ferry does not know, kept as raw JSON and written back unchanged.</summary>
+    public List<KeyValuePair<string, string>> OtherFields { get; set; } = [];
+}
+
+/// <summary>Helm 4's apply methods.</summary>
+public static class ApplyMethods
+{
+    public const string ServerSide = "ssa";
+    public const string ClientSide = "csa";
 }

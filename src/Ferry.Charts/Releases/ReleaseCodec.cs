@@ -58,6 +58,10 @@ public static class ReleaseCodec
         info.AddOmitEmpty("description", r.Info.Description);
         info.AddOmitEmpty("status", r.Info.Status);
         info.AddOmitEmpty("notes", r.Info.Notes);
+        foreach (var (key, raw) in r.Info.OtherFields)
+        {
+            info.Add(key, new GoRawJson(raw));
+        }
         var release = new GoStruct();
         release.AddOmitEmpty("name", r.Name);
         release.Add("info", info);
@@ -73,6 +77,11 @@ public static class ReleaseCodec
         }
         release.AddOmitEmpty("version", r.Version);
         release.AddOmitEmpty("namespace", r.Namespace);
+        release.AddOmitEmpty("apply_method", r.ApplyMethod);
+        foreach (var (key, raw) in r.OtherFields)
+        {
+            release.Add(key, new GoRawJson(raw));
+        }
         return GoJson.Marshal(release);
     }
 
@@ -122,6 +131,13 @@ public static class ReleaseCodec
             : throw new ChartException($"release payload: {name} \"{s}\" is not an RFC 3339 time; the release record is damaged");
     }
 
+    private static readonly string[] KnownReleaseFields = ["name", "info", "chart", "config", "manifest", "hooks", "version", "namespace", "apply_method"];
+    private static readonly string[] KnownInfoFields = ["first_deployed", "last_deployed", "deleted", "description", "status", "notes"];
+
+    // fields a newer Helm writes that Ferry does not model: kept so that rewriting a record (superseding it) loses nothing
+    private static List<KeyValuePair<string, string>> Others(JsonElement obj, string[] known) =>
+        [.. obj.EnumerateObject().Where(p => Array.IndexOf(known, p.Name) < 0).Select(p => KeyValuePair.Create(p.Name, p.Value.GetRawText()))];
+
     public static Release FromJson(byte[] json)
     {
         JsonDocument doc;
@@ -145,6 +161,8 @@ public static class ReleaseCodec
                 Manifest = Str(root, "manifest"),
                 ChartJson = root.TryGetProperty("chart", out var chart) ? chart.GetRawText() : "null",
                 ConfigJson = root.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object ? config.GetRawText() : "{}",
+                ApplyMethod = Str(root, "apply_method"),
+                OtherFields = Others(root, KnownReleaseFields),
             };
             if (root.TryGetProperty("info", out var info) && info.ValueKind == JsonValueKind.Object)
             {
@@ -156,6 +174,7 @@ public static class ReleaseCodec
                     Description = Str(info, "description"),
                     Status = Str(info, "status"),
                     Notes = Str(info, "notes"),
+                    OtherFields = Others(info, KnownInfoFields),
                 };
             }
             if (chart.ValueKind == JsonValueKind.Object && chart.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
