@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Ferry.Charts;
+using Ferry.Charts.Releases;
+
+namespace Ferry.Kube.Tests;
+
+/// <summary>
+/// Real helm (v4.1.4, FERRY_HELM; ./test.sh provides it) reads the releases Ferry records: list, history, status and
+/// get values — against the API simulator, or a real cluster with FERRY_TEST_KUBECONFIG.
+/// </summary>
+public sealed class HelmReadsFerryReleasesTests : IDisposable
+{
+    private readonly KubeTarget _target = KubeTarget.Create();
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-helm-reads-").FullName;
+
+    public void Dispose()
+    {
+        _target.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static string Helm()
+    {
+        var helm = Environment.GetEnvironmentVariable("FERRY_HELM");
+        if (helm is null || !File.Exists(helm))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "helm is missing in CI: ./test.sh should have set FERRY_HELM");
+            Skip.If(true, "real helm not found: set FERRY_HELM");
+        }
+        return helm!;
+    }
+
+    private (string Out, string Err, int Code) Run(string kubeconfig, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Helm()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.ArgumentList.Add("--kubeconfig");
+        psi.ArgumentList.Add(kubeconfig);
+        foreach (var (k, v) in new[] { ("HELM_CACHE_HOME", "cache"), ("HELM_CONFIG_HOME", "config"), ("HELM_DATA_HOME", "data") })
+        {
+            psi.Environment[k] = Path.Combine(_dir, v);
+        }
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill(entireProcessTree: true);
+        }
+        return (stdout.Result, stderr.Result, p.ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task HelmListHistoryStatusAndGetValues_SeeFerrysRelease()
+    {
+        Helm();
+        await _target.CreateNamespaceAsync();
+        var ns = _target.Namespace;
+        var kubeconfig = _target.Simulator?.WriteKubeconfig(Path.Combine(_dir, "kubeconfig")) ?? Environment.GetEnvironmentVariable("FERRY_TEST_KUBECONFIG")!;
+        const string Chart = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.0.0\",\"appVersion\":\"1.0\",\"apiVersion\":\"v2\"},\"lock\":null,\"templates\":[],\"values\":{},\"schema\":null,\"files\":[]}";
+        ReleasePlan Plan(string value) => new("web", ns, Chart, $"{{\"v\":\"{value}\"}}",
+            [new Manifest("web/templates/cm.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  v: \"{value}\"\n", "ConfigMap", "v1", "web")], []);
+        var manager = new ReleaseManager(_target.Client);
+        await manager.UpgradeOrInstallAsync(Plan("1"), _target.Deploy);
+        await manager.UpgradeOrInstallAsync(Plan("2"), _target.Deploy);
+
+        var list = Run(kubeconfig, "list", "-n", ns, "-o", "json");
+        Assert.True(list.Code == 0, list.Err);
+        var release = Assert.Single(JsonNode.Parse(list.Out)!.AsArray())!;
+        Assert.Equal(("web", "2", "deployed", "web-1.0.0"), (release["name"]!.GetValue<string>(), release["revision"]!.GetValue<string>(), release["status"]!.GetValue<string>(), release["chart"]!.GetValue<string>()));
+
+        var history = Run(kubeconfig, "history", "web", "-n", ns, "-o", "json");
+        Assert.True(history.Code == 0, history.Err);
+        Assert.Equal(["superseded", "deployed"], JsonNode.Parse(history.Out)!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
+
+        var values = Run(kubeconfig, "get", "values", "web", "-n", ns, "-o", "json");
+        Assert.True(values.Code == 0, values.Err);
+        Assert.Equal("2", JsonNode.Parse(values.Out)!["v"]!.GetValue<string>());
+
+        var manifest = Run(kubeconfig, "get", "manifest", "web", "-n", ns);
+        Assert.True(manifest.Code == 0, manifest.Err);
+        Assert.Contains("v: \"2\"", manifest.Out, StringComparison.Ordinal);
+        Assert.Equal(ReleaseStatus.Deployed, (await new ReleaseStore(_target.Client).LastAsync("web", ns))!.Info.Status);
+    }
+}
