@@ -54,8 +54,31 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         return (stdout.Result, stderr.Result, p.ExitCode);
     }
 
+    private (string Out, string Err, int Code) Kubectl(string kubeconfig, params string[] args)
+    {
+        var kubectl = Environment.GetEnvironmentVariable("FERRY_KUBECTL");
+        if (kubectl is null || !File.Exists(kubectl))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "kubectl is missing in CI: ./test.sh should have set FERRY_KUBECTL");
+            Skip.If(true, "real kubectl not found: set FERRY_KUBECTL");
+        }
+        var psi = new ProcessStartInfo(kubectl!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args.Append("--kubeconfig").Append(kubeconfig))
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill(entireProcessTree: true);
+        }
+        return (stdout.Result, stderr.Result, p.ExitCode);
+    }
+
     [SkippableFact]
-    public async Task HelmListHistoryStatusAndGetValues_SeeFerrysRelease()
+    public async Task HelmAndKubectl_SeeFerrysRelease()
     {
         Helm();
         await _target.CreateNamespaceAsync();
@@ -85,5 +108,19 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         Assert.True(manifest.Code == 0, manifest.Err);
         Assert.Contains("v: \"2\"", manifest.Out, StringComparison.Ordinal);
         Assert.Equal(ReleaseStatus.Deployed, (await new ReleaseStore(_target.Client).LastAsync("web", ns))!.Info.Status);
+        var status = Run(kubeconfig, "status", "web", "-n", ns, "-o", "json");
+        Assert.True(status.Code == 0, status.Err);
+        Assert.Equal("deployed", JsonNode.Parse(status.Out)!["info"]!["status"]!.GetValue<string>());
+
+        // kubectl, beside them, sees the same cluster
+        var version = Kubectl(kubeconfig, "version", "-o", "json");
+        Assert.True(version.Code == 0, version.Err);
+        Assert.NotNull(JsonNode.Parse(version.Out)!["serverVersion"]!["gitVersion"]);
+        var configMaps = Kubectl(kubeconfig, "get", "configmaps", "-n", ns, "-o", "json");
+        Assert.True(configMaps.Code == 0, configMaps.Err);
+        Assert.Contains(JsonNode.Parse(configMaps.Out)!["items"]!.AsArray(), i => i!["metadata"]!["name"]!.GetValue<string>() == "web");
+        var records = Kubectl(kubeconfig, "get", "secrets", "-n", ns, "-l", "owner=helm,name=web", "-o", "name");
+        Assert.True(records.Code == 0, records.Err);
+        Assert.Equal(["secret/sh.helm.release.v1.web.v1", "secret/sh.helm.release.v1.web.v2"], records.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
     }
 }
