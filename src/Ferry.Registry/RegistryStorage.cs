@@ -20,6 +20,32 @@ public sealed partial class RegistryStorage
         Directory.CreateDirectory(Path.Combine(_root, "uploads"));
         Directory.CreateDirectory(Path.Combine(_root, "repositories"));
         LinkExistingBlobs();
+        PurgeStaleUploads();
+    }
+
+    /// <summary>How long an upload may sit unfinished before it is removed (distribution's default upload purging age).</summary>
+    public static readonly TimeSpan UploadMaxAge = TimeSpan.FromDays(7);
+
+    private DateTime _lastPurge;
+
+    /// <summary>Removes uploads untouched for <see cref="UploadMaxAge"/> (abandoned pushes); runs on start and at most hourly.</summary>
+    private void PurgeStaleUploads()
+    {
+        _lastPurge = DateTime.UtcNow;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, "uploads")))
+        {
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > UploadMaxAge && !_owned.ContainsKey(Path.GetFileName(file).Split('.')[0]))
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // removed by a concurrent purge or completion
+                }
+            }
+        }
     }
 
     // ---- which repository holds which blob ----
@@ -106,6 +132,10 @@ public sealed partial class RegistryStorage
 
     public string StartUpload(string repository)
     {
+        if (DateTime.UtcNow - _lastPurge > TimeSpan.FromHours(1))
+        {
+            PurgeStaleUploads();
+        }
         var id = Guid.NewGuid().ToString("N");
         File.WriteAllText(UploadPath(id) + ".repo", repository);
         File.Create(UploadPath(id)).Dispose();

@@ -86,6 +86,22 @@ public sealed class UploadOwnershipTests : IDisposable
     }
 
     [Fact]
+    public void UploadsAbandonedForAWeek_ArePurged_FreshOnesKept()
+    {
+        var storage = new RegistryStorage(_dir);
+        var stale = storage.StartUpload("r");
+        var fresh = storage.StartUpload("r");
+        foreach (var f in Directory.GetFiles(Path.Combine(_dir, "uploads"), stale + "*"))
+        {
+            File.SetLastWriteTimeUtc(f, DateTime.UtcNow - RegistryStorage.UploadMaxAge - TimeSpan.FromHours(1));
+        }
+        var restarted = new RegistryStorage(_dir);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "uploads"), stale + "*"));
+        Assert.Equal(404, Assert.Throws<DistributionException>(() => restarted.UploadSize("r", stale)).Status);
+        Assert.Equal(0, restarted.UploadSize("r", fresh));
+    }
+
+    [Fact]
     public async Task AStoredBlob_IsNeverReplaced()
     {
         var storage = new RegistryStorage(_dir);
