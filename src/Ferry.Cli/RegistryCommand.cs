@@ -84,6 +84,15 @@ internal static class RegistryCommand
         using var accessScope = access;
         try
         {
+            _ = new RegistryStorage(storage); // the storage folder first, so its problems are not reported as the address's
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"ferry: registry serve: cannot use --storage {storage}: {e.Message}");
+            return 1;
+        }
+        try
+        {
             await using var server = await RegistryServer.StartAsync(storage, endpoint, verbose ? new LineProgress(stderr) : null, access, stop.Token).ConfigureAwait(false);
             var users = access.Users is null ? "no authentication" : $"basic authentication, {access.Users.Count} user(s)";
             stdout.WriteLine($"ferry registry: serving {Path.GetFullPath(storage)} on {server.Url} (OCI distribution API, {users}; stop with Ctrl-C)");

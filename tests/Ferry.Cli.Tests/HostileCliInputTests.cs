@@ -21,7 +21,7 @@ public sealed class HostileCliInputTests : IDisposable
     [
         "empty-tgz", "garbage-gzip-tgz", "not-a-bundle-inspect", "not-a-bundle-verify", "keygen-missing-dir",
         "plan-missing-env-file", "deploy-parallel-not-a-number", "deploy-parallel-zero", "chart-flow-mapping-unclosed",
-        "ferry-yaml-flow-mapping-unclosed", "dangling-symlink-chart", "symlink-loop-chart", "fifo-in-chart", "build-output-folder-missing", "build-platform-flag-bad", "spec-platform-bad",
+        "ferry-yaml-flow-mapping-unclosed", "dangling-symlink-chart", "symlink-loop-chart", "fifo-in-chart", "build-output-folder-missing", "build-platform-flag-bad", "spec-platform-bad", "registry-storage-unusable",
     ];
 
     [Theory]
@@ -109,6 +109,8 @@ public sealed class HostileCliInputTests : IDisposable
                 return ["bundle", "build", Spec(), "-o", Path.Combine(_dir, "x.ferry"), "--platform", "linux"];
             case "spec-platform-bad":
                 return ["bundle", "build", Spec("platforms: [linux]\n"), "-o", Path.Combine(_dir, "x.ferry")];
+            case "registry-storage-unusable":
+                return ["registry", "serve", "--storage", "/proc/no-such-storage", "--addr", "127.0.0.1:0"];
             default:
                 throw new ArgumentOutOfRangeException(nameof(input));
         }
