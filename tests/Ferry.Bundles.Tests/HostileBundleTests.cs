@@ -39,20 +39,36 @@ public sealed class HostileBundleTests : IDisposable
         return bundle;
     }
 
+    /// <summary>Every entry of a plain bundle archive, in order.</summary>
+    private static List<(string Name, byte[] Data)> ReadEntries(string bundle)
+    {
+        var entries = new List<(string Name, byte[] Data)>();
+        using var fs = File.OpenRead(bundle);
+        using var tar = new TarReader(fs);
+        while (tar.GetNextEntry() is { } e)
+        {
+            using var ms = new MemoryStream();
+            e.DataStream?.CopyTo(ms);
+            entries.Add((e.Name, ms.ToArray()));
+        }
+        return entries;
+    }
+
+    /// <summary>Writes entries as a plain bundle archive, as given (no checksum recomputed).</summary>
+    private static void WriteEntries(string bundle, IEnumerable<(string Name, byte[] Data)> entries)
+    {
+        using var output = File.Create(bundle);
+        using var writer = new TarWriter(output, TarEntryFormat.Pax);
+        foreach (var (name, data) in entries)
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data) });
+        }
+    }
+
     /// <summary>Rewrites a bundle: entries changed by <paramref name="change"/>, SHA256SUMS recomputed so it stays consistent.</summary>
     internal static void Repack(string bundle, Action<Dictionary<string, byte[]>> change)
     {
-        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        using (var fs = File.OpenRead(bundle))
-        using (var tar = new TarReader(fs))
-        {
-            while (tar.GetNextEntry() is { } e)
-            {
-                using var ms = new MemoryStream();
-                e.DataStream?.CopyTo(ms);
-                entries[e.Name] = ms.ToArray();
-            }
-        }
+        var entries = ReadEntries(bundle).ToDictionary(e => e.Name, e => e.Data, StringComparer.Ordinal);
         change(entries);
         var sums = new StringBuilder();
         foreach (var (name, data) in entries.Where(kv => kv.Key != "SHA256SUMS"))
@@ -60,12 +76,7 @@ public sealed class HostileBundleTests : IDisposable
             sums.Append(Convert.ToHexStringLower(SHA256.HashData(data))).Append("  ").Append(name).Append('\n');
         }
         entries["SHA256SUMS"] = Encoding.UTF8.GetBytes(sums.ToString());
-        using var output = File.Create(bundle);
-        using var writer = new TarWriter(output, TarEntryFormat.Pax);
-        foreach (var name in new[] { "SHA256SUMS" }.Concat(entries.Keys.Where(k => k != "SHA256SUMS")))
-        {
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(entries[name]) });
-        }
+        WriteEntries(bundle, new[] { "SHA256SUMS" }.Concat(entries.Keys.Where(k => k != "SHA256SUMS")).Select(k => (k, entries[k])));
     }
 
     private static void EditManifest(Dictionary<string, byte[]> entries, Action<JsonObject> edit)
@@ -118,31 +129,12 @@ public sealed class HostileBundleTests : IDisposable
     public async Task DuplicateEntriesAndHugeNames_AreVerificationProblems()
     {
         var bundle = await BuildAsync();
-        var entries = new List<(string Name, byte[] Data)>();
-        using (var fs = File.OpenRead(bundle))
-        using (var tar = new TarReader(fs))
-        {
-            while (tar.GetNextEntry() is { } e)
-            {
-                using var ms = new MemoryStream();
-                e.DataStream?.CopyTo(ms);
-                entries.Add((e.Name, ms.ToArray()));
-            }
-        }
-        void Write(IEnumerable<(string Name, byte[] Data)> list)
-        {
-            using var output = File.Create(bundle);
-            using var writer = new TarWriter(output, TarEntryFormat.Pax);
-            foreach (var (name, data) in list)
-            {
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data) });
-            }
-        }
+        var entries = ReadEntries(bundle);
         var yaml = entries.First(e => e.Name == "ferry.yaml");
-        Write([.. entries, (yaml.Name, "apiVersion: evil\n"u8.ToArray())]);
+        WriteEntries(bundle, [.. entries, (yaml.Name, "apiVersion: evil\n"u8.ToArray())]);
         Assert.Contains(BundleReader.Verify(bundle), p => p.Contains("ferry.yaml: appears twice in the archive", StringComparison.Ordinal));
 
-        Write([.. entries, (new string('a', 5000), [1])]);
+        WriteEntries(bundle, [.. entries, (new string('a', 5000), [1])]);
         Assert.Contains(BundleReader.Verify(bundle), p => p.Contains("an entry name of 5000 characters", StringComparison.Ordinal));
     }
 
@@ -239,26 +231,8 @@ public sealed class HostileBundleTests : IDisposable
         var bundle = await BuildAsync();
         // a file changed after its checksum was written (as if the archive changed between verify and extract)
         Repack(bundle, _ => { });
-        var entries = new List<(string Name, byte[] Data)>();
-        using (var fs = File.OpenRead(bundle))
-        using (var tar = new TarReader(fs))
-        {
-            while (tar.GetNextEntry() is { } e)
-            {
-                using var ms = new MemoryStream();
-                e.DataStream?.CopyTo(ms);
-                entries.Add((e.Name, ms.ToArray()));
-            }
-        }
-        using (var output = File.Create(bundle))
-        using (var writer = new TarWriter(output, TarEntryFormat.Pax))
-        {
-            foreach (var (name, data) in entries)
-            {
-                var bytes = name == "ferry.yaml" ? [.. data, (byte)'\n'] : data;
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(bytes) });
-            }
-        }
+        var entries = ReadEntries(bundle);
+        WriteEntries(bundle, entries.Select(e => (e.Name, e.Name == "ferry.yaml" ? [.. e.Data, (byte)'\n'] : e.Data)));
         var work = Directory.CreateDirectory(Path.Combine(_dir, "x")).FullName;
         var e2 = Assert.Throws<BundleException>(() => BundleReader.Extract(bundle, work));
         Assert.Contains("ferry.yaml does not match its checksum", e2.Message, StringComparison.Ordinal);

@@ -20,26 +20,25 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static string Helm()
+    /// <summary>A real client binary from <paramref name="variable"/> (./test.sh sets it), or a skip (a failure in CI).</summary>
+    private static string Tool(string variable)
     {
-        var helm = Environment.GetEnvironmentVariable("FERRY_HELM");
-        if (helm is null || !File.Exists(helm))
+        var path = Environment.GetEnvironmentVariable(variable);
+        if (path is null || !File.Exists(path))
         {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "helm is missing in CI: ./test.sh should have set FERRY_HELM");
-            Skip.If(true, "real helm not found: set FERRY_HELM");
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"{variable} is missing in CI: ./test.sh should have set it");
+            Skip.If(true, $"real client not found: set {variable}");
         }
-        return helm!;
+        return path!;
     }
 
-    private (string Out, string Err, int Code) Run(string kubeconfig, params string[] args)
+    private (string Out, string Err, int Code) Exec(string variable, string kubeconfig, params string[] args)
     {
-        var psi = new ProcessStartInfo(Helm()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
+        var psi = new ProcessStartInfo(Tool(variable)) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args.Append("--kubeconfig").Append(kubeconfig))
         {
             psi.ArgumentList.Add(a);
         }
-        psi.ArgumentList.Add("--kubeconfig");
-        psi.ArgumentList.Add(kubeconfig);
         foreach (var (k, v) in new[] { ("HELM_CACHE_HOME", "cache"), ("HELM_CONFIG_HOME", "config"), ("HELM_DATA_HOME", "data") })
         {
             psi.Environment[k] = Path.Combine(_dir, v);
@@ -54,33 +53,14 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         return (stdout.Result, stderr.Result, p.ExitCode);
     }
 
-    private (string Out, string Err, int Code) Kubectl(string kubeconfig, params string[] args)
-    {
-        var kubectl = Environment.GetEnvironmentVariable("FERRY_KUBECTL");
-        if (kubectl is null || !File.Exists(kubectl))
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "kubectl is missing in CI: ./test.sh should have set FERRY_KUBECTL");
-            Skip.If(true, "real kubectl not found: set FERRY_KUBECTL");
-        }
-        var psi = new ProcessStartInfo(kubectl!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args.Append("--kubeconfig").Append(kubeconfig))
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill(entireProcessTree: true);
-        }
-        return (stdout.Result, stderr.Result, p.ExitCode);
-    }
+    private (string Out, string Err, int Code) Run(string kubeconfig, params string[] args) => Exec("FERRY_HELM", kubeconfig, args);
+
+    private (string Out, string Err, int Code) Kubectl(string kubeconfig, params string[] args) => Exec("FERRY_KUBECTL", kubeconfig, args);
 
     [SkippableFact]
     public async Task HelmAndKubectl_SeeFerrysRelease()
     {
-        Helm();
+        Tool("FERRY_HELM");
         await _target.CreateNamespaceAsync();
         var ns = _target.Namespace;
         var kubeconfig = _target.Simulator?.WriteKubeconfig(Path.Combine(_dir, "kubeconfig")) ?? Environment.GetEnvironmentVariable("FERRY_TEST_KUBECONFIG")!;
