@@ -69,12 +69,13 @@ else
   echo "test.sh: the native build failed; NativeBinaryTests will be skipped" >&2
   [ "${CI:-}" != true ] || exit 1
 fi
-# The linux-arm64 executable, cross-compiled here and run under qemu-user with arm64's libssl (Debian multiarch);
-# in CI, or locally with FERRY_TEST_ARM64=1 (it adds the arm64 architecture to dpkg).
+# The linux-arm64 executable, cross-compiled here (static, like the x64 one) and run under qemu-user's static build,
+# which also runs inside the empty-root chroot; in CI, or locally with FERRY_TEST_ARM64=1 (build.sh adds the arm64
+# architecture to dpkg for arm64's libssl-dev).
 if [ "${CI:-}" = true ] || [ -n "${FERRY_TEST_ARM64:-}" ]; then
-  if [ "$(uname -m)" != aarch64 ] && [ "$(id -u)" = 0 ] && { [ ! -x /usr/bin/qemu-aarch64 ] || ! dpkg -s libssl3:arm64 >/dev/null 2>&1; }; then
-    { dpkg --add-architecture arm64 && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user libssl3:arm64 >/dev/null; } \
-      || echo "test.sh: could not install qemu-user and libssl3:arm64; the linux-arm64 executable is built but not run" >&2
+  if [ "$(uname -m)" != aarch64 ] && [ "$(id -u)" = 0 ] && [ ! -x /usr/bin/qemu-aarch64-static ]; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null; } \
+      || echo "test.sh: could not install qemu-user-static; the linux-arm64 executable is built but not run" >&2
   fi
   if ./build.sh publish linux-arm64; then
     export FERRY_AOT_BINARY_ARM64="$PWD/out/linux-arm64/ferry"

@@ -126,6 +126,15 @@ public static class BundleBuilder
 
     public static async Task<BundleBuildResult> BuildAsync(BundleBuildOptions options, CancellationToken ct = default)
     {
+        if (options.IncludeFerry is { } executable)
+        {
+            // before anything is fetched: the executable the site will run must be one that runs there
+            if (!File.Exists(executable))
+            {
+                throw new BundleException($"--include-ferry: {executable} does not exist (build the native binary with ./build.sh publish)");
+            }
+            SiteExecutable.Check(executable, (options.Platforms ?? SpecLoader.Load(options.SpecPath).Platforms).Select(Platform.Parse).ToList());
+        }
         using var work = WorkFolder.Create("ferry-bundle-");
         var staging = work.Path;
         {
@@ -234,10 +243,6 @@ public static class BundleBuilder
             }
             if (options.IncludeFerry is { } ferry)
             {
-                if (!File.Exists(ferry))
-                {
-                    throw new BundleException($"--include-ferry: {ferry} does not exist (build the native binary with ./build.sh publish)");
-                }
                 Directory.CreateDirectory(Path.Combine(staging, "bin"));
                 File.Copy(ferry, Path.Combine(staging, "bin", "ferry"));
                 manifest["ferry"] = "bin/ferry";

@@ -126,6 +126,11 @@ public static class CommandLine
         {
             return $"ferry: {e}";
         }
+        if (OperatingSystem.IsLinux() && !File.Exists("/dev/urandom") && Chain(e).Any(x => x is System.Security.Cryptography.CryptographicException))
+        {
+            // The .NET runtime draws random numbers (GUIDs, hash seeds) from /dev/urandom, which every Linux root has.
+            return "ferry: /dev/urandom is missing, so no random numbers can be drawn: run ferry where /dev is mounted (in a chroot: mount --bind /dev ROOT/dev)";
+        }
         var expected = e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException
             or FormatException or TimeoutException or System.Net.Http.HttpRequestException or System.Security.Cryptography.CryptographicException
             || e.GetType().Namespace?.StartsWith("Ferry", StringComparison.Ordinal) == true;
@@ -133,6 +138,14 @@ public static class CommandLine
         return expected
             ? $"ferry: {message}"
             : $"ferry: internal error: {message} (this is a bug in Ferry: please report it with the output of the same command run with FERRY_DEBUG=1)";
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            yield return x;
+        }
     }
 
     internal static int UsageError(TextWriter stderr, string message)

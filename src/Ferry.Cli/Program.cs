@@ -6,4 +6,6 @@ AppDomain.CurrentDomain.UnhandledException += (_, e) =>
     Console.Error.WriteLine(e.ExceptionObject is Exception x ? CommandLine.Failure(x) : "ferry: internal error");
     Environment.Exit(1);
 };
+// The static site executable carries its own OpenSSL: point it at this distribution's CA certificates.
+Ferry.Oci.SystemCertificates.UseHostBundle();
 return await CommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

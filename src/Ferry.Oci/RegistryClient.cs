@@ -136,7 +136,10 @@ public sealed partial class RegistryClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new OciException($"{registry}: {e.Message}{(e.InnerException is null ? "" : " (" + e.InnerException.Message + ")")}{(_options.Insecure ? "" : "; for a plain-HTTP or self-signed registry use --insecure or --ca-file")}", e);
+                var untrusted = e.InnerException is System.Security.Authentication.AuthenticationException && !_options.Insecure && _options.CaFile is null
+                    && SystemCertificates.NoneFound;
+                throw new OciException($"{registry}: {e.Message}{(e.InnerException is null ? "" : " (" + e.InnerException.Message + ")")}"
+                    + (untrusted ? "; " + SystemCertificates.Describe() : _options.Insecure ? "" : "; for a plain-HTTP or self-signed registry use --insecure or --ca-file"), e);
             }
             if (response.StatusCode == HttpStatusCode.Unauthorized && authRounds < 2)
             {

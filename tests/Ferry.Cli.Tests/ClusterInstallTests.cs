@@ -17,8 +17,7 @@ public sealed class ClusterInstallTests : IDisposable
         var images = new byte[90_000];
         new Random(1).NextBytes(k3s);
         new Random(2).NextBytes(images);
-        var ferry = new byte[50_000];
-        new Random(3).NextBytes(ferry);
+        var ferry = TestElf.Executable(62, dynamic: false, 50_000);
         const string Script = "#!/bin/sh\n# stands in for k3s's install.sh\necho installing k3s\n";
         Directory.CreateDirectory(Path.Combine(_dir, "k3s"));
         File.WriteAllBytes(Path.Combine(_dir, "k3s", "k3s"), k3s);
@@ -36,6 +35,33 @@ public sealed class ClusterInstallTests : IDisposable
         var (code, _, err) = await Ferry(withFerry ? [.. build, "--include-ferry", Path.Combine(_dir, "ferry-native")] : build);
         Assert.True(code == 0, err);
         return (bundle, k3s, images, Script, ferry);
+    }
+
+    [Theory]
+    [InlineData("random", "is not a 64-bit Linux executable")]
+    [InlineData("dynamic", "is dynamically linked: it would need the site's glibc and libssl versions")]
+    [InlineData("arm64", "is for linux/arm64, but the bundle is for linux/amd64")]
+    public async Task IncludeFerry_RefusesAnExecutableThatWouldNotStartOnTheSite(string kind, string message)
+    {
+        var file = Path.Combine(_dir, "ferry-" + kind);
+        File.WriteAllBytes(file, kind switch
+        {
+            "random" => [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7))],
+            "dynamic" => TestElf.Executable(62, dynamic: true, 8192),
+            _ => TestElf.Executable(183, dynamic: false, 8192),
+        });
+        CliRunner.WriteEdgeSpec(_dir, domain: "default: edge.example.com");
+        var output = Path.Combine(_dir, "edge.ferry");
+        var (code, _, err) = await Ferry("bundle", "build", Path.Combine(_dir, "ferry.yaml"), "-o", output, "--include-ferry", file);
+        Assert.Equal(1, code);
+        Assert.Contains($"--include-ferry: {file} {message}", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        // the arm64 executable is right for an arm64 bundle
+        if (kind == "arm64")
+        {
+            (code, _, err) = await Ferry("bundle", "build", Path.Combine(_dir, "ferry.yaml"), "-o", output, "--include-ferry", file, "--platform", "linux/arm64");
+            Assert.True(code == 0, err);
+        }
     }
 
     private static List<(string Path, UnixFileMode Mode)> Tree(string root) =>
