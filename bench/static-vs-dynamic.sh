@@ -13,7 +13,7 @@ MB=${1:-512}
 ROUNDS=${2:-3}
 TOOLS=${FERRY_SHARED_TOOLS:-../shared/tools}
 corpus=${REALCHARTS:-$PWD/../shared/realcharts/dev-corpus.tar.gz}
-for c in docker-registry hyperfine bc; do command -v "$c" >/dev/null || { echo "missing $c (apt-get install -y docker-registry hyperfine bc)"; exit 1; }; done
+for c in docker-registry hyperfine bc; do command -v "$c" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry hyperfine bc >/dev/null; break; }; done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 STATIC=out/linux-x64/ferry
 DYNAMIC=out/dynamic-linux-x64/ferry

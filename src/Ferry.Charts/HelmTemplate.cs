@@ -16,6 +16,9 @@ public sealed record HelmTemplateResult(string Output, string? Error, IReadOnlyL
     /// <summary>What helm logs on stderr meanwhile (deprecation, non-boolean conditions, coalescing warnings).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The crds/ objects (with IncludeCrds): one entry per file, which may hold several documents.</summary>
+    public IReadOnlyList<Manifest> Crds { get; init; } = [];
+
     /// <summary>
     /// The error came from rendering (after values were accepted): helm then adds "Use --debug flag to render out
     /// invalid YAML", since <c>--debug</c> would print what was rendered.
@@ -142,8 +145,14 @@ public static partial class HelmTemplate
         {
             text = ShowOnly(text, options.ShowOnly);
         }
-        return new HelmTemplateResult(text, null, manifests, hooks, notes);
+        return new HelmTemplateResult(text, null, manifests, hooks, notes) { Crds = Crds(chart, options) };
     }
+
+    /// <summary>The chart's (and its enabled subcharts') crds/ files when asked for: installed before the release, as
+    /// helm install does, and not part of its manifest.</summary>
+    private static List<Manifest> Crds(Chart chart, HelmTemplateOptions options) => options.IncludeCrds
+        ? [.. chart.CrdObjects().Select(c => new Manifest(c.Path, c.File.Text, "CustomResourceDefinition", "apiextensions.k8s.io/v1", ""))]
+        : [];
 
     private static (List<Manifest>, List<Hook>) ApplyPostRender(Func<IReadOnlyList<Manifest>, IReadOnlyList<Manifest>> postRender, List<Manifest> manifests, List<Hook> hooks)
     {
@@ -197,7 +206,7 @@ public static partial class HelmTemplate
         {
             Write(h.Path, h.Manifest);
         }
-        return new HelmTemplateResult(log.ToString(), null, manifests, hooks, notes);
+        return new HelmTemplateResult(log.ToString(), null, manifests, hooks, notes) { Crds = Crds(chart, options) };
     }
 
     private static readonly char[] GoSpace = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00a0'];

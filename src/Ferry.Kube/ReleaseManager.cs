@@ -16,7 +16,8 @@ public sealed record ReleasePlan(
     string ConfigJson,
     IReadOnlyList<Manifest> Manifests,
     IReadOnlyList<Hook> Hooks,
-    string Notes = "");
+    string Notes = "",
+    IReadOnlyList<Manifest>? Crds = null);
 
 /// <summary>How to deploy: readiness timeout, whether to wait, history limit, conflict forcing.</summary>
 public sealed record DeployOptions(TimeSpan Timeout, bool Wait = true, int HistoryMax = 10, bool Force = false, TimeSpan? PollInterval = null);
@@ -47,6 +48,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             plan.ChartJson, plan.ConfigJson, Join(plan.Manifests), plan.Hooks, plan.Notes,
             install ? ReleaseStatus.PendingInstall : ReleaseStatus.PendingUpgrade, install ? "Initial install underway" : "Preparing upgrade");
         release.Info.FirstDeployed = history.Count == 0 ? release.Info.LastDeployed : history[0].Info.FirstDeployed;
+        await ApplyCrdsAsync(plan, options, ct).ConfigureAwait(false);
         return await RunAsync(release, deployed, PruneBase(history), install ? ("pre-install", "post-install", "Install complete") : ("pre-upgrade", "post-upgrade", "Upgrade complete"), options, ct).ConfigureAwait(false);
     }
 
@@ -158,6 +160,31 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             ApplyMethod = ApplyMethods.ServerSide, // Ferry applies server-side: helm upgrade of this release takes the same path
             Hooks = hooks.Select(h => new ReleaseHook { Name = h.Name, Kind = h.Kind, Path = h.Path, Manifest = h.Manifest, Events = [.. h.Events], Weight = h.Weight, DeletePolicies = [.. h.DeletePolicies] }).ToList(),
         };
+    }
+
+    /// <summary>
+    /// The chart's crds/ objects, applied and established before the release (as helm install does), and outside
+    /// its manifest, so uninstalling or pruning never deletes them (nor the custom resources of other releases).
+    /// Unlike Helm, every deploy applies them, so a new chart version's CRD changes reach the site (Flux's
+    /// CreateReplace policy); server-side apply leaves an unchanged CRD untouched.
+    /// </summary>
+    private async Task ApplyCrdsAsync(ReleasePlan plan, DeployOptions options, CancellationToken ct)
+    {
+        var applied = new List<ResourceKey>();
+        foreach (var file in plan.Crds ?? [])
+        {
+            foreach (var doc in ManifestSorter.SplitManifests(file.Content))
+            {
+                if (ToJson(doc) is { } obj)
+                {
+                    applied.Add(KeyOf(await _applier.ApplyAsync(obj, plan.Namespace, options.Force, ct).ConfigureAwait(false), plan.Namespace));
+                }
+            }
+        }
+        if (applied.Count > 0)
+        {
+            await _applier.WaitAsync(applied, options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task<Release> RunAsync(Release release, Release? previous, string pruneBase, (string Pre, string Post, string Done) events, DeployOptions options, CancellationToken ct)

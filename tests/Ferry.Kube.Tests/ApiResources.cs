@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Ferry.Kube.Tests;
 
 /// <summary>One resource type the simulator serves.</summary>
-public sealed record ApiResource(string Group, string Version, string Plural, string Kind, bool Namespaced)
+public sealed record ApiResource(string Group, string Version, string Plural, string Kind, bool Namespaced, NameRule Names = NameRule.Subdomain, string[]? ShortNames = null)
 {
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 }
@@ -13,28 +13,68 @@ public sealed class ApiResources
 {
     private readonly List<ApiResource> _all =
     [
-        new("", "v1", "namespaces", "Namespace", false),
-        new("", "v1", "configmaps", "ConfigMap", true),
+        // every built-in kind of a v1.35 API server that charts create (kube-apiserver's name rule, short names)
+        new("", "v1", "namespaces", "Namespace", false, NameRule.Label, ["ns"]),
+        new("", "v1", "configmaps", "ConfigMap", true, ShortNames: ["cm"]),
         new("", "v1", "secrets", "Secret", true),
-        new("", "v1", "services", "Service", true),
-        new("", "v1", "serviceaccounts", "ServiceAccount", true),
-        new("", "v1", "pods", "Pod", true),
-        new("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true),
-        new("", "v1", "persistentvolumes", "PersistentVolume", false),
-        new("", "v1", "limitranges", "LimitRange", true),
-        new("", "v1", "endpoints", "Endpoints", true),
-        new("apps", "v1", "deployments", "Deployment", true),
-        new("apps", "v1", "statefulsets", "StatefulSet", true),
-        new("apps", "v1", "daemonsets", "DaemonSet", true),
+        new("", "v1", "services", "Service", true, NameRule.Dns1035Label, ["svc"]),
+        new("", "v1", "serviceaccounts", "ServiceAccount", true, ShortNames: ["sa"]),
+        new("", "v1", "pods", "Pod", true, ShortNames: ["po"]),
+        new("", "v1", "podtemplates", "PodTemplate", true),
+        new("", "v1", "replicationcontrollers", "ReplicationController", true, ShortNames: ["rc"]),
+        new("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, ShortNames: ["pvc"]),
+        new("", "v1", "persistentvolumes", "PersistentVolume", false, ShortNames: ["pv"]),
+        new("", "v1", "limitranges", "LimitRange", true, ShortNames: ["limits"]),
+        new("", "v1", "resourcequotas", "ResourceQuota", true, ShortNames: ["quota"]),
+        new("", "v1", "endpoints", "Endpoints", true, ShortNames: ["ep"]),
+        new("", "v1", "events", "Event", true, ShortNames: ["ev"]),
+        new("", "v1", "nodes", "Node", false, ShortNames: ["no"]),
+        new("apps", "v1", "deployments", "Deployment", true, ShortNames: ["deploy"]),
+        new("apps", "v1", "statefulsets", "StatefulSet", true, ShortNames: ["sts"]),
+        new("apps", "v1", "daemonsets", "DaemonSet", true, ShortNames: ["ds"]),
+        new("apps", "v1", "replicasets", "ReplicaSet", true, ShortNames: ["rs"]),
+        new("apps", "v1", "controllerrevisions", "ControllerRevision", true),
         new("batch", "v1", "jobs", "Job", true),
-        new("batch", "v1", "cronjobs", "CronJob", true),
-        new("networking.k8s.io", "v1", "ingresses", "Ingress", true),
-        new("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
-        new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
-        new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
-        new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
-        new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false),
+        new("batch", "v1", "cronjobs", "CronJob", true, ShortNames: ["cj"]),
+        new("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, ShortNames: ["hpa"]),
+        new("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, ShortNames: ["hpa"]),
+        new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, ShortNames: ["pdb"]),
+        new("networking.k8s.io", "v1", "ingresses", "Ingress", true, ShortNames: ["ing"]),
+        new("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false),
+        new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, ShortNames: ["netpol"]),
+        new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true),
+        new("rbac.authorization.k8s.io", "v1", "roles", "Role", true, NameRule.PathSegment),
+        new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true, NameRule.PathSegment),
+        new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, NameRule.PathSegment),
+        new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, NameRule.PathSegment),
+        new("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, ShortNames: ["sc"]),
+        new("storage.k8s.io", "v1", "csidrivers", "CSIDriver", false),
+        new("storage.k8s.io", "v1", "csinodes", "CSINode", false),
+        new("storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", false),
+        new("storage.k8s.io", "v1", "csistoragecapacities", "CSIStorageCapacity", true),
+        new("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, ShortNames: ["pc"]),
+        new("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", false),
+        new("coordination.k8s.io", "v1", "leases", "Lease", true),
+        new("apiregistration.k8s.io", "v1", "apiservices", "APIService", false),
+        new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false),
+        new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", false),
+        new("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", "ValidatingAdmissionPolicy", false),
+        new("admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings", "ValidatingAdmissionPolicyBinding", false),
+        new("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", false, ShortNames: ["csr"]),
+        new("flowcontrol.apiserver.k8s.io", "v1", "flowschemas", "FlowSchema", false),
+        new("flowcontrol.apiserver.k8s.io", "v1", "prioritylevelconfigurations", "PriorityLevelConfiguration", false),
+        new("resource.k8s.io", "v1", "deviceclasses", "DeviceClass", false),
+        new("resource.k8s.io", "v1", "resourceclaims", "ResourceClaim", true),
+        new("resource.k8s.io", "v1", "resourceclaimtemplates", "ResourceClaimTemplate", true),
+        new("resource.k8s.io", "v1", "resourceslices", "ResourceSlice", false),
+        new("events.k8s.io", "v1", "events", "Event", true, ShortNames: ["ev"]),
+        new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, ShortNames: ["crd", "crds"]),
     ];
+
+    public IReadOnlyList<ApiResource> All => _all;
+
+    /// <summary>Forgets kinds registered after the first <paramref name="count"/> (a dry run's CRDs).</summary>
+    public void Truncate(int count) => _all.RemoveRange(count, _all.Count - count);
 
     public ApiResource? Find(string group, string version, string plural) =>
         _all.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
@@ -47,12 +87,13 @@ public sealed class ApiResources
         var plural = spec?["names"]?["plural"]?.GetValue<string>() ?? "";
         var kind = spec?["names"]?["kind"]?.GetValue<string>() ?? "";
         var namespaced = spec?["scope"]?.GetValue<string>() != "Cluster";
+        var shortNames = (spec?["names"]?["shortNames"] as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToArray();
         foreach (var v in spec?["versions"] as JsonArray ?? [])
         {
             var version = v?["name"]?.GetValue<string>() ?? "";
             if (Find(group, version, plural) is null)
             {
-                _all.Add(new ApiResource(group, version, plural, kind, namespaced));
+                _all.Add(new ApiResource(group, version, plural, kind, namespaced, ShortNames: shortNames));
             }
         }
     }
@@ -87,9 +128,22 @@ public sealed class ApiResources
                 {
                     ["name"] = r.Plural, ["singularName"] = r.Kind.ToLowerInvariant(), ["namespaced"] = r.Namespaced, ["kind"] = r.Kind,
                     ["verbs"] = new JsonArray("create", "delete", "get", "list", "patch", "update", "watch"),
-                },
+                }.WithShortNames(r.ShortNames),
                 new JsonObject { ["name"] = r.Plural + "/status", ["singularName"] = "", ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = new JsonArray("get", "patch", "update") },
             }).ToArray()),
         };
+    }
+}
+
+internal static class DiscoveryJson
+{
+    /// <summary>shortNames as discovery lists them: only when the kind has some (omitempty).</summary>
+    public static JsonObject WithShortNames(this JsonObject resource, string[]? shortNames)
+    {
+        if (shortNames is { Length: > 0 })
+        {
+            resource["shortNames"] = new JsonArray(shortNames.Select(n => (JsonNode)n).ToArray());
+        }
+        return resource;
     }
 }

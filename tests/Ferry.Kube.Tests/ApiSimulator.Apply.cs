@@ -30,9 +30,9 @@ public sealed partial class ApiSimulator
         {
             return Failure(400, "BadRequest", $"the name of the object ({appliedName}) does not match the name on the URL ({q.Name})", q.Name, r.Plural, r.Group);
         }
-        if (!DnsSubdomain().IsMatch(q.Name))
+        if (NameProblem(r, q.Name, applied) is { } problem)
         {
-            return Invalid(r, q.Name);
+            return Invalid(r, q.Name, problem);
         }
         var key = (r.Group, r.Plural, q.Ns, q.Name);
         var exists = _objects.TryGetValue(key, out var current);
@@ -41,6 +41,7 @@ public sealed partial class ApiSimulator
         {
             _owners[key] = owners = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         }
+        var ownersBefore = owners.ToDictionary(o => o.Key, o => o.Value.Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         applied.Remove("status");
         var newPaths = Leaves(applied, "").Where(p => !Identity.Contains(p) && !p.StartsWith($"metadata{Sep}managedFields", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         var conflicts = new List<string>();
@@ -70,15 +71,77 @@ public sealed partial class ApiSimulator
         }
         Merge(live, applied);
         owners[q.FieldManager] = newPaths;
+        // An apply that changes neither the object nor who owns what is a no-op: kube-apiserver writes nothing, so
+        // resourceVersion (and every watcher) stays put.
+        if (exists && SameOwners(ownersBefore, owners) && JsonNode.DeepEquals(WithoutManagedFields(live), WithoutManagedFields(current!)))
+        {
+            return (200, current!.DeepClone());
+        }
         live["metadata"]!["managedFields"] = new JsonArray(owners.Where(o => o.Value.Count > 0).Select(o => (JsonNode)new JsonObject
         {
             ["manager"] = o.Key,
             ["operation"] = "Apply",
             ["apiVersion"] = r.GroupVersion,
-            ["fieldsType"] = "FieldsV1",
             ["time"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["fieldsType"] = "FieldsV1",
+            ["fieldsV1"] = FieldsV1(o.Value),
         }).ToArray());
         return (exists ? 200 : 201, Store(r, q.Ns, q.Name, live).DeepClone());
+    }
+
+    private static bool SameOwners(Dictionary<string, List<string>> before, Dictionary<string, HashSet<string>> after) =>
+        before.Where(b => b.Value.Count > 0).Select(b => b.Key).Order(StringComparer.Ordinal)
+            .SequenceEqual(after.Where(a => a.Value.Count > 0).Select(a => a.Key).Order(StringComparer.Ordinal))
+        && before.All(b => b.Value.Count == 0 || (after.TryGetValue(b.Key, out var now) && now.SetEquals(b.Value)));
+
+    private static JsonObject WithoutManagedFields(JsonObject obj)
+    {
+        var copy = (JsonObject)obj.DeepClone();
+        (copy["metadata"] as JsonObject)?.Remove("managedFields");
+        (copy["metadata"] as JsonObject)?.Remove("resourceVersion");
+        return copy;
+    }
+
+    /// <summary>
+    /// The owned fields as structured-merge-diff's FieldsV1 writes them: <c>f:NAME</c> per field, <c>k:{"name":"app"}</c>
+    /// per item of a keyed list (with <c>"."</c> for the item itself), <c>{}</c> at each leaf.
+    /// </summary>
+    private static JsonObject FieldsV1(IEnumerable<string> paths)
+    {
+        var root = new JsonObject();
+        foreach (var path in paths.Order(StringComparer.Ordinal))
+        {
+            var node = root;
+            foreach (var part in path.Split(Sep))
+            {
+                string name;
+                var item = false;
+                if (part.StartsWith('[') && part.EndsWith(']') && part.Contains('=', StringComparison.Ordinal))
+                {
+                    var key = new JsonObject();
+                    foreach (var (field, json) in KeyParts(part))
+                    {
+                        key[field] = JsonNode.Parse(json);
+                    }
+                    name = "k:" + key.ToJsonString();
+                    item = true;
+                }
+                else
+                {
+                    name = "f:" + part;
+                }
+                if (node[name] is not JsonObject next)
+                {
+                    node[name] = next = new JsonObject();
+                    if (item)
+                    {
+                        next["."] = new JsonObject();
+                    }
+                }
+                node = next;
+            }
+        }
+        return root;
     }
 
     /// <summary>The key segment (<c>[name=app]</c>) of an item of a list-map field, or null when the list is atomic.</summary>
@@ -95,13 +158,24 @@ public sealed partial class ApiSimulator
             "ports" => o.ContainsKey("containerPort") ? "containerPort" : "port",
             _ => null,
         };
-        return key is not null && o[key] is JsonValue v ? $"[{key}={v.ToJsonString()}]" : null;
+        if (key is null || o[key] is not JsonValue v)
+        {
+            return null;
+        }
+        // ports are keyed by number and protocol (TCP by default): 9094/TCP and 9094/UDP are two items
+        return field == "ports"
+            ? $"[{key}={v.ToJsonString()},protocol={(o["protocol"] ?? JsonValue.Create("TCP")).ToJsonString()}]"
+            : $"[{key}={v.ToJsonString()}]";
     }
+
+    /// <summary>The fields and JSON values of an item key segment (<c>[containerPort=80,protocol="TCP"]</c>).</summary>
+    private static IEnumerable<(string Name, string Json)> KeyParts(string part) =>
+        part[1..^1].Split(',').Select(kv => (kv[..kv.IndexOf('=', StringComparison.Ordinal)], kv[(kv.IndexOf('=', StringComparison.Ordinal) + 1)..]));
 
     private static bool IsKeyLeaf(string path)
     {
         var parts = path.Split(Sep);
-        return parts.Length >= 2 && parts[^2].StartsWith('[') && parts[^2].AsSpan(1).StartsWith(parts[^1] + "=", StringComparison.Ordinal);
+        return parts.Length >= 2 && parts[^2].StartsWith('[') && KeyParts(parts[^2]).Any(k => k.Name == parts[^1]);
     }
 
     private static bool IsListMap(string field, JsonArray list) => list.Count > 0 && list.All(i => ItemKey(field, i) is not null);

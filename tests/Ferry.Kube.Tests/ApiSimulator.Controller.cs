@@ -27,7 +27,7 @@ public sealed partial class ApiSimulator
     private void Reconcile(JsonObject obj)
     {
         var kind = obj["kind"]!.GetValue<string>();
-        if (kind is not ("Deployment" or "StatefulSet" or "Job"))
+        if (kind is not ("Deployment" or "StatefulSet" or "DaemonSet" or "Job"))
         {
             return;
         }
@@ -58,7 +58,8 @@ public sealed partial class ApiSimulator
         {
             StartPod(obj, kind, name, podSpec!, unpullable);
         }
-        var replicas = obj["spec"]?["replicas"]?.GetValue<long>() ?? 1;
+        var replicas = kind == "DaemonSet" ? 1 : obj["spec"]?["replicas"]?.GetValue<long>() ?? 1; // one node runs a DaemonSet's pod
+        var revision = $"{name}-{(uint)string.GetHashCode(obj["spec"]?["template"]?.ToJsonString(), StringComparison.Ordinal) % 0xFFFFFFFu:x7}";
         if (outcome == Outcome.Hang)
         {
             if (unpullable is null)
@@ -68,7 +69,8 @@ public sealed partial class ApiSimulator
             obj["status"] = kind switch
             {
                 "Job" => new JsonObject { ["active"] = 1, ["startTime"] = Now() },
-                "StatefulSet" => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = 0 },
+                "StatefulSet" => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = 0, ["currentRevision"] = revision, ["updateRevision"] = revision },
+                "DaemonSet" => DaemonSetStatus(generation, available: 0),
                 _ => new JsonObject
                 {
                     ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = Math.Min(1, replicas), ["availableReplicas"] = 0, ["unavailableReplicas"] = replicas,
@@ -86,10 +88,30 @@ public sealed partial class ApiSimulator
                 ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = 0,
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Progressing", ["status"] = "False", ["reason"] = "ProgressDeadlineExceeded", ["message"] = $"ReplicaSet \"{name}\" has timed out progressing." }),
             },
-            ("StatefulSet", Outcome.Fail) => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = 0 },
-            _ => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas, ["readyReplicas"] = replicas },
+            ("StatefulSet", Outcome.Fail) => new JsonObject { ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = 0, ["currentRevision"] = revision, ["updateRevision"] = revision },
+            ("StatefulSet", _) => new JsonObject
+            {
+                ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = replicas, ["availableReplicas"] = replicas,
+                ["currentReplicas"] = replicas, ["currentRevision"] = revision, ["updateRevision"] = revision, ["collisionCount"] = 0,
+            },
+            ("DaemonSet", Outcome.Fail) => DaemonSetStatus(generation, available: 0),
+            ("DaemonSet", _) => DaemonSetStatus(generation, available: 1),
+            _ => new JsonObject
+            {
+                ["observedGeneration"] = generation, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas, ["readyReplicas"] = replicas,
+                ["conditions"] = new JsonArray(
+                    new JsonObject { ["type"] = "Available", ["status"] = "True", ["reason"] = "MinimumReplicasAvailable", ["message"] = "Deployment has minimum availability." },
+                    new JsonObject { ["type"] = "Progressing", ["status"] = "True", ["reason"] = "NewReplicaSetAvailable", ["message"] = $"ReplicaSet \"{name}\" has successfully progressed." }),
+            },
         };
     }
+
+    /// <summary>A DaemonSet on the simulator's one node: its pod updated, and available or not.</summary>
+    private static JsonObject DaemonSetStatus(long generation, int available) => new()
+    {
+        ["observedGeneration"] = generation, ["desiredNumberScheduled"] = 1, ["currentNumberScheduled"] = 1, ["updatedNumberScheduled"] = 1,
+        ["numberReady"] = available, ["numberAvailable"] = available, ["numberUnavailable"] = 1 - available, ["numberMisscheduled"] = 0,
+    };
 
     private static IEnumerable<JsonObject> Containers(JsonObject? podSpec, string list) =>
         (podSpec?[list] as JsonArray ?? []).OfType<JsonObject>();
@@ -106,7 +128,7 @@ public sealed partial class ApiSimulator
         var podName = kind switch
         {
             "StatefulSet" => $"{name}-0",
-            "Job" => $"{name}-{suffix[..5]}",
+            "Job" or "DaemonSet" => $"{name}-{suffix[..5]}",
             _ => $"{name}-{suffix[5..15]}-{suffix[..5]}",
         };
         if (kind == "Job")
@@ -159,8 +181,9 @@ public sealed partial class ApiSimulator
             && (kv.Value["metadata"]?["ownerReferences"] as JsonArray ?? []).Any(o => o?["uid"]?.GetValue<string>() == uid)).Select(kv => kv.Key).ToList();
         foreach (var key in owned)
         {
-            _objects.Remove(key);
+            _objects.Remove(key, out var pod);
             _owners.Remove(key);
+            Publish(_resources.Find("", "v1", "pods")!, key.Ns, "DELETED", pod!);
         }
     }
 }

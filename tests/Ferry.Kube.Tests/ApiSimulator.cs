@@ -50,7 +50,11 @@ public sealed partial class ApiSimulator : IDisposable
         _app = builder.Build();
         _app.Run(HandleAsync);
         _app.StartAsync().GetAwaiter().GetResult();
-        Store(_resources.Find("", "v1", "namespaces")!, "", "default", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "default" } });
+        // the namespaces every cluster starts with (charts put RBAC for the API server's readers into kube-system)
+        foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+        {
+            Store(_resources.Find("", "v1", "namespaces")!, "", ns, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } });
+        }
     }
 
     public int Port { get; }
@@ -148,6 +152,7 @@ public sealed partial class ApiSimulator : IDisposable
         obj["apiVersion"] = r.GroupVersion;
         obj["kind"] = r.Kind;
         _objects[key] = obj;
+        Publish(r, ns, previous is null ? "ADDED" : "MODIFIED", obj);
         if (r.Kind == "CustomResourceDefinition")
         {
             _resources.Register(obj);
@@ -242,11 +247,22 @@ public sealed partial class ApiSimulator : IDisposable
         var request = new Request(method, group, version, plural, ns, name, sub, bodyText, ctx.Request.ContentType ?? "",
             ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true",
             ctx.Request.Headers["Impersonate-User"].ToString() is { Length: > 0 } user ? user : null);
+        if (method == "GET" && name.Length == 0 && ctx.Request.Query["watch"].ToString() is "true" or "1")
+        {
+            await WatchAsync(ctx, request);
+            return;
+        }
+        var dryRun = ctx.Request.Query["dryRun"].ToString();
+        if (dryRun.Length > 0 && dryRun != "All")
+        {
+            await Json(ctx, 400, Failure(400, "BadRequest", $"Invalid dry run value: {dryRun}: supported values: \"All\"", "", "").Item2);
+            return;
+        }
         int code;
         JsonNode result;
         lock (_lock)
         {
-            (code, result) = Dispatch(request);
+            (code, result) = dryRun == "All" && method != "GET" ? DryRun(request) : Dispatch(request);
         }
         await Json(ctx, code, result);
     }
@@ -297,9 +313,9 @@ public sealed partial class ApiSimulator : IDisposable
             case "POST":
                 {
                     var newName = body!["metadata"]?["name"]?.GetValue<string>() ?? "";
-                    if (!DnsSubdomain().IsMatch(newName))
+                    if (NameProblem(r, newName, body) is { } problem)
                     {
-                        return Invalid(r, newName);
+                        return Invalid(r, newName, problem);
                     }
                     if (_objects.ContainsKey((r.Group, r.Plural, q.Ns, newName)))
                     {
@@ -325,6 +341,7 @@ public sealed partial class ApiSimulator : IDisposable
                         updated["status"] = body["status"]?.DeepClone();
                         updated["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
                         _objects[key] = updated;
+                        Publish(r, q.Ns, "MODIFIED", updated);
                         return (200, updated.DeepClone());
                     }
                     body["status"] = current["status"]?.DeepClone();
@@ -344,6 +361,7 @@ public sealed partial class ApiSimulator : IDisposable
                     {
                         merged["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
                         _objects[key] = merged;
+                        Publish(r, q.Ns, "MODIFIED", merged);
                         return (200, merged.DeepClone());
                     }
                     return (200, Store(r, q.Ns, q.Name, merged).DeepClone());
@@ -356,13 +374,18 @@ public sealed partial class ApiSimulator : IDisposable
                     return NotFound(r, q.Name);
                 }
                 _owners.Remove(key);
+                Publish(r, q.Ns, "DELETED", deleted);
                 RemovePodsOwnedBy(deleted["metadata"]?["uid"]?.GetValue<string>() ?? "");
                 if (r.Plural == "namespaces")
                 {
                     foreach (var k in _objects.Keys.Where(k => k.Ns == q.Name).ToList())
                     {
-                        _objects.Remove(k);
+                        _objects.Remove(k, out var gone);
                         _owners.Remove(k);
+                        if (_resources.All.FirstOrDefault(x => x.Group == k.Group && x.Plural == k.Plural) is { } kr)
+                        {
+                            Publish(kr, k.Ns, "DELETED", gone!);
+                        }
                     }
                 }
                 // Like the API server for objects without finalizers: the answer is the object as it was deleted.
@@ -372,8 +395,11 @@ public sealed partial class ApiSimulator : IDisposable
         }
     }
 
-    private (int, JsonNode) List(ApiResource r, string ns, string selector, string fieldSelector)
+    /// <summary>The label and field selectors of a list or watch as one predicate, or the API server's 400 for a field
+    /// it cannot select on.</summary>
+    private static Func<JsonObject, bool>? Selectors(ApiResource r, string selector, string fieldSelector, out (int, JsonNode) error)
     {
+        error = default;
         var match = LabelSelector.Parse(selector);
         var fields = new List<(string Path, string Value, bool Equal)>();
         foreach (var term in fieldSelector.Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -383,7 +409,8 @@ public sealed partial class ApiSimulator : IDisposable
             var path = (neq > 0 ? term[..neq] : term[..eq]).Trim();
             if (path is not ("metadata.name" or "metadata.namespace" or "status.phase" or "type"))
             {
-                return Failure(400, "BadRequest", $"\"{path}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", "", r.Plural, r.Group);
+                error = Failure(400, "BadRequest", $"\"{path}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", "", r.Plural, r.Group);
+                return null;
             }
             fields.Add((path, term[((neq > 0 ? neq + 2 : eq + 1) + (neq <= 0 && term.Length > eq + 1 && term[eq + 1] == '=' ? 1 : 0))..].Trim(), neq <= 0));
         }
@@ -397,10 +424,19 @@ public sealed partial class ApiSimulator : IDisposable
             var value = n?.GetValue<string>() ?? "";
             return (value == f.Value) == f.Equal;
         });
+        return o => match(o["metadata"]?["labels"] as JsonObject) && FieldsMatch(o);
+    }
+
+    private (int, JsonNode) List(ApiResource r, string ns, string selector, string fieldSelector)
+    {
+        if (Selectors(r, selector, fieldSelector, out var error) is not { } matches)
+        {
+            return error;
+        }
         var items = new JsonArray();
         foreach (var ((g, p, objNs, _), obj) in _objects.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal))
         {
-            if (g == r.Group && p == r.Plural && (ns.Length == 0 || objNs == ns) && match(obj["metadata"]?["labels"] as JsonObject) && FieldsMatch(obj))
+            if (g == r.Group && p == r.Plural && (ns.Length == 0 || objNs == ns) && matches(obj))
             {
                 items.Add(obj.DeepClone());
             }
@@ -417,8 +453,23 @@ public sealed partial class ApiSimulator : IDisposable
     private static (int, JsonNode) NotFound(ApiResource r, string name) =>
         Failure(404, "NotFound", $"{r.Plural}{(r.Group.Length > 0 ? "." + r.Group : "")} \"{name}\" not found", name, r.Plural, r.Group);
 
-    private static (int, JsonNode) Invalid(ApiResource r, string name) =>
-        Failure(422, "Invalid", $"{r.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'", name, r.Plural, r.Group);
+    private static (int, JsonNode) Invalid(ApiResource r, string name, string problem) =>
+        Failure(422, "Invalid", $"{r.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": {problem}", name, r.Plural, r.Group);
+
+    /// <summary>kube-apiserver's name check for the kind; an APIService is named after what it serves (VERSION.GROUP).</summary>
+    private static string? NameProblem(ApiResource r, string name, JsonObject? body)
+    {
+        if (ApiNames.Problem(r.Names, name) is { } problem)
+        {
+            return problem;
+        }
+        if (r.Kind == "APIService" && body?["spec"]?["group"]?.GetValue<string>() is { Length: > 0 } group
+            && body["spec"]?["version"]?.GetValue<string>() is { } version && name != $"{version}.{group}")
+        {
+            return $"must be {version}.{group}";
+        }
+        return null;
+    }
 
     /// <summary>A Kubernetes Status body as kube-apiserver writes it (details.group only for non-core groups).</summary>
     private static (int, JsonNode) Failure(int code, string reason, string message, string name, string kind, string group = "")
@@ -456,6 +507,4 @@ public sealed partial class ApiSimulator : IDisposable
         await ctx.Response.WriteAsync(body.ToJsonString());
     }
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")]
-    private static partial Regex DnsSubdomain();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Ferry.Charts;
 using Ferry.Charts.Releases;
@@ -20,50 +19,13 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    /// <summary>A real client binary from <paramref name="variable"/> (./test.sh sets it), or a skip (a failure in CI).</summary>
-    private static string Tool(string variable)
-    {
-        var path = Environment.GetEnvironmentVariable(variable);
-        if (path is null || !File.Exists(path))
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"{variable} is missing in CI: ./test.sh should have set it");
-            Skip.If(true, $"real client not found: set {variable}");
-        }
-        return path!;
-    }
-
-    private (string Out, string Err, int Code) Exec(string variable, string kubeconfig, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Tool(variable)) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args.Append("--kubeconfig").Append(kubeconfig))
-        {
-            psi.ArgumentList.Add(a);
-        }
-        foreach (var (k, v) in new[] { ("HELM_CACHE_HOME", "cache"), ("HELM_CONFIG_HOME", "config"), ("HELM_DATA_HOME", "data") })
-        {
-            psi.Environment[k] = Path.Combine(_dir, v);
-        }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill(entireProcessTree: true);
-        }
-        return (stdout.Result, stderr.Result, p.ExitCode);
-    }
-
-    private (string Out, string Err, int Code) Run(string kubeconfig, params string[] args) => Exec("FERRY_HELM", kubeconfig, args);
-
-    private (string Out, string Err, int Code) Kubectl(string kubeconfig, params string[] args) => Exec("FERRY_KUBECTL", kubeconfig, args);
-
     [SkippableFact]
     public async Task HelmAndKubectl_SeeFerrysRelease()
     {
-        Tool("FERRY_HELM");
+        RealClients.Tool("FERRY_HELM");
         await _target.CreateNamespaceAsync();
         var ns = _target.Namespace;
-        var kubeconfig = _target.Simulator?.WriteKubeconfig(Path.Combine(_dir, "kubeconfig")) ?? Environment.GetEnvironmentVariable("FERRY_TEST_KUBECONFIG")!;
+        var clients = new RealClients(_target, _dir);
         const string Chart = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.0.0\",\"appVersion\":\"1.0\",\"apiVersion\":\"v2\"},\"lock\":null,\"templates\":[],\"values\":{},\"schema\":null,\"files\":[]}";
         ReleasePlan Plan(string value) => new("web", ns, Chart, $"{{\"v\":\"{value}\"}}",
             [new Manifest("web/templates/cm.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  v: \"{value}\"\n", "ConfigMap", "v1", "web")], []);
@@ -71,35 +33,35 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         await manager.UpgradeOrInstallAsync(Plan("1"), _target.Deploy);
         await manager.UpgradeOrInstallAsync(Plan("2"), _target.Deploy);
 
-        var list = Run(kubeconfig, "list", "-n", ns, "-o", "json");
+        var list = clients.Helm("list", "-n", ns, "-o", "json");
         Assert.True(list.Code == 0, list.Err);
         var release = Assert.Single(JsonNode.Parse(list.Out)!.AsArray())!;
         Assert.Equal(("web", "2", "deployed", "web-1.0.0"), (release["name"]!.GetValue<string>(), release["revision"]!.GetValue<string>(), release["status"]!.GetValue<string>(), release["chart"]!.GetValue<string>()));
 
-        var history = Run(kubeconfig, "history", "web", "-n", ns, "-o", "json");
+        var history = clients.Helm("history", "web", "-n", ns, "-o", "json");
         Assert.True(history.Code == 0, history.Err);
         Assert.Equal(["superseded", "deployed"], JsonNode.Parse(history.Out)!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
 
-        var values = Run(kubeconfig, "get", "values", "web", "-n", ns, "-o", "json");
+        var values = clients.Helm("get", "values", "web", "-n", ns, "-o", "json");
         Assert.True(values.Code == 0, values.Err);
         Assert.Equal("2", JsonNode.Parse(values.Out)!["v"]!.GetValue<string>());
 
-        var manifest = Run(kubeconfig, "get", "manifest", "web", "-n", ns);
+        var manifest = clients.Helm("get", "manifest", "web", "-n", ns);
         Assert.True(manifest.Code == 0, manifest.Err);
         Assert.Contains("v: \"2\"", manifest.Out, StringComparison.Ordinal);
         Assert.Equal(ReleaseStatus.Deployed, (await new ReleaseStore(_target.Client).LastAsync("web", ns))!.Info.Status);
-        var status = Run(kubeconfig, "status", "web", "-n", ns, "-o", "json");
+        var status = clients.Helm("status", "web", "-n", ns, "-o", "json");
         Assert.True(status.Code == 0, status.Err);
         Assert.Equal("deployed", JsonNode.Parse(status.Out)!["info"]!["status"]!.GetValue<string>());
 
         // kubectl, beside them, sees the same cluster
-        var version = Kubectl(kubeconfig, "version", "-o", "json");
+        var version = clients.Kubectl("version", "-o", "json");
         Assert.True(version.Code == 0, version.Err);
         Assert.NotNull(JsonNode.Parse(version.Out)!["serverVersion"]!["gitVersion"]);
-        var configMaps = Kubectl(kubeconfig, "get", "configmaps", "-n", ns, "-o", "json");
+        var configMaps = clients.Kubectl("get", "configmaps", "-n", ns, "-o", "json");
         Assert.True(configMaps.Code == 0, configMaps.Err);
         Assert.Contains(JsonNode.Parse(configMaps.Out)!["items"]!.AsArray(), i => i!["metadata"]!["name"]!.GetValue<string>() == "web");
-        var records = Kubectl(kubeconfig, "get", "secrets", "-n", ns, "-l", "owner=helm,name=web", "-o", "name");
+        var records = clients.Kubectl("get", "secrets", "-n", ns, "-l", "owner=helm,name=web", "-o", "name");
         Assert.True(records.Code == 0, records.Err);
         Assert.Equal(["secret/sh.helm.release.v1.web.v1", "secret/sh.helm.release.v1.web.v2"], records.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
     }

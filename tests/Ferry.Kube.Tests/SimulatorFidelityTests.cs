@@ -89,4 +89,58 @@ public sealed class SimulatorFidelityTests : IDisposable
         Assert.Equal(403, code);
         AssertSame("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"secrets is forbidden: User \"system:serviceaccount:test:ferry\" cannot list resource \"secrets\" in API group \"\" at the cluster scope","reason":"Forbidden","details":{"kind":"secrets"},"code":403}""", body);
     }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/default/services", "Service", "1web", "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character")]
+    [InlineData("/api/v1/namespaces", "Namespace", "team.a", "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'")]
+    [InlineData("/api/v1/namespaces/default/configmaps", "ConfigMap", "a..b", "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'")]
+    [InlineData("/apis/rbac.authorization.k8s.io/v1/clusterroles", "ClusterRole", "system/reader", "may not contain '/'")]
+    public async Task Names_AreCheckedByEachKindsRule(string path, string kind, string name, string problem)
+    {
+        var (code, body) = await SendAsync(HttpMethod.Post, path, "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{}}");
+        Assert.Equal(422, code);
+        Assert.Equal("Invalid", body["reason"]!.GetValue<string>());
+        Assert.StartsWith($"{kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": {problem}", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Names_RbacTakesPathSegments_ApiServicesTheirVersionAndGroup()
+    {
+        var (code, _) = await SendAsync(HttpMethod.Post, "/apis/rbac.authorization.k8s.io/v1/clusterroles", """{"metadata":{"name":"system:metrics-server-aggregated-reader"}}""");
+        Assert.Equal(201, code);
+        (code, var body) = await SendAsync(HttpMethod.Post, "/apis/apiregistration.k8s.io/v1/apiservices", """{"metadata":{"name":"metrics"},"spec":{"group":"metrics.k8s.io","version":"v1beta1"}}""");
+        Assert.Equal(422, code);
+        Assert.EndsWith("must be v1beta1.metrics.k8s.io", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        (code, _) = await SendAsync(HttpMethod.Post, "/apis/apiregistration.k8s.io/v1/apiservices", """{"metadata":{"name":"v1beta1.metrics.k8s.io"},"spec":{"group":"metrics.k8s.io","version":"v1beta1"}}""");
+        Assert.Equal(201, code);
+    }
+
+    [Fact]
+    public async Task DryRun_AnswersButStoresNothing_NoOpApply_WritesNothing()
+    {
+        var (code, body) = await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps?dryRun=All", """{"metadata":{"name":"dry"},"data":{"a":"1"}}""");
+        Assert.Equal(201, code);
+        Assert.Equal("1", body["data"]!["a"]!.GetValue<string>());
+        (code, _) = await SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/configmaps/dry");
+        Assert.Equal(404, code);
+        (code, body) = await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps?dryRun=Some", """{"metadata":{"name":"dry"}}""");
+        Assert.Equal(400, code);
+
+        async Task<JsonNode> ApplyAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/cm?fieldManager=ferry")
+            {
+                Content = new StringContent("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"},"data":{"a":"1"}}""", Encoding.UTF8),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
+            using var response = await _http.SendAsync(request);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        }
+        var first = await ApplyAsync();
+        var second = await ApplyAsync();
+        Assert.Equal(first["metadata"]!["resourceVersion"]!.GetValue<string>(), second["metadata"]!["resourceVersion"]!.GetValue<string>());
+        var owned = first["metadata"]!["managedFields"]![0]!;
+        Assert.Equal("FieldsV1", owned["fieldsType"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"f:data":{"f:a":{}}}"""), owned["fieldsV1"]), owned.ToJsonString());
+    }
 }

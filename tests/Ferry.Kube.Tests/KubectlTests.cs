@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+
+namespace Ferry.Kube.Tests;
+
+/// <summary>
+/// Real kubectl (v1.35, FERRY_KUBECTL) works against the simulator unchanged (issue 23) — and so against a real cluster
+/// with FERRY_TEST_KUBECONFIG: server-side dry runs and diffs change nothing, watches see changes as they happen,
+/// <c>kubectl wait</c> returns when a Deployment is Available, short names resolve through discovery.
+/// </summary>
+public sealed class KubectlTests : IDisposable
+{
+    private readonly KubeTarget _target = KubeTarget.Create();
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-kubectl-").FullName;
+
+    public void Dispose()
+    {
+        _target.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Write(string name, string yaml)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static string ConfigMap(string name, string value) => $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  a: \"{value}\"\n";
+
+    [SkippableFact]
+    public async Task DryRunAndDiff_ChangeNothing()
+    {
+        RealClients.Tool("FERRY_KUBECTL");
+        await _target.CreateNamespaceAsync();
+        var ns = _target.Namespace;
+        var kubectl = new RealClients(_target, _dir);
+        var apply = kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("v1.yaml", ConfigMap("web", "1")));
+        Assert.True(apply.Code == 0, apply.Err);
+        var before = JsonNode.Parse(kubectl.Kubectl("get", "configmap", "web", "-n", ns, "-o", "json").Out)!;
+
+        var v2 = Write("v2.yaml", ConfigMap("web", "2"));
+        var dry = kubectl.Kubectl("apply", "--server-side", "--validate=false", "--dry-run=server", "-n", ns, "-f", v2, "-o", "json");
+        Assert.True(dry.Code == 0, dry.Err);
+        Assert.Equal("2", JsonNode.Parse(dry.Out)!["data"]!["a"]!.GetValue<string>()); // what it would be
+        var diff = kubectl.Kubectl("diff", "--server-side", "-n", ns, "-f", v2);
+        Assert.True(diff.Code == 1, diff.Err); // 1: there are differences
+        Assert.Contains("-  a: \"1\"", diff.Out, StringComparison.Ordinal);
+        Assert.Contains("+  a: \"2\"", diff.Out, StringComparison.Ordinal);
+        var created = kubectl.Kubectl("apply", "--server-side", "--validate=false", "--dry-run=server", "-n", ns, "-f", Write("new.yaml", ConfigMap("fresh", "1")));
+        Assert.True(created.Code == 0, created.Err);
+
+        var after = JsonNode.Parse(kubectl.Kubectl("get", "configmap", "web", "-n", ns, "-o", "json").Out)!;
+        Assert.Equal("1", after["data"]!["a"]!.GetValue<string>());
+        Assert.Equal(before["metadata"]!["resourceVersion"]!.GetValue<string>(), after["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Null(await _target.GetAsync("v1", "ConfigMap", "fresh"));
+        var bad = kubectl.Kubectl("get", "configmap", "fresh", "-n", ns);
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("configmaps \"fresh\" not found", bad.Err, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Watch_SeesChanges_WaitReturns_ShortNamesResolve()
+    {
+        RealClients.Tool("FERRY_KUBECTL");
+        await _target.CreateNamespaceAsync();
+        var ns = _target.Namespace;
+        var kubectl = new RealClients(_target, _dir);
+        using var watch = kubectl.Start("get", "cm", "-n", ns, "--watch", "-o", "name");
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2)); // listed, now watching
+            var apply = kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("w.yaml", ConfigMap("watched", "1")));
+            Assert.True(apply.Code == 0, apply.Err);
+            Assert.Equal(0, kubectl.Kubectl("delete", "cm", "watched", "-n", ns).Code);
+            var seen = new List<string>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (seen.Count(l => l == "configmap/watched") < 2 && await watch.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                seen.Add(line.Trim());
+            }
+            Assert.Equal(2, seen.Count(l => l == "configmap/watched")); // its creation and its deletion, as they happened
+        }
+        finally
+        {
+            watch.Kill(entireProcessTree: true);
+        }
+
+        var deployment = $"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {"{"} name: web {"}"}
+            spec:
+              replicas: 1
+              selector: {"{"} matchLabels: {"{"} app: web {"}"} {"}"}
+              template:
+                metadata: {"{"} labels: {"{"} app: web {"}"} {"}"}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers: [{"{"} name: app, image: "{KubeTarget.Image}", command: [sleep, "3600"] {"}"}]
+            """;
+        var created = kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("d.yaml", deployment));
+        Assert.True(created.Code == 0, created.Err);
+        var wait = kubectl.Kubectl("wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=120s");
+        Assert.True(wait.Code == 0, wait.Err);
+        Assert.Equal("deployment.apps/web condition met", wait.Out.Trim());
+        var names = kubectl.Kubectl("get", "deploy,cm", "-n", ns, "-o", "name");
+        Assert.True(names.Code == 0, names.Err);
+        Assert.Contains("deployment.apps/web", names.Out.Split('\n'));
+    }
+}
