@@ -68,6 +68,7 @@ public sealed class ApiResources
         new("resource.k8s.io", "v1", "resourceclaimtemplates", "ResourceClaimTemplate", true),
         new("resource.k8s.io", "v1", "resourceslices", "ResourceSlice", false),
         new("events.k8s.io", "v1", "events", "Event", true, ShortNames: ["ev"]),
+        new("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false),
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, ShortNames: ["crd", "crds"]),
     ];
 
@@ -130,7 +131,9 @@ public sealed class ApiResources
                     ["verbs"] = new JsonArray("create", "delete", "get", "list", "patch", "update", "watch"),
                 }.WithShortNames(r.ShortNames),
                 new JsonObject { ["name"] = r.Plural + "/status", ["singularName"] = "", ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = new JsonArray("get", "patch", "update") },
-            }).ToArray()),
+            }.Concat(r.Plural is "deployments" or "statefulsets" or "replicasets" or "replicationcontrollers"
+                ? [new JsonObject { ["name"] = r.Plural + "/scale", ["singularName"] = "", ["namespaced"] = true, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = new JsonArray("get", "patch", "update") }]
+                : [])).ToArray()),
         };
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -238,13 +239,36 @@ public sealed partial class ApiSimulator : IDisposable
             (plural, name, sub) = (rest[0], rest.ElementAtOrDefault(1) ?? "", rest.ElementAtOrDefault(2) ?? "");
         }
         string? bodyText = null;
+        var contentType = ctx.Request.ContentType ?? "";
         if (method is "POST" or "PUT" or "PATCH")
         {
-            using var reader = new StreamReader(ctx.Request.Body);
-            bodyText = await reader.ReadToEndAsync();
+            using var buffer = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(buffer);
+            if (contentType.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.Ordinal))
+            {
+                try
+                {
+                    bodyText = ProtobufToJson(buffer.ToArray(), out var why);
+                    if (bodyText is null)
+                    {
+                        await Json(ctx, 415, Failure(415, "UnsupportedMediaType", why, name, plural, group).Item2);
+                        return;
+                    }
+                }
+                catch (FormatException e)
+                {
+                    await Json(ctx, 400, Failure(400, "BadRequest", $"the body of the request was in an unknown format: {e.Message}", name, plural, group).Item2);
+                    return;
+                }
+                contentType = "application/json";
+            }
+            else
+            {
+                bodyText = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
         }
         OnRequest?.Invoke(method, ctx.Request.Path.Value ?? "");
-        var request = new Request(method, group, version, plural, ns, name, sub, bodyText, ctx.Request.ContentType ?? "",
+        var request = new Request(method, group, version, plural, ns, name, sub, bodyText, contentType,
             ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true",
             ctx.Request.Headers["Impersonate-User"].ToString() is { Length: > 0 } user ? user : null);
         if (method == "GET" && name.Length == 0 && ctx.Request.Query["watch"].ToString() is "true" or "1")
@@ -278,10 +302,15 @@ public sealed partial class ApiSimulator : IDisposable
         }
         // RBAC, reduced: the simulator's own user may do anything but what Forbid() took away; an impersonated user
         // (Impersonate-User, as kubectl --as sends it) has no role bindings, so nothing is allowed.
-        if (_forbidden.Contains(q.Plural) || q.ImpersonatedUser is not null)
+        // Anyone may ask what they may do (system:basic-user allows SelfSubjectAccessReview).
+        if ((_forbidden.Contains(q.Plural) || q.ImpersonatedUser is not null) && q.Plural != "selfsubjectaccessreviews")
         {
             var verb = q.Method switch { "GET" => q.Name.Length == 0 ? "list" : "get", "POST" => "create", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => q.Method.ToLowerInvariant() };
             return Failure(403, "Forbidden", $"{q.Plural}{(q.Group.Length > 0 ? "." + q.Group : "")} {(q.Name.Length > 0 ? $"\"{q.Name}\" " : "")}is forbidden: User \"{q.ImpersonatedUser ?? "system:serviceaccount:test:ferry"}\" cannot {verb} resource \"{q.Plural}\" in API group \"{q.Group}\"{(q.Ns.Length > 0 ? $" in the namespace \"{q.Ns}\"" : " at the cluster scope")}", q.Name, q.Plural, q.Group);
+        }
+        if (Special(r, q) is { } special)
+        {
+            return special;
         }
         JsonObject? body = null;
         if (q.Body is not null)
@@ -367,7 +396,7 @@ public sealed partial class ApiSimulator : IDisposable
                     return (200, Store(r, q.Ns, q.Name, merged).DeepClone());
                 }
             case "PATCH":
-                return Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/apply-patch+yaml (got {q.ContentType})", q.Name, r.Plural, r.Group);
+                return Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got {q.ContentType})", q.Name, r.Plural, r.Group);
             case "DELETE":
                 if (!_objects.Remove(key, out var deleted))
                 {

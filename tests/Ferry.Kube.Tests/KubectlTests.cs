@@ -107,4 +107,65 @@ public sealed class KubectlTests : IDisposable
         Assert.True(names.Code == 0, names.Err);
         Assert.Contains("deployment.apps/web", names.Out.Split('\n'));
     }
+
+    [SkippableFact]
+    public async Task Patch_SetImage_Scale_AuthCanI()
+    {
+        RealClients.Tool("FERRY_KUBECTL");
+        await _target.CreateNamespaceAsync();
+        var ns = _target.Namespace;
+        var kubectl = new RealClients(_target, _dir);
+        var deployment = $"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {"{"} name: web {"}"}
+            spec:
+              replicas: 1
+              selector: {"{"} matchLabels: {"{"} app: web {"}"} {"}"}
+              template:
+                metadata: {"{"} labels: {"{"} app: web {"}"} {"}"}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers: [{"{"} name: app, image: "{KubeTarget.Image}", command: [sleep, "3600"] {"}"}]
+            """;
+        Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("d.yaml", deployment)).Code);
+        Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("cm.yaml", ConfigMap("web", "1"))).Code);
+
+        // strategic merge (kubectl patch's default for built-in kinds): the container is merged by name, not replaced
+        var patch = kubectl.Kubectl("patch", "deploy", "web", "-n", ns, "-p", """{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"A","value":"1"}]}]}}}}""");
+        Assert.True(patch.Code == 0, patch.Err);
+        var container = (await _target.GetAsync("apps/v1", "Deployment", "web"))!["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Equal((KubeTarget.Image, "A"), (container["image"]!.GetValue<string>(), container["env"]![0]!["name"]!.GetValue<string>()));
+        patch = kubectl.Kubectl("patch", "cm", "web", "-n", ns, "--type=json", "-p", """[{"op":"replace","path":"/data/a","value":"9"},{"op":"add","path":"/data/b","value":"2"}]""");
+        Assert.True(patch.Code == 0, patch.Err);
+        patch = kubectl.Kubectl("patch", "cm", "web", "-n", ns, "--type=merge", "-p", """{"data":{"b":null,"c":"3"}}""");
+        Assert.True(patch.Code == 0, patch.Err);
+        var data = (await _target.GetAsync("v1", "ConfigMap", "web"))!["data"]!.AsObject();
+        Assert.Equal(["a=9", "c=3"], data.Select(kv => $"{kv.Key}={kv.Value}").Order(StringComparer.Ordinal));
+        var failed = kubectl.Kubectl("patch", "cm", "web", "-n", ns, "--type=json", "-p", """[{"op":"test","path":"/data/a","value":"1"}]""");
+        Assert.Equal(1, failed.Code);
+
+        var image = kubectl.Kubectl("set", "image", "deploy/web", "app=registry.example.com/app:2", "-n", ns);
+        Assert.True(image.Code == 0, image.Err);
+        var scale = kubectl.Kubectl("scale", "deploy/web", "--replicas=3", "-n", ns);
+        Assert.True(scale.Code == 0, scale.Err);
+        var web = (await _target.GetAsync("apps/v1", "Deployment", "web"))!;
+        Assert.Equal("registry.example.com/app:2", web["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+        Assert.Equal(3, web["spec"]!["replicas"]!.GetValue<int>());
+
+        // kubectl create sends built-in kinds protobuf-encoded
+        var create = kubectl.Kubectl("create", "configmap", "made", "--from-literal=k=v", "-n", ns);
+        Assert.True(create.Code == 0, create.Err);
+        create = kubectl.Kubectl("create", "secret", "generic", "made", "--from-literal=password=s3cret", "-n", ns);
+        Assert.True(create.Code == 0, create.Err);
+        Assert.Equal("v", (await _target.GetAsync("v1", "ConfigMap", "made"))!["data"]!["k"]!.GetValue<string>());
+        Assert.Equal(Convert.ToBase64String("s3cret"u8), (await _target.GetAsync("v1", "Secret", "made"))!["data"]!["password"]!.GetValue<string>());
+
+        var can = kubectl.Kubectl("auth", "can-i", "create", "deployments", "-n", ns);
+        Assert.True(can.Code == 0, can.Err);
+        Assert.Equal("yes", can.Out.Trim());
+        var cannot = kubectl.Kubectl("auth", "can-i", "create", "deployments", "-n", ns, "--as", "system:serviceaccount:default:nobody");
+        Assert.Equal(1, cannot.Code);
+        Assert.Equal("no", cannot.Out.Trim());
+    }
 }
