@@ -33,6 +33,26 @@ public static class BundleFile
         {
             throw new BundleException($"{path}: no such bundle file");
         }
+        // A numbered part after a gap means one in between is missing; parts of unequal size (but the last) were cut
+        // short or come from another bundle. Either way the archive would read wrong: say which file.
+        var dir = Path.GetDirectoryName(Path.GetFullPath(stem))!;
+        var later = Directory.EnumerateFiles(dir, Path.GetFileName(stem) + ".*")
+            .Select(f => (File: f, Suffix: f[(f.LastIndexOf('.') + 1)..]))
+            .Where(f => f.Suffix.Length == 3 && f.Suffix.All(char.IsAsciiDigit) && int.Parse(f.Suffix, CultureInfo.InvariantCulture) > parts.Count + 1)
+            .Select(f => f.File).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (later is not null)
+        {
+            throw new BundleException($"{Part(stem, parts.Count + 1)} is missing, but {later} is there: copy every part of the bundle");
+        }
+        var size = new FileInfo(parts[0]).Length;
+        foreach (var part in parts.Skip(1))
+        {
+            var length = new FileInfo(part).Length;
+            if (part != parts[^1] ? length != size : length > size)
+            {
+                throw new BundleException($"{part} is {length} bytes where the parts before it are {size}: it was cut short or belongs to another bundle; copy it again");
+            }
+        }
         return parts;
     }
 

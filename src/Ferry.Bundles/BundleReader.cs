@@ -17,7 +17,7 @@ public static class BundleReader
         byte[]? sumsBytes = null;
         byte[]? signature = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        using var fs = OpenArchive(path);
+        using var fs = new CheckedTarStream(OpenArchive(path));
         using var tar = new TarReader(fs);
         TarEntry? entry;
         try
@@ -79,6 +79,15 @@ public static class BundleReader
                     problems.Add($"{name}: checksum mismatch (expected {expected}, got {actual}); the file is corrupt or was modified");
                 }
             }
+            if (fs.Problem is { } header)
+            {
+                problems.Add($"{path}: the archive is damaged ({header}); get a fresh copy from the vendor");
+            }
+            // After the end-of-archive blocks Ferry writes only zeros (the record padding): anything else was added.
+            if (TrailingData(fs) is > 0 and var extra)
+            {
+                problems.Add($"{path}: {extra} bytes of data after the end of the archive; the bundle was altered: get a fresh copy from the vendor");
+            }
         }
         catch (InvalidDataException e)
         {
@@ -109,6 +118,24 @@ public static class BundleReader
             }
         }
         return problems;
+    }
+
+    /// <summary>How many bytes follow the archive's end, counted from the first that is not zero (0: none).</summary>
+    private static long TrailingData(Stream rest)
+    {
+        var buffer = new byte[64 * 1024];
+        long offset = 0, firstNonZero = -1;
+        int n;
+        while ((n = rest.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var at = firstNonZero < 0 ? buffer.AsSpan(0, n).IndexOfAnyExcept((byte)0) : -1;
+            if (at >= 0)
+            {
+                firstNonZero = offset + at;
+            }
+            offset += n;
+        }
+        return firstNonZero < 0 ? 0 : offset - firstNonZero;
     }
 
     // A checksum line per file: even a million files stay far below this; an entry name is a short relative path.

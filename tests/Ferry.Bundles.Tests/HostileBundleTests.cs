@@ -195,6 +195,28 @@ public sealed class HostileBundleTests : IDisposable
     }
 
     [Fact]
+    public async Task DataAfterTheArchive_AndADamagedHeader_AreReported()
+    {
+        var bundle = await BuildAsync();
+        Assert.Empty(BundleReader.Verify(bundle));
+        var bytes = File.ReadAllBytes(bundle);
+
+        var appended = Path.Combine(_dir, "appended.ferry");
+        File.WriteAllBytes(appended, [.. bytes, .. "#!/bin/sh\nrm -rf /\n"u8, .. new byte[1000]]);
+        var problem = Assert.Single(BundleReader.Verify(appended));
+        Assert.Equal($"{appended}: 1019 bytes of data after the end of the archive; the bundle was altered: get a fresh copy from the vendor", problem);
+
+        // the owner field of the second entry's header: no file content changes, the header checksum no longer holds
+        var sumsSize = Convert.ToInt64(System.Text.Encoding.ASCII.GetString(bytes, 124, 11), 8);
+        var second = 512 + (int)((sumsSize + 511) / 512 * 512);
+        var damaged = (byte[])bytes.Clone();
+        damaged[second + 108] = (byte)'7';
+        var path = Path.Combine(_dir, "header.ferry");
+        File.WriteAllBytes(path, damaged);
+        Assert.Contains($"{path}: the archive is damaged (the tar header at byte {second} is damaged (checksum", Assert.Single(BundleReader.Verify(path)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ACompressedBundleWithAFlippedByte_IsReportedDamaged()
     {
         var spec = Path.Combine(_dir, "ferry.yaml");

@@ -66,6 +66,18 @@ public sealed class StorageTests : IDisposable
         File.Move(parts[^1], parts[^1] + ".away");
         Assert.NotEmpty(BundleReader.Verify(split));
         File.Move(parts[^1] + ".away", parts[^1]);
+        // so is a gap (a later part there, one before it missing), and a part cut short
+        Assert.True(parts.Count >= 3);
+        File.Move(parts[1], parts[1] + ".away");
+        var gap = Assert.Throws<BundleException>(() => BundleReader.Verify(split));
+        Assert.Equal($"{parts[1]} is missing, but {parts[2]} is there: copy every part of the bundle", gap.Message);
+        File.Move(parts[1] + ".away", parts[1]);
+        var whole = File.ReadAllBytes(parts[1]);
+        File.WriteAllBytes(parts[1], whole[..^100]);
+        var cut = Assert.Throws<BundleException>(() => BundleReader.Verify(split));
+        Assert.StartsWith($"{parts[1]} is {whole.Length - 100} bytes where the parts before it are {whole.Length}", cut.Message, StringComparison.Ordinal);
+        File.WriteAllBytes(parts[1], whole);
+        Assert.Empty(BundleReader.Verify(split));
 
         var zstd = Path.Combine(_out, "z.ferry");
         await BundleBuilder.BuildAsync(Options(product, zstd, new BundleStorage(true, null)));

@@ -25,7 +25,9 @@ public sealed class TemplateFuzzer(int seed)
         ".Template.Name", ".Values", ".Values.nested.x.y",
     ];
 
-    /// <summary>(name, parameter kinds) — S string, I int, N number, L list, M map, A any, B bool, * variadic any.</summary>
+    /// <summary>(name, parameter kinds) — S string, I int, N number, L list, M map, A any, B bool, * variadic any.
+    /// Not <c>keys</c> or <c>values</c>: Sprig lists a map's keys or values in Go's map iteration order, which is
+    /// random, so helm's own output differs from run to run (seen: the fuzzer's seed 29933792).</summary>
     private static readonly (string Name, string Args)[] Functions =
     [
         ("upper", "S"), ("lower", "S"), ("title", "S"), ("untitle", "S"), ("trim", "S"), ("trimAll", "SS"), ("trimPrefix", "SS"),
@@ -35,8 +37,8 @@ public sealed class TemplateFuzzer(int seed)
         ("swapcase", "S"), ("toString", "A"), ("toStrings", "A"), ("join", "SL"), ("split", "SS"), ("splitList", "SS"), ("splitn", "SIS"),
         ("sha256sum", "S"), ("adler32sum", "S"), ("b64enc", "S"), ("b64dec", "S"), ("b32enc", "S"), ("default", "AA"), ("empty", "A"),
         ("coalesce", "*"), ("ternary", "AAB"), ("atoi", "S"), ("int", "A"), ("int64", "A"), ("float64", "A"), ("toDecimal", "A"), ("typeOf", "A"),
-        ("kindOf", "A"), ("typeIs", "SA"), ("kindIs", "SA"), ("deepEqual", "AA"), ("get", "MS"), ("hasKey", "MS"), ("pluck", "SM"), ("keys", "M"),
-        ("values", "M"), ("pick", "MS"), ("omit", "MS"), ("merge", "MM"), ("deepCopy", "A"), ("toJson", "A"), ("toPrettyJson", "A"),
+        ("kindOf", "A"), ("typeIs", "SA"), ("kindIs", "SA"), ("deepEqual", "AA"), ("get", "MS"), ("hasKey", "MS"), ("pluck", "SM"),
+        ("pick", "MS"), ("omit", "MS"), ("merge", "MM"), ("deepCopy", "A"), ("toJson", "A"), ("toPrettyJson", "A"),
         ("toRawJson", "A"), ("fromJson", "S"), ("toYaml", "A"), ("fromYaml", "S"), ("fromYamlArray", "S"), ("fromJsonArray", "S"), ("list", "*"),
         ("first", "L"), ("last", "L"), ("rest", "L"), ("initial", "L"), ("reverse", "L"), ("uniq", "L"), ("compact", "L"), ("append", "LA"),
         ("prepend", "LA"), ("concat", "LL"), ("has", "AL"), ("without", "LA"), ("sortAlpha", "L"), ("slice", "LII"), ("chunk", "IL"),
