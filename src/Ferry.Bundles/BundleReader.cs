@@ -79,6 +79,10 @@ public static class BundleReader
                     problems.Add($"{name}: checksum mismatch (expected {expected}, got {actual}); the file is corrupt or was modified");
                 }
             }
+            if (!fs.Ended && sums is not null)
+            {
+                problems.Add($"{path}: the archive is truncated (it ends before its end-of-archive marker); get a fresh copy from the vendor");
+            }
             if (fs.Problem is { } header)
             {
                 problems.Add($"{path}: the archive is damaged ({header}); get a fresh copy from the vendor");
@@ -103,7 +107,10 @@ public static class BundleReader
         }
         if (sums is null)
         {
-            throw new BundleException($"{path}: empty or not a Ferry bundle");
+            throw new BundleException(
+                fs.GoodHeaders > 0 && !fs.Ended ? $"{path}: the archive is truncated (it ends inside its first entry); get a fresh copy from the vendor"
+                : fs.Position == 0 && BundleFile.Storage(path).Zstd ? $"{path}: the compressed archive is truncated or damaged (zstd gave no data); get a fresh copy from the vendor"
+                : $"{path}: empty or not a Ferry bundle");
         }
         problems.AddRange(sums.Keys.Where(k => !seen.Contains(k)).Select(k => $"{k}: listed in {BundleBuilder.SumsName} but missing from the archive"));
         if (publicKey is not null)

@@ -19,6 +19,12 @@ internal sealed class CheckedTarStream(Stream inner) : Stream
     /// <summary>The first damaged header found, or null.</summary>
     public string? Problem { get; private set; }
 
+    /// <summary>Whether the end-of-archive blocks went by (else a stream that ended was cut short).</summary>
+    public bool Ended => _ended;
+
+    /// <summary>How many headers with a right checksum went by.</summary>
+    public int GoodHeaders { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -86,7 +92,11 @@ internal sealed class CheckedTarStream(Stream inner) : Stream
             computed += i is >= 148 and < 156 ? ' ' : _header[i];
         }
         var stored = Octal(_header.AsSpan(148, 8));
-        if (stored != computed && Problem is null)
+        if (stored == computed)
+        {
+            GoodHeaders++;
+        }
+        else if (Problem is null)
         {
             Problem = $"the tar header at byte {_nextHeader} is damaged (checksum {stored}, computed {computed})";
         }

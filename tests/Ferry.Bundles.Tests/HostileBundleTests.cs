@@ -217,6 +217,33 @@ public sealed class HostileBundleTests : IDisposable
     }
 
     [Fact]
+    public async Task TruncatedBundles_AreReportedTruncated()
+    {
+        var bundle = await BuildAsync();
+        var bytes = File.ReadAllBytes(bundle);
+        var plain = Path.Combine(_dir, "cut.ferry");
+        File.WriteAllBytes(plain, bytes[..(bytes.Length * 3 / 5)]);
+        Assert.Contains(BundleReader.Verify(plain), p => p.StartsWith($"{plain}: the archive is truncated", StringComparison.Ordinal));
+
+        var zstd = Path.Combine(_dir, "edge.zst.ferry");
+        await BundleBuilder.BuildAsync(new BundleBuildOptions { SpecPath = Path.Combine(_dir, "ferry.yaml"), Output = zstd, Storage = new BundleStorage(Zstd: true, SplitBytes: null) });
+        var compressed = File.ReadAllBytes(zstd);
+        var cut = Path.Combine(_dir, "cut.zst.ferry");
+        File.WriteAllBytes(cut, compressed[..(compressed.Length / 2)]);
+        List<string> problems;
+        try
+        {
+            problems = BundleReader.Verify(cut);
+        }
+        catch (BundleException e)
+        {
+            problems = [e.Message];
+        }
+        Assert.Contains(problems, p => p.Contains("truncated", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Contains("not a Ferry bundle", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ACompressedBundleWithAFlippedByte_IsReportedDamaged()
     {
         var spec = Path.Combine(_dir, "ferry.yaml");
