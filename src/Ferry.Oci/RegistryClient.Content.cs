@@ -80,24 +80,44 @@ public sealed partial class RegistryClient
             progress?.Report(blob.Size);
             return;
         }
-        var temp = layout.NewTempFile();
-        try
+        // Bytes damaged in transit (a flaky proxy, a bad NIC) get one more download from zero before the pull gives up.
+        for (var attempt = 1; ; attempt++)
         {
-            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            var temp = layout.NewTempFile();
+            long reported = 0;
+            var counted = progress is null ? null : new CountingProgress(progress, n => reported += n);
+            try
             {
-                await CopyBlobAsync(registry, repository, blob, file, progress, ct).ConfigureAwait(false);
-                await file.FlushAsync(ct).ConfigureAwait(false);
+                await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                {
+                    await CopyBlobAsync(registry, repository, blob, file, counted, ct).ConfigureAwait(false);
+                    await file.FlushAsync(ct).ConfigureAwait(false);
+                }
+                var path = layout.BlobPath(blob.Digest);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.Move(temp, path, overwrite: true);
+                return;
             }
-            var path = layout.BlobPath(blob.Digest);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(temp, path, overwrite: true);
+            catch (DigestMismatchException) when (attempt == 1)
+            {
+                progress?.Report(-reported); // the retry counts the blob again
+            }
+            finally
+            {
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
+            }
         }
-        finally
+    }
+
+    private sealed class CountingProgress(IProgress<long> inner, Action<long> count) : IProgress<long>
+    {
+        public void Report(long value)
         {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
+            count(value);
+            inner.Report(value);
         }
     }
 

@@ -40,6 +40,11 @@ public sealed class FaultProxy : IDisposable
 
     public int Faults => _faults;
 
+    private int _corruptBlobGets;
+
+    /// <summary>How many blob downloads still to answer with one byte flipped (content damaged in transit).</summary>
+    public int CorruptBlobGets { get => _corruptBlobGets; set => _corruptBlobGets = value; }
+
     /// <summary>Every request in the order it arrived: "METHOD /path?query BODY_BYTES".</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
@@ -100,6 +105,12 @@ public sealed class FaultProxy : IDisposable
             return;
         }
         ctx.Response.ContentLength = bytes.Length;
+        if (ctx.Request.Method == "GET" && ctx.Request.Path.Value!.Contains("/blobs/sha256:", StringComparison.Ordinal) && bytes.Length > 0
+            && response.IsSuccessStatusCode && Interlocked.Decrement(ref _corruptBlobGets) >= 0)
+        {
+            Interlocked.Increment(ref _faults);
+            bytes[bytes.Length / 2] ^= 0x20;
+        }
         if (roll < _rate && bytes.Length > 64 && ctx.Request.Method == "GET")
         {
             Interlocked.Increment(ref _faults);

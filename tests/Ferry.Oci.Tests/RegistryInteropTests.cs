@@ -163,6 +163,35 @@ public sealed class RegistryInteropTests : IDisposable
         Assert.Equal(r.Bytes, back.Manifests().Count == 1 ? r.Bytes : -1);
     }
 
+    [SkippableFact]
+    public async Task ABlobDamagedInTransit_IsDownloadedOnceMore_ThenThePullGivesUp()
+    {
+        using var reg = Registry.Start();
+        using var proxy = new FaultProxy(reg.Address, 0);
+        var layout = OciLayout.Open(Sub("damage"), create: true);
+        var image = TestImages.Image(layout, "img", [TestImages.Layer(layout, 100_000, 300)]);
+        using var client = Client(new RegistryOptions { Insecure = true, RetryBaseDelay = TimeSpan.FromMilliseconds(2) });
+        var copier = new ImageCopier(client);
+        await copier.PushAsync(layout, image, ImageReference.Parse($"{proxy.Address}/damage/img:1"));
+
+        proxy.CorruptBlobGets = 1; // once: the second download is whole
+        var back = OciLayout.Open(Sub("damage-once"), create: true);
+        Assert.Equal(image.Digest, (await copier.PullAsync(ImageReference.Parse($"{proxy.Address}/damage/img:1"), back, null)).ManifestDigest);
+        Assert.Empty(back.Verify());
+        Assert.Equal(1, proxy.Faults);
+
+        proxy.CorruptBlobGets = 1000; // every time: one retry, then a clear failure and nothing stored
+        var before = proxy.Requests.Count;
+        var again = OciLayout.Open(Sub("damage-always"), create: true);
+        var e = await Assert.ThrowsAsync<DigestMismatchException>(() => copier.PullAsync(ImageReference.Parse($"{proxy.Address}/damage/img:1"), again, null));
+        Assert.Contains("the registry's content is corrupt", e.Message, StringComparison.Ordinal);
+        var downloads = proxy.Requests.Skip(before).Where(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/blobs/sha256:", StringComparison.Ordinal))
+            .GroupBy(r => r).Select(g => g.Count()).ToList();
+        Assert.Contains(2, downloads);                // the failing blob: downloaded twice
+        Assert.All(downloads, n => Assert.True(n <= 2)); // and never more
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Sub("damage-always"), "blobs"), "*", SearchOption.AllDirectories));
+    }
+
     [SkippableTheory]
     [InlineData(0.0)]
     [InlineData(0.25)]
