@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -14,11 +15,15 @@ public sealed class RegistryAccess : IDisposable
 {
     public const string Realm = "ferry-registry";
 
-    public RegistryAccess(Htpasswd? users = null, X509Certificate2? certificate = null)
+    public RegistryAccess(Htpasswd? users = null, X509Certificate2? certificate = null, LoginThrottle? throttle = null)
     {
         Users = users;
         Certificate = certificate;
+        Throttle = throttle ?? new LoginThrottle();
     }
+
+    /// <summary>How failed logins are slowed down, per client address.</summary>
+    public LoginThrottle Throttle { get; }
 
     public Htpasswd? Users { get; }
 
@@ -68,6 +73,34 @@ public sealed class RegistryAccess : IDisposable
         }
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 && Users.Verify(decoded[..colon], decoded[(colon + 1)..]) ? decoded[..colon] : null;
+    }
+
+    /// <summary>
+    /// <see cref="Authenticate(string?)"/> for a client at <paramref name="address"/>, throttled: while that address
+    /// has failed too often, <paramref name="retryAfter"/> says how long to wait and nothing is checked.
+    /// </summary>
+    public string? Authenticate(IPAddress? address, string? authorization, out TimeSpan? retryAfter)
+    {
+        retryAfter = null;
+        if (Users is null)
+        {
+            return "";
+        }
+        if (Throttle.Blocked(address) is { } wait)
+        {
+            retryAfter = wait;
+            return null;
+        }
+        var user = Authenticate(authorization);
+        if (user is not null)
+        {
+            Throttle.Succeeded(address);
+        }
+        else if (!string.IsNullOrEmpty(authorization))
+        {
+            Throttle.Failed(address);
+        }
+        return user;
     }
 
     public void Dispose() => Certificate?.Dispose();

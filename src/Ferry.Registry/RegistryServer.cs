@@ -80,8 +80,14 @@ public sealed class RegistryServer : IAsyncDisposable
         var method = ctx.Request.Method;
         try
         {
-            if (_access.Authenticate(ctx.Request.Headers.Authorization) is null)
+            if (_access.Authenticate(ctx.Connection.RemoteIpAddress, ctx.Request.Headers.Authorization, out var retryAfter) is null)
             {
+                if (retryAfter is { } wait)
+                {
+                    var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+                    ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    throw new DistributionException(429, "TOOMANYREQUESTS", $"too many failed logins from this address; try again in {seconds} s");
+                }
                 ctx.Response.Headers.WWWAuthenticate = $"Basic realm=\"{RegistryAccess.Realm}\"";
                 throw new DistributionException(401, "UNAUTHORIZED", "authentication required");
             }

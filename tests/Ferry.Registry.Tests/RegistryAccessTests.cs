@@ -15,6 +15,56 @@ public sealed class RegistryAccessTests : IDisposable
 
     private string Sub(string name) => Path.Combine(_dir, name);
 
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
+    [Fact]
+    public async Task FailedLogins_AreThrottledPerAddress_UntilTheWindowPasses()
+    {
+        File.WriteAllLines(Sub("htpasswd"), [Htpasswd.Line("site", "s3cret")]);
+        var clock = new ManualClock();
+        using var access = new RegistryAccess(Htpasswd.Load(Sub("htpasswd")), throttle: new LoginThrottle(3, TimeSpan.FromMinutes(1), clock));
+        await using var server = await RegistryServer.StartAsync(Sub("storage"), new IPEndPoint(IPAddress.Loopback, Oci.Tests.Registry.FreePort()), access: access);
+        using var http = new HttpClient();
+        async Task<(HttpStatusCode Status, string? RetryAfter, string Body)> Get(string? credentials)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{server.Url}/v2/"));
+            if (credentials is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+            }
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, response.Headers.RetryAfter?.ToString(), await response.Content.ReadAsStringAsync());
+        }
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Get(null)).Status); // the challenge round does not count
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Get("site:guess" + i)).Status);
+        }
+        var blocked = await Get("site:s3cret"); // even the right password is not checked now
+        Assert.Equal((HttpStatusCode.TooManyRequests, "60"), (blocked.Status, blocked.RetryAfter));
+        Assert.Equal("TOOMANYREQUESTS", JsonNode.Parse(blocked.Body)!["errors"]![0]!["code"]!.GetValue<string>());
+        Assert.Contains("too many failed logins from this address; try again in 60 s", blocked.Body, StringComparison.Ordinal);
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(HttpStatusCode.OK, (await Get("site:s3cret")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Get("site:guess")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Get("site:guess")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Get("site:s3cret")).Status); // a success clears the count
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Get("site:guess")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Get("site:guess")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Get("site:s3cret")).Status);
+    }
+
     [SkippableFact]
     public async Task TlsAndBasicAuth_LetInTheUsersOfTheHtpasswdFileOnly()
     {
