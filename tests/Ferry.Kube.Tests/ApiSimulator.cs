@@ -186,6 +186,12 @@ public sealed partial class ApiSimulator : IDisposable
             });
             return;
         }
+        if (segs.Length >= 2 && segs[0] == "openapi" && segs[1] == "v3" && method == "GET")
+        {
+            var document = OpenApiV3(segs);
+            await Json(ctx, document is null ? 404 : 200, document ?? Failure(404, "NotFound", "the server could not find the requested resource", "", "").Item2);
+            return;
+        }
         if (segs.Length >= 1 && segs[0] == "api")
         {
             if (segs.Length == 1)

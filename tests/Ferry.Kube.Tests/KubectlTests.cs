@@ -103,6 +103,9 @@ public sealed class KubectlTests : IDisposable
         var wait = kubectl.Kubectl("wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=120s");
         Assert.True(wait.Code == 0, wait.Err);
         Assert.Equal("deployment.apps/web condition met", wait.Out.Trim());
+        var explain = kubectl.Kubectl("explain", "deployment");
+        Assert.True(explain.Code == 0, explain.Err);
+        Assert.Contains("KIND:       Deployment", explain.Out, StringComparison.Ordinal);
         var names = kubectl.Kubectl("get", "deploy,cm", "-n", ns, "-o", "name");
         Assert.True(names.Code == 0, names.Err);
         Assert.Contains("deployment.apps/web", names.Out.Split('\n'));
