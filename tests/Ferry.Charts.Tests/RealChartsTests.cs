@@ -14,7 +14,7 @@ public sealed class RealChartsTests : IDisposable
 
     public RealChartsTests()
     {
-        var archive = Archive();
+        var archive = RealChartsArchive.Find();
         _cases = archive is null ? null : RealChartsRunner.Unpack(archive);
     }
 
@@ -26,18 +26,10 @@ public sealed class RealChartsTests : IDisposable
         }
     }
 
-    private static string? Archive()
-    {
-        var env = Environment.GetEnvironmentVariable("FERRY_REALCHARTS_DIR");
-        var dir = !string.IsNullOrEmpty(env) ? env : SharedVectors.Directory is { } conformance ? Path.Combine(conformance, "..", "realcharts") : null;
-        var archive = dir is null ? null : Path.Combine(dir, "dev-corpus.tar.gz");
-        return archive is not null && File.Exists(archive) ? archive : null;
-    }
-
     [SkippableFact]
     public void EveryCase_RendersAsHelmDoes()
     {
-        Skip.If(_cases is null, "../shared/realcharts/dev-corpus.tar.gz not found (or set FERRY_REALCHARTS_DIR)");
+        Skip.If(_cases is null, RealChartsArchive.Missing);
         using var doc = JsonDocument.Parse(File.ReadAllText(_cases!));
         var result = new RealChartsRunner().Run(_cases!, doc.RootElement);
         var failures = result.Cases.Where(c => c.Outcome == CaseOutcome.Failed)

@@ -25,6 +25,21 @@ public sealed class KubectlTests : IDisposable
         return path;
     }
 
+    /// <summary>A one-replica Deployment "web" running busybox (<see cref="KubeTarget.Image"/>), as a cluster can run it.</summary>
+    private static readonly string Deployment = $"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {"{"} name: web {"}"}
+        spec:
+          replicas: 1
+          selector: {"{"} matchLabels: {"{"} app: web {"}"} {"}"}
+          template:
+            metadata: {"{"} labels: {"{"} app: web {"}"} {"}"}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers: [{"{"} name: app, image: "{KubeTarget.Image}", command: [sleep, "3600"] {"}"}]
+        """;
+
     private static string ConfigMap(string name, string value) => $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  a: \"{value}\"\n";
 
     [SkippableFact]
@@ -85,20 +100,7 @@ public sealed class KubectlTests : IDisposable
             watch.Kill(entireProcessTree: true);
         }
 
-        var deployment = $"""
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {"{"} name: web {"}"}
-            spec:
-              replicas: 1
-              selector: {"{"} matchLabels: {"{"} app: web {"}"} {"}"}
-              template:
-                metadata: {"{"} labels: {"{"} app: web {"}"} {"}"}
-                spec:
-                  terminationGracePeriodSeconds: 1
-                  containers: [{"{"} name: app, image: "{KubeTarget.Image}", command: [sleep, "3600"] {"}"}]
-            """;
-        var created = kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("d.yaml", deployment));
+        var created = kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("d.yaml", Deployment));
         Assert.True(created.Code == 0, created.Err);
         var wait = kubectl.Kubectl("wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=120s");
         Assert.True(wait.Code == 0, wait.Err);
@@ -118,20 +120,7 @@ public sealed class KubectlTests : IDisposable
         await _target.CreateNamespaceAsync();
         var ns = _target.Namespace;
         var kubectl = new RealClients(_target, _dir);
-        var deployment = $"""
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {"{"} name: web {"}"}
-            spec:
-              replicas: 1
-              selector: {"{"} matchLabels: {"{"} app: web {"}"} {"}"}
-              template:
-                metadata: {"{"} labels: {"{"} app: web {"}"} {"}"}
-                spec:
-                  terminationGracePeriodSeconds: 1
-                  containers: [{"{"} name: app, image: "{KubeTarget.Image}", command: [sleep, "3600"] {"}"}]
-            """;
-        Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("d.yaml", deployment)).Code);
+        Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("d.yaml", Deployment)).Code);
         Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("cm.yaml", ConfigMap("web", "1"))).Code);
 
         // strategic merge (kubectl patch's default for built-in kinds): the container is merged by name, not replaced

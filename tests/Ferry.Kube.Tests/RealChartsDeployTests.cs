@@ -18,7 +18,7 @@ public sealed class RealChartsDeployTests : IDisposable
 
     public RealChartsDeployTests()
     {
-        var archive = Archive();
+        var archive = Ferry.Charts.Tests.RealChartsArchive.Find();
         _cases = archive is null ? null : RealChartsRunner.Unpack(archive);
     }
 
@@ -28,20 +28,6 @@ public sealed class RealChartsDeployTests : IDisposable
         {
             Directory.Delete(Path.GetDirectoryName(_cases)!, recursive: true);
         }
-    }
-
-    private static string? Archive()
-    {
-        var candidates = new List<string?>
-        {
-            Environment.GetEnvironmentVariable("FERRY_REALCHARTS_DIR"),
-            Environment.GetEnvironmentVariable("FERRY_CONFORMANCE_DIR") is { Length: > 0 } c ? Path.Combine(c, "..", "realcharts") : null,
-        };
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            candidates.Add(Path.Combine(dir.FullName, "shared", "realcharts"));
-        }
-        return candidates.Where(d => !string.IsNullOrEmpty(d)).Select(d => Path.Combine(d!, "dev-corpus.tar.gz")).FirstOrDefault(File.Exists);
     }
 
     [SkippableTheory]
@@ -56,7 +42,7 @@ public sealed class RealChartsDeployTests : IDisposable
     [InlineData("kube-prometheus-stack", "apiextensions.k8s.io/v1", "CustomResourceDefinition", "prometheuses.monitoring.coreos.com")]
     public async Task PlatformChart_Deploys_RedeploysUnchanged_RollsBack_Uninstalls(string chart, string apiVersion, string kind, string name)
     {
-        Skip.If(_cases is null, "../shared/realcharts/dev-corpus.tar.gz not found (or set FERRY_REALCHARTS_DIR)");
+        Skip.If(_cases is null, Ferry.Charts.Tests.RealChartsArchive.Missing);
         using var target = KubeTarget.Create();
         var ns = target.Namespace;
         var chartDir = Path.Combine(Path.GetDirectoryName(_cases)!, "corpus", chart);
