@@ -30,6 +30,16 @@ public sealed record DeployRequest
     /// <summary>Take the deploy journal even if its holder looks alive.</summary>
     public bool ForceUnlock { get; init; }
 
+    /// <summary>
+    /// Apps (or <see cref="AllApps"/>) whose fields owned by other field managers (a helm upgrade, kubectl edit) Ferry
+    /// takes over, as <c>helm --force-conflicts</c> does; without it such a deploy stops at the first conflict and names it.
+    /// </summary>
+    public IReadOnlySet<string> ForceConflicts { get; init; } = new HashSet<string>();
+
+    public const string AllApps = "*";
+
+    public bool ForcesConflicts(string app) => ForceConflicts.Contains(AllApps) || ForceConflicts.Contains(app);
+
     public IProgress<string>? Log { get; init; }
 
     /// <summary>Bytes pushed per image (progress bars).</summary>
@@ -56,6 +66,10 @@ public sealed class Deployer(IKubernetes client)
         var policyKey = await new SitePolicy(client, request.EnvNamespace).PublicKeyAsync(ct).ConfigureAwait(false);
         using var bundle = OpenedBundle.Open(request.Bundle, request.PublicKey, policyKey);
         var spec = bundle.Spec;
+        if (request.ForceConflicts.FirstOrDefault(a => a != DeployRequest.AllApps && !spec.Apps.Any(s => s.Name == a)) is { } unknown)
+        {
+            throw new BundleException($"--force-conflicts={unknown}: {bundle.Label} has no app {unknown}; its apps are {string.Join(", ", spec.Apps.Select(a => a.Name))}");
+        }
         var deployEnv = new DeployEnv(client, request.EnvNamespace);
         var (site, renames) = EnvCheck.Prepare(spec, await deployEnv.ReadAsync(ct).ConfigureAwait(false), log);
         var cluster = await ClusterDiscovery.DiscoverAsync(client, ct).ConfigureAwait(false);
@@ -164,10 +178,11 @@ public sealed class Deployer(IKubernetes client)
             log?.Report($"app {app.Name}: unchanged (revision {deployed.Version})");
             return new AppOutcome(app.Name, "unchanged", deployed.Version, "already deployed");
         }
+        var options = request.ForcesConflicts(app.Name) ? request.Options with { Force = true } : request.Options;
         try
         {
             log?.Report($"app {app.Name}: {(deployed is null ? "installing" : "upgrading")} in namespace {app.Namespace}");
-            var release = await manager.UpgradeOrInstallAsync(plan, request.Options, ct).ConfigureAwait(false);
+            var release = await manager.UpgradeOrInstallAsync(plan, options, ct).ConfigureAwait(false);
             log?.Report($"app {app.Name}: {release.Info.Description.ToLowerInvariant()} (revision {release.Version})");
             return new AppOutcome(app.Name, deployed is null ? "installed" : "upgraded", release.Version, release.Info.Description);
         }
@@ -178,7 +193,7 @@ public sealed class Deployer(IKubernetes client)
             {
                 try
                 {
-                    var back = await manager.RollbackAsync(app.Name, app.Namespace, deployed.Version, request.Options, ct).ConfigureAwait(false);
+                    var back = await manager.RollbackAsync(app.Name, app.Namespace, deployed.Version, options, ct).ConfigureAwait(false);
                     detail += $"; rolled back to revision {deployed.Version} (now revision {back.Version})";
                 }
                 catch (KubeException rollback)

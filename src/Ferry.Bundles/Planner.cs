@@ -6,8 +6,15 @@ using k8s;
 
 namespace Ferry.Bundles;
 
-/// <summary>One app of a deploy plan; <see cref="Diff"/> is the unified diff of the live release manifest and the new one.</summary>
-public sealed record AppPlan(string App, string Namespace, string Action, string Chart, int Objects, int Hooks, IReadOnlyList<string> Images, int? DeployedRevision, string Diff);
+/// <summary>
+/// One app of a deploy plan; <see cref="Diff"/> is the unified diff of the live release manifest and the new one;
+/// <see cref="Conflicts"/> the objects whose fields other managers (helm, kubectl) own with other values, which the
+/// deploy would stop at unless given <c>--force-conflicts</c>.
+/// </summary>
+public sealed record AppPlan(string App, string Namespace, string Action, string Chart, int Objects, int Hooks, IReadOnlyList<string> Images, int? DeployedRevision, string Diff)
+{
+    public IReadOnlyList<string> Conflicts { get; init; } = [];
+}
 
 /// <summary>What <c>ferry deploy</c> would do: per app, the env changes, and the images it would push.</summary>
 public sealed record DeployPlan(string Bundle, IReadOnlyList<AppPlan> Apps, IReadOnlyList<string> EnvChanges, IReadOnlyList<string> Images);
@@ -73,6 +80,7 @@ public static partial class Planner
             var chartName = $"{chart.GetProperty("name").GetString()} {chart.GetProperty("version").GetString()}";
             string action, diff;
             int? revision = null;
+            IReadOnlyList<string> conflicts = [];
             if (store is null)
             {
                 action = "render";
@@ -89,8 +97,12 @@ public static partial class Planner
                 var after = ReleaseManager.WithHooks(manifest, plan.Hooks.Select(h => (h.Path, h.Manifest)));
                 diff = UnifiedDiff.Create(Mask(before, secrets), Mask(after, secrets),
                     deployed is null ? "/dev/null" : $"{app.Name} revision {deployed.Version} (deployed)", $"{app.Name} ({bundle.Label})");
+                if (action != "unchanged")
+                {
+                    conflicts = await new ReleaseManager(client!).PredictConflictsAsync(plan, ct).ConfigureAwait(false);
+                }
             }
-            plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision, diff));
+            plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision, diff) { Conflicts = conflicts });
         }
         var pushes = bundle.Images.Select(i => $"{i.Ref} -> {siteRefs[i.Ref]}").ToList();
         return new DeployPlan(bundle.Label, plans, envChanges, pushes);

@@ -18,6 +18,8 @@ internal static class ClusterCommands
 
         public bool KeepHistory { get; set; }
 
+        public bool ForceConflicts { get; set; }
+
         public bool Json { get; set; }
 
         public List<string> Positional { get; } = [];
@@ -36,6 +38,7 @@ internal static class ClusterCommands
                 case "-n" or "--namespace": f.Namespace = Value(); break;
                 case "--secret": f.Secret.UnionWith(Value().Split(',')); break;
                 case "--keep-history": f.KeepHistory = true; break;
+                case "--force-conflicts": f.ForceConflicts = true; break;
                 case "--output":
                     f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
                     break;
@@ -169,7 +172,7 @@ internal static class ClusterCommands
         var f = Parse(args);
         if (f.Positional.Count is < 1 or > 2)
         {
-            throw new UsageException("usage: ferry rollback RELEASE [REVISION] [-n NAMESPACE] [--kubeconfig F] [--context C]");
+            throw new UsageException("usage: ferry rollback RELEASE [REVISION] [-n NAMESPACE] [--force-conflicts] [--kubeconfig F] [--context C]");
         }
         int? revision = f.Positional.Count == 2
             ? int.TryParse(f.Positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new UsageException($"rollback: revision {f.Positional[1]} is not a number")
@@ -177,7 +180,7 @@ internal static class ClusterCommands
         return await WithClusterAsync(f, stderr, async client =>
         {
             var ns = f.Namespace ?? "default";
-            var release = await new ReleaseManager(client).RollbackAsync(f.Positional[0], ns, revision, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
+            var release = await new ReleaseManager(client).RollbackAsync(f.Positional[0], ns, revision, new DeployOptions(TimeSpan.FromMinutes(5), Force: f.ForceConflicts)).ConfigureAwait(false);
             stdout.WriteLine(f.Json
                 ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status, ["description"] = release.Info.Description }.ToJsonString(DeployCommand.Indented)
                 : $"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");

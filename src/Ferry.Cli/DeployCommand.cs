@@ -10,7 +10,7 @@ namespace Ferry.Cli;
 /// <summary><c>ferry deploy</c>, <c>ferry plan</c> (alias <c>diff</c>) and <c>ferry status</c>.</summary>
 internal static class DeployCommand
 {
-    private const string DeployUsage = "usage: ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--kubeconfig F] [--context C] [--output json]";
+    private const string DeployUsage = "usage: ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]";
     private const string PlanUsage = "usage: ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--context C] [--env-namespace NS] [--key pub.pem] [--output json]";
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -36,6 +36,9 @@ internal static class DeployCommand
         public int Parallel { get; set; } = 4;
 
         public bool ForceUnlock { get; set; }
+
+        /// <summary>Apps whose fields owned by other managers ferry takes over; "*" for all.</summary>
+        public HashSet<string> ForceConflicts { get; } = new(StringComparer.Ordinal);
 
         public bool Json { get; set; }
 
@@ -63,6 +66,10 @@ internal static class DeployCommand
                     f.Parallel = int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new UsageException("--parallel needs a positive number");
                     break;
                 case "--force-unlock": f.ForceUnlock = true; break;
+                case "--force-conflicts": f.ForceConflicts.Add(DeployRequest.AllApps); break;
+                case var a when a.StartsWith("--force-conflicts=", StringComparison.Ordinal):
+                    f.ForceConflicts.UnionWith(a["--force-conflicts=".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    break;
                 case "--kubeconfig": f.Kubeconfig = Value(); break;
                 case "--context": f.Context = Value(); break;
                 case "--output":
@@ -96,6 +103,7 @@ internal static class DeployCommand
                 Options = new DeployOptions(f.Timeout),
                 Parallel = f.Parallel,
                 ForceUnlock = f.ForceUnlock,
+                ForceConflicts = f.ForceConflicts,
                 Log = new LineProgress(stderr),
                 ImageProgress = new TransferBar(stderr),
             }).ConfigureAwait(false);
@@ -142,7 +150,7 @@ internal static class DeployCommand
                     {
                         ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.Action, ["chart"] = p.Chart,
                         ["objects"] = p.Objects, ["hooks"] = p.Hooks, ["deployedRevision"] = p.DeployedRevision,
-                        ["images"] = Strings(p.Images), ["diff"] = p.Diff,
+                        ["images"] = Strings(p.Images), ["conflicts"] = Strings(p.Conflicts), ["diff"] = p.Diff,
                     })]),
                 }.ToJsonString(Indented));
                 return 0;
@@ -165,6 +173,15 @@ internal static class DeployCommand
             foreach (var image in plan.Images)
             {
                 stdout.WriteLine($"  {image}");
+            }
+            foreach (var p in plan.Apps.Where(p => p.Conflicts.Count > 0))
+            {
+                stdout.WriteLine();
+                stdout.WriteLine($"Conflicts in {p.App} (changed outside ferry; deploy stops here unless given --force-conflicts={p.App}, which takes these fields over):");
+                foreach (var conflict in p.Conflicts)
+                {
+                    stdout.WriteLine($"  {conflict}");
+                }
             }
             foreach (var p in plan.Apps.Where(p => p.Diff.Length > 0))
             {

@@ -76,8 +76,11 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         return mapping;
     }
 
-    /// <summary>Applies one object; its namespace defaults to <paramref name="defaultNamespace"/> for namespaced kinds. Returns the live object.</summary>
-    public async Task<JsonObject> ApplyAsync(JsonObject obj, string defaultNamespace, bool force = false, CancellationToken ct = default)
+    /// <summary>
+    /// Applies one object; its namespace defaults to <paramref name="defaultNamespace"/> for namespaced kinds. Returns the
+    /// live object (with <paramref name="dryRun"/>: what it would be; the API server runs every check and changes nothing).
+    /// </summary>
+    public async Task<JsonObject> ApplyAsync(JsonObject obj, string defaultNamespace, bool force = false, bool dryRun = false, CancellationToken ct = default)
     {
         var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? throw new KubeException("object without apiVersion");
         var kind = obj["kind"]?.GetValue<string>() ?? throw new KubeException("object without kind");
@@ -92,8 +95,8 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         var what = $"apply {kind} {(ns.Length > 0 ? ns + "/" : "")}{name}";
         // CustomObjects builds /api/v1/... for the core group (""), so one code path serves every kind.
         object result = m.Namespaced
-            ? await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, m.Group, m.Version, ns, m.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false)
-            : await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchClusterCustomObjectAsync(patch, m.Group, m.Version, m.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false);
+            ? await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, m.Group, m.Version, ns, m.Plural, name, dryRun: dryRun ? "All" : null, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false)
+            : await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchClusterCustomObjectAsync(patch, m.Group, m.Version, m.Plural, name, dryRun: dryRun ? "All" : null, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false);
         return ToJson(result);
     }
 

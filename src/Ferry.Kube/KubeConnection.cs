@@ -123,11 +123,59 @@ public static class KubeConnection
         {
             HttpStatusCode.Forbidden => new KubeException($"{what}: forbidden ({message}); the kubeconfig's account needs RBAC permission for this", e),
             HttpStatusCode.Unauthorized => new KubeException($"{what}: unauthorized ({message}); the kubeconfig's credentials were rejected", e),
+            HttpStatusCode.Conflict when FieldConflicts(e.Response?.Content) is { Count: > 0 } conflicts => new KubeException(
+                $"{what}: {Describe(conflicts)}, changed outside ferry (helm upgrade, kubectl apply or edit); " +
+                "pass --force-conflicts to take them over (as helm --force-conflicts does), or change the values so they agree", e)
+            {
+                Conflicts = conflicts,
+            },
             HttpStatusCode.Conflict => new KubeException($"{what}: conflict ({message}); someone else changed it at the same time, retry", e),
             HttpStatusCode.NotFound => new KubeException($"{what}: not found ({message})", e),
             HttpStatusCode.UnprocessableEntity => new KubeException($"{what}: rejected by the API server ({message})", e),
             _ => new KubeException($"{what}: HTTP {(int?)status} ({message})", e),
         };
+    }
+
+    /// <summary>"2 fields are owned by helm: .spec.rules, .metadata.annotations.a" (grouped by manager).</summary>
+    public static string Describe(IReadOnlyList<FieldConflict> conflicts) => string.Join("; ", conflicts.GroupBy(c => c.Manager).Select(g =>
+        $"{g.Count()} field{(g.Count() == 1 ? " is" : "s are")} owned by {g.Key}: {string.Join(", ", g.Select(c => c.Field))}"));
+
+    /// <summary>The FieldManagerConflict causes of a 409 Status body (server-side apply), or none.</summary>
+    private static List<FieldConflict> FieldConflicts(string? body)
+    {
+        var conflicts = new List<FieldConflict>();
+        if (string.IsNullOrEmpty(body))
+        {
+            return conflicts;
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("details", out var details) && details.ValueKind == System.Text.Json.JsonValueKind.Object
+                && details.TryGetProperty("causes", out var causes) && causes.ValueKind == System.Text.Json.JsonValueKind.Array)
+            {
+                foreach (var cause in causes.EnumerateArray())
+                {
+                    if (cause.ValueKind == System.Text.Json.JsonValueKind.Object && Text(cause, "type") == "FieldManagerConflict")
+                    {
+                        // kube-apiserver's message: conflict with "helm" (or: conflict with "kubectl-edit" using apps/v1)
+                        var message = Text(cause, "message") ?? "";
+                        var start = message.IndexOf('"', StringComparison.Ordinal);
+                        var end = start < 0 ? -1 : message.IndexOf('"', start + 1);
+                        conflicts.Add(new FieldConflict(end > start ? message[(start + 1)..end] : message, Text(cause, "field") ?? "?"));
+                    }
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // not a Status: no causes to report
+        }
+        return conflicts;
+
+        static string? Text(System.Text.Json.JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
     }
 
     private static string? StatusMessage(string? body)

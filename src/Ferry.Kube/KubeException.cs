@@ -16,4 +16,10 @@ public sealed class KubeException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>For a server-side apply refused because other field managers own fields: which, and whose.</summary>
+    public IReadOnlyList<FieldConflict> Conflicts { get; init; } = [];
 }
+
+/// <summary>A field another manager (helm, kubectl, a controller) owns with a different value than the one applied.</summary>
+public sealed record FieldConflict(string Manager, string Field);

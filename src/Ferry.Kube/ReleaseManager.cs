@@ -177,7 +177,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             {
                 if (ToJson(doc) is { } obj)
                 {
-                    applied.Add(KeyOf(await _applier.ApplyAsync(obj, plan.Namespace, options.Force, ct).ConfigureAwait(false), plan.Namespace));
+                    applied.Add(KeyOf(await _applier.ApplyAsync(obj, plan.Namespace, options.Force, ct: ct).ConfigureAwait(false), plan.Namespace));
                 }
             }
         }
@@ -202,7 +202,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
                 {
                     continue;
                 }
-                var live = await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct).ConfigureAwait(false);
+                var live = await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct: ct).ConfigureAwait(false);
                 var key = KeyOf(live, release.Namespace);
                 applied.Add(key);
                 if (key.Kind == "CustomResourceDefinition")
@@ -223,7 +223,9 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         catch (KubeException e)
         {
             release.Info.Status = ReleaseStatus.Failed;
-            release.Info.Description = $"{release.Info.Description.Split(' ')[0]} failed: {e.Message}";
+            // Helm's words: Release "x" failed / Upgrade "x" failed / Rollback "x" failed
+            var operation = events.Pre switch { "pre-install" => "Release", "pre-upgrade" => "Upgrade", _ => "Rollback" };
+            release.Info.Description = $"{operation} \"{release.Name}\" failed: {e.Message}";
             release.Info.LastDeployed = _clock.GetUtcNow();
             await _store.UpdateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
             throw;
@@ -259,7 +261,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             hook.LastRunPhase = "Running";
             try
             {
-                await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct).ConfigureAwait(false);
+                await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct: ct).ConfigureAwait(false);
                 if (key.Kind is "Job" or "Pod")
                 {
                     await _applier.WaitAsync([key], options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
@@ -285,7 +287,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     }
 
     private async Task EnsureNamespaceAsync(string ns, CancellationToken ct) =>
-        await _applier.ApplyAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } }, "", false, ct).ConfigureAwait(false);
+        await _applier.ApplyAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } }, "", false, ct: ct).ConfigureAwait(false);
 
     private static ResourceKey KeyOf(JsonObject obj, string defaultNamespace)
     {
@@ -316,6 +318,36 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         decimal m => JsonValue.Create(m),
         _ => JsonValue.Create(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)),
     };
+
+    /// <summary>
+    /// The ownership conflicts deploying <paramref name="plan"/> would hit: every object is applied as a server-side dry
+    /// run (nothing changes) without taking fields over; each refused object is listed with the fields other managers
+    /// own. Objects the dry run cannot judge yet (their namespace or kind does not exist) cannot conflict.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PredictConflictsAsync(ReleasePlan plan, CancellationToken ct = default)
+    {
+        var conflicts = new List<string>();
+        foreach (var doc in (plan.Crds ?? []).Concat(plan.Manifests).SelectMany(m => ManifestSorter.SplitManifests(m.Content)))
+        {
+            if (ToJson(doc) is not { } obj)
+            {
+                continue;
+            }
+            try
+            {
+                await _applier.ApplyAsync(obj, plan.Namespace, force: false, dryRun: true, ct: ct).ConfigureAwait(false);
+            }
+            catch (KubeException e) when (e.Conflicts.Count > 0)
+            {
+                conflicts.Add($"{KeyOf(obj, plan.Namespace)}: {KubeConnection.Describe(e.Conflicts)}");
+            }
+            catch (KubeException)
+            {
+                // not judgeable before the deploy creates what it needs; the deploy itself reports real problems
+            }
+        }
+        return conflicts;
+    }
 
     /// <summary>Whether deploying <paramref name="plan"/> over the <paramref name="deployed"/> revision would change nothing.</summary>
     public static bool IsUnchanged(Release deployed, ReleasePlan plan) =>

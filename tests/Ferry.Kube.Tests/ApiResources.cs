@@ -3,9 +3,15 @@ using System.Text.Json.Nodes;
 namespace Ferry.Kube.Tests;
 
 /// <summary>One resource type the simulator serves.</summary>
-public sealed record ApiResource(string Group, string Version, string Plural, string Kind, bool Namespaced, NameRule Names = NameRule.Subdomain, string[]? ShortNames = null)
+public sealed record ApiResource(string Group, string Version, string Plural, string Kind, bool Namespaced, NameRule Names = NameRule.Subdomain, string[]? ShortNames = null, string[]? Categories = null)
 {
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>The built-in kinds kube-apiserver puts in the <c>all</c> category (<c>kubectl get all</c>).</summary>
+    private static readonly HashSet<string> InAll = ["/pods", "/replicationcontrollers", "/services", "apps/daemonsets", "apps/deployments", "apps/replicasets", "apps/statefulsets", "autoscaling/horizontalpodautoscalers", "batch/cronjobs", "batch/jobs"];
+
+    /// <summary>The categories discovery lists for this resource: a CRD's own, or <c>all</c> for the built-ins above.</summary>
+    public string[]? CategoryNames => Categories ?? (InAll.Contains($"{Group}/{Plural}") ? ["all"] : null);
 }
 
 /// <summary>The simulator's resource table (built-in kinds plus registered CRDs) and its discovery documents.</summary>
@@ -89,12 +95,13 @@ public sealed class ApiResources
         var kind = spec?["names"]?["kind"]?.GetValue<string>() ?? "";
         var namespaced = spec?["scope"]?.GetValue<string>() != "Cluster";
         var shortNames = (spec?["names"]?["shortNames"] as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToArray();
+        var categories = (spec?["names"]?["categories"] as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToArray();
         foreach (var v in spec?["versions"] as JsonArray ?? [])
         {
             var version = v?["name"]?.GetValue<string>() ?? "";
             if (Find(group, version, plural) is null)
             {
-                _all.Add(new ApiResource(group, version, plural, kind, namespaced, ShortNames: shortNames));
+                _all.Add(new ApiResource(group, version, plural, kind, namespaced, ShortNames: shortNames, Categories: categories));
             }
         }
     }
@@ -129,7 +136,7 @@ public sealed class ApiResources
                 {
                     ["name"] = r.Plural, ["singularName"] = r.Kind.ToLowerInvariant(), ["namespaced"] = r.Namespaced, ["kind"] = r.Kind,
                     ["verbs"] = new JsonArray("create", "delete", "get", "list", "patch", "update", "watch"),
-                }.WithShortNames(r.ShortNames),
+                }.WithShortNames(r.ShortNames).WithList("categories", r.CategoryNames),
                 new JsonObject { ["name"] = r.Plural + "/status", ["singularName"] = "", ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = new JsonArray("get", "patch", "update") },
             }.Concat(r.Plural is "deployments" or "statefulsets" or "replicasets" or "replicationcontrollers"
                 ? [new JsonObject { ["name"] = r.Plural + "/scale", ["singularName"] = "", ["namespaced"] = true, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = new JsonArray("get", "patch", "update") }]
@@ -141,11 +148,14 @@ public sealed class ApiResources
 internal static class DiscoveryJson
 {
     /// <summary>shortNames as discovery lists them: only when the kind has some (omitempty).</summary>
-    public static JsonObject WithShortNames(this JsonObject resource, string[]? shortNames)
+    public static JsonObject WithShortNames(this JsonObject resource, string[]? shortNames) => resource.WithList("shortNames", shortNames);
+
+    /// <summary>A list field as discovery writes it: only when it has entries (omitempty).</summary>
+    public static JsonObject WithList(this JsonObject resource, string field, string[]? entries)
     {
-        if (shortNames is { Length: > 0 })
+        if (entries is { Length: > 0 })
         {
-            resource["shortNames"] = new JsonArray(shortNames.Select(n => (JsonNode)n).ToArray());
+            resource[field] = new JsonArray(entries.Select(n => (JsonNode)n).ToArray());
         }
         return resource;
     }

@@ -44,20 +44,26 @@ public sealed partial class ApiSimulator
         var ownersBefore = owners.ToDictionary(o => o.Key, o => o.Value.Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         applied.Remove("status");
         var newPaths = Leaves(applied, "").Where(p => !Identity.Contains(p) && !p.StartsWith($"metadata{Sep}managedFields", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
-        var conflicts = new List<string>();
+        var conflicts = new List<(string Manager, string Field)>();
         foreach (var p in newPaths)
         {
             foreach (var (manager, paths) in owners)
             {
                 if (manager != q.FieldManager && paths.Contains(p) && !JsonNode.DeepEquals(At(live, p), At(applied, p)))
                 {
-                    conflicts.Add($"conflict with \"{manager}\": .{p.Replace(Sep, '.')}");
+                    conflicts.Add((manager, "." + p.Replace(Sep, '.')));
                 }
             }
         }
         if (conflicts.Count > 0 && !q.Force)
         {
-            return Failure(409, "Conflict", $"Apply failed with {conflicts.Count} conflict{(conflicts.Count == 1 ? "" : "s")}: {string.Join("; ", conflicts)}", q.Name, r.Plural, r.Group);
+            // kube-apiserver's answer: one message, and a FieldManagerConflict cause per field
+            var (status, failure) = Failure(409, "Conflict", $"Apply failed with {conflicts.Count} conflict{(conflicts.Count == 1 ? "" : "s")}: {string.Join("; ", conflicts.Select(c => $"conflict with \"{c.Manager}\": {c.Field}"))}", q.Name, r.Plural, r.Group);
+            failure["details"]!["causes"] = new JsonArray(conflicts.Select(c => (JsonNode)new JsonObject
+            {
+                ["type"] = "FieldManagerConflict", ["message"] = $"conflict with \"{c.Manager}\"", ["field"] = c.Field,
+            }).ToArray());
+            return (status, failure);
         }
         foreach (var (manager, paths) in owners.Where(o => o.Key != q.FieldManager))
         {

@@ -54,12 +54,14 @@ public sealed partial class ApiSimulator
         }
 
         RemovePodsOwnedBy(md["uid"]!.GetValue<string>());
+        JsonObject? pod = null;
         if (unpullable is not null && outcome != Outcome.Ready)
         {
-            StartPod(obj, kind, name, podSpec!, unpullable);
+            pod = StartPod(obj, kind, name, podSpec!, unpullable);
         }
         var replicas = kind == "DaemonSet" ? 1 : obj["spec"]?["replicas"]?.GetValue<long>() ?? 1; // one node runs a DaemonSet's pod
         var revision = $"{name}-{(uint)string.GetHashCode(obj["spec"]?["template"]?.ToJsonString(), StringComparison.Ordinal) % 0xFFFFFFFu:x7}";
+        RecordControllerEvents(obj, kind, name, revision, replicas, outcome, pod, unpullable);
         if (outcome == Outcome.Hang)
         {
             if (unpullable is null)
@@ -106,6 +108,67 @@ public sealed partial class ApiSimulator
         };
     }
 
+    /// <summary>
+    /// The Events a controller and the kubelet record for what <see cref="Reconcile"/> did, with their reasons and
+    /// wording (what <c>kubectl get events</c> and <c>kubectl describe</c> show).
+    /// </summary>
+    private void RecordControllerEvents(JsonObject obj, string kind, string name, string revision, long replicas, Outcome outcome, JsonObject? pod, string? unpullable)
+    {
+        switch (kind)
+        {
+            case "Deployment":
+                RecordEvent(obj, "Normal", "ScalingReplicaSet", $"Scaled up replica set {revision} from 0 to {replicas}", "deployment-controller");
+                break;
+            case "StatefulSet":
+                RecordEvent(obj, "Normal", "SuccessfulCreate", $"create Pod {name}-0 in StatefulSet {name} successful", "statefulset-controller");
+                break;
+            case "DaemonSet":
+                RecordEvent(obj, "Normal", "SuccessfulCreate", $"Created pod: {pod?["metadata"]?["name"]?.GetValue<string>() ?? name + "-" + revision[^5..]}", "daemonset-controller");
+                break;
+            case "Job" when outcome == Outcome.Fail && unpullable is null:
+                RecordEvent(obj, "Warning", "BackoffLimitExceeded", "Job has reached the specified backoff limit", "job-controller");
+                break;
+            case "Job" when outcome == Outcome.Ready:
+                RecordEvent(obj, "Normal", "Completed", "Job completed", "job-controller");
+                break;
+        }
+        if (pod is not null)
+        {
+            RecordEvent(pod, "Normal", "Pulling", $"Pulling image \"{unpullable}\"", "kubelet");
+            RecordEvent(pod, "Warning", "Failed", $"Failed to pull image \"{unpullable}\": failed to resolve reference \"{unpullable}\": no such host", "kubelet");
+            RecordEvent(pod, "Normal", "BackOff", $"Back-off pulling image \"{unpullable}\"", "kubelet");
+        }
+    }
+
+    /// <summary>A core/v1 Event about <paramref name="involved"/>, named as the recorder names them (NAME.HEX).</summary>
+    private void RecordEvent(JsonObject involved, string type, string reason, string message, string component)
+    {
+        var md = involved["metadata"]!;
+        var ns = md["namespace"]?.GetValue<string>() ?? "default";
+        var name = md["name"]!.GetValue<string>();
+        var now = Now();
+        Store(_resources.Find("", "v1", "events")!, ns, $"{name}.{Guid.NewGuid():N}"[..(name.Length + 17)], new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Event",
+            ["metadata"] = new JsonObject(),
+            ["involvedObject"] = new JsonObject
+            {
+                ["apiVersion"] = involved["apiVersion"]?.GetValue<string>() ?? "v1", ["kind"] = involved["kind"]?.GetValue<string>() ?? "Pod",
+                ["name"] = name, ["namespace"] = ns, ["uid"] = md["uid"]?.GetValue<string>(), ["resourceVersion"] = md["resourceVersion"]?.GetValue<string>(),
+            },
+            ["reason"] = reason,
+            ["message"] = message,
+            ["source"] = new JsonObject { ["component"] = component },
+            ["firstTimestamp"] = now,
+            ["lastTimestamp"] = now,
+            ["count"] = 1,
+            ["type"] = type,
+            ["reportingComponent"] = component,
+            ["reportingInstance"] = "",
+        });
+    }
+
     /// <summary>A DaemonSet on the simulator's one node: its pod updated, and available or not.</summary>
     private static JsonObject DaemonSetStatus(long generation, int available) => new()
     {
@@ -120,7 +183,7 @@ public sealed partial class ApiSimulator
 
     /// <summary>What the workload's controller and the kubelet make of a pod that cannot pull an image: Pending, the
     /// container waiting in ImagePullBackOff with kubelet's message, the others still creating.</summary>
-    private void StartPod(JsonObject owner, string kind, string name, JsonObject podSpec, string unpullable)
+    private JsonObject StartPod(JsonObject owner, string kind, string name, JsonObject podSpec, string unpullable)
     {
         var ns = owner["metadata"]!["namespace"]!.GetValue<string>();
         var suffix = Guid.NewGuid().ToString("N");
@@ -171,7 +234,7 @@ public sealed partial class ApiSimulator
                 ["startTime"] = Now(),
             },
         };
-        Store(_resources.Find("", "v1", "pods")!, ns, podName, pod);
+        return Store(_resources.Find("", "v1", "pods")!, ns, podName, pod);
     }
 
     /// <summary>The garbage collector, for the pods the controller made: gone when their owner is replaced or deleted.</summary>

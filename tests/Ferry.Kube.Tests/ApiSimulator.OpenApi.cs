@@ -10,6 +10,26 @@ namespace Ferry.Kube.Tests;
 /// </summary>
 public sealed partial class ApiSimulator
 {
+    /// <summary>
+    /// The query parameters kube-apiserver documents on writes. kubectl and helm look for <c>fieldValidation</c> on a
+    /// kind's PATCH operation to decide that the server validates fields, instead of validating with OpenAPI v2 themselves.
+    /// </summary>
+    private static JsonArray WriteParameters(string action)
+    {
+        var names = action switch
+        {
+            "get" => new[] { "pretty" },
+            "patch" => new[] { "dryRun", "fieldManager", "fieldValidation", "force", "pretty" },
+            _ => new[] { "dryRun", "fieldManager", "fieldValidation", "pretty" },
+        };
+        return new JsonArray(names.Select(n => (JsonNode)new JsonObject
+        {
+            ["name"] = n,
+            ["in"] = "query",
+            ["schema"] = new JsonObject { ["type"] = n == "force" ? "boolean" : "string", ["uniqueItems"] = true },
+        }).ToArray());
+    }
+
     /// <summary>The OpenAPI document at <paramref name="segs"/> (after <c>openapi/v3</c>), or null for an unknown one.</summary>
     private JsonObject? OpenApiV3(string[] segs)
     {
@@ -39,6 +59,7 @@ public sealed partial class ApiSimulator
                 JsonObject Operation(string action) => new()
                 {
                     ["x-kubernetes-action"] = action,
+                    ["parameters"] = WriteParameters(action),
                     ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = r.Group, ["kind"] = r.Kind, ["version"] = r.Version },
                     ["responses"] = new JsonObject
                     {

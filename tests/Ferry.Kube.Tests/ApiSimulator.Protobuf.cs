@@ -125,8 +125,10 @@ public sealed partial class ApiSimulator
                 list.Add(node);
                 obj[f.Json] = list;
             }
-            else
+            else if (!(f.Type is Wire.Str or Wire.Int && (bytes.Length == 0 && value == 0)))
             {
+                // Go's generated marshallers write every scalar, even empty; its JSON (omitempty) leaves them out,
+                // and an empty resourceVersion means "no precondition", not "version ''".
                 obj[f.Json] = node;
             }
         }

@@ -288,11 +288,27 @@ public sealed partial class ApiSimulator : IDisposable
             await Json(ctx, 400, Failure(400, "BadRequest", $"Invalid dry run value: {dryRun}: supported values: \"All\"", "", "").Item2);
             return;
         }
+        ApiResource? resource;
+        lock (_lock)
+        {
+            resource = _resources.Find(group, version, plural);
+        }
+        var (invalid, warnings) = sub.Length > 0 || resource is null ? (null, [])
+            : ValidateFields(ctx.Request.Query["fieldValidation"].ToString(), bodyText, contentType, resource.Kind, version, name, plural, group);
+        if (invalid is { } refused)
+        {
+            await Json(ctx, refused.Item1, refused.Item2);
+            return;
+        }
         int code;
         JsonNode result;
         lock (_lock)
         {
             (code, result) = dryRun == "All" && method != "GET" ? DryRun(request) : Dispatch(request);
+        }
+        foreach (var warning in warnings)
+        {
+            ctx.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
         }
         await Json(ctx, code, result);
     }
@@ -432,6 +448,17 @@ public sealed partial class ApiSimulator : IDisposable
 
     /// <summary>The label and field selectors of a list or watch as one predicate, or the API server's 400 for a field
     /// it cannot select on.</summary>
+    /// <summary>The fields kube-apiserver lets clients select on, per kind (every kind: its name and namespace).</summary>
+    private static bool FieldSelectable(string kind, string path) => path is "metadata.name" or "metadata.namespace" || (kind, path) switch
+    {
+        ("Pod", "status.phase" or "spec.nodeName" or "spec.restartPolicy" or "spec.schedulerName" or "spec.serviceAccountName" or "status.podIP") => true,
+        ("Secret", "type") => true,
+        ("Event", "reason" or "type" or "reportingComponent") => true,
+        ("Event", _) => path.StartsWith("involvedObject.", StringComparison.Ordinal)
+            && path[15..] is "kind" or "namespace" or "name" or "uid" or "apiVersion" or "resourceVersion" or "fieldPath",
+        _ => false,
+    };
+
     private static Func<JsonObject, bool>? Selectors(ApiResource r, string selector, string fieldSelector, out (int, JsonNode) error)
     {
         error = default;
@@ -442,7 +469,7 @@ public sealed partial class ApiSimulator : IDisposable
             var neq = term.IndexOf("!=", StringComparison.Ordinal);
             var eq = term.IndexOf('=', StringComparison.Ordinal);
             var path = (neq > 0 ? term[..neq] : term[..eq]).Trim();
-            if (path is not ("metadata.name" or "metadata.namespace" or "status.phase" or "type"))
+            if (!FieldSelectable(r.Kind, path))
             {
                 error = Failure(400, "BadRequest", $"\"{path}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", "", r.Plural, r.Group);
                 return null;

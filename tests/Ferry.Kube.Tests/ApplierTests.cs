@@ -90,8 +90,18 @@ public sealed class ApplierTests
         var other = new Applier(target.Client, "kubectl");
         var e = await Assert.ThrowsAsync<KubeException>(() => other.ApplyAsync(Deployment("web", 5, ("app", "web")), target.Namespace));
         Assert.True(KubeConnection.IsConflict(e));
-        Assert.Contains("conflict with \"ferry\"", e.Message, StringComparison.Ordinal);
-        Assert.Contains(".spec.replicas", e.Message, StringComparison.Ordinal);
+        Assert.Equal([new FieldConflict("ferry", ".spec.replicas")], e.Conflicts);
+        Assert.Contains("1 field is owned by ferry: .spec.replicas", e.Message, StringComparison.Ordinal);
+        Assert.Contains("pass --force-conflicts to take them over", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("retry", e.Message, StringComparison.Ordinal);
+
+        // a dry run finds the same conflict, and a forced dry run changes nothing
+        e = await Assert.ThrowsAsync<KubeException>(() => other.ApplyAsync(Deployment("web", 5, ("app", "web")), target.Namespace, dryRun: true));
+        Assert.Equal([new FieldConflict("ferry", ".spec.replicas")], e.Conflicts);
+        var preview = await other.ApplyAsync(Deployment("web", 5, ("app", "web")), target.Namespace, force: true, dryRun: true);
+        Assert.Equal(5, preview["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(2, (await target.GetAsync("apps/v1", "Deployment", "web"))!["spec"]!["replicas"]!.GetValue<int>());
+
         var live = await other.ApplyAsync(Deployment("web", 5, ("app", "web")), target.Namespace, force: true);
         Assert.Equal(5, live["spec"]!["replicas"]!.GetValue<int>());
     }

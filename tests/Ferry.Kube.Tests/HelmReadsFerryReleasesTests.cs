@@ -65,4 +65,39 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         Assert.True(records.Code == 0, records.Err);
         Assert.Equal(["secret/sh.helm.release.v1.web.v1", "secret/sh.helm.release.v1.web.v2"], records.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
     }
+
+    [SkippableFact]
+    public async Task HelmsOwnRelease_InstallWait_Upgrade_Rollback_Uninstall()
+    {
+        RealClients.Tool("FERRY_HELM");
+        await _target.CreateNamespaceAsync();
+        var ns = _target.Namespace;
+        var clients = new RealClients(_target, _dir);
+        var chart = Path.Combine(_dir, "demo");
+        var created = clients.Helm("create", chart);
+        Assert.True(created.Code == 0, created.Err);
+
+        void Ok((string Out, string Err, int Code) run) => Assert.True(run.Code == 0, run.Err + run.Out);
+        Ok(clients.Helm("install", "demo", chart, "-n", ns, "--wait", "--timeout", "60s"));
+        Ok(clients.Helm("upgrade", "demo", chart, "-n", ns, "--set", "replicaCount=2", "--wait", "--timeout", "60s"));
+        Assert.Equal(2, (await _target.GetAsync("apps/v1", "Deployment", "demo"))!["spec"]!["replicas"]!.GetValue<int>());
+        Ok(clients.Helm("rollback", "demo", "1", "-n", ns, "--wait", "--timeout", "60s"));
+        Assert.Equal(1, (await _target.GetAsync("apps/v1", "Deployment", "demo"))!["spec"]!["replicas"]!.GetValue<int>());
+        // a client-side upgrade after server-side ones (helm's --server-side=false path: update, not apply)
+        Ok(clients.Helm("upgrade", "demo", chart, "-n", ns, "--set", "image.tag=1.2", "--server-side=false"));
+        var image = (await _target.GetAsync("apps/v1", "Deployment", "demo"))!["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>();
+        Assert.EndsWith(":1.2", image, StringComparison.Ordinal);
+
+        var history = JsonNode.Parse(clients.Helm("history", "demo", "-n", ns, "-o", "json").Out)!.AsArray();
+        Assert.Equal(["superseded", "superseded", "superseded", "deployed"], history.Select(h => h!["status"]!.GetValue<string>()));
+        Assert.Equal("Rollback to 1", history[2]!["description"]!.GetValue<string>());
+
+        // Ferry reads helm's records as its own
+        var store = new ReleaseStore(_target.Client);
+        Assert.Equal((4, ReleaseStatus.Deployed), ((await store.LastAsync("demo", ns))!.Version, (await store.LastAsync("demo", ns))!.Info.Status));
+
+        Ok(clients.Helm("uninstall", "demo", "-n", ns, "--wait"));
+        Assert.Null(await _target.GetAsync("apps/v1", "Deployment", "demo"));
+        Assert.Null(await store.LastAsync("demo", ns));
+    }
 }

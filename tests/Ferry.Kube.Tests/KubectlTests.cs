@@ -49,19 +49,19 @@ public sealed class KubectlTests : IDisposable
         await _target.CreateNamespaceAsync();
         var ns = _target.Namespace;
         var kubectl = new RealClients(_target, _dir);
-        var apply = kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("v1.yaml", ConfigMap("web", "1")));
+        var apply = kubectl.Kubectl("apply", "--server-side", "-n", ns, "-f", Write("v1.yaml", ConfigMap("web", "1")));
         Assert.True(apply.Code == 0, apply.Err);
         var before = JsonNode.Parse(kubectl.Kubectl("get", "configmap", "web", "-n", ns, "-o", "json").Out)!;
 
         var v2 = Write("v2.yaml", ConfigMap("web", "2"));
-        var dry = kubectl.Kubectl("apply", "--server-side", "--validate=false", "--dry-run=server", "-n", ns, "-f", v2, "-o", "json");
+        var dry = kubectl.Kubectl("apply", "--server-side", "--dry-run=server", "-n", ns, "-f", v2, "-o", "json");
         Assert.True(dry.Code == 0, dry.Err);
         Assert.Equal("2", JsonNode.Parse(dry.Out)!["data"]!["a"]!.GetValue<string>()); // what it would be
         var diff = kubectl.Kubectl("diff", "--server-side", "-n", ns, "-f", v2);
         Assert.True(diff.Code == 1, diff.Err); // 1: there are differences
         Assert.Contains("-  a: \"1\"", diff.Out, StringComparison.Ordinal);
         Assert.Contains("+  a: \"2\"", diff.Out, StringComparison.Ordinal);
-        var created = kubectl.Kubectl("apply", "--server-side", "--validate=false", "--dry-run=server", "-n", ns, "-f", Write("new.yaml", ConfigMap("fresh", "1")));
+        var created = kubectl.Kubectl("apply", "--server-side", "--dry-run=server", "-n", ns, "-f", Write("new.yaml", ConfigMap("fresh", "1")));
         Assert.True(created.Code == 0, created.Err);
 
         var after = JsonNode.Parse(kubectl.Kubectl("get", "configmap", "web", "-n", ns, "-o", "json").Out)!;
@@ -84,7 +84,7 @@ public sealed class KubectlTests : IDisposable
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(2)); // listed, now watching
-            var apply = kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("w.yaml", ConfigMap("watched", "1")));
+            var apply = kubectl.Kubectl("apply", "--server-side", "-n", ns, "-f", Write("w.yaml", ConfigMap("watched", "1")));
             Assert.True(apply.Code == 0, apply.Err);
             Assert.Equal(0, kubectl.Kubectl("delete", "cm", "watched", "-n", ns).Code);
             var seen = new List<string>();
@@ -100,7 +100,7 @@ public sealed class KubectlTests : IDisposable
             watch.Kill(entireProcessTree: true);
         }
 
-        var created = kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("d.yaml", Deployment));
+        var created = kubectl.Kubectl("apply", "--server-side", "-n", ns, "-f", Write("d.yaml", Deployment));
         Assert.True(created.Code == 0, created.Err);
         var wait = kubectl.Kubectl("wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=120s");
         Assert.True(wait.Code == 0, wait.Err);
@@ -120,8 +120,8 @@ public sealed class KubectlTests : IDisposable
         await _target.CreateNamespaceAsync();
         var ns = _target.Namespace;
         var kubectl = new RealClients(_target, _dir);
-        Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("d.yaml", Deployment)).Code);
-        Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "--validate=false", "-n", ns, "-f", Write("cm.yaml", ConfigMap("web", "1"))).Code);
+        Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "-n", ns, "-f", Write("d.yaml", Deployment)).Code);
+        Assert.Equal(0, kubectl.Kubectl("apply", "--server-side", "-n", ns, "-f", Write("cm.yaml", ConfigMap("web", "1"))).Code);
 
         // strategic merge (kubectl patch's default for built-in kinds): the container is merged by name, not replaced
         var patch = kubectl.Kubectl("patch", "deploy", "web", "-n", ns, "-p", """{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"A","value":"1"}]}]}}}}""");
@@ -159,5 +159,49 @@ public sealed class KubectlTests : IDisposable
         var cannot = kubectl.Kubectl("auth", "can-i", "create", "deployments", "-n", ns, "--as", "system:serviceaccount:default:nobody");
         Assert.Equal(1, cannot.Code);
         Assert.Equal("no", cannot.Out.Trim());
+    }
+
+    [SkippableFact]
+    public async Task ClientSideApply_ValidatesFields_GetAll_Events()
+    {
+        RealClients.Tool("FERRY_KUBECTL");
+        await _target.CreateNamespaceAsync();
+        var ns = _target.Namespace;
+        var kubectl = new RealClients(_target, _dir);
+
+        // client-side apply (last-applied annotation, then a strategic merge patch), validated by the server
+        var apply = kubectl.Kubectl("apply", "-n", ns, "-f", Write("cm1.yaml", ConfigMap("web", "1")));
+        Assert.True(apply.Code == 0, apply.Err);
+        Assert.Equal("configmap/web created", apply.Out.Trim());
+        apply = kubectl.Kubectl("apply", "-n", ns, "-f", Write("cm2.yaml", ConfigMap("web", "2")));
+        Assert.True(apply.Code == 0, apply.Err);
+        Assert.Equal("configmap/web configured", apply.Out.Trim());
+        var live = JsonNode.Parse(kubectl.Kubectl("get", "cm", "web", "-n", ns, "-o", "json").Out)!;
+        Assert.Equal("2", live["data"]!["a"]!.GetValue<string>());
+        Assert.Contains("\"a\":\"2\"", live["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // an unknown field is refused (strict, kubectl's default), warned about with --validate=warn
+        var typo = Write("typo.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  lables: {a: b}\n");
+        var refused = kubectl.Kubectl("apply", "-n", ns, "-f", typo);
+        Assert.NotEqual(0, refused.Code);
+        Assert.Contains("unknown field \"metadata.lables\"", refused.Err, StringComparison.Ordinal);
+        refused = kubectl.Kubectl("apply", "--server-side", "-n", ns, "-f", typo);
+        Assert.NotEqual(0, refused.Code);
+        Assert.Contains(".metadata.lables: field not declared in schema", refused.Err, StringComparison.Ordinal);
+        Assert.NotEqual(0, kubectl.Kubectl("get", "cm", "typo", "-n", ns).Code);
+        var warned = kubectl.Kubectl("create", "--validate=warn", "-n", ns, "-f", typo);
+        Assert.True(warned.Code == 0, warned.Err);
+        Assert.Contains("unknown field \"metadata.lables\"", warned.Err, StringComparison.Ordinal);
+
+        // the "all" category, and the events the Deployment's controller records
+        Assert.Equal(0, kubectl.Kubectl("apply", "-n", ns, "-f", Write("d.yaml", Deployment)).Code);
+        Assert.Equal(0, kubectl.Kubectl("wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=120s").Code);
+        var all = kubectl.Kubectl("get", "all", "-n", ns, "-o", "name");
+        Assert.True(all.Code == 0, all.Err);
+        Assert.Contains("deployment.apps/web", all.Out.Split('\n'));
+        Assert.DoesNotContain("configmap/web", all.Out.Split('\n'));
+        var events = kubectl.Kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.kind=Deployment", "-o", "json");
+        Assert.True(events.Code == 0, events.Err);
+        Assert.Contains(JsonNode.Parse(events.Out)!["items"]!.AsArray(), e => e!["reason"]!.GetValue<string>() == "ScalingReplicaSet" && e["involvedObject"]!["name"]!.GetValue<string>() == "web");
     }
 }

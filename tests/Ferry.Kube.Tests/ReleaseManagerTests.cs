@@ -77,7 +77,7 @@ public sealed class ReleaseManagerTests
         Assert.Equal(
             [(1, "superseded"), (2, "superseded"), (3, "failed"), (4, "deployed")],
             history.Select(r => (r.Version, r.Info.Status)));
-        Assert.StartsWith("Preparing failed: timed out", history[2].Info.Description, StringComparison.Ordinal);
+        Assert.StartsWith("Upgrade \"web\" failed: timed out", history[2].Info.Description, StringComparison.Ordinal);
         Assert.Equal(history[0].Info.FirstDeployed, history[3].Info.FirstDeployed);
         Assert.Equal("{\"replicas\":2}", history[0].ConfigJson);
     }
