@@ -34,7 +34,7 @@ public sealed partial class ApiSimulator
         }
     }
 
-    private async Task WatchAsync(HttpContext ctx, Request q)
+    private async Task WatchAsync(HttpContext ctx, Request q, bool table)
     {
         var r = _resources.Find(q.Group, q.Version, q.Plural);
         if (r is null || (q.Ns.Length > 0 && !r.Namespaced))
@@ -86,9 +86,16 @@ public sealed partial class ApiSimulator
             await ctx.Response.StartAsync(ctx.RequestAborted);
             using var expiry = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
             expiry.CancelAfter(TimeSpan.FromSeconds(timeout));
+            var first = true;
             await foreach (var line in watcher.Events.Reader.ReadAllAsync(expiry.Token))
             {
-                await ctx.Response.WriteAsync(line + "\n", expiry.Token);
+                var text = line;
+                if (table && JsonNode.Parse(line) is JsonObject { } e && e["type"]?.GetValue<string>() != "BOOKMARK")
+                {
+                    e["object"] = ToTable(r.Kind, e["object"]!, withColumns: first);
+                    (text, first) = (e.ToJsonString(), false);
+                }
+                await ctx.Response.WriteAsync(text + "\n", expiry.Token);
                 await ctx.Response.Body.FlushAsync(expiry.Token);
             }
         }

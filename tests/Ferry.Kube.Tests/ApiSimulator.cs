@@ -277,9 +277,10 @@ public sealed partial class ApiSimulator : IDisposable
         var request = new Request(method, group, version, plural, ns, name, sub, bodyText, contentType,
             ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true",
             ctx.Request.Headers["Impersonate-User"].ToString() is { Length: > 0 } user ? user : null);
+        var accept = ctx.Request.Headers.Accept.ToString();
         if (method == "GET" && name.Length == 0 && ctx.Request.Query["watch"].ToString() is "true" or "1")
         {
-            await WatchAsync(ctx, request);
+            await WatchAsync(ctx, request, WantsTable(accept));
             return;
         }
         var dryRun = ctx.Request.Query["dryRun"].ToString();
@@ -305,6 +306,10 @@ public sealed partial class ApiSimulator : IDisposable
         lock (_lock)
         {
             (code, result) = dryRun == "All" && method != "GET" ? DryRun(request) : Dispatch(request);
+        }
+        if (method == "GET" && code == 200 && sub.Length == 0 && resource is not null && WantsTable(accept))
+        {
+            result = ToTable(resource.Kind, result);
         }
         foreach (var warning in warnings)
         {

@@ -162,7 +162,7 @@ public sealed class KubectlTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task ClientSideApply_ValidatesFields_GetAll_Events()
+    public async Task ClientSideApply_ValidatesFields_GetAll_Tables_Events()
     {
         RealClients.Tool("FERRY_KUBECTL");
         await _target.CreateNamespaceAsync();
@@ -200,6 +200,15 @@ public sealed class KubectlTests : IDisposable
         Assert.True(all.Code == 0, all.Err);
         Assert.Contains("deployment.apps/web", all.Out.Split('\n'));
         Assert.DoesNotContain("configmap/web", all.Out.Split('\n'));
+        // server-side printing: the columns kube-apiserver prints for a Deployment
+        var table = kubectl.Kubectl("get", "deploy", "web", "-n", ns);
+        Assert.True(table.Code == 0, table.Err);
+        var lines = table.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$", lines[0]);
+        Assert.Matches(@"^web\s+1/1\s+1\s+1\s+\d+[smhd]", lines[1]);
+        var describe = kubectl.Kubectl("describe", "deploy", "web", "-n", ns);
+        Assert.True(describe.Code == 0, describe.Err);
+        Assert.Matches(@"Normal\s+ScalingReplicaSet\s+.*deployment-controller\s+Scaled up replica set", describe.Out);
         var events = kubectl.Kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.kind=Deployment", "-o", "json");
         Assert.True(events.Code == 0, events.Err);
         Assert.Contains(JsonNode.Parse(events.Out)!["items"]!.AsArray(), e => e!["reason"]!.GetValue<string>() == "ScalingReplicaSet" && e["involvedObject"]!["name"]!.GetValue<string>() == "web");
