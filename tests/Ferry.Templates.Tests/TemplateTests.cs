@@ -45,6 +45,24 @@ public class TemplateTests
         Assert.Equal(4, e.Line);
     }
 
+    /// <summary>
+    /// len of a nil: "len of nil pointer" when reached through a field, Go's reflect panic otherwise (piped, in
+    /// parentheses, a variable, the nil literal). The expected texts are helm 4.1.4's for the same templates.
+    /// </summary>
+    [Theory]
+    [InlineData("{{ len .missing }}", "at <len .missing>: error calling len: len of nil pointer")]
+    [InlineData("{{ len $.missing }}", "at <len $.missing>: error calling len: len of nil pointer")]
+    [InlineData("{{ .missing | len }}", "at <len>: error calling len: reflect: call of reflect.Value.Type on zero Value")]
+    [InlineData("{{ len (.missing) }}", "at <len (.missing)>: error calling len: reflect: call of reflect.Value.Type on zero Value")]
+    [InlineData("{{ $x := .missing }}{{ len $x }}", "at <len $x>: error calling len: reflect: call of reflect.Value.Type on zero Value")]
+    [InlineData("{{ len nil }}", "at <len nil>: error calling len: reflect: call of reflect.Value.Type on zero Value")]
+    [InlineData("{{ index . \"q\" | len }}", "at <len>: error calling len: reflect: call of reflect.Value.Type on zero Value")]
+    public void Len_OfNil_FailsAsGoDoes(string template, string expected)
+    {
+        var e = Assert.Throws<TemplateException>(() => Render(template, Map(("list", new List<object?> { 1L }))));
+        Assert.EndsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ExecError_NamesTemplateLineAndColumn()
     {

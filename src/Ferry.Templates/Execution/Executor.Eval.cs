@@ -274,6 +274,14 @@ internal sealed partial class Executor
             argv[numIn - 1] = final;
         }
 
+        if (isBuiltin && name == Builtins.Len && argv.Length == 1 && argv[0] is null && !(argNodes.Count == 1 && IsFieldAccess(argNodes[0])))
+        {
+            // Go hands len a reflect.Value: a nil reached through a field (.a, $x.a, (x).a) is a nil interface ("len of
+            // nil pointer"); a piped, parenthesised, variable or literal nil is no Value at all, and len panics on it.
+            At(node);
+            Errorf("error calling len: reflect: call of reflect.Value.Type on zero Value");
+        }
+
         if (isBuiltin && name == Builtins.Call)
         {
             var calleeName = argNodes.Count == 0 ? GoFmt.FormatValue(final) : argNodes[0].ToString();
@@ -282,6 +290,8 @@ internal sealed partial class Executor
 
         return Invoke(node, name, fun, argv);
     }
+
+    private static bool IsFieldAccess(Node arg) => arg is FieldNode or ChainNode or IdentifierNode || arg is VariableNode { Ident.Length: > 1 };
 
     private object? CallFunctionValue(Node node, string calleeName, object?[] argv)
     {

@@ -13,6 +13,7 @@ public static class Builtins
     internal const string And = "and";
     internal const string Or = "or";
     internal const string Call = "call";
+    internal const string Len = "len";
 
     public static void Register(FunctionRegistry r)
     {
@@ -20,7 +21,7 @@ public static class Builtins
         r.Add(TemplateFunction.Variadic(Or, 1, _ => throw new InvalidOperationException("or is evaluated by the executor")));
         r.Add(TemplateFunction.Variadic(Call, 1, _ => throw new InvalidOperationException("call is evaluated by the executor")));
         r.Add(TemplateFunction.Fixed("not", 1, a => !GoValue.IsTrue(a[0])));
-        r.Add(TemplateFunction.Fixed("len", 1, a => Length(a[0])));
+        r.Add(TemplateFunction.Fixed(Len, 1, a => Length(a[0])));
         r.Add(TemplateFunction.Variadic("index", 1, a => Index(a[0], a.AsSpan(1))));
         r.Add(TemplateFunction.Variadic("slice", 1, a => Slice(a[0], a.AsSpan(1))));
         r.Add(TemplateFunction.Variadic("print", 0, a => GoFmt.Sprint(a)));
