@@ -128,22 +128,28 @@ public sealed class RegistryServer : IAsyncDisposable
             await JsonAsync(ctx, 200, new JsonObject { ["name"] = name, ["tags"] = Strings(Page(ctx, _storage.Tags(name))) }).ConfigureAwait(false);
             return;
         }
-        var uploads = rest.LastIndexOf("/blobs/uploads", StringComparison.Ordinal);
-        if (uploads > 0)
+        // The route is read from the end (a reference, digest or upload id has no '/'), so a repository may be named
+        // like the endpoints themselves (x/blobs, x/manifests, x/blobs/uploads).
+        var segments = rest.Split('/');
+        string Name(int trailing) => string.Join('/', segments[..^trailing]);
+        if (segments.Length >= 3 && segments[^2] == "manifests")
         {
-            await UploadAsync(ctx, method, rest[..uploads], rest[(uploads + "/blobs/uploads".Length)..].Trim('/')).ConfigureAwait(false);
+            await ManifestAsync(ctx, method, Name(2), segments[^1]).ConfigureAwait(false);
             return;
         }
-        var blobs = rest.LastIndexOf("/blobs/", StringComparison.Ordinal);
-        if (blobs > 0)
+        if (segments.Length >= 4 && segments[^3] == "blobs" && segments[^2] == "uploads")
         {
-            await BlobAsync(ctx, method, rest[..blobs], Digest.Parse(rest[(blobs + "/blobs/".Length)..])).ConfigureAwait(false);
+            await UploadAsync(ctx, method, Name(3), segments[^1]).ConfigureAwait(false);
             return;
         }
-        var manifests = rest.LastIndexOf("/manifests/", StringComparison.Ordinal);
-        if (manifests > 0)
+        if (segments.Length >= 3 && segments[^2] == "blobs" && segments[^1] == "uploads")
         {
-            await ManifestAsync(ctx, method, rest[..manifests], rest[(manifests + "/manifests/".Length)..]).ConfigureAwait(false);
+            await UploadAsync(ctx, method, Name(2), "").ConfigureAwait(false);
+            return;
+        }
+        if (segments.Length >= 3 && segments[^2] == "blobs")
+        {
+            await BlobAsync(ctx, method, Name(2), Digest.Parse(segments[^1])).ConfigureAwait(false);
             return;
         }
         throw new DistributionException(404, "NOT_FOUND", $"{path} is not a registry endpoint");

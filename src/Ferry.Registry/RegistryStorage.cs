@@ -19,7 +19,7 @@ public sealed partial class RegistryStorage
         Directory.CreateDirectory(Path.Combine(_root, "blobs", "sha256"));
         Directory.CreateDirectory(Path.Combine(_root, "uploads"));
         Directory.CreateDirectory(Path.Combine(_root, "repositories"));
-        LinkExistingBlobs();
+        MigrateLayout();
         PurgeStaleUploads();
     }
 
@@ -79,17 +79,55 @@ public sealed partial class RegistryStorage
         return true;
     }
 
-    // A store written before blobs were linked to repositories: link what each repository's manifests reference, once.
-    private void LinkExistingBlobs()
+    // ---- the layout's version (file _layout) and the migrations of stores written by earlier versions ----
+    // 1: no links; 2: blobs linked to repositories; 3: a repository's own folders are "_manifests" and "_tags", which
+    // no repository name can collide with ("x/tags/latest" once made phantom tags of x).
+
+    private const string ManifestsFolder = "_manifests";
+    private const string TagsFolder = "_tags";
+    private const int LayoutVersion = 3;
+
+    private void MigrateLayout()
     {
         var marker = Path.Combine(_root, "_layout");
-        if (File.Exists(marker))
+        var version = File.Exists(marker) && int.TryParse(File.ReadAllText(marker).Trim(), out var v) ? v : 1;
+        if (version >= LayoutVersion)
         {
             return;
         }
+        RenameRepositoryFolders();
+        if (version < 2)
+        {
+            LinkExistingBlobs();
+        }
+        WriteAtomic(marker, System.Text.Encoding.ASCII.GetBytes($"{LayoutVersion}\n"));
+    }
+
+    /// <summary>Layout 1–2 to 3: every repository's "manifests" and "tags" folders become "_manifests" and "_tags".</summary>
+    private void RenameRepositoryFolders()
+    {
+        var root = Path.Combine(_root, "repositories");
+        // a repository's manifests folder holds files named by digest; deepest first, so no rename moves another
+        var folders = Directory.EnumerateDirectories(root, "manifests", SearchOption.AllDirectories)
+            .Where(d => Directory.EnumerateFiles(d).Any(f => Digest.TryParse("sha256:" + Path.GetFileName(f), out _)))
+            .OrderByDescending(d => d.Count(c => c == Path.DirectorySeparatorChar)).ToList();
+        foreach (var folder in folders)
+        {
+            var repo = Path.GetDirectoryName(folder)!;
+            Directory.Move(folder, Path.Combine(repo, ManifestsFolder));
+            if (Directory.Exists(Path.Combine(repo, "tags")))
+            {
+                Directory.Move(Path.Combine(repo, "tags"), Path.Combine(repo, TagsFolder));
+            }
+        }
+    }
+
+    // A store written before blobs were linked to repositories: link what each repository's manifests reference, once.
+    private void LinkExistingBlobs()
+    {
         foreach (var repository in Repositories())
         {
-            foreach (var entry in Directory.EnumerateFiles(Path.Combine(RepositoryPath(repository), "manifests")))
+            foreach (var entry in Directory.EnumerateFiles(Path.Combine(RepositoryPath(repository), ManifestsFolder)))
             {
                 if (!Digest.TryParse("sha256:" + Path.GetFileName(entry), out var digest) || !BlobExists(digest))
                 {
@@ -109,7 +147,6 @@ public sealed partial class RegistryStorage
                 }
             }
         }
-        File.WriteAllText(marker, "2\n");
     }
 
     /// <summary>Repository names as the distribution spec allows them: lowercase path components.</summary>
@@ -271,12 +308,12 @@ public sealed partial class RegistryStorage
         WriteAtomic(BlobPath(digest), manifest);
         LinkBlob(repository, digest);
         var repo = RepositoryPath(repository);
-        Directory.CreateDirectory(Path.Combine(repo, "manifests"));
-        Directory.CreateDirectory(Path.Combine(repo, "tags"));
-        WriteAtomic(Path.Combine(repo, "manifests", digest.Hex), System.Text.Encoding.UTF8.GetBytes(mediaType));
+        Directory.CreateDirectory(Path.Combine(repo, ManifestsFolder));
+        Directory.CreateDirectory(Path.Combine(repo, TagsFolder));
+        WriteAtomic(Path.Combine(repo, ManifestsFolder, digest.Hex), System.Text.Encoding.UTF8.GetBytes(mediaType));
         if (!Digest.TryParse(reference, out _))
         {
-            WriteAtomic(Path.Combine(repo, "tags", reference), System.Text.Encoding.UTF8.GetBytes(digest.Value));
+            WriteAtomic(Path.Combine(repo, TagsFolder, reference), System.Text.Encoding.UTF8.GetBytes(digest.Value));
         }
         return digest;
     }
@@ -292,14 +329,14 @@ public sealed partial class RegistryStorage
         }
         else
         {
-            var tag = Path.Combine(repo, "tags", reference);
+            var tag = Path.Combine(repo, TagsFolder, reference);
             if (!IsValidTag(reference) || !File.Exists(tag))
             {
                 throw new DistributionException(404, "MANIFEST_UNKNOWN", $"manifest {repository}:{reference} is not in this registry");
             }
             digest = Digest.Parse(File.ReadAllText(tag).Trim());
         }
-        var link = Path.Combine(repo, "manifests", digest.Hex);
+        var link = Path.Combine(repo, ManifestsFolder, digest.Hex);
         if (!File.Exists(link))
         {
             throw new DistributionException(404, "MANIFEST_UNKNOWN", $"manifest {repository}@{digest} is not in this registry");
@@ -307,11 +344,11 @@ public sealed partial class RegistryStorage
         return (BlobPath(digest), digest, File.ReadAllText(link));
     }
 
-    public bool HasManifest(string repository, Digest digest) => File.Exists(Path.Combine(RepositoryPath(repository), "manifests", digest.Hex));
+    public bool HasManifest(string repository, Digest digest) => File.Exists(Path.Combine(RepositoryPath(repository), ManifestsFolder, digest.Hex));
 
     public IReadOnlyList<string> Tags(string repository)
     {
-        var dir = Path.Combine(RepositoryPath(repository), "tags");
+        var dir = Path.Combine(RepositoryPath(repository), TagsFolder);
         if (!Directory.Exists(dir))
         {
             throw new DistributionException(404, "NAME_UNKNOWN", $"repository {repository} is not in this registry");
@@ -322,7 +359,7 @@ public sealed partial class RegistryStorage
     public IReadOnlyList<string> Repositories()
     {
         var root = Path.Combine(_root, "repositories");
-        return [.. Directory.EnumerateDirectories(root, "manifests", SearchOption.AllDirectories)
+        return [.. Directory.EnumerateDirectories(root, ManifestsFolder, SearchOption.AllDirectories)
             .Select(d => Path.GetRelativePath(root, Path.GetDirectoryName(d)!).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)];
     }

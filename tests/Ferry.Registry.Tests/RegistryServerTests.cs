@@ -182,8 +182,12 @@ public sealed class RegistryServerTests : IAsyncLifetime
         }
         var port = int.Parse(_server.Address.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         await _server.DisposeAsync();
+        // layout 1: no _layout, no _blobs links, the repository's folders named "manifests" and "tags"
         File.Delete(Path.Combine(Storage, "_layout"));
-        Directory.Delete(Path.Combine(Storage, "repositories", "legacy", "x", "_blobs"), recursive: true);
+        var legacyRepo = Path.Combine(Storage, "repositories", "legacy", "x");
+        Directory.Delete(Path.Combine(legacyRepo, "_blobs"), recursive: true);
+        Directory.Move(Path.Combine(legacyRepo, "_manifests"), Path.Combine(legacyRepo, "manifests"));
+        Directory.Move(Path.Combine(legacyRepo, "_tags"), Path.Combine(legacyRepo, "tags"));
         _server = await StartAsync(port);
         var layer = ManifestReader.Children(source.ReadBlob(image.Digest), image.MediaType)[1].Digest;
         using var again = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
@@ -191,6 +195,45 @@ public sealed class RegistryServerTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, legacy.StatusCode);
         }
+        using (var tags = await again.GetAsync("/v2/legacy/x/tags/list"))
+        {
+            Assert.Equal(["1"], System.Text.Json.Nodes.JsonNode.Parse(await tags.Content.ReadAsStringAsync())!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        }
+        Assert.Equal("3", File.ReadAllText(Path.Combine(Storage, "_layout")).Trim());
+    }
+
+    [Fact]
+    public async Task RepositoryNamesLikeTheStorageFolders_AreRepositoriesOfTheirOwn()
+    {
+        var source = OciLayout.Open(Path.Combine(_dir, "names"), create: true);
+        var image = TestImages.Image(source, "x", [TestImages.Layer(source, 3_000, 5)]);
+        var other = TestImages.Image(source, "y", [TestImages.Layer(source, 3_000, 6)]);
+        using (var client = Client())
+        {
+            await new ImageCopier(client).PushAsync(source, image, ImageReference.Parse($"{_server.Address}/x:latest"));
+            foreach (var name in new[] { "x/tags/latest", "x/manifests", "x/tags", "x/blobs" })
+            {
+                await new ImageCopier(client).PushAsync(source, other, ImageReference.Parse($"{_server.Address}/{name}:v2"));
+            }
+        }
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{_server.Address}") };
+        async Task<string[]> ListAsync(string path, string field) =>
+            [.. System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(path))![field]!.AsArray().Select(t => t!.GetValue<string>())];
+        Assert.Equal(["latest"], await ListAsync("/v2/x/tags/list", "tags"));
+        Assert.Equal(["v2"], await ListAsync("/v2/x/tags/latest/tags/list", "tags"));
+        Assert.Equal(["x", "x/blobs", "x/manifests", "x/tags", "x/tags/latest"], await ListAsync("/v2/_catalog", "repositories"));
+        using (var manifest = await http.GetAsync("/v2/x/manifests/latest"))
+        {
+            Assert.Equal(image.Digest.Value, manifest.Headers.GetValues("Docker-Content-Digest").Single());
+        }
+        using (var manifest = await http.GetAsync("/v2/x/tags/latest/manifests/v2"))
+        {
+            Assert.Equal(other.Digest.Value, manifest.Headers.GetValues("Docker-Content-Digest").Single());
+        }
+        // a name component cannot start with '_', so none can be the storage's own folders
+        using var refused = await http.GetAsync("/v2/x/_tags/tags/list");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("NAME_INVALID", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
