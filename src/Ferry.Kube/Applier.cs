@@ -164,7 +164,60 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
                 throw new KubeException($"timed out after {timeout.TotalSeconds:0.#}s waiting for {waiting.Count} object(s): {string.Join("; ", waiting)}"
                     + (pods.Count > 0 ? $"; pods: {string.Join("; ", pods.Distinct())}" : ""));
             }
-            await Task.Delay(interval ?? TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+            await WaitForChangeAsync(notReady, Min(interval ?? TimeSpan.FromSeconds(2), deadline - DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan MinPause = TimeSpan.FromMilliseconds(100);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b < TimeSpan.Zero ? TimeSpan.Zero : b;
+
+    /// <summary>
+    /// Returns when one of the objects changes (a watch from its resourceVersion, as <c>kubectl wait</c> does) or
+    /// <paramref name="poll"/> has passed, whichever comes first; a watch the cluster refuses leaves the poll.
+    /// </summary>
+    private async Task WaitForChangeAsync(List<JsonObject> objects, TimeSpan poll, CancellationToken ct)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var seconds = (int)Math.Ceiling(Math.Max(1, poll.TotalSeconds));
+        var waits = new List<Task> { Task.Delay(poll, done.Token) };
+        foreach (var live in objects)
+        {
+            waits.Add(WatchOnceAsync(live, seconds, done.Token));
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAny(waits).ConfigureAwait(false);
+        if (started.Elapsed < MinPause)
+        {
+            await Task.Delay(MinPause - started.Elapsed, ct).ConfigureAwait(false); // a watch that ends at once never spins the loop
+        }
+        await done.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(waits).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or KubeException or HttpRequestException or IOException)
+        {
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task WatchOnceAsync(JsonObject live, int timeoutSeconds, CancellationToken ct)
+    {
+        try
+        {
+            var md = live["metadata"];
+            var (name, ns, rv) = (md?["name"]?.GetValue<string>(), md?["namespace"]?.GetValue<string>(), md?["resourceVersion"]?.GetValue<string>());
+            var m = await ResolveAsync(live["apiVersion"]?.GetValue<string>() ?? "", live["kind"]?.GetValue<string>() ?? "", ct).ConfigureAwait(false);
+            var selector = $"metadata.name={name}";
+            using var response = m.Namespaced
+                ? await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync(m.Group, m.Version, ns ?? "", m.Plural, fieldSelector: selector, resourceVersion: rv, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: ct).ConfigureAwait(false)
+                : await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(m.Group, m.Version, m.Plural, fieldSelector: selector, resourceVersion: rv, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or KubeException or HttpRequestException or JsonException or IOException && !ct.IsCancellationRequested)
+        {
+            // no watch here (refused, gone, or a proxy in between): the poll decides
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
         }
     }
 

@@ -29,7 +29,7 @@ public static class KubeConnection
             {
                 throw new KubeException($"{path}: no kubeconfig (give --kubeconfig FILE, set KUBECONFIG, or run inside the cluster)");
             }
-            return new Kubernetes(config);
+            return new Kubernetes(config, new FirstWatchEventHandler());
         }
         catch (k8s.Exceptions.KubeConfigException e)
         {
@@ -38,7 +38,7 @@ public static class KubeConnection
     }
 
     /// <summary>For the API simulator and tests: a client for a plain base URL.</summary>
-    public static IKubernetes ForUrl(string url) => new Kubernetes(new KubernetesClientConfiguration { Host = url });
+    public static IKubernetes ForUrl(string url) => new Kubernetes(new KubernetesClientConfiguration { Host = url }, new FirstWatchEventHandler());
 
     /// <summary>Runs an API call, translating failures into <see cref="KubeException"/>s that say what failed and what to do.</summary>
     public static async Task<T> CallAsync<T>(string what, Func<Task<T>> call)

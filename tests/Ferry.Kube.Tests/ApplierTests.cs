@@ -245,4 +245,35 @@ public sealed class ApplierTests
         while (DateTimeOffset.UtcNow < deadline);
         Assert.Fail($"{seen} pods match {selector}, expected {count}");
     }
+
+    /// <summary>
+    /// Waiting watches the objects it waits for (from their resourceVersion, as kubectl wait does): it returns when the
+    /// object becomes ready, not at the next poll. On the simulator the Deployment is held back until it is changed;
+    /// on a real cluster its pod takes its own few seconds.
+    /// </summary>
+    [Fact]
+    public async Task Wait_WakesWhenTheObjectChanges_NotAtTheNextPoll()
+    {
+        using var target = KubeTarget.Create();
+        await target.CreateNamespaceAsync();
+        var applier = new Applier(target.Client);
+        target.Simulator?.SetOutcome("slow", Outcome.Hang, onlyAtGeneration: 1);
+        await applier.ApplyAsync(Deployment("slow", 1, ("app", "slow")), target.Namespace);
+        if (target.Simulator is not null)
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(1500);
+                await new Applier(target.Client).ApplyAsync(Deployment("slow", 2, ("app", "slow")), target.Namespace); // generation 2: ready
+            });
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await applier.WaitAsync([new ResourceKey("apps/v1", "Deployment", target.Namespace, "slow")], TimeSpan.FromMinutes(3), interval: TimeSpan.FromMinutes(2));
+        var limit = TimeSpan.FromSeconds(target.Simulator is null ? 60 : 10);
+        Assert.True(clock.Elapsed < limit, $"ready after {clock.Elapsed.TotalSeconds:0.0}s: the wait slept through the change");
+        if (target.Simulator is not null)
+        {
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), "the Deployment was held back until its change");
+        }
+    }
 }
