@@ -49,12 +49,6 @@ public sealed class HelmBesideFerryTests : IDisposable
         return ingress!["spec"]!["rules"]![0]!["host"]!.GetValue<string>();
     }
 
-    private static (string Out, string Err, int Code) Ok((string Out, string Err, int Code) run)
-    {
-        Assert.True(run.Code == 0, run.Err + run.Out);
-        return run;
-    }
-
     [SkippableFact]
     public async Task HelmUpgradeAndRollbackOfAFerryRelease_FerryNamesTheConflicts_AndTakesOver()
     {
@@ -67,9 +61,9 @@ public sealed class HelmBesideFerryTests : IDisposable
         var refused = helm.Helm("upgrade", "gateway", Chart, "-n", Ns, "--reuse-values", "--set", "host=helm.local");
         Assert.NotEqual(0, refused.Code);
         Assert.Contains("conflict with \"ferry\"", refused.Err, StringComparison.Ordinal);
-        Ok(helm.Helm("upgrade", "gateway", Chart, "-n", Ns, "--reuse-values", "--set", "host=helm.local", "--force-conflicts"));
+        RealClients.Ok(helm.Helm("upgrade", "gateway", Chart, "-n", Ns, "--reuse-values", "--set", "host=helm.local", "--force-conflicts"));
         Assert.Equal("helm.local", await HostAsync());
-        var helmRevision = JsonNode.Parse(Ok(helm.Helm("status", "gateway", "-n", Ns, "-o", "json")).Out)!["version"]!.GetValue<int>();
+        var helmRevision = JsonNode.Parse(RealClients.Ok(helm.Helm("status", "gateway", "-n", Ns, "-o", "json")).Out)!["version"]!.GetValue<int>();
 
         // ferry plan predicts the conflict (nothing changes), ferry deploy names it and rolls back to helm's revision
         (code, output, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns, "--output", "json");
@@ -97,7 +91,7 @@ public sealed class HelmBesideFerryTests : IDisposable
         // helm rollback to its own revision, then ferry takes the release back (every app: bare --force-conflicts)
         var back = helmRevision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains("conflict with \"ferry\"", helm.Helm("rollback", "gateway", back, "-n", Ns).Err, StringComparison.Ordinal);
-        Ok(helm.Helm("rollback", "gateway", back, "-n", Ns, "--force-conflicts"));
+        RealClients.Ok(helm.Helm("rollback", "gateway", back, "-n", Ns, "--force-conflicts"));
         Assert.Equal("helm.local", await HostAsync());
         (code, output, err) = await DeployAsync(bundle, kc, "--force-conflicts");
         Assert.True(code == 0, err + output);
@@ -107,13 +101,13 @@ public sealed class HelmBesideFerryTests : IDisposable
         Assert.Matches(@"^gateway\s+unchanged", output);
 
         // every revision either tool wrote is one history: one deployed, the rest superseded or failed
-        var history = JsonNode.Parse(Ok(helm.Helm("history", "gateway", "-n", Ns, "-o", "json", "--max", "50")).Out)!.AsArray();
+        var history = JsonNode.Parse(RealClients.Ok(helm.Helm("history", "gateway", "-n", Ns, "-o", "json", "--max", "50")).Out)!.AsArray();
         Assert.Equal(1, history.Count(h => h!["status"]!.GetValue<string>() == "deployed"));
         Assert.Equal("deployed", history[^1]!["status"]!.GetValue<string>());
         Assert.All(history, h => Assert.Contains(h!["status"]!.GetValue<string>(), new[] { "deployed", "superseded", "failed" }));
 
         // helm uninstall of a Ferry release removes it; the next ferry deploy installs it again
-        Ok(helm.Helm("uninstall", "gateway", "-n", Ns));
+        RealClients.Ok(helm.Helm("uninstall", "gateway", "-n", Ns));
         Assert.Null(await _target.GetAsync("networking.k8s.io/v1", "Ingress", "gateway-gateway"));
         (code, output, err) = await DeployAsync(bundle, kc);
         Assert.True(code == 0, err + output);
@@ -124,7 +118,7 @@ public sealed class HelmBesideFerryTests : IDisposable
     public async Task HelmInstalledApp_IsAdoptedByFerryDeploy()
     {
         var (helm, kc, bundle, _) = await SetUpAsync();
-        Ok(helm.Helm("install", "gateway", Chart, "-n", Ns, "--set", "host=helm.local"));
+        RealClients.Ok(helm.Helm("install", "gateway", Chart, "-n", Ns, "--set", "host=helm.local"));
 
         var (code, output, _) = await DeployAsync(bundle, kc);
         Assert.Equal(1, code);
@@ -135,14 +129,14 @@ public sealed class HelmBesideFerryTests : IDisposable
         Assert.Equal("site.local", await HostAsync());
 
         // helm sees Ferry's revision as the release's latest, with Ferry's values
-        var status = JsonNode.Parse(Ok(helm.Helm("status", "gateway", "-n", Ns, "-o", "json")).Out)!;
+        var status = JsonNode.Parse(RealClients.Ok(helm.Helm("status", "gateway", "-n", Ns, "-o", "json")).Out)!;
         Assert.Equal("deployed", status["info"]!["status"]!.GetValue<string>());
-        var values = JsonNode.Parse(Ok(helm.Helm("get", "values", "gateway", "-n", Ns, "-o", "json")).Out)!;
+        var values = JsonNode.Parse(RealClients.Ok(helm.Helm("get", "values", "gateway", "-n", Ns, "-o", "json")).Out)!;
         Assert.Equal("site.local", values["host"]!.GetValue<string>());
         Assert.Equal("superseded", ReleaseStatusOf(helm, 1));
     }
 
     private string ReleaseStatusOf(RealClients helm, int revision) =>
-        JsonNode.Parse(Ok(helm.Helm("history", "gateway", "-n", Ns, "-o", "json")).Out)!.AsArray()
+        JsonNode.Parse(RealClients.Ok(helm.Helm("history", "gateway", "-n", Ns, "-o", "json")).Out)!.AsArray()
             .Single(h => h!["revision"]!.GetValue<int>() == revision)!["status"]!.GetValue<string>();
 }

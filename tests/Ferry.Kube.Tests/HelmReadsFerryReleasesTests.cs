@@ -77,14 +77,13 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         var created = clients.Helm("create", chart);
         Assert.True(created.Code == 0, created.Err);
 
-        void Ok((string Out, string Err, int Code) run) => Assert.True(run.Code == 0, run.Err + run.Out);
-        Ok(clients.Helm("install", "demo", chart, "-n", ns, "--wait", "--timeout", "60s"));
-        Ok(clients.Helm("upgrade", "demo", chart, "-n", ns, "--set", "replicaCount=2", "--wait", "--timeout", "60s"));
+        RealClients.Ok(clients.Helm("install", "demo", chart, "-n", ns, "--wait", "--timeout", "60s"));
+        RealClients.Ok(clients.Helm("upgrade", "demo", chart, "-n", ns, "--set", "replicaCount=2", "--wait", "--timeout", "60s"));
         Assert.Equal(2, (await _target.GetAsync("apps/v1", "Deployment", "demo"))!["spec"]!["replicas"]!.GetValue<int>());
-        Ok(clients.Helm("rollback", "demo", "1", "-n", ns, "--wait", "--timeout", "60s"));
+        RealClients.Ok(clients.Helm("rollback", "demo", "1", "-n", ns, "--wait", "--timeout", "60s"));
         Assert.Equal(1, (await _target.GetAsync("apps/v1", "Deployment", "demo"))!["spec"]!["replicas"]!.GetValue<int>());
         // a client-side upgrade after server-side ones (helm's --server-side=false path: update, not apply)
-        Ok(clients.Helm("upgrade", "demo", chart, "-n", ns, "--set", "image.tag=1.2", "--server-side=false"));
+        RealClients.Ok(clients.Helm("upgrade", "demo", chart, "-n", ns, "--set", "image.tag=1.2", "--server-side=false"));
         var image = (await _target.GetAsync("apps/v1", "Deployment", "demo"))!["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>();
         Assert.EndsWith(":1.2", image, StringComparison.Ordinal);
 
@@ -96,7 +95,7 @@ public sealed class HelmReadsFerryReleasesTests : IDisposable
         var store = new ReleaseStore(_target.Client);
         Assert.Equal((4, ReleaseStatus.Deployed), ((await store.LastAsync("demo", ns))!.Version, (await store.LastAsync("demo", ns))!.Info.Status));
 
-        Ok(clients.Helm("uninstall", "demo", "-n", ns, "--wait"));
+        RealClients.Ok(clients.Helm("uninstall", "demo", "-n", ns, "--wait"));
         Assert.Null(await _target.GetAsync("apps/v1", "Deployment", "demo"));
         Assert.Null(await store.LastAsync("demo", ns));
     }

@@ -24,6 +24,13 @@ public sealed class RealClients(KubeTarget target, string dir)
 
     public (string Out, string Err, int Code) Helm(params string[] args) => Exec("FERRY_HELM", args);
 
+    /// <summary>A run that must have succeeded (else the test fails with what the client printed); returns it.</summary>
+    public static (string Out, string Err, int Code) Ok((string Out, string Err, int Code) run)
+    {
+        Assert.True(run.Code == 0, run.Err + run.Out);
+        return run;
+    }
+
     public (string Out, string Err, int Code) Kubectl(params string[] args) => Exec("FERRY_KUBECTL", args);
 
     /// <summary>Starts kubectl without waiting for it (a watch); the caller reads and ends it.</summary>
