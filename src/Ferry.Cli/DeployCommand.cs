@@ -68,7 +68,8 @@ internal static class DeployCommand
                 case "--force-unlock": f.ForceUnlock = true; break;
                 case "--force-conflicts": f.ForceConflicts.Add(DeployRequest.AllApps); break;
                 case var a when a.StartsWith("--force-conflicts=", StringComparison.Ordinal):
-                    f.ForceConflicts.UnionWith(a["--force-conflicts=".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    var apps = a["--force-conflicts=".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    f.ForceConflicts.UnionWith(apps.Length > 0 ? apps : throw new UsageException("--force-conflicts=APP[,APP...] needs app names (or --force-conflicts alone for every app)"));
                     break;
                 case "--kubeconfig": f.Kubeconfig = Value(); break;
                 case "--context": f.Context = Value(); break;

@@ -20,7 +20,7 @@ public sealed class HostileCliInputTests : IDisposable
     public static TheoryData<string> Inputs() =>
     [
         "empty-tgz", "garbage-gzip-tgz", "not-a-bundle-inspect", "not-a-bundle-verify", "keygen-missing-dir",
-        "plan-missing-env-file", "deploy-parallel-not-a-number", "deploy-parallel-zero", "chart-flow-mapping-unclosed",
+        "plan-missing-env-file", "deploy-parallel-not-a-number", "deploy-parallel-zero", "deploy-force-conflicts-no-apps", "chart-flow-mapping-unclosed",
         "ferry-yaml-flow-mapping-unclosed", "dangling-symlink-chart", "symlink-loop-chart", "fifo-in-chart", "build-output-folder-missing", "build-platform-flag-bad", "spec-platform-bad", "registry-storage-unusable",
     ];
 
@@ -66,6 +66,8 @@ public sealed class HostileCliInputTests : IDisposable
                 return ["deploy", FileWith("c.ferry", []), "--registry", "127.0.0.1:1", "--parallel", "abc"];
             case "deploy-parallel-zero":
                 return ["deploy", FileWith("d.ferry", []), "--registry", "127.0.0.1:1", "--parallel", "0"];
+            case "deploy-force-conflicts-no-apps":
+                return ["deploy", FileWith("d.ferry", []), "--registry", "127.0.0.1:1", "--force-conflicts="];
             case "chart-flow-mapping-unclosed":
             {
                 var chart = Directory.CreateDirectory(Path.Combine(_dir, "c1")).FullName;
