@@ -66,6 +66,13 @@ public static partial class HelmTemplate
         {
             throw new ChartException($"{chart.Metadata.Type} charts are not installable");
         }
+        // as helm install/template: every dependency Chart.yaml declares must be in charts/ (conditions aside)
+        var missing = chart.Metadata.Dependencies.Where(r => !chart.Dependencies.Any(d => d.Name == r.Name)).Select(r => r.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ChartException("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: " +
+                $"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
+        }
         var extraApis = options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var caps = options.Cluster is { } cluster ? new Capabilities(cluster, extraApis) : new Capabilities(options.KubeVersion, extraApis);
         if (chart.Metadata.Deprecated)

@@ -324,7 +324,12 @@ public sealed class RegistryServer : IAsyncDisposable
     {
         var last = ctx.Request.Query["last"].ToString();
         var items = last.Length > 0 ? all.Where(x => string.CompareOrdinal(x, last) > 0).ToList() : [.. all];
-        if (int.TryParse(ctx.Request.Query["n"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < items.Count)
+        // distribution 2.8: an n that is not a number is ignored; n=0 asks for nothing
+        if (int.TryParse(ctx.Request.Query["n"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n == 0)
+        {
+            return [];
+        }
+        if (n > 0 && n < items.Count)
         {
             items = items.Take(n).ToList();
             ctx.Response.Headers.Link = $"<{ctx.Request.Path}?n={n}&last={Uri.EscapeDataString(items[^1])}>; rel=\"next\"";

@@ -49,6 +49,18 @@ public sealed class InvalidChartTests : IDisposable
         Assert.Contains("bad-version/Chart.yaml:3: validation: chart.metadata.version \"one\" is invalid", Render(chart).Error, StringComparison.Ordinal);
     }
 
+    /// <summary>As helm template/install: a dependency Chart.yaml declares must be in charts/ (helm 4.1.4's words).</summary>
+    [Fact]
+    public void DependencyMissingFromCharts_IsRefusedAsHelmRefusesIt()
+    {
+        var chart = WriteChart("deps", new()
+        {
+            ["Chart.yaml"] = "apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies:\n  - name: gone\n    version: 1.0.0\n    repository: https://charts.example.com\n  - name: db\n    version: 1.0.0\n    condition: db.enabled\n",
+            ["templates/cm.yaml"] = "a: 1\n",
+        });
+        Assert.Equal("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: gone, db", Render(chart).Error);
+    }
+
     [Fact]
     public void MissingChartYaml_SaysWhatIsNeeded()
     {

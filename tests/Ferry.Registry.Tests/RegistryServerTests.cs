@@ -222,6 +222,9 @@ public sealed class RegistryServerTests : IAsyncLifetime
         Assert.Equal(["latest"], await ListAsync("/v2/x/tags/list", "tags"));
         Assert.Equal(["v2"], await ListAsync("/v2/x/tags/latest/tags/list", "tags"));
         Assert.Equal(["x", "x/blobs", "x/manifests", "x/tags", "x/tags/latest"], await ListAsync("/v2/_catalog", "repositories"));
+        Assert.Empty(await ListAsync("/v2/_catalog?n=0", "repositories"));
+        Assert.Equal(["x", "x/blobs"], await ListAsync("/v2/_catalog?n=2", "repositories"));
+        Assert.Equal(5, (await ListAsync("/v2/_catalog?n=abc", "repositories")).Length);
         using (var manifest = await http.GetAsync("/v2/x/manifests/latest"))
         {
             Assert.Equal(image.Digest.Value, manifest.Headers.GetValues("Docker-Content-Digest").Single());

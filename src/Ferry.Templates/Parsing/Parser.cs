@@ -412,6 +412,7 @@ public sealed class Parser
 
         private (int Pos, int Line, PipeNode Pipe, ListNode List, ListNode? ElseList) ParseControl(string context)
         {
+            EnsureStack($"{context} nested too deeply");
             var mark = _vars.Count;
             try
             {
@@ -636,11 +637,11 @@ public sealed class Parser
             return null;
         }
 
-        private void EnsureStack()
+        private void EnsureStack(string what = "expression nested too deeply")
         {
             if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
             {
-                Errorf("expression nested too deeply");
+                Errorf(what);
             }
         }
 

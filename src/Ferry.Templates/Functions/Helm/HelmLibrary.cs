@@ -99,7 +99,31 @@ public static class HelmLibrary
         }
     }
 
+    /// <summary>How deep tpl may call tpl (each level holds a copy of the template set; charts use two or three).</summary>
+    private const int TplDepthMax = 100;
+
+    [ThreadStatic]
+    private static int _tplDepth;
+
     private static string Tpl(Template parent, HelmFunctionOptions options, string text, object? vals)
+    {
+        // Helm has no bound here (a tpl that renders itself exhausts Go's stack and kills helm); Ferry stops with an error
+        if (_tplDepth >= TplDepthMax || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new TemplateFunctionException($"tpl nested more than {TplDepthMax} deep: does a value render itself with tpl?");
+        }
+        _tplDepth++;
+        try
+        {
+            return TplOnce(parent, options, text, vals);
+        }
+        finally
+        {
+            _tplDepth--;
+        }
+    }
+
+    private static string TplOnce(Template parent, HelmFunctionOptions options, string text, object? vals)
     {
         var clone = parent.Clone();
         clone.Options.MissingKey = options.Strict ? MissingKeyMode.Error : MissingKeyMode.Zero;

@@ -1,0 +1,146 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+
+namespace Ferry.EndToEnd.Tests.HostileInput;
+
+/// <summary>The folder the hostile inputs are made in, with one valid bundle and key pair to damage or misuse.</summary>
+public sealed class HostileWorkspace : IDisposable
+{
+    public string Dir { get; } = Directory.CreateTempSubdirectory("ferry-hostile-").FullName;
+
+    /// <summary>A valid bundle (one chart, no images), built in-process once.</summary>
+    public string Bundle { get; private set; } = "";
+
+    public string PrivateKey => Path.Combine(Dir, "vendor.pem");
+
+    public async Task InitializeAsync()
+    {
+        Bundle = Path.Combine(Dir, "valid.ferry");
+        var (code, _, err) = await Site.Ferry("bundle", "build", Spec("valid", App("")), "-o", Bundle);
+        Assert.True(code == 0, err);
+        (code, _, err) = await Site.Ferry("keygen", "-o", Path.Combine(Dir, "vendor"));
+        Assert.True(code == 0, err);
+    }
+
+    public void Dispose() => Directory.Delete(Dir, recursive: true);
+
+    public string File(string name, byte[] content)
+    {
+        var path = Path.Combine(Dir, name);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>A chart folder: Chart.yaml (null: none), values.yaml and one template.</summary>
+    public string Chart(string name, string? chartYaml = "apiVersion: v2\nname: c\nversion: 0.1.0\n", string values = "", string template = "a: 1\n")
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(Dir, "charts", name)).FullName;
+        Directory.CreateDirectory(Path.Combine(dir, "templates"));
+        if (chartYaml is not null)
+        {
+            System.IO.File.WriteAllText(Path.Combine(dir, "Chart.yaml"), chartYaml);
+        }
+        System.IO.File.WriteAllText(Path.Combine(dir, "values.yaml"), values);
+        System.IO.File.WriteAllText(Path.Combine(dir, "templates", "t.yaml"), template);
+        return dir;
+    }
+
+    /// <summary>A valid chart folder changed by <paramref name="change"/> (links, FIFOs).</summary>
+    public string ChartWith(string name, Action<string> change)
+    {
+        var dir = Chart(name);
+        change(dir);
+        return dir;
+    }
+
+    public string Tgz(string name, params (string Path, string Content)[] entries)
+    {
+        var path = Path.Combine(Dir, name);
+        HostileCases.WriteTarGz(path, entries);
+        return path;
+    }
+
+    public string TgzWithLink(string name)
+    {
+        var path = Path.Combine(Dir, name);
+        using var fs = System.IO.File.Create(path);
+        using var gz = new GZipStream(fs, CompressionLevel.Fastest);
+        using var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true);
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "c/Chart.yaml") { DataStream = new MemoryStream("apiVersion: v2\nname: c\nversion: 0.1.0\n"u8.ToArray()) });
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "c/templates/passwd.yaml") { LinkName = "/etc/passwd" });
+        return path;
+    }
+
+    /// <summary>A chart archive holding one file of <paramref name="bytes"/> zeros (a few hundred KiB compressed).</summary>
+    public string Bomb(string name, long bytes)
+    {
+        var path = Path.Combine(Dir, name);
+        using var fs = System.IO.File.Create(path);
+        using var gz = new GZipStream(fs, CompressionLevel.SmallestSize);
+        using var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true);
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "c/Chart.yaml") { DataStream = new MemoryStream("apiVersion: v2\nname: c\nversion: 0.1.0\n"u8.ToArray()) });
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "c/templates/zeros.yaml") { DataStream = new ZeroStream(bytes) });
+        return path;
+    }
+
+    public string Truncated(string name, string source)
+    {
+        var bytes = System.IO.File.ReadAllBytes(source);
+        return File(name, bytes[..(bytes.Length / 2)]);
+    }
+
+    public string Mutated(string name, Func<byte[], byte[]> change) => File(name, change(System.IO.File.ReadAllBytes(Bundle)));
+
+    /// <summary>One app entry of a ferry.yaml (chart: the example gateway), with extra lines.</summary>
+    public string App(string extra, string name = "a") =>
+        $"  - name: {name}\n    chart: {{ path: \"{Ferry.Charts.Tests.TestPaths.Chart("gateway")}\" }}\n{extra}";
+
+    /// <summary>A ferry.yaml whose apps (and anything before them) are <paramref name="body"/>.</summary>
+    public string Spec(string name, string body)
+    {
+        var (before, apps) = body.Contains("  - name:", StringComparison.Ordinal)
+            ? (body[..body.IndexOf("  - name:", StringComparison.Ordinal)], body[body.IndexOf("  - name:", StringComparison.Ordinal)..])
+            : (body, "");
+        return File(name + ".yaml", Encoding.UTF8.GetBytes($"apiVersion: ferry.dev/v1\nkind: Bundle\nmetadata: {{ name: x, version: 1.0.0 }}\n{before}apps:\n{apps}"));
+    }
+
+    /// <summary>A stream of zeros of a given length, never held in memory.</summary>
+    private sealed class ZeroStream(long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true; // the tar writer asks for the length up front
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => _position; set => _position = value; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, length - _position);
+            Array.Clear(buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => _position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => length + offset,
+        };
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
