@@ -93,6 +93,7 @@ public static class HostileCases
         yield return new(C, "deploy of a damaged bundle", w => ["deploy", w.Mutated("deploy.ferry", b => { b[b.Length / 2] ^= 0x01; return b; }), "--registry", "127.0.0.1:1"]);
         yield return new(C, "verify --key given the private key", w => ["bundle", "verify", w.Bundle, "--key", w.PrivateKey]);
         yield return new(C, "a directory as a bundle", w => ["bundle", "verify", w.Dir]);
+        yield return new(C, "SHA256SUMS of 200 MB", w => ["bundle", "verify", w.TarOfZeros("sums.ferry", "SHA256SUMS", 200L << 20)]);
     }
 
     private static IEnumerable<HostileCase> Cli()

@@ -84,6 +84,16 @@ public sealed class HostileWorkspace : IDisposable
         return path;
     }
 
+    /// <summary>An uncompressed tar whose one entry holds <paramref name="bytes"/> zeros.</summary>
+    public string TarOfZeros(string name, string entry, long bytes)
+    {
+        var path = Path.Combine(Dir, name);
+        using var fs = System.IO.File.Create(path);
+        using var tar = new TarWriter(fs, TarEntryFormat.Pax, leaveOpen: true);
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, entry) { DataStream = new ZeroStream(bytes) });
+        return path;
+    }
+
     public string Truncated(string name, string source)
     {
         var bytes = System.IO.File.ReadAllBytes(source);
