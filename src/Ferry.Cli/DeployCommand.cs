@@ -8,7 +8,7 @@ using Ferry.Oci;
 namespace Ferry.Cli;
 
 /// <summary><c>ferry deploy</c>, <c>ferry plan</c> (alias <c>diff</c>) and <c>ferry status</c>.</summary>
-internal static class DeployCommand
+internal static partial class DeployCommand
 {
     private const string DeployUsage = "usage: ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]";
     private const string PlanUsage = "usage: ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--context C] [--env-namespace NS] [--key pub.pem] [--output json]";
@@ -265,22 +265,37 @@ internal static class DeployCommand
 
     private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);
 
-    /// <summary>Go-style durations: 90s, 5m, 1h, or plain seconds.</summary>
+    /// <summary>Go's durations (time.ParseDuration): 90s, 5m, 1h30m, 1.5h, 500ms; a plain number is seconds.</summary>
     internal static TimeSpan ParseDuration(string text)
     {
-        var unit = text.Length > 0 ? text[^1] : ' ';
-        var number = char.IsAsciiDigit(unit) ? text : text[..^1];
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n <= 0)
+        var failure = new UsageException($"--timeout {text}: expected a duration such as 90s, 5m, 1h30m or 500ms");
+        if (double.TryParse(text, NumberStyles.None | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
         {
-            throw new UsageException($"--timeout {text}: expected a duration such as 90s, 5m or 1h");
+            return seconds > 0 && seconds < 1e9 ? TimeSpan.FromSeconds(seconds) : throw failure;
         }
-        return unit switch
+        var m = GoDuration().Match(text);
+        if (!m.Success)
         {
-            'h' => TimeSpan.FromHours(n),
-            'm' => TimeSpan.FromMinutes(n),
-            's' => TimeSpan.FromSeconds(n),
-            _ when char.IsAsciiDigit(unit) => TimeSpan.FromSeconds(n),
-            _ => throw new UsageException($"--timeout {text}: expected a duration such as 90s, 5m or 1h"),
-        };
+            throw failure;
+        }
+        var total = TimeSpan.Zero;
+        foreach (var c in m.Groups["part"].Captures.Cast<System.Text.RegularExpressions.Capture>())
+        {
+            var unitAt = c.Value.IndexOfAny(['h', 'm', 's', 'u', 'µ', 'n']);
+            var n = double.Parse(c.Value[..unitAt], CultureInfo.InvariantCulture);
+            total += c.Value[unitAt..] switch
+            {
+                "h" => TimeSpan.FromHours(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "s" => TimeSpan.FromSeconds(n),
+                "ms" => TimeSpan.FromMilliseconds(n),
+                "us" or "µs" => TimeSpan.FromMicroseconds(n),
+                _ => TimeSpan.FromTicks((long)(n / 100)),
+            };
+        }
+        return total > TimeSpan.Zero && total < TimeSpan.FromDays(365) ? total : throw failure;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<part>[0-9]+(\.[0-9]*)?(h|ms|m|s|us|µs|ns))+$")]
+    private static partial System.Text.RegularExpressions.Regex GoDuration();
 }

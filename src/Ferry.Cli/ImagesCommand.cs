@@ -48,7 +48,10 @@ internal static class ImagesCommand
                 case "--ca-file": f.Registry.CaFile = Value(); break;
                 case "--username": f.Registry.Username = Value(); break;
                 case "--password-stdin": f.Registry.Password = stdin.ReadToEnd().TrimEnd('\n', '\r'); break;
-                case "--parallel": f.Registry.Parallelism = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--parallel":
+                    f.Registry.Parallelism = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+                        ? n : throw new UsageException("--parallel needs a positive number");
+                    break;
                 case "--output":
                     f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
                     break;

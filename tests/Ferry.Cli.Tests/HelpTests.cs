@@ -1,0 +1,99 @@
+namespace Ferry.Cli.Tests;
+
+/// <summary>
+/// Help everywhere, and suggestions for what was mistyped: every command and subcommand answers <c>--help</c>
+/// (and <c>-h</c>, and <c>ferry help …</c>) with its usage on stdout and exit 0; a mistyped command, subcommand or
+/// flag is a usage error (exit 2) naming the closest one.
+/// </summary>
+public sealed class HelpTests
+{
+    /// <summary>Every command the README documents (the test's own list: a command missing from help fails here).</summary>
+    public static TheoryData<string> Commands() =>
+    [
+        "version", "render", "template", "show values", "lint", "images pull", "images push", "images list", "images verify",
+        "images copy", "bundle build", "bundle images", "bundle verify", "bundle inspect", "bundle sign", "keygen", "inventory",
+        "deploy", "plan", "status", "env show", "env set", "env import", "policy show", "policy require-signature",
+        "policy allow-unsigned", "history", "rollback", "uninstall", "cluster install", "registry serve", "registry htpasswd",
+        "registry-config", "schema", "conformance",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task EveryCommand_AnswersHelp_WithItsUsage(string command)
+    {
+        var words = command.Split(' ');
+        string[][] variants = [[.. words, "--help"], [.. words, "-h"], ["help", .. words], [.. words, "SOME-ARG", "--help"]];
+        foreach (var args in variants)
+        {
+            var (code, stdout, stderr) = await CliRunner.RunAsync(args);
+            Assert.True(code == 0, $"ferry {string.Join(' ', args)}: exit {code}: {stderr}");
+            Assert.StartsWith("Usage:\n", stdout, StringComparison.Ordinal);
+            Assert.Contains($"  ferry {command}", stdout, StringComparison.Ordinal);
+            Assert.Equal("", stderr);
+        }
+    }
+
+    [Fact]
+    public async Task AGroup_ListsItsSubcommands()
+    {
+        var (code, stdout, _) = await CliRunner.RunAsync("images", "--help");
+        Assert.Equal(0, code);
+        foreach (var sub in new[] { "pull", "push", "list", "verify", "copy" })
+        {
+            Assert.Contains($"  ferry images {sub} ", stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task DeployHelp_IsItsUsageAndWhatItDoes()
+    {
+        var (code, stdout, _) = await CliRunner.RunAsync("deploy", "--help");
+        Assert.Equal(0, code);
+        Assert.Equal(
+            "Usage:\n" +
+            "  ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]\n" +
+            "\n" +
+            "verify a bundle, check the site env, push its images, upgrade or install every app in order\n" +
+            "\n" +
+            "Exit codes: 0 success; 1 failure; 2 usage error. Every command: -h, --help.\n",
+            stdout);
+    }
+
+    [Theory]
+    [InlineData(new[] { "deplyo", "x" }, "unknown command \"deplyo\" (did you mean \"deploy\"?)")]
+    [InlineData(new[] { "tempalte", "x" }, "unknown command \"tempalte\" (did you mean \"template\"?)")]
+    [InlineData(new[] { "bundle", "biuld", "x" }, "unknown command \"bundle biuld\" (did you mean \"build\"?)")]
+    [InlineData(new[] { "images", "psuh", "d" }, "unknown command \"images psuh\" (did you mean \"push\"?)")]
+    [InlineData(new[] { "env" }, "ferry env needs a subcommand: show, set, import")]
+    [InlineData(new[] { "deploy", "x.ferry", "--registry", "r", "--timout", "5m" }, "unknown flag \"--timout\" for ferry deploy (did you mean \"--timeout\"?)")]
+    [InlineData(new[] { "status", "--kubeconfg", "k" }, "unknown flag \"--kubeconfg\" for ferry status (did you mean \"--kubeconfig\"?)")]
+    [InlineData(new[] { "images", "push", "d", "--to", "r", "--insecur" }, "unknown flag \"--insecur\" for ferry images push (did you mean \"--insecure\"?)")]
+    public async Task Typos_AreUsageErrors_NamingTheClosest(string[] args, string expected)
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith("ferry: " + expected, stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Durations as Go's time.ParseDuration reads them (helm's and kubectl's --timeout).</summary>
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("5m", 300)]
+    [InlineData("1m30s", 90)]
+    [InlineData("1h2m3s", 3723)]
+    [InlineData("1.5h", 5400)]
+    [InlineData("500ms", 0.5)]
+    [InlineData("45", 45)]
+    public void Durations_AreGos(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), DeployCommand.ParseDuration(text));
+
+    [Theory]
+    [InlineData("forever")]
+    [InlineData("5x")]
+    [InlineData("m5")]
+    [InlineData("0s")]
+    [InlineData("-1m")]
+    [InlineData("")]
+    public void BadDurations_AreUsageErrors(string text) =>
+        Assert.Contains("expected a duration such as 90s, 5m, 1h30m or 500ms", Assert.Throws<UsageException>(() => DeployCommand.ParseDuration(text)).Message, StringComparison.Ordinal);
+}
