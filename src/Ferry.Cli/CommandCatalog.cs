@@ -116,8 +116,7 @@ internal static class CommandCatalog
     /// </summary>
     public static string? UnknownFlag(IReadOnlyList<string> args)
     {
-        var words = args.TakeWhile(a => !a.StartsWith('-')).Take(2).Select(w => Aliases.GetValueOrDefault(w, w)).ToList();
-        var command = All.FirstOrDefault(c => c.Words.SequenceEqual(words.Take(c.Words.Length)) && c.Words.Length <= words.Count && (c.Words.Length == 2 || !All.Any(o => o.Words.Length == 2 && o.Words[0] == c.Words[0])));
+        var command = Find(args);
         if (command is null)
         {
             return null;
@@ -132,6 +131,46 @@ internal static class CommandCatalog
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// <c>--flag=value</c> as <c>--flag value</c> for every flag the command's usage shows with a value, so each
+    /// command's parser reads both forms (a flag whose usage shows <c>[=…]</c> itself keeps its form).
+    /// </summary>
+    public static string[] SplitFlagValues(string[] args)
+    {
+        var command = Find(args);
+        if (command is null || !args.Any(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
+        {
+            return args;
+        }
+        var valued = System.Text.RegularExpressions.Regex.Matches(command.Usage, @"(--[a-z][a-z0-9-]*) \[?[^\s\-\[|]")
+            .Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var result = new List<string>(args.Length + 2);
+        var ended = false;
+        foreach (var a in args)
+        {
+            ended |= a == "--";
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (!ended && a.StartsWith("--", StringComparison.Ordinal) && eq > 2 && valued.Contains(a[..eq]))
+            {
+                result.Add(a[..eq]);
+                result.Add(a[(eq + 1)..]);
+            }
+            else
+            {
+                result.Add(a);
+            }
+        }
+        return [.. result];
+    }
+
+    /// <summary>The catalog entry <paramref name="args"/> name (a group's subcommand, or a single command), or null.</summary>
+    private static CommandInfo? Find(IReadOnlyList<string> args)
+    {
+        var words = args.TakeWhile(a => !a.StartsWith('-')).Take(2).Select(w => Aliases.GetValueOrDefault(w, w)).ToList();
+        return All.FirstOrDefault(c => c.Words.Length <= words.Count && c.Words.SequenceEqual(words.Take(c.Words.Length))
+            && (c.Words.Length == 2 || !All.Any(o => o.Words.Length == 2 && o.Words[0] == c.Words[0])));
     }
 
     /// <summary>" (did you mean X?)" for the closest candidate (edit distance at most 2, or a prefix), else "".</summary>

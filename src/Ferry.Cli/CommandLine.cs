@@ -31,6 +31,7 @@ public static class CommandLine
         {
             return UsageError(stderr, unknown);
         }
+        args = CommandCatalog.SplitFlagValues(args);
         try
         {
             return args[0] switch

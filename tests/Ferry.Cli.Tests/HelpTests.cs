@@ -96,4 +96,25 @@ public sealed class HelpTests
     [InlineData("")]
     public void BadDurations_AreUsageErrors(string text) =>
         Assert.Contains("expected a duration such as 90s, 5m, 1h30m or 500ms", Assert.Throws<UsageException>(() => DeployCommand.ParseDuration(text)).Message, StringComparison.Ordinal);
+
+    /// <summary>--flag=value reads as --flag value in every command (a flag whose usage shows [=…] keeps its form).</summary>
+    [Fact]
+    public async Task FlagEqualsValue_WorksEverywhere()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "ferry-no-such-kubeconfig-" + Guid.NewGuid().ToString("N"));
+        var spaced = await CliRunner.RunAsync("status", "--kubeconfig", missing, "--output", "json");
+        var joined = await CliRunner.RunAsync("status", $"--kubeconfig={missing}", "--output=json");
+        Assert.Equal(1, joined.Code);
+        Assert.Equal(spaced.Err, joined.Err);
+        Assert.Contains(missing, joined.Err, StringComparison.Ordinal);
+
+        var chart = Path.Combine(CliRunner.Examples, "charts", "gateway");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("template", "x", chart, "--set=host=joined.example.com", "--show-only=templates/ingress.yaml");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("- host: joined.example.com", stdout, StringComparison.Ordinal);
+
+        (code, _, stderr) = await CliRunner.RunAsync("deploy", "x.ferry", "--registry=r", "--parallel=0");
+        Assert.Equal(2, code);
+        Assert.Contains("--parallel needs a positive number", stderr, StringComparison.Ordinal);
+    }
 }
