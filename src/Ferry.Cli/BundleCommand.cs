@@ -190,10 +190,24 @@ internal static class BundleCommand
         };
         if (imagesOnly)
         {
+            if (output is not (null or "text" or "json"))
+            {
+                throw new UsageException($"--output {output}: use json or text");
+            }
             var staging = Directory.CreateTempSubdirectory("ferry-images-").FullName;
             try
             {
                 var plan = await BundleBuilder.DiscoverAsync(options, staging).ConfigureAwait(false);
+                if (output is "json")
+                {
+                    // for bundle images, --output is the format (there is no archive to write)
+                    stdout.WriteLine(new System.Text.Json.Nodes.JsonArray([.. plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["image"] = kv.Key,
+                        ["sources"] = new System.Text.Json.Nodes.JsonArray([.. kv.Value.Select(s => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["app"] = s.App, ["template"] = s.Template, ["path"] = s.Path })]),
+                    })]).ToJsonString(DeployCommand.Indented));
+                    return 0;
+                }
                 foreach (var (image, sources) in plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 {
                     stdout.WriteLine(image);

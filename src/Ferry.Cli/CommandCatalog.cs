@@ -25,7 +25,7 @@ internal static class CommandCatalog
         new("images verify", "ferry images verify DIR [--output json]", "check every blob of an OCI image layout against its digest"),
         new("images copy", "ferry images copy SRC DST [--insecure] [--ca-file F] [--username U --password-stdin]   (oci:DIR[:NAME] | docker://REF)", "copy one image between layouts and registries"),
         new("bundle build", "ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--compress zstd] [--split 4GiB] [--insecure] [--ca-file F] [--platform os/arch] [--locked] [--include-ferry [PATH]]", "build an offline bundle: charts, values templates and images, one verifiable archive"),
-        new("bundle images", "ferry bundle images ferry.yaml [--env K=V]...", "which image each app uses, and where it was found"),
+        new("bundle images", "ferry bundle images ferry.yaml [--env K=V]... [--insecure] [--ca-file F] [--output json]", "which image each app uses, and where it was found"),
         new("bundle verify", "ferry bundle verify FILE [--key pub.pem] [--site site.json] [--output json]", "check a bundle's checksums (and signature)"),
         new("bundle inspect", "ferry bundle inspect FILE [--output json]", "what a bundle holds: apps, charts, images, env schema"),
         new("bundle sign", "ferry bundle sign FILE --key key.pem", "sign a bundle with the vendor's private key"),

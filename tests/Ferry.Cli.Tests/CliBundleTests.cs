@@ -76,6 +76,20 @@ public sealed class CliBundleTests : IDisposable
     }
 
     [Fact]
+    public async Task BundleImages_OutputJson_NamesEachImageAndWhereItWasFound()
+    {
+        var spec = Path.Combine(Examples(), "bundle", "ferry.yaml");
+        var (code, output, err) = await Ferry("bundle", "images", spec, "--output", "json");
+        Assert.True(code == 0, err);
+        var shop = Assert.Single(JsonDocument.Parse(output).RootElement.EnumerateArray(), i => i.GetProperty("image").GetString() == "registry.example.com/acme/shop:2.3.0");
+        var source = Assert.Single(shop.GetProperty("sources").EnumerateArray());
+        Assert.Equal(("shop", "shop/templates/deployment.yaml"), (source.GetProperty("app").GetString(), source.GetProperty("template").GetString()));
+        (code, _, err) = await Ferry("bundle", "images", spec, "--output", "yaml");
+        Assert.Equal(2, code);
+        Assert.Contains("--output yaml: use json or text", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Schema_IsJsonSchemaNamingTheFields()
     {
         var (code, output, _) = await Ferry("schema");
