@@ -143,6 +143,11 @@ internal static class ClusterCommands
             {
                 case "show" when f.Positional.Count == 0:
                     var key = await policy.PublicKeyAsync().ConfigureAwait(false);
+                    if (f.Json)
+                    {
+                        stdout.WriteLine(new JsonObject { ["namespace"] = ns, ["requireSignature"] = key is not null, ["publicKey"] = key }.ToJsonString(DeployCommand.Indented));
+                        return 0;
+                    }
                     stdout.WriteLine(key is null
                         ? "unsigned bundles are accepted (no vendor key in ferry-policy)"
                         : $"bundles must be signed by this key:\n{key.TrimEnd()}");

@@ -48,6 +48,11 @@ public sealed class DeployEndToEndTests
         Assert.Equal(0, (await Site.Ferry("keygen", "-o", vendor)).Code);
         (code, output, err) = await Site.Ferry("policy", "require-signature", vendor + ".pub.pem", "--kubeconfig", site.Kubeconfig);
         Assert.True(code == 0, err);
+        (code, output, err) = await Site.Ferry("policy", "show", "--kubeconfig", site.Kubeconfig, "--output", "json");
+        Assert.True(code == 0, err);
+        var policy = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.True(policy["requireSignature"]!.GetValue<bool>());
+        Assert.Equal(File.ReadAllText(vendor + ".pub.pem").Trim(), policy["publicKey"]!.GetValue<string>().Trim());
         (code, _, err) = await Site.Ferry(site.DeployArgs(site.V1));
         Assert.Equal(1, code);
         Assert.Contains("the site's policy (ConfigMap ferry-policy) requires bundles signed by the vendor's key; nothing was changed", err, StringComparison.Ordinal);
