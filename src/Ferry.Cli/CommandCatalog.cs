@@ -133,6 +133,21 @@ internal static class CommandCatalog
         return null;
     }
 
+    /// <summary>Every flag some command takes.</summary>
+    private static readonly HashSet<string> AnyFlag = All.SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c.Usage, "--[a-z][a-z0-9-]*").Select(m => m.Value))
+        .Append("--help").ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A usage error for a <c>--flag</c> no command takes (a typo, or another tool's flag), with the closest flag of
+    /// this command; null when every flag exists. (Which flags each command takes, its own parser checks.)
+    /// </summary>
+    public static string? NoSuchFlag(IReadOnlyList<string> args)
+    {
+        var flag = args.TakeWhile(a => a != "--").Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
+            .Select(a => a.Split('=')[0]).FirstOrDefault(f => !AnyFlag.Contains(f));
+        return flag is null ? null : UnknownFlag(args) ?? $"unknown flag \"{flag}\"{DidYouMean(flag, AnyFlag)}";
+    }
+
     /// <summary>
     /// <c>--flag=value</c> as <c>--flag value</c> for every flag the command's usage shows with a value, so each
     /// command's parser reads both forms (a flag whose usage shows <c>[=…]</c> itself keeps its form).

@@ -31,6 +31,10 @@ public static class CommandLine
         {
             return UsageError(stderr, unknown);
         }
+        if (CommandCatalog.NoSuchFlag(args) is { } flag)
+        {
+            return UsageError(stderr, flag);
+        }
         args = CommandCatalog.SplitFlagValues(args);
         try
         {
