@@ -84,6 +84,7 @@ public sealed partial class ApiSimulator
             ctx.Response.StatusCode = 200;
             ctx.Response.ContentType = "application/json";
             await ctx.Response.StartAsync(ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted); // the headers go out now, as kube-apiserver's do, not with the first event
             using var expiry = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
             expiry.CancelAfter(TimeSpan.FromSeconds(timeout));
             var first = true;

@@ -100,6 +100,12 @@ public sealed class KubectlTests : IDisposable
             watch.Kill(entireProcessTree: true);
         }
 
+        // a watch with a timeout ends by itself when it runs out (the server answers at once, then streams)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var bounded = kubectl.Kubectl("get", "cm", "-n", ns, "-w", "--request-timeout=3s", "-o", "name");
+        Assert.True(bounded.Code == 0, bounded.Err);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"kubectl get -w --request-timeout=3s took {clock.Elapsed.TotalSeconds:0.0}s");
+
         var created = kubectl.Kubectl("apply", "--server-side", "-n", ns, "-f", Write("d.yaml", Deployment));
         Assert.True(created.Code == 0, created.Err);
         var wait = kubectl.Kubectl("wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=120s");
