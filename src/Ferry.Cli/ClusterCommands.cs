@@ -71,7 +71,7 @@ internal static class ClusterCommands
 
     public static async Task<int> EnvAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        const string Usage = "usage: ferry env show | set K=V... [--secret K,...] | import FILE.env [--secret K,...]  [-n NAMESPACE] [--kubeconfig F] [--context C]";
+        const string Usage = "usage: ferry env show | set K=V... [--secret K,...] | unset K... | import FILE.env [--secret K,...]  [-n NAMESPACE] [--kubeconfig F] [--context C]";
         if (args.Length == 0)
         {
             throw new UsageException(Usage);
@@ -119,6 +119,17 @@ internal static class ClusterCommands
                     var secretKeys = new HashSet<string>(current.SecretKeys.Concat(f.Secret), StringComparer.Ordinal);
                     await env.SetAsync(changes, secretKeys).ConfigureAwait(false);
                     stdout.WriteLine($"set {changes.Count} key(s) in {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName} (previous content kept in {DeployEnv.BackupName})");
+                    return 0;
+                case "unset" when f.Positional.Count > 0:
+                    var before = await env.ReadAsync().ConfigureAwait(false);
+                    var absent = f.Positional.Where(k => !before.Values.ContainsKey(k)).ToList();
+                    if (absent.Count > 0)
+                    {
+                        stderr.WriteLine($"ferry: {string.Join(", ", absent)}: not set in {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName}; 'ferry env show' lists the keys");
+                        return 1;
+                    }
+                    await env.SetAsync(new Dictionary<string, string>(), before.SecretKeys, remove: f.Positional).ConfigureAwait(false);
+                    stdout.WriteLine($"removed {f.Positional.Count} key(s) from {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName} (previous content kept in {DeployEnv.BackupName})");
                     return 0;
                 default:
                     throw new UsageException(Usage);

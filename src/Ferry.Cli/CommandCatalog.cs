@@ -36,6 +36,7 @@ internal static class CommandCatalog
         new("status", "ferry status [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]", "every release in the cluster and the last deploy of each product (exit 1 when something needs attention)"),
         new("env show", "ferry env show [-n NS] [--kubeconfig F] [--context C] [--output json]", "show the site settings (secret values masked)"),
         new("env set", "ferry env set K=V... [--secret K,...] [-n NS] [--kubeconfig F] [--context C]", "change site settings (previous content backed up in deploy-env-backup)"),
+        new("env unset", "ferry env unset K... [-n NS] [--kubeconfig F] [--context C]", "remove site settings (previous content backed up in deploy-env-backup)"),
         new("env import", "ferry env import FILE.env [--secret K,...] [-n NS] [--kubeconfig F] [--context C]", "set site settings from a dotenv file"),
         new("policy show", "ferry policy show [-n NS] [--kubeconfig F] [--context C] [--output json]", "the site's deploy policy"),
         new("policy require-signature", "ferry policy require-signature VENDOR.pub.pem [-n NS] [--kubeconfig F]", "from now on, deploy and plan only bundles signed by this key"),

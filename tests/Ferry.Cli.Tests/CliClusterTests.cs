@@ -51,6 +51,17 @@ public sealed class CliClusterTests : IDisposable
         Assert.Equal("db.local", json["DB_HOST"]!.GetValue<string>());
         Assert.Equal(7, json["DB_PASSWORD"]!["length"]!.GetValue<int>());
         Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+
+        // unset removes plain and secret keys alike; a key that is not there is named, nothing changes
+        (code, _, err) = await Ferry("env", "unset", "REPLICAS", "NOPE", "-n", Ns, "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains("NOPE: not set in", err, StringComparison.Ordinal);
+        (code, output, err) = await Ferry("env", "unset", "REPLICAS", "DB_PASSWORD", "-n", Ns, "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        Assert.Contains("removed 2 key(s)", output, StringComparison.Ordinal);
+        (code, output, _) = await Ferry("env", "show", "-n", Ns, "--kubeconfig", kc);
+        Assert.Equal(0, code);
+        Assert.Equal("DB_HOST=db.local\n", output);
     }
 
     [Fact]

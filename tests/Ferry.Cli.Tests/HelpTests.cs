@@ -12,7 +12,7 @@ public sealed class HelpTests
     [
         "version", "render", "template", "show values", "lint", "images pull", "images push", "images list", "images verify",
         "images copy", "bundle build", "bundle images", "bundle verify", "bundle inspect", "bundle sign", "keygen", "inventory",
-        "deploy", "plan", "status", "env show", "env set", "env import", "policy show", "policy require-signature",
+        "deploy", "plan", "status", "env show", "env set", "env unset", "env import", "policy show", "policy require-signature",
         "policy allow-unsigned", "history", "rollback", "uninstall", "cluster install", "registry serve", "registry htpasswd",
         "registry-config", "schema", "conformance",
     ];
@@ -64,7 +64,7 @@ public sealed class HelpTests
     [InlineData(new[] { "tempalte", "x" }, "unknown command \"tempalte\" (did you mean \"template\"?)")]
     [InlineData(new[] { "bundle", "biuld", "x" }, "unknown command \"bundle biuld\" (did you mean \"build\"?)")]
     [InlineData(new[] { "images", "psuh", "d" }, "unknown command \"images psuh\" (did you mean \"push\"?)")]
-    [InlineData(new[] { "env" }, "ferry env needs a subcommand: show, set, import")]
+    [InlineData(new[] { "env" }, "ferry env needs a subcommand: show, set, unset, import")]
     [InlineData(new[] { "deploy", "x.ferry", "--registry", "r", "--timout", "5m" }, "unknown flag \"--timout\" for ferry deploy (did you mean \"--timeout\"?)")]
     [InlineData(new[] { "status", "--kubeconfg", "k" }, "unknown flag \"--kubeconfg\" for ferry status (did you mean \"--kubeconfig\"?)")]
     [InlineData(new[] { "images", "push", "d", "--to", "r", "--insecur" }, "unknown flag \"--insecur\" for ferry images push (did you mean \"--insecure\"?)")]
