@@ -7,6 +7,10 @@ public class TemplateTests
     private static string Render(string text, object? data, TemplateOptions? options = null) =>
         new Template("t", options).Parse(text).Execute(data);
 
+    /// <summary>With Sprig and Helm's functions, as charts see them.</summary>
+    private static string RenderHelm(string text, object? data) =>
+        Functions.Helm.HelmLibrary.Bind(new Template("t", functions: Functions.Helm.HelmLibrary.Create())).Parse(text).Execute(data);
+
     private static Dictionary<string, object?> Map(params (string Key, object? Value)[] entries) =>
         entries.ToDictionary(e => e.Key, e => e.Value);
 
@@ -62,6 +66,25 @@ public class TemplateTests
         var e = Assert.Throws<TemplateException>(() => Render(template, Map(("list", new List<object?> { 1L }))));
         Assert.EndsWith(expected, e.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>b64dec answers Go's decoder's error text, at the byte Go names (helm 4.1.4's output for each).</summary>
+    [Theory]
+    [InlineData("CamelCase_word-kebab", "illegal base64 data at input byte 9")]
+    [InlineData("abc", "illegal base64 data at input byte 0")]
+    [InlineData("abcde", "illegal base64 data at input byte 4")]
+    [InlineData("aGVsbG8", "illegal base64 data at input byte 4")]
+    [InlineData("aGVsbA=", "illegal base64 data at input byte 7")]
+    [InlineData("a===", "illegal base64 data at input byte 1")]
+    [InlineData("aGVsbA==x", "illegal base64 data at input byte 8")]
+    [InlineData("ab=c", "illegal base64 data at input byte 2")]
+    [InlineData("aGVs\nbA==", "hell")]
+    [InlineData("aGVsbG8=", "hello")]
+    public void B64Dec_ErrorsAtTheByteGoNames(string input, string expected) =>
+        Assert.Equal(expected, RenderHelm("{{ b64dec .s }}", Map(("s", input))));
+
+    [Fact]
+    public void Set_OnANilMap_FailsAsGoDoes() =>
+        Assert.EndsWith("error calling set: assignment to entry in nil map", Assert.Throws<TemplateException>(() => RenderHelm("{{ set (.missing) \"k\" 1 }}", Map())).Message, StringComparison.Ordinal);
 
     [Fact]
     public void ExecError_NamesTemplateLineAndColumn()

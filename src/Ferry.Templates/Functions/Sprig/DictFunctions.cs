@@ -11,7 +11,8 @@ internal static class DictFunctions
     {
         r.Add(TemplateFunction.Variadic("dict", 0, Dict));
         r.Add(TemplateFunction.Fixed("get", 2, a => ReadDict(a[0]).TryGetValue(AsString(a[1]), out var v) ? v : "").WithParams(GoParam.Map, GoParam.String));
-        r.Add(TemplateFunction.Fixed("set", 3, a => { var d = AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }).WithParams(GoParam.Map, GoParam.String, GoParam.Any));
+        // a nil map (a piped or parenthesised nil reaches set as one) panics in Go: "assignment to entry in nil map"
+        r.Add(TemplateFunction.Fixed("set", 3, a => { var d = a[0] is null ? throw new TemplateFunctionException("assignment to entry in nil map") : AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }).WithParams(GoParam.Map, GoParam.String, GoParam.Any));
         r.Add(TemplateFunction.Fixed("unset", 2, a => { var d = ReadDict(a[0]); d.Remove(AsString(a[1])); return d; }).WithParams(GoParam.Map, GoParam.String));
         r.Add(TemplateFunction.Fixed("hasKey", 2, a => ReadDict(a[0]).ContainsKey(AsString(a[1]))).WithParams(GoParam.Map, GoParam.String));
         r.Add(TemplateFunction.Variadic("pluck", 1, a => a.Skip(1).Select(ReadDict).Where(d => d.ContainsKey(AsString(a[0]))).Select(d => d[AsString(a[0])]).ToList())

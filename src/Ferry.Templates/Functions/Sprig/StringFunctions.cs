@@ -288,15 +288,67 @@ internal static class StringFunctions
         return (b << 16) | a;
     }
 
+    /// <summary>Sprig's b64dec: Go's StdEncoding.DecodeString, or its error text (at the byte Go names).</summary>
     private static string B64Dec(string s)
     {
-        try
+        var src = Encoding.UTF8.GetBytes(s);
+        var bad = GoBase64Error(src);
+        return bad is { } at ? $"illegal base64 data at input byte {at}" : Encoding.UTF8.GetString(Convert.FromBase64String(Encoding.ASCII.GetString(src.Where(b => b is not ((byte)'\r' or (byte)'\n')).ToArray())));
+    }
+
+    /// <summary>
+    /// Where Go's base64.StdEncoding rejects <paramref name="src"/> (CorruptInputError's offset), or null when it
+    /// decodes: quanta of four alphabet characters, CR and LF skipped, '=' padding only at the end of the last one.
+    /// </summary>
+    private static int? GoBase64Error(byte[] src)
+    {
+        static bool Alphabet(byte c) => c is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/';
+        static bool Newline(byte c) => c is (byte)'\r' or (byte)'\n';
+        var si = 0;
+        while (true)
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(s));
-        }
-        catch (FormatException)
-        {
-            return "illegal base64 data at input byte 0";
+            for (var j = 0; j < 4; j++)
+            {
+                if (si == src.Length)
+                {
+                    return j == 0 ? null : si - j;
+                }
+                var c = src[si++];
+                if (Alphabet(c))
+                {
+                    continue;
+                }
+                if (Newline(c))
+                {
+                    j--;
+                    continue;
+                }
+                if (c != (byte)'=' || j < 2)
+                {
+                    return si - 1;
+                }
+                if (j == 2)
+                {
+                    while (si < src.Length && Newline(src[si]))
+                    {
+                        si++;
+                    }
+                    if (si == src.Length)
+                    {
+                        return src.Length;
+                    }
+                    if (src[si] != (byte)'=')
+                    {
+                        return si - 1;
+                    }
+                    si++;
+                }
+                while (si < src.Length && Newline(src[si]))
+                {
+                    si++;
+                }
+                return si < src.Length ? si : null;
+            }
         }
     }
 }
