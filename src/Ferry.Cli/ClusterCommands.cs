@@ -4,7 +4,7 @@ using Ferry.Kube;
 namespace Ferry.Cli;
 
 /// <summary><c>ferry env show|set|import</c> (the site's deploy-env) and <c>ferry history RELEASE</c>.</summary>
-internal static class ClusterCommands
+internal static partial class ClusterCommands
 {
     private sealed class Flags
     {
@@ -19,6 +19,14 @@ internal static class ClusterCommands
         public bool KeepHistory { get; set; }
 
         public bool ForceConflicts { get; set; }
+
+        public bool AllNamespaces { get; set; }
+
+        public int? Revision { get; set; }
+
+        public int? Max { get; set; }
+
+        public string? EnvNamespace { get; set; }
 
         public bool Json { get; set; }
 
@@ -39,6 +47,10 @@ internal static class ClusterCommands
                 case "--secret": f.Secret.UnionWith(Value().Split(',')); break;
                 case "--keep-history": f.KeepHistory = true; break;
                 case "--force-conflicts": f.ForceConflicts = true; break;
+                case "-A" or "--all-namespaces": f.AllNamespaces = true; break;
+                case "--revision": f.Revision = Positive(Value(), "--revision"); break;
+                case "--max": f.Max = Positive(Value(), "--max"); break;
+                case "--env-namespace": f.EnvNamespace = Value(); break;
                 case "--output":
                     f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
                     break;
@@ -53,6 +65,9 @@ internal static class ClusterCommands
         }
         return f;
     }
+
+    private static int Positive(string text, string flag) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new UsageException($"{flag} needs a positive number");
 
     /// <summary>Runs a command against the cluster the flags name; cluster errors become "ferry: ..." and exit 1.</summary>
     private static async Task<int> WithClusterAsync(Flags f, TextWriter stderr, Func<k8s.IKubernetes, Task<int>> run)
@@ -233,6 +248,7 @@ internal static class ClusterCommands
         {
             var ns = f.Namespace ?? "default";
             var history = await new ReleaseStore(client).HistoryAsync(f.Positional[0], ns).ConfigureAwait(false);
+            history = f.Max is { } max && history.Count > max ? [.. history.Skip(history.Count - max)] : history; // helm history --max: the newest
             if (history.Count == 0)
             {
                 stderr.WriteLine($"ferry: release {f.Positional[0]} not found in namespace {ns}");

@@ -41,7 +41,12 @@ internal static class CommandCatalog
         new("policy show", "ferry policy show [-n NS] [--kubeconfig F] [--context C] [--output json]", "the site's deploy policy"),
         new("policy require-signature", "ferry policy require-signature VENDOR.pub.pem [-n NS] [--kubeconfig F]", "from now on, deploy and plan only bundles signed by this key"),
         new("policy allow-unsigned", "ferry policy allow-unsigned [-n NS] [--kubeconfig F]", "accept unsigned bundles again"),
-        new("history", "ferry history RELEASE [-n NS] [--kubeconfig F] [--context C] [--output json]", "list a release's revisions (Helm-compatible release records)"),
+        new("list", "ferry list [-n NS | -A] [--kubeconfig F] [--context C] [--output json]", "the releases in a namespace (or all: -A), newest revision of each, as helm list -a (alias: ls)"),
+        new("get values", "ferry get values RELEASE [-n NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]", "a revision's values (the site's secrets masked)"),
+        new("get manifest", "ferry get manifest RELEASE [-n NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C]", "a revision's manifest (Secret data and the site's secrets masked)"),
+        new("get notes", "ferry get notes RELEASE [-n NS] [--revision N] [--kubeconfig F] [--context C]", "a revision's NOTES.txt"),
+        new("get hooks", "ferry get hooks RELEASE [-n NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C]", "a revision's hooks (secrets masked)"),
+        new("history", "ferry history RELEASE [-n NS] [--max N] [--kubeconfig F] [--context C] [--output json]", "list a release's revisions (Helm-compatible release records)"),
         new("rollback", "ferry rollback RELEASE [REVISION] [-n NS] [--force-conflicts] [--kubeconfig F] [--context C] [--output json]", "roll a release back to an earlier revision (default: the one before the latest), as a new revision"),
         new("uninstall", "ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C] [--output json]", "delete a release's objects (resource-policy keep respected, delete hooks run) and its records"),
         new("cluster install", "ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--token-file F] [--registry HOST[:PORT]] [--ca-file F] [--registry-username U --registry-password-file F] [--node-name N] [--plain-http] [--key pub.pem] [--registry-storage DIR [--registry-addr ADDR] [--registry-tls-cert F --registry-tls-key F] [--registry-htpasswd F]]", "install k3s from the bundle on this node (airgap images, config.yaml, registries.yaml); --root DIR: dry run"),
@@ -53,7 +58,7 @@ internal static class CommandCatalog
     ];
 
     /// <summary>Command words that are other words for one in the catalog.</summary>
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal) { ["diff"] = "plan" };
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal) { ["diff"] = "plan", ["ls"] = "list" };
 
     /// <summary>The first words of every command (groups such as <c>bundle</c> once).</summary>
     public static IEnumerable<string> TopWords => All.Select(c => c.Words[0]).Distinct(StringComparer.Ordinal);

@@ -52,6 +52,8 @@ public static class CommandLine
                 "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "policy" => await ClusterCommands.PolicyAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "list" or "ls" => await ClusterCommands.ListAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "get" => await ClusterCommands.GetAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "cluster" => ClusterCommand.Run(args[1..], stdout, stderr),
                 "registry" => await RegistryCommand.RunAsync(args[1..], stdout, stderr, Console.In).ConfigureAwait(false),

@@ -174,6 +174,9 @@ public sealed class CliClusterTests : IDisposable
         var (code, output, err) = await Ferry("rollback", "web", "1", "-n", Ns, "--kubeconfig", kc);
         Assert.True(code == 0, err);
         Assert.Equal("Rollback to 1: web is now revision 3 (deployed)\n", output);
+        var (maxCode, newest, maxErr) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc, "--max", "2", "--output", "json");
+        Assert.True(maxCode == 0, maxErr);
+        Assert.Equal([2, 3], System.Text.Json.Nodes.JsonNode.Parse(newest)!.AsArray().Select(r => r!["revision"]!.GetValue<int>()));
         Assert.Equal("1", (await client.CoreV1.ReadNamespacedConfigMapAsync("web", Ns)).Data["v"]);
         (code, _, err) = await Ferry("rollback", "web", "9", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(1, code);
@@ -184,6 +187,41 @@ public sealed class CliClusterTests : IDisposable
         Assert.Null(await KubeConnection.FindAsync("read", () => client.CoreV1.ReadNamespacedConfigMapAsync("web", Ns)));
         (code, _, err) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(1, code);
+    }
+
+    [Fact]
+    public async Task ListAndGet_ReadTheRecords_WithTheSitesSecretsMasked()
+    {
+        var kc = await KubeconfigAsync();
+        var spec = CliRunner.WriteEdgeSpec(_dir, ns: Ns);
+        var bundle = Path.Combine(_dir, "edge.ferry");
+        var (code, output, err) = await Ferry("bundle", "build", spec, "-o", bundle, "--env", "DOMAIN=sample.example.com");
+        Assert.True(code == 0, err);
+        await Ferry("env", "set", "DOMAIN=hidden.site.local", "--secret", "DOMAIN", "-n", Ns, "--kubeconfig", kc);
+        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns, "--timeout", "10s");
+        Assert.True(code == 0, err);
+
+        (code, output, err) = await Ferry("list", "-n", Ns, "--kubeconfig", kc, "--output", "json");
+        Assert.True(code == 0, err);
+        var release = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(output)!.AsArray())!;
+        Assert.Equal(("gateway", "1", "deployed", "gateway-0.9.0"), (release["name"]!.GetValue<string>(), release["revision"]!.GetValue<string>(), release["status"]!.GetValue<string>(), release["chart"]!.GetValue<string>()));
+        (code, output, _) = await Ferry("ls", "-n", Ns, "--kubeconfig", kc);
+        Assert.Equal(0, code);
+        Assert.Matches(@"\ngateway\s+" + Ns + @"\s+1\s+", output);
+
+        (code, output, err) = await Ferry("get", "values", "gateway", "-n", Ns, "--env-namespace", Ns, "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        Assert.Equal("USER-SUPPLIED VALUES:\nhost: <masked>\n", output);
+        (code, output, _) = await Ferry("get", "manifest", "gateway", "-n", Ns, "--env-namespace", Ns, "--kubeconfig", kc);
+        Assert.Equal(0, code);
+        Assert.Contains("kind: Ingress", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hidden.site.local", output, StringComparison.Ordinal);
+        (code, _, err) = await Ferry("get", "values", "gateway", "-n", Ns, "--revision", "7", "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains("release gateway has no revision 7 (it has 1)", err, StringComparison.Ordinal);
+        (code, _, err) = await Ferry("get", "values", "nope", "-n", Ns, "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains($"release nope not found in namespace {Ns}", err, StringComparison.Ordinal);
     }
 
     [Fact]
