@@ -13,10 +13,13 @@ public sealed class ChartRenderer(HelmFunctionOptions? options = null)
     private readonly HelmFunctionOptions _options = options ?? new HelmFunctionOptions();
 
     /// <summary>The top-level values map (ToRenderValues): coalesced values plus release and capabilities.</summary>
-    public static Dictionary<string, object?> ToRenderValues(Chart chart, IDictionary<string, object?> values, ReleaseOptions release, Capabilities caps, RenderLog? log = null)
+    public static Dictionary<string, object?> ToRenderValues(Chart chart, IDictionary<string, object?> values, ReleaseOptions release, Capabilities caps, RenderLog? log = null, bool validateSchema = true)
     {
         var vals = ValueCoalescer.CoalesceValues(chart, values, log?.CoalesceWarnings);
-        SchemaValidator.Validate(chart, vals);
+        if (validateSchema)
+        {
+            SchemaValidator.Validate(chart, vals);
+        }
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Chart"] = chart.Metadata.ToTemplateObject(chart.IsRoot),

@@ -82,7 +82,7 @@ public static partial class HelmTemplate
         var values = BuildValues(options);
         var releaseName = options.NameTemplate is null ? options.ReleaseName : RenderName(options.NameTemplate);
         DependencyProcessor.Process(chart, values, log: progress.Log);
-        var top = ChartRenderer.ToRenderValues(chart, values, new ReleaseOptions(releaseName, options.Namespace), caps, progress.Log);
+        var top = ChartRenderer.ToRenderValues(chart, values, new ReleaseOptions(releaseName, options.Namespace, IsInstall: !options.IsUpgrade, IsUpgrade: options.IsUpgrade), caps, progress.Log, validateSchema: !options.SkipSchemaValidation);
         progress.Rendering = true;
         CheckKubeVersion(chart, caps);
         var files = new ChartRenderer(options.Functions).Render(chart, top, cancellationToken);
@@ -141,7 +141,7 @@ public static partial class HelmTemplate
         all.Append(manifest.ToString().Trim(GoSpace)).Append('\n');
         foreach (var h in hooks)
         {
-            if (options.SkipTests && h.Events.Contains("test"))
+            if (options.NoHooks || (options.SkipTests && h.Events.Contains("test")))
             {
                 continue;
             }
@@ -209,7 +209,7 @@ public static partial class HelmTemplate
         {
             Write(m.Name, m.Content);
         }
-        foreach (var h in hooks.Where(h => !(options.SkipTests && h.Events.Contains("test"))))
+        foreach (var h in hooks.Where(h => !options.NoHooks && !(options.SkipTests && h.Events.Contains("test"))))
         {
             Write(h.Path, h.Manifest);
         }

@@ -47,6 +47,9 @@ public static class HelmTemplateArgs
                 case "-a" or "--api-versions": o.ApiVersions.Add(Value()); break;
                 case "--include-crds": o.IncludeCrds = true; break;
                 case "--skip-tests": o.SkipTests = true; break;
+                case "--no-hooks": o.NoHooks = true; break;
+                case "--is-upgrade": o.IsUpgrade = true; break;
+                case "--skip-schema-validation": o.SkipSchemaValidation = true; break;
                 case "--debug": o.Debug = true; break;
                 case "-s" or "--show-only": o.ShowOnly.Add(Value()); break;
                 case "--release-name": o.ReleaseName = Value(); break;

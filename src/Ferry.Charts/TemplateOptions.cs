@@ -31,6 +31,15 @@ public sealed class HelmTemplateOptions
 
     public bool SkipTests { get; set; }
 
+    /// <summary>helm --no-hooks: hooks are rendered (and validated) but not printed.</summary>
+    public bool NoHooks { get; set; }
+
+    /// <summary>helm --is-upgrade: .Release.IsUpgrade true, .Release.IsInstall false.</summary>
+    public bool IsUpgrade { get; set; }
+
+    /// <summary>helm --skip-schema-validation: values.schema.json files are not checked.</summary>
+    public bool SkipSchemaValidation { get; set; }
+
     public bool Debug { get; set; }
 
     public List<string> ShowOnly { get; } = [];
