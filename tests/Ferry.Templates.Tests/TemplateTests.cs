@@ -82,6 +82,16 @@ public class TemplateTests
     public void B64Dec_ErrorsAtTheByteGoNames(string input, string expected) =>
         Assert.Equal(expected, RenderHelm("{{ b64dec .s }}", Map(("s", input))));
 
+    /// <summary>A verb that does not fit its value prints the value with %v under the verb's flags (helm 4.1.4's output).</summary>
+    [Theory]
+    [InlineData("{{ printf \"%5.2f\" 31 }}", "%!f(int=   31)")]
+    [InlineData("{{ printf \"%-6d\" \"ab\" }}", "%!d(string=ab    )")]
+    [InlineData("{{ printf \"%08.3x\" true }}", "%!x(bool=0000true)")]
+    [InlineData("{{ printf \"%10s\" 3.5 }}", "%!s(float64=       3.5)")]
+    [InlineData("{{ printf \"%.1d\" 2.5 }}", "%!d(float64=2)")]
+    public void Printf_BadVerb_KeepsTheFlags(string template, string expected) =>
+        Assert.Equal(expected, RenderHelm(template, Map()));
+
     [Fact]
     public void Set_OnANilMap_FailsAsGoDoes() =>
         Assert.EndsWith("error calling set: assignment to entry in nil map", Assert.Throws<TemplateException>(() => RenderHelm("{{ set (.missing) \"k\" 1 }}", Map())).Message, StringComparison.Ordinal);

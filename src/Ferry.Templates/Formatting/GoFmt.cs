@@ -522,11 +522,9 @@ public static partial class GoFmt
             }
             else
             {
+                // as Go's badVerb: the value printed with %v under the verb's own flags ("%5.2f" of 31: "%!f(int=   31)")
                 Buf.Append(GoValue.TypeName(arg)).Append('=');
-                var (plus, minus, sharp, space, zero, wid, prec, wp, pp) = (_plus, _minus, _sharp, _space, _zero, _wid, _prec, _widPresent, _precPresent);
-                _plus = _minus = _sharp = _space = _zero = _widPresent = _precPresent = false;
                 PrintValue(arg, 'v', 0);
-                (_plus, _minus, _sharp, _space, _zero, _wid, _prec, _widPresent, _precPresent) = (plus, minus, sharp, space, zero, wid, prec, wp, pp);
             }
             Buf.Append(')');
         }
