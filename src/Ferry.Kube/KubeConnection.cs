@@ -35,6 +35,11 @@ public static class KubeConnection
         {
             throw new KubeException($"{path}: {e.Message}{(context is null ? "" : $" (context {context})")}", e);
         }
+        catch (Exception e) when (e is InvalidCastException or InvalidOperationException or FormatException or ArgumentException || e.GetType().Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
+        {
+            // the file is not a kubeconfig (another YAML file, or not YAML at all)
+            throw new KubeException($"{path}: not a kubeconfig (expected a YAML file with clusters, users and contexts, as kubectl writes it); give --kubeconfig FILE", e);
+        }
     }
 
     /// <summary>For the API simulator and tests: a client for a plain base URL.</summary>

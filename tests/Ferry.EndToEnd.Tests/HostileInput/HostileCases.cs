@@ -109,6 +109,7 @@ public static class HostileCases
         yield return new(C, "keygen into a missing folder", w => ["keygen", "-o", Path.Combine(w.Dir, "missing", "k")]);
         yield return new(C, "plan --env-file missing", w => ["plan", w.Bundle, "--registry", "127.0.0.1:1", "--env-file", Path.Combine(w.Dir, "missing.env")]);
         yield return new(C, "env import of a missing file", w => ["env", "import", Path.Combine(w.Dir, "missing.env")]);
+        yield return new(C, "--kubeconfig that is not one", _ => ["get", "values", "x", "--kubeconfig", "/etc/passwd"]);
         yield return new(C, "deploy without a kubeconfig", w => ["deploy", w.Bundle, "--registry", "127.0.0.1:1"]);
         yield return new(C, "images push of a missing layout", w => ["images", "push", Path.Combine(w.Dir, "nolayout"), "--to", "127.0.0.1:1/x"]);
         yield return new(C, "image reference with a scheme", w => ["images", "pull", "https://registry.example.com/a:1", "--to", Path.Combine(w.Dir, "pulled")]);
