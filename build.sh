@@ -73,10 +73,21 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 out=${FERRY_OUT:-out/$rid}
+# Skip the ~5 minute native build when its inputs did not change: every file it compiles (src/, the central build
+# props and package versions, this script), the SDK and the options, hashed into a stamp beside the executable.
+# FERRY_REBUILD=1 builds anyway.
+inputs=$( { find src -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum
+            sha256sum build.sh Directory.*.props global.json 2>/dev/null || true
+            dotnet --version; echo "$rid $link ${args[*]}"; } | sha256sum | cut -d' ' -f1)
+if [ -z "${FERRY_REBUILD:-}" ] && [ -x "$out/ferry" ] && [ "$(cat "$out/.inputs" 2>/dev/null)" = "$inputs" ]; then
+  echo "build.sh: $out/ferry is up to date (inputs unchanged; FERRY_REBUILD=1 rebuilds)"
+  exit 0
+fi
 rm -rf "$out"
 dotnet publish src/Ferry.Cli -c Release -r "$rid" -p:PublishAot=true "${args[@]}" -o "$out" -nologo -v quiet \
   | { grep -v -E 'statically linked applications requires at runtime|in function .(SystemNative_|BIO_)|CMake warning|warning G[0-9A-F]+: expression result unused' || true; }
 [ "${PIPESTATUS[0]}" = 0 ] || { echo "build.sh: dotnet publish failed" >&2; exit 1; }
 rm -f "$out"/*.pdb "$out"/*.dbg
 if [ "$link" = static ]; then "$strip" "$out/ferry"; fi
+echo "$inputs" > "$out/.inputs"
 echo "build.sh: $out/ferry ($link, $(du -h "$out/ferry" | cut -f1))"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ferry's main job, end to end on this machine (the connected side; deploy is issue 8):
+# Ferry's main job, end to end on this machine, vendor side then site side:
 #   1. starts a throwaway loopback registry (Debian's docker-registry) playing the vendor's registry,
 #      seeded with generated example images (random layers) by `ferry images push`;
 #   2. `ferry bundle images` explains which image each app uses and where it was found;
@@ -9,7 +9,11 @@
 #   5. plans a deploy of it offline with the sample site env (`ferry plan --env-file`);
 #   6. builds a delta bundle against the first one (only what a site running it lacks);
 #   7. serves a site registry with `ferry registry serve`, copies an image into it, prints k3s's registries.yaml;
-#   8. renders an example chart with `ferry template` and runs the upstream conformance corpora.
+#   8. deploys the bundle: no Kubernetes API server can run on this machine, so Ferry's API simulator (the loopback
+#      stand-in the tests use, speaking real HTTP/JSON) plays the site's cluster: `ferry env import`, `ferry deploy`
+#      (images pushed to the site registry, apps installed in order), a changed setting and `ferry deploy` again (an
+#      upgrade), `ferry history`, `ferry rollback`, `ferry status`;
+#   9. renders an example chart with `ferry template` and runs the upstream conformance corpora.
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! command -v docker-registry >/dev/null 2>&1; then
@@ -24,16 +28,20 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+echo "=== building ferry, the example image generator and the API simulator (dotnet build, about two minutes the first time)"
 dotnet build src/Ferry.Cli -c Release -nologo -v quiet
 dotnet build bench/Ferry.Benchmarks -c Release -nologo -v quiet
+dotnet build tests/Ferry.Kube.Tests -c Release -nologo -v quiet
 ferry() { dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll "$@"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ferry-demo.XXXXXX")
 REG_PID=""
 SITE_PID=""
+SIM_PID=""
 cleanup() {
   [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null
   [ -n "$SITE_PID" ] && kill "$SITE_PID" 2>/dev/null
+  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null
   wait 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -87,9 +95,38 @@ SITE_PID=$!
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$SITE_PORT") 2>/dev/null && break; sleep 0.1; done
 ferry images copy "docker://$REG/acme/shop:2.3.0" "docker://127.0.0.1:$SITE_PORT/acme/shop:2.3.0" --insecure
 ferry registry-config --registry "127.0.0.1:$SITE_PORT" --bundle "$WORK/acme-suite-2.3.0.ferry" --plain-http
+echo "=== the site's cluster: Ferry's Kubernetes API simulator as a stand-in (no API server can run here)"
+dotnet tests/Ferry.Kube.Tests/bin/Release/net10.0/Ferry.Kube.Tests.dll serve "$WORK/kubeconfig" >"$WORK/simulator.log" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 100); do [ -f "$WORK/kubeconfig" ] && break; sleep 0.1; done
+export KUBECONFIG="$WORK/kubeconfig"
+echo "=== ferry env import (the site's settings, kept in the cluster's deploy-env)"
+printf 'DOMAIN=shop.site.local\nWORKER_PASSWORD=site-secret\n' > "$WORK/site.env"
+ferry env import "$WORK/site.env" --secret WORKER_PASSWORD
+echo "=== ferry deploy (verify, push images to the site registry, install shop, then worker and gateway)"
+ferry deploy "$WORK/acme-suite-2.3.0.ferry" --registry "127.0.0.1:$SITE_PORT" --insecure --key "$WORK/vendor.pub.pem" --timeout 2m
+echo "=== ferry env set SHOP_REPLICAS=3 + ferry deploy again (an upgrade of shop; the others unchanged)"
+ferry env set SHOP_REPLICAS=3
+ferry deploy "$WORK/acme-suite-2.3.0.ferry" --registry "127.0.0.1:$SITE_PORT" --insecure --key "$WORK/vendor.pub.pem" --timeout 2m
+echo "=== ferry history shop -n acme"
+ferry history shop -n acme
+echo "=== ferry rollback shop -n acme (back to revision 1, as revision 3)"
+ferry rollback shop -n acme
+echo "=== ferry status"
+ferry status
 echo "=== ferry template edge examples/charts/gateway --set tls=true"
 ferry template edge examples/charts/gateway --set tls=true
-if [ -d ../shared/conformance ]; then
-  echo "=== ferry conformance ../shared/conformance"
-  ferry conformance ../shared/conformance || true
+# The upstream conformance vectors live beside the repository (../shared); a clone made elsewhere finds them beside
+# the repository it was cloned from.
+corpus=${FERRY_CONFORMANCE_DIR:-}
+origin=$(git config --get remote.origin.url 2>/dev/null || true)
+for candidate in ../shared/conformance "${origin:+$origin/../shared/conformance}"; do
+  if [ -z "$corpus" ] && [ -n "$candidate" ] && [ -d "$candidate" ]; then corpus=$candidate; fi
+done
+if [ -n "$corpus" ]; then
+  echo "=== ferry conformance $corpus"
+  ferry conformance "$corpus" || true
+else
+  echo "=== (the conformance corpora ../shared/conformance are not beside this checkout: ferry conformance skipped)"
 fi
+echo "=== done: built, signed, planned and deployed acme-suite 2.3.0; upgraded and rolled back shop"

@@ -3,7 +3,15 @@
 # Ends with the test runner's summary. Called by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")"
+started=$SECONDS
+# phase NAME: a header per step, with the time since test.sh started
+phase() { printf '\n==> [%02d:%02d] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
+# Every test run's summary lines ("Passed!  - Failed: 0, Passed: 145, Skipped: 0, ...") are kept here; the last line
+# of test.sh adds them up over every test project and run.
+summaries=$(mktemp "${TMPDIR:-/tmp}/ferry-test-summaries.XXXXXX")
+trap 'rm -f "$summaries"' EXIT
 
+phase "checking what the tests need (curl, docker-registry, skopeo, helm and kubectl)"
 need_apt=()
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # The real registry and the interop peer for the OCI tests.
@@ -61,7 +69,9 @@ if [ -z "${FERRY_CONFORMANCE_DIR:-}" ]; then
 fi
 [ -n "${FERRY_CONFORMANCE_DIR:-}" ] || echo "test.sh: conformance vectors not found (../shared/conformance); their tests will be skipped" >&2
 
+phase "building (dotnet build, Release)"
 dotnet build Ferry.slnx -c Release -nologo -v quiet
+phase "the native executable (./build.sh publish: Native AOT, skipped when its inputs did not change)"
 # The single native executable (Native AOT); NativeBinaryTests compare it with the managed build.
 if ./build.sh publish linux-x64; then
   export FERRY_AOT_BINARY="$PWD/out/linux-x64/ferry"
@@ -77,6 +87,7 @@ if [ "${CI:-}" = true ] || [ -n "${FERRY_TEST_ARM64:-}" ]; then
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null; } \
       || echo "test.sh: could not install qemu-user-static; the linux-arm64 executable is built but not run" >&2
   fi
+  phase "the linux-arm64 executable (cross-compiled, run under qemu-user)"
   if ./build.sh publish linux-arm64; then
     export FERRY_AOT_BINARY_ARM64="$PWD/out/linux-arm64/ferry"
   else
@@ -85,6 +96,7 @@ if [ "${CI:-}" = true ] || [ -n "${FERRY_TEST_ARM64:-}" ]; then
   fi
 fi
 if [ -n "${FERRY_CONFORMANCE_DIR:-}" ]; then
+  phase "conformance corpora (upstream vectors and real charts against helm's goldens)"
   # The judge: print the per-corpus conformance lines (the test suite asserts on them too), the real charts included.
   realcharts=$(cd "$FERRY_CONFORMANCE_DIR/../realcharts" 2>/dev/null && pwd || true)
   dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll conformance "$FERRY_CONFORMANCE_DIR" ${realcharts:+"$realcharts"} || true
@@ -93,6 +105,7 @@ fi
 # rendered by both; it reports how many it ran and writes each minimized divergence as a regression vector. The
 # fixed-seed batch and the kept vectors are tests (DifferentialFuzzTests); this run informs and does not gate.
 if [ -n "${FERRY_HELM:-}" ]; then
+  phase "differential fuzzer against real helm (${FERRY_FUZZ_SECONDS:-60} s, rotating seed)"
   dotnet tests/Ferry.Charts.Tests/bin/Release/net10.0/Ferry.Charts.Tests.dll fuzz --seconds "${FERRY_FUZZ_SECONDS:-60}" \
     --out "${TMPDIR:-/tmp}/ferry-fuzz" || echo "test.sh: the fuzzer stopped early (see above)" >&2
 fi
@@ -102,23 +115,35 @@ if [ -z "${FERRY_TEST_KUBECONFIG:-}" ]; then
   stand_in=$(mktemp -d "${TMPDIR:-/tmp}/ferry-standin.XXXXXX")
   dotnet tests/Ferry.Kube.Tests/bin/Release/net10.0/Ferry.Kube.Tests.dll serve "$stand_in/kubeconfig" >/dev/null &
   stand_in_pid=$!
-  trap 'kill "$stand_in_pid" 2>/dev/null || true; rm -rf "$stand_in"' EXIT
+  trap 'kill "$stand_in_pid" 2>/dev/null || true; rm -rf "$stand_in" "$summaries"' EXIT
   for _ in $(seq 100); do [ -f "$stand_in/kubeconfig" ] && break; sleep 0.1; done
-  echo "test.sh: Kubernetes tests through a kubeconfig (the simulator as a stand-in cluster):"
+  phase "Kubernetes tests through a kubeconfig (the API simulator as a stand-in cluster, another process)"
   rc=0
   FERRY_TEST_KUBECONFIG="$stand_in/kubeconfig" FERRY_TEST_STUCK_SECONDS=2 dotnet test \
     tests/Ferry.Kube.Tests/bin/Release/net10.0/Ferry.Kube.Tests.dll tests/Ferry.Cli.Tests/bin/Release/net10.0/Ferry.Cli.Tests.dll \
     --filter "FullyQualifiedName~Ferry.Kube.Tests|FullyQualifiedName~CliClusterTests|FullyQualifiedName~HelmBesideFerryTests" > "$stand_in/log" 2>&1 || rc=$?
   if [ "$rc" != 0 ]; then cat "$stand_in/log"; exit "$rc"; fi
-  grep -E '^(Passed|Failed)!' "$stand_in/log"
+  grep -E '^(Passed|Failed)!' "$stand_in/log" | tee -a "$summaries"
 fi
 # The hostile-input suite (every class of bad input through the real ferry, bounded in time and memory) first, so
 # its table is printed; the run below leaves it out.
+phase "hostile inputs (every class of bad input through the real ferry)"
 report_dir=$(mktemp -d)
 TMPDIR="$report_dir" dotnet test tests/Ferry.EndToEnd.Tests/bin/Release/net10.0/Ferry.EndToEnd.Tests.dll \
-  --filter "FullyQualifiedName~HostileInputSuite" -v quiet | grep -E '^(Passed|Failed)!|hostile input|^\s+\[' || true
+  --filter "FullyQualifiedName~HostileInputSuite" -v quiet | grep -E '^(Passed|Failed)!|hostile input|^\s+\[' | tee -a "$summaries" || true
 if [ ! -s "$report_dir/ferry-hostile-input.md" ]; then echo "test.sh: the hostile-input suite wrote no table" >&2; exit 1; fi
 echo "test.sh: hostile inputs (ferry as a user runs it; 30 s and 500 MB bounds):"
 cat "$report_dir/ferry-hostile-input.md"
 if grep -qE '^\| \*\*all\*\* \| [0-9]+ \| [0-9]+ \| 0 \| 0 \|' "$report_dir/ferry-hostile-input.md"; then rm -rf "$report_dir"; else exit 1; fi
-dotnet test Ferry.slnx -c Release --no-build -nologo -v quiet --filter "FullyQualifiedName!~HostileInputSuite"
+phase "every test project"
+rc=0
+dotnet test Ferry.slnx -c Release --no-build -nologo -v quiet --filter "FullyQualifiedName!~HostileInputSuite" \
+  | tee -a "$summaries" || rc=$?
+# One line over every run above: "N passed, M failed, K skipped".
+read -r passed failed skipped runs < <(awk '/^ *(Passed|Failed)!/ {
+    for (i = 1; i <= NF; i++) { gsub(",", "", $(i + 1)); if ($i == "Passed:") p += $(i + 1); if ($i == "Failed:") f += $(i + 1); if ($i == "Skipped:") k += $(i + 1) }
+    n++ } END { print p + 0, f + 0, k + 0, n + 0 }' "$summaries")
+echo
+echo "test.sh: $passed passed, $failed failed, $skipped skipped ($runs test runs, $(((SECONDS - started) / 60)) min)"
+if [ "$rc" = 0 ] && [ "$failed" != 0 ]; then rc=1; fi
+exit "$rc"

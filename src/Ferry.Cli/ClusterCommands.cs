@@ -264,12 +264,19 @@ internal static partial class ClusterCommands
                 })]).ToJsonString(DeployCommand.Indented));
                 return 0;
             }
-            stdout.WriteLine($"{"REVISION",-9} {"UPDATED",-26} {"STATUS",-17} {"CHART",-24} {"APP VERSION",-12} DESCRIPTION");
+            stdout.WriteLine($"{"REVISION",-9} {"UPDATED",-24} {"STATUS",-17} {"CHART",-24} {"APP VERSION",-12} DESCRIPTION");
             foreach (var r in history)
             {
-                stdout.WriteLine($"{r.Version,-9} {Charts.Releases.ReleaseCodec.GoTime(r.Info.LastDeployed),-26} {r.Info.Status,-17} {r.ChartName + "-" + r.ChartVersion,-24} {r.AppVersion,-12} {r.Info.Description}");
+                stdout.WriteLine($"{r.Version,-9} {Ansic(r.Info.LastDeployed),-24} {r.Info.Status,-17} {r.ChartName + "-" + r.ChartVersion,-24} {r.AppVersion,-12} {r.Info.Description}");
             }
             return 0;
         }).ConfigureAwait(false);
     }
+
+    /// <summary>A time as helm history prints it (Go's time.ANSIC, UTC): <c>Mon Nov 30 13:13:01 2026</c>.</summary>
+    internal static string Ansic(DateTimeOffset t) => t != default
+        ? t.UtcDateTime.ToString("ddd MMM ", System.Globalization.CultureInfo.InvariantCulture)
+            + t.UtcDateTime.Day.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(2)
+            + t.UtcDateTime.ToString(" HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture)
+        : "";
 }

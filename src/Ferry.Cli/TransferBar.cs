@@ -5,8 +5,9 @@ namespace Ferry.Cli;
 
 /// <summary>
 /// Transfer progress on a terminal: a line for each image as it completes, and below them one line redrawn in place
-/// (at most five times a second) with the overall progress of the images still moving — several images transfer at
-/// once. Nothing when stderr is redirected, where the commands' plain lines are the record.
+/// (at most five times a second) with the overall progress — bytes of distinct blobs (a layer images share counts
+/// once), rate and time left — while several images transfer at once. Nothing when stderr is redirected, where the
+/// commands' plain lines are the record.
 /// </summary>
 internal sealed class TransferBar(TextWriter stderr, bool? tty = null) : IProgress<TransferProgress>
 {
@@ -15,6 +16,7 @@ internal sealed class TransferBar(TextWriter stderr, bool? tty = null) : IProgre
     private readonly Dictionary<string, (long Done, long Total)> _images = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
     private long _last = long.MinValue / 2; // long ago, without overflow in now - _last
+    private long _started = -1;
     private int _shown;
 
     public void Report(TransferProgress value)
@@ -41,9 +43,14 @@ internal sealed class TransferBar(TextWriter stderr, bool? tty = null) : IProgre
                 return;
             }
             _last = now;
-            var done = _images.Values.Sum(i => Math.Min(i.Done, i.Total));
-            var total = _images.Values.Sum(i => i.Total);
-            Draw(Line(new TransferProgress($"{_finished.Count}/{_images.Count} images", done, total)), permanent: false);
+            if (_started < 0)
+            {
+                _started = now;
+            }
+            var (done, total) = value.AllTotal > 0
+                ? (value.AllDone, value.AllTotal)
+                : (_images.Values.Sum(i => Math.Min(i.Done, i.Total)), _images.Values.Sum(i => i.Total));
+            Draw(Line(new TransferProgress($"{_finished.Count}/{_images.Count} images", done, total)) + Rate(done, total, now - _started), permanent: false);
         }
     }
 
@@ -60,6 +67,19 @@ internal sealed class TransferBar(TextWriter stderr, bool? tty = null) : IProgre
         {
             _shown = text.Length;
         }
+    }
+
+    /// <summary>", 41.3 MiB/s, 12s left" after <paramref name="elapsedMs"/>; nothing before there is a rate to tell.</summary>
+    internal static string Rate(long done, long total, long elapsedMs)
+    {
+        if (elapsedMs < 500 || done <= 0)
+        {
+            return "";
+        }
+        var perSecond = done * 1000.0 / elapsedMs;
+        var left = TimeSpan.FromSeconds(Math.Ceiling(Math.Max(0, total - done) / perSecond));
+        var eta = left.TotalHours >= 1 ? $"{(int)left.TotalHours}h{left.Minutes:00}m" : left.TotalMinutes >= 1 ? $"{left.Minutes}m{left.Seconds:00}s" : $"{left.Seconds}s";
+        return string.Create(CultureInfo.InvariantCulture, $", {perSecond / (1 << 20):0.0} MiB/s, {eta} left");
     }
 
     /// <summary>"[#########---------------]  38% image (12 / 31 MiB)".</summary>

@@ -3,8 +3,11 @@ using System.Text.Json.Nodes;
 
 namespace Ferry.Oci;
 
-/// <summary>Progress of a transfer: bytes moved so far and in total, per image.</summary>
-public sealed record TransferProgress(string Image, long BytesDone, long BytesTotal);
+/// <summary>
+/// Progress of a transfer: bytes moved so far and in total, per image; and over the whole transfer
+/// (<paramref name="AllDone"/> of <paramref name="AllTotal"/>), where a blob several images share counts once.
+/// </summary>
+public sealed record TransferProgress(string Image, long BytesDone, long BytesTotal, long AllDone = 0, long AllTotal = 0);
 
 /// <summary>What a pull or push did for one image.</summary>
 public sealed record TransferResult(string Image, Digest ManifestDigest, string MediaType, int Blobs, int BlobsSkipped, long Bytes);
@@ -20,6 +23,15 @@ public sealed record ResolvedImage(ImageReference Image, IReadOnlyList<RegistryC
 public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgress>? progress = null)
 {
     private readonly ConcurrentDictionary<(string Registry, Digest Digest), string> _knownRepos = new();
+    private long _allDone;
+    private long _allTotal;
+
+    /// <summary>Reports an image's progress with the whole transfer's; <paramref name="unique"/> bytes also count towards it.</summary>
+    private void Report(string image, long done, long total, long unique)
+    {
+        var all = unique == 0 ? Interlocked.Read(ref _allDone) : Interlocked.Add(ref _allDone, unique);
+        progress?.Report(new TransferProgress(image, done, total, all, _allTotal));
+    }
 
     /// <summary>Pulls an image into a layout. With platforms, an index is narrowed to the matching manifests
     /// (one platform stores that manifest itself; several store a new index of them); "all" keeps the index.</summary>
@@ -43,16 +55,17 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
         }
         var present = pulls.SelectMany(p => p.Blobs).Where(b => layout.Exists(b.Digest)).Select(b => b.Digest).ToHashSet();
         var done = new long[pulls.Count];
+        var firsts = pulls.SelectMany((p, i) => p.Blobs.Select(b => (Index: i, Blob: b))).DistinctBy(x => x.Blob.Digest).OrderByDescending(x => x.Blob.Size).ToList();
+        (_allDone, _allTotal) = (0, firsts.Sum(x => x.Blob.Size));
         for (var i = 0; i < pulls.Count; i++)
         {
-            progress?.Report(new TransferProgress(pulls[i].Name, 0, pulls[i].Total));
+            Report(pulls[i].Name, 0, pulls[i].Total, 0);
         }
-        var firsts = pulls.SelectMany((p, i) => p.Blobs.Select(b => (Index: i, Blob: b))).DistinctBy(x => x.Blob.Digest).OrderByDescending(x => x.Blob.Size).ToList();
-        void Moved(int i, long n) => progress?.Report(new TransferProgress(pulls[i].Name, Interlocked.Add(ref done[i], n), pulls[i].Total));
+        void Moved(int i, long n, bool unique) => Report(pulls[i].Name, Interlocked.Add(ref done[i], n), pulls[i].Total, unique ? n : 0);
         await Parallel.ForEachAsync(firsts, new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct }, async (x, token) =>
         {
             var image = pulls[x.Index].Resolved.Image;
-            await client.DownloadBlobAsync(image.Registry, image.Repository, x.Blob, layout, new SyncProgress(n => Moved(x.Index, n)), token).ConfigureAwait(false);
+            await client.DownloadBlobAsync(image.Registry, image.Repository, x.Blob, layout, new SyncProgress(n => Moved(x.Index, n, unique: true)), token).ConfigureAwait(false);
         }).ConfigureAwait(false);
         var results = new List<TransferResult>();
         var fetchedBy = firsts.ToDictionary(x => x.Blob.Digest, x => x.Index);
@@ -61,7 +74,7 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
             var (resolved, blobs, name, total) = pulls[i];
             foreach (var shared in blobs.Where(b => fetchedBy[b.Digest] != i))
             {
-                Moved(i, shared.Size); // came with an earlier image
+                Moved(i, shared.Size, unique: false); // came with an earlier image
             }
             StoreManifests(resolved, layout);
             var skipped = blobs.Count(b => present.Contains(b.Digest) || fetchedBy[b.Digest] != i);
@@ -157,21 +170,22 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
         {
             pushes.Add(await PlanAsync(layout, top, target, blobsMayBeOnTarget, ct).ConfigureAwait(false));
         }
-        foreach (var push in pushes)
-        {
-            progress?.Report(new TransferProgress(push.Name, 0, push.Total)); // every image's size is known before the first byte moves
-        }
         var firsts = pushes.SelectMany(p => p.Blobs.Select(b => (Push: p, Blob: b)))
             .DistinctBy(x => (x.Push.Target.Registry, x.Blob.Digest))
             .OrderByDescending(x => x.Blob.Size)
             .ToList();
+        (_allDone, _allTotal) = (0, firsts.Sum(x => x.Blob.Size));
+        foreach (var push in pushes)
+        {
+            Report(push.Name, 0, push.Total, 0); // every image's size is known before the first byte moves
+        }
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct };
-        await Parallel.ForEachAsync(firsts, parallel, (x, token) => PushBlobAsync(layout, x.Push, x.Blob, token)).ConfigureAwait(false);
+        await Parallel.ForEachAsync(firsts, parallel, (x, token) => PushBlobAsync(layout, x.Push, x.Blob, unique: true, token)).ConfigureAwait(false);
         var results = new List<TransferResult>();
         foreach (var push in pushes)
         {
             var rest = push.Blobs.Where(b => !push.Present.ContainsKey(b.Digest)).ToList();
-            await Parallel.ForEachAsync(rest, parallel, (blob, token) => PushBlobAsync(layout, push, blob, token)).ConfigureAwait(false);
+            await Parallel.ForEachAsync(rest, parallel, (blob, token) => PushBlobAsync(layout, push, blob, unique: false, token)).ConfigureAwait(false);
             foreach (var m in push.Manifests)
             {
                 await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, m.Digest.Value, layout.ReadBlob(m.Digest), m.MediaType, ct).ConfigureAwait(false);
@@ -234,12 +248,12 @@ public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgres
     }
 
     /// <summary>Puts one blob into the push's repository: found there, mounted from a repository it went to earlier, or uploaded.</summary>
-    private async ValueTask PushBlobAsync(OciLayout layout, Push push, Descriptor blob, CancellationToken ct)
+    private async ValueTask PushBlobAsync(OciLayout layout, Push push, Descriptor blob, bool unique, CancellationToken ct)
     {
         var (registry, repository) = (push.Target.Registry, push.Target.Repository);
         _knownRepos.TryGetValue((registry, blob.Digest), out var from);
         var outcome = await client.UploadBlobAsync(registry, repository, blob, () => layout.OpenBlob(blob.Digest), from,
-            new SyncProgress(n => progress?.Report(new TransferProgress(push.Name, Interlocked.Add(ref push.Done, n), push.Total))), ct).ConfigureAwait(false);
+            new SyncProgress(n => Report(push.Name, Interlocked.Add(ref push.Done, n), push.Total, unique ? n : 0)), ct).ConfigureAwait(false);
         if (outcome != "uploaded")
         {
             Interlocked.Increment(ref push.Skipped);

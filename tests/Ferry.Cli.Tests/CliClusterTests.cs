@@ -144,7 +144,7 @@ public sealed class CliClusterTests : IDisposable
         Assert.True(code == 0, err);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("REVISION", lines[0], StringComparison.Ordinal);
-        Assert.Matches(@"^1\s+2026-11-25T12:00:00Z\s+deployed\s+web-1\.2\.0\s+1\.2\s+Install complete$", lines[1]);
+        Assert.Matches(@"^1\s+Wed Nov 25 12:00:00 2026\s+deployed\s+web-1\.2\.0\s+1\.2\s+Install complete$", lines[1]);
         (code, output, err) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc, "--output", "json");
         Assert.True(code == 0, err);
         var revision = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(output)!.AsArray())!;

@@ -50,6 +50,17 @@ public sealed class CliTests : IDisposable
             + "\r" + rest
             + "\r" + Over(TransferBar.Line(new("a", 4 << 20, 4 << 20)), rest) + Environment.NewLine,
             terminal.ToString());
+        // the overall line counts what the copier says the whole transfer is (a shared layer once), not the images' sum
+        terminal = new StringWriter();
+        bar = new TransferBar(terminal, tty: true);
+        bar.Report(new Oci.TransferProgress("a", 0, 4 << 20, 0, 5 << 20));
+        bar.Report(new Oci.TransferProgress("b", 0, 4 << 20, 0, 5 << 20));
+        bar.Report(new Oci.TransferProgress("a", 2 << 20, 4 << 20, 2 << 20, 5 << 20));
+        Assert.Equal("\r" + TransferBar.Line(new("0/2 images", 2 << 20, 5 << 20)), terminal.ToString());
+        Assert.Equal("", TransferBar.Rate(1 << 20, 10 << 20, 100)); // too early to tell a rate
+        Assert.Equal(", 2.0 MiB/s, 4s left", TransferBar.Rate(2 << 20, 10 << 20, 1000));
+        Assert.Equal(", 0.1 MiB/s, 2m40s left", TransferBar.Rate(1 << 20, 17 << 20, 10_000));
+        Assert.Equal(", 0.0 MiB/s, 2h33m left", TransferBar.Rate(1 << 10, 9 << 20, 1000));
         var redirected = new StringWriter();
         new TransferBar(redirected, tty: false).Report(new Oci.TransferProgress("img", 4, 4));
         Assert.Equal("", redirected.ToString());

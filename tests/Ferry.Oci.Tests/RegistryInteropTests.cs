@@ -51,7 +51,9 @@ public sealed class RegistryInteropTests : IDisposable
         var images = new[] { ("docker.io/acme/a:1", 100_000, 2), ("docker.io/acme/b:1", 200_000, 3), ("docker.io/acme/c:1", 50_000, 4) }
             .Select(x => (Name: x.Item1, Top: TestImages.Image(layout, x.Item1, [shared, TestImages.Layer(layout, x.Item2, x.Item3)]))).ToList();
         using var client = Client(new RegistryOptions { Insecure = true, Parallelism = 1 });
-        var results = await new ImageCopier(client).PushAllAsync(layout, images.Select(i => (i.Top, ImageCopier.PushTarget(i.Name, proxy.Address + "/site"))).ToList());
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<TransferProgress>();
+        var progress = new Recorder(reports);
+        var results = await new ImageCopier(client, progress).PushAllAsync(layout, images.Select(i => (i.Top, ImageCopier.PushTarget(i.Name, proxy.Address + "/site"))).ToList());
 
         Assert.Equal(images.Select(i => i.Top.Digest), results.Select(r => r.ManifestDigest));
         Assert.Equal([0, 1, 1], results.Select(r => r.BlobsSkipped)); // b and c got the shared layer by mount
@@ -60,6 +62,11 @@ public sealed class RegistryInteropTests : IDisposable
             .Select(r => System.Text.RegularExpressions.Regex.Match(r, "digest=sha256(%3A|:)([0-9a-f]{64})").Groups[2].Value).ToList();
         // every distinct blob exactly once, the largest first (one at a time here, so the order is exact)
         Assert.Equal(blobs.OrderByDescending(b => b.Size).Select(b => b.Digest.Hex), uploaded);
+        // progress: each image counts the shared layer, the whole transfer counts it once, and ends exactly at its total
+        var unique = blobs.Sum(b => b.Size);
+        Assert.All(reports, r => Assert.Equal(unique, r.AllTotal));
+        Assert.Equal(unique, reports.Max(r => r.AllDone));
+        Assert.True(images.Sum(i => reports.Where(r => r.Image.EndsWith(i.Name["docker.io/".Length..], StringComparison.Ordinal)).Max(r => r.BytesTotal)) > unique);
         Assert.Equal(2, proxy.Requests.Count(r => r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("mount=", StringComparison.Ordinal)));
         foreach (var (name, top) in images)
         {
@@ -69,8 +76,11 @@ public sealed class RegistryInteropTests : IDisposable
         // Pulling them back at once: each distinct blob downloaded once, the largest first, the shared layer once.
         var before = proxy.Requests.Count;
         var back = OciLayout.Open(Sub("many-back"), create: true);
-        var pulled = await new ImageCopier(client).PullAllAsync(images.Select(i => ImageCopier.PushTarget(i.Name, proxy.Address + "/site")).ToList(), back, null);
+        reports.Clear();
+        var pulled = await new ImageCopier(client, progress).PullAllAsync(images.Select(i => ImageCopier.PushTarget(i.Name, proxy.Address + "/site")).ToList(), back, null);
         Assert.Equal(images.Select(i => i.Top.Digest), pulled.Select(r => r.ManifestDigest));
+        Assert.All(reports, r => Assert.Equal(unique, r.AllTotal));
+        Assert.Equal(unique, reports.Max(r => r.AllDone));
         Assert.Equal([0, 1, 1], pulled.Select(r => r.BlobsSkipped));
         var downloaded = proxy.Requests.Skip(before).Where(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/blobs/sha256:", StringComparison.Ordinal))
             .Select(r => System.Text.RegularExpressions.Regex.Match(r, "/blobs/sha256:([0-9a-f]{64})").Groups[1].Value).ToList();
@@ -249,4 +259,10 @@ public sealed class HelmChartArtifactTests : IDisposable
         var layer = ManifestReader.Children(pulled.ReadBlob(r.ManifestDigest), MediaTypes.OciManifest).Single(d => d.MediaType == MediaTypes.HelmChartContent);
         Assert.Equal(chartTgz, File.ReadAllBytes(pulled.BlobPath(layer.Digest)));
     }
+}
+
+/// <summary>Keeps every progress report (the copier reports from several threads).</summary>
+internal sealed class Recorder(System.Collections.Concurrent.ConcurrentQueue<TransferProgress> into) : IProgress<TransferProgress>
+{
+    public void Report(TransferProgress value) => into.Enqueue(value);
 }
