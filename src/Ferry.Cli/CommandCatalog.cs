@@ -53,6 +53,7 @@ internal static class CommandCatalog
         new("registry serve", "ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] [--htpasswd F] [--verbose]", "serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)"),
         new("registry htpasswd", "ferry registry htpasswd USER --password-stdin", "print an htpasswd line (bcrypt) for registry serve --htpasswd"),
         new("registry-config", "ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--insecure-skip-verify] [--username U --password-stdin] [-o|--output PATH]", "k3s registries.yaml mirroring the product's registries to the site registry"),
+        new("completion", "ferry completion bash|zsh|fish", "print a shell completion script (bash: source <(ferry completion bash))"),
         new("schema", "ferry schema", "print the JSON Schema of ferry.yaml"),
         new("conformance", "ferry conformance PATH... [-v|--verbose]", "run test vector files (gotemplate, sprig, helm engine formats, real charts); prints \"<file>: N passed, M failed\""),
     ];

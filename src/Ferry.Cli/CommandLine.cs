@@ -47,6 +47,7 @@ public static class CommandLine
                 "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "bundle" => await BundleCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "schema" => Schema(stdout),
+                "completion" => CompletionCommand.Run(args[1..], stdout, stderr),
                 "keygen" => BundleCommand.Keygen(args[1..], stdout, stderr),
                 "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
