@@ -28,7 +28,7 @@ public sealed record HelmTemplateResult(string Output, string? Error, IReadOnlyL
 
 /// <summary>
 /// <c>helm template</c> natively: load the chart, assemble values (files, then --set-json, --set, --set-string,
-/// --set-file), process dependencies, render, split and sort manifests, and print them with Helm's
+/// --set-file, --set-literal), process dependencies, render, split and sort manifests, and print them with Helm's
 /// <c># Source:</c> headers, CRDs first when asked, hooks last.
 /// </summary>
 public static partial class HelmTemplate
@@ -122,7 +122,7 @@ public static partial class HelmTemplate
         }
         if (options.OutputDir is not null)
         {
-            return WriteOutputDir(options, chart, manifests, hooks, notes);
+            return WriteOutputDir(options, releaseName, chart, manifests, hooks, notes);
         }
 
         var manifest = new StringBuilder();
@@ -174,9 +174,9 @@ public static partial class HelmTemplate
         return (newManifests, newHooks);
     }
 
-    private static HelmTemplateResult WriteOutputDir(HelmTemplateOptions options, Chart chart, List<Manifest> manifests, List<Hook> hooks, string notes)
+    private static HelmTemplateResult WriteOutputDir(HelmTemplateOptions options, string releaseName, Chart chart, List<Manifest> manifests, List<Hook> hooks, string notes)
     {
-        var root = Path.GetFullPath(options.OutputDir!);
+        var root = Path.GetFullPath(options.UseReleaseName ? Path.Combine(options.OutputDir!, releaseName) : options.OutputDir!);
         var written = new HashSet<string>(StringComparer.Ordinal);
         var log = new StringBuilder();
         void Write(string name, string content)
@@ -274,7 +274,7 @@ public static partial class HelmTemplate
         return t.Execute(null);
     }
 
-    /// <summary>Helm's values.Options.MergeValues: files (merged left to right), then --set-json, --set, --set-string, --set-file.</summary>
+    /// <summary>Helm's values.Options.MergeValues: files (merged left to right), then --set-json, --set, --set-string, --set-file, --set-literal.</summary>
     public static Dictionary<string, object?> BuildValues(HelmTemplateOptions options)
     {
         var values = options.Values is null
@@ -305,7 +305,7 @@ public static partial class HelmTemplate
                 throw new ChartException($"{file}: values must be a YAML mapping at the top level");
             }
         }
-        foreach (var kind in new[] { "set-json", "set", "set-string", "set-file" })
+        foreach (var kind in new[] { "set-json", "set", "set-string", "set-file", "set-literal" })
         {
             foreach (var (k, expr) in options.Sets.Where(s => s.Kind == kind))
             {
@@ -328,6 +328,17 @@ public static partial class HelmTemplate
                                 }
                                 var json = Ferry.Templates.Formatting.GoJsonReader.Read(expr[(eq + 1)..]);
                                 SetParser.SetValue(values, expr[..eq], json);
+                                break;
+                            }
+                        case "set-literal":
+                            {
+                                // the key as --set reads it; the value is everything after the first '=', verbatim
+                                var eq = expr.IndexOf('=', StringComparison.Ordinal);
+                                if (eq < 0)
+                                {
+                                    throw new FormatException($"key \"{expr}\" has no value");
+                                }
+                                SetParser.SetValue(values, expr[..eq], expr[(eq + 1)..]);
                                 break;
                             }
                         case "set-file":

@@ -12,6 +12,7 @@ public static class HelmTemplateArgs
             o.BaseDirectory = baseDirectory;
         }
         var positional = new List<string>();
+        var generateName = false;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -40,6 +41,21 @@ public static class HelmTemplateArgs
                 case "--set-string": o.Sets.Add(("set-string", Value())); break;
                 case "--set-json": o.Sets.Add(("set-json", Value())); break;
                 case "--set-file": o.Sets.Add(("set-file", Value())); break;
+                case "--set-literal": o.Sets.Add(("set-literal", Value())); break;
+                case "-g" or "--generate-name": generateName = true; break;
+                // install flags helm template takes that change nothing it prints (CRDs come only with --include-crds;
+                // notes and labels belong to the release record, which template does not write)
+                case "--skip-crds" or "--hide-notes" or "--render-subchart-notes": break;
+                case "-l" or "--labels":
+                    var labels = Value();
+                    foreach (var pair in labels.Split(','))
+                    {
+                        if (!pair.Contains('=', StringComparison.Ordinal))
+                        {
+                            throw new ArgumentException($"invalid argument \"{labels}\" for \"-l, --labels\" flag: {pair} must be formatted as key=value");
+                        }
+                    }
+                    break;
                 case "-f" or "--values": o.ValuesFiles.AddRange(Value().Split(',')); break;
                 case "--name-template": o.NameTemplate = Value(); break;
                 case "-n" or "--namespace": o.Namespace = Value(); break;
@@ -52,7 +68,8 @@ public static class HelmTemplateArgs
                 case "--skip-schema-validation": o.SkipSchemaValidation = true; break;
                 case "--debug": o.Debug = true; break;
                 case "-s" or "--show-only": o.ShowOnly.Add(Value()); break;
-                case "--release-name": o.ReleaseName = Value(); break;
+                // a boolean, as helm's: --output-dir DIR writes into DIR/NAME
+                case "--release-name": o.UseReleaseName = inline is null || (bool.TryParse(inline, out var use) ? use : throw new ArgumentException($"invalid argument \"{inline}\" for \"--release-name\" flag: strconv.ParseBool: parsing \"{inline}\": invalid syntax")); break;
                 case "--output-dir": o.OutputDir = Value(); break;
                 default:
                     if (a.StartsWith('-') && a.Length > 1)
@@ -62,6 +79,10 @@ public static class HelmTemplateArgs
                     positional.Add(a);
                     break;
             }
+        }
+        if (generateName && positional.Count == 2)
+        {
+            throw new ArgumentException("cannot set --generate-name and also specify a name");
         }
         return positional.Count switch
         {

@@ -50,6 +50,9 @@ public sealed class HelmTemplateOptions
     /// <summary>--output-dir: write each template's manifests under this directory instead of printing them.</summary>
     public string? OutputDir { get; set; }
 
+    /// <summary>helm's --release-name: write under OutputDir/ReleaseName.</summary>
+    public bool UseReleaseName { get; set; }
+
     /// <summary>
     /// The post-render seam: receives the sorted manifests (hooks included, in output order) and returns the
     /// manifests to print. Ferry's image rewriting plugs in here.

@@ -9,17 +9,36 @@ namespace Ferry.Charts.Tests.HelmJudged;
 public sealed class TemplateFlagsJudgedTests
 {
     [SkippableTheory]
-    [InlineData("--no-hooks")]
-    [InlineData("--is-upgrade")]
-    [InlineData("--is-upgrade", "--no-hooks", "--skip-tests")]
-    [InlineData("--skip-schema-validation", "--set", "replicaCount=abc")]
-    [InlineData("--set", "replicaCount=abc")]
-    public void Flags_RenderAsHelmRendersThem(params string[] flags)
+    [InlineData("r", "./shop", "--no-hooks")]
+    [InlineData("r", "./shop", "--is-upgrade")]
+    [InlineData("r", "./shop", "--is-upgrade", "--no-hooks", "--skip-tests")]
+    [InlineData("r", "./shop", "--skip-schema-validation", "--set", "replicaCount=abc")]
+    [InlineData("r", "./shop", "--set", "replicaCount=abc")]
+    [InlineData("r", "./shop", "--set-literal", "image.tag=1.0,extra=2\\,3")]
+    [InlineData("r", "./shop", "--set-literal", "image.tag=a=b", "--set", "image.tag=ignored")]
+    [InlineData("r", "./shop", "--set-literal", "replicaCount=3")]
+    [InlineData("r", "./shop", "--set-literal", "image.tag=1.0,extra=2")]
+    [InlineData("r", "./shop", "--set-literal", "novalue")]
+    [InlineData("./shop", "-g")]
+    [InlineData("r", "./shop", "--generate-name")]
+    [InlineData("r", "./shop", "--skip-crds", "--include-crds", "--hide-notes", "--render-subchart-notes", "--labels", "team=a,tier=web")]
+    [InlineData("r", "./shop", "--labels", "team")]
+    public void Flags_RenderAsHelmRendersThem(params string[] args)
     {
         var charts = Path.Combine(TestPaths.Examples, "charts");
-        var helm = HelmJudge.Template(charts, ["r", "./shop", .. flags]);
-        var (chart, options) = HelmTemplateArgs.Parse(["r", Path.Combine(charts, "shop"), .. flags]);
-        var ferry = HelmTemplate.Run(chart, options);
+        var helm = HelmJudge.Template(charts, args);
+        HelmTemplateResult ferry;
+        try
+        {
+            var (chart, options) = HelmTemplateArgs.Parse([.. args.Select(a => a == "./shop" ? Path.Combine(charts, "shop") : a)]);
+            ferry = HelmTemplate.Run(chart, options);
+        }
+        catch (ArgumentException e)
+        {
+            Assert.True(helm.ExitCode != 0, $"helm accepts {string.Join(' ', args)}; ferry: {e.Message}");
+            Assert.Contains(e.Message, helm.Stderr, StringComparison.Ordinal);
+            return;
+        }
         Assert.Equal(helm.ExitCode == 0, ferry.Succeeded);
         if (helm.ExitCode == 0)
         {
@@ -28,6 +47,32 @@ public sealed class TemplateFlagsJudgedTests
         else
         {
             Assert.Contains(ferry.Error!.Split('\n')[0][..Math.Min(60, ferry.Error.Split('\n')[0].Length)], helm.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
+    public void OutputDirWithReleaseName_WritesTheSameFilesUnderTheReleasesFolder()
+    {
+        var charts = Path.Combine(TestPaths.Examples, "charts");
+        var dir = Directory.CreateTempSubdirectory("ferry-outdir-").FullName;
+        try
+        {
+            var helm = HelmJudge.Template(charts, "web", "./shop", "--output-dir", Path.Combine(dir, "helm"), "--release-name");
+            Assert.True(helm.ExitCode == 0, helm.Stderr);
+            var (chart, options) = HelmTemplateArgs.Parse(["web", Path.Combine(charts, "shop"), "--output-dir", Path.Combine(dir, "ferry"), "--release-name"]);
+            Assert.True(HelmTemplate.Run(chart, options).Succeeded);
+            static List<string> Files(string root) => [.. Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal)];
+            var files = Files(Path.Combine(dir, "helm"));
+            Assert.All(files, f => Assert.StartsWith("web" + Path.DirectorySeparatorChar + "shop", f, StringComparison.Ordinal));
+            Assert.Equal(files, Files(Path.Combine(dir, "ferry")));
+            foreach (var f in files)
+            {
+                Assert.Equal(File.ReadAllText(Path.Combine(dir, "helm", f)), RealChartsRunner.Helm41Whitespace(File.ReadAllText(Path.Combine(dir, "ferry", f))));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 }
