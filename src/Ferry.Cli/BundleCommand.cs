@@ -250,6 +250,7 @@ internal static class BundleCommand
     {
         string? registry = null;
         string? output = null;
+        var json = false;
         var options = new RegistryOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -257,7 +258,10 @@ internal static class BundleCommand
             switch (args[i])
             {
                 case "--registry": registry = Value(); break;
-                case "-o" or "--output": output = Value(); break;
+                case "-o": output = Value(); break;
+                case "--output":
+                    json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text (-o PATH writes the file)") };
+                    break;
                 case "--insecure": options.Insecure = true; break;
                 case "--ca-file": options.CaFile = Value(); break;
                 default: throw new UsageException($"inventory: unknown argument {args[i]}");
@@ -265,7 +269,7 @@ internal static class BundleCommand
         }
         if (registry is null)
         {
-            throw new UsageException("usage: ferry inventory --registry HOST[:PORT] -o site.json [--insecure]");
+            throw new UsageException("usage: " + CommandCatalog.All.First(c => c.Path == "inventory").Usage);
         }
         try
         {
@@ -278,7 +282,9 @@ internal static class BundleCommand
             else
             {
                 await File.WriteAllTextAsync(output, inventory.ToJson()).ConfigureAwait(false);
-                stdout.WriteLine($"wrote {output}: {inventory.Manifests.Count} manifests, {inventory.Blobs.Count} blobs");
+                stdout.WriteLine(json
+                    ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["manifests"] = inventory.Manifests.Count, ["blobs"] = inventory.Blobs.Count }.ToJsonString(DeployCommand.Indented)
+                    : $"wrote {output}: {inventory.Manifests.Count} manifests, {inventory.Blobs.Count} blobs");
             }
             return 0;
         }

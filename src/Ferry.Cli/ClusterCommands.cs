@@ -30,7 +30,26 @@ internal static partial class ClusterCommands
 
         public bool Json { get; set; }
 
+        public bool DryRun { get; set; }
+
+        public bool NoHooks { get; set; }
+
+        /// <summary>helm's --wait: null when not given (Ferry waits by default), false for hookOnly.</summary>
+        public bool? Wait { get; set; }
+
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        public bool CleanupOnFail { get; set; }
+
+        public string Cascade { get; set; } = "Background";
+
+        public bool IgnoreNotFound { get; set; }
+
+        public int? HistoryMax { get; set; }
+
         public List<string> Positional { get; } = [];
+
+        public DeployOptions Options => new(Timeout, Wait ?? true, HistoryMax ?? 10, ForceConflicts, NoHooks: NoHooks, CleanupOnFail: CleanupOnFail, Propagation: Cascade);
     }
 
     private static Flags Parse(string[] args)
@@ -51,6 +70,34 @@ internal static partial class ClusterCommands
                 case "--revision": f.Revision = Positive(Value(), "--revision"); break;
                 case "--max": f.Max = Positive(Value(), "--max"); break;
                 case "--env-namespace": f.EnvNamespace = Value(); break;
+                case "--dry-run": f.DryRun = true; break;
+                case "--no-hooks": f.NoHooks = true; break;
+                case "--wait": f.Wait = true; break;
+                case var w when w.StartsWith("--wait=", StringComparison.Ordinal):
+                    // helm 4's strategies: watcher and legacy wait for the objects, hookOnly only for hooks
+                    f.Wait = w["--wait=".Length..] switch
+                    {
+                        "watcher" or "legacy" or "true" => true,
+                        "hookOnly" or "false" => false,
+                        var o => throw new UsageException($"--wait={o}: use watcher, legacy or hookOnly"),
+                    };
+                    break;
+                case "--timeout": f.Timeout = DeployCommand.ParseDuration(Value()); break;
+                case "--cleanup-on-fail": f.CleanupOnFail = true; break;
+                case "--ignore-not-found": f.IgnoreNotFound = true; break;
+                case "--history-max":
+                    var max = Value();
+                    f.HistoryMax = int.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hm) ? hm : throw new UsageException("--history-max needs a number (0: no limit)");
+                    break;
+                case "--cascade":
+                    f.Cascade = Value() switch
+                    {
+                        "background" => "Background",
+                        "foreground" => "Foreground",
+                        "orphan" => "Orphan",
+                        var c => throw new UsageException($"--cascade {c}: use background, foreground or orphan"),
+                    };
+                    break;
                 case "--output":
                     f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
                     break;
@@ -203,7 +250,7 @@ internal static partial class ClusterCommands
         var f = Parse(args);
         if (f.Positional.Count is < 1 or > 2)
         {
-            throw new UsageException("usage: ferry rollback RELEASE [REVISION] [-n NAMESPACE] [--force-conflicts] [--kubeconfig F] [--context C]");
+            throw new UsageException("usage: " + CommandCatalog.All.First(c => c.Path == "rollback").Usage);
         }
         int? revision = f.Positional.Count == 2
             ? int.TryParse(f.Positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new UsageException($"rollback: revision {f.Positional[1]} is not a number")
@@ -211,7 +258,16 @@ internal static partial class ClusterCommands
         return await WithClusterAsync(f, stderr, async client =>
         {
             var ns = f.Namespace ?? "default";
-            var release = await new ReleaseManager(client).RollbackAsync(f.Positional[0], ns, revision, new DeployOptions(TimeSpan.FromMinutes(5), Force: f.ForceConflicts)).ConfigureAwait(false);
+            var manager = new ReleaseManager(client);
+            if (f.DryRun)
+            {
+                var (target, next) = await manager.RollbackTargetAsync(f.Positional[0], ns, revision).ConfigureAwait(false);
+                stdout.WriteLine(f.Json
+                    ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["revision"] = next, ["rollbackTo"] = target.Version, ["dryRun"] = true }.ToJsonString(DeployCommand.Indented)
+                    : $"dry run: {f.Positional[0]} would be rolled back to revision {target.Version} ({target.ChartName}-{target.ChartVersion}) as revision {next}; nothing was changed");
+                return 0;
+            }
+            var release = await manager.RollbackAsync(f.Positional[0], ns, revision, f.Options).ConfigureAwait(false);
             stdout.WriteLine(f.Json
                 ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status, ["description"] = release.Info.Description }.ToJsonString(DeployCommand.Indented)
                 : $"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
@@ -224,15 +280,49 @@ internal static partial class ClusterCommands
         var f = Parse(args);
         if (f.Positional.Count != 1)
         {
-            throw new UsageException("usage: ferry uninstall RELEASE [-n NAMESPACE] [--keep-history] [--kubeconfig F] [--context C]");
+            throw new UsageException("usage: " + CommandCatalog.All.First(c => c.Path == "uninstall").Usage);
         }
         return await WithClusterAsync(f, stderr, async client =>
         {
             var ns = f.Namespace ?? "default";
-            await new ReleaseManager(client).UninstallAsync(f.Positional[0], ns, f.KeepHistory, new DeployOptions(TimeSpan.FromMinutes(5))).ConfigureAwait(false);
+            var manager = new ReleaseManager(client);
+            var name = f.Positional[0];
+            if (f.IgnoreNotFound && (await manager.Store.HistoryAsync(name, ns).ConfigureAwait(false)).Count == 0)
+            {
+                stdout.WriteLine(f.Json
+                    ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "not found" }.ToJsonString(DeployCommand.Indented)
+                    : $"release \"{name}\" not found in namespace {ns}; nothing to uninstall (--ignore-not-found)");
+                return 0;
+            }
+            if (f.DryRun)
+            {
+                var (_, deleted, kept) = await manager.PlanUninstallAsync(name, ns).ConfigureAwait(false);
+                if (f.Json)
+                {
+                    stdout.WriteLine(new JsonObject
+                    {
+                        ["release"] = name, ["namespace"] = ns, ["dryRun"] = true,
+                        ["deleted"] = new JsonArray([.. deleted.Select(k => (JsonNode)k.ToString())]),
+                        ["kept"] = new JsonArray([.. kept.Select(k => (JsonNode)k.ToString())]),
+                    }.ToJsonString(DeployCommand.Indented));
+                    return 0;
+                }
+                stdout.WriteLine($"dry run: uninstalling release \"{name}\" from namespace {ns} would delete {deleted.Count} object(s){(f.NoHooks ? " (no hooks)" : "")} and its records{(f.KeepHistory ? " but the last (kept as uninstalled)" : "")}; nothing was changed");
+                foreach (var k in deleted)
+                {
+                    stdout.WriteLine($"  delete {k}");
+                }
+                foreach (var k in kept)
+                {
+                    stdout.WriteLine($"  keep   {k} (helm.sh/resource-policy: keep)");
+                }
+                return 0;
+            }
+            // as helm: uninstall waits only when asked (--wait)
+            await manager.UninstallAsync(name, ns, f.KeepHistory, f.Options with { Wait = f.Wait == true }).ConfigureAwait(false);
             stdout.WriteLine(f.Json
-                ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["status"] = "uninstalled", ["historyKept"] = f.KeepHistory }.ToJsonString(DeployCommand.Indented)
-                : $"release \"{f.Positional[0]}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
+                ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "uninstalled", ["historyKept"] = f.KeepHistory }.ToJsonString(DeployCommand.Indented)
+                : $"release \"{name}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
             return 0;
         }).ConfigureAwait(false);
     }

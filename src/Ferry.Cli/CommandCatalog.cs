@@ -30,8 +30,8 @@ internal static class CommandCatalog
         new("bundle inspect", "ferry bundle inspect FILE [--output json]", "what a bundle holds: apps, charts, images, env schema"),
         new("bundle sign", "ferry bundle sign FILE --key key.pem", "sign a bundle with the vendor's private key"),
         new("keygen", "ferry keygen -o NAME", "create an ECDSA P-256 key pair for signing bundles (NAME.pem + NAME.pub.pem)"),
-        new("inventory", "ferry inventory --registry HOST[:PORT] -o site.json [--insecure]", "record which manifests and blobs a site registry holds (input of delta bundles)"),
-        new("deploy", "ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]", "verify a bundle, check the site env, push its images, upgrade or install every app in order"),
+        new("inventory", "ferry inventory --registry HOST[:PORT] [-o site.json] [--insecure] [--ca-file F] [--output json]", "record which manifests and blobs a site registry holds (input of delta bundles)"),
+        new("deploy", "ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]", "verify a bundle, check the site env, push its images, upgrade or install every app in order"),
         new("plan", "ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--key pub.pem] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]", "what deploy would do: per app install/upgrade/unchanged with a unified diff (secrets masked), conflicts, env changes, images; offline with --env-file (alias: diff)"),
         new("status", "ferry status [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]", "every release in the cluster and the last deploy of each product (exit 1 when something needs attention)"),
         new("env show", "ferry env show [-n NS] [--kubeconfig F] [--context C] [--output json]", "show the site settings (secret values masked)"),
@@ -47,12 +47,12 @@ internal static class CommandCatalog
         new("get notes", "ferry get notes RELEASE [-n NS] [--revision N] [--kubeconfig F] [--context C]", "a revision's NOTES.txt"),
         new("get hooks", "ferry get hooks RELEASE [-n NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C]", "a revision's hooks (secrets masked)"),
         new("history", "ferry history RELEASE [-n NS] [--max N] [--kubeconfig F] [--context C] [--output json]", "list a release's revisions (Helm-compatible release records)"),
-        new("rollback", "ferry rollback RELEASE [REVISION] [-n NS] [--force-conflicts] [--kubeconfig F] [--context C] [--output json]", "roll a release back to an earlier revision (default: the one before the latest), as a new revision"),
-        new("uninstall", "ferry uninstall RELEASE [-n NS] [--keep-history] [--kubeconfig F] [--context C] [--output json]", "delete a release's objects (resource-policy keep respected, delete hooks run) and its records"),
+        new("rollback", "ferry rollback RELEASE [REVISION] [-n NS] [--timeout 5m] [--wait[=watcher|legacy|hookOnly]] [--no-hooks] [--dry-run] [--cleanup-on-fail] [--history-max 10] [--force-conflicts] [--kubeconfig F] [--context C] [--output json]", "roll a release back to an earlier revision (default: the one before the latest), as a new revision"),
+        new("uninstall", "ferry uninstall RELEASE [-n NS] [--keep-history] [--dry-run] [--no-hooks] [--wait[=watcher|legacy|hookOnly]] [--timeout 5m] [--cascade background|foreground|orphan] [--ignore-not-found] [--kubeconfig F] [--context C] [--output json]", "delete a release's objects (resource-policy keep respected, delete hooks run) and its records"),
         new("cluster install", "ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--token-file F] [--registry HOST[:PORT]] [--ca-file F] [--registry-username U --registry-password-file F] [--node-name N] [--plain-http] [--key pub.pem] [--registry-storage DIR [--registry-addr ADDR] [--registry-tls-cert F --registry-tls-key F] [--registry-htpasswd F]]", "install k3s from the bundle on this node (airgap images, config.yaml, registries.yaml); --root DIR: dry run"),
         new("registry serve", "ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] [--htpasswd F] [--verbose]", "serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)"),
         new("registry htpasswd", "ferry registry htpasswd USER --password-stdin", "print an htpasswd line (bcrypt) for registry serve --htpasswd"),
-        new("registry-config", "ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--insecure-skip-verify] [--username U --password-stdin] [-o|--output PATH]", "k3s registries.yaml mirroring the product's registries to the site registry"),
+        new("registry-config", "ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--insecure-skip-verify] [--username U --password-stdin] [-o PATH] [--output yaml|json]", "k3s registries.yaml mirroring the product's registries to the site registry"),
         new("completion", "ferry completion bash|zsh|fish", "print a shell completion script (bash: source <(ferry completion bash))"),
         new("schema", "ferry schema", "print the JSON Schema of ferry.yaml"),
         new("conformance", "ferry conformance PATH... [-v|--verbose]", "run test vector files (gotemplate, sprig, helm engine formats, real charts); prints \"<file>: N passed, M failed\""),
@@ -119,7 +119,8 @@ internal static class CommandCatalog
 
     /// <summary>
     /// The first <c>--flag</c> in <paramref name="args"/> that the command's usage does not list, as an error with the
-    /// closest flag it does list; null when every flag is listed (or the command is unknown).
+    /// closest flag it does list; null when every flag is listed (or the command is unknown). Checked before any
+    /// command runs: the usage lines are the one list of what each command takes.
     /// </summary>
     public static string? UnknownFlag(IReadOnlyList<string> args)
     {
@@ -138,21 +139,6 @@ internal static class CommandCatalog
             }
         }
         return null;
-    }
-
-    /// <summary>Every flag some command takes.</summary>
-    private static readonly HashSet<string> AnyFlag = All.SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c.Usage, "--[a-z][a-z0-9-]*").Select(m => m.Value))
-        .Append("--help").ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>
-    /// A usage error for a <c>--flag</c> no command takes (a typo, or another tool's flag), with the closest flag of
-    /// this command; null when every flag exists. (Which flags each command takes, its own parser checks.)
-    /// </summary>
-    public static string? NoSuchFlag(IReadOnlyList<string> args)
-    {
-        var flag = args.TakeWhile(a => a != "--").Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
-            .Select(a => a.Split('=')[0]).FirstOrDefault(f => !AnyFlag.Contains(f));
-        return flag is null ? null : UnknownFlag(args) ?? $"unknown flag \"{flag}\"{DidYouMean(flag, AnyFlag)}";
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public static class CommandLine
         {
             return UsageError(stderr, unknown);
         }
-        if (CommandCatalog.NoSuchFlag(args) is { } flag)
+        if (CommandCatalog.UnknownFlag(args) is { } flag)
         {
             return UsageError(stderr, flag);
         }

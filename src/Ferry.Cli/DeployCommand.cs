@@ -10,7 +10,7 @@ namespace Ferry.Cli;
 /// <summary><c>ferry deploy</c>, <c>ferry plan</c> (alias <c>diff</c>) and <c>ferry status</c>.</summary>
 internal static partial class DeployCommand
 {
-    private const string DeployUsage = "usage: ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure] [--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]";
+    private static readonly string DeployUsage = "usage: " + CommandCatalog.All.First(c => c.Path == "deploy").Usage;
     private const string PlanUsage = "usage: ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--context C] [--env-namespace NS] [--key pub.pem] [--output json]";
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -32,6 +32,18 @@ internal static partial class DeployCommand
         public string EnvNamespace { get; set; } = DeployEnv.DefaultNamespace;
 
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        public bool NoWait { get; set; }
+
+        public bool NoHooks { get; set; }
+
+        public bool SkipCrds { get; set; }
+
+        public bool CleanupOnFail { get; set; }
+
+        public int HistoryMax { get; set; } = 10;
+
+        public string? Description { get; set; }
 
         public int Parallel { get; set; } = 4;
 
@@ -62,6 +74,14 @@ internal static partial class DeployCommand
                 case "--env-file": f.EnvFile = Value(); break;
                 case "--env-namespace": f.EnvNamespace = Value(); break;
                 case "--timeout": f.Timeout = ParseDuration(Value()); break;
+                case "--no-wait": f.NoWait = true; break;
+                case "--no-hooks": f.NoHooks = true; break;
+                case "--skip-crds": f.SkipCrds = true; break;
+                case "--cleanup-on-fail": f.CleanupOnFail = true; break;
+                case "--description": f.Description = Value(); break;
+                case "--history-max":
+                    f.HistoryMax = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var max) ? max : throw new UsageException("--history-max needs a number (0: no limit)");
+                    break;
                 case "--parallel":
                     f.Parallel = int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new UsageException("--parallel needs a positive number");
                     break;
@@ -101,7 +121,7 @@ internal static partial class DeployCommand
                 Registry = f.RegistryOptions,
                 EnvNamespace = f.EnvNamespace,
                 PublicKey = f.Key,
-                Options = new DeployOptions(f.Timeout),
+                Options = new DeployOptions(f.Timeout, Wait: !f.NoWait, HistoryMax: f.HistoryMax, NoHooks: f.NoHooks, Description: f.Description, SkipCrds: f.SkipCrds, CleanupOnFail: f.CleanupOnFail),
                 Parallel = f.Parallel,
                 ForceUnlock = f.ForceUnlock,
                 ForceConflicts = f.ForceConflicts,

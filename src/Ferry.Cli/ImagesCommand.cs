@@ -219,6 +219,17 @@ internal static class ImagesCommand
         }
         var layout = OciLayout.Open(f.Positional[0]);
         var problems = layout.Verify();
+        if (f.Json)
+        {
+            stdout.WriteLine(new JsonObject
+            {
+                ["layout"] = layout.Root,
+                ["images"] = layout.Manifests().Count,
+                ["verified"] = problems.Count == 0,
+                ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode)p.ToString()!)]),
+            }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return problems.Count == 0 ? 0 : 1;
+        }
         foreach (var p in problems)
         {
             stderr.WriteLine($"ferry: {layout.Root}: {p}");

@@ -5,12 +5,12 @@ namespace Ferry.Cli;
 /// <summary><c>ferry registry-config</c>: k3s's registries.yaml mirroring the product's registries to the site registry.</summary>
 internal static class RegistryConfigCommand
 {
-    private const string Usage = "usage: ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REGISTRY]... [--plain-http] [--ca-file PATH] [--insecure-skip-verify] [--username U --password-stdin] [-o PATH]";
+    private static readonly string Usage = "usage: " + CommandCatalog.All.First(c => c.Path == "registry-config").Usage;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         string? registry = null, bundle = null, caFile = null, username = null, password = null, output = null;
-        bool plainHttp = false, skipVerify = false;
+        bool plainHttp = false, skipVerify = false, json = false;
         var mirrors = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -25,7 +25,10 @@ internal static class RegistryConfigCommand
                 case "--insecure-skip-verify": skipVerify = true; break;
                 case "--username": username = Value(); break;
                 case "--password-stdin": password = stdin.ReadToEnd().TrimEnd('\n', '\r'); break;
-                case "-o" or "--output": output = Value(); break;
+                case "-o": output = Value(); break;
+                case "--output":
+                    json = Value() switch { "json" => true, "yaml" or "text" => false, var o => throw new UsageException($"--output {o}: use yaml or json (-o PATH writes the file)") };
+                    break;
                 default: throw new UsageException(Usage);
             }
         }
@@ -43,7 +46,7 @@ internal static class RegistryConfigCommand
             var yaml = K3sRegistries.Render(mirrors, new SiteRegistryAccess(registry, plainHttp, caFile, skipVerify, username, password));
             if (output is null)
             {
-                stdout.Write(yaml);
+                stdout.Write(json ? Ferry.Templates.Formatting.GoJson.Marshal(Ferry.Templates.Values.DataReader.FromYaml(yaml), indent: "  ") + "\n" : yaml);
                 return 0;
             }
             // Atomically, and readable by root only when it holds credentials.
@@ -56,7 +59,10 @@ internal static class RegistryConfigCommand
             }
             File.WriteAllText(temp, yaml);
             File.Move(temp, output, overwrite: true);
-            stdout.WriteLine($"wrote {output}: {(mirrors.Count == 0 ? K3sRegistries.CommonRegistries : mirrors).Distinct(StringComparer.Ordinal).Count()} registries mirrored to {registry}; restart k3s to apply");
+            var count = (mirrors.Count == 0 ? K3sRegistries.CommonRegistries : mirrors).Distinct(StringComparer.Ordinal).Count();
+            stdout.WriteLine(json
+                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["mirrored"] = count, ["registry"] = registry }.ToJsonString(DeployCommand.Indented)
+                : $"wrote {output}: {count} registries mirrored to {registry}; restart k3s to apply");
             return 0;
         }
         catch (Exception e) when (e is BundleException or IOException or UnauthorizedAccessException)

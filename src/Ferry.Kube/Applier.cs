@@ -112,15 +112,44 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
     }
 
     /// <summary>Deletes a live object (background propagation); false when it was already gone.</summary>
-    public async Task<bool> DeleteAsync(ResourceKey key, CancellationToken ct = default)
+    public Task<bool> DeleteAsync(ResourceKey key, CancellationToken ct = default) => DeleteAsync(key, "Background", ct);
+
+    /// <summary>Deletes a live object with a propagation policy (Background, Foreground, Orphan); false when it was already gone.</summary>
+    public async Task<bool> DeleteAsync(ResourceKey key, string propagation, CancellationToken ct = default)
     {
         var m = await ResolveAsync(key.ApiVersion, key.Kind, ct).ConfigureAwait(false);
         var what = $"delete {key}";
-        var options = new V1DeleteOptions { PropagationPolicy = "Background" };
+        var options = new V1DeleteOptions { PropagationPolicy = propagation };
         object? result = m.Namespaced
-            ? await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, options, propagationPolicy: "Background", cancellationToken: ct)).ConfigureAwait(false)
-            : await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, options, propagationPolicy: "Background", cancellationToken: ct)).ConfigureAwait(false);
+            ? await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, options, propagationPolicy: propagation, cancellationToken: ct)).ConfigureAwait(false)
+            : await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, options, propagationPolicy: propagation, cancellationToken: ct)).ConfigureAwait(false);
         return result is not null;
+    }
+
+    /// <summary>Polls until none of the objects exists any more, or the timeout passes (the error names what is left).</summary>
+    public async Task WaitGoneAsync(IReadOnlyList<ResourceKey> keys, TimeSpan timeout, TimeSpan? interval = null, CancellationToken ct = default)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var left = new List<ResourceKey>();
+            foreach (var key in keys)
+            {
+                if (await GetAsync(key, ct).ConfigureAwait(false) is not null)
+                {
+                    left.Add(key);
+                }
+            }
+            if (left.Count == 0)
+            {
+                return;
+            }
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new KubeException($"timed out after {timeout} waiting for {left.Count} object(s) to be deleted: {string.Join(", ", left.Take(5))}{(left.Count > 5 ? ", ..." : "")}");
+            }
+            await Task.Delay(interval ?? TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

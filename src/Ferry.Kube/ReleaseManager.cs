@@ -19,8 +19,23 @@ public sealed record ReleasePlan(
     string Notes = "",
     IReadOnlyList<Manifest>? Crds = null);
 
-/// <summary>How to deploy: readiness timeout, whether to wait, history limit, conflict forcing.</summary>
-public sealed record DeployOptions(TimeSpan Timeout, bool Wait = true, int HistoryMax = 10, bool Force = false, TimeSpan? PollInterval = null);
+/// <summary>
+/// How to deploy, with helm's meanings: readiness timeout, whether to wait, history limit (0: unlimited), conflict
+/// forcing; whether to run hooks, a description for the new revision instead of "Upgrade complete", whether to leave
+/// the chart's crds/ alone, whether a failed upgrade or rollback deletes the objects it created, and how an uninstall
+/// deletes (Kubernetes' propagation policy: Background, Foreground or Orphan).
+/// </summary>
+public sealed record DeployOptions(
+    TimeSpan Timeout,
+    bool Wait = true,
+    int HistoryMax = 10,
+    bool Force = false,
+    TimeSpan? PollInterval = null,
+    bool NoHooks = false,
+    string? Description = null,
+    bool SkipCrds = false,
+    bool CleanupOnFail = false,
+    string Propagation = "Background");
 
 /// <summary>
 /// Install, upgrade and rollback with Helm's semantics and records: a pending revision is recorded first; hooks
@@ -48,23 +63,41 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             plan.ChartJson, plan.ConfigJson, Join(plan.Manifests), plan.Hooks, plan.Notes,
             install ? ReleaseStatus.PendingInstall : ReleaseStatus.PendingUpgrade, install ? "Initial install underway" : "Preparing upgrade");
         release.Info.FirstDeployed = history.Count == 0 ? release.Info.LastDeployed : history[0].Info.FirstDeployed;
-        await ApplyCrdsAsync(plan, options, ct).ConfigureAwait(false);
+        if (!options.SkipCrds)
+        {
+            await ApplyCrdsAsync(plan, options, ct).ConfigureAwait(false);
+        }
         return await RunAsync(release, deployed, PruneBase(history), install ? ("pre-install", "post-install", "Install complete") : ("pre-upgrade", "post-upgrade", "Upgrade complete"), options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The revision a rollback to <paramref name="toVersion"/> (default, as Helm: the one before the latest) restores,
+    /// and the number the new revision gets; nothing is changed (<c>ferry rollback --dry-run</c>).
+    /// </summary>
+    public async Task<(Release Target, int NewVersion)> RollbackTargetAsync(string name, string ns, int? toVersion, CancellationToken ct = default)
+    {
+        var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
+        return (RollbackTarget(history, name, ns, toVersion), history[^1].Version + 1);
+    }
+
+    private static Release RollbackTarget(IReadOnlyList<Release> history, string name, string ns, int? toVersion)
+    {
+        if (history.Count == 0)
+        {
+            throw new KubeException($"release {name} not found in namespace {ns}; nothing to roll back");
+        }
+        return toVersion is { } v
+            ? history.FirstOrDefault(r => r.Version == v) ?? throw new KubeException($"release {name} has no revision {v} (revisions: {string.Join(", ", history.Select(r => r.Version))})")
+            : history.LastOrDefault(r => r.Version == history[^1].Version - 1)
+              ?? throw new KubeException($"release {name} has no revision before {history[^1].Version} to roll back to (as helm rollback, give a revision)");
     }
 
     /// <summary>Rolls back to <paramref name="toVersion"/> (default, as Helm: the revision before the latest) as a new revision.</summary>
     public async Task<Release> RollbackAsync(string name, string ns, int? toVersion, DeployOptions options, CancellationToken ct = default)
     {
         var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
-        if (history.Count == 0)
-        {
-            throw new KubeException($"release {name} not found in namespace {ns}; nothing to roll back");
-        }
+        var target = RollbackTarget(history, name, ns, toVersion);
         var current = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed) ?? history[^1];
-        var target = toVersion is { } v
-            ? history.FirstOrDefault(r => r.Version == v) ?? throw new KubeException($"release {name} has no revision {v} (revisions: {string.Join(", ", history.Select(r => r.Version))})")
-            : history.LastOrDefault(r => r.Version == history[^1].Version - 1)
-              ?? throw new KubeException($"release {name} has no revision before {history[^1].Version} to roll back to (as helm rollback, give a revision)");
         var hooks = target.Hooks.Select(h => new Hook(h.Name, h.Kind, h.Path, h.Manifest, h.Events, h.Weight, h.DeletePolicies)).ToList();
         var release = NewRevision(name, ns, history[^1].Version + 1, target.ChartJson, target.ConfigJson, target.Manifest, hooks, target.Info.Notes,
             ReleaseStatus.PendingRollback, $"Rollback to {target.Version}");
@@ -110,11 +143,10 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     }
 
     /// <summary>
-    /// Uninstalls a release as Helm does: pre-delete hooks, its objects deleted in uninstall order (except those
-    /// annotated <c>helm.sh/resource-policy: keep</c>), post-delete hooks, then its records deleted — or, with
-    /// <paramref name="keepHistory"/>, the last one marked uninstalled.
+    /// What uninstalling would do, changing nothing (<c>ferry uninstall --dry-run</c>): the release's last revision, the
+    /// objects deleted (in uninstall order) and those kept by <c>helm.sh/resource-policy: keep</c>.
     /// </summary>
-    public async Task<Release> UninstallAsync(string name, string ns, bool keepHistory, DeployOptions options, CancellationToken ct = default)
+    public async Task<(Release Last, IReadOnlyList<ResourceKey> Deleted, IReadOnlyList<ResourceKey> Kept)> PlanUninstallAsync(string name, string ns, CancellationToken ct = default)
     {
         var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
         if (history.Count == 0)
@@ -122,14 +154,31 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             throw new KubeException($"release {name} not found in namespace {ns}; nothing to uninstall");
         }
         var last = history[^1];
+        var kept = PrunePlan.Objects(last.Manifest, ns).Where(e => e.Keep).Select(e => e.Key).ToList();
+        return (last, PrunePlan.Compute(last.Manifest, "", ns), kept);
+    }
+
+    /// <summary>
+    /// Uninstalls a release as Helm does: pre-delete hooks, its objects deleted in uninstall order (except those
+    /// annotated <c>helm.sh/resource-policy: keep</c>) with the options' propagation policy, post-delete hooks
+    /// (none with NoHooks), then — with Wait — until the objects are gone, then its records deleted — or, with
+    /// <paramref name="keepHistory"/>, the last one marked uninstalled.
+    /// </summary>
+    public async Task<Release> UninstallAsync(string name, string ns, bool keepHistory, DeployOptions options, CancellationToken ct = default)
+    {
+        var (last, doomed, _) = await PlanUninstallAsync(name, ns, ct).ConfigureAwait(false);
         last.Info.Status = ReleaseStatus.Uninstalling;
         await _store.UpdateAsync(last, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         await RunHooksAsync(last, "pre-delete", options, ct).ConfigureAwait(false);
-        foreach (var key in PrunePlan.Compute(last.Manifest, "", ns))
+        foreach (var key in doomed)
         {
-            await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
+            await _applier.DeleteAsync(key, options.Propagation, ct).ConfigureAwait(false);
         }
         await RunHooksAsync(last, "post-delete", options, ct).ConfigureAwait(false);
+        if (options.Wait)
+        {
+            await _applier.WaitGoneAsync(doomed, options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+        }
         if (keepHistory)
         {
             last.Info.Status = ReleaseStatus.Uninstalled;
@@ -222,6 +271,10 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         }
         catch (KubeException e)
         {
+            if (options.CleanupOnFail && events.Pre != "pre-install")
+            {
+                await CleanUpCreatedAsync(release, pruneBase, ct).ConfigureAwait(false);
+            }
             release.Info.Status = ReleaseStatus.Failed;
             // Helm's words: Release "x" failed / Upgrade "x" failed / Rollback "x" failed
             var operation = events.Pre switch { "pre-install" => "Release", "pre-upgrade" => "Upgrade", _ => "Rollback" };
@@ -233,7 +286,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         // The new revision says deployed before the previous one says superseded: an interruption in between leaves
         // two deployed revisions (RepairAsync keeps the newest), never none.
         release.Info.Status = ReleaseStatus.Deployed;
-        release.Info.Description = events.Done;
+        release.Info.Description = string.IsNullOrEmpty(options.Description) ? events.Done : options.Description;
         release.Info.LastDeployed = _clock.GetUtcNow();
         await _store.UpdateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         if (previous is not null && previous.Info.Status == ReleaseStatus.Deployed)
@@ -245,9 +298,32 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         return release;
     }
 
-    /// <summary>Runs the hooks of one event: weight order (then name), delete policies, Jobs and Pods waited for.</summary>
+    /// <summary>
+    /// helm's --cleanup-on-fail: after a failed upgrade or rollback, deletes the objects this revision brought that no
+    /// earlier revision had (those it created); what existed before stays. Deletion failures are not the error to report.
+    /// </summary>
+    private async Task CleanUpCreatedAsync(Release release, string pruneBase, CancellationToken ct)
+    {
+        foreach (var created in PrunePlan.Compute(release.Manifest, pruneBase, release.Namespace))
+        {
+            try
+            {
+                await _applier.DeleteAsync(created, ct).ConfigureAwait(false);
+            }
+            catch (KubeException)
+            {
+                // the failure being reported matters more; the object stays for the next deploy to take over or prune
+            }
+        }
+    }
+
+    /// <summary>Runs the hooks of one event (none with NoHooks): weight order (then name), delete policies, Jobs and Pods waited for.</summary>
     private async Task RunHooksAsync(Release release, string hookEvent, DeployOptions options, CancellationToken ct)
     {
+        if (options.NoHooks)
+        {
+            return;
+        }
         foreach (var hook in release.Hooks.Where(h => h.Events.Contains(hookEvent)).OrderBy(h => h.Weight).ThenBy(h => h.Name, StringComparer.Ordinal))
         {
             var obj = ToJson(hook.Manifest) ?? throw new KubeException($"hook {hook.Path}: empty manifest");

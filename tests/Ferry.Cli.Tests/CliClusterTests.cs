@@ -171,7 +171,11 @@ public sealed class CliClusterTests : IDisposable
             [new Charts.Manifest("web/templates/cm.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  v: \"{value}\"\n", "ConfigMap", "v1", "web")], []);
         await manager.UpgradeOrInstallAsync(Plan("1"), options);
         await manager.UpgradeOrInstallAsync(Plan("2"), options);
-        var (code, output, err) = await Ferry("rollback", "web", "1", "-n", Ns, "--kubeconfig", kc);
+        var (code, output, err) = await Ferry("rollback", "web", "-n", Ns, "--kubeconfig", kc, "--dry-run");
+        Assert.True(code == 0, err);
+        Assert.Equal("dry run: web would be rolled back to revision 1 (web-1.0.0) as revision 3; nothing was changed\n", output);
+        Assert.Equal("2", (await client.CoreV1.ReadNamespacedConfigMapAsync("web", Ns)).Data["v"]);
+        (code, output, err) = await Ferry("rollback", "web", "1", "-n", Ns, "--kubeconfig", kc, "--wait=watcher", "--timeout", "30s", "--cleanup-on-fail");
         Assert.True(code == 0, err);
         Assert.Equal("Rollback to 1: web is now revision 3 (deployed)\n", output);
         var (maxCode, newest, maxErr) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc, "--max", "2", "--output", "json");
@@ -181,9 +185,22 @@ public sealed class CliClusterTests : IDisposable
         (code, _, err) = await Ferry("rollback", "web", "9", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(1, code);
         Assert.Contains("release web has no revision 9 (revisions: 1, 2, 3)", err, StringComparison.Ordinal);
-        (code, output, err) = await Ferry("uninstall", "web", "-n", Ns, "--kubeconfig", kc);
+        (code, output, err) = await Ferry("uninstall", "web", "-n", Ns, "--kubeconfig", kc, "--dry-run");
+        Assert.True(code == 0, err);
+        Assert.Equal($"dry run: uninstalling release \"web\" from namespace {Ns} would delete 1 object(s) and its records; nothing was changed\n  delete ConfigMap {Ns}/web\n", output);
+        Assert.NotNull(await KubeConnection.FindAsync("read", () => client.CoreV1.ReadNamespacedConfigMapAsync("web", Ns)));
+        (code, output, err) = await Ferry("uninstall", "web", "-n", Ns, "--kubeconfig", kc, "--wait", "--cascade", "foreground");
         Assert.True(code == 0, err);
         Assert.Equal($"release \"web\" uninstalled from namespace {Ns}\n", output);
+        (code, _, err) = await Ferry("uninstall", "web", "-n", Ns, "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Contains("release web not found", err, StringComparison.Ordinal);
+        (code, output, err) = await Ferry("uninstall", "web", "-n", Ns, "--kubeconfig", kc, "--ignore-not-found");
+        Assert.True(code == 0, err);
+        Assert.Contains("nothing to uninstall", output, StringComparison.Ordinal);
+        (code, _, err) = await Ferry("uninstall", "web", "-n", Ns, "--kubeconfig", kc, "--cascade", "sideways");
+        Assert.Equal(2, code);
+        Assert.Contains("use background, foreground or orphan", err, StringComparison.Ordinal);
         Assert.Null(await KubeConnection.FindAsync("read", () => client.CoreV1.ReadNamespacedConfigMapAsync("web", Ns)));
         (code, _, err) = await Ferry("history", "web", "-n", Ns, "--kubeconfig", kc);
         Assert.Equal(1, code);
@@ -253,6 +270,20 @@ public sealed class CliClusterTests : IDisposable
         (code, output, _) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns);
         Assert.Equal(0, code);
         Assert.Matches(@"^gateway\s+unchanged", output);
+
+        // helm's upgrade flags: a description for the revision, no waiting, a history of one record
+        await Ferry("env", "set", "DOMAIN=other.site.local", "-n", Ns, "--kubeconfig", kc);
+        (code, output, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns,
+            "--description", "change 4711: new host", "--no-wait", "--no-hooks", "--skip-crds", "--history-max", "1");
+        Assert.True(code == 0, err);
+        Assert.Matches(@"^gateway\s+upgraded\s+revision 2\s+change 4711: new host", output);
+        (code, output, err) = await Ferry("history", "gateway", "-n", Ns, "--kubeconfig", kc, "--output", "json");
+        Assert.True(code == 0, err);
+        var revisions = System.Text.Json.Nodes.JsonNode.Parse(output)!.AsArray();
+        Assert.Equal([(2, "change 4711: new host")], revisions.Select(r => (r!["revision"]!.GetValue<int>(), r["description"]!.GetValue<string>())));
+        (code, _, err) = await Ferry("deploy", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns, "--history-max", "-1");
+        Assert.Equal(2, code);
+        Assert.Contains("--history-max needs a number", err, StringComparison.Ordinal);
 
         (code, output, err) = await Ferry("plan", bundle, "--registry", "127.0.0.1:1", "--kubeconfig", kc, "--env-namespace", Ns);
         Assert.True(code == 0, err);

@@ -8,7 +8,9 @@ namespace Ferry.Cli.Tests;
 public sealed class HelpTests
 {
     /// <summary>Every command the README documents (the test's own list: a command missing from help fails here).</summary>
-    public static TheoryData<string> Commands() =>
+    public static TheoryData<string> Commands() => new(CommandNames);
+
+    private static readonly string[] CommandNames =
     [
         "version", "render", "template", "show values", "lint", "images pull", "images push", "images list", "images verify",
         "images copy", "bundle build", "bundle images", "bundle verify", "bundle inspect", "bundle sign", "keygen", "inventory",
@@ -51,7 +53,7 @@ public sealed class HelpTests
         Assert.Equal(0, code);
         Assert.Equal(
             "Usage:\n" +
-            "  ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]\n" +
+            "  ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]\n" +
             "\n" +
             "verify a bundle, check the site env, push its images, upgrade or install every app in order\n" +
             "\n" +
@@ -68,6 +70,8 @@ public sealed class HelpTests
     [InlineData(new[] { "deploy", "x.ferry", "--registry", "r", "--timout", "5m" }, "unknown flag \"--timout\" for ferry deploy (did you mean \"--timeout\"?)")]
     [InlineData(new[] { "status", "--kubeconfg", "k" }, "unknown flag \"--kubeconfg\" for ferry status (did you mean \"--kubeconfig\"?)")]
     [InlineData(new[] { "images", "push", "d", "--to", "r", "--insecur" }, "unknown flag \"--insecur\" for ferry images push (did you mean \"--insecure\"?)")]
+    [InlineData(new[] { "plan", "x.ferry", "--registry", "r", "--no-wait" }, "unknown flag \"--no-wait\" for ferry plan")] // deploy's, not plan's
+    [InlineData(new[] { "history", "web", "--dry-run" }, "unknown flag \"--dry-run\" for ferry history")]
     public async Task Typos_AreUsageErrors_NamingTheClosest(string[] args, string expected)
     {
         var (code, _, stderr) = await CliRunner.RunAsync(args);
@@ -116,5 +120,29 @@ public sealed class HelpTests
         (code, _, stderr) = await CliRunner.RunAsync("deploy", "x.ferry", "--registry=r", "--parallel=0");
         Assert.Equal(2, code);
         Assert.Contains("--parallel needs a positive number", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The help texts, reviewed: <c>ferry --help</c> and every command's <c>--help</c> as in Golden/help.txt. A change
+    /// to a usage line shows up here as a diff to review; FERRY_UPDATE_GOLDEN=1 rewrites the file after that review.
+    /// </summary>
+    [Fact]
+    public async Task HelpTexts_MatchTheReviewedGolden()
+    {
+        var sb = new System.Text.StringBuilder();
+        var (_, top, _) = await CliRunner.RunAsync("--help");
+        sb.Append("=== ferry --help\n").Append(top);
+        foreach (var command in CommandNames)
+        {
+            var (_, help, _) = await CliRunner.RunAsync([.. command.Split(' '), "--help"]);
+            sb.Append("=== ferry ").Append(command).Append(" --help\n").Append(help);
+        }
+        var golden = Path.Combine(CliRunner.Examples, "..", "tests", "Ferry.Cli.Tests", "Golden", "help.txt");
+        if (Environment.GetEnvironmentVariable("FERRY_UPDATE_GOLDEN") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(golden)!);
+            await File.WriteAllTextAsync(golden, sb.ToString());
+        }
+        Assert.Equal(await File.ReadAllTextAsync(golden), sb.ToString());
     }
 }

@@ -17,24 +17,24 @@ public sealed class ReleaseManagerTests
 
     private const string Chart = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.0.0\",\"appVersion\":\"1.0\"},\"lock\":null,\"templates\":[],\"values\":{},\"schema\":null,\"files\":[]}";
 
-    private static Manifest Doc(string path, string kind, string apiVersion, string name, string body) =>
+    internal static Manifest Doc(string path, string kind, string apiVersion, string name, string body) =>
         new($"web/templates/{path}", $"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: {name}\n{body}", kind, apiVersion, name);
 
-    private static Manifest Deployment(int replicas, bool tier, string? image = null) => Doc("deployment.yaml", "Deployment", "apps/v1", "web",
+    internal static Manifest Deployment(int replicas, bool tier, string? image = null) => Doc("deployment.yaml", "Deployment", "apps/v1", "web",
         $"  labels:\n    app: web\n{(tier ? "    tier: front\n" : "")}spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      terminationGracePeriodSeconds: 1\n      containers:\n        - name: app\n          image: {image ?? KubeTarget.Image}\n          command: [sleep, \"3600\"]\n");
 
-    private static readonly Manifest Config = Doc("cm.yaml", "ConfigMap", "v1", "web-config", "data:\n  a: \"1\"\n");
-    private static readonly Manifest OldService = Doc("svc.yaml", "Service", "v1", "web-old", "spec:\n  ports:\n    - port: 80\n");
+    internal static readonly Manifest Config = Doc("cm.yaml", "ConfigMap", "v1", "web-config", "data:\n  a: \"1\"\n");
+    internal static readonly Manifest OldService = Doc("svc.yaml", "Service", "v1", "web-old", "spec:\n  ports:\n    - port: 80\n");
 
     /// <summary>A Job hook that runs <c>true</c>, or <c>false</c> when it should fail (no retries).</summary>
-    private static Hook JobHook(string name, string hookEvent, int weight, bool fails, params string[] policies) =>
+    internal static Hook JobHook(string name, string hookEvent, int weight, bool fails, params string[] policies) =>
         new(name, "Job", $"web/templates/{name}.yaml", $"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\nspec:\n  backoffLimit: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: run\n          image: {KubeTarget.Image}\n          command: [\"{(fails ? "false" : "true")}\"]\n",
             [hookEvent], weight, policies);
 
-    private static Hook ConfigHook(string name, string hookEvent, int weight) =>
+    internal static Hook ConfigHook(string name, string hookEvent, int weight) =>
         new(name, "ConfigMap", $"web/templates/{name}.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  at: {hookEvent}\n", [hookEvent], weight, []);
 
-    private static ReleasePlan Plan(string ns, IReadOnlyList<Manifest> manifests, IReadOnlyList<Hook>? hooks = null, string config = "{}") =>
+    internal static ReleasePlan Plan(string ns, IReadOnlyList<Manifest> manifests, IReadOnlyList<Hook>? hooks = null, string config = "{}") =>
         new("web", ns, Chart, config, manifests, hooks ?? []);
 
     [Fact]

@@ -1,0 +1,81 @@
+using Ferry.Charts;
+using Ferry.Charts.Releases;
+using static Ferry.Kube.Tests.ReleaseManagerTests;
+
+namespace Ferry.Kube.Tests;
+
+/// <summary>
+/// helm's install/upgrade/rollback/uninstall flags as <see cref="DeployOptions"/>: --no-hooks, --description,
+/// --skip-crds, --cleanup-on-fail, --wait for uninstall, and the dry runs of rollback and uninstall (nothing changes).
+/// </summary>
+public sealed class ReleaseManagerFlagsTests
+{
+    [Fact]
+    public async Task NoHooksDescriptionAndSkipCrds_DoWhatHelmsFlagsDo()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var manager = new ReleaseManager(target.Client);
+        var crd = new Manifest("web/crds/db.yaml", $"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.{target.Group}\nspec:\n  group: {target.Group}\n  scope: Namespaced\n  names: {{plural: things, singular: thing, kind: Thing}}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema: {{openAPIV3Schema: {{type: object, x-kubernetes-preserve-unknown-fields: true}}}}\n",
+            "CustomResourceDefinition", "apiextensions.k8s.io/v1", $"things.{target.Group}");
+        var plan = Plan(ns, [Config], [ConfigHook("web-pre", "pre-install", 0), ConfigHook("web-post", "post-install", 0)]) with { Crds = [crd] };
+        var v1 = await manager.UpgradeOrInstallAsync(plan, target.Deploy with { NoHooks = true, SkipCrds = true, Description = "acme-suite 2.3.0 by ferry" });
+        Assert.Equal((ReleaseStatus.Deployed, "acme-suite 2.3.0 by ferry"), (v1.Info.Status, v1.Info.Description));
+        Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-config"));
+        Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-pre"));
+        Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-post"));
+        Assert.All(v1.Hooks, h => Assert.Equal("", h.LastRunPhase)); // never run
+        Assert.Null(await target.GetAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", $"things.{target.Group}"));
+
+        // without the flags: hooks run, the CRD is applied, the description is helm's
+        var v2 = await manager.UpgradeOrInstallAsync(plan, target.Deploy);
+        Assert.Equal("Upgrade complete", v2.Info.Description);
+        Assert.NotNull(await target.GetAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", $"things.{target.Group}"));
+        await new Applier(target.Client).DeleteAsync(new ResourceKey("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", $"things.{target.Group}"));
+    }
+
+    [Fact]
+    public async Task CleanupOnFail_DeletesWhatTheFailedUpgradeCreated_AndKeepsWhatWasThere()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var manager = new ReleaseManager(target.Client);
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config]), target.Deploy);
+        var stuck = target.Deploy with { Timeout = target.StuckTimeout, CleanupOnFail = true };
+        await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(1, tier: false, KubeTarget.UnpullableImage)]), stuck));
+        Assert.Null(await target.GetAsync("v1", "Service", "web-old"));
+        Assert.Null(await target.GetAsync("apps/v1", "Deployment", "web"));
+        Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-config"));
+        Assert.Equal([ReleaseStatus.Deployed, ReleaseStatus.Failed], (await manager.Store.HistoryAsync("web", ns)).Select(r => r.Info.Status));
+
+        // without it, the failed upgrade's objects stay (as helm leaves them)
+        await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(1, tier: false, KubeTarget.UnpullableImage)]), stuck with { CleanupOnFail = false }));
+        Assert.NotNull(await target.GetAsync("v1", "Service", "web-old"));
+    }
+
+    [Fact]
+    public async Task DryRuns_ChangeNothing_AndUninstallWithoutHooksWaitsUntilGone()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var manager = new ReleaseManager(target.Client);
+        var kept = Doc("kept.yaml", "ConfigMap", "v1", "web-kept", "  annotations:\n    helm.sh/resource-policy: keep\ndata:\n  a: \"1\"\n");
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config, kept], [ConfigHook("web-bye", "pre-delete", 0)]), target.Deploy);
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config, kept, OldService], [ConfigHook("web-bye", "pre-delete", 0)]), target.Deploy);
+
+        var (rollbackTo, next) = await manager.RollbackTargetAsync("web", ns, null);
+        Assert.Equal((1, 3), (rollbackTo.Version, next));
+        var (last, deleted, keep) = await manager.PlanUninstallAsync("web", ns);
+        Assert.Equal(2, last.Version);
+        Assert.Equal(["Service/web-old", "ConfigMap/web-config"], deleted.Select(k => $"{k.Kind}/{k.Name}"));
+        Assert.Equal(["ConfigMap/web-kept"], keep.Select(k => $"{k.Kind}/{k.Name}"));
+        Assert.Equal(2, (await manager.Store.HistoryAsync("web", ns)).Count);
+        Assert.NotNull(await target.GetAsync("v1", "Service", "web-old"));
+
+        await manager.UninstallAsync("web", ns, keepHistory: false, target.Deploy with { NoHooks = true, Propagation = "Foreground" });
+        Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-bye")); // the pre-delete hook did not run
+        Assert.Null(await target.GetAsync("v1", "Service", "web-old"));
+        Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-kept"));
+        await Assert.ThrowsAsync<KubeException>(() => manager.PlanUninstallAsync("web", ns));
+    }
+}
