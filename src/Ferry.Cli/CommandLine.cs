@@ -36,6 +36,18 @@ public static class CommandLine
             return UsageError(stderr, flag);
         }
         args = CommandCatalog.SplitFlagValues(args);
+        if (CommandCatalog.AsksForYaml(args) is { } asJson)
+        {
+            // --output yaml: the command's JSON, printed as YAML (keys sorted, as kubectl -o yaml prints maps)
+            var json = new StringWriter();
+            var code = await RunAsync(asJson, json, stderr).ConfigureAwait(false);
+            var text = json.ToString();
+            if (text.Length > 0)
+            {
+                await stdout.WriteAsync(Ferry.Templates.Formatting.GoYaml.Marshal(Ferry.Templates.Formatting.GoJsonReader.Read(text, intsWhenIntegral: true))).ConfigureAwait(false);
+            }
+            return code;
+        }
         try
         {
             return args[0] switch

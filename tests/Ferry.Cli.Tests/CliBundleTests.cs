@@ -84,9 +84,14 @@ public sealed class CliBundleTests : IDisposable
         var shop = Assert.Single(JsonDocument.Parse(output).RootElement.EnumerateArray(), i => i.GetProperty("image").GetString() == "registry.example.com/acme/shop:2.3.0");
         var source = Assert.Single(shop.GetProperty("sources").EnumerateArray());
         Assert.Equal(("shop", "shop/templates/deployment.yaml"), (source.GetProperty("app").GetString(), source.GetProperty("template").GetString()));
-        (code, _, err) = await Ferry("bundle", "images", spec, "--output", "yaml");
+        string yaml;
+        (code, yaml, err) = await Ferry("bundle", "images", spec, "--output", "yaml");
+        Assert.True(code == 0, err);
+        Assert.StartsWith("- image: ", yaml, StringComparison.Ordinal);
+        Assert.Equal(Templates.Formatting.GoJson.Marshal(Templates.Formatting.GoJsonReader.Read(output)), Templates.Formatting.GoJson.Marshal(Templates.Values.DataReader.FromYaml(yaml)));
+        (code, _, err) = await Ferry("bundle", "images", spec, "--output", "xml");
         Assert.Equal(2, code);
-        Assert.Contains("--output yaml: use json or text", err, StringComparison.Ordinal);
+        Assert.Contains("--output xml: use json or text", err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class HelpTests
         Assert.Equal(0, code);
         Assert.Equal(
             "Usage:\n" +
-            "  ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json]\n" +
+            "  ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json|yaml]\n" +
             "\n" +
             "verify a bundle, check the site env, push its images, upgrade or install every app in order\n" +
             "\n" +

@@ -67,9 +67,16 @@ public sealed class OutputJsonTests : IDisposable
             ("rollback", 0, ["rollback", "gateway", "1", "-n", ns, "--timeout", "30s", .. cluster]),
             ("uninstall", 0, ["uninstall", "gateway", "-n", ns, .. cluster]),
         };
+        string[] readOnly = ["images list", "images verify", "bundle images", "bundle verify", "bundle inspect", "policy show", "env show", "plan", "status", "list", "get values", "history"];
         foreach (var (command, exit, args) in cases)
         {
             var output = await Ok(exit, [.. args, "--output", "json"]);
+            if (readOnly.Contains(command))
+            {
+                // --output yaml: the same document as YAML
+                var yaml = await Ok(exit, [.. args, "--output", "yaml"]);
+                Assert.Equal(Templates.Formatting.GoJson.Marshal(Templates.Formatting.GoJsonReader.Read(Stable(output))), Templates.Formatting.GoJson.Marshal(Templates.Values.DataReader.FromYaml(Stable(yaml))));
+            }
             JsonNode? parsed = null;
             try
             {
@@ -89,6 +96,9 @@ public sealed class OutputJsonTests : IDisposable
             .ToHashSet(StringComparer.Ordinal);
         Assert.Equal(reporting.Order(StringComparer.Ordinal), cases.Select(c => c.Command).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>A report without what changes between two runs of a command (times).</summary>
+    private static string Stable(string report) => System.Text.RegularExpressions.Regex.Replace(report, @"\d{4}-\d\d-\d\dT[^""'\s]*", "TIME");
 
     private static async Task<string> Ok(int exit, params string[] args)
     {
