@@ -136,10 +136,7 @@ public sealed partial class RegistryClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                var untrusted = e.InnerException is System.Security.Authentication.AuthenticationException && !_options.Insecure && _options.CaFile is null
-                    && SystemCertificates.NoneFound;
-                throw new OciException($"{registry}: {e.Message}{(e.InnerException is null ? "" : " (" + e.InnerException.Message + ")")}"
-                    + (untrusted ? "; " + SystemCertificates.Describe() : _options.Insecure ? "" : "; for a plain-HTTP or self-signed registry use --insecure or --ca-file"), e);
+                throw new OciException(await ConnectionFailure.DescribeAsync(registry, request.RequestUri!, e, _options, ct).ConfigureAwait(false), e);
             }
             if (response.StatusCode == HttpStatusCode.Unauthorized && authRounds < 2)
             {

@@ -149,13 +149,33 @@ public sealed class RegistryInteropTests : IDisposable
         using (var untrusted = new RegistryClient(new RegistryOptions { Username = "ferry", Password = "s3cret", MaxAttempts = 1 }))
         {
             var e = await Assert.ThrowsAsync<OciException>(() => new ImageCopier(untrusted).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/secure/x:1")));
-            Assert.Contains("--ca-file", e.Message, StringComparison.Ordinal);
+            Assert.Contains("its TLS certificate is not trusted", e.Message, StringComparison.Ordinal);
+            Assert.Contains("pass --ca-file with the CA that signed it", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("inner exception", e.Message, StringComparison.Ordinal);
         }
         using var client = new RegistryClient(new RegistryOptions { Username = "ferry", Password = "s3cret", CaFile = reg.CaFile });
         var pushed = await new ImageCopier(client).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/secure/x:1"));
         Assert.Equal(image.Digest, pushed.ManifestDigest);
         var digest = Skopeo.Run("inspect", "--format", "{{.Digest}}", "--creds", "ferry:s3cret", "--cert-dir", Path.GetDirectoryName(reg.CaFile)!, $"docker://{reg.Address}/secure/x:1").Trim();
         Assert.Equal(image.Digest.ToString(), digest);
+    }
+
+    [SkippableFact]
+    public async Task ConnectionFailures_SayWhatToDo()
+    {
+        using var reg = Registry.Start(); // plain HTTP
+        using var client = new RegistryClient(new RegistryOptions { MaxAttempts = 1 });
+        async Task<string> Failure(string reference)
+        {
+            var image = ImageReference.Parse(reference);
+            return (await Assert.ThrowsAsync<OciException>(() => client.GetManifestAsync(image.Registry, image.Repository, image.Tag!))).Message;
+        }
+        Assert.Equal($"{reg.Address} answers plain HTTP, not HTTPS: pass --insecure to use plain HTTP with this registry", await Failure($"{reg.Address}/a/b:1"));
+        var closed = $"127.0.0.1:{Registry.FreePort()}";
+        Assert.Equal($"{closed}: nothing accepts connections there: is the registry running, and is that its port?", await Failure($"{closed}/a/b:1"));
+        var dns = await Failure("registry.ferry-test.invalid/a/b:1");
+        Assert.StartsWith("registry.ferry-test.invalid: the host name registry.ferry-test.invalid does not resolve", dns, StringComparison.Ordinal);
+        Assert.DoesNotContain("--insecure", dns, StringComparison.Ordinal);
     }
 
     [SkippableFact]
