@@ -22,27 +22,9 @@ internal static class BundleCommand
                     return await BuildAsync(args[1..], stdout, stderr, imagesOnly: true).ConfigureAwait(false);
                 case "verify":
                     {
-                        const string VerifyUsage = "usage: ferry bundle verify FILE [--key pub.pem] [--site site.json] [--output json]";
-                        string? site = null, key = null, file = null;
-                        var json = false;
-                        for (var i = 1; i < args.Length; i++)
-                        {
-                            switch (args[i])
-                            {
-                                case "--site" when i + 1 < args.Length: site = args[++i]; break;
-                                case "--key" when i + 1 < args.Length: key = args[++i]; break;
-                                case "--output" when i + 1 < args.Length:
-                                    json = args[++i] switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
-                                    break;
-                                default:
-                                    file = file is null && !args[i].StartsWith('-') ? args[i] : throw new UsageException(VerifyUsage);
-                                    break;
-                            }
-                        }
-                        if (file is null)
-                        {
-                            throw new UsageException(VerifyUsage);
-                        }
+                        var a = CommandArgs.Parse("bundle verify", args[1..]);
+                        var file = a.Arguments(1, 1)[0];
+                        var (site, key, json) = (a.Value("--site"), a.Value("--key"), a.Json);
                         var problems = BundleReader.Verify(file, key);
                         if (site is not null)
                         {
@@ -67,19 +49,17 @@ internal static class BundleCommand
                     }
                 case "sign":
                     {
-                        if (args.Length != 4 || args[2] != "--key")
-                        {
-                            throw new UsageException("usage: ferry bundle sign FILE --key key.pem");
-                        }
-                        BundleSigner.SignBundle(args[1], args[3]);
-                        stdout.WriteLine($"signed {args[1]} ({BundleSigner.SignatureName}, ECDSA P-256)");
+                        var a = CommandArgs.Parse("bundle sign", args[1..]);
+                        var file = a.Arguments(1, 1)[0];
+                        BundleSigner.SignBundle(file, a.Required("--key"));
+                        stdout.WriteLine($"signed {file} ({BundleSigner.SignatureName}, ECDSA P-256)");
                         return 0;
                     }
                 case "inspect":
                     {
-                        var json = args.Contains("--output") && args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() == "json";
-                        var file = args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && a != "json")
-                            ?? throw new UsageException("usage: ferry bundle inspect FILE [--output json]");
+                        var a = CommandArgs.Parse("bundle inspect", args[1..]);
+                        var file = a.Arguments(1, 1)[0];
+                        var json = a.Json;
                         if (json)
                         {
                             using var doc = BundleReader.ReadManifest(file);
@@ -104,60 +84,35 @@ internal static class BundleCommand
 
     private static async Task<int> BuildAsync(string[] args, TextWriter stdout, TextWriter stderr, bool imagesOnly)
     {
+        var a = CommandArgs.Parse(imagesOnly ? "bundle images" : "bundle build", args);
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? since = null;
-        var zstd = false;
-        long? split = null;
-        string? spec = null;
-        string? output = null;
-        var registry = new RegistryOptions();
-        List<string>? platforms = null;
-        var locked = false;
+        foreach (var kv in a.Values("--env"))
+        {
+            var eq = kv.IndexOf('=', StringComparison.Ordinal);
+            env[eq > 0 ? kv[..eq] : throw new UsageException($"--env {kv}: expected KEY=VALUE")] = kv[(eq + 1)..];
+        }
+        var since = a.Value("--since");
+        var zstd = a.Choice("--compress", "none", "zstd", "none") == "zstd"; // layers are already compressed; zstd mostly shrinks charts and configs
+        long? split = a.Value("--split") is { } size ? BundleFile.ParseSize(size) : null;
+        var positional = a.Positional;
+        var output = imagesOnly ? null : a.Value("-o");
+        var registry = new RegistryOptions { Insecure = a.Has("--insecure"), CaFile = a.Value("--ca-file") };
+        List<string>? platforms = a.Values("--platform").Count == 0 ? null : [.. a.Values("--platform").SelectMany(v => v.Split(','))];
+        var locked = a.Has("--locked");
         string? includeFerry = null;
-        for (var i = 0; i < args.Length; i++)
+        if (a.Value("--include-ferry") is { } include)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
+            if (include.EndsWith(".yaml", StringComparison.Ordinal))
             {
-                case "-o" or "--output": output = Value(); break;
-                case "--insecure": registry.Insecure = true; break;
-                case "--ca-file": registry.CaFile = Value(); break;
-                case "--platform": (platforms ??= []).AddRange(Value().Split(',')); break;
-                case "--locked": locked = true; break;
-                case "--since": since = Value(); break;
-                case "--env":
-                    var kv = Value();
-                    var eq = kv.IndexOf('=', StringComparison.Ordinal);
-                    env[eq > 0 ? kv[..eq] : throw new UsageException($"--env {kv}: expected KEY=VALUE")] = kv[(eq + 1)..];
-                    break;
-                case "--compress":
-                    zstd = Value() switch
-                    {
-                        "zstd" => true,
-                        "none" => false,
-                        var c => throw new UsageException($"--compress {c}: expected zstd or none (layers are already compressed; zstd mostly shrinks charts and configs)"),
-                    };
-                    break;
-                case "--split": split = BundleFile.ParseSize(Value()); break;
-                case "--include-ferry":
-                    // --include-ferry [PATH]: the given executable, else this one when it is the native binary.
-                    includeFerry = i + 1 < args.Length && !args[i + 1].StartsWith('-') && !args[i + 1].EndsWith(".yaml", StringComparison.Ordinal) ? args[++i]
-                        : Environment.ProcessPath is { } self && Path.GetFileName(self) == "ferry" ? self
-                        : throw new UsageException("--include-ferry: this ferry runs on the .NET runtime; give the native binary: --include-ferry out/linux-x64/ferry (./build.sh publish)");
-                    break;
-                default:
-                    if (args[i].StartsWith('-'))
-                    {
-                        throw new UsageException($"bundle build: unknown flag {args[i]}");
-                    }
-                    spec = spec is null ? args[i] : throw new UsageException("bundle build: give one ferry.yaml");
-                    break;
+                positional.Insert(0, include); // --include-ferry ferry.yaml: the spec, not an executable
+                include = "";
             }
+            // --include-ferry [PATH]: the given executable, else this one when it is the native binary.
+            includeFerry = include.Length > 0 ? include
+                : Environment.ProcessPath is { } self && Path.GetFileName(self) == "ferry" ? self
+                : throw new UsageException("--include-ferry: this ferry runs on the .NET runtime; give the native binary: --include-ferry out/linux-x64/ferry (./build.sh publish)");
         }
-        if (spec is null)
-        {
-            throw new UsageException("usage: ferry bundle build|images ferry.yaml [-o NAME.ferry] [--env KEY=VALUE] [--compress zstd|none] [--split 4GiB] [--insecure] [--platform os/arch] [--locked] [--include-ferry [PATH]]");
-        }
+        var spec = a.Arguments(1, 1)[0];
         foreach (var p in platforms ?? [])
         {
             try
@@ -190,17 +145,12 @@ internal static class BundleCommand
         };
         if (imagesOnly)
         {
-            if (output is not (null or "text" or "json"))
-            {
-                throw new UsageException($"--output {output}: use json or text");
-            }
             var staging = Directory.CreateTempSubdirectory("ferry-images-").FullName;
             try
             {
                 var plan = await BundleBuilder.DiscoverAsync(options, staging).ConfigureAwait(false);
-                if (output is "json")
+                if (a.Json)
                 {
-                    // for bundle images, --output is the format (there is no archive to write)
                     stdout.WriteLine(new System.Text.Json.Nodes.JsonArray([.. plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
                     {
                         ["image"] = kv.Key,
@@ -230,12 +180,11 @@ internal static class BundleCommand
 
     public static int Keygen(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length != 2 || args[0] is not ("-o" or "--output"))
-        {
-            throw new UsageException("usage: ferry keygen -o NAME   (writes NAME.pem, the private key, and NAME.pub.pem)");
-        }
-        var priv = args[1] + ".pem";
-        var pub = args[1] + ".pub.pem";
+        var a = CommandArgs.Parse("keygen", args);
+        a.Arguments(0, 0);
+        var name = a.Required("-o");
+        var priv = name + ".pem";
+        var pub = name + ".pub.pem";
         if (File.Exists(priv))
         {
             stderr.WriteLine($"ferry: {priv} exists; refusing to overwrite a key (remove it first)");
@@ -248,29 +197,12 @@ internal static class BundleCommand
 
     public static async Task<int> InventoryAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        string? registry = null;
-        string? output = null;
-        var json = false;
-        var options = new RegistryOptions();
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--registry": registry = Value(); break;
-                case "-o": output = Value(); break;
-                case "--output":
-                    json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text (-o PATH writes the file)") };
-                    break;
-                case "--insecure": options.Insecure = true; break;
-                case "--ca-file": options.CaFile = Value(); break;
-                default: throw new UsageException($"inventory: unknown argument {args[i]}");
-            }
-        }
-        if (registry is null)
-        {
-            throw new UsageException("usage: " + CommandCatalog.All.First(c => c.Path == "inventory").Usage);
-        }
+        var a = CommandArgs.Parse("inventory", args);
+        a.Arguments(0, 0);
+        var registry = a.Required("--registry");
+        var output = a.Value("-o");
+        var json = a.Json;
+        var options = new RegistryOptions { Insecure = a.Has("--insecure"), CaFile = a.Value("--ca-file") };
         try
         {
             using var client = new RegistryClient(options);

@@ -7,14 +7,15 @@ internal static class ChartCommands
 {
     public static int ShowValues(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length != 2 || args[0] != "values")
+        if (args.Length == 0 || args[0] != "values")
         {
             throw new UsageException("usage: ferry show values CHART");
         }
+        var path = CommandArgs.Parse("show values", args[1..]).Arguments(1, 1)[0];
         try
         {
-            var chart = ChartLoader.Load(args[1]);
-            var file = Directory.Exists(args[1]) ? Path.Combine(args[1], "values.yaml") : null;
+            var chart = ChartLoader.Load(path);
+            var file = Directory.Exists(path) ? Path.Combine(path, "values.yaml") : null;
             if (file is not null && File.Exists(file))
             {
                 stdout.Write(File.ReadAllText(file));
@@ -32,6 +33,7 @@ internal static class ChartCommands
         }
     }
 
+    /// <summary>lint reads helm's flags with helm's own parser (<see cref="HelmTemplateArgs"/>, shared with template and the conformance runner), after the catalog checked them.</summary>
     public static int Lint(string[] args, TextWriter stdout, TextWriter stderr)
     {
         string chart;

@@ -13,42 +13,16 @@ internal static class ClusterCommand
         {
             throw new UsageException(Usage);
         }
-        string? bundle = null, server = null, token = null, root = null, registry = null, caFile = null, nodeName = null, key = null, registryStorage = null;
-        string? tlsCert = null, tlsKey = null, htpasswd = null, username = null, password = null;
-        var registryAddr = "0.0.0.0:5000";
-        var role = "server";
-        var plainHttp = false;
-        for (var i = 1; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--role": role = Value(); break;
-                case "--server": server = Value(); break;
-                case "--token": token = Value(); break;
-                case "--token-file": token = File.ReadAllText(Value()).Trim(); break;
-                case "--root": root = Value(); break;
-                case "--registry": registry = Value(); break;
-                case "--plain-http": plainHttp = true; break;
-                case "--ca-file": caFile = Value(); break;
-                case "--node-name": nodeName = Value(); break;
-                case "--key": key = Value(); break;
-                case "--registry-storage": registryStorage = Value(); break;
-                case "--registry-addr": registryAddr = Value(); break;
-                case "--registry-tls-cert": tlsCert = Value(); break;
-                case "--registry-tls-key": tlsKey = Value(); break;
-                case "--registry-htpasswd": htpasswd = Value(); break;
-                case "--registry-username": username = Value(); break;
-                case "--registry-password-file": password = File.ReadAllText(Value()).TrimEnd('\r', '\n'); break;
-                default:
-                    bundle = bundle is null && !args[i].StartsWith('-') ? args[i] : throw new UsageException(Usage);
-                    break;
-            }
-        }
-        if (bundle is null)
-        {
-            throw new UsageException(Usage);
-        }
+        var a = CommandArgs.Parse("cluster install", args[1..]);
+        var bundle = a.Arguments(1, 1)[0];
+        var role = a.Value("--role") ?? "server";
+        var (server, root, registry, caFile, nodeName, key) = (a.Value("--server"), a.Value("--root"), a.Value("--registry"), a.Value("--ca-file"), a.Value("--node-name"), a.Value("--key"));
+        var token = a.Value("--token-file") is { } tokenFile ? File.ReadAllText(tokenFile).Trim() : a.Value("--token");
+        var registryStorage = a.Value("--registry-storage");
+        var registryAddr = a.Value("--registry-addr") ?? "0.0.0.0:5000";
+        var (tlsCert, tlsKey, htpasswd, username) = (a.Value("--registry-tls-cert"), a.Value("--registry-tls-key"), a.Value("--registry-htpasswd"), a.Value("--registry-username"));
+        var password = a.Value("--registry-password-file") is { } passwordFile ? File.ReadAllText(passwordFile).TrimEnd('\r', '\n') : null;
+        var plainHttp = a.Has("--plain-http");
         try
         {
             var result = ClusterInstaller.Install(new ClusterInstallOptions

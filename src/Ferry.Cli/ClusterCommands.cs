@@ -52,69 +52,55 @@ internal static partial class ClusterCommands
         public DeployOptions Options => new(Timeout, Wait ?? true, HistoryMax ?? 10, ForceConflicts, NoHooks: NoHooks, CleanupOnFail: CleanupOnFail, Propagation: Cascade);
     }
 
-    private static Flags Parse(string[] args)
+    /// <summary>The flags of the cluster command at <paramref name="path"/> (its usage line lists which it takes).</summary>
+    private static Flags Parse(string path, string[] args)
     {
+        var a = CommandArgs.Parse(path, args);
         var f = new Flags();
-        for (var i = 0; i < args.Length; i++)
+        string? Optional(string flag) => a.Value(flag);
+        bool Switch(string flag) => a.Has(flag);
+        f.Kubeconfig = Optional("--kubeconfig");
+        f.Context = Optional("--context");
+        f.Namespace = Optional("--namespace");
+        foreach (var secret in a.Values("--secret"))
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--kubeconfig": f.Kubeconfig = Value(); break;
-                case "--context": f.Context = Value(); break;
-                case "-n" or "--namespace": f.Namespace = Value(); break;
-                case "--secret": f.Secret.UnionWith(Value().Split(',')); break;
-                case "--keep-history": f.KeepHistory = true; break;
-                case "--force-conflicts": f.ForceConflicts = true; break;
-                case "-A" or "--all-namespaces": f.AllNamespaces = true; break;
-                case "--revision": f.Revision = Positive(Value(), "--revision"); break;
-                case "--max": f.Max = Positive(Value(), "--max"); break;
-                case "--env-namespace": f.EnvNamespace = Value(); break;
-                case "--dry-run": f.DryRun = true; break;
-                case "--no-hooks": f.NoHooks = true; break;
-                case "--wait": f.Wait = true; break;
-                case var w when w.StartsWith("--wait=", StringComparison.Ordinal):
-                    // helm 4's strategies: watcher and legacy wait for the objects, hookOnly only for hooks
-                    f.Wait = w["--wait=".Length..] switch
-                    {
-                        "watcher" or "legacy" or "true" => true,
-                        "hookOnly" or "false" => false,
-                        var o => throw new UsageException($"--wait={o}: use watcher, legacy or hookOnly"),
-                    };
-                    break;
-                case "--timeout": f.Timeout = DeployCommand.ParseDuration(Value()); break;
-                case "--cleanup-on-fail": f.CleanupOnFail = true; break;
-                case "--ignore-not-found": f.IgnoreNotFound = true; break;
-                case "--history-max":
-                    var max = Value();
-                    f.HistoryMax = int.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hm) ? hm : throw new UsageException("--history-max needs a number (0: no limit)");
-                    break;
-                case "--cascade":
-                    f.Cascade = Value() switch
-                    {
-                        "background" => "Background",
-                        "foreground" => "Foreground",
-                        "orphan" => "Orphan",
-                        var c => throw new UsageException($"--cascade {c}: use background, foreground or orphan"),
-                    };
-                    break;
-                case "--output":
-                    f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
-                    break;
-                default:
-                    if (args[i].StartsWith('-'))
-                    {
-                        throw new UsageException($"unknown flag {args[i]}");
-                    }
-                    f.Positional.Add(args[i]);
-                    break;
-            }
+            f.Secret.UnionWith(secret.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
+        f.KeepHistory = Switch("--keep-history");
+        f.ForceConflicts = Switch("--force-conflicts");
+        f.AllNamespaces = Switch("--all-namespaces");
+        f.Revision = Optional("--revision") is null ? null : a.Int("--revision", 0);
+        f.Max = Optional("--max") is null ? null : a.Int("--max", 0);
+        f.EnvNamespace = Optional("--env-namespace");
+        f.Json = Optional("--output") is not null && a.Json;
+        f.DryRun = Switch("--dry-run");
+        f.NoHooks = Switch("--no-hooks");
+        f.Timeout = Optional("--timeout") is null ? f.Timeout : a.Duration("--timeout", f.Timeout);
+        f.CleanupOnFail = Switch("--cleanup-on-fail");
+        f.IgnoreNotFound = Switch("--ignore-not-found");
+        f.HistoryMax = Optional("--history-max") is null ? null : a.Int("--history-max", 10, min: 0);
+        if (Optional("--wait") is { } wait)
+        {
+            // helm 4's strategies: watcher and legacy wait for the objects, hookOnly only for hooks
+            f.Wait = wait switch
+            {
+                "true" or "watcher" or "legacy" => true,
+                "false" or "hookOnly" => false,
+                var o => throw new UsageException($"--wait={o}: use watcher, legacy or hookOnly"),
+            };
+        }
+        if (Optional("--cascade") is not null)
+        {
+            f.Cascade = a.Choice("--cascade", "background", "background", "foreground", "orphan") switch
+            {
+                "foreground" => "Foreground",
+                "orphan" => "Orphan",
+                _ => "Background",
+            };
+        }
+        f.Positional.AddRange(a.Positional);
         return f;
     }
-
-    private static int Positive(string text, string flag) =>
-        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new UsageException($"{flag} needs a positive number");
 
     /// <summary>Runs a command against the cluster the flags name; cluster errors become "ferry: ..." and exit 1.</summary>
     private static async Task<int> WithClusterAsync(Flags f, TextWriter stderr, Func<k8s.IKubernetes, Task<int>> run)
@@ -138,7 +124,7 @@ internal static partial class ClusterCommands
         {
             throw new UsageException(Usage);
         }
-        var f = Parse(args[1..]);
+        var f = Parse("env " + args[0], args[1..]);
         return await WithClusterAsync(f, stderr, async client =>
         {
             var env = new DeployEnv(client, f.Namespace ?? DeployEnv.DefaultNamespace);
@@ -207,7 +193,7 @@ internal static partial class ClusterCommands
         {
             throw new UsageException(Usage);
         }
-        var f = Parse(args[1..]);
+        var f = Parse("policy " + args[0], args[1..]);
         return await WithClusterAsync(f, stderr, async client =>
         {
             var ns = f.Namespace ?? DeployEnv.DefaultNamespace;
@@ -247,7 +233,7 @@ internal static partial class ClusterCommands
 
     public static async Task<int> RollbackAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var f = Parse(args);
+        var f = Parse("rollback", args);
         if (f.Positional.Count is < 1 or > 2)
         {
             throw new UsageException("usage: " + CommandCatalog.All.First(c => c.Path == "rollback").Usage);
@@ -277,7 +263,7 @@ internal static partial class ClusterCommands
 
     public static async Task<int> UninstallAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var f = Parse(args);
+        var f = Parse("uninstall", args);
         if (f.Positional.Count != 1)
         {
             throw new UsageException("usage: " + CommandCatalog.All.First(c => c.Path == "uninstall").Usage);
@@ -329,7 +315,7 @@ internal static partial class ClusterCommands
 
     public static async Task<int> HistoryAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var f = Parse(args);
+        var f = Parse("history", args);
         if (f.Positional.Count != 1)
         {
             throw new UsageException("usage: ferry history RELEASE [-n NAMESPACE] [--kubeconfig F] [--context C]");

@@ -15,7 +15,7 @@ internal static class CommandCatalog
     public static readonly IReadOnlyList<CommandInfo> All =
     [
         new("version", "ferry version", "print Ferry's version"),
-        new("render", "ferry render TEMPLATE [--data FILE.yaml|FILE.json] [--set k=v]... [--set-string k=v]... [--missingkey default|zero|error]", "render a Go text/template file against YAML or JSON data (Sprig + Helm functions)"),
+        new("render", "ferry render TEMPLATE [-d|--data FILE.yaml|FILE.json] [--set k=v]... [--set-string k=v]... [--missingkey default|zero|error]", "render a Go text/template file against YAML or JSON data (Sprig + Helm functions)"),
         new("template", "ferry template [NAME] CHART [-f|--values values.yaml]... [--set k=v]... [--set-string k=v] [--set-json k=json] [--set-file k=path] [--set-literal k=v] [-n|--namespace NS] [-s|--show-only path] [--include-crds] [--skip-crds] [--skip-tests] [--no-hooks] [--is-upgrade] [--skip-schema-validation] [--kube-version v] [-a|--api-versions v] [--name-template T] [-g|--generate-name] [--release-name] [-l|--labels k=v,...] [--hide-notes] [--render-subchart-notes] [--output-dir DIR] [--debug]", "render a Helm chart (directory or .tgz) natively, exactly as `helm template` prints it"),
         new("show values", "ferry show values CHART", "print a chart's default values"),
         new("lint", "ferry lint CHART [-f|--values values.yaml]... [--set k=v]... [--set-string k=v] [--set-json k=json] [--set-file k=path] [-n|--namespace NS] [--kube-version v] [-a|--api-versions v]", "check a chart: metadata, schema, rendering and YAML validity"),
@@ -34,21 +34,21 @@ internal static class CommandCatalog
         new("deploy", "ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json|yaml]", "verify a bundle, check the site env, push its images, upgrade or install every app in order"),
         new("plan", "ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--key pub.pem] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "what deploy would do: per app install/upgrade/unchanged with a unified diff (secrets masked), conflicts, env changes, images; offline with --env-file (alias: diff)"),
         new("status", "ferry status [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "every release in the cluster and the last deploy of each product (exit 1 when something needs attention)"),
-        new("env show", "ferry env show [-n NS] [--kubeconfig F] [--context C] [--output json|yaml]", "show the site settings (secret values masked)"),
-        new("env set", "ferry env set K=V... [--secret K,...] [-n NS] [--kubeconfig F] [--context C]", "change site settings (previous content backed up in deploy-env-backup)"),
-        new("env unset", "ferry env unset K... [-n NS] [--kubeconfig F] [--context C]", "remove site settings (previous content backed up in deploy-env-backup)"),
-        new("env import", "ferry env import FILE.env [--secret K,...] [-n NS] [--kubeconfig F] [--context C]", "set site settings from a dotenv file"),
-        new("policy show", "ferry policy show [-n NS] [--kubeconfig F] [--context C] [--output json|yaml]", "the site's deploy policy"),
-        new("policy require-signature", "ferry policy require-signature VENDOR.pub.pem [-n NS] [--kubeconfig F]", "from now on, deploy and plan only bundles signed by this key"),
-        new("policy allow-unsigned", "ferry policy allow-unsigned [-n NS] [--kubeconfig F]", "accept unsigned bundles again"),
-        new("list", "ferry list [-n NS | -A] [--kubeconfig F] [--context C] [--output json|yaml]", "the releases in a namespace (or all: -A), newest revision of each, as helm list -a (alias: ls)"),
-        new("get values", "ferry get values RELEASE [-n NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "a revision's values (the site's secrets masked)"),
-        new("get manifest", "ferry get manifest RELEASE [-n NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C]", "a revision's manifest (Secret data and the site's secrets masked)"),
-        new("get notes", "ferry get notes RELEASE [-n NS] [--revision N] [--kubeconfig F] [--context C]", "a revision's NOTES.txt"),
-        new("get hooks", "ferry get hooks RELEASE [-n NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C]", "a revision's hooks (secrets masked)"),
-        new("history", "ferry history RELEASE [-n NS] [--max N] [--kubeconfig F] [--context C] [--output json|yaml]", "list a release's revisions (Helm-compatible release records)"),
-        new("rollback", "ferry rollback RELEASE [REVISION] [-n NS] [--timeout 5m] [--wait[=watcher|legacy|hookOnly]] [--no-hooks] [--dry-run] [--cleanup-on-fail] [--history-max 10] [--force-conflicts] [--kubeconfig F] [--context C] [--output json|yaml]", "roll a release back to an earlier revision (default: the one before the latest), as a new revision"),
-        new("uninstall", "ferry uninstall RELEASE [-n NS] [--keep-history] [--dry-run] [--no-hooks] [--wait[=watcher|legacy|hookOnly]] [--timeout 5m] [--cascade background|foreground|orphan] [--ignore-not-found] [--kubeconfig F] [--context C] [--output json|yaml]", "delete a release's objects (resource-policy keep respected, delete hooks run) and its records"),
+        new("env show", "ferry env show [-n|--namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "show the site settings (secret values masked)"),
+        new("env set", "ferry env set K=V... [--secret K,...] [-n|--namespace NS] [--kubeconfig F] [--context C]", "change site settings (previous content backed up in deploy-env-backup)"),
+        new("env unset", "ferry env unset K... [-n|--namespace NS] [--kubeconfig F] [--context C]", "remove site settings (previous content backed up in deploy-env-backup)"),
+        new("env import", "ferry env import FILE.env [--secret K,...] [-n|--namespace NS] [--kubeconfig F] [--context C]", "set site settings from a dotenv file"),
+        new("policy show", "ferry policy show [-n|--namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "the site's deploy policy"),
+        new("policy require-signature", "ferry policy require-signature VENDOR.pub.pem [-n|--namespace NS] [--kubeconfig F]", "from now on, deploy and plan only bundles signed by this key"),
+        new("policy allow-unsigned", "ferry policy allow-unsigned [-n|--namespace NS] [--kubeconfig F]", "accept unsigned bundles again"),
+        new("list", "ferry list [-n|--namespace NS | -A|--all-namespaces] [--kubeconfig F] [--context C] [--output json|yaml]", "the releases in a namespace (or all: -A), newest revision of each, as helm list -a (alias: ls)"),
+        new("get values", "ferry get values RELEASE [-n|--namespace NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "a revision's values (the site's secrets masked)"),
+        new("get manifest", "ferry get manifest RELEASE [-n|--namespace NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C]", "a revision's manifest (Secret data and the site's secrets masked)"),
+        new("get notes", "ferry get notes RELEASE [-n|--namespace NS] [--revision N] [--kubeconfig F] [--context C]", "a revision's NOTES.txt"),
+        new("get hooks", "ferry get hooks RELEASE [-n|--namespace NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C]", "a revision's hooks (secrets masked)"),
+        new("history", "ferry history RELEASE [-n|--namespace NS] [--max N] [--kubeconfig F] [--context C] [--output json|yaml]", "list a release's revisions (Helm-compatible release records)"),
+        new("rollback", "ferry rollback RELEASE [REVISION] [-n|--namespace NS] [--timeout 5m] [--wait[=watcher|legacy|hookOnly]] [--no-hooks] [--dry-run] [--cleanup-on-fail] [--history-max 10] [--force-conflicts] [--kubeconfig F] [--context C] [--output json|yaml]", "roll a release back to an earlier revision (default: the one before the latest), as a new revision"),
+        new("uninstall", "ferry uninstall RELEASE [-n|--namespace NS] [--keep-history] [--dry-run] [--no-hooks] [--wait[=watcher|legacy|hookOnly]] [--timeout 5m] [--cascade background|foreground|orphan] [--ignore-not-found] [--kubeconfig F] [--context C] [--output json|yaml]", "delete a release's objects (resource-policy keep respected, delete hooks run) and its records"),
         new("cluster install", "ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--token-file F] [--registry HOST[:PORT]] [--ca-file F] [--registry-username U --registry-password-file F] [--node-name N] [--plain-http] [--key pub.pem] [--registry-storage DIR [--registry-addr ADDR] [--registry-tls-cert F --registry-tls-key F] [--registry-htpasswd F]]", "install k3s from the bundle on this node (airgap images, config.yaml, registries.yaml); --root DIR: dry run"),
         new("registry serve", "ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] [--htpasswd F] [--verbose]", "serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)"),
         new("registry htpasswd", "ferry registry htpasswd USER --password-stdin", "print an htpasswd line (bcrypt) for registry serve --htpasswd"),
@@ -142,51 +142,25 @@ internal static class CommandCatalog
     }
 
     /// <summary>
-    /// <c>--flag=value</c> as <c>--flag value</c> for every flag the command's usage shows with a value, so each
-    /// command's parser reads both forms (a flag whose usage shows <c>[=…]</c> itself keeps its form).
-    /// </summary>
-    public static string[] SplitFlagValues(string[] args)
-    {
-        var command = Find(args);
-        if (command is null || !args.Any(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
-        {
-            return args;
-        }
-        var valued = System.Text.RegularExpressions.Regex.Matches(command.Usage, @"(--[a-z][a-z0-9-]*) \[?[^\s\-\[|]")
-            .Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        var result = new List<string>(args.Length + 2);
-        var ended = false;
-        foreach (var a in args)
-        {
-            ended |= a == "--";
-            var eq = a.IndexOf('=', StringComparison.Ordinal);
-            if (!ended && a.StartsWith("--", StringComparison.Ordinal) && eq > 2 && valued.Contains(a[..eq]))
-            {
-                result.Add(a[..eq]);
-                result.Add(a[(eq + 1)..]);
-            }
-            else
-            {
-                result.Add(a);
-            }
-        }
-        return [.. result];
-    }
-
-    /// <summary>
     /// For <c>--output yaml</c> on a command that reports JSON: the same arguments asking for JSON (the caller prints
     /// it as YAML); null otherwise (a command whose own format is YAML, such as registry-config, handles it itself).
     /// </summary>
     public static string[]? AsksForYaml(string[] args)
     {
-        var at = Array.IndexOf(args, "--output");
-        if (at < 0 || at + 1 >= args.Length || args[at + 1] != "yaml" || Find(args) is not { } command || !command.Usage.Contains("[--output json|yaml]", StringComparison.Ordinal))
+        if (Find(args) is not { } command || !command.Usage.Contains("[--output json|yaml]", StringComparison.Ordinal))
         {
             return null;
         }
-        var copy = (string[])args.Clone();
-        copy[at + 1] = "json";
-        return copy;
+        for (var i = 0; i < args.Length && args[i] != "--"; i++)
+        {
+            if (args[i] == "--output=yaml" || (args[i] == "--output" && i + 1 < args.Length && args[i + 1] == "yaml"))
+            {
+                var copy = (string[])args.Clone();
+                copy[args[i] == "--output" ? i + 1 : i] = args[i] == "--output" ? "json" : "--output=json";
+                return copy;
+            }
+        }
+        return null;
     }
 
     /// <summary>The catalog entry <paramref name="args"/> name (a group's subcommand, or a single command), or null.</summary>

@@ -35,7 +35,6 @@ public static class CommandLine
         {
             return UsageError(stderr, flag);
         }
-        args = CommandCatalog.SplitFlagValues(args);
         if (CommandCatalog.AsksForYaml(args) is { } asJson)
         {
             // --output yaml: the command's JSON, printed as YAML (keys sorted, as kubectl -o yaml prints maps)

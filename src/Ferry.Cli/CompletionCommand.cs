@@ -13,6 +13,7 @@ internal static partial class CompletionCommand
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        args = [.. CommandArgs.Parse("completion", args).Positional];
         if (args.Length != 1)
         {
             return CommandLine.UsageError(stderr, $"ferry completion needs one shell: {Shells} (e.g. source <(ferry completion bash))");

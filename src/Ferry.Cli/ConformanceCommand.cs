@@ -12,27 +12,9 @@ internal static class ConformanceCommand
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var verbose = false;
-        var paths = new List<string>();
-        foreach (var a in args)
-        {
-            if (a is "-v" or "--verbose")
-            {
-                verbose = true;
-            }
-            else if (a.StartsWith('-'))
-            {
-                throw new UsageException($"conformance: unknown flag {a}");
-            }
-            else
-            {
-                paths.Add(a);
-            }
-        }
-        if (paths.Count == 0)
-        {
-            throw new UsageException("conformance: give at least one vector file or folder");
-        }
+        var a = CommandArgs.Parse("conformance", args);
+        var verbose = a.Has("--verbose");
+        var paths = a.Positional.Count > 0 ? a.Positional : throw new UsageException("conformance: give at least one vector file or folder");
         var files = new List<string>();
         var unpacked = new List<string>();
         // unpacked real-chart corpora: their cases.json and the archive they came from (named in the report)

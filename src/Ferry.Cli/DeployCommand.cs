@@ -10,8 +10,6 @@ namespace Ferry.Cli;
 /// <summary><c>ferry deploy</c>, <c>ferry plan</c> (alias <c>diff</c>) and <c>ferry status</c>.</summary>
 internal static partial class DeployCommand
 {
-    private static readonly string DeployUsage = "usage: " + CommandCatalog.All.First(c => c.Path == "deploy").Usage;
-    private const string PlanUsage = "usage: ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--kubeconfig F] [--context C] [--env-namespace NS] [--key pub.pem] [--output json]";
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -57,60 +55,58 @@ internal static partial class DeployCommand
         public RegistryOptions RegistryOptions { get; } = new();
     }
 
-    private static Flags Parse(string[] args, string usage, bool bundleRequired)
+    /// <summary>The flags of deploy, plan or status (each usage line lists which it takes).</summary>
+    private static Flags Parse(string path, string[] args, bool bundleRequired)
     {
-        var f = new Flags();
-        for (var i = 0; i < args.Length; i++)
+        var a = CommandArgs.Parse(path, args);
+        var f = new Flags
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--registry": f.Registry = Value(); break;
-                case "--insecure": f.RegistryOptions.Insecure = true; break;
-                case "--ca-file": f.RegistryOptions.CaFile = Value(); break;
-                case "--username": f.RegistryOptions.Username = Value(); break;
-                case "--password-stdin": f.RegistryOptions.Password = Console.In.ReadToEnd().TrimEnd('\n', '\r'); break;
-                case "--key": f.Key = Value(); break;
-                case "--env-file": f.EnvFile = Value(); break;
-                case "--env-namespace": f.EnvNamespace = Value(); break;
-                case "--timeout": f.Timeout = ParseDuration(Value()); break;
-                case "--no-wait": f.NoWait = true; break;
-                case "--no-hooks": f.NoHooks = true; break;
-                case "--skip-crds": f.SkipCrds = true; break;
-                case "--cleanup-on-fail": f.CleanupOnFail = true; break;
-                case "--description": f.Description = Value(); break;
-                case "--history-max":
-                    f.HistoryMax = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var max) ? max : throw new UsageException("--history-max needs a number (0: no limit)");
-                    break;
-                case "--parallel":
-                    f.Parallel = int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new UsageException("--parallel needs a positive number");
-                    break;
-                case "--force-unlock": f.ForceUnlock = true; break;
-                case "--force-conflicts": f.ForceConflicts.Add(DeployRequest.AllApps); break;
-                case var a when a.StartsWith("--force-conflicts=", StringComparison.Ordinal):
-                    var apps = a["--force-conflicts=".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    f.ForceConflicts.UnionWith(apps.Length > 0 ? apps : throw new UsageException("--force-conflicts=APP[,APP...] needs app names (or --force-conflicts alone for every app)"));
-                    break;
-                case "--kubeconfig": f.Kubeconfig = Value(); break;
-                case "--context": f.Context = Value(); break;
-                case "--output":
-                    f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
-                    break;
-                default:
-                    f.Bundle = !args[i].StartsWith('-') && f.Bundle is null ? args[i] : throw new UsageException(usage);
-                    break;
-            }
+            Registry = a.Value("--registry"),
+            Key = a.Value("--key"),
+            EnvFile = a.Value("--env-file"),
+            EnvNamespace = a.Value("--env-namespace") ?? DeployEnv.DefaultNamespace,
+            Timeout = a.Duration("--timeout", TimeSpan.FromMinutes(5)),
+            NoWait = a.Has("--no-wait"),
+            NoHooks = a.Has("--no-hooks"),
+            SkipCrds = a.Has("--skip-crds"),
+            CleanupOnFail = a.Has("--cleanup-on-fail"),
+            Description = a.Value("--description"),
+            HistoryMax = a.Int("--history-max", 10, min: 0),
+            Parallel = a.Int("--parallel", 4),
+            ForceUnlock = a.Has("--force-unlock"),
+            Kubeconfig = a.Value("--kubeconfig"),
+            Context = a.Value("--context"),
+            Json = a.Json,
+        };
+        f.RegistryOptions.Insecure = a.Has("--insecure");
+        f.RegistryOptions.CaFile = a.Value("--ca-file");
+        f.RegistryOptions.Username = a.Value("--username");
+        if (a.Has("--password-stdin"))
+        {
+            f.RegistryOptions.Password = Console.In.ReadToEnd().TrimEnd('\n', '\r');
         }
-        if (bundleRequired && (f.Bundle is null || f.Registry is null))
+        foreach (var force in a.Values("--force-conflicts"))
         {
-            throw new UsageException(usage);
+            if (force == "true")
+            {
+                f.ForceConflicts.Add(DeployRequest.AllApps);
+                continue;
+            }
+            var apps = force.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            f.ForceConflicts.UnionWith(apps.Length > 0 ? apps : throw new UsageException("--force-conflicts=APP[,APP...] needs app names (or --force-conflicts alone for every app)"));
+        }
+        var positional = a.Arguments(bundleRequired ? 1 : 0, bundleRequired ? 1 : 0);
+        f.Bundle = positional.FirstOrDefault();
+        if (bundleRequired && f.Registry is null)
+        {
+            throw new UsageException($"ferry {path} needs --registry HOST[:PORT][/PREFIX] (the site registry the images are pinned to); usage: {CommandCatalog.All.First(c => c.Path == path).Usage}");
         }
         return f;
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var f = Parse(args, DeployUsage, bundleRequired: true);
+        var f = Parse("deploy", args, bundleRequired: true);
         try
         {
             using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
@@ -153,7 +149,7 @@ internal static partial class DeployCommand
 
     public static async Task<int> PlanAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var f = Parse(args, PlanUsage, bundleRequired: true);
+        var f = Parse("plan", args, bundleRequired: true);
         try
         {
             // With --env-file and no cluster flags the plan is offline: nothing is read from a cluster.
@@ -221,11 +217,7 @@ internal static partial class DeployCommand
     /// <summary><c>ferry status</c>: every Helm release in the cluster and the last deploy of each product.</summary>
     public static async Task<int> StatusAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var f = Parse(args, "usage: ferry status [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]", bundleRequired: false);
-        if (f.Bundle is not null)
-        {
-            throw new UsageException("usage: ferry status [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]");
-        }
+        var f = Parse("status", args, bundleRequired: false);
         try
         {
             using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);

@@ -22,48 +22,30 @@ internal static class ImagesCommand
         public RegistryOptions Registry { get; } = new();
     }
 
-    private static Flags Parse(string[] args, TextReader stdin)
+    private static Flags Parse(string path, string[] args, TextReader stdin)
     {
-        var f = new Flags();
-        for (var i = 0; i < args.Length; i++)
+        var a = CommandArgs.Parse(path, args);
+        var f = new Flags { To = a.Value("--to"), Json = a.Json };
+        foreach (var p in a.Values("--platform").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)))
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
+            if (p == "all")
             {
-                case "--to": f.To = Value(); break;
-                case "--platform":
-                    foreach (var p in Value().Split(',', StringSplitOptions.RemoveEmptyEntries))
-                    {
-                        if (p == "all")
-                        {
-                            f.AllPlatforms = true;
-                        }
-                        else
-                        {
-                            f.Platforms.Add(Platform.Parse(p));
-                        }
-                    }
-                    break;
-                case "--insecure": f.Registry.Insecure = true; break;
-                case "--ca-file": f.Registry.CaFile = Value(); break;
-                case "--username": f.Registry.Username = Value(); break;
-                case "--password-stdin": f.Registry.Password = stdin.ReadToEnd().TrimEnd('\n', '\r'); break;
-                case "--parallel":
-                    f.Registry.Parallelism = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
-                        ? n : throw new UsageException("--parallel needs a positive number");
-                    break;
-                case "--output":
-                    f.Json = Value() switch { "json" => true, "text" => false, var o => throw new UsageException($"--output {o}: use json or text") };
-                    break;
-                default:
-                    if (args[i].StartsWith("--", StringComparison.Ordinal))
-                    {
-                        throw new UsageException($"images: unknown flag {args[i]}");
-                    }
-                    f.Positional.Add(args[i]);
-                    break;
+                f.AllPlatforms = true;
+            }
+            else
+            {
+                f.Platforms.Add(Platform.Parse(p));
             }
         }
+        f.Registry.Insecure = a.Has("--insecure");
+        f.Registry.CaFile = a.Value("--ca-file");
+        f.Registry.Username = a.Value("--username");
+        if (a.Has("--password-stdin"))
+        {
+            f.Registry.Password = stdin.ReadToEnd().TrimEnd('\n', '\r');
+        }
+        f.Registry.Parallelism = a.Int("--parallel", f.Registry.Parallelism);
+        f.Positional.AddRange(a.Positional);
         return f;
     }
 
@@ -73,7 +55,7 @@ internal static class ImagesCommand
         {
             throw new UsageException("usage: ferry images pull|push|list|copy|verify ...");
         }
-        var f = Parse(args[1..], Console.In);
+        var f = Parse("images " + args[0], args[1..], Console.In);
         try
         {
             return args[0] switch

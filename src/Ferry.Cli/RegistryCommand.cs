@@ -10,15 +10,16 @@ namespace Ferry.Cli;
 /// </summary>
 internal static class RegistryCommand
 {
-    private const string Usage = """
-        usage: ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert FILE --tls-key FILE] [--htpasswd FILE] [--verbose]
-               ferry registry htpasswd USER --password-stdin     (prints an htpasswd line: USER:bcrypt-hash)
-        """;
-
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
-        if (args is ["htpasswd", var user, "--password-stdin"])
+        if (args.Length > 0 && args[0] == "htpasswd")
         {
+            var h = CommandArgs.Parse("registry htpasswd", args[1..]);
+            var user = h.Arguments(1, 1)[0];
+            if (!h.Has("--password-stdin"))
+            {
+                throw new UsageException("registry htpasswd: give the password on stdin: printf %s \"$PASSWORD\" | ferry registry htpasswd USER --password-stdin");
+            }
             var password = (await stdin.ReadToEndAsync().ConfigureAwait(false)).TrimEnd('\r', '\n');
             if (password.Length == 0)
             {
@@ -34,31 +35,15 @@ internal static class RegistryCommand
             }
             return 0;
         }
-        if (args.Length == 0 || args[0] != "serve")
+        var a = CommandArgs.Parse("registry serve", args[1..]);
+        a.Arguments(0, 0);
+        var storage = a.Required("--storage");
+        var (htpasswd, tlsCert, tlsKey) = (a.Value("--htpasswd"), a.Value("--tls-cert"), a.Value("--tls-key"));
+        var addr = a.Value("--addr") ?? "0.0.0.0:5000";
+        var verbose = a.Has("--verbose");
+        if (!IPEndPoint.TryParse(addr, out var endpoint) || (endpoint.Port == 0 && !addr.EndsWith(":0", StringComparison.Ordinal)))
         {
-            throw new UsageException(Usage);
-        }
-        string? storage = null;
-        string? htpasswd = null, tlsCert = null, tlsKey = null;
-        var addr = "0.0.0.0:5000";
-        var verbose = false;
-        for (var i = 1; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--storage": storage = Value(); break;
-                case "--addr": addr = Value(); break;
-                case "--htpasswd": htpasswd = Value(); break;
-                case "--tls-cert": tlsCert = Value(); break;
-                case "--tls-key": tlsKey = Value(); break;
-                case "--verbose": verbose = true; break;
-                default: throw new UsageException(Usage);
-            }
-        }
-        if (storage is null || !IPEndPoint.TryParse(addr, out var endpoint) || endpoint.Port == 0 && !addr.EndsWith(":0", StringComparison.Ordinal))
-        {
-            throw new UsageException(Usage);
+            throw new UsageException($"--addr {addr}: expected HOST:PORT, such as 0.0.0.0:5000");
         }
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>

@@ -5,36 +5,19 @@ namespace Ferry.Cli;
 /// <summary><c>ferry registry-config</c>: k3s's registries.yaml mirroring the product's registries to the site registry.</summary>
 internal static class RegistryConfigCommand
 {
-    private static readonly string Usage = "usage: " + CommandCatalog.All.First(c => c.Path == "registry-config").Usage;
-
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
-        string? registry = null, bundle = null, caFile = null, username = null, password = null, output = null;
-        bool plainHttp = false, skipVerify = false, json = false;
-        var mirrors = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var a = CommandArgs.Parse("registry-config", args);
+        a.Arguments(0, 0);
+        var registry = a.Required("--registry");
+        var (bundle, caFile, username, output) = (a.Value("--bundle"), a.Value("--ca-file"), a.Value("--username"), a.Value("-o"));
+        var (plainHttp, skipVerify) = (a.Has("--plain-http"), a.Has("--insecure-skip-verify"));
+        var json = a.Choice("--output", "yaml", "yaml", "json") == "json";
+        var mirrors = a.Values("--mirror").ToList();
+        var password = a.Has("--password-stdin") ? stdin.ReadToEnd().TrimEnd('\n', '\r') : null;
+        if (password is not null && username is null)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--registry": registry = Value(); break;
-                case "--bundle": bundle = Value(); break;
-                case "--mirror": mirrors.Add(Value()); break;
-                case "--plain-http": plainHttp = true; break;
-                case "--ca-file": caFile = Value(); break;
-                case "--insecure-skip-verify": skipVerify = true; break;
-                case "--username": username = Value(); break;
-                case "--password-stdin": password = stdin.ReadToEnd().TrimEnd('\n', '\r'); break;
-                case "-o": output = Value(); break;
-                case "--output":
-                    json = Value() switch { "json" => true, "yaml" or "text" => false, var o => throw new UsageException($"--output {o}: use yaml or json (-o PATH writes the file)") };
-                    break;
-                default: throw new UsageException(Usage);
-            }
-        }
-        if (registry is null || (password is not null && username is null))
-        {
-            throw new UsageException(Usage);
+            throw new UsageException("--password-stdin needs --username");
         }
         try
         {

@@ -11,7 +11,7 @@ internal static partial class ClusterCommands
     /// <summary><c>ferry list [-n NS | -A]</c>: the newest revision of each release, as <c>helm list -a</c> shows them.</summary>
     public static async Task<int> ListAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var f = Parse(args);
+        var f = Parse("list", args);
         if (f.Positional.Count != 0)
         {
             throw new UsageException("usage: ferry list [-n NS | -A] [--kubeconfig F] [--context C] [--output json]");
@@ -51,7 +51,7 @@ internal static partial class ClusterCommands
         {
             throw new UsageException(Usage);
         }
-        var f = Parse(args[1..]);
+        var f = Parse("get " + args[0], args[1..]);
         if (f.Positional.Count != 1)
         {
             throw new UsageException(Usage);

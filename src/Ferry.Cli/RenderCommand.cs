@@ -9,42 +9,14 @@ internal static class RenderCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        string? templatePath = null;
-        string? dataPath = null;
-        var sets = new List<(string Expr, bool AsString)>();
+        var a = CommandArgs.Parse("render", args);
+        var templatePath = a.Arguments(1, 1)[0];
+        var dataPath = a.Value("--data");
+        var sets = a.InOrder("--set", "--set-string").Select(x => (Expr: x.Value, AsString: x.Name == "--set-string")).ToList();
         var options = new TemplateOptions();
-        for (var i = 0; i < args.Length; i++)
+        if (a.Value("--missingkey") is { } missing)
         {
-            switch (args[i])
-            {
-                case "--data" or "-d":
-                    dataPath = Value(args, ref i);
-                    break;
-                case "--set":
-                    sets.Add((Value(args, ref i), false));
-                    break;
-                case "--set-string":
-                    sets.Add((Value(args, ref i), true));
-                    break;
-                case "--missingkey":
-                    options.Apply("missingkey=" + Value(args, ref i));
-                    break;
-                default:
-                    if (args[i].StartsWith('-'))
-                    {
-                        throw new UsageException($"render: unknown flag {args[i]}");
-                    }
-                    if (templatePath is not null)
-                    {
-                        throw new UsageException("render: give one TEMPLATE file");
-                    }
-                    templatePath = args[i];
-                    break;
-            }
-        }
-        if (templatePath is null)
-        {
-            throw new UsageException("render: missing TEMPLATE (usage: ferry render TEMPLATE --data values.yaml)");
+            options.Apply("missingkey=" + missing);
         }
         if (!File.Exists(templatePath))
         {
@@ -106,14 +78,5 @@ internal static class RenderCommand
         return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
             ? DataReader.FromJson(text)
             : DataReader.FromYaml(text, NumberMode.Float64, path);
-    }
-
-    internal static string Value(string[] args, ref int i)
-    {
-        if (i + 1 >= args.Length)
-        {
-            throw new UsageException($"{args[i]} needs a value");
-        }
-        return args[++i];
     }
 }
