@@ -35,6 +35,27 @@ public sealed class HelpTests
         }
     }
 
+    /// <summary>Every command, mistyped (two letters of its last word swapped, or its last letter dropped) and with a mistyped flag: exit 2, naming the right one.</summary>
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task EveryCommand_Mistyped_IsAUsageErrorNamingIt(string command)
+    {
+        var words = command.Split(' ');
+        var last = words[^1];
+        if (last.Length >= 4)
+        {
+            var typo = last[1] != last[2] ? last[..1] + last[2] + last[1] + last[3..] : last[..^1];
+            var (code, stdout, stderr) = await CliRunner.RunAsync([.. words[..^1], typo, "x"]);
+            Assert.True(code == 2, $"ferry {string.Join(' ', words[..^1])} {typo}: exit {code}");
+            Assert.Equal("", stdout);
+            Assert.Contains($"(did you mean \"{last}\"?)", stderr, StringComparison.Ordinal);
+        }
+        var (flagCode, flagOut, flagErr) = await CliRunner.RunAsync([.. words, "--hlep"]);
+        Assert.True(flagCode == 2, $"ferry {command} --hlep: exit {flagCode}");
+        Assert.Equal("", flagOut);
+        Assert.Contains($"unknown flag \"--hlep\" for ferry {command} (did you mean \"--help\"?)", flagErr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AGroup_ListsItsSubcommands()
     {
