@@ -46,6 +46,14 @@ public static class HelmTemplateArgs
                 // install flags helm template takes that change nothing it prints (CRDs come only with --include-crds;
                 // notes and labels belong to the release record, which template does not write)
                 case "--skip-crds" or "--hide-notes" or "--render-subchart-notes": break;
+                // helm 4's post-renderers are plugins, and Ferry runs none: every name is one helm would not find either
+                case "--post-renderer":
+                    var renderer = Value();
+                    throw new ArgumentException($"invalid argument \"{renderer}\" for \"--post-renderer\" flag: plugin: {{Name:{renderer} Type:postrenderer/v1}} not found");
+                case "--post-renderer-args": _ = Value(); break;
+                case "--validate": o.Validate = true; break;
+                case "--kubeconfig": o.Kubeconfig = Value(); break;
+                case "--kube-context": o.KubeContext = Value(); break;
                 case "-l" or "--labels":
                     var labels = Value();
                     foreach (var pair in labels.Split(','))

@@ -50,6 +50,16 @@ public sealed class HelmTemplateOptions
     /// <summary>--output-dir: write each template's manifests under this directory instead of printing them.</summary>
     public string? OutputDir { get; set; }
 
+    /// <summary>
+    /// helm's --validate (with --kubeconfig/--kube-context): render for the cluster and have its API server check
+    /// every object. Read by the command line, which talks to the cluster; the renderer itself never does.
+    /// </summary>
+    public bool Validate { get; set; }
+
+    public string? Kubeconfig { get; set; }
+
+    public string? KubeContext { get; set; }
+
     /// <summary>helm's --release-name: write under OutputDir/ReleaseName.</summary>
     public bool UseReleaseName { get; set; }
 

@@ -54,7 +54,7 @@ public static class CommandLine
                 "version" or "--version" => Version(stdout),
                 "render" => RenderCommand.Run(args[1..], stdout, stderr),
                 "conformance" => ConformanceCommand.Run(args[1..], stdout, stderr),
-                "template" => TemplateCommand.Run(args[1..], stdout, stderr),
+                "template" => await TemplateCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "bundle" => await BundleCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "schema" => Schema(stdout),

@@ -207,6 +207,31 @@ public sealed class CliClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task TemplateValidate_RendersForTheCluster_AndHasItsApiServerCheckEveryObject()
+    {
+        var kc = await KubeconfigAsync();
+        var chart = Path.Combine(CliRunner.Examples, "charts", "gateway");
+        var (code, output, err) = await Ferry("template", "edge", chart, "-n", Ns, "--validate", "--kubeconfig", kc);
+        Assert.True(code == 0, err);
+        var (offlineCode, offline, _) = await Ferry("template", "edge", chart, "-n", Ns);
+        Assert.Equal((0, offline), (offlineCode, output));
+
+        // an object of a kind the cluster does not serve is refused, as helm --validate refuses it
+        var bad = Path.Combine(_dir, "widgets");
+        Directory.CreateDirectory(Path.Combine(bad, "templates"));
+        File.WriteAllText(Path.Combine(bad, "Chart.yaml"), "apiVersion: v2\nname: widgets\nversion: 1.0.0\n");
+        File.WriteAllText(Path.Combine(bad, "templates", "w.yaml"), "apiVersion: widgets.example.com/v1\nkind: Widget\nmetadata:\n  name: w\n");
+        (code, output, err) = await Ferry("template", "w", bad, "-n", Ns, "--validate", "--kubeconfig", kc);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("Error: unable to build kubernetes objects from release manifest: ", err, StringComparison.Ordinal);
+        Assert.Contains("Widget", err, StringComparison.Ordinal);
+        (code, output, _) = await Ferry("template", "w", bad, "-n", Ns); // offline, nothing checks the kind
+        Assert.Equal(0, code);
+        Assert.Contains("kind: Widget", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListAndGet_ReadTheRecords_WithTheSitesSecretsMasked()
     {
         var kc = await KubeconfigAsync();

@@ -23,6 +23,7 @@ public sealed class TemplateFlagsJudgedTests
     [InlineData("r", "./shop", "--generate-name")]
     [InlineData("r", "./shop", "--skip-crds", "--include-crds", "--hide-notes", "--render-subchart-notes", "--labels", "team=a,tier=web")]
     [InlineData("r", "./shop", "--labels", "team")]
+    [InlineData("r", "./shop", "--post-renderer", "kustomizer", "--post-renderer-args", "x")]
     public void Flags_RenderAsHelmRendersThem(params string[] args)
     {
         var charts = Path.Combine(TestPaths.Examples, "charts");
