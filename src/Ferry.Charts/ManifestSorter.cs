@@ -164,12 +164,15 @@ public static class ManifestSorter
     /// belongs becomes its text, a map or list there is an error (the first in JSON's sorted key order, as
     /// encoding/json reports it).
     /// </summary>
+    private static readonly HashSet<string> HeadKeys = new(StringComparer.Ordinal) { "apiVersion", "kind", "metadata" };
+
     private static Head ParseHead(string doc, string path)
     {
         object? parsed;
         try
         {
-            parsed = DataReader.FromYaml(doc, NumberMode.Float64);
+            // only the head is built; the rest is checked as helm's full parse checks it (same errors)
+            parsed = Ferry.Templates.Yaml.YamlReader.ReadKeys(doc, HeadKeys, NumberMode.Float64);
         }
         catch (FormatException e)
         {

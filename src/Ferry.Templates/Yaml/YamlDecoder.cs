@@ -77,6 +77,96 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
         }
     }
 
+    /// <summary>
+    /// Checks <paramref name="node"/> exactly as <see cref="Decode"/> would — the same errors, in the same order, and
+    /// the same counts for the alias limit — without building the value (for parts of a document nobody reads, such
+    /// as everything of a rendered manifest but its head).
+    /// </summary>
+    public void Check(YamlNode node)
+    {
+        _decodeCount++;
+        if (_aliasDepth > 0)
+        {
+            _aliasCount++;
+        }
+        if (_aliasCount > 100 && _decodeCount > 1000 && (double)_aliasCount / _decodeCount > AllowedAliasRatio(_decodeCount))
+        {
+            throw YamlException.Decode("document contains excessive aliasing");
+        }
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw YamlException.Decode("exceeded max depth of 10000");
+        }
+        switch (node.Kind)
+        {
+            case YamlNodeKind.Alias:
+                if (!_activeAliases.Add(node))
+                {
+                    throw YamlException.Decode($"anchor '{node.Value}' value contains itself");
+                }
+                _aliasDepth++;
+                try
+                {
+                    Check(node.Target!);
+                }
+                finally
+                {
+                    _aliasDepth--;
+                    _activeAliases.Remove(node);
+                }
+                break;
+            case YamlNodeKind.Scalar:
+                ToJsonValue(Scalar(node).Value);
+                break;
+            case YamlNodeKind.Sequence:
+                foreach (var child in node.Children)
+                {
+                    Check(child);
+                }
+                break;
+            default:
+                var children = node.Children;
+                for (var i = 0; i + 1 < children.Count; i += 2)
+                {
+                    var keyNode = children[i];
+                    if (keyNode.Kind == YamlNodeKind.Scalar && keyNode.Value == "<<" && (keyNode.Implicit || keyNode.Tag == MergeTag))
+                    {
+                        Merge(children[i + 1], new Dictionary<string, object?>(StringComparer.Ordinal)); // rare: decoded as Decode does
+                        continue;
+                    }
+                    _decodeCount++;
+                    KeyString(keyNode, children[i + 1]);
+                    Check(children[i + 1]);
+                }
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A top-level mapping (without merge keys) as <see cref="Decode"/> returns it, holding only <paramref name="keys"/>;
+    /// the other values are checked in place, in document order, so errors and limits are Decode's.
+    /// </summary>
+    public Dictionary<string, object?> DecodeKeys(YamlNode mapping, IReadOnlySet<string> keys)
+    {
+        _decodeCount++;
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var children = mapping.Children;
+        for (var i = 0; i + 1 < children.Count; i += 2)
+        {
+            _decodeCount++;
+            var key = KeyString(children[i], children[i + 1]);
+            if (keys.Contains(key))
+            {
+                map[key] = Decode(children[i + 1]);
+            }
+            else
+            {
+                Check(children[i + 1]);
+            }
+        }
+        return map;
+    }
+
     /// <summary>go-yaml's limit: a small document may come 99% from aliases, a large one only 10%.</summary>
     private static double AllowedAliasRatio(int decodeCount) => decodeCount switch
     {

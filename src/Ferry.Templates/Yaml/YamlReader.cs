@@ -16,6 +16,40 @@ public static class YamlReader
         return root is null ? null : new YamlDecoder(numbers).Decode(root);
     }
 
+    /// <summary>
+    /// The first document's top-level <paramref name="keys"/> only — every other part is checked exactly as
+    /// <see cref="Read"/> checks it (same errors, same limits) but not built: a rendered manifest's head (apiVersion,
+    /// kind, metadata) without the cost of its spec. A document that is not a mapping, or merges keys into its top
+    /// level, is read whole. Null for an empty text.
+    /// </summary>
+    public static object? ReadKeys(string text, IReadOnlySet<string> keys, NumberMode numbers = NumberMode.Float64)
+    {
+        var composer = new YamlComposer(text);
+        var root = composer.NextDocument();
+        if (root is null)
+        {
+            return null;
+        }
+        var decoder = new YamlDecoder(numbers);
+        if (root.Kind != YamlNodeKind.Mapping || HasMergeKey(root))
+        {
+            return decoder.Decode(root);
+        }
+        return decoder.DecodeKeys(root, keys);
+    }
+
+    private static bool HasMergeKey(YamlNode mapping)
+    {
+        for (var i = 0; i + 1 < mapping.Children.Count; i += 2)
+        {
+            if (mapping.Children[i].Kind == YamlNodeKind.Scalar && mapping.Children[i].Value == "<<")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Every document's value, in order.</summary>
     public static List<object?> ReadAll(string text, NumberMode numbers = NumberMode.Float64)
     {

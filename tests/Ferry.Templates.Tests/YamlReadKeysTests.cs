@@ -1,0 +1,62 @@
+using Ferry.Templates.Formatting;
+using Ferry.Templates.Yaml;
+
+namespace Ferry.Templates.Tests;
+
+/// <summary>
+/// <see cref="YamlReader.ReadKeys"/> (a rendered manifest's head, the rest checked but not built) against
+/// <see cref="YamlReader.Read"/>: the same values for the keys read, and the same error — or none — for every document.
+/// </summary>
+public sealed class YamlReadKeysTests
+{
+    private static readonly HashSet<string> Head = new(StringComparer.Ordinal) { "apiVersion", "kind", "metadata" };
+
+    public static TheoryData<string> Documents() =>
+    [
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: {x: y}\ndata:\n  k: v\n",
+        "kind: A\nkind: B\nmetadata: {name: first}\nmetadata: {name: second}\n",            // duplicates: the last wins
+        "apiVersion: v1\nkind: X\nspec:\n  ratio: .nan\n",                                   // NaN has no JSON form
+        "apiVersion: v1\nkind: X\nspec:\n  ? [a, b]\n  : 1\n",                                 // a sequence as a key
+        "apiVersion: v1\nkind: X\nspec:\n  n: !!int abc\n",                                   // a tag that does not fit
+        "apiVersion: v1\nkind: X\nspec:\n  b: !!binary '%%%'\n",                              // bad base64
+        "apiVersion: v1\nkind: X\nbase: &b {a: 1}\nspec:\n  <<: *b\n  c: 2\n",                // a merge below the top
+        "base: &b {kind: Merged, apiVersion: v9}\n<<: *b\nmetadata: {name: m}\n",           // a merge at the top: read whole
+        "apiVersion: v1\nkind: X\nspec:\n  <<: [1, 2]\n",                                       // a bad merge
+        "apiVersion: v1\nkind: X\nspec: &a [*a]\n",                                            // an alias of itself
+        "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nkind: Bomb\n",
+        "- a\n- b\n",                                                                          // not a mapping
+        "apiVersion: 1.0\nkind: true\nmetadata: null\n",
+        "kind: X\nspec:\n  1.5: a\n  true: b\n  0x1F: c\n",
+        "kind: X\nspec: [" + string.Concat(Enumerable.Repeat("[", 3000)) + string.Concat(Enumerable.Repeat("]", 3000)) + "]\n",
+        "",
+        "# only a comment\n",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void ReadKeys_IsRead_RestrictedToTheKeys(string document)
+    {
+        (string? Value, string? Error) Outcome(Func<object?> read)
+        {
+            try
+            {
+                return (GoJson.Marshal(read()), null);
+            }
+            catch (YamlException e)
+            {
+                return (null, e.Message);
+            }
+        }
+        var full = Outcome(() => YamlReader.Read(document));
+        var head = Outcome(() => YamlReader.ReadKeys(document, Head));
+        Assert.Equal(full.Error, head.Error);
+        if (full.Error is null)
+        {
+            var whole = YamlReader.Read(document);
+            var expected = whole is Dictionary<string, object?> map && !document.Contains("<<: *b\nmetadata", StringComparison.Ordinal)
+                ? map.Where(kv => Head.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value)
+                : whole;
+            Assert.Equal(GoJson.Marshal(expected), head.Value);
+        }
+    }
+}
