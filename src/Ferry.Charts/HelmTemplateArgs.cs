@@ -52,6 +52,10 @@ public static class HelmTemplateArgs
                     throw new ArgumentException($"invalid argument \"{renderer}\" for \"--post-renderer\" flag: plugin: {{Name:{renderer} Type:postrenderer/v1}} not found");
                 case "--post-renderer-args": _ = Value(); break;
                 case "--validate": o.Validate = true; break;
+                case "--output":
+                    // lint's report format (template prints manifests, as helm template does)
+                    o.OutputFormat = Value() switch { "json" => "json", "text" => "text", var f => throw new ArgumentException($"--output {f}: use json or text") };
+                    break;
                 case "--kubeconfig": o.Kubeconfig = Value(); break;
                 case "--kube-context": o.KubeContext = Value(); break;
                 case "-l" or "--labels":

@@ -58,6 +58,9 @@ public sealed class HelmTemplateOptions
 
     public string? Kubeconfig { get; set; }
 
+    /// <summary>--output of <c>ferry lint</c> (text or json); the command line reads it.</summary>
+    public string OutputFormat { get; set; } = "text";
+
     public string? KubeContext { get; set; }
 
     /// <summary>helm's --release-name: write under OutputDir/ReleaseName.</summary>

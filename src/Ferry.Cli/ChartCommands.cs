@@ -47,6 +47,19 @@ internal static class ChartCommands
             throw new UsageException($"lint: {e.Message} (usage: ferry lint CHART [-f values.yaml] [--set k=v])");
         }
         var messages = HelmLint.Lint(chart, options);
+        if (options.OutputFormat == "json")
+        {
+            stdout.WriteLine(new System.Text.Json.Nodes.JsonObject
+            {
+                ["chart"] = chart,
+                ["errors"] = messages.Count(m => m.Severity == "ERROR"),
+                ["messages"] = new System.Text.Json.Nodes.JsonArray([.. messages.Select(m => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                {
+                    ["severity"] = m.Severity, ["path"] = m.Path, ["message"] = m.Message,
+                })]),
+            }.ToJsonString(DeployCommand.Indented));
+            return messages.Any(m => m.Severity == "ERROR") ? 1 : 0;
+        }
         stdout.Write(HelmLint.Report(chart, messages));
         _ = stderr;
         return messages.Any(m => m.Severity == "ERROR") ? 1 : 0;

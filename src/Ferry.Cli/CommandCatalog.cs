@@ -18,7 +18,7 @@ internal static class CommandCatalog
         new("render", "ferry render TEMPLATE [-d|--data FILE.yaml|FILE.json] [--set k=v]... [--set-string k=v]... [--missingkey default|zero|error]", "render a Go text/template file against YAML or JSON data (Sprig + Helm functions)"),
         new("template", "ferry template [NAME] CHART [-f|--values values.yaml]... [--set k=v]... [--set-string k=v] [--set-json k=json] [--set-file k=path] [--set-literal k=v] [-n|--namespace NS] [-s|--show-only path] [--include-crds] [--skip-crds] [--skip-tests] [--no-hooks] [--is-upgrade] [--skip-schema-validation] [--kube-version v] [-a|--api-versions v] [--name-template T] [-g|--generate-name] [--release-name] [-l|--labels k=v,...] [--hide-notes] [--render-subchart-notes] [--post-renderer NAME [--post-renderer-args A]] [--output-dir DIR] [--validate [--kubeconfig F] [--kube-context C]] [--debug]", "render a Helm chart (directory or .tgz) natively, exactly as `helm template` prints it"),
         new("show values", "ferry show values CHART", "print a chart's default values"),
-        new("lint", "ferry lint CHART [-f|--values values.yaml]... [--set k=v]... [--set-string k=v] [--set-json k=json] [--set-file k=path] [-n|--namespace NS] [--kube-version v] [-a|--api-versions v]", "check a chart: metadata, schema, rendering and YAML validity"),
+        new("lint", "ferry lint CHART [-f|--values values.yaml]... [--set k=v]... [--set-string k=v] [--set-json k=json] [--set-file k=path] [-n|--namespace NS] [--kube-version v] [-a|--api-versions v] [--output json|yaml]", "check a chart: metadata, schema, rendering and YAML validity"),
         new("images pull", "ferry images pull REF... --to DIR [--platform os/arch|all] [--insecure] [--ca-file F] [--username U --password-stdin] [--parallel N] [--output json|yaml]", "pull images from registries into an OCI image layout"),
         new("images push", "ferry images push DIR --to REGISTRY[/REPO] [--insecure] [--ca-file F] [--username U --password-stdin] [--parallel N] [--output json|yaml]", "push an OCI image layout's images to a registry"),
         new("images list", "ferry images list DIR [--output json|yaml]", "list the images of an OCI image layout"),
@@ -55,7 +55,7 @@ internal static class CommandCatalog
         new("registry-config", "ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file F] [--insecure-skip-verify] [--username U --password-stdin] [-o PATH] [--output yaml|json]", "k3s registries.yaml mirroring the product's registries to the site registry"),
         new("completion", "ferry completion bash|zsh|fish", "print a shell completion script (bash: source <(ferry completion bash))"),
         new("schema", "ferry schema", "print the JSON Schema of ferry.yaml"),
-        new("conformance", "ferry conformance PATH... [-v|--verbose]", "run test vector files (gotemplate, sprig, helm engine formats, real charts); prints \"<file>: N passed, M failed\""),
+        new("conformance", "ferry conformance PATH... [-v|--verbose] [--output json|yaml]", "run test vector files (gotemplate, sprig, helm engine formats, real charts); prints \"<file>: N passed, M failed\""),
     ];
 
     /// <summary>Command words that are other words for one in the catalog.</summary>

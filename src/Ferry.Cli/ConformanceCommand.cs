@@ -14,6 +14,7 @@ internal static class ConformanceCommand
     {
         var a = CommandArgs.Parse("conformance", args);
         var verbose = a.Has("--verbose");
+        var json = a.Json;
         var paths = a.Positional.Count > 0 ? a.Positional : throw new UsageException("conformance: give at least one vector file or folder");
         var files = new List<string>();
         var unpacked = new List<string>();
@@ -21,7 +22,7 @@ internal static class ConformanceCommand
         var archives = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            return RunAll(paths, files, unpacked, archives, verbose, stdout, stderr);
+            return RunAll(paths, files, unpacked, archives, verbose, json, stdout, stderr);
         }
         finally
         {
@@ -32,8 +33,9 @@ internal static class ConformanceCommand
         }
     }
 
-    private static int RunAll(List<string> paths, List<string> files, List<string> unpacked, Dictionary<string, string> archives, bool verbose, TextWriter stdout, TextWriter stderr)
+    private static int RunAll(List<string> paths, List<string> files, List<string> unpacked, Dictionary<string, string> archives, bool verbose, bool json, TextWriter stdout, TextWriter stderr)
     {
+        var reports = new System.Text.Json.Nodes.JsonArray();
         foreach (var p in paths)
         {
             if (Directory.Exists(p))
@@ -97,7 +99,22 @@ internal static class ConformanceCommand
                     continue;
                 }
                 ran++;
-                Report(stdout, result, verbose);
+                if (json)
+                {
+                    reports.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["file"] = result.File, ["passed"] = result.Passed, ["failed"] = result.Failed, ["skipped"] = result.Skipped,
+                        ["cases"] = new System.Text.Json.Nodes.JsonArray([.. result.Cases.Where(c => verbose || c.Outcome != CaseOutcome.Passed).Select(c => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                        {
+                            ["name"] = c.Name, ["outcome"] = c.Outcome.ToString().ToLowerInvariant(), ["note"] = c.Note,
+                            ["expected"] = c.Outcome == CaseOutcome.Failed ? c.Expected : null, ["got"] = c.Outcome == CaseOutcome.Failed ? c.Got : null,
+                        })]),
+                    });
+                }
+                else
+                {
+                    Report(stdout, result, verbose);
+                }
                 failed |= result.Failed > 0;
             }
         }
@@ -105,6 +122,10 @@ internal static class ConformanceCommand
         {
             stderr.WriteLine("ferry: conformance: no vector files found");
             return 1;
+        }
+        if (json)
+        {
+            stdout.WriteLine(reports.ToJsonString(DeployCommand.Indented)); // every corpus, and the cases that did not pass (all with -v)
         }
         return failed ? 1 : 0;
     }

@@ -45,8 +45,12 @@ public sealed class OutputJsonTests : IDisposable
         await Ok(0, "env", "set", "DOMAIN=edge.site.local", "-n", ns, "--kubeconfig", kc);
         string[] cluster = ["--kubeconfig", kc];
 
+        var vectors = Sub("vectors.json");
+        await File.WriteAllTextAsync(vectors, """{"cases": [{"name": "upper", "template": "{{ upper . }}", "data": "ferry", "expected": "FERRY"}]}""");
         var cases = new List<(string Command, int Exit, string[] Args)>
         {
+            ("lint", 0, ["lint", Path.Combine(CliRunner.Examples, "charts", "shop")]),
+            ("conformance", 0, ["conformance", vectors, "-v"]),
             ("images push", 0, ["images", "push", layoutDir, "--to", reg + "/site", "--insecure"]),
             ("images pull", 0, ["images", "pull", reg + "/site/acme/app:1.0", "--to", Sub("pulled"), "--insecure"]),
             ("images list", 0, ["images", "list", layoutDir]),
@@ -67,7 +71,7 @@ public sealed class OutputJsonTests : IDisposable
             ("rollback", 0, ["rollback", "gateway", "1", "-n", ns, "--timeout", "30s", .. cluster]),
             ("uninstall", 0, ["uninstall", "gateway", "-n", ns, .. cluster]),
         };
-        string[] readOnly = ["images list", "images verify", "bundle images", "bundle verify", "bundle inspect", "policy show", "env show", "plan", "status", "list", "get values", "history"];
+        string[] readOnly = ["lint", "conformance", "images list", "images verify", "bundle images", "bundle verify", "bundle inspect", "policy show", "env show", "plan", "status", "list", "get values", "history"];
         foreach (var (command, exit, args) in cases)
         {
             var output = await Ok(exit, [.. args, "--output", "json"]);
