@@ -10,7 +10,7 @@ internal static class BundleCommand
     {
         if (args.Length == 0)
         {
-            throw new UsageException("usage: ferry bundle build|images|verify|sign|inspect ...");
+            throw new UsageException(CommandCatalog.UsageOf("bundle"));
         }
         try
         {

@@ -9,7 +9,7 @@ internal static class ChartCommands
     {
         if (args.Length == 0 || args[0] != "values")
         {
-            throw new UsageException("usage: ferry show values CHART");
+            throw new UsageException(CommandCatalog.UsageOf("show values"));
         }
         var path = CommandArgs.Parse("show values", args[1..]).Arguments(1, 1)[0];
         try
@@ -44,7 +44,7 @@ internal static class ChartCommands
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"lint: {e.Message} (usage: ferry lint CHART [-f values.yaml] [--set k=v])");
+            throw new UsageException($"lint: {e.Message}; run 'ferry lint --help'");
         }
         var messages = HelmLint.Lint(chart, options);
         if (options.OutputFormat == "json")

@@ -5,7 +5,7 @@ namespace Ferry.Cli;
 /// <summary><c>ferry cluster install BUNDLE</c>: k3s from the bundle onto this node (or under --root, as a dry run).</summary>
 internal static class ClusterCommand
 {
-    private const string Usage = "usage: ferry cluster install BUNDLE [--role server|agent] [--server https://HOST:6443 --token T|--token-file F] [--root DIR] [--registry HOST[:PORT][/PREFIX] [--plain-http] [--ca-file F] [--registry-username U --registry-password-file F]] [--node-name N] [--registry-storage DIR [--registry-addr 0.0.0.0:5000] [--registry-tls-cert F --registry-tls-key F] [--registry-htpasswd F]] [--key pub.pem]\n(k3s and the bundle's ferry are static executables: any Linux distribution of the bundle's architecture with systemd — Ubuntu 20.04+, Debian 10+, RHEL/CentOS 7-9, Kylin V10, UOS, SUSE)";
+    private static readonly string Usage = CommandCatalog.UsageOf("cluster install") + "\n(k3s and the bundle's ferry are static executables: any Linux distribution of the bundle's architecture with systemd — Ubuntu 20.04+, Debian 10+, RHEL/CentOS 7-9, Kylin V10, UOS, SUSE)";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

@@ -119,7 +119,7 @@ internal static partial class ClusterCommands
 
     public static async Task<int> EnvAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        const string Usage = "usage: ferry env show | set K=V... [--secret K,...] | unset K... | import FILE.env [--secret K,...]  [-n NAMESPACE] [--kubeconfig F] [--context C]";
+        var Usage = CommandCatalog.UsageOf("env");
         if (args.Length == 0)
         {
             throw new UsageException(Usage);
@@ -188,7 +188,7 @@ internal static partial class ClusterCommands
     /// <summary><c>ferry policy show | require-signature KEY.pub.pem | allow-unsigned</c>: the site's deploy policy.</summary>
     public static async Task<int> PolicyAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        const string Usage = "usage: ferry policy show | require-signature VENDOR.pub.pem | allow-unsigned  [-n NAMESPACE] [--kubeconfig F] [--context C]";
+        var Usage = CommandCatalog.UsageOf("policy");
         if (args.Length == 0)
         {
             throw new UsageException(Usage);
@@ -318,7 +318,7 @@ internal static partial class ClusterCommands
         var f = Parse("history", args);
         if (f.Positional.Count != 1)
         {
-            throw new UsageException("usage: ferry history RELEASE [-n NAMESPACE] [--kubeconfig F] [--context C]");
+            throw new UsageException(CommandCatalog.UsageOf("history"));
         }
         return await WithClusterAsync(f, stderr, async client =>
         {

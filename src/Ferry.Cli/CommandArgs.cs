@@ -107,7 +107,7 @@ internal sealed partial class CommandArgs
         _inOrder.Where(x => names.Any(n => Known(n) == x.Name));
 
     /// <summary>The flag's value; a usage error naming it (and the usage) when it is missing.</summary>
-    public string Required(string name) => Value(name) ?? throw new UsageException($"ferry {_command.Path} needs {name}; usage: {_command.Usage}");
+    public string Required(string name) => Value(name) ?? throw new UsageException($"{_command.Path} needs {name}; usage: {_command.Usage}");
 
     /// <summary>A whole number at least <paramref name="min"/>, or <paramref name="fallback"/> when the flag is absent.</summary>
     public int Int(string name, int fallback, int min = 1) => Value(name) is not { } text ? fallback

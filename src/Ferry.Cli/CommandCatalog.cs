@@ -58,6 +58,13 @@ internal static class CommandCatalog
         new("conformance", "ferry conformance PATH... [-v|--verbose] [--output json|yaml]", "run test vector files (gotemplate, sprig, helm engine formats, real charts); prints \"<file>: N passed, M failed\""),
     ];
 
+    /// <summary>"usage: " and the usage line of the command at <paramref name="path"/> (or of every subcommand of a group).</summary>
+    public static string UsageOf(string path)
+    {
+        var lines = All.Where(c => c.Path == path || c.Words[0] == path).Select(c => c.Usage).ToList();
+        return "usage: " + string.Join("\n       ", lines);
+    }
+
     /// <summary>Command words that are other words for one in the catalog.</summary>
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal) { ["diff"] = "plan", ["ls"] = "list" };
 

@@ -99,7 +99,7 @@ internal static partial class DeployCommand
         f.Bundle = positional.FirstOrDefault();
         if (bundleRequired && f.Registry is null)
         {
-            throw new UsageException($"ferry {path} needs --registry HOST[:PORT][/PREFIX] (the site registry the images are pinned to); usage: {CommandCatalog.All.First(c => c.Path == path).Usage}");
+            throw new UsageException($"{path} needs --registry HOST[:PORT][/PREFIX] (the site registry the images are pinned to); usage: {CommandCatalog.All.First(c => c.Path == path).Usage}");
         }
         return f;
     }

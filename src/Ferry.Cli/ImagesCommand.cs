@@ -53,7 +53,7 @@ internal static class ImagesCommand
     {
         if (args.Length == 0)
         {
-            throw new UsageException("usage: ferry images pull|push|list|copy|verify ...");
+            throw new UsageException(CommandCatalog.UsageOf("images"));
         }
         var f = Parse("images " + args[0], args[1..], Console.In);
         try
@@ -81,7 +81,7 @@ internal static class ImagesCommand
     {
         if (f.Positional.Count == 0 || f.To is null)
         {
-            throw new UsageException("usage: ferry images pull REF... --to DIR [--platform os/arch|all] [--insecure]");
+            throw new UsageException(CommandCatalog.UsageOf("images pull"));
         }
         var refs = f.Positional.Select(ImageReference.Parse).ToList();
         var layout = OciLayout.Open(f.To, create: true);
@@ -96,7 +96,7 @@ internal static class ImagesCommand
     {
         if (f.Positional.Count != 1 || f.To is null)
         {
-            throw new UsageException("usage: ferry images push DIR --to REGISTRY[/REPO] [--insecure]");
+            throw new UsageException(CommandCatalog.UsageOf("images push"));
         }
         var layout = OciLayout.Open(f.Positional[0]);
         using var client = new RegistryClient(f.Registry);
@@ -113,7 +113,7 @@ internal static class ImagesCommand
     {
         if (f.Positional.Count != 2)
         {
-            throw new UsageException("usage: ferry images copy SRC DST (oci:DIR[:NAME] or docker://REF)");
+            throw new UsageException(CommandCatalog.UsageOf("images copy"));
         }
         var (src, dst) = (f.Positional[0], f.Positional[1]);
         using var client = new RegistryClient(f.Registry);
@@ -170,7 +170,7 @@ internal static class ImagesCommand
     {
         if (f.Positional.Count != 1)
         {
-            throw new UsageException("usage: ferry images list DIR [--output json]");
+            throw new UsageException(CommandCatalog.UsageOf("images list"));
         }
         var layout = OciLayout.Open(f.Positional[0]);
         var entries = layout.Manifests();
@@ -197,7 +197,7 @@ internal static class ImagesCommand
     {
         if (f.Positional.Count != 1)
         {
-            throw new UsageException("usage: ferry images verify DIR");
+            throw new UsageException(CommandCatalog.UsageOf("images verify"));
         }
         var layout = OciLayout.Open(f.Positional[0]);
         var problems = layout.Verify();

@@ -14,7 +14,7 @@ internal static partial class ClusterCommands
         var f = Parse("list", args);
         if (f.Positional.Count != 0)
         {
-            throw new UsageException("usage: ferry list [-n NS | -A] [--kubeconfig F] [--context C] [--output json]");
+            throw new UsageException(CommandCatalog.UsageOf("list"));
         }
         return await WithClusterAsync(f, stderr, async client =>
         {
@@ -46,7 +46,7 @@ internal static partial class ClusterCommands
     /// </summary>
     public static async Task<int> GetAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        const string Usage = "usage: ferry get values|manifest|notes|hooks RELEASE [-n NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json]";
+        var Usage = CommandCatalog.UsageOf("get");
         if (args.Length == 0 || args[0] is not ("values" or "manifest" or "notes" or "hooks"))
         {
             throw new UsageException(Usage);

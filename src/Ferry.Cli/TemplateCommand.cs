@@ -20,7 +20,7 @@ internal static class TemplateCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"template: {e.Message} (usage: ferry template [NAME] CHART [--set k=v] [-f values.yaml] ...)");
+            throw new UsageException($"template: {e.Message}; run 'ferry template --help'");
         }
         using var client = options.Validate ? KubeConnection.Connect(options.Kubeconfig, options.KubeContext) : null;
         if (client is not null)

@@ -47,7 +47,7 @@ public sealed class CommandArgsTests
     [InlineData(new[] { "uninstall", "web", "--cascade", "sideways" }, "--cascade sideways: use background, foreground or orphan")]
     [InlineData(new[] { "bundle", "inspect" }, "usage: ferry bundle inspect FILE")]
     [InlineData(new[] { "bundle", "inspect", "a", "b" }, "usage: ferry bundle inspect FILE")]
-    [InlineData(new[] { "keygen" }, "ferry keygen needs -o")]
+    [InlineData(new[] { "keygen" }, "keygen needs -o")]
     public async Task Mistakes_AreUsageErrorsThatSayWhatIsWrong(string[] args, string expected)
     {
         var (code, stdout, stderr) = await CliRunner.RunAsync(args);
