@@ -117,7 +117,7 @@ internal static class CommandCatalog
         }
         if (args.Count < 2 || args[1].StartsWith('-'))
         {
-            return $"ferry {first} needs a subcommand: {string.Join(", ", subcommands)}; run 'ferry {first} --help'";
+            return $"{first} needs a subcommand: {string.Join(", ", subcommands)}; run 'ferry {first} --help'";
         }
         return subcommands.Contains(args[1], StringComparer.Ordinal)
             ? null

@@ -87,7 +87,7 @@ public sealed class HelpTests
     [InlineData(new[] { "tempalte", "x" }, "unknown command \"tempalte\" (did you mean \"template\"?)")]
     [InlineData(new[] { "bundle", "biuld", "x" }, "unknown command \"bundle biuld\" (did you mean \"build\"?)")]
     [InlineData(new[] { "images", "psuh", "d" }, "unknown command \"images psuh\" (did you mean \"push\"?)")]
-    [InlineData(new[] { "env" }, "ferry env needs a subcommand: show, set, unset, import")]
+    [InlineData(new[] { "env" }, "env needs a subcommand: show, set, unset, import")]
     [InlineData(new[] { "deploy", "x.ferry", "--registry", "r", "--timout", "5m" }, "unknown flag \"--timout\" for ferry deploy (did you mean \"--timeout\"?)")]
     [InlineData(new[] { "status", "--kubeconfg", "k" }, "unknown flag \"--kubeconfg\" for ferry status (did you mean \"--kubeconfig\"?)")]
     [InlineData(new[] { "images", "push", "d", "--to", "r", "--insecur" }, "unknown flag \"--insecur\" for ferry images push (did you mean \"--insecure\"?)")]
