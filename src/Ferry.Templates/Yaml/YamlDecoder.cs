@@ -31,36 +31,11 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
 
     public object? Decode(YamlNode node)
     {
-        _decodeCount++;
-        if (_aliasDepth > 0)
-        {
-            _aliasCount++;
-        }
-        if (_aliasCount > 100 && _decodeCount > 1000 && (double)_aliasCount / _decodeCount > AllowedAliasRatio(_decodeCount))
-        {
-            throw YamlException.Decode("document contains excessive aliasing");
-        }
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw YamlException.Decode("exceeded max depth of 10000");
-        }
+        Enter();
         switch (node.Kind)
         {
             case YamlNodeKind.Alias:
-                if (!_activeAliases.Add(node))
-                {
-                    throw YamlException.Decode($"anchor '{node.Value}' value contains itself");
-                }
-                _aliasDepth++;
-                try
-                {
-                    return Decode(node.Target!);
-                }
-                finally
-                {
-                    _aliasDepth--;
-                    _activeAliases.Remove(node);
-                }
+                return ThroughAlias(node, Decode);
             case YamlNodeKind.Scalar:
                 return ToJsonValue(Scalar(node).Value);
             case YamlNodeKind.Sequence:
@@ -84,36 +59,15 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
     /// </summary>
     public void Check(YamlNode node)
     {
-        _decodeCount++;
-        if (_aliasDepth > 0)
-        {
-            _aliasCount++;
-        }
-        if (_aliasCount > 100 && _decodeCount > 1000 && (double)_aliasCount / _decodeCount > AllowedAliasRatio(_decodeCount))
-        {
-            throw YamlException.Decode("document contains excessive aliasing");
-        }
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw YamlException.Decode("exceeded max depth of 10000");
-        }
+        Enter();
         switch (node.Kind)
         {
             case YamlNodeKind.Alias:
-                if (!_activeAliases.Add(node))
+                ThroughAlias(node, target =>
                 {
-                    throw YamlException.Decode($"anchor '{node.Value}' value contains itself");
-                }
-                _aliasDepth++;
-                try
-                {
-                    Check(node.Target!);
-                }
-                finally
-                {
-                    _aliasDepth--;
-                    _activeAliases.Remove(node);
-                }
+                    Check(target);
+                    return (object?)null;
+                });
                 break;
             case YamlNodeKind.Scalar:
                 ToJsonValue(Scalar(node).Value);
@@ -165,6 +119,43 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
             }
         }
         return map;
+    }
+
+    /// <summary>Counts a node as go-yaml does and enforces its limits: aliasing (see <see cref="AllowedAliasRatio"/>) and depth.</summary>
+    private void Enter()
+    {
+        _decodeCount++;
+        if (_aliasDepth > 0)
+        {
+            _aliasCount++;
+        }
+        if (_aliasCount > 100 && _decodeCount > 1000 && (double)_aliasCount / _decodeCount > AllowedAliasRatio(_decodeCount))
+        {
+            throw YamlException.Decode("document contains excessive aliasing");
+        }
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw YamlException.Decode("exceeded max depth of 10000");
+        }
+    }
+
+    /// <summary>Visits an alias's target, refusing an anchor that contains itself, counted as aliased.</summary>
+    private object? ThroughAlias(YamlNode alias, Func<YamlNode, object?> visit)
+    {
+        if (!_activeAliases.Add(alias))
+        {
+            throw YamlException.Decode($"anchor '{alias.Value}' value contains itself");
+        }
+        _aliasDepth++;
+        try
+        {
+            return visit(alias.Target!);
+        }
+        finally
+        {
+            _aliasDepth--;
+            _activeAliases.Remove(alias);
+        }
     }
 
     /// <summary>go-yaml's limit: a small document may come 99% from aliases, a large one only 10%.</summary>
