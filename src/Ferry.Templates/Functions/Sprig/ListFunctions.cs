@@ -125,19 +125,47 @@ internal static class ListFunctions
         return l is GoTypedList typed ? new GoTypedList(typed.GoTypeName, items) : items.ToList();
     }
 
+    /// <summary>
+    /// Sprig's chunk, arithmetic and all: the number of chunks is floor((len-1)/size)+1 in float64, so a size of 0 or a
+    /// negative size too small for the list makes Go's make() panic ("makeslice: len out of range"), a negative size
+    /// may yield no chunk or one, and the last chunk holds len mod size items.
+    /// </summary>
     private static List<object?> Chunk(int size, List<object?> items)
     {
         var result = new GoTypedList("[][]interface {}");
-        if (size <= 0)
+        var chunks = GoInt(Math.Floor((double)(items.Count - 1) / size) + 1);
+        if (chunks < 0)
         {
-            return result;
+            throw new TemplateFunctionException("runtime error: makeslice: len out of range");
         }
-        for (var i = 0; i < items.Count; i += size)
+        for (var i = 0L; i < chunks; i++)
         {
-            result.Add(items.Skip(i).Take(size).ToList());
+            long length = size;
+            if (i == chunks - 1)
+            {
+                length = GoInt(Math.Floor((double)items.Count % size));
+                if (length == 0)
+                {
+                    length = size;
+                }
+            }
+            if (length < 0)
+            {
+                throw new TemplateFunctionException("runtime error: makeslice: len out of range");
+            }
+            var chunk = new List<object?>((int)Math.Min(length, items.Count));
+            for (var j = 0L; j < length; j++)
+            {
+                var at = (i * size) + j;
+                chunk.Add(at >= 0 && at < items.Count ? items[(int)at] : throw new TemplateFunctionException($"runtime error: index out of range [{at}] with length {items.Count}"));
+            }
+            result.Add(chunk);
         }
         return result;
     }
+
+    /// <summary>Go's float64 → int on amd64: NaN, infinities and values out of range become the smallest int64.</summary>
+    private static long GoInt(double d) => double.IsFinite(d) && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18 ? (long)d : long.MinValue;
 
     private static List<object?> SortAlpha(object? v)
     {
