@@ -57,29 +57,27 @@ internal static partial class ClusterCommands
     {
         var a = CommandArgs.Parse(path, args);
         var f = new Flags();
-        string? Optional(string flag) => a.Value(flag);
-        bool Switch(string flag) => a.Has(flag);
-        f.Kubeconfig = Optional("--kubeconfig");
-        f.Context = Optional("--context");
-        f.Namespace = Optional("--namespace");
+        f.Kubeconfig = a.Value("--kubeconfig");
+        f.Context = a.Value("--context");
+        f.Namespace = a.Value("--namespace");
         foreach (var secret in a.Values("--secret"))
         {
             f.Secret.UnionWith(secret.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
-        f.KeepHistory = Switch("--keep-history");
-        f.ForceConflicts = Switch("--force-conflicts");
-        f.AllNamespaces = Switch("--all-namespaces");
-        f.Revision = Optional("--revision") is null ? null : a.Int("--revision", 0);
-        f.Max = Optional("--max") is null ? null : a.Int("--max", 0);
-        f.EnvNamespace = Optional("--env-namespace");
-        f.Json = Optional("--output") is not null && a.Json;
-        f.DryRun = Switch("--dry-run");
-        f.NoHooks = Switch("--no-hooks");
-        f.Timeout = Optional("--timeout") is null ? f.Timeout : a.Duration("--timeout", f.Timeout);
-        f.CleanupOnFail = Switch("--cleanup-on-fail");
-        f.IgnoreNotFound = Switch("--ignore-not-found");
-        f.HistoryMax = Optional("--history-max") is null ? null : a.Int("--history-max", 10, min: 0);
-        if (Optional("--wait") is { } wait)
+        f.KeepHistory = a.Has("--keep-history");
+        f.ForceConflicts = a.Has("--force-conflicts");
+        f.AllNamespaces = a.Has("--all-namespaces");
+        f.Revision = a.IntOrNull("--revision");
+        f.Max = a.IntOrNull("--max");
+        f.EnvNamespace = a.Value("--env-namespace");
+        f.Json = a.Json;
+        f.DryRun = a.Has("--dry-run");
+        f.NoHooks = a.Has("--no-hooks");
+        f.Timeout = a.Duration("--timeout", f.Timeout);
+        f.CleanupOnFail = a.Has("--cleanup-on-fail");
+        f.IgnoreNotFound = a.Has("--ignore-not-found");
+        f.HistoryMax = a.IntOrNull("--history-max", min: 0);
+        if (a.Value("--wait") is { } wait)
         {
             // helm 4's strategies: watcher and legacy wait for the objects, hookOnly only for hooks
             f.Wait = wait switch
@@ -89,7 +87,7 @@ internal static partial class ClusterCommands
                 var o => throw new UsageException($"--wait={o}: use watcher, legacy or hookOnly"),
             };
         }
-        if (Optional("--cascade") is not null)
+        if (a.Value("--cascade") is not null)
         {
             f.Cascade = a.Choice("--cascade", "background", "background", "foreground", "orphan") switch
             {
@@ -236,7 +234,7 @@ internal static partial class ClusterCommands
         var f = Parse("rollback", args);
         if (f.Positional.Count is < 1 or > 2)
         {
-            throw new UsageException("usage: " + CommandCatalog.All.First(c => c.Path == "rollback").Usage);
+            throw new UsageException(CommandCatalog.UsageOf("rollback"));
         }
         int? revision = f.Positional.Count == 2
             ? int.TryParse(f.Positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new UsageException($"rollback: revision {f.Positional[1]} is not a number")
@@ -266,7 +264,7 @@ internal static partial class ClusterCommands
         var f = Parse("uninstall", args);
         if (f.Positional.Count != 1)
         {
-            throw new UsageException("usage: " + CommandCatalog.All.First(c => c.Path == "uninstall").Usage);
+            throw new UsageException(CommandCatalog.UsageOf("uninstall"));
         }
         return await WithClusterAsync(f, stderr, async client =>
         {

@@ -114,8 +114,23 @@ internal sealed partial class CommandArgs
         : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min ? n
         : throw new UsageException($"{name} needs a {(min == 0 ? "number (0: no limit)" : min == 1 ? "positive number" : $"number from {min}")}, not \"{text}\"");
 
+    /// <summary>A whole number at least <paramref name="min"/>, or null when the flag is absent.</summary>
+    public int? IntOrNull(string name, int min = 1) => Value(name) is null ? null : Int(name, 0, min);
+
     /// <summary>A Go duration (<c>90s</c>, <c>1m30s</c>), or <paramref name="fallback"/> when the flag is absent.</summary>
-    public TimeSpan Duration(string name, TimeSpan fallback) => Value(name) is { } text ? DeployCommand.ParseDuration(text) : fallback;
+    public TimeSpan Duration(string name, TimeSpan fallback) => Value(name) is { } text ? ParseDuration(text) : fallback;
+
+    /// <summary>Go's durations (time.ParseDuration, as helm's and kubectl's --timeout): 90s, 5m, 1h30m, 1.5h, 500ms; a plain number is seconds.</summary>
+    internal static TimeSpan ParseDuration(string text)
+    {
+        var failure = new UsageException($"--timeout {text}: expected a duration such as 90s, 5m, 1h30m or 500ms");
+        if (double.TryParse(text, NumberStyles.None | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return seconds > 0 && seconds < 1e9 ? TimeSpan.FromSeconds(seconds) : throw failure;
+        }
+        var total = Ferry.Templates.Time.GoDuration.TryParse(text, out var nanoseconds) ? TimeSpan.FromTicks(nanoseconds / 100) : TimeSpan.Zero;
+        return total > TimeSpan.Zero && total < TimeSpan.FromDays(365) ? total : throw failure;
+    }
 
     /// <summary>One of <paramref name="allowed"/> (the first is the default); a usage error listing them otherwise.</summary>
     public string Choice(string name, string fallback, params string[] allowed)

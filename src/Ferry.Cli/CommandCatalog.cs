@@ -136,7 +136,7 @@ internal static class CommandCatalog
         {
             return null;
         }
-        var known = System.Text.RegularExpressions.Regex.Matches(command.Usage, "--[a-z][a-z0-9-]*").Select(m => m.Value).Append("--help").ToHashSet(StringComparer.Ordinal);
+        var known = CommandArgs.Specs(command).Select(s => s.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Append("--help").ToHashSet(StringComparer.Ordinal);
         foreach (var arg in args.TakeWhile(a => a != "--").Where(a => a.StartsWith("--", StringComparison.Ordinal)))
         {
             var flag = arg.Split('=')[0];

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Ferry.Cli;
 
@@ -7,7 +6,7 @@ namespace Ferry.Cli;
 /// <c>ferry completion bash|zsh|fish</c>: a shell completion script made from the command catalog, so it completes
 /// exactly the commands, subcommands and flags help shows (and file names for arguments).
 /// </summary>
-internal static partial class CompletionCommand
+internal static class CompletionCommand
 {
     public const string Shells = "bash, zsh or fish";
 
@@ -33,12 +32,9 @@ internal static partial class CompletionCommand
         return 0;
     }
 
-    /// <summary>The flags a command's usage lists (long and short), in the order it lists them.</summary>
+    /// <summary>The flags a command takes (short and long names), in the order its usage lists them.</summary>
     internal static IReadOnlyList<string> Flags(CommandInfo command) =>
-        FlagPattern().Matches(command.Usage).Select(m => m.Value).Append("--help").Distinct(StringComparer.Ordinal).ToList();
-
-    [GeneratedRegex(@"(?<=[\[\s|])--?[a-zA-Z][a-z0-9-]*")]
-    private static partial Regex FlagPattern();
+        CommandArgs.Specs(command).SelectMany(s => s.Short is null ? [s.Name] : new[] { s.Short, s.Name }).Append("--help").Distinct(StringComparer.Ordinal).ToList();
 
     private static IEnumerable<string> Groups => CommandCatalog.All.Where(c => c.Words.Length == 2).Select(c => c.Words[0]).Distinct(StringComparer.Ordinal);
 

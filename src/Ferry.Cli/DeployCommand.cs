@@ -99,7 +99,7 @@ internal static partial class DeployCommand
         f.Bundle = positional.FirstOrDefault();
         if (bundleRequired && f.Registry is null)
         {
-            throw new UsageException($"{path} needs --registry HOST[:PORT][/PREFIX] (the site registry the images are pinned to); usage: {CommandCatalog.All.First(c => c.Path == path).Usage}");
+            throw new UsageException($"{path} needs --registry HOST[:PORT][/PREFIX] (the site registry the images are pinned to); {CommandCatalog.UsageOf(path)}");
         }
         return f;
     }
@@ -276,38 +276,4 @@ internal static partial class DeployCommand
     }
 
     private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);
-
-    /// <summary>Go's durations (time.ParseDuration): 90s, 5m, 1h30m, 1.5h, 500ms; a plain number is seconds.</summary>
-    internal static TimeSpan ParseDuration(string text)
-    {
-        var failure = new UsageException($"--timeout {text}: expected a duration such as 90s, 5m, 1h30m or 500ms");
-        if (double.TryParse(text, NumberStyles.None | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return seconds > 0 && seconds < 1e9 ? TimeSpan.FromSeconds(seconds) : throw failure;
-        }
-        var m = GoDuration().Match(text);
-        if (!m.Success)
-        {
-            throw failure;
-        }
-        var total = TimeSpan.Zero;
-        foreach (var c in m.Groups["part"].Captures.Cast<System.Text.RegularExpressions.Capture>())
-        {
-            var unitAt = c.Value.IndexOfAny(['h', 'm', 's', 'u', 'µ', 'n']);
-            var n = double.Parse(c.Value[..unitAt], CultureInfo.InvariantCulture);
-            total += c.Value[unitAt..] switch
-            {
-                "h" => TimeSpan.FromHours(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "us" or "µs" => TimeSpan.FromMicroseconds(n),
-                _ => TimeSpan.FromTicks((long)(n / 100)),
-            };
-        }
-        return total > TimeSpan.Zero && total < TimeSpan.FromDays(365) ? total : throw failure;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<part>[0-9]+(\.[0-9]*)?(h|ms|m|s|us|µs|ns))+$")]
-    private static partial System.Text.RegularExpressions.Regex GoDuration();
 }

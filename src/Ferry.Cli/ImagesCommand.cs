@@ -209,7 +209,7 @@ internal static class ImagesCommand
                 ["images"] = layout.Manifests().Count,
                 ["verified"] = problems.Count == 0,
                 ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode)p.ToString()!)]),
-            }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }.ToJsonString(DeployCommand.Indented));
             return problems.Count == 0 ? 0 : 1;
         }
         foreach (var p in problems)

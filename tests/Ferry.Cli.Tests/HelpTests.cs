@@ -110,7 +110,7 @@ public sealed class HelpTests
     [InlineData("500ms", 0.5)]
     [InlineData("45", 45)]
     public void Durations_AreGos(string text, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), DeployCommand.ParseDuration(text));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), CommandArgs.ParseDuration(text));
 
     [Theory]
     [InlineData("forever")]
@@ -120,7 +120,7 @@ public sealed class HelpTests
     [InlineData("-1m")]
     [InlineData("")]
     public void BadDurations_AreUsageErrors(string text) =>
-        Assert.Contains("expected a duration such as 90s, 5m, 1h30m or 500ms", Assert.Throws<UsageException>(() => DeployCommand.ParseDuration(text)).Message, StringComparison.Ordinal);
+        Assert.Contains("expected a duration such as 90s, 5m, 1h30m or 500ms", Assert.Throws<UsageException>(() => CommandArgs.ParseDuration(text)).Message, StringComparison.Ordinal);
 
     /// <summary>--flag=value reads as --flag value in every command (a flag whose usage shows [=…] keeps its form).</summary>
     [Fact]
