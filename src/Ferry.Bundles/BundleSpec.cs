@@ -85,6 +85,9 @@ public sealed record BundleSpec(
         return options;
     }
 
+    /// <summary>What the vendor requires of a site (<c>requirements:</c>), checked by preflight.</summary>
+    public Requirements Requirements { get; init; } = Requirements.None;
+
     /// <summary>Env keys renamed since earlier versions, applied to the site's deploy-env (with backup) at deploy.</summary>
     public IReadOnlyList<EnvMigration> EnvMigrations { get; init; } = [];
 

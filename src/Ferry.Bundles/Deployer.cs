@@ -27,6 +27,12 @@ public sealed record DeployRequest
     /// <summary>How long a deploy journal without heartbeat keeps other deploys out (holders on other hosts).</summary>
     public TimeSpan Lease { get; init; } = DeployJournal.DefaultLease;
 
+    /// <summary>
+    /// Go on when preflight checks fail (recorded in the deploy journal). The env, the rendering and the registry's
+    /// reachability still have to pass: without them there is nothing to deploy.
+    /// </summary>
+    public bool SkipPreflight { get; init; }
+
     /// <summary>Take the deploy journal even if its holder looks alive.</summary>
     public bool ForceUnlock { get; init; }
 
@@ -71,12 +77,20 @@ public sealed class Deployer(IKubernetes client)
             throw new BundleException($"--force-conflicts={unknown}: {bundle.Label} has no app {unknown}; its apps are {string.Join(", ", spec.Apps.Select(a => a.Name))}");
         }
         var deployEnv = new DeployEnv(client, request.EnvNamespace);
-        var (site, renames) = EnvCheck.Prepare(spec, await deployEnv.ReadAsync(ct).ConfigureAwait(false), log);
-        var cluster = await ClusterDiscovery.DiscoverAsync(client, ct).ConfigureAwait(false);
-        var plans = AppRenderer.Ordered(spec).ToDictionary(a => a.Name, a => AppRenderer.Render(bundle, a, site, request.SiteRegistry, cluster), StringComparer.Ordinal);
-
         SiteImages.CheckLayout(bundle);
         using var registry = new RegistryClient(request.Registry);
+        var preflight = await Preflight.RunAsync(bundle, await deployEnv.ReadAsync(ct).ConfigureAwait(false), request.SiteRegistry, client, registry,
+            probePush: !request.SkipPreflight, log, ct).ConfigureAwait(false);
+        var refused = (request.SkipPreflight ? preflight.Blocking : preflight.Failed).ToList();
+        if (refused.Count > 0)
+        {
+            throw new BundleException(PreflightResult.Describe(refused));
+        }
+        foreach (var check in preflight.Checks.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail))
+        {
+            log?.Report($"preflight: {(check.Status == PreflightCheck.Fail ? "failed, ignored (--skip-preflight)" : "warning")}: {check}");
+        }
+        var (site, renames, plans) = (preflight.Env, preflight.Renames, preflight.Plans);
         await SiteImages.CheckReachableAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);
         await SiteImages.CheckDeltaAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);
 
@@ -87,6 +101,9 @@ public sealed class Deployer(IKubernetes client)
         }
         try
         {
+            var ignored = preflight.Failed.Select(c => c.Name).ToList();
+            await journal.StepAsync("preflight", ignored.Count > 0 ? $"failed checks ignored (--skip-preflight): {string.Join(", ", ignored)}"
+                : $"passed ({preflight.Checks.Count(c => c.Status == PreflightCheck.Warn)} warnings)", ct).ConfigureAwait(false);
             // keys the bundle declares secret live in the Secret from now on, whichever command writes them
             var declared = spec.Env.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
             if (renames.Count > 0 || DeployEnv.NeedsDeclaring(site, declared))
@@ -128,7 +145,7 @@ public sealed class Deployer(IKubernetes client)
         }
     }
 
-    private async Task<List<AppOutcome>> DeployAppsAsync(DeployRequest request, BundleSpec spec, Dictionary<string, ReleasePlan> plans, DeployJournal journal, CancellationToken ct)
+    private async Task<List<AppOutcome>> DeployAppsAsync(DeployRequest request, BundleSpec spec, IReadOnlyDictionary<string, ReleasePlan> plans, DeployJournal journal, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(Math.Max(1, request.Parallel));
         var tasks = new Dictionary<string, Task<AppOutcome>>(StringComparer.Ordinal);

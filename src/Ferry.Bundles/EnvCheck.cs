@@ -61,8 +61,22 @@ public static class EnvCheck
         return (env, renames);
     }
 
-    /// <summary>Every env problem at once: missing required keys and pattern violations fail; unknown keys warn.</summary>
+    /// <summary>Every env problem at once: missing required keys and pattern violations fail (a <see cref="BundleException"/>); unknown keys warn.</summary>
     public static void Check(BundleSpec spec, SiteEnv site, IProgress<string>? log)
+    {
+        var problems = Problems(spec, site);
+        if (problems.Count > 0)
+        {
+            throw new BundleException($"deploy-env does not satisfy the bundle's env schema; nothing was changed:\n  " + string.Join("\n  ", problems));
+        }
+        foreach (var unknown in site.Values.Keys.Where(k => spec.Env.All(v => v.Name != k)).Order(StringComparer.Ordinal))
+        {
+            log?.Report($"warning: deploy-env key {unknown} is not declared by this bundle and is ignored");
+        }
+    }
+
+    /// <summary>What keeps the site env from satisfying the bundle's env schema, each with what to do (secret values never shown).</summary>
+    public static List<string> Problems(BundleSpec spec, SiteEnv site)
     {
         var problems = new List<string>();
         foreach (var v in spec.Env)
@@ -80,14 +94,7 @@ public static class EnvCheck
                 problems.Add(v.Secret || site.SecretKeys.Contains(v.Name) ? $"{v.Name}: the secret value does not match {v.Pattern}" : $"{v.Name}: \"{value}\" does not match {v.Pattern}");
             }
         }
-        if (problems.Count > 0)
-        {
-            throw new BundleException($"deploy-env does not satisfy the bundle's env schema; nothing was changed:\n  " + string.Join("\n  ", problems));
-        }
-        foreach (var unknown in site.Values.Keys.Where(k => spec.Env.All(v => v.Name != k)).Order(StringComparer.Ordinal))
-        {
-            log?.Report($"warning: deploy-env key {unknown} is not declared by this bundle and is ignored");
-        }
+        return problems;
     }
 
     /// <summary>Site env values worth recording for the next plan's env diff: every declared non-secret key.</summary>

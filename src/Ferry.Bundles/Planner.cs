@@ -17,7 +17,11 @@ public sealed record AppPlan(string App, string Namespace, string Action, string
 }
 
 /// <summary>What <c>ferry deploy</c> would do: per app, the env changes, and the images it would push.</summary>
-public sealed record DeployPlan(string Bundle, IReadOnlyList<AppPlan> Apps, IReadOnlyList<string> EnvChanges, IReadOnlyList<string> Images);
+public sealed record DeployPlan(string Bundle, IReadOnlyList<AppPlan> Apps, IReadOnlyList<string> EnvChanges, IReadOnlyList<string> Images)
+{
+    /// <summary>The preflight checks deploy would run first (without the registry's; offline: the env's and the rendering's).</summary>
+    public IReadOnlyList<PreflightCheck> Preflight { get; init; } = [];
+}
 
 /// <summary>
 /// <c>ferry plan</c>: what <c>ferry deploy</c> would do, without changing anything. It verifies the bundle, applies
@@ -37,7 +41,12 @@ public static partial class Planner
         using var bundle = OpenedBundle.Open(bundlePath, publicKey, policyKey);
         SiteImages.CheckLayout(bundle);
         var spec = bundle.Spec;
-        var (site, renames) = EnvCheck.Prepare(spec, env, log);
+        var preflight = await Preflight.RunAsync(bundle, env, siteRegistry, client, registry: null, probePush: false, log, ct).ConfigureAwait(false);
+        if (preflight.Blocking.ToList() is { Count: > 0 } blocking)
+        {
+            throw new BundleException(PreflightResult.Describe(blocking));
+        }
+        var (site, renames) = (preflight.Env, preflight.Renames);
         var secrets = spec.Env.Where(v => v.Secret).Select(v => v.Name).Concat(site.SecretKeys)
             .Select(k => site.Values.GetValueOrDefault(k)).OfType<string>().Where(v => v.Length >= 3).Distinct().ToList();
 
@@ -67,11 +76,13 @@ public static partial class Planner
 
         var siteRefs = bundle.SiteReferences(siteRegistry);
         var store = client is null ? null : new ReleaseStore(client);
-        var cluster = client is null ? null : await ClusterDiscovery.DiscoverAsync(client, ct).ConfigureAwait(false);
         var plans = new List<AppPlan>();
         foreach (var app in AppRenderer.Ordered(spec))
         {
-            var plan = AppRenderer.Render(bundle, app, site, siteRegistry, cluster);
+            if (!preflight.Plans.TryGetValue(app.Name, out var plan))
+            {
+                continue; // not rendered: preflight says why
+            }
             var manifest = ReleaseManager.Join(plan.Manifests);
             var images = plan.Manifests.Select(m => m.Content).Concat(plan.Hooks.Select(h => h.Manifest))
                 .SelectMany(c => siteRefs.Values.Where(v => c.Contains(v, StringComparison.Ordinal))).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -105,7 +116,7 @@ public static partial class Planner
             plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision, diff) { Conflicts = conflicts });
         }
         var pushes = bundle.Images.Select(i => $"{i.Ref} -> {siteRefs[i.Ref]}").ToList();
-        return new DeployPlan(bundle.Label, plans, envChanges, pushes);
+        return new DeployPlan(bundle.Label, plans, envChanges, pushes) { Preflight = preflight.Checks };
     }
 
     /// <summary>Site settings from a dotenv file (offline review); keys declared secret by the bundle are treated as secret.</summary>

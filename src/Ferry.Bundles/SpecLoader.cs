@@ -90,7 +90,7 @@ public static class SpecLoader
                     return dflt;
             }
         }
-        Known(root, "", "apiVersion", "kind", "metadata", "registry", "env", "envMigrations", "sampleEnv", "apps", "platforms", "imagePaths", "cluster", "kubernetes");
+        Known(root, "", "apiVersion", "kind", "metadata", "registry", "env", "envMigrations", "sampleEnv", "apps", "platforms", "imagePaths", "cluster", "kubernetes", "requirements");
         if (Str(root, "apiVersion", "", true) is { } api && api != "ferry.dev/v1")
         {
             errors.Add($"{At(Get(root, "apiVersion")!)}: apiVersion must be ferry.dev/v1");
@@ -413,7 +413,11 @@ public static class SpecLoader
         {
             errors.Add($"{At(badKube)}: kubernetes must be a mapping {{ version, apiVersions }}");
         }
-        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path) { ImagePaths = imagePaths, EnvMigrations = migrations, Cluster = cluster, Kubernetes = kubernetes };
+        var requirements = Get(root, "requirements") is { } reqNode ? Requirements.Parse(reqNode, path, errors) : Requirements.None;
+        var spec = new BundleSpec(name, version, rewrite, env, sampleEnv, apps, platforms, path)
+        {
+            ImagePaths = imagePaths, EnvMigrations = migrations, Cluster = cluster, Kubernetes = kubernetes, Requirements = requirements,
+        };
         foreach (var app in apps)
         {
             if (!checkFiles)

@@ -22,6 +22,9 @@ internal static partial class SpecRules
 
     public static bool IsSemVer(string s) => SemVerPattern().IsMatch(s);
 
+    /// <summary>A DNS subdomain name (RFC 1123), as Kubernetes requires of most object names: dot-separated labels, at most 253 characters.</summary>
+    public static bool IsDnsSubdomain(string s) => s.Length <= 253 && s.Split('.').All(l => IsDnsLabel(l));
+
     /// <summary>A YAML boolean (the 1.2 core forms and YAML 1.1's yes/no/on/off, as go-yaml v2 reads them), or null.</summary>
     public static bool? Boolean(string value) => value switch
     {

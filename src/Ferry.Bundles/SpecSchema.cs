@@ -54,6 +54,18 @@ public static class SpecSchema
                 "apiVersions": { "type": "array", "items": { "type": "string" }, "description": "extra API versions, as helm --api-versions" }
               }
             },
+            "requirements": {
+              "type": "object", "additionalProperties": false,
+              "description": "what a site must offer; checked by ferry preflight and before every deploy",
+              "properties": {
+                "kubernetes": { "type": "string", "description": "a version range, e.g. \">=1.28.0-0 <1.34.0-0\"" },
+                "nodes": { "type": "integer", "minimum": 1, "description": "ready nodes, at least" },
+                "cpu": { "type": ["string", "number"], "description": "allocatable CPU over all nodes, at least (Kubernetes quantity: \"4\", \"3500m\")" },
+                "memory": { "type": "string", "description": "allocatable memory over all nodes, at least (Kubernetes quantity: 8Gi)" },
+                "storageClasses": { "type": "array", "items": { "type": "string" }, "description": "StorageClasses that must exist" },
+                "nodeLabels": { "type": "array", "items": { "type": "string" }, "description": "KEY or KEY=VALUE; at least one node carries each" }
+              }
+            },
             "cluster": {
               "type": "object", "additionalProperties": false, "required": ["k3s"],
               "description": "what ferry cluster install sets up on the site's nodes",

@@ -31,8 +31,9 @@ internal static class CommandCatalog
         new("bundle sign", "ferry bundle sign FILE --key key.pem", "sign a bundle with the vendor's private key"),
         new("keygen", "ferry keygen -o NAME", "create an ECDSA P-256 key pair for signing bundles (NAME.pem + NAME.pub.pem)"),
         new("inventory", "ferry inventory --registry HOST[:PORT] [-o site.json] [--insecure] [--ca-file F] [--output json|yaml]", "record which manifests and blobs a site registry holds (input of delta bundles)"),
-        new("deploy", "ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json|yaml]", "verify a bundle, check the site env, push its images, upgrade or install every app in order"),
-        new("plan", "ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--key pub.pem] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "what deploy would do: per app install/upgrade/unchanged with a unified diff (secrets masked), conflicts, env changes, images; offline with --env-file (alias: diff)"),
+        new("deploy", "ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--skip-preflight] [--kubeconfig F] [--context C] [--output json|yaml]", "verify a bundle, run preflight, push its images, upgrade or install every app in order"),
+        new("preflight", "ferry preflight BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "whether the site can run the bundle, before any change: Kubernetes, API kinds, nodes, CPU, memory, storage, quotas, pod security, env, registry (exit 1 on a failed check)"),
+        new("plan", "ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--key pub.pem] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "what deploy would do: preflight, per app install/upgrade/unchanged with a unified diff (secrets masked), conflicts, env changes, images; offline with --env-file; exit 1 when preflight fails (alias: diff)"),
         new("status", "ferry status [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "every release in the cluster and the last deploy of each product (exit 1 when something needs attention)"),
         new("env show", "ferry env show [-n|--namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "show the site settings (secret values masked)"),
         new("env set", "ferry env set K=V... [--secret K,...] [-n|--namespace NS] [--kubeconfig F] [--context C]", "change site settings (previous content backed up in deploy-env-backup)"),
@@ -49,6 +50,8 @@ internal static class CommandCatalog
         new("history", "ferry history RELEASE [-n|--namespace NS] [--max N] [--kubeconfig F] [--context C] [--output json|yaml]", "list a release's revisions (Helm-compatible release records)"),
         new("rollback", "ferry rollback RELEASE [REVISION] [-n|--namespace NS] [--timeout 5m] [--wait[=watcher|legacy|hookOnly]] [--no-hooks] [--dry-run] [--cleanup-on-fail] [--history-max 10] [--force-conflicts] [--kubeconfig F] [--context C] [--output json|yaml]", "roll a release back to an earlier revision (default: the one before the latest), as a new revision"),
         new("uninstall", "ferry uninstall RELEASE [-n|--namespace NS] [--keep-history] [--dry-run] [--no-hooks] [--wait[=watcher|legacy|hookOnly]] [--timeout 5m] [--cascade background|foreground|orphan] [--ignore-not-found] [--kubeconfig F] [--context C] [--output json|yaml]", "delete a release's objects (resource-policy keep respected, delete hooks run) and its records"),
+        new("support-bundle", "ferry support-bundle [-n|--namespace NS]... [-o FILE] [--tail 200] [--env-namespace NS] [--kubeconfig F] [--context C]", "collect what the vendor needs to diagnose the site into one .tar.gz: nodes, pods, logs, events, claims, releases, deploys (secrets redacted)"),
+        new("support-bundle analyze", "ferry support-bundle analyze FILE [--output json|yaml]", "name the problems a support bundle shows: crash loops with their logs, unpullable images, OOMKilled, unschedulable pods, unbound claims, failed releases and deploys, node pressure (exit 1 when any)"),
         new("cluster install", "ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--token-file F] [--registry HOST[:PORT]] [--ca-file F] [--registry-username U --registry-password-file F] [--node-name N] [--plain-http] [--key pub.pem] [--registry-storage DIR [--registry-addr ADDR] [--registry-tls-cert F --registry-tls-key F] [--registry-htpasswd F]]", "install k3s from the bundle on this node (airgap images, config.yaml, registries.yaml); --root DIR: dry run"),
         new("registry serve", "ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] [--htpasswd F] [--verbose]", "serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)"),
         new("registry htpasswd", "ferry registry htpasswd USER --password-stdin", "print an htpasswd line (bcrypt) for registry serve --htpasswd"),
@@ -115,9 +118,10 @@ internal static class CommandCatalog
         {
             return null;
         }
+        var alsoACommand = All.Any(c => c.Path == first);
         if (args.Count < 2 || args[1].StartsWith('-'))
         {
-            return $"{first} needs a subcommand: {string.Join(", ", subcommands)}; run 'ferry {first} --help'";
+            return alsoACommand ? null : $"{first} needs a subcommand: {string.Join(", ", subcommands)}; run 'ferry {first} --help'";
         }
         return subcommands.Contains(args[1], StringComparer.Ordinal)
             ? null
@@ -174,8 +178,9 @@ internal static class CommandCatalog
     private static CommandInfo? Find(IReadOnlyList<string> args)
     {
         var words = args.TakeWhile(a => !a.StartsWith('-')).Take(2).Select(w => Aliases.GetValueOrDefault(w, w)).ToList();
-        return All.FirstOrDefault(c => c.Words.Length <= words.Count && c.Words.SequenceEqual(words.Take(c.Words.Length))
-            && (c.Words.Length == 2 || !All.Any(o => o.Words.Length == 2 && o.Words[0] == c.Words[0])));
+        // the longest match: "support-bundle analyze" before "support-bundle", which is a command of its own
+        return All.OrderByDescending(c => c.Words.Length).FirstOrDefault(c => c.Words.Length <= words.Count && c.Words.SequenceEqual(words.Take(c.Words.Length))
+            && (c.Words.Length == 2 || words.Count == 1 || !All.Any(o => o.Words.Length == 2 && o.Words[0] == c.Words[0])));
     }
 
     /// <summary>" (did you mean X?)" for the closest candidate (edit distance at most 2, or a prefix), else "".</summary>

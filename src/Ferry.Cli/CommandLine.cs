@@ -67,6 +67,8 @@ public static class CommandLine
                 "list" or "ls" => await ClusterCommands.ListAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "get" => await ClusterCommands.GetAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "preflight" => await PreflightCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+                "support-bundle" => await SupportCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "cluster" => ClusterCommand.Run(args[1..], stdout, stderr),
                 "registry" => await RegistryCommand.RunAsync(args[1..], stdout, stderr, Console.In).ConfigureAwait(false),
                 "registry-config" => RegistryConfigCommand.Run(args[1..], stdout, stderr, Console.In),

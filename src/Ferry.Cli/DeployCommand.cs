@@ -13,7 +13,7 @@ internal static partial class DeployCommand
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    private sealed class Flags
+    internal sealed class Flags
     {
         public string? Bundle { get; set; }
 
@@ -47,6 +47,8 @@ internal static partial class DeployCommand
 
         public bool ForceUnlock { get; set; }
 
+        public bool SkipPreflight { get; set; }
+
         /// <summary>Apps whose fields owned by other managers ferry takes over; "*" for all.</summary>
         public HashSet<string> ForceConflicts { get; } = new(StringComparer.Ordinal);
 
@@ -56,7 +58,7 @@ internal static partial class DeployCommand
     }
 
     /// <summary>The flags of deploy, plan or status (each usage line lists which it takes).</summary>
-    private static Flags Parse(string path, string[] args, bool bundleRequired)
+    internal static Flags Parse(string path, string[] args, bool bundleRequired)
     {
         var a = CommandArgs.Parse(path, args);
         var f = new Flags
@@ -74,6 +76,7 @@ internal static partial class DeployCommand
             HistoryMax = a.Int("--history-max", 10, min: 0),
             Parallel = a.Int("--parallel", 4),
             ForceUnlock = a.Has("--force-unlock"),
+            SkipPreflight = a.Has("--skip-preflight"),
             Kubeconfig = a.Value("--kubeconfig"),
             Context = a.Value("--context"),
             Json = a.Json,
@@ -120,6 +123,7 @@ internal static partial class DeployCommand
                 Options = new DeployOptions(f.Timeout, Wait: !f.NoWait, HistoryMax: f.HistoryMax, NoHooks: f.NoHooks, Description: f.Description, SkipCrds: f.SkipCrds, CleanupOnFail: f.CleanupOnFail),
                 Parallel = f.Parallel,
                 ForceUnlock = f.ForceUnlock,
+                SkipPreflight = f.SkipPreflight,
                 ForceConflicts = f.ForceConflicts,
                 Log = new LineProgress(stderr),
                 ImageProgress = new TransferBar(stderr),
@@ -163,6 +167,7 @@ internal static partial class DeployCommand
                     ["bundle"] = plan.Bundle,
                     ["envChanges"] = Strings(plan.EnvChanges),
                     ["images"] = Strings(plan.Images),
+                    ["preflight"] = PreflightCommand.ToJson(plan.Preflight),
                     ["apps"] = new JsonArray([.. plan.Apps.Select(p => (JsonNode)new JsonObject
                     {
                         ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.Action, ["chart"] = p.Chart,
@@ -170,9 +175,13 @@ internal static partial class DeployCommand
                         ["images"] = Strings(p.Images), ["conflicts"] = Strings(p.Conflicts), ["diff"] = p.Diff,
                     })]),
                 }.ToJsonString(Indented));
-                return 0;
+                return plan.Preflight.Any(c => c.Status == PreflightCheck.Fail) ? 1 : 0;
             }
             stdout.WriteLine($"Plan for {plan.Bundle}");
+            stdout.WriteLine();
+            var notPassed = plan.Preflight.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail).ToList();
+            stdout.WriteLine(notPassed.Count == 0 ? $"Preflight: {plan.Preflight.Count(c => c.Status == PreflightCheck.Pass)} checks passed" : "Preflight (deploy stops at a failed check unless given --skip-preflight):");
+            PreflightCommand.WriteChecks(stdout, notPassed);
             stdout.WriteLine();
             stdout.WriteLine($"{"APP",-16} {"NAMESPACE",-12} {"ACTION",-10} {"CHART",-20} OBJECTS HOOKS");
             foreach (var p in plan.Apps)
@@ -205,7 +214,7 @@ internal static partial class DeployCommand
                 stdout.WriteLine();
                 stdout.Write(p.Diff);
             }
-            return 0;
+            return plan.Preflight.Any(c => c.Status == PreflightCheck.Fail) ? 1 : 0;
         }
         catch (Exception e) when (e is BundleException or KubeException or OciException)
         {

@@ -72,6 +72,24 @@ public sealed partial class RegistryClient
         return r.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() == digest.Value;
     }
 
+    /// <summary>
+    /// Deletes a blob from a repository (DELETE /v2/NAME/blobs/DIGEST). False when the registry does not allow deletes
+    /// (distribution answers 405 unless storage.delete is enabled) or no longer has the blob.
+    /// </summary>
+    public async Task<bool> DeleteBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
+    {
+        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Delete, new Uri(b, $"/v2/{repository}/blobs/{digest}")), ct).ConfigureAwait(false);
+        if (r.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        if (!r.IsSuccessStatusCode)
+        {
+            throw await ErrorAsync(r, $"{registry}/{repository}@{digest}", ct).ConfigureAwait(false);
+        }
+        return true;
+    }
+
     /// <summary>Downloads a blob into a layout, resuming with Range requests after failures and verifying digest and size.</summary>
     public async Task DownloadBlobAsync(string registry, string repository, Descriptor blob, OciLayout layout, IProgress<long>? progress = null, CancellationToken ct = default)
     {

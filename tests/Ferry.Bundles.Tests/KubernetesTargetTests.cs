@@ -106,7 +106,11 @@ public sealed class KubernetesTargetTests : IDisposable
             Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
         };
         var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request));
-        Assert.Contains("app api: rendering its chart with the site env for the cluster (Kubernetes v1.31.4+k3s1) failed: chart requires kubeVersion: >=1.32.0-0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("preflight failed; nothing was changed", e.Message, StringComparison.Ordinal);
+        Assert.Contains("kubeVersion api: chart api 1.0.0 on Kubernetes v1.31.4+k3s1 (required: >=1.32.0-0); the chart does not support this Kubernetes", e.Message, StringComparison.Ordinal);
+        // a chart that refuses the cluster cannot be rendered for it: no override gets past that
+        e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request with { SkipPreflight = true }));
+        Assert.Contains("kubeVersion api", e.Message, StringComparison.Ordinal);
         Assert.Empty(await new ReleaseStore(client).HistoryAsync("api", "default"));
 
         api.GitVersion = "v1.33.1+k3s1";

@@ -10,7 +10,10 @@ namespace Ferry.Kube.Tests;
 /// <item>an image on a registry under the reserved <c>.invalid</c> domain can never be pulled: the workload gets a
 /// pod whose container is <c>ImagePullBackOff</c> and never becomes ready; a Deployment with
 /// <c>progressDeadlineSeconds</c> is then marked <c>ProgressDeadlineExceeded</c>;</item>
-/// <item>a Job whose container runs <c>false</c> fails (<c>BackoffLimitExceeded</c>);</item>
+/// <item>a Job whose container runs <c>false</c> (or <c>sh -c "...; exit N"</c>, N not 0) fails (<c>BackoffLimitExceeded</c>);</item>
+/// <item>any other workload whose container exits so gets a Running pod whose container is in <c>CrashLoopBackOff</c>,
+/// its last run terminated with that exit code and its <c>echo</c> lines kept as the container's log; it never becomes
+/// ready (a Deployment with <c>progressDeadlineSeconds</c> is marked <c>ProgressDeadlineExceeded</c>);</item>
 /// <item>anything else becomes ready (Jobs complete).</item>
 /// </list>
 /// <see cref="SetOutcome"/> overrides this for a workload by name (simulator-only faults).
@@ -37,14 +40,16 @@ public sealed partial class ApiSimulator
         var podSpec = obj["spec"]?["template"]?["spec"] as JsonObject;
         var containers = Containers(podSpec, "initContainers").Concat(Containers(podSpec, "containers")).ToList();
         var unpullable = containers.Select(c => c["image"]?.GetValue<string>() ?? "").FirstOrDefault(IsUnpullable);
-        var runsFalse = containers.Any(c => c["command"] is JsonArray { Count: > 0 } cmd && cmd[0]?.GetValue<string>() == "false");
+        var runsFalse = containers.Any(c => Script(c).ExitCode is { } code && code != 0);
+        // a long-running workload whose container exits with an error restarts it, backing off: CrashLoopBackOff
+        var crashing = kind == "Job" ? null : Containers(podSpec, "containers").FirstOrDefault(c => Script(c).ExitCode is { } code && code != 0);
 
         Outcome outcome;
         if (_outcomes.TryGetValue(name, out var told) && (told.Generation is null || told.Generation == generation))
         {
             outcome = told.Outcome;
         }
-        else if (unpullable is not null)
+        else if (unpullable is not null || crashing is not null)
         {
             outcome = kind == "Deployment" && obj["spec"]?["progressDeadlineSeconds"] is not null ? Outcome.Fail : Outcome.Hang;
         }
@@ -55,7 +60,7 @@ public sealed partial class ApiSimulator
 
         RemovePodsOwnedBy(md["uid"]!.GetValue<string>());
         JsonObject? pod = null;
-        if (unpullable is not null && outcome != Outcome.Ready)
+        if ((unpullable is not null || crashing is not null) && outcome != Outcome.Ready)
         {
             pod = StartPod(obj, kind, name, podSpec!, unpullable);
         }
@@ -64,7 +69,7 @@ public sealed partial class ApiSimulator
         RecordControllerEvents(obj, kind, name, revision, replicas, outcome, pod, unpullable);
         if (outcome == Outcome.Hang)
         {
-            if (unpullable is null)
+            if (unpullable is null && crashing is null)
             {
                 return; // told to hang: the controller never gets to it
             }
@@ -132,7 +137,16 @@ public sealed partial class ApiSimulator
                 RecordEvent(obj, "Normal", "Completed", "Job completed", "job-controller");
                 break;
         }
-        if (pod is not null)
+        if (pod is not null && unpullable is null)
+        {
+            var podName = pod["metadata"]!["name"]!.GetValue<string>();
+            foreach (var c in (pod["status"]!["containerStatuses"] as JsonArray ?? []).Where(c => c?["state"]?["waiting"]?["reason"]?.GetValue<string>() == "CrashLoopBackOff"))
+            {
+                RecordEvent(pod, "Normal", "Started", $"Started container {c!["name"]}", "kubelet");
+                RecordEvent(pod, "Warning", "BackOff", $"Back-off restarting failed container {c["name"]} in pod {podName}_{pod["metadata"]!["namespace"]}({pod["metadata"]!["uid"]})", "kubelet");
+            }
+        }
+        else if (pod is not null)
         {
             RecordEvent(pod, "Normal", "Pulling", $"Pulling image \"{unpullable}\"", "kubelet");
             RecordEvent(pod, "Warning", "Failed", $"Failed to pull image \"{unpullable}\": failed to resolve reference \"{unpullable}\": no such host", "kubelet");
@@ -181,9 +195,10 @@ public sealed partial class ApiSimulator
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>What the workload's controller and the kubelet make of a pod that cannot pull an image: Pending, the
-    /// container waiting in ImagePullBackOff with kubelet's message, the others still creating.</summary>
-    private JsonObject StartPod(JsonObject owner, string kind, string name, JsonObject podSpec, string unpullable)
+    /// <summary>What the workload's controller and the kubelet make of a pod that cannot pull an image (Pending, the
+    /// container waiting in ImagePullBackOff with kubelet's message, the others still creating), or of one whose
+    /// container keeps exiting with an error (Running, that container in CrashLoopBackOff, the others running).</summary>
+    private JsonObject StartPod(JsonObject owner, string kind, string name, JsonObject podSpec, string? unpullable)
     {
         var ns = owner["metadata"]!["namespace"]!.GetValue<string>();
         var suffix = Guid.NewGuid().ToString("N");
@@ -202,6 +217,18 @@ public sealed partial class ApiSimulator
         JsonObject Waiting(JsonObject c)
         {
             var image = c["image"]?.GetValue<string>() ?? "";
+            if (unpullable is null && Script(c) is { ExitCode: { } code } && code != 0)
+            {
+                return Crashed(c, image, code);
+            }
+            if (unpullable is null)
+            {
+                return new JsonObject
+                {
+                    ["name"] = c["name"]?.GetValue<string>(), ["image"] = image, ["imageID"] = "", ["ready"] = true, ["restartCount"] = 0, ["started"] = true,
+                    ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Now() } },
+                };
+            }
             var waiting = image == unpullable
                 ? new JsonObject { ["reason"] = "ImagePullBackOff", ["message"] = $"Back-off pulling image \"{image}\"" }
                 : new JsonObject { ["reason"] = "ContainerCreating" };
@@ -234,8 +261,27 @@ public sealed partial class ApiSimulator
                 ["startTime"] = Now(),
             },
         };
+        if (unpullable is null)
+        {
+            pod["status"]!["phase"] = "Running";
+            foreach (var c in Containers(podSpec, "containers"))
+            {
+                Log(ns, podName, c["name"]?.GetValue<string>() ?? "", Script(c).Lines);
+            }
+        }
         return Store(_resources.Find("", "v1", "pods")!, ns, podName, pod);
     }
+
+    /// <summary>A container that exits with an error, restarted by the kubelet with a back-off: CrashLoopBackOff, its last run terminated.</summary>
+    private static JsonObject Crashed(JsonObject c, string image, int code) => new()
+    {
+        ["name"] = c["name"]?.GetValue<string>(), ["image"] = image, ["imageID"] = image.Contains('@', StringComparison.Ordinal) ? image : "", ["ready"] = false, ["restartCount"] = 4, ["started"] = false,
+        ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "CrashLoopBackOff", ["message"] = $"back-off 1m20s restarting failed container={c["name"]}" } },
+        ["lastState"] = new JsonObject
+        {
+            ["terminated"] = new JsonObject { ["exitCode"] = code, ["reason"] = "Error", ["startedAt"] = Now(), ["finishedAt"] = Now(), ["containerID"] = "containerd://" + Guid.NewGuid().ToString("N") },
+        },
+    };
 
     /// <summary>The garbage collector, for the pods the controller made: gone when their owner is replaced or deleted.</summary>
     private void RemovePodsOwnedBy(string uid)

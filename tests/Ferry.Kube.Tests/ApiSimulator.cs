@@ -56,6 +56,7 @@ public sealed partial class ApiSimulator : IDisposable
         {
             Store(_resources.Find("", "v1", "namespaces")!, "", ns, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } });
         }
+        SeedCluster();
     }
 
     public int Port { get; }
@@ -142,7 +143,7 @@ public sealed partial class ApiSimulator : IDisposable
             generation++;
         }
         // kube-apiserver keeps metadata.generation for objects with a spec (workloads, CRDs, ...), not for ConfigMaps or Secrets.
-        if (obj["spec"] is not null && r.Kind != "Service")
+        if (obj["spec"] is not null && r.Kind is not ("Service" or "Node"))
         {
             md["generation"] = generation;
         }
@@ -274,6 +275,11 @@ public sealed partial class ApiSimulator : IDisposable
             }
         }
         OnRequest?.Invoke(method, ctx.Request.Path.Value ?? "");
+        if (method == "GET" && group.Length == 0 && plural == "pods" && sub == "log" && ns.Length > 0)
+        {
+            await ServeLogAsync(ctx, ns, name);
+            return;
+        }
         var request = new Request(method, group, version, plural, ns, name, sub, bodyText, contentType,
             ctx.Request.Query["labelSelector"].ToString(), ctx.Request.Query["fieldSelector"].ToString(), ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Query["force"].ToString() == "true",
             ctx.Request.Headers["Impersonate-User"].ToString() is { Length: > 0 } user ? user : null);

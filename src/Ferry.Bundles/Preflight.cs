@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using Ferry.Charts;
+using Ferry.Kube;
+using Ferry.Oci;
+using Ferry.Templates.Semver;
+using k8s;
+
+namespace Ferry.Bundles;
+
+/// <summary>One preflight check: pass, warn, fail or skip; what was measured, what is required, and what to do.</summary>
+public sealed record PreflightCheck(string Name, string Status, string Measured, string Required, string Fix)
+{
+    public const string Pass = "pass";
+    public const string Warn = "warn";
+    public const string Fail = "fail";
+    public const string Skip = "skip";
+
+    public override string ToString() =>
+        $"{Name}: {Measured}{(Required.Length > 0 ? $" (required: {Required})" : "")}{(Fix.Length > 0 ? $"; {Fix}" : "")}";
+}
+
+/// <summary>
+/// What preflight found, and what it prepared on the way (a deploy goes on with it): the site env after the bundle's
+/// env migrations, the renames to persist, every app rendered for the cluster, and the cluster's capabilities.
+/// </summary>
+public sealed record PreflightResult(IReadOnlyList<PreflightCheck> Checks, SiteEnv Env, IReadOnlyList<EnvRename> Renames,
+    IReadOnlyDictionary<string, ReleasePlan> Plans, ClusterCapabilities? Cluster)
+{
+    public IEnumerable<PreflightCheck> Failed => Checks.Where(c => c.Status == PreflightCheck.Fail);
+
+    /// <summary>Checks whose failure no override can skip: without a valid env and a rendered product there is nothing to deploy.</summary>
+    public IEnumerable<PreflightCheck> Blocking => Failed.Where(c => c.Name == "env" || c.Name.StartsWith("render ", StringComparison.Ordinal) || c.Name.StartsWith("kubeVersion ", StringComparison.Ordinal));
+
+    public static string Describe(IEnumerable<PreflightCheck> failed) =>
+        $"preflight failed; nothing was changed:\n  {string.Join("\n  ", failed)}";
+}
+
+/// <summary>
+/// <c>ferry preflight</c>, and the first step of every <c>ferry deploy</c> and <c>ferry plan</c>: whether the site can run
+/// the product before anything changes. It checks the site env against the bundle's schema, the cluster's Kubernetes
+/// version against the bundle's <c>requirements</c> and every chart's kubeVersion, renders every app for the cluster and
+/// checks what the rendered product asks (API kinds the cluster serves or the product's own CRDs define; nodes, CPU
+/// and memory for its pods; storage classes for its claims; namespace quotas and PodSecurity levels), the vendor's
+/// requirements (nodes, CPU, memory, storage classes, node labels), and the site registry (reachable, credentials
+/// accepted, and — unless only planning — a push allowed: a few random bytes uploaded and deleted again).
+/// Without a cluster (an offline plan) only the env and the rendering are checked.
+/// </summary>
+public static class Preflight
+{
+    public static async Task<PreflightResult> RunAsync(OpenedBundle bundle, SiteEnv siteEnv, string siteRegistry, IKubernetes? client,
+        RegistryClient? registry, bool probePush, IProgress<string>? log, CancellationToken ct = default)
+    {
+        var spec = bundle.Spec;
+        var checks = new List<PreflightCheck>();
+        var (env, renames, warnings) = EnvCheck.Migrate(spec, siteEnv);
+        foreach (var w in warnings)
+        {
+            log?.Report("warning: " + w);
+        }
+        var envProblems = EnvCheck.Problems(spec, env);
+        checks.Add(envProblems.Count == 0
+            ? new PreflightCheck("env", PreflightCheck.Pass, $"{spec.Env.Count(v => env.Values.ContainsKey(v.Name))} of {spec.Env.Count} declared keys set, all valid", "the bundle's env schema", "")
+            : new PreflightCheck("env", PreflightCheck.Fail, "deploy-env does not satisfy the bundle's env schema:\n    " + string.Join("\n    ", envProblems), "the bundle's env schema", "set the keys named with 'ferry env set'"));
+        foreach (var unknown in env.Values.Keys.Where(k => spec.Env.All(v => v.Name != k)).Order(StringComparer.Ordinal))
+        {
+            log?.Report($"warning: deploy-env key {unknown} is not declared by this bundle and is ignored");
+        }
+
+        var cluster = client is null ? null : await ClusterDiscovery.DiscoverAsync(client, ct).ConfigureAwait(false);
+        var kubeOk = true;
+        if (cluster is not null)
+        {
+            kubeOk = CheckKubernetes(bundle, cluster, checks);
+        }
+
+        var plans = new Dictionary<string, ReleasePlan>(StringComparer.Ordinal);
+        if (envProblems.Count == 0 && kubeOk)
+        {
+            foreach (var app in AppRenderer.Ordered(spec))
+            {
+                try
+                {
+                    plans[app.Name] = AppRenderer.Render(bundle, app, env, siteRegistry, cluster);
+                }
+                catch (BundleException e)
+                {
+                    checks.Add(new PreflightCheck($"render {app.Name}", PreflightCheck.Fail, e.Message, "every app renders for this site", "fix the site env (ferry env set), or ask the vendor for a bundle whose chart renders for this cluster"));
+                }
+            }
+        }
+        else
+        {
+            checks.Add(new PreflightCheck("product", PreflightCheck.Skip, "not rendered", "", envProblems.Count > 0 ? "fix the env first" : "a chart does not support this Kubernetes version"));
+        }
+
+        if (client is not null && cluster is not null)
+        {
+            var namespaces = spec.Apps.Select(a => a.Namespace).ToHashSet(StringComparer.Ordinal);
+            SiteFacts? facts = null;
+            try
+            {
+                facts = await SiteFacts.ReadAsync(client, namespaces, ct).ConfigureAwait(false);
+            }
+            catch (KubeException e)
+            {
+                checks.Add(new PreflightCheck("cluster", PreflightCheck.Warn, $"nodes, storage classes and quotas not checked: {e.Message}", "",
+                    "let the deploying user list nodes, storage classes, namespaces, resource quotas and pods"));
+            }
+            if (facts is not null)
+            {
+                var needs = plans.Count == spec.Apps.Count ? ProductNeeds.Of(plans.Select(p => (p.Key, p.Value))) : null;
+                checks.AddRange(SiteChecks.Run(spec, cluster, facts, needs));
+            }
+        }
+        if (registry is not null)
+        {
+            checks.AddRange(await RegistryChecksAsync(bundle, siteRegistry, registry, probePush, ct).ConfigureAwait(false));
+        }
+        return new PreflightResult(checks, env, renames, plans, cluster);
+    }
+
+    /// <summary>The cluster's version against requirements.kubernetes and every chart's kubeVersion; false when a chart refuses it (as helm does, so nothing renders).</summary>
+    private static bool CheckKubernetes(OpenedBundle bundle, ClusterCapabilities cluster, List<PreflightCheck> checks)
+    {
+        var ok = true;
+        var version = cluster.GitVersion;
+        var known = SemVersion.TryParse(version, out var parsed, out _);
+        bool Satisfies(string range) => known && SemConstraint.TryParse(range, out var c) && c!.Check(parsed);
+        if (bundle.Spec.Requirements.Kubernetes is { } range)
+        {
+            var pass = Satisfies(range);
+            checks.Add(new PreflightCheck("kubernetes", pass ? PreflightCheck.Pass : PreflightCheck.Fail, $"Kubernetes {version}", range,
+                pass ? "" : $"upgrade the cluster to a Kubernetes in {range} (ferry cluster install with a newer bundle), or use a bundle built for {version}"));
+        }
+        else
+        {
+            checks.Add(new PreflightCheck("kubernetes", PreflightCheck.Pass, $"Kubernetes {version}", "", ""));
+        }
+        foreach (var app in bundle.Apps)
+        {
+            var chart = ChartLoader.Load(app.ChartFile);
+            if (chart.Metadata.KubeVersion.Length == 0)
+            {
+                continue;
+            }
+            var pass = Satisfies(chart.Metadata.KubeVersion);
+            ok &= pass;
+            checks.Add(new PreflightCheck($"kubeVersion {app.Name}", pass ? PreflightCheck.Pass : PreflightCheck.Fail,
+                $"chart {chart.Metadata.Name} {chart.Metadata.Version} on Kubernetes {version}", chart.Metadata.KubeVersion,
+                pass ? "" : $"the chart does not support this Kubernetes: upgrade the cluster to {chart.Metadata.KubeVersion}, or ask the vendor for a chart that supports {version}"));
+        }
+        return ok;
+    }
+
+    /// <summary>The site registry: reachable with these credentials, and (when <paramref name="probePush"/>) accepting a push.</summary>
+    private static async Task<List<PreflightCheck>> RegistryChecksAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, bool probePush, CancellationToken ct)
+    {
+        var first = bundle.Images.FirstOrDefault();
+        if (first.Ref is null)
+        {
+            return [new PreflightCheck("registry", PreflightCheck.Skip, "the bundle carries no images", "", "")];
+        }
+        var target = ImageCopier.PushTarget(first.Ref, siteRegistry);
+        var checks = new List<PreflightCheck>();
+        try
+        {
+            await registry.BlobExistsAsync(target.Registry, target.Repository, Digest.Parse(first.Digest), ct).ConfigureAwait(false);
+            checks.Add(new PreflightCheck("registry", PreflightCheck.Pass, $"{siteRegistry} reachable, credentials accepted", "reachable", ""));
+        }
+        catch (OciException e)
+        {
+            checks.Add(new PreflightCheck("registry", PreflightCheck.Fail, $"site registry {siteRegistry}: {e.Message}", "reachable with these credentials",
+                "check --registry, --insecure/--ca-file and the registry's credentials (--username, --password-stdin)"));
+            return checks;
+        }
+        if (!probePush)
+        {
+            return checks;
+        }
+        var probe = RandomNumberGenerator.GetBytes(32);
+        var blob = new Descriptor("application/octet-stream", Digest.Of(probe), probe.Length);
+        try
+        {
+            await registry.UploadBlobAsync(target.Registry, target.Repository, blob, () => new MemoryStream(probe), ct: ct).ConfigureAwait(false);
+            var deleted = await registry.DeleteBlobAsync(target.Registry, target.Repository, blob.Digest, ct).ConfigureAwait(false);
+            checks.Add(new PreflightCheck("registry push", PreflightCheck.Pass,
+                $"a {probe.Length}-byte probe blob pushed to {target.Registry}/{target.Repository} and {(deleted ? "deleted" : "left (the registry does not allow deletes; nothing refers to it, so its garbage collection removes it)")}", "push allowed", ""));
+        }
+        catch (OciException e)
+        {
+            checks.Add(new PreflightCheck("registry push", PreflightCheck.Fail, $"pushing a probe blob to {target.Registry}/{target.Repository}: {e.Message}", "push allowed",
+                "give the credentials write access to the repository (or check the registry's free space)"));
+        }
+        return checks;
+    }
+}

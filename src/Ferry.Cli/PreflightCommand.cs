@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Ferry.Bundles;
+using Ferry.Kube;
+using Ferry.Oci;
+
+namespace Ferry.Cli;
+
+/// <summary><c>ferry preflight</c>: every check deploy runs before its first change, printed with what to do.</summary>
+internal static class PreflightCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var f = DeployCommand.Parse("preflight", args, bundleRequired: true);
+        try
+        {
+            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+            var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client, f.EnvNamespace).ReadAsync().ConfigureAwait(false);
+            var policyKey = await new SitePolicy(client, f.EnvNamespace).PublicKeyAsync().ConfigureAwait(false);
+            using var bundle = OpenedBundle.Open(f.Bundle!, f.Key, policyKey);
+            using var registry = new RegistryClient(f.RegistryOptions);
+            var result = await Preflight.RunAsync(bundle, env, f.Registry!, client, registry, probePush: true, new LineProgress(stderr)).ConfigureAwait(false);
+            var failed = result.Failed.Any();
+            if (f.Json)
+            {
+                stdout.WriteLine(new JsonObject
+                {
+                    ["bundle"] = bundle.Label,
+                    ["kubernetes"] = result.Cluster?.GitVersion,
+                    ["passed"] = !failed,
+                    ["checks"] = ToJson(result.Checks),
+                }.ToJsonString(DeployCommand.Indented));
+                return failed ? 1 : 0;
+            }
+            stdout.WriteLine($"Preflight of {bundle.Label} on Kubernetes {result.Cluster?.GitVersion}");
+            stdout.WriteLine();
+            WriteChecks(stdout, result.Checks);
+            stdout.WriteLine();
+            int Count(string status) => result.Checks.Count(c => c.Status == status);
+            stdout.WriteLine($"{Count(PreflightCheck.Pass)} passed, {Count(PreflightCheck.Warn)} warnings, {Count(PreflightCheck.Fail)} failed" +
+                (failed ? ": ferry deploy stops before any change (--skip-preflight overrides the checks that allow it)" : ": the site can run this bundle"));
+            return failed ? 1 : 0;
+        }
+        catch (Exception e) when (e is BundleException or KubeException or OciException)
+        {
+            stderr.WriteLine($"ferry: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>One line per check (status, name, what was measured); for a warning or failure, what is required and what to do.</summary>
+    public static void WriteChecks(TextWriter stdout, IEnumerable<PreflightCheck> checks)
+    {
+        foreach (var c in checks)
+        {
+            stdout.WriteLine($"  {c.Status.ToUpperInvariant(),-5} {c.Name,-22} {c.Measured.Replace("\n", "\n" + new string(' ', 30), StringComparison.Ordinal)}");
+            if (c.Status is PreflightCheck.Warn or PreflightCheck.Fail)
+            {
+                if (c.Required.Length > 0)
+                {
+                    stdout.WriteLine($"{"",30}required: {c.Required}");
+                }
+                if (c.Fix.Length > 0)
+                {
+                    stdout.WriteLine($"{"",30}fix: {c.Fix}");
+                }
+            }
+        }
+    }
+
+    public static JsonArray ToJson(IEnumerable<PreflightCheck> checks) => new([.. checks.Select(c => (JsonNode)new JsonObject
+    {
+        ["name"] = c.Name, ["status"] = c.Status, ["measured"] = c.Measured, ["required"] = c.Required, ["fix"] = c.Fix,
+    })]);
+}
