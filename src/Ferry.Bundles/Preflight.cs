@@ -42,7 +42,8 @@ public sealed record PreflightResult(IReadOnlyList<PreflightCheck> Checks, SiteE
 /// checks what the rendered product asks (API kinds the cluster serves or the product's own CRDs define; nodes, CPU
 /// and memory for its pods; storage classes for its claims; namespace quotas and PodSecurity levels), the vendor's
 /// requirements (nodes, CPU, memory, storage classes, node labels), and the site registry (reachable, credentials
-/// accepted, and — unless only planning — a push allowed: a few random bytes uploaded and deleted again).
+/// accepted, and — unless only planning, and only when every other check passed — a push allowed: a few random bytes
+/// uploaded and deleted again).
 /// Without a cluster (an offline plan) only the env and the rendering are checked.
 /// </summary>
 public static class Preflight
@@ -114,7 +115,9 @@ public static class Preflight
         }
         if (registry is not null)
         {
-            checks.AddRange(await RegistryChecksAsync(bundle, siteRegistry, registry, probePush, ct).ConfigureAwait(false));
+            // the push probe writes to the registry: only when nothing else stops the deploy
+            var othersPass = checks.All(c => c.Status != PreflightCheck.Fail);
+            checks.AddRange(await RegistryChecksAsync(bundle, siteRegistry, registry, probePush && othersPass, ct).ConfigureAwait(false));
         }
         return new PreflightResult(checks, env, renames, plans, cluster);
     }

@@ -30,6 +30,11 @@ public sealed partial class ApiSimulator
     private void Reconcile(JsonObject obj)
     {
         var kind = obj["kind"]!.GetValue<string>();
+        if (kind == "PersistentVolumeClaim")
+        {
+            BindClaim(obj);
+            return;
+        }
         if (kind is not ("Deployment" or "StatefulSet" or "DaemonSet" or "Job"))
         {
             return;
@@ -181,6 +186,47 @@ public sealed partial class ApiSimulator
             ["reportingComponent"] = component,
             ["reportingInstance"] = "",
         });
+    }
+
+    /// <summary>
+    /// The volume controller and a dynamic provisioner, reduced: a claim whose StorageClass exists (or, naming none, the
+    /// default one) is provisioned a PersistentVolume and Bound; otherwise it stays Pending with the controller's
+    /// ProvisioningFailed event, as on a cluster without that class.
+    /// </summary>
+    private void BindClaim(JsonObject claim)
+    {
+        if (claim["status"]?["phase"]?.GetValue<string>() == "Bound")
+        {
+            return;
+        }
+        var md = claim["metadata"]!;
+        var named = claim["spec"]?["storageClassName"]?.GetValue<string>();
+        var classes = _objects.Where(kv => kv.Key.Plural == "storageclasses").Select(kv => kv.Value).ToList();
+        var cls = named is null
+            ? classes.FirstOrDefault(c => c["metadata"]?["annotations"]?["storageclass.kubernetes.io/is-default-class"]?.GetValue<string>() == "true")
+            : classes.FirstOrDefault(c => c["metadata"]!["name"]!.GetValue<string>() == named);
+        if (cls is null)
+        {
+            claim["status"] = new JsonObject { ["phase"] = "Pending" };
+            RecordEvent(claim, "Warning", "ProvisioningFailed", named is null ? "no persistent volumes available for this claim and no storage class is set" : $"storageclass.storage.k8s.io \"{named}\" not found", "persistentvolume-controller");
+            return;
+        }
+        var className = cls["metadata"]!["name"]!.GetValue<string>();
+        var volume = $"pvc-{md["uid"]!.GetValue<string>()}";
+        var size = claim["spec"]?["resources"]?["requests"]?["storage"]?.DeepClone() ?? "1Gi";
+        Store(_resources.Find("", "v1", "persistentvolumes")!, "", volume, new JsonObject
+        {
+            ["spec"] = new JsonObject
+            {
+                ["capacity"] = new JsonObject { ["storage"] = size }, ["accessModes"] = claim["spec"]?["accessModes"]?.DeepClone() ?? new JsonArray("ReadWriteOnce"),
+                ["persistentVolumeReclaimPolicy"] = "Delete", ["storageClassName"] = className,
+                ["claimRef"] = new JsonObject { ["kind"] = "PersistentVolumeClaim", ["namespace"] = md["namespace"]!.GetValue<string>(), ["name"] = md["name"]!.GetValue<string>(), ["uid"] = md["uid"]!.GetValue<string>() },
+                ["hostPath"] = new JsonObject { ["path"] = $"/var/lib/rancher/k3s/storage/{volume}", ["type"] = "DirectoryOrCreate" },
+            },
+            ["status"] = new JsonObject { ["phase"] = "Bound" },
+        });
+        claim["spec"]!["volumeName"] = volume;
+        claim["status"] = new JsonObject { ["phase"] = "Bound", ["accessModes"] = claim["spec"]?["accessModes"]?.DeepClone(), ["capacity"] = new JsonObject { ["storage"] = size.DeepClone() } };
     }
 
     /// <summary>A DaemonSet on the simulator's one node: its pod updated, and available or not.</summary>
