@@ -10,9 +10,9 @@
 #   6. builds a delta bundle against the first one (only what a site running it lacks);
 #   7. serves a site registry with `ferry registry serve`, copies an image into it, prints k3s's registries.yaml;
 #   8. deploys the bundle: no Kubernetes API server can run on this machine, so Ferry's API simulator (the loopback
-#      stand-in the tests use, speaking real HTTP/JSON) plays the site's cluster: `ferry env import`, `ferry deploy`
-#      (images pushed to the site registry, apps installed in order), a changed setting and `ferry deploy` again (an
-#      upgrade), `ferry history`, `ferry rollback`, `ferry status`;
+#      stand-in the tests use, speaking real HTTP/JSON) plays the site's cluster: `ferry env import`, `ferry preflight`,
+#      `ferry deploy` (images pushed to the site registry, apps installed in order), a changed setting and `ferry deploy`
+#      again (an upgrade), `ferry history`, `ferry rollback`, `ferry status`, `ferry support-bundle` and its analysis;
 #   9. renders an example chart with `ferry template` and runs the upstream conformance corpora.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -103,7 +103,9 @@ export KUBECONFIG="$WORK/kubeconfig"
 echo "=== ferry env import (the site's settings, kept in the cluster's deploy-env)"
 printf 'DOMAIN=shop.site.local\nWORKER_PASSWORD=site-secret\n' > "$WORK/site.env"
 ferry env import "$WORK/site.env" --secret WORKER_PASSWORD
-echo "=== ferry deploy (verify, push images to the site registry, install shop, then worker and gateway)"
+echo "=== ferry preflight (can this site run the bundle? Kubernetes, kinds, nodes, CPU, memory, storage, env, registry)"
+ferry preflight "$WORK/acme-suite-2.3.0.ferry" --registry "127.0.0.1:$SITE_PORT" --insecure --key "$WORK/vendor.pub.pem"
+echo "=== ferry deploy (preflight, push images to the site registry, install shop, then worker and gateway)"
 ferry deploy "$WORK/acme-suite-2.3.0.ferry" --registry "127.0.0.1:$SITE_PORT" --insecure --key "$WORK/vendor.pub.pem" --timeout 2m
 echo "=== ferry env set SHOP_REPLICAS=3 + ferry deploy again (an upgrade of shop; the others unchanged)"
 ferry env set SHOP_REPLICAS=3
@@ -114,6 +116,9 @@ echo "=== ferry rollback shop -n acme (back to revision 1, as revision 3)"
 ferry rollback shop -n acme
 echo "=== ferry status"
 ferry status
+echo "=== ferry support-bundle (what the vendor needs to diagnose the site; secrets redacted) and its analysis"
+ferry support-bundle -o "$WORK/site-support.tar.gz"
+ferry support-bundle analyze "$WORK/site-support.tar.gz"
 echo "=== ferry template edge examples/charts/gateway --set tls=true"
 ferry template edge examples/charts/gateway --set tls=true
 # The upstream conformance vectors live beside the repository (../shared); a clone made elsewhere finds them beside
@@ -129,4 +134,4 @@ if [ -n "$corpus" ]; then
 else
   echo "=== (the conformance corpora ../shared/conformance are not beside this checkout: ferry conformance skipped)"
 fi
-echo "=== done: built, signed, planned and deployed acme-suite 2.3.0; upgraded and rolled back shop"
+echo "=== done: built, signed, planned, preflighted and deployed acme-suite 2.3.0; upgraded and rolled back shop; collected a support bundle"

@@ -74,9 +74,9 @@ public sealed class HelpTests
         Assert.Equal(0, code);
         Assert.Equal(
             "Usage:\n" +
-            "  ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--kubeconfig F] [--context C] [--output json|yaml]\n" +
+            "  ferry deploy BUNDLE --registry HOST[:PORT][/PREFIX] [--insecure|--ca-file F] [--username U --password-stdin] [--key pub.pem] [--env-namespace NS] [--timeout 5m] [--no-wait] [--no-hooks] [--skip-crds] [--cleanup-on-fail] [--history-max 10] [--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--skip-preflight] [--kubeconfig F] [--context C] [--output json|yaml]\n" +
             "\n" +
-            "verify a bundle, check the site env, push its images, upgrade or install every app in order\n" +
+            "verify a bundle, run preflight, push its images, upgrade or install every app in order\n" +
             "\n" +
             "Exit codes: 0 success; 1 failure; 2 usage error. Every command: -h, --help.\n",
             stdout);

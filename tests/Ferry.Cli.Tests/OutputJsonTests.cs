@@ -44,6 +44,7 @@ public sealed class OutputJsonTests : IDisposable
         await Ok(0, "bundle", "sign", bundle, "--key", Sub("vendor.pem"));
         await Ok(0, "env", "set", "DOMAIN=edge.site.local", "-n", ns, "--kubeconfig", kc);
         string[] cluster = ["--kubeconfig", kc];
+        await Ok(0, ["support-bundle", "-n", ns, "--env-namespace", ns, "-o", Sub("support.tar.gz"), .. cluster]);
 
         var vectors = Sub("vectors.json");
         await File.WriteAllTextAsync(vectors, """{"cases": [{"name": "upper", "template": "{{ upper . }}", "data": "ferry", "expected": "FERRY"}]}""");
@@ -63,6 +64,8 @@ public sealed class OutputJsonTests : IDisposable
             ("policy show", 0, ["policy", "show", "-n", ns, .. cluster]),
             ("env show", 0, ["env", "show", "-n", ns, .. cluster]),
             ("plan", 0, ["plan", bundle, "--registry", reg, "--env-namespace", ns, .. cluster]),
+            ("preflight", 0, ["preflight", bundle, "--registry", reg, "--insecure", "--env-namespace", ns, .. cluster]),
+            ("support-bundle analyze", 0, ["support-bundle", "analyze", Sub("support.tar.gz")]),
             ("deploy", 0, ["deploy", bundle, "--registry", reg, "--insecure", "--env-namespace", ns, "--timeout", "30s", .. cluster]),
             ("status", 0, ["status", "--env-namespace", ns, .. cluster]),
             ("list", 0, ["list", "-n", ns, .. cluster]),
@@ -71,7 +74,7 @@ public sealed class OutputJsonTests : IDisposable
             ("rollback", 0, ["rollback", "gateway", "1", "-n", ns, "--timeout", "30s", .. cluster]),
             ("uninstall", 0, ["uninstall", "gateway", "-n", ns, .. cluster]),
         };
-        string[] readOnly = ["lint", "conformance", "images list", "images verify", "bundle images", "bundle verify", "bundle inspect", "policy show", "env show", "plan", "status", "list", "get values", "history"];
+        string[] readOnly = ["lint", "conformance", "images list", "images verify", "bundle images", "bundle verify", "bundle inspect", "policy show", "env show", "plan", "status", "list", "get values", "history", "support-bundle analyze"];
         foreach (var (command, exit, args) in cases)
         {
             var output = await Ok(exit, [.. args, "--output", "json"]);
