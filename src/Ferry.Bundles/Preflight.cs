@@ -155,6 +155,26 @@ public static class Preflight
         return ok;
     }
 
+    /// <summary>The bytes of every blob and manifest the bundle carries for its images, each once.</summary>
+    private static long ImageBytes(OpenedBundle bundle)
+    {
+        if (bundle.OpenImages() is not { } layout)
+        {
+            return 0;
+        }
+        var seen = new Dictionary<Digest, long>();
+        foreach (var (reference, _) in bundle.Images)
+        {
+            var top = layout.Resolve(reference);
+            var (children, blobs) = layout.Graph(top);
+            foreach (var d in children.Concat(blobs).Append(top).Where(d => layout.Exists(d.Digest)))
+            {
+                seen[d.Digest] = d.Size;
+            }
+        }
+        return seen.Values.Sum();
+    }
+
     /// <summary>The site registry: reachable with these credentials, and (when <paramref name="probePush"/>) accepting a push.</summary>
     private static async Task<List<PreflightCheck>> RegistryChecksAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, bool probePush, CancellationToken ct)
     {
@@ -175,6 +195,13 @@ public static class Preflight
             checks.Add(new PreflightCheck("registry", PreflightCheck.Fail, $"site registry {siteRegistry}: {e.Message}", "reachable with these credentials",
                 "check --registry, --insecure/--ca-file and the registry's credentials (--username, --password-stdin)"));
             return checks;
+        }
+        if (await registry.FreeBytesAsync(target.Registry, ct).ConfigureAwait(false) is { } free)
+        {
+            var needed = ImageBytes(bundle);
+            checks.Add(new PreflightCheck("registry storage", free >= needed ? PreflightCheck.Pass : PreflightCheck.Fail, $"{Quantity.Bytes(free)} free",
+                $"up to {Quantity.Bytes(needed)} for the bundle's images (blobs the registry has are skipped)",
+                free >= needed ? "" : "free space on the disk of the registry's storage folder (ferry registry serve --storage), or move it to a larger disk"));
         }
         if (!probePush)
         {

@@ -72,6 +72,28 @@ public sealed partial class RegistryClient
         return r.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() == digest.Value;
     }
 
+    /// <summary>Where <c>ferry registry serve</c> tells its free space (an extension; no repository can be named <c>_ferry</c>).</summary>
+    public const string StoragePath = "/v2/_ferry/storage";
+
+    /// <summary>The bytes free in the registry's storage, when the registry says (<c>ferry registry serve</c> does); else null.</summary>
+    public async Task<long?> FreeBytesAsync(string registry, CancellationToken ct = default)
+    {
+        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Get, new Uri(b, StoragePath)), ct).ConfigureAwait(false);
+        if (!r.IsSuccessStatusCode || r.Content.Headers.ContentType?.MediaType != "application/json")
+        {
+            return null;
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+            return doc.RootElement.TryGetProperty("freeBytes", out var free) && free.TryGetInt64(out var bytes) && bytes >= 0 ? bytes : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Deletes a blob from a repository (DELETE /v2/NAME/blobs/DIGEST). False when the registry does not allow deletes
     /// (distribution answers 405 unless storage.delete is enabled) or no longer has the blob.

@@ -112,6 +112,12 @@ public sealed class RegistryServer : IAsyncDisposable
             await JsonAsync(ctx, 200, new JsonObject()).ConfigureAwait(false);
             return;
         }
+        if (path == RegistryClient.StoragePath)
+        {
+            // Ferry's own extension (no repository can be named _ferry): the free space preflight checks a push against
+            await JsonAsync(ctx, 200, new JsonObject { ["freeBytes"] = _storage.FreeBytes }).ConfigureAwait(false);
+            return;
+        }
         if (path == "/v2/_catalog")
         {
             await JsonAsync(ctx, 200, new JsonObject { ["repositories"] = Strings(Page(ctx, _storage.Repositories())) }).ConfigureAwait(false);

@@ -23,6 +23,9 @@ public sealed partial class RegistryStorage
         PurgeStaleUploads();
     }
 
+    /// <summary>Bytes free on the file system holding the storage folder (what a push may still use).</summary>
+    public long FreeBytes => new DriveInfo(_root).AvailableFreeSpace;
+
     /// <summary>How long an upload may sit unfinished before it is removed (distribution's default upload purging age).</summary>
     public static readonly TimeSpan UploadMaxAge = TimeSpan.FromDays(7);
 

@@ -1,4 +1,5 @@
 using Ferry.Kube;
+using k8s;
 using Ferry.Kube.Tests;
 using Ferry.Oci;
 using Ferry.Oci.Tests;
@@ -196,6 +197,41 @@ public sealed class PreflightTests : IDisposable
         await new DeployEnv(client).SetAsync(new Dictionary<string, string>(), new HashSet<string>(), remove: ["DOMAIN"]);
         var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request with { SkipPreflight = true }));
         Assert.Contains("DOMAIN: required", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuotasPodSecurityNodesAndArchitecture_AreChecked()
+    {
+        using var source = Registry.Start();
+        var bundle = await BuildAsync(source);
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        await new DeployEnv(client).SetAsync(new Dictionary<string, string> { ["DOMAIN"] = "shop.site.local" }, new HashSet<string>());
+        await client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "shop", Labels = new Dictionary<string, string> { ["pod-security.kubernetes.io/enforce"] = "restricted" } },
+        });
+        await client.CoreV1.CreateNamespacedResourceQuotaAsync(new k8s.Models.V1ResourceQuota
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "compute" },
+            Spec = new k8s.Models.V1ResourceQuotaSpec { Hard = new Dictionary<string, k8s.Models.ResourceQuantity> { ["requests.cpu"] = new("150m"), ["pods"] = new("10") } },
+        }, "shop");
+        api.PutNode("pi-1", "4", "8Gi", "arm64");
+        api.PutNode("sim-node-2", "4", "8Gi", "amd64", "DiskPressure");
+
+        using var opened = OpenedBundle.Open(bundle, null);
+        var checks = (await Preflight.RunAsync(opened, await new DeployEnv(client).ReadAsync(), "127.0.0.1:1", client, registry: null, probePush: false, log: null)).Checks;
+        PreflightCheck Check(string name) => Assert.Single(checks, c => c.Name == name);
+        Assert.Equal((PreflightCheck.Fail, "requests.cpu 200m > 150m"), (Check("quota shop/compute").Status, Check("quota shop/compute").Measured));
+        Assert.Contains("kubectl edit resourcequota -n shop compute", Check("quota shop/compute").Fix, StringComparison.Ordinal);
+        var security = Check("pod security shop");
+        Assert.Equal(PreflightCheck.Fail, security.Status);
+        Assert.Contains("app Deployment/app: allowPrivilegeEscalation != false, runAsNonRoot != true", security.Measured, StringComparison.Ordinal);
+        Assert.Equal(PreflightCheck.Warn, Check("architecture").Status);
+        Assert.Contains("ask the vendor for a bundle with platforms for arm64 (nodes pi-1)", Check("architecture").Fix, StringComparison.Ordinal);
+        Assert.Equal((PreflightCheck.Warn, "DiskPressure"), (Check("node sim-node-2").Status, Check("node sim-node-2").Measured));
+        Assert.Equal("3 ready of 3", Check("nodes").Measured);
+        Assert.StartsWith("the product requests 200m; nodes have 12 allocatable", Check("cpu").Measured, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,6 +29,25 @@ public sealed class RegistryServerTests : IAsyncLifetime
         new(new RegistryOptions { Insecure = true, MaxAttempts = 1, ChunkedUploadThreshold = chunkedThreshold, ChunkSize = 40 * 1024 });
 
     [Fact]
+    public async Task FreeSpace_IsToldByFerrysRegistry_AndNotByDistribution()
+    {
+        using var client = Client();
+        var free = await client.FreeBytesAsync(_server.Address);
+        Assert.NotNull(free);
+        var disk = new DriveInfo(Storage).AvailableFreeSpace;
+        Assert.InRange(free!.Value, disk - (256L << 20), disk + (256L << 20)); // the disk's, give or take other writers
+        using var distribution = Oci.Tests.Registry.Start();
+        Assert.Null(await client.FreeBytesAsync(distribution.Address));
+        // preflight's push probe deletes its blob where the registry allows it, and says when it could not
+        var blob = "probe"u8.ToArray();
+        var digest = Digest.Of(blob);
+        await client.UploadBlobAsync(_server.Address, "acme/probe", new Descriptor("application/octet-stream", digest, blob.Length), () => new MemoryStream(blob));
+        Assert.True(await client.BlobExistsAsync(_server.Address, "acme/probe", digest));
+        var deleted = await client.DeleteBlobAsync(_server.Address, "acme/probe", digest);
+        Assert.Equal(deleted, !await client.BlobExistsAsync(_server.Address, "acme/probe", digest));
+    }
+
+    [Fact]
     public async Task FerryPushesAndPulls_SingleMultiPlatformChunkedAndMounted()
     {
         var source = OciLayout.Open(Path.Combine(_dir, "source"), create: true);

@@ -16,7 +16,7 @@ public static class HostileCases
 {
     private const string ChartYaml = "apiVersion: v2\nname: c\nversion: 0.1.0\n";
 
-    public static IEnumerable<HostileCase> All() => Archives().Concat(Charts()).Concat(Templates()).Concat(Specs()).Concat(Bundles()).Concat(Cli());
+    public static IEnumerable<HostileCase> All() => Archives().Concat(Charts()).Concat(Templates()).Concat(Specs()).Concat(Bundles()).Concat(SupportBundles()).Concat(Cli());
 
     private static IEnumerable<HostileCase> Archives()
     {
@@ -94,6 +94,18 @@ public static class HostileCases
         yield return new(C, "verify --key given the private key", w => ["bundle", "verify", w.Bundle, "--key", w.PrivateKey]);
         yield return new(C, "a directory as a bundle", w => ["bundle", "verify", w.Dir]);
         yield return new(C, "SHA256SUMS of 200 MB", w => ["bundle", "verify", w.TarOfZeros("sums.ferry", "SHA256SUMS", 200L << 20)]);
+    }
+
+    private static IEnumerable<HostileCase> SupportBundles()
+    {
+        const string C = "support bundles";
+        const string Info = "{\"kubernetes\": \"v1.31.4+k3s1\"}";
+        yield return new(C, "/etc/passwd as a support bundle", _ => ["support-bundle", "analyze", "/etc/passwd"]);
+        yield return new(C, "empty file", w => ["support-bundle", "analyze", w.File("empty.tar.gz", [])]);
+        yield return new(C, "a file of 300 MB zeros inside (archive bomb)", w => ["support-bundle", "analyze", w.SupportBomb("support-bomb.tar.gz", 300 << 20)]);
+        yield return new(C, "JSON 100,000 levels deep", w => ["support-bundle", "analyze", w.Tgz("deep-support.tar.gz", ("support/info.json", Info), ("support/releases.json", new string('[', 100_000) + new string(']', 100_000)))]);
+        yield return new(C, "cut in half", w => ["support-bundle", "analyze", w.Truncated("half-support.tar.gz", w.Tgz("whole-support.tar.gz", ("support/info.json", Info), ("support/deploys.json", "[" + string.Join(",", Enumerable.Range(0, 20_000).Select(i => $"{{\"product\":\"p{i}\",\"state\":\"failed\"}}")) + "]")))]);
+        yield return new(C, "a chart archive, not a support bundle", w => ["support-bundle", "analyze", w.Tgz("chart.tgz", ("c/Chart.yaml", ChartYaml))]);
     }
 
     private static IEnumerable<HostileCase> Cli()

@@ -84,6 +84,18 @@ public sealed class HostileWorkspace : IDisposable
         return path;
     }
 
+    /// <summary>A support bundle (a .tar.gz with support/info.json) one of whose files holds <paramref name="bytes"/> zeros.</summary>
+    public string SupportBomb(string name, long bytes)
+    {
+        var path = Path.Combine(Dir, name);
+        using var fs = System.IO.File.Create(path);
+        using var gz = new GZipStream(fs, CompressionLevel.SmallestSize);
+        using var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true);
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "support/info.json") { DataStream = new MemoryStream("{}"u8.ToArray()) });
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "support/namespaces/x/pods.json") { DataStream = new ZeroStream(bytes) });
+        return path;
+    }
+
     /// <summary>An uncompressed tar whose one entry holds <paramref name="bytes"/> zeros.</summary>
     public string TarOfZeros(string name, string entry, long bytes)
     {
