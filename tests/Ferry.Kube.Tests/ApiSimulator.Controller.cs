@@ -14,7 +14,9 @@ namespace Ferry.Kube.Tests;
 /// <item>any other workload whose container exits so gets a Running pod whose container is in <c>CrashLoopBackOff</c>,
 /// its last run terminated with that exit code and its <c>echo</c> lines kept as the container's log; it never becomes
 /// ready (a Deployment with <c>progressDeadlineSeconds</c> is marked <c>ProgressDeadlineExceeded</c>);</item>
-/// <item>anything else becomes ready (Jobs complete).</item>
+/// <item>a workload one of whose pods requests more CPU or memory than any node has allocatable gets a Pending pod the
+/// scheduler refuses (<c>Unschedulable</c>, <c>FailedScheduling</c>, kube-scheduler's message) and never becomes ready;</item>
+/// <item>anything else becomes ready, with its Running pods (at most ten; Jobs complete, their pod Succeeded).</item>
 /// </list>
 /// <see cref="SetOutcome"/> overrides this for a workload by name (simulator-only faults).
 /// </summary>
@@ -48,13 +50,14 @@ public sealed partial class ApiSimulator
         var runsFalse = containers.Any(c => Script(c).ExitCode is { } code && code != 0);
         // a long-running workload whose container exits with an error restarts it, backing off: CrashLoopBackOff
         var crashing = kind == "Job" ? null : Containers(podSpec, "containers").FirstOrDefault(c => Script(c).ExitCode is { } code && code != 0);
+        var unschedulable = Unschedulable(podSpec);
 
         Outcome outcome;
         if (_outcomes.TryGetValue(name, out var told) && (told.Generation is null || told.Generation == generation))
         {
             outcome = told.Outcome;
         }
-        else if (unpullable is not null || crashing is not null)
+        else if (unpullable is not null || crashing is not null || unschedulable is not null)
         {
             outcome = kind == "Deployment" && obj["spec"]?["progressDeadlineSeconds"] is not null ? Outcome.Fail : Outcome.Hang;
         }
@@ -65,16 +68,25 @@ public sealed partial class ApiSimulator
 
         RemovePodsOwnedBy(md["uid"]!.GetValue<string>());
         JsonObject? pod = null;
-        if ((unpullable is not null || crashing is not null) && outcome != Outcome.Ready)
-        {
-            pod = StartPod(obj, kind, name, podSpec!, unpullable);
-        }
         var replicas = kind == "DaemonSet" ? 1 : obj["spec"]?["replicas"]?.GetValue<long>() ?? 1; // one node runs a DaemonSet's pod
+        if (outcome != Outcome.Ready && (unschedulable is not null || unpullable is not null || crashing is not null))
+        {
+            pod = unschedulable is not null ? StartPod(obj, kind, name, podSpec!, PodFate.Unschedulable, unschedulable)
+                : unpullable is not null ? StartPod(obj, kind, name, podSpec!, PodFate.Unpullable, unpullable)
+                : StartPod(obj, kind, name, podSpec!, PodFate.Running);
+        }
+        else if (outcome == Outcome.Ready && podSpec is not null)
+        {
+            for (var i = 0; i < Math.Min(replicas, MaxPodsPerWorkload); i++)
+            {
+                StartPod(obj, kind, name, podSpec, kind == "Job" ? PodFate.Completed : PodFate.Running, index: i);
+            }
+        }
         var revision = $"{name}-{(uint)string.GetHashCode(obj["spec"]?["template"]?.ToJsonString(), StringComparison.Ordinal) % 0xFFFFFFFu:x7}";
         RecordControllerEvents(obj, kind, name, revision, replicas, outcome, pod, unpullable);
         if (outcome == Outcome.Hang)
         {
-            if (unpullable is null && crashing is null)
+            if (unpullable is null && crashing is null && unschedulable is null)
             {
                 return; // told to hang: the controller never gets to it
             }
@@ -142,7 +154,11 @@ public sealed partial class ApiSimulator
                 RecordEvent(obj, "Normal", "Completed", "Job completed", "job-controller");
                 break;
         }
-        if (pod is not null && unpullable is null)
+        if (pod is not null && pod["spec"]?["nodeName"] is null)
+        {
+            // an unscheduled pod: the scheduler recorded FailedScheduling with it
+        }
+        else if (pod is not null && unpullable is null)
         {
             var podName = pod["metadata"]!["name"]!.GetValue<string>();
             foreach (var c in (pod["status"]!["containerStatuses"] as JsonArray ?? []).Where(c => c?["state"]?["waiting"]?["reason"]?.GetValue<string>() == "CrashLoopBackOff"))
@@ -240,94 +256,6 @@ public sealed partial class ApiSimulator
         (podSpec?[list] as JsonArray ?? []).OfType<JsonObject>();
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>What the workload's controller and the kubelet make of a pod that cannot pull an image (Pending, the
-    /// container waiting in ImagePullBackOff with kubelet's message, the others still creating), or of one whose
-    /// container keeps exiting with an error (Running, that container in CrashLoopBackOff, the others running).</summary>
-    private JsonObject StartPod(JsonObject owner, string kind, string name, JsonObject podSpec, string? unpullable)
-    {
-        var ns = owner["metadata"]!["namespace"]!.GetValue<string>();
-        var suffix = Guid.NewGuid().ToString("N");
-        var labels = (owner["spec"]?["template"]?["metadata"]?["labels"] as JsonObject)?.DeepClone() as JsonObject ?? [];
-        var podName = kind switch
-        {
-            "StatefulSet" => $"{name}-0",
-            "Job" or "DaemonSet" => $"{name}-{suffix[..5]}",
-            _ => $"{name}-{suffix[5..15]}-{suffix[..5]}",
-        };
-        if (kind == "Job")
-        {
-            labels["job-name"] = name;
-            labels["batch.kubernetes.io/job-name"] = name;
-        }
-        JsonObject Waiting(JsonObject c)
-        {
-            var image = c["image"]?.GetValue<string>() ?? "";
-            if (unpullable is null && Script(c) is { ExitCode: { } code } && code != 0)
-            {
-                return Crashed(c, image, code);
-            }
-            if (unpullable is null)
-            {
-                return new JsonObject
-                {
-                    ["name"] = c["name"]?.GetValue<string>(), ["image"] = image, ["imageID"] = "", ["ready"] = true, ["restartCount"] = 0, ["started"] = true,
-                    ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Now() } },
-                };
-            }
-            var waiting = image == unpullable
-                ? new JsonObject { ["reason"] = "ImagePullBackOff", ["message"] = $"Back-off pulling image \"{image}\"" }
-                : new JsonObject { ["reason"] = "ContainerCreating" };
-            return new JsonObject
-            {
-                ["name"] = c["name"]?.GetValue<string>(), ["image"] = image, ["imageID"] = "", ["ready"] = false, ["restartCount"] = 0, ["started"] = false,
-                ["state"] = new JsonObject { ["waiting"] = waiting },
-            };
-        }
-        var pod = new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["labels"] = labels,
-                ["ownerReferences"] = new JsonArray(new JsonObject
-                {
-                    ["apiVersion"] = owner["apiVersion"]!.GetValue<string>(), ["kind"] = kind, ["name"] = name,
-                    ["uid"] = owner["metadata"]!["uid"]!.GetValue<string>(), ["controller"] = true, ["blockOwnerDeletion"] = true,
-                }),
-            },
-            ["spec"] = podSpec.DeepClone(),
-            ["status"] = new JsonObject
-            {
-                ["phase"] = "Pending",
-                ["conditions"] = new JsonArray(
-                    new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" },
-                    new JsonObject { ["type"] = "Ready", ["status"] = "False", ["reason"] = "ContainersNotReady" }),
-                ["initContainerStatuses"] = new JsonArray(Containers(podSpec, "initContainers").Select(c => (JsonNode)Waiting(c)).ToArray()),
-                ["containerStatuses"] = new JsonArray(Containers(podSpec, "containers").Select(c => (JsonNode)Waiting(c)).ToArray()),
-                ["startTime"] = Now(),
-            },
-        };
-        if (unpullable is null)
-        {
-            pod["status"]!["phase"] = "Running";
-            foreach (var c in Containers(podSpec, "containers"))
-            {
-                Log(ns, podName, c["name"]?.GetValue<string>() ?? "", Script(c).Lines);
-            }
-        }
-        return Store(_resources.Find("", "v1", "pods")!, ns, podName, pod);
-    }
-
-    /// <summary>A container that exits with an error, restarted by the kubelet with a back-off: CrashLoopBackOff, its last run terminated.</summary>
-    private static JsonObject Crashed(JsonObject c, string image, int code) => new()
-    {
-        ["name"] = c["name"]?.GetValue<string>(), ["image"] = image, ["imageID"] = image.Contains('@', StringComparison.Ordinal) ? image : "", ["ready"] = false, ["restartCount"] = 4, ["started"] = false,
-        ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "CrashLoopBackOff", ["message"] = $"back-off 1m20s restarting failed container={c["name"]}" } },
-        ["lastState"] = new JsonObject
-        {
-            ["terminated"] = new JsonObject { ["exitCode"] = code, ["reason"] = "Error", ["startedAt"] = Now(), ["finishedAt"] = Now(), ["containerID"] = "containerd://" + Guid.NewGuid().ToString("N") },
-        },
-    };
 
     /// <summary>The garbage collector, for the pods the controller made: gone when their owner is replaced or deleted.</summary>
     private void RemovePodsOwnedBy(string uid)

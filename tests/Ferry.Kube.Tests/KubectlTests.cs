@@ -43,6 +43,48 @@ public sealed class KubectlTests : IDisposable
     private static string ConfigMap(string name, string value) => $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  a: \"{value}\"\n";
 
     [SkippableFact]
+    public async Task Logs_OfACrashLoopingPod_AndGetNodes()
+    {
+        RealClients.Tool("FERRY_KUBECTL");
+        await _target.CreateNamespaceAsync();
+        var ns = _target.Namespace;
+        var kubectl = new RealClients(_target, _dir);
+        var apply = kubectl.Kubectl("apply", "--server-side", "-n", ns, "-f", Write("crash.yaml", $$"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: { name: crash }
+            spec:
+              selector: { matchLabels: { app: crash } }
+              template:
+                metadata: { labels: { app: crash } }
+                spec:
+                  containers: [{ name: app, image: "{{KubeTarget.Image}}", command: [sh, -c, "echo booting; echo 'fatal: no config'; exit 2"] }]
+
+            """));
+        Assert.True(apply.Code == 0, apply.Err);
+        string? pod = null;
+        for (var i = 0; i < 120 && pod is null; i++)
+        {
+            var pods = JsonNode.Parse(kubectl.Kubectl("get", "pods", "-n", ns, "-l", "app=crash", "-o", "json").Out)!["items"]!.AsArray();
+            pod = pods.Select(p => p!["status"]?["containerStatuses"]?[0]?["lastState"]?["terminated"] is null ? null : p["metadata"]!["name"]!.GetValue<string>()).FirstOrDefault(n => n is not null);
+            if (pod is null)
+            {
+                await Task.Delay(_target.PollInterval * 10);
+            }
+        }
+        Assert.NotNull(pod);
+        var logs = kubectl.Kubectl("logs", pod!, "-n", ns, "--previous", "--tail", "1");
+        Assert.True(logs.Code == 0, logs.Err);
+        Assert.Equal("fatal: no config\n", logs.Out);
+        var wrong = kubectl.Kubectl("logs", pod!, "-n", ns, "-c", "nope");
+        Assert.Equal(1, wrong.Code);
+        Assert.Contains("container nope is not valid for pod", wrong.Err, StringComparison.Ordinal);
+        var nodes = kubectl.Kubectl("get", "nodes", "-o", "json");
+        Assert.True(nodes.Code == 0, nodes.Err);
+        Assert.Contains(JsonNode.Parse(nodes.Out)!["items"]!.AsArray(), n => n!["status"]!["conditions"]!.AsArray().Any(c => c!["type"]!.GetValue<string>() == "Ready"));
+    }
+
+    [SkippableFact]
     public async Task DryRunAndDiff_ChangeNothing()
     {
         RealClients.Tool("FERRY_KUBECTL");

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Ferry.Charts;
 using Ferry.Kube.Support;
+using k8s;
 
 namespace Ferry.Kube.Tests;
 
@@ -20,10 +21,10 @@ public sealed class SupportBundleTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static ReleasePlan App(string name, string ns, string image, string command) => new(name, ns,
+    private static ReleasePlan App(string name, string ns, string image, string command, string resources = "{}") => new(name, ns,
         "{\"metadata\":{\"name\":\"" + name + "\",\"version\":\"1.0.0\",\"appVersion\":\"1.0\"},\"lock\":null,\"templates\":[],\"values\":{},\"schema\":null,\"files\":[]}", "{}",
         [ReleaseManagerTests.Doc("deployment.yaml", "Deployment", "apps/v1", name,
-            $"spec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      terminationGracePeriodSeconds: 1\n      containers:\n        - name: main\n          image: {image}\n          command: {command}\n")],
+            $"spec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      terminationGracePeriodSeconds: 1\n      containers:\n        - name: main\n          image: {image}\n          command: {command}\n          resources: {resources}\n")],
         []);
 
     [Fact]
@@ -85,6 +86,68 @@ public sealed class SupportBundleTests : IDisposable
         Assert.StartsWith($"pod {ns}/web-", unpullable.Subject, StringComparison.Ordinal);
         Assert.Contains(report.Findings, f => f.Subject == $"release {ns}/api" && f.Problem.Contains("failed", StringComparison.Ordinal));
         Assert.Contains(report.Findings, f => f.Subject == "deploy of shop" && f.Details.Contains("shop 2.3.0: api failed, web failed"));
+    }
+
+    [Fact]
+    public async Task UnschedulablePods_UnboundClaims_AndNodePressure_AreNamed()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        await target.CreateNamespaceAsync();
+        target.Simulator?.PutNode("sim-node-2", "4", "8Gi", "amd64", "DiskPressure");
+        var manager = new ReleaseManager(target.Client);
+        await Assert.ThrowsAsync<KubeException>(() => manager.UpgradeOrInstallAsync(
+            App("big", ns, KubeTarget.Image, "[sleep, \"3600\"]", "{ requests: { cpu: \"512\" } }"), target.Deploy with { Timeout = target.StuckTimeout }));
+        await target.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new k8s.Models.V1PersistentVolumeClaim
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "data" },
+            Spec = new k8s.Models.V1PersistentVolumeClaimSpec
+            {
+                StorageClassName = "ferry-test-missing", AccessModes = ["ReadWriteOnce"],
+                Resources = new k8s.Models.V1VolumeResourceRequirements { Requests = new Dictionary<string, k8s.Models.ResourceQuantity> { ["storage"] = new("1Gi") } },
+            },
+        }, ns);
+        await manager.UpgradeOrInstallAsync(App("ok", ns, KubeTarget.Image, "[sh, -c, \"echo ready to serve; sleep 3600\"]"), target.Deploy);
+
+        var file = Path.Combine(_dir, "support.tar.gz");
+        await using (var output = File.Create(file))
+        {
+            await new SupportCollector(target.Client).CollectAsync(output, new SupportOptions { Namespaces = [ns], EnvNamespace = ns });
+        }
+        var files = ReadAll(file);
+        Assert.Contains("ready to serve", files.Single(f => f.Key.Contains($"/logs/ok-", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
+        var report = SupportAnalyzer.Analyze(file);
+        var pending = Assert.Single(report.Findings, f => f.Problem.StartsWith("pod cannot be scheduled (Unschedulable)", StringComparison.Ordinal));
+        Assert.StartsWith($"pod {ns}/big-", pending.Subject, StringComparison.Ordinal);
+        Assert.Contains(pending.Details, d => d.Contains("Insufficient cpu", StringComparison.Ordinal));
+        var claim = Assert.Single(report.Findings, f => f.Subject == $"pvc {ns}/data");
+        Assert.Equal("claim is Pending, not Bound (storage class ferry-test-missing)", claim.Problem);
+        Assert.Contains(claim.Details, d => d.StartsWith("event ProvisioningFailed: storageclass.storage.k8s.io \"ferry-test-missing\" not found", StringComparison.Ordinal));
+        if (target.Simulator is not null)
+        {
+            Assert.Contains(report.Findings, f => f.Subject == "node sim-node-2" && f.Problem == "DiskPressure" && f.Severity == SupportFinding.Warning);
+        }
+    }
+
+    [Fact]
+    public void Analyze_NamesOomKilledContainers()
+    {
+        var file = Path.Combine(_dir, "oom.tar.gz");
+        using (var output = File.Create(file))
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "support/info.json") { DataStream = new MemoryStream("{\"kubernetes\":\"v1.31.4+k3s1\"}"u8.ToArray()) });
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "support/namespaces/shop/pods.json")
+            {
+                DataStream = new MemoryStream("""
+                    [{"name": "cache-0", "phase": "Running", "containers": [{"name": "redis", "image": "redis:7", "ready": true, "restartCount": 2,
+                      "state": {"running": {}}, "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137}}}]}]
+                    """u8.ToArray()),
+            });
+        }
+        var finding = Assert.Single(SupportAnalyzer.Analyze(file).Findings);
+        Assert.Equal(("pod shop/cache-0", "container redis was OOMKilled (its memory limit is too low for it)"), (finding.Subject, finding.Problem));
     }
 
     [Fact]
