@@ -48,20 +48,22 @@ internal static class PreflightCommand
     }
 
     /// <summary>One line per check (status, name, what was measured); for a warning or failure, what is required and what to do.</summary>
-    public static void WriteChecks(TextWriter stdout, IEnumerable<PreflightCheck> checks)
+    public static void WriteChecks(TextWriter stdout, IReadOnlyList<PreflightCheck> checks)
     {
+        var width = Math.Max(22, checks.Select(c => c.Name.Length).DefaultIfEmpty(0).Max());
+        var indent = new string(' ', width + 8);
         foreach (var c in checks)
         {
-            stdout.WriteLine($"  {c.Status.ToUpperInvariant(),-5} {c.Name,-22} {c.Measured.Replace("\n", "\n" + new string(' ', 30), StringComparison.Ordinal)}");
+            stdout.WriteLine($"  {c.Status.ToUpperInvariant(),-5} {c.Name.PadRight(width)} {c.Measured.Replace("\n", "\n" + indent, StringComparison.Ordinal)}");
             if (c.Status is PreflightCheck.Warn or PreflightCheck.Fail)
             {
                 if (c.Required.Length > 0)
                 {
-                    stdout.WriteLine($"{"",30}required: {c.Required}");
+                    stdout.WriteLine($"{indent}required: {c.Required}");
                 }
                 if (c.Fix.Length > 0)
                 {
-                    stdout.WriteLine($"{"",30}fix: {c.Fix}");
+                    stdout.WriteLine($"{indent}fix: {c.Fix}");
                 }
             }
         }

@@ -164,6 +164,17 @@ public sealed class RegistryServer : IAsyncDisposable
     private async Task BlobAsync(HttpContext ctx, string method, string name, Digest digest)
     {
         RegistryStorage.CheckName(name);
+        if (method == "DELETE")
+        {
+            if (!_storage.DeleteBlob(name, digest))
+            {
+                throw _storage.HasBlob(name, digest)
+                    ? new DistributionException(405, "UNSUPPORTED", $"blob {digest} is referenced by a manifest of {name}; delete the manifest first")
+                    : new DistributionException(404, "BLOB_UNKNOWN", $"blob {digest} is not in repository {name}");
+            }
+            ctx.Response.StatusCode = 202;
+            return;
+        }
         if (method is not ("GET" or "HEAD"))
         {
             throw new DistributionException(405, "UNSUPPORTED", $"{method} on a blob is not supported");

@@ -71,6 +71,33 @@ public sealed partial class RegistryStorage
         }
     }
 
+    /// <summary>
+    /// Deletes a blob from a repository (its link; the data too once no repository links it). A blob one of the
+    /// repository's manifests refers to is kept (false), so a delete never breaks a pull; so is one the repository lacks.
+    /// </summary>
+    public bool DeleteBlob(string repository, Digest digest)
+    {
+        if (!HasBlob(repository, digest))
+        {
+            return false;
+        }
+        var manifests = Path.Combine(RepositoryPath(repository), ManifestsFolder);
+        // each entry of _manifests is named by the manifest's digest; the manifest itself is a blob
+        if (Directory.Exists(manifests) && Directory.EnumerateFiles(manifests).Select(m => Path.Combine(_root, "blobs", "sha256", Path.GetFileName(m)))
+            .Any(m => File.Exists(m) && File.ReadAllText(m).Contains(digest.Value, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+        File.Delete(BlobLink(repository, digest));
+        var linked = Directory.EnumerateFiles(Path.Combine(_root, "repositories"), digest.Hex, SearchOption.AllDirectories)
+            .Any(f => Path.GetFileName(Path.GetDirectoryName(f)) == "_blobs");
+        if (!linked)
+        {
+            File.Delete(BlobPath(digest));
+        }
+        return true;
+    }
+
     /// <summary>Cross-repository mount: when <paramref name="from"/> holds the blob it now belongs to <paramref name="repository"/> too.</summary>
     public bool Mount(string repository, string from, Digest digest)
     {

@@ -45,7 +45,7 @@ public sealed class PreflightCliTests : IDisposable
         (code, output, err) = await Ferry(["preflight", bundle, .. site]);
         Assert.True(code == 0, output + err);
         Assert.Contains("PASS  kubernetes", output, StringComparison.Ordinal);
-        Assert.Contains("SKIP  registry               the bundle carries no images", output, StringComparison.Ordinal);
+        Assert.Matches("SKIP  registry +the bundle carries no images", output);
         Assert.Matches(@"PASS  nodes +[1-9][0-9]* ready of [1-9]", output);
         Assert.Contains(": the site can run this bundle", output, StringComparison.Ordinal);
         (code, output, err) = await Ferry("plan", bundle, "--registry", registry.Address, "--env-namespace", ns, "--kubeconfig", kc);

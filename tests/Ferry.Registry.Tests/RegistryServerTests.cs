@@ -43,8 +43,18 @@ public sealed class RegistryServerTests : IAsyncLifetime
         var digest = Digest.Of(blob);
         await client.UploadBlobAsync(_server.Address, "acme/probe", new Descriptor("application/octet-stream", digest, blob.Length), () => new MemoryStream(blob));
         Assert.True(await client.BlobExistsAsync(_server.Address, "acme/probe", digest));
-        var deleted = await client.DeleteBlobAsync(_server.Address, "acme/probe", digest);
-        Assert.Equal(deleted, !await client.BlobExistsAsync(_server.Address, "acme/probe", digest));
+        Assert.True(await client.DeleteBlobAsync(_server.Address, "acme/probe", digest));
+        Assert.False(await client.BlobExistsAsync(_server.Address, "acme/probe", digest));
+        Assert.False(File.Exists(Path.Combine(Storage, "blobs", "sha256", digest.Hex))); // no repository links it: the data is gone too
+        Assert.DoesNotContain("acme/probe", await client.ListRepositoriesAsync(_server.Address).ToListAsync());
+
+        // a blob a manifest refers to stays (a delete never breaks a pull)
+        var layout = OciLayout.Open(Path.Combine(_dir, "img"), create: true);
+        var image = TestImages.Image(layout, "acme/kept:1", [TestImages.Layer(layout, 1000, 7)]);
+        await new ImageCopier(client).PushAsync(layout, image, ImageReference.Parse($"{_server.Address}/acme/kept:1"));
+        var layer = layout.Graph(image).Blobs[^1].Digest;
+        Assert.False(await client.DeleteBlobAsync(_server.Address, "acme/kept", layer));
+        Assert.True(await client.BlobExistsAsync(_server.Address, "acme/kept", layer));
     }
 
     [Fact]
