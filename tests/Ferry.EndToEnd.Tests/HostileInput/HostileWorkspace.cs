@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
+using Ferry.Kube.Tests;
 
 namespace Ferry.EndToEnd.Tests.HostileInput;
 
@@ -73,26 +74,23 @@ public sealed class HostileWorkspace : IDisposable
     }
 
     /// <summary>A chart archive holding one file of <paramref name="bytes"/> zeros (a few hundred KiB compressed).</summary>
-    public string Bomb(string name, long bytes)
-    {
-        var path = Path.Combine(Dir, name);
-        using var fs = System.IO.File.Create(path);
-        using var gz = new GZipStream(fs, CompressionLevel.SmallestSize);
-        using var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true);
-        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "c/Chart.yaml") { DataStream = new MemoryStream("apiVersion: v2\nname: c\nversion: 0.1.0\n"u8.ToArray()) });
-        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "c/templates/zeros.yaml") { DataStream = new ZeroStream(bytes) });
-        return path;
-    }
+    public string Bomb(string name, long bytes) =>
+        TarGz(name, ("c/Chart.yaml", new MemoryStream("apiVersion: v2\nname: c\nversion: 0.1.0\n"u8.ToArray())), ("c/templates/zeros.yaml", new ZeroStream(bytes)));
 
     /// <summary>A support bundle (a .tar.gz with support/info.json) one of whose files holds <paramref name="bytes"/> zeros.</summary>
-    public string SupportBomb(string name, long bytes)
+    public string SupportBomb(string name, long bytes) =>
+        TarGz(name, ("support/info.json", new MemoryStream("{}"u8.ToArray())), ("support/namespaces/x/pods.json", new ZeroStream(bytes)));
+
+    private string TarGz(string name, params (string Entry, Stream Data)[] entries)
     {
         var path = Path.Combine(Dir, name);
         using var fs = System.IO.File.Create(path);
         using var gz = new GZipStream(fs, CompressionLevel.SmallestSize);
         using var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true);
-        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "support/info.json") { DataStream = new MemoryStream("{}"u8.ToArray()) });
-        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "support/namespaces/x/pods.json") { DataStream = new ZeroStream(bytes) });
+        foreach (var (entry, data) in entries)
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, entry) { DataStream = data });
+        }
         return path;
     }
 
@@ -125,44 +123,5 @@ public sealed class HostileWorkspace : IDisposable
             ? (body[..body.IndexOf("  - name:", StringComparison.Ordinal)], body[body.IndexOf("  - name:", StringComparison.Ordinal)..])
             : (body, "");
         return File(name + ".yaml", Encoding.UTF8.GetBytes($"apiVersion: ferry.dev/v1\nkind: Bundle\nmetadata: {{ name: x, version: 1.0.0 }}\n{before}apps:\n{apps}"));
-    }
-
-    /// <summary>A stream of zeros of a given length, never held in memory.</summary>
-    private sealed class ZeroStream(long length) : Stream
-    {
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => true; // the tar writer asks for the length up front
-
-        public override bool CanWrite => false;
-
-        public override long Length => length;
-
-        public override long Position { get => _position; set => _position = value; }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = (int)Math.Min(count, length - _position);
-            Array.Clear(buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => _position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => length + offset,
-        };
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
