@@ -77,7 +77,6 @@ public sealed class Deployer(IKubernetes client)
             throw new BundleException($"--force-conflicts={unknown}: {bundle.Label} has no app {unknown}; its apps are {string.Join(", ", spec.Apps.Select(a => a.Name))}");
         }
         var deployEnv = new DeployEnv(client, request.EnvNamespace);
-        SiteImages.CheckLayout(bundle);
         using var registry = new RegistryClient(request.Registry);
         var preflight = await Preflight.RunAsync(bundle, await deployEnv.ReadAsync(ct).ConfigureAwait(false), request.SiteRegistry, client, registry,
             probePush: !request.SkipPreflight, log, ct).ConfigureAwait(false);

@@ -39,7 +39,6 @@ public static partial class Planner
     {
         var policyKey = client is null ? null : await new SitePolicy(client, envNamespace).PublicKeyAsync(ct).ConfigureAwait(false);
         using var bundle = OpenedBundle.Open(bundlePath, publicKey, policyKey);
-        SiteImages.CheckLayout(bundle);
         var spec = bundle.Spec;
         var preflight = await Preflight.RunAsync(bundle, env, siteRegistry, client, registry: null, probePush: false, log, ct).ConfigureAwait(false);
         if (preflight.Blocking.ToList() is { Count: > 0 } blocking)

@@ -51,6 +51,7 @@ public static class Preflight
     public static async Task<PreflightResult> RunAsync(OpenedBundle bundle, SiteEnv siteEnv, string siteRegistry, IKubernetes? client,
         RegistryClient? registry, bool probePush, IProgress<string>? log, CancellationToken ct = default)
     {
+        SiteImages.CheckLayout(bundle); // a damaged image index stops everything, before any check reads it
         var spec = bundle.Spec;
         var checks = new List<PreflightCheck>();
         var (env, renames, warnings) = EnvCheck.Migrate(spec, siteEnv);

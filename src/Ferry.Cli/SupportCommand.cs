@@ -26,6 +26,11 @@ internal static class SupportCommand
             FerryVersion = typeof(SupportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "",
             Progress = new LineProgress(stderr),
         };
+        if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } folder && !Directory.Exists(folder))
+        {
+            stderr.WriteLine($"ferry: -o {output}: the folder {folder} does not exist; create it or write elsewhere");
+            return 1;
+        }
         var partial = output + ".partial";
         try
         {

@@ -92,7 +92,10 @@ public static class SupportAnalyzer
             }
         }
 
-        foreach (var r in Array("releases.json").OfType<JsonObject>().Where(r => S(r["status"]) is "failed" or "pending-install" or "pending-upgrade" or "pending-rollback"))
+        // each release's newest revision tells its state (an older failed one was followed by a fix or a rollback)
+        var newest = Array("releases.json").OfType<JsonObject>().GroupBy(r => (S(r["namespace"]), S(r["name"])))
+            .Select(g => g.MaxBy(r => int.TryParse(S(r["revision"]), out var v) ? v : 0)!);
+        foreach (var r in newest.Where(r => S(r["status"]) is "failed" or "pending-install" or "pending-upgrade" or "pending-rollback"))
         {
             findings.Add(new(SupportFinding.Error, $"release {S(r["namespace"])}/{S(r["name"])}", $"revision {S(r["revision"])} is {S(r["status"])} ({S(r["chart"])})", [S(r["description"])]));
         }

@@ -35,7 +35,7 @@ public sealed record SupportOptions
 /// <c>ferry support-bundle</c>: one .tar.gz with what a vendor needs to diagnose a site nobody can reach — the
 /// cluster's version, nodes (conditions, capacity), storage classes and volumes; per namespace the pods' status,
 /// workloads, claims, events and each container's last log lines (and the previous container's after a restart);
-/// release history without values or manifests; deploy journals; the deploy-env keys with secret-looking values
+/// every release's history without values or manifests; deploy journals; the deploy-env keys with secret-looking values
 /// redacted. Every text passes through a <see cref="Redactor"/> that knows the site's secret values.
 /// Layout: <c>info.json</c>, <c>cluster/*.json</c>, <c>namespaces/NS/{pods,workloads,pvcs,events}.json</c>,
 /// <c>namespaces/NS/logs/POD/CONTAINER[.previous].log</c>, <c>releases.json</c>, <c>deploys.json</c>, <c>deploy-env.json</c>.
@@ -126,7 +126,12 @@ public sealed class SupportCollector(IKubernetes client)
             }
         }
 
-        await AddJson("releases.json", new JsonArray([.. releases.Where(r => namespaces.Contains(r.Namespace)).Select(r => (JsonNode)new JsonObject
+        var history = new List<Ferry.Charts.Releases.Release>();
+        foreach (var r in releases.Where(r => namespaces.Contains(r.Namespace)))
+        {
+            history.AddRange(await new ReleaseStore(client).HistoryAsync(r.Name, r.Namespace, ct).ConfigureAwait(false));
+        }
+        await AddJson("releases.json", new JsonArray([.. history.Select(r => (JsonNode)new JsonObject
         {
             ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status, ["chart"] = $"{r.ChartName}-{r.ChartVersion}",
             ["appVersion"] = r.AppVersion, ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture), ["description"] = r.Info.Description,

@@ -78,6 +78,7 @@ public static class HostileCases
         yield return new(C, "flow mapping unclosed", w => ["bundle", "build", w.File("flow.yaml", "apiVersion: ferry.dev/v1\nkind: Bundle\nmetadata: { name: x, version: 1.0.0\n"u8.ToArray()), "-o", Path.Combine(w.Dir, "f.ferry")]);
         yield return new(C, "binary garbage", w => ["bundle", "build", w.File("garbage.yaml", [0, 1, 2, 0xff, 0xfe, 0x80, 10]), "-o", Path.Combine(w.Dir, "g.ferry")]);
         yield return new(C, "platform 'linux'", w => Build(w, "platform", "platforms: [linux]\n" + w.App("")));
+        yield return new(C, "requirements not quantities", w => Build(w, "requirements", "requirements: { cpu: lots, memory: -4Gi, nodes: 1e99, kubernetes: \">= banana\" }\n" + w.App("")));
         yield return new(C, "output folder missing", w => ["bundle", "build", w.Spec("out", w.App("")), "-o", Path.Combine(w.Dir, "no", "such", "dir", "x.ferry")]);
     }
 
