@@ -66,12 +66,12 @@ internal static class DeployNoOp
             var request = new DeployRequest { Bundle = bundle, SiteRegistry = "registry.site:5000" };
             var sw = Stopwatch.StartNew();
             var first = await new Deployer(client).DeployAsync(request);
-            Console.WriteLine($"install of {apps} apps:                {sw.Elapsed.TotalSeconds:0.00} s ({first.Count(o => o.Result == "installed")} installed)");
+            Console.WriteLine($"install of {apps} apps:                {sw.Elapsed.TotalSeconds:0.00} s ({first.Count(o => o.Result == AppResult.Installed)} installed)");
             for (var run = 1; run <= 3; run++)
             {
                 sw.Restart();
                 var again = await new Deployer(client).DeployAsync(request);
-                Console.WriteLine($"no-op redeploy, in process (run {run}):  {sw.Elapsed.TotalSeconds:0.00} s ({again.Count(o => o.Result == "unchanged")} unchanged)");
+                Console.WriteLine($"no-op redeploy, in process (run {run}):  {sw.Elapsed.TotalSeconds:0.00} s ({again.Count(o => o.Result == AppResult.Unchanged)} unchanged)");
             }
             var kubeconfig = api.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
             for (var run = 1; run <= 3; run++)

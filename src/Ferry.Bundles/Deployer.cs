@@ -52,8 +52,28 @@ public sealed record DeployRequest
     public IProgress<TransferProgress>? ImageProgress { get; init; }
 }
 
-/// <summary>What happened to one app: installed, upgraded, unchanged, failed or skipped.</summary>
-public sealed record AppOutcome(string App, string Result, int? Revision, string Detail);
+/// <summary>What a deploy did with one app.</summary>
+public enum AppResult
+{
+    Installed,
+    Upgraded,
+    Unchanged,
+
+    /// <summary>Its upgrade or install failed (and was rolled back to the previous revision, if any).</summary>
+    Failed,
+
+    /// <summary>Left alone: an app it depends on did not deploy.</summary>
+    Skipped,
+}
+
+/// <summary>What happened to one app; <see cref="Failed"/> for a failed or skipped app (the deploy exits 1).</summary>
+public sealed record AppOutcome(string App, AppResult Result, int? Revision, string Detail)
+{
+    public bool Failed => Result is AppResult.Failed or AppResult.Skipped;
+
+    /// <summary>The result as deploy prints and records it: installed, upgraded, unchanged, failed, skipped.</summary>
+    public string ResultName => Result.ToString().ToLowerInvariant();
+}
 
 /// <summary>
 /// <c>ferry deploy</c>. Everything that can be checked is checked before the first change: the bundle (checksums,
@@ -124,10 +144,10 @@ public sealed class Deployer(IKubernetes client)
             }
 
             var outcomes = await DeployAppsAsync(request, spec, plans, journal, ct).ConfigureAwait(false);
-            var failed = outcomes.Where(o => o.Result is "failed" or "skipped").ToList();
+            var failed = outcomes.Where(o => o.Failed).ToList();
             await journal.StepAsync("env", new System.Text.Json.Nodes.JsonObject(EnvCheck.Recordable(spec, site).Select(kv => KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)kv.Value))).ToJsonString(), ct).ConfigureAwait(false);
             await journal.FinishAsync(failed.Count == 0 ? DeployJournal.Succeeded : DeployJournal.Failed,
-                failed.Count == 0 ? $"{bundle.Label} deployed" : $"{bundle.Label}: {string.Join(", ", failed.Select(f => $"{f.App} {f.Result}"))}", ct).ConfigureAwait(false);
+                failed.Count == 0 ? $"{bundle.Label} deployed" : $"{bundle.Label}: {string.Join(", ", failed.Select(f => $"{f.App} {f.ResultName}"))}", ct).ConfigureAwait(false);
             return outcomes;
         }
         catch (Exception e) when (e is BundleException or KubeException)
@@ -153,11 +173,11 @@ public sealed class Deployer(IKubernetes client)
             var dependencies = app.DependsOn.Select(d => tasks[d]).ToList();
             tasks[app.Name] = Task.Run(async () =>
             {
-                var blockedBy = (await Task.WhenAll(dependencies).ConfigureAwait(false)).Where(o => o.Result is "failed" or "skipped").Select(o => o.App).ToList();
+                var blockedBy = (await Task.WhenAll(dependencies).ConfigureAwait(false)).Where(o => o.Failed).Select(o => o.App).ToList();
                 AppOutcome outcome;
                 if (blockedBy.Count > 0)
                 {
-                    outcome = new AppOutcome(app.Name, "skipped", null, $"depends on {string.Join(", ", blockedBy)}, which did not deploy");
+                    outcome = new AppOutcome(app.Name, AppResult.Skipped, null, $"depends on {string.Join(", ", blockedBy)}, which did not deploy");
                     request.Log?.Report($"app {app.Name}: skipped: {outcome.Detail}");
                 }
                 else
@@ -172,7 +192,7 @@ public sealed class Deployer(IKubernetes client)
                         gate.Release();
                     }
                 }
-                await journal.StepAsync("app/" + app.Name, outcome.Revision is { } r ? $"{outcome.Result} revision {r}" : outcome.Result, ct).ConfigureAwait(false);
+                await journal.StepAsync("app/" + app.Name, outcome.Revision is { } r ? $"{outcome.ResultName} revision {r}" : outcome.ResultName, ct).ConfigureAwait(false);
                 return outcome;
             }, ct);
         }
@@ -192,7 +212,7 @@ public sealed class Deployer(IKubernetes client)
         if (deployed is not null && ReleaseManager.IsUnchanged(deployed, plan))
         {
             log?.Report($"app {app.Name}: unchanged (revision {deployed.Version})");
-            return new AppOutcome(app.Name, "unchanged", deployed.Version, "already deployed");
+            return new AppOutcome(app.Name, AppResult.Unchanged, deployed.Version, "already deployed");
         }
         var options = request.ForcesConflicts(app.Name) ? request.Options with { Force = true } : request.Options;
         try
@@ -200,7 +220,7 @@ public sealed class Deployer(IKubernetes client)
             log?.Report($"app {app.Name}: {(deployed is null ? "installing" : "upgrading")} in namespace {app.Namespace}");
             var release = await manager.UpgradeOrInstallAsync(plan, options, ct).ConfigureAwait(false);
             log?.Report($"app {app.Name}: {release.Info.Description.ToLowerInvariant()} (revision {release.Version})");
-            return new AppOutcome(app.Name, deployed is null ? "installed" : "upgraded", release.Version, release.Info.Description);
+            return new AppOutcome(app.Name, deployed is null ? AppResult.Installed : AppResult.Upgraded, release.Version, release.Info.Description);
         }
         catch (KubeException e)
         {
@@ -218,7 +238,7 @@ public sealed class Deployer(IKubernetes client)
                 }
             }
             log?.Report($"app {app.Name}: failed: {detail}");
-            return new AppOutcome(app.Name, "failed", null, detail);
+            return new AppOutcome(app.Name, AppResult.Failed, null, detail);
         }
     }
 }

@@ -6,14 +6,27 @@ using k8s;
 
 namespace Ferry.Bundles;
 
+/// <summary>What deploy would do with an app.</summary>
+public enum PlanAction
+{
+    /// <summary>Offline: rendered only, nothing compared with a cluster.</summary>
+    Render,
+    Install,
+    Upgrade,
+    Unchanged,
+}
+
 /// <summary>
 /// One app of a deploy plan; <see cref="Diff"/> is the unified diff of the live release manifest and the new one;
 /// <see cref="Conflicts"/> the objects whose fields other managers (helm, kubectl) own with other values, which the
 /// deploy would stop at unless given <c>--force-conflicts</c>.
 /// </summary>
-public sealed record AppPlan(string App, string Namespace, string Action, string Chart, int Objects, int Hooks, IReadOnlyList<string> Images, int? DeployedRevision, string Diff)
+public sealed record AppPlan(string App, string Namespace, PlanAction Action, string Chart, int Objects, int Hooks, IReadOnlyList<string> Images, int? DeployedRevision, string Diff)
 {
     public IReadOnlyList<string> Conflicts { get; init; } = [];
+
+    /// <summary>The action as plan prints it: render, install, upgrade, unchanged.</summary>
+    public string ActionName => Action.ToString().ToLowerInvariant();
 }
 
 /// <summary>What <c>ferry deploy</c> would do: per app, the env changes, and the images it would push.</summary>
@@ -88,26 +101,27 @@ public static partial class Planner
             using var chartDoc = JsonDocument.Parse(plan.ChartJson);
             var chart = chartDoc.RootElement.GetProperty("metadata");
             var chartName = $"{chart.GetProperty("name").GetString()} {chart.GetProperty("version").GetString()}";
-            string action, diff;
+            PlanAction action;
+            string diff;
             int? revision = null;
             IReadOnlyList<string> conflicts = [];
             if (store is null)
             {
-                action = "render";
+                action = PlanAction.Render;
                 diff = "";
             }
             else
             {
                 var deployed = await store.DeployedAsync(app.Name, app.Namespace, ct).ConfigureAwait(false);
                 revision = deployed?.Version;
-                action = deployed is null ? "install"
-                    : ReleaseManager.IsUnchanged(deployed, plan) ? "unchanged"
-                    : "upgrade";
+                action = deployed is null ? PlanAction.Install
+                    : ReleaseManager.IsUnchanged(deployed, plan) ? PlanAction.Unchanged
+                    : PlanAction.Upgrade;
                 var before = deployed is null ? "" : ReleaseManager.WithHooks(deployed.Manifest, deployed.Hooks.Select(h => (h.Path, h.Manifest)));
                 var after = ReleaseManager.WithHooks(manifest, plan.Hooks.Select(h => (h.Path, h.Manifest)));
                 diff = UnifiedDiff.Create(Mask(before, secrets), Mask(after, secrets),
                     deployed is null ? "/dev/null" : $"{app.Name} revision {deployed.Version} (deployed)", $"{app.Name} ({bundle.Label})");
-                if (action != "unchanged")
+                if (action != PlanAction.Unchanged)
                 {
                     conflicts = await new ReleaseManager(client!).PredictConflictsAsync(plan, ct).ConfigureAwait(false);
                 }

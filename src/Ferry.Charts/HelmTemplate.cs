@@ -141,7 +141,7 @@ public static partial class HelmTemplate
         all.Append(manifest.ToString().Trim(GoSpace)).Append('\n');
         foreach (var h in hooks)
         {
-            if (options.NoHooks || (options.SkipTests && h.Events.Contains("test")))
+            if (options.NoHooks || (options.SkipTests && h.Events.Contains(HookEvent.Test)))
             {
                 continue;
             }
@@ -209,7 +209,7 @@ public static partial class HelmTemplate
         {
             Write(m.Name, m.Content);
         }
-        foreach (var h in hooks.Where(h => !options.NoHooks && !(options.SkipTests && h.Events.Contains("test"))))
+        foreach (var h in hooks.Where(h => !options.NoHooks && !(options.SkipTests && h.Events.Contains(HookEvent.Test))))
         {
             Write(h.Path, h.Manifest);
         }

@@ -6,7 +6,7 @@ namespace Ferry.Charts;
 public sealed record Manifest(string Name, string Content, string Kind, string ApiVersion, string MetadataName);
 
 /// <summary>A hook document: its events (pre-install, test, ...), weight and delete policies.</summary>
-public sealed record Hook(string Name, string Kind, string Path, string Manifest, IReadOnlyList<string> Events, int Weight, IReadOnlyList<string> DeletePolicies);
+public sealed record Hook(string Name, string Kind, string Path, string Manifest, IReadOnlyList<HookEvent> Events, int Weight, IReadOnlyList<HookDeletePolicy> DeletePolicies);
 
 /// <summary>
 /// Helm's manifest sorting (pkg/release/util): templates split into YAML documents, hooks (by the
@@ -27,11 +27,6 @@ public static class ManifestSorter
         "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
         "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
     ];
-
-    private static readonly HashSet<string> Events = new(StringComparer.Ordinal)
-    {
-        "pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test",
-    };
 
     /// <summary>
     /// SplitManifests: documents in file order, split at <c>---</c> at the start of the text or of a line (the
@@ -92,7 +87,7 @@ public static class ManifestSorter
                     continue;
                 }
                 var weight = int.TryParse(annotations.GetValueOrDefault(HookWeightAnnotation), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0;
-                var events = new List<string>();
+                var events = new List<HookEvent>();
                 var unknown = false;
                 foreach (var t in hookTypes.Split(','))
                 {
@@ -101,12 +96,12 @@ public static class ManifestSorter
                     {
                         e = "test";
                     }
-                    if (!Events.Contains(e))
+                    if (!HookEvent.All.Contains(new HookEvent(e)))
                     {
                         unknown = true;
                         break;
                     }
-                    events.Add(e);
+                    events.Add(new HookEvent(e));
                 }
                 if (unknown)
                 {
@@ -114,7 +109,7 @@ public static class ManifestSorter
                     continue;
                 }
                 var policies = annotations.TryGetValue(HookDeleteAnnotation, out var dp)
-                    ? dp.Split(',').Select(p => p.Trim().ToLowerInvariant()).ToList()
+                    ? dp.Split(',').Select(p => new HookDeletePolicy(p.Trim().ToLowerInvariant())).ToList()
                     : [];
                 hooks.Add(new Hook(head.Name, head.Kind, path, doc, events, weight, policies));
             }

@@ -132,17 +132,17 @@ internal static partial class DeployCommand
             {
                 stdout.WriteLine(new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
                 {
-                    ["app"] = o.App, ["result"] = o.Result, ["revision"] = o.Revision, ["detail"] = o.Detail,
+                    ["app"] = o.App, ["result"] = o.ResultName, ["revision"] = o.Revision, ["detail"] = o.Detail,
                 })]).ToJsonString(Indented));
             }
             else
             {
                 foreach (var o in outcomes)
                 {
-                    stdout.WriteLine($"{o.App,-16} {o.Result,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}");
+                    stdout.WriteLine($"{o.App,-16} {o.ResultName,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}");
                 }
             }
-            return outcomes.Any(o => o.Result is "failed" or "skipped") ? 1 : 0;
+            return outcomes.Any(o => o.Failed) ? 1 : 0;
         }
         catch (Exception e) when (e is BundleException or KubeException or OciException)
         {
@@ -170,7 +170,7 @@ internal static partial class DeployCommand
                     ["preflight"] = PreflightCommand.ToJson(plan.Preflight),
                     ["apps"] = new JsonArray([.. plan.Apps.Select(p => (JsonNode)new JsonObject
                     {
-                        ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.Action, ["chart"] = p.Chart,
+                        ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.ActionName, ["chart"] = p.Chart,
                         ["objects"] = p.Objects, ["hooks"] = p.Hooks, ["deployedRevision"] = p.DeployedRevision,
                         ["images"] = Strings(p.Images), ["conflicts"] = Strings(p.Conflicts), ["diff"] = p.Diff,
                     })]),
@@ -186,7 +186,7 @@ internal static partial class DeployCommand
             stdout.WriteLine($"{"APP",-16} {"NAMESPACE",-12} {"ACTION",-10} {"CHART",-20} OBJECTS HOOKS");
             foreach (var p in plan.Apps)
             {
-                stdout.WriteLine($"{p.App,-16} {p.Namespace,-12} {p.Action,-10} {p.Chart,-20} {p.Objects,7} {p.Hooks,5}");
+                stdout.WriteLine($"{p.App,-16} {p.Namespace,-12} {p.ActionName,-10} {p.Chart,-20} {p.Objects,7} {p.Hooks,5}");
             }
             stdout.WriteLine();
             stdout.WriteLine(plan.EnvChanges.Count == 0 ? "Env changes: none" : "Env changes:");

@@ -67,7 +67,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         {
             await ApplyCrdsAsync(plan, options, ct).ConfigureAwait(false);
         }
-        return await RunAsync(release, deployed, PruneBase(history), install ? ("pre-install", "post-install", "Install complete") : ("pre-upgrade", "post-upgrade", "Upgrade complete"), options, ct).ConfigureAwait(false);
+        return await RunAsync(release, deployed, PruneBase(history), install ? (HookEvent.PreInstall, HookEvent.PostInstall, "Install complete") : (HookEvent.PreUpgrade, HookEvent.PostUpgrade, "Upgrade complete"), options, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -103,7 +103,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             ReleaseStatus.PendingRollback, $"Rollback to {target.Version}");
         release.Info.FirstDeployed = history[0].Info.FirstDeployed;
         var previous = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed) ?? current;
-        return await RunAsync(release, previous, PruneBase(history), ("pre-rollback", "post-rollback", $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
+        return await RunAsync(release, previous, PruneBase(history), (HookEvent.PreRollback, HookEvent.PostRollback, $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -169,12 +169,12 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         var (last, doomed, _) = await PlanUninstallAsync(name, ns, ct).ConfigureAwait(false);
         last.Info.Status = ReleaseStatus.Uninstalling;
         await _store.UpdateAsync(last, _clock.GetUtcNow(), ct).ConfigureAwait(false);
-        await RunHooksAsync(last, "pre-delete", options, ct).ConfigureAwait(false);
+        await RunHooksAsync(last, HookEvent.PreDelete, options, ct).ConfigureAwait(false);
         foreach (var key in doomed)
         {
             await _applier.DeleteAsync(key, options.Propagation, ct).ConfigureAwait(false);
         }
-        await RunHooksAsync(last, "post-delete", options, ct).ConfigureAwait(false);
+        await RunHooksAsync(last, HookEvent.PostDelete, options, ct).ConfigureAwait(false);
         if (options.Wait)
         {
             await _applier.WaitGoneAsync(doomed, options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
@@ -236,7 +236,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         }
     }
 
-    private async Task<Release> RunAsync(Release release, Release? previous, string pruneBase, (string Pre, string Post, string Done) events, DeployOptions options, CancellationToken ct)
+    private async Task<Release> RunAsync(Release release, Release? previous, string pruneBase, (HookEvent Pre, HookEvent Post, string Done) events, DeployOptions options, CancellationToken ct)
     {
         await EnsureNamespaceAsync(release.Namespace, ct).ConfigureAwait(false);
         await _store.CreateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
@@ -271,13 +271,13 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         }
         catch (KubeException e)
         {
-            if (options.CleanupOnFail && events.Pre != "pre-install")
+            if (options.CleanupOnFail && events.Pre != HookEvent.PreInstall)
             {
                 await CleanUpCreatedAsync(release, pruneBase, ct).ConfigureAwait(false);
             }
             release.Info.Status = ReleaseStatus.Failed;
             // Helm's words: Release "x" failed / Upgrade "x" failed / Rollback "x" failed
-            var operation = events.Pre switch { "pre-install" => "Release", "pre-upgrade" => "Upgrade", _ => "Rollback" };
+            var operation = events.Pre == HookEvent.PreInstall ? "Release" : events.Pre == HookEvent.PreUpgrade ? "Upgrade" : "Rollback";
             release.Info.Description = $"{operation} \"{release.Name}\" failed: {e.Message}";
             release.Info.LastDeployed = _clock.GetUtcNow();
             await _store.UpdateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
@@ -318,7 +318,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     }
 
     /// <summary>Runs the hooks of one event (none with NoHooks): weight order (then name), delete policies, Jobs and Pods waited for.</summary>
-    private async Task RunHooksAsync(Release release, string hookEvent, DeployOptions options, CancellationToken ct)
+    private async Task RunHooksAsync(Release release, HookEvent hookEvent, DeployOptions options, CancellationToken ct)
     {
         if (options.NoHooks)
         {
@@ -328,8 +328,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         {
             var obj = ToJson(hook.Manifest) ?? throw new KubeException($"hook {hook.Path}: empty manifest");
             var key = KeyOf(obj, release.Namespace);
-            var policies = hook.DeletePolicies.Count == 0 ? ["before-hook-creation"] : hook.DeletePolicies;
-            if (policies.Contains("before-hook-creation"))
+            var policies = hook.DeletePolicies.Count == 0 ? [HookDeletePolicy.BeforeHookCreation] : hook.DeletePolicies;
+            if (policies.Contains(HookDeletePolicy.BeforeHookCreation))
             {
                 await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
             }
@@ -347,7 +347,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             {
                 hook.LastRunPhase = "Failed";
                 hook.LastRunCompleted = _clock.GetUtcNow();
-                if (policies.Contains("hook-failed"))
+                if (policies.Contains(HookDeletePolicy.HookFailed))
                 {
                     await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
                 }
@@ -355,7 +355,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             }
             hook.LastRunPhase = "Succeeded";
             hook.LastRunCompleted = _clock.GetUtcNow();
-            if (policies.Contains("hook-succeeded"))
+            if (policies.Contains(HookDeletePolicy.HookSucceeded))
             {
                 await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
             }

@@ -44,7 +44,7 @@ public sealed class DeployTests : IDisposable
             new Dictionary<string, string> { ["DOMAIN"] = "shop.site.local", ["WORKER_PASSWORD"] = "s3cret", ["SHOP_REPLICAS"] = "3" },
             new HashSet<string> { "WORKER_PASSWORD" });
         var outcomes = await new Deployer(client).DeployAsync(request);
-        Assert.Equal([("shop", "installed"), ("worker", "installed"), ("gateway", "installed")], outcomes.Select(o => (o.App, o.Result)));
+        Assert.Equal([("shop", AppResult.Installed), ("worker", AppResult.Installed), ("gateway", AppResult.Installed)], outcomes.Select(o => (o.App, o.Result)));
 
         // images pushed to the site registry and pinned by digest in the live objects
         var shopDigest = product.ImageDigests[$"{product.Registry.Address}/acme/shop:2.3.0"];
@@ -63,14 +63,14 @@ public sealed class DeployTests : IDisposable
 
         // the same bundle again changes nothing
         outcomes = await new Deployer(client).DeployAsync(request);
-        Assert.All(outcomes, o => Assert.Equal("unchanged", o.Result));
+        Assert.All(outcomes, o => Assert.Equal(AppResult.Unchanged, o.Result));
         Assert.Single(await new ReleaseStore(client).HistoryAsync("shop", "acme"));
 
         // an upgrade whose shop Deployment never becomes ready: shop is rolled back, its dependents are left alone
         api.SetOutcome("shop-shop", Outcome.Hang, onlyAtGeneration: 2);
         await new DeployEnv(client).SetAsync(new Dictionary<string, string> { ["SHOP_REPLICAS"] = "4", ["DOMAIN"] = "new.site.local" }, new HashSet<string> { "WORKER_PASSWORD" });
         outcomes = await new Deployer(client).DeployAsync(request with { Options = request.Options with { Timeout = TimeSpan.FromMilliseconds(500) } });
-        Assert.Equal([("shop", "failed"), ("worker", "skipped"), ("gateway", "skipped")], outcomes.Select(o => (o.App, o.Result)));
+        Assert.Equal([("shop", AppResult.Failed), ("worker", AppResult.Skipped), ("gateway", AppResult.Skipped)], outcomes.Select(o => (o.App, o.Result)));
         Assert.Contains("timed out", outcomes[0].Detail, StringComparison.Ordinal);
         Assert.Contains("rolled back to revision 1 (now revision 3)", outcomes[0].Detail, StringComparison.Ordinal);
         Assert.Equal(
@@ -136,7 +136,7 @@ public sealed class DeployTests : IDisposable
             Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
             Log = new Progress<string>(log.Add),
         });
-        Assert.All(outcomes, o => Assert.Equal("installed", o.Result));
+        Assert.All(outcomes, o => Assert.Equal(AppResult.Installed, o.Result));
         Assert.Equal(3, api.Get("apps", "deployments", "acme", "shop-shop")!["spec"]!["replicas"]!.GetValue<int>());
         var env = await new DeployEnv(client).ReadAsync();
         Assert.Equal("3", env.Values["SHOP_REPLICAS"]);
@@ -239,7 +239,7 @@ public sealed class DeployTests : IDisposable
                 Bundle = bundle, SiteRegistry = site.Address, Registry = options, Parallel = parallel,
                 Options = new DeployOptions(TimeSpan.FromSeconds(30), PollInterval: TimeSpan.FromMilliseconds(50)),
             });
-            Assert.All(outcomes, o => Assert.Equal("installed", o.Result));
+            Assert.All(outcomes, o => Assert.Equal(AppResult.Installed, o.Result));
             return met == 2;
         }
         Assert.True(await OverlapAsync(parallel: 4));
@@ -275,7 +275,7 @@ public sealed class DeployTests : IDisposable
         Assert.Empty(await DeployJournal.ListAsync(client, DeployEnv.DefaultNamespace));
 
         var outcomes = await new Deployer(client).DeployAsync(request with { Registry = new RegistryOptions { CaFile = site.CaFile, Username = "deployer", Password = "s3cret-registry", MaxAttempts = 2 } });
-        Assert.All(outcomes, o => Assert.Equal("installed", o.Result));
+        Assert.All(outcomes, o => Assert.Equal(AppResult.Installed, o.Result));
         var shop = api.Get("apps", "deployments", "acme", "shop-shop")!;
         Assert.StartsWith($"{site.Address}/acme/shop:2.3.0@sha256:", shop["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>(), StringComparison.Ordinal);
     }
@@ -307,8 +307,8 @@ public sealed class DeployTests : IDisposable
         Assert.Empty(await new ReleaseStore(client).HistoryAsync("shop", "acme"));
 
         var outcomes = await new Deployer(client).DeployAsync(request with { Bundle = full });
-        Assert.All(outcomes, o => Assert.Equal("installed", o.Result));
+        Assert.All(outcomes, o => Assert.Equal(AppResult.Installed, o.Result));
         outcomes = await new Deployer(client).DeployAsync(request);
-        Assert.All(outcomes, o => Assert.Equal("unchanged", o.Result));
+        Assert.All(outcomes, o => Assert.Equal(AppResult.Unchanged, o.Result));
     }
 }

@@ -115,7 +115,7 @@ public sealed class KubernetesTargetTests : IDisposable
 
         api.GitVersion = "v1.33.1+k3s1";
         var outcome = Assert.Single(await new Deployer(client).DeployAsync(request));
-        Assert.Equal("installed", outcome.Result);
+        Assert.Equal(AppResult.Installed, outcome.Result);
         var data = api.Get("", "configmaps", "default", "caps")!["data"]!;
         Assert.Equal("v1.33.1+k3s1", data["kube"]!.GetValue<string>());
         Assert.Equal("33", data["minor"]!.GetValue<string>());

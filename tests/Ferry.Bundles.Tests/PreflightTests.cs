@@ -187,12 +187,12 @@ public sealed class PreflightTests : IDisposable
             Assert.Contains(result.Checks, c => c.Name == "registry push" && c.Status == PreflightCheck.Pass);
         }
         var outcome = Assert.Single(await new Deployer(client).DeployAsync(request));
-        Assert.Equal("installed", outcome.Result);
+        Assert.Equal(AppResult.Installed, outcome.Result);
         Assert.Equal("passed (0 warnings)", (await DeployJournal.ListAsync(client, DeployEnv.DefaultNamespace)).Single().Steps["preflight"]);
 
         // --skip-preflight goes past a misfit, and the journal says so; the env itself can never be skipped
         await SetEnv("CPU", "3");
-        Assert.Equal("upgraded", Assert.Single(await new Deployer(client).DeployAsync(request with { SkipPreflight = true })).Result);
+        Assert.Equal(AppResult.Upgraded, Assert.Single(await new Deployer(client).DeployAsync(request with { SkipPreflight = true })).Result);
         Assert.Equal("failed checks ignored (--skip-preflight): cpu", (await DeployJournal.ListAsync(client, DeployEnv.DefaultNamespace)).Single().Steps["preflight"]);
         await new DeployEnv(client).SetAsync(new Dictionary<string, string>(), new HashSet<string>(), remove: ["DOMAIN"]);
         var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request with { SkipPreflight = true }));

@@ -39,9 +39,9 @@ public class ExampleChartTests
         var r = Template("shop");
         var hook = Assert.Single(r.Hooks, h => h.Kind == "Job");
         Assert.Equal("release-name-shop-migrate", hook.Name);
-        Assert.Equal(["pre-install", "pre-upgrade"], hook.Events);
+        Assert.Equal(["pre-install", "pre-upgrade"], hook.Events.Select(e => e.Name));
         Assert.Equal(-5, hook.Weight);
-        Assert.Equal(["before-hook-creation", "hook-succeeded"], hook.DeletePolicies);
+        Assert.Equal(["before-hook-creation", "hook-succeeded"], hook.DeletePolicies.Select(p => p.Name));
         Assert.Contains("until nc -z cache 6379", hook.Manifest, StringComparison.Ordinal);
     }
 

@@ -26,7 +26,7 @@ public class ManifestSorterTests
         };
         var (hooks, manifests) = ManifestSorter.Sort(files);
         var hook = Assert.Single(hooks);
-        Assert.Equal(["post-install", "pre-upgrade"], hook.Events);
+        Assert.Equal(["post-install", "pre-upgrade"], hook.Events.Select(e => e.Name));
         Assert.Equal(3, hook.Weight);
         Assert.Equal("plain", Assert.Single(manifests).MetadataName);
     }

@@ -56,7 +56,7 @@ public sealed class ReleaseRecordTests
         Assert.Equal(3, JsonNode.Parse(r.ConfigJson)!["replicas"]!.GetValue<int>());
         var hook = Assert.Single(r.Hooks);
         Assert.Equal((-5, "Succeeded"), (hook.Weight, hook.LastRunPhase));
-        Assert.Equal(["pre-upgrade"], hook.Events);
+        Assert.Equal(["pre-upgrade"], hook.Events.Select(e => e.Name));
         Assert.Equal(HelmJson, ReleaseCodec.ToJson(r));
     }
 
@@ -98,7 +98,7 @@ public sealed class ReleaseRecordTests
             ChartJson = ReleaseChart.ToJson(chart),
             ConfigJson = "{\"replicaCount\":3}",
             Manifest = "---\n# Source: shop/templates/deployment.yaml\nkind: Deployment\n",
-            Hooks = [new ReleaseHook { Name = "shop-migrate", Kind = "Job", Path = "shop/templates/migrate-job.yaml", Events = ["pre-install", "pre-upgrade"], Weight = -5, DeletePolicies = ["before-hook-creation"] }],
+            Hooks = [new ReleaseHook { Name = "shop-migrate", Kind = "Job", Path = "shop/templates/migrate-job.yaml", Events = [HookEvent.PreInstall, HookEvent.PreUpgrade], Weight = -5, DeletePolicies = [HookDeletePolicy.BeforeHookCreation] }],
         };
         var secret = ReleaseSecret.ToSecret(release, created);
         Assert.Equal("sh.helm.release.v1.shop.v1", secret["metadata"]!["name"]!.GetValue<string>());

@@ -29,10 +29,10 @@ public sealed class ReleaseManagerTests
     /// <summary>A Job hook that runs <c>true</c>, or <c>false</c> when it should fail (no retries).</summary>
     internal static Hook JobHook(string name, string hookEvent, int weight, bool fails, params string[] policies) =>
         new(name, "Job", $"web/templates/{name}.yaml", $"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\nspec:\n  backoffLimit: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: run\n          image: {KubeTarget.Image}\n          command: [\"{(fails ? "false" : "true")}\"]\n",
-            [hookEvent], weight, policies);
+            [new HookEvent(hookEvent)], weight, [.. policies.Select(p => new HookDeletePolicy(p))]);
 
     internal static Hook ConfigHook(string name, string hookEvent, int weight) =>
-        new(name, "ConfigMap", $"web/templates/{name}.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  at: {hookEvent}\n", [hookEvent], weight, []);
+        new(name, "ConfigMap", $"web/templates/{name}.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  at: {hookEvent}\n", [new HookEvent(hookEvent)], weight, []);
 
     internal static ReleasePlan Plan(string ns, IReadOnlyList<Manifest> manifests, IReadOnlyList<Hook>? hooks = null, string config = "{}") =>
         new("web", ns, Chart, config, manifests, hooks ?? []);

@@ -45,7 +45,7 @@ public sealed class ReleaseHook
 
     public string Manifest { get; set; } = "";
 
-    public List<string> Events { get; set; } = [];
+    public List<HookEvent> Events { get; set; } = [];
 
     public DateTimeOffset LastRunStarted { get; set; } = DateTimeOffset.MinValue;
 
@@ -56,7 +56,7 @@ public sealed class ReleaseHook
 
     public int Weight { get; set; }
 
-    public List<string> DeletePolicies { get; set; } = [];
+    public List<HookDeletePolicy> DeletePolicies { get; set; } = [];
 }
 
 /// <summary>

@@ -92,7 +92,7 @@ public static class ReleaseCodec
         s.AddOmitEmpty("kind", h.Kind);
         s.AddOmitEmpty("path", h.Path);
         s.AddOmitEmpty("manifest", h.Manifest);
-        s.AddOmitEmpty("events", h.Events.Cast<object?>().ToList());
+        s.AddOmitEmpty("events", h.Events.Select(e => (object?)e.Name).ToList());
         s.Add("last_run", new GoStruct
         {
             { "started_at", GoTime(h.LastRunStarted) },
@@ -100,7 +100,7 @@ public static class ReleaseCodec
             { "phase", h.LastRunPhase },
         });
         s.AddOmitEmpty("weight", h.Weight);
-        s.AddOmitEmpty("delete_policies", h.DeletePolicies.Cast<object?>().ToList());
+        s.AddOmitEmpty("delete_policies", h.DeletePolicies.Select(p => (object?)p.Name).ToList());
         return s;
     }
 
@@ -194,8 +194,8 @@ public static class ReleaseCodec
                         Path = Str(h, "path"),
                         Manifest = Str(h, "manifest"),
                         Weight = h.TryGetProperty("weight", out var w) && w.ValueKind == JsonValueKind.Number ? w.GetInt32() : 0,
-                        Events = h.TryGetProperty("events", out var ev) && ev.ValueKind == JsonValueKind.Array ? ev.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [],
-                        DeletePolicies = h.TryGetProperty("delete_policies", out var dp) && dp.ValueKind == JsonValueKind.Array ? dp.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [],
+                        Events = h.TryGetProperty("events", out var ev) && ev.ValueKind == JsonValueKind.Array ? ev.EnumerateArray().Select(x => new HookEvent(x.GetString() ?? "")).ToList() : [],
+                        DeletePolicies = h.TryGetProperty("delete_policies", out var dp) && dp.ValueKind == JsonValueKind.Array ? dp.EnumerateArray().Select(x => new HookDeletePolicy(x.GetString() ?? "")).ToList() : [],
                     };
                     if (h.TryGetProperty("last_run", out var lr) && lr.ValueKind == JsonValueKind.Object)
                     {
