@@ -116,54 +116,18 @@ internal static class ImagesCommand
             throw new UsageException(CommandCatalog.UsageOf("images copy"));
         }
         var (src, dst) = (f.Positional[0], f.Positional[1]);
+        if (!ImageLocation.TryParse(src, out var source, out var why) || !ImageLocation.TryParse(dst, out var destination, out why))
+        {
+            throw new UsageException($"copy: {why}; SRC and DST are oci:DIR[:NAME] or docker://REF");
+        }
+        if (source!.IsLayout && destination!.IsLayout)
+        {
+            throw new UsageException("copy: SRC and DST are both layouts; at least one must be docker://REF (copy layouts with cp -r)");
+        }
         using var client = new RegistryClient(f.Registry);
-        var copier = new ImageCopier(client, Reporter(stderr));
-        TransferResult result;
-        if (src.StartsWith("docker://", StringComparison.Ordinal) && dst.StartsWith("oci:", StringComparison.Ordinal))
-        {
-            var (dir, name) = SplitOci(dst);
-            var layout = OciLayout.Open(dir, create: true);
-            var image = ImageReference.Parse(src["docker://".Length..]);
-            result = await copier.PullAsync(image, layout, f.Platforms, f.AllPlatforms).ConfigureAwait(false);
-            if (name is not null)
-            {
-                layout.Tag(layout.Resolve(image.ToString()), name);
-            }
-        }
-        else if (src.StartsWith("oci:", StringComparison.Ordinal) && dst.StartsWith("docker://", StringComparison.Ordinal))
-        {
-            var (dir, name) = SplitOci(src);
-            var layout = OciLayout.Open(dir);
-            result = await copier.PushAsync(layout, layout.Resolve(name), ImageReference.Parse(dst["docker://".Length..])).ConfigureAwait(false);
-        }
-        else if (src.StartsWith("docker://", StringComparison.Ordinal) && dst.StartsWith("docker://", StringComparison.Ordinal))
-        {
-            var temp = Directory.CreateTempSubdirectory("ferry-copy-").FullName;
-            try
-            {
-                var layout = OciLayout.Open(temp, create: true);
-                var image = ImageReference.Parse(src["docker://".Length..]);
-                await copier.PullAsync(image, layout, f.Platforms, f.AllPlatforms).ConfigureAwait(false);
-                result = await copier.PushAsync(layout, layout.Resolve(image.ToString()), ImageReference.Parse(dst["docker://".Length..])).ConfigureAwait(false);
-            }
-            finally
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-        }
-        else
-        {
-            throw new UsageException("copy: SRC and DST must be oci:DIR[:NAME] or docker://REF, and at least one docker://");
-        }
+        var result = await new ImageCopier(client, Reporter(stderr)).CopyAsync(source, destination!, f.Platforms, f.AllPlatforms).ConfigureAwait(false);
         Print(stdout, [result], "copied", f.Json);
         return 0;
-    }
-
-    private static (string Dir, string? Name) SplitOci(string s)
-    {
-        var rest = s["oci:".Length..];
-        var colon = rest.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? (rest, null) : (rest[..colon], rest[(colon + 1)..]);
     }
 
     private static int List(Flags f, TextWriter stdout)

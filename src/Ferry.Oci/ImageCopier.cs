@@ -20,7 +20,7 @@ public sealed record ResolvedImage(ImageReference Image, IReadOnlyList<RegistryC
 /// in parallel, skipping what the destination has (and mounting across repositories of the same registry),
 /// then manifests with their exact bytes so every digest is preserved.
 /// </summary>
-public sealed class ImageCopier(RegistryClient client, IProgress<TransferProgress>? progress = null)
+public sealed partial class ImageCopier(RegistryClient client, IProgress<TransferProgress>? progress = null)
 {
     private readonly ConcurrentDictionary<(string Registry, Digest Digest), string> _knownRepos = new();
     private long _allDone;

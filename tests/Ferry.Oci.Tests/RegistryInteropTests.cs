@@ -19,6 +19,30 @@ public sealed class RegistryInteropTests : IDisposable
             : "";
 
     [SkippableFact]
+    public async Task Copy_BetweenLayoutsAndRegistries_AsSkopeoNamesThem()
+    {
+        using var reg = Registry.Start();
+        var layout = OciLayout.Open(Sub("copy-src"), create: true);
+        var app = TestImages.Image(layout, "app:1.0", [TestImages.Layer(layout, 30_000, 9)]);
+        using var client = Client();
+        var copier = new ImageCopier(client);
+        ImageLocation At(string text) => ImageLocation.TryParse(text, out var l, out var why) ? l! : throw new InvalidOperationException(why);
+
+        var pushed = await copier.CopyAsync(At($"oci:{Sub("copy-src")}:app:1.0"), At($"docker://{reg.Address}/a/app:1.0"), null);
+        var copied = await copier.CopyAsync(At($"docker://{reg.Address}/a/app:1.0"), At($"docker://{reg.Address}/b/app:1.0"), null);
+        var pulled = await copier.CopyAsync(At($"docker://{reg.Address}/b/app:1.0"), At($"oci:{Sub("copy-dst")}:mine"), null);
+        Assert.All(new[] { pushed, copied, pulled }, r => Assert.Equal(app.Digest, r.ManifestDigest));
+        Assert.Equal(app.Digest.ToString(), SkopeoDigest(reg, "b/app:1.0"));
+        Assert.Equal(app.Digest, OciLayout.Open(Sub("copy-dst")).Resolve("mine").Digest);
+        await Assert.ThrowsAsync<OciException>(() => copier.CopyAsync(At("oci:x"), At("oci:y"), null));
+
+        Assert.False(ImageLocation.TryParse("app:1.0", out _, out var why));
+        Assert.Equal("\"app:1.0\" is neither oci:DIR[:NAME] nor docker://REF", why);
+        Assert.False(ImageLocation.TryParse("docker://acme/App:1", out _, out _));
+        Assert.Equal(("/tmp/l", "v1"), (At("oci:/tmp/l:v1").LayoutDir, At("oci:/tmp/l:v1").LayoutName));
+    }
+
+    [SkippableFact]
     public async Task FerryPushes_SkopeoReadsTheSameDigests()
     {
         using var reg = Registry.Start();
