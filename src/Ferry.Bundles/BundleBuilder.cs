@@ -57,6 +57,24 @@ public static class BundleBuilder
     public const string ManifestName = "ferry-bundle.json";
     public const string SumsName = "SHA256SUMS";
 
+    /// <summary>
+    /// <c>ferry bundle images</c>: every image the product uses (sorted) with where each was found, from a discovery in
+    /// a staging folder of its own, removed after.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Image, IReadOnlyList<ImageSource> Sources)>> ImagesAsync(BundleBuildOptions options, CancellationToken ct = default)
+    {
+        var staging = Directory.CreateTempSubdirectory("ferry-images-").FullName;
+        try
+        {
+            var plan = await DiscoverAsync(options, staging, ct).ConfigureAwait(false);
+            return [.. plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, (IReadOnlyList<ImageSource>)kv.Value))];
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
     /// <summary>Fetches every chart and renders it with the sample env: the apps and the images they use, nothing pulled.</summary>
     public static async Task<BundlePlan> DiscoverAsync(BundleBuildOptions options, string staging, CancellationToken ct = default)
     {

@@ -260,6 +260,21 @@ public static class BundleReader
         }
     }
 
+    /// <summary>
+    /// <see cref="Verify"/>, and for a delta bundle against a site's inventory (<paramref name="sitePath"/>, a
+    /// site.json): every blob it requires that the site lacks, as one more problem each.
+    /// </summary>
+    public static List<string> Verify(string path, string? publicKey, string? sitePath)
+    {
+        var problems = Verify(path, publicKey);
+        if (sitePath is not null)
+        {
+            problems.AddRange(MissingOnSite(path, SiteInventory.Load(sitePath))
+                .Select(d => $"{d}: required by this delta bundle but not on the site ({sitePath}); build a full bundle, or a delta from a newer inventory of the site"));
+        }
+        return problems;
+    }
+
     /// <summary>The blobs a delta bundle requires from the site that the site's inventory lacks (empty for full bundles).</summary>
     public static IReadOnlyList<string> MissingOnSite(string path, SiteInventory site)
     {

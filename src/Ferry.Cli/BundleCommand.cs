@@ -25,12 +25,7 @@ internal static class BundleCommand
                         var a = CommandArgs.Parse("bundle verify", args[1..]);
                         var file = a.Arguments(1, 1)[0];
                         var (site, key, json) = (a.Value("--site"), a.Value("--key"), a.Json);
-                        var problems = BundleReader.Verify(file, key);
-                        if (site is not null)
-                        {
-                            var missing = BundleReader.MissingOnSite(file, SiteInventory.Load(site));
-                            problems.AddRange(missing.Select(d => $"{d}: required by this delta bundle but not on the site ({site}); build a full bundle or one --since a newer inventory"));
-                        }
+                        var problems = BundleReader.Verify(file, key, site);
                         if (json)
                         {
                             stdout.WriteLine(new System.Text.Json.Nodes.JsonObject
@@ -145,31 +140,23 @@ internal static class BundleCommand
         };
         if (imagesOnly)
         {
-            var staging = Directory.CreateTempSubdirectory("ferry-images-").FullName;
-            try
+            var images = await BundleBuilder.ImagesAsync(options).ConfigureAwait(false);
+            if (a.Json)
             {
-                var plan = await BundleBuilder.DiscoverAsync(options, staging).ConfigureAwait(false);
-                if (a.Json)
+                stdout.WriteLine(new System.Text.Json.Nodes.JsonArray([.. images.Select(i => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
                 {
-                    stdout.WriteLine(new System.Text.Json.Nodes.JsonArray([.. plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
-                    {
-                        ["image"] = kv.Key,
-                        ["sources"] = new System.Text.Json.Nodes.JsonArray([.. kv.Value.Select(s => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["app"] = s.App, ["template"] = s.Template, ["path"] = s.Path })]),
-                    })]).ToJsonString(DeployCommand.Indented));
-                    return 0;
-                }
-                foreach (var (image, sources) in plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    stdout.WriteLine(image);
-                    foreach (var s in sources)
-                    {
-                        stdout.WriteLine($"    {s.App}: {s.Template} {s.Path}");
-                    }
-                }
+                    ["image"] = i.Image,
+                    ["sources"] = new System.Text.Json.Nodes.JsonArray([.. i.Sources.Select(s => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["app"] = s.App, ["template"] = s.Template, ["path"] = s.Path })]),
+                })]).ToJsonString(DeployCommand.Indented));
+                return 0;
             }
-            finally
+            foreach (var (image, sources) in images)
             {
-                Directory.Delete(staging, recursive: true);
+                stdout.WriteLine(image);
+                foreach (var s in sources)
+                {
+                    stdout.WriteLine($"    {s.App}: {s.Template} {s.Path}");
+                }
             }
             return 0;
         }

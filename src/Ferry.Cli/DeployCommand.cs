@@ -230,13 +230,8 @@ internal static partial class DeployCommand
         try
         {
             using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
-            var releases = await new ReleaseStore(client).ListAllAsync().ConfigureAwait(false);
-            var journals = await DeployJournal.ListAsync(client, f.EnvNamespace).ConfigureAwait(false);
-            // Exit 1 when something needs attention: a release not deployed (failed, pending) or a deploy that failed.
-            // ... or one recorded as running whose holder is gone.
-            var now = DateTimeOffset.UtcNow;
-            var stalled = journals.Where(j => DeployJournal.IsStalled(j, now)).Select(j => j.Product).ToHashSet(StringComparer.Ordinal);
-            var attention = releases.Any(r => r.Info.Status != Charts.Releases.ReleaseStatus.Deployed) || journals.Any(j => j.State == DeployJournal.Failed) || stalled.Count > 0;
+            var status = await SiteStatus.ReadAsync(client, f.EnvNamespace, DateTimeOffset.UtcNow).ConfigureAwait(false);
+            var (releases, journals, stalled, attention) = (status.Releases, status.Deploys, status.Stalled, status.NeedsAttention);
             if (f.Json)
             {
                 stdout.WriteLine(new JsonObject
