@@ -35,7 +35,7 @@ public static class BundleReader
                     problems.Add($"{name[..64]}...: an entry name of {name.Length} characters (a bundle's are short paths); the bundle was altered");
                     continue;
                 }
-                if (name.StartsWith('/') || name.Split('/').Contains(".."))
+                if (!Ferry.Charts.ContainedPath.IsSafeEntryName(name))
                 {
                     problems.Add($"{name}: path escapes the bundle");
                     continue;
@@ -181,9 +181,8 @@ public static class BundleReader
         Dictionary<string, string>? sums = null;
         while (tar.GetNextEntry() is { } entry)
         {
-            var target = Path.GetFullPath(Path.Combine(root, entry.Name));
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
-                || !target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            var target = Ferry.Charts.ContainedPath.Resolve(root, entry.Name);
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || target is null)
             {
                 throw new BundleException($"{path}: entry {entry.Name} is not a file inside the bundle; refusing to extract it");
             }

@@ -110,7 +110,7 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
             Git(temp, "fetch", "-q", "--depth", "1", s.Git!, s.Ref!);
             Git(temp, "-c", "advice.detachedHead=false", "checkout", "-q", "FETCH_HEAD");
             var dir = s.GitPath is null ? temp : Path.GetFullPath(Path.Combine(temp, s.GitPath));
-            if (!dir.StartsWith(temp, StringComparison.Ordinal) || !File.Exists(Path.Combine(dir, "Chart.yaml")))
+            if (!ContainedPath.IsUnder(temp, dir, rootItself: true) || !File.Exists(Path.Combine(dir, "Chart.yaml")))
             {
                 throw new BundleException($"{s.Git}@{s.Ref}: no Chart.yaml at {s.GitPath ?? "the repository root"}");
             }

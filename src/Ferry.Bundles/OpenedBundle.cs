@@ -47,7 +47,7 @@ public sealed class OpenedBundle : IDisposable
         var plain = relative.Length > 0 && !relative.StartsWith('/') && !relative.Contains('\\', StringComparison.Ordinal)
             && relative.Split('/').All(seg => seg is not ("" or "." or ".."));
         var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Work, relative));
-        if (!plain || !_sums.ContainsKey(relative) || !full.StartsWith(Work + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (!plain || !_sums.ContainsKey(relative) || !Ferry.Charts.ContainedPath.IsUnder(Work, full))
         {
             throw new BundleException($"{Path}: {what} is {GoQuote(relative)}, which is not a file of the bundle (paths in a bundle are relative and listed in {BundleBuilder.SumsName}); the bundle is damaged or was altered: get a fresh copy from the vendor");
         }

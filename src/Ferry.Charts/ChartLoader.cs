@@ -66,7 +66,7 @@ public static class ChartLoader
                     {
                         throw new ChartException($"error evaluating symlink {entry.FullName}: lstat {target}: no such file or directory");
                     }
-                    if (target is null || !(target + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    if (target is null || !ContainedPath.IsUnder(root, target, rootItself: true))
                     {
                         throw new ChartException($"{Path.Combine(dir, relPath)}: symbolic link points outside the chart ({entry.LinkTarget}); copy the file into the chart instead");
                     }
@@ -152,7 +152,7 @@ public static class ChartLoader
                 {
                     continue;
                 }
-                if (name.StartsWith('/') || (name.Length > 1 && name[1] == ':') || name.Split('/').Any(p => p == ".."))
+                if (!ContainedPath.IsSafeEntryName(name))
                 {
                     throw new ChartException($"{source}: archive entry {name} escapes the chart (absolute path or '..'); the archive is unsafe");
                 }

@@ -181,11 +181,7 @@ public static partial class HelmTemplate
         var log = new StringBuilder();
         void Write(string name, string content)
         {
-            var target = Path.GetFullPath(Path.Combine(root, name));
-            if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                throw new ChartException($"{name}: refusing to write outside --output-dir");
-            }
+            var target = ContainedPath.Resolve(root, name) ?? throw new ChartException($"{name}: refusing to write outside --output-dir");
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             var text = $"---\n# Source: {name}\n{content}\n";
             if (written.Add(target))
