@@ -1,19 +1,20 @@
 namespace Ferry.Bundles;
 
 /// <summary>A bundle spec, build, verification or inspection failed; the message names the file (and position) or image.</summary>
-public sealed class BundleException : Exception
+public sealed class BundleException : FerryException
 {
     public BundleException()
+        : base(FailureKind.Input, "bundle error")
     {
     }
 
     public BundleException(string message)
-        : base(message)
+        : base(FailureKind.Input, message)
     {
     }
 
     public BundleException(string message, Exception inner)
-        : base(message, inner)
+        : base(FailureKind.Input, message, inner)
     {
     }
 }

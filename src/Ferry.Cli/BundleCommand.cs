@@ -12,68 +12,60 @@ internal static class BundleCommand
         {
             throw new UsageException(CommandCatalog.UsageOf("bundle"));
         }
-        try
+        switch (args[0])
         {
-            switch (args[0])
-            {
-                case "build":
-                    return await BuildAsync(args[1..], stdout, stderr, imagesOnly: false).ConfigureAwait(false);
-                case "images":
-                    return await BuildAsync(args[1..], stdout, stderr, imagesOnly: true).ConfigureAwait(false);
-                case "verify":
+            case "build":
+                return await BuildAsync(args[1..], stdout, stderr, imagesOnly: false).ConfigureAwait(false);
+            case "images":
+                return await BuildAsync(args[1..], stdout, stderr, imagesOnly: true).ConfigureAwait(false);
+            case "verify":
+                {
+                    var a = CommandArgs.Parse("bundle verify", args[1..]);
+                    var file = a.Arguments(1, 1)[0];
+                    var (site, key, json) = (a.Value("--site"), a.Value("--key"), a.Json);
+                    var problems = BundleReader.Verify(file, key, site);
+                    if (json)
                     {
-                        var a = CommandArgs.Parse("bundle verify", args[1..]);
-                        var file = a.Arguments(1, 1)[0];
-                        var (site, key, json) = (a.Value("--site"), a.Value("--key"), a.Json);
-                        var problems = BundleReader.Verify(file, key, site);
-                        if (json)
+                        stdout.WriteLine(new System.Text.Json.Nodes.JsonObject
                         {
-                            stdout.WriteLine(new System.Text.Json.Nodes.JsonObject
-                            {
-                                ["bundle"] = file, ["verified"] = problems.Count == 0, ["signatureChecked"] = key is not null,
-                                ["problems"] = new System.Text.Json.Nodes.JsonArray([.. problems.Select(p => (System.Text.Json.Nodes.JsonNode)p)]),
-                            }.ToJsonString(DeployCommand.Indented));
-                            return problems.Count == 0 ? 0 : 1;
-                        }
-                        foreach (var p in problems)
-                        {
-                            stderr.WriteLine($"ferry: {file}: {p}");
-                        }
-                        stdout.WriteLine(problems.Count == 0 ? $"{file}: verified" : $"{file}: {problems.Count} problem(s)");
+                            ["bundle"] = file, ["verified"] = problems.Count == 0, ["signatureChecked"] = key is not null,
+                            ["problems"] = new System.Text.Json.Nodes.JsonArray([.. problems.Select(p => (System.Text.Json.Nodes.JsonNode)p)]),
+                        }.ToJsonString(DeployCommand.Indented));
                         return problems.Count == 0 ? 0 : 1;
                     }
-                case "sign":
+                    foreach (var p in problems)
                     {
-                        var a = CommandArgs.Parse("bundle sign", args[1..]);
-                        var file = a.Arguments(1, 1)[0];
-                        BundleSigner.SignBundle(file, a.Required("--key"));
-                        stdout.WriteLine($"signed {file} ({BundleSigner.SignatureName}, ECDSA P-256)");
-                        return 0;
+                        stderr.WriteLine($"ferry: {file}: {p}");
                     }
-                case "inspect":
+                    stdout.WriteLine(problems.Count == 0 ? $"{file}: verified" : $"{file}: {problems.Count} problem(s)");
+                    return problems.Count == 0 ? 0 : 1;
+                }
+            case "sign":
+                {
+                    var a = CommandArgs.Parse("bundle sign", args[1..]);
+                    var file = a.Arguments(1, 1)[0];
+                    BundleSigner.SignBundle(file, a.Required("--key"));
+                    stdout.WriteLine($"signed {file} ({BundleSigner.SignatureName}, ECDSA P-256)");
+                    return 0;
+                }
+            case "inspect":
+                {
+                    var a = CommandArgs.Parse("bundle inspect", args[1..]);
+                    var file = a.Arguments(1, 1)[0];
+                    var json = a.Json;
+                    if (json)
                     {
-                        var a = CommandArgs.Parse("bundle inspect", args[1..]);
-                        var file = a.Arguments(1, 1)[0];
-                        var json = a.Json;
-                        if (json)
-                        {
-                            using var doc = BundleReader.ReadManifest(file);
-                            stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(doc.RootElement, CliJson.Default.JsonElement));
-                        }
-                        else
-                        {
-                            stdout.Write(BundleReader.Inspect(file));
-                        }
-                        return 0;
+                        using var doc = BundleReader.ReadManifest(file);
+                        stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(doc.RootElement, CliJson.Default.JsonElement));
                     }
-                default:
-                    throw new UsageException($"bundle: unknown command {args[0]} (build, images, verify, sign, inspect)");
-            }
-        }
-        catch (BundleException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
+                    else
+                    {
+                        stdout.Write(BundleReader.Inspect(file));
+                    }
+                    return 0;
+                }
+            default:
+                throw new UsageException($"bundle: unknown command {args[0]} (build, images, verify, sign, inspect)");
         }
     }
 
@@ -190,27 +182,19 @@ internal static class BundleCommand
         var output = a.Value("-o");
         var json = a.Json;
         var options = new RegistryOptions { Insecure = a.Has("--insecure"), CaFile = a.Value("--ca-file") };
-        try
+        using var client = new RegistryClient(options);
+        var inventory = await SiteInventory.TakeAsync(client, registry, new LineProgress(stderr)).ConfigureAwait(false);
+        if (output is null)
         {
-            using var client = new RegistryClient(options);
-            var inventory = await SiteInventory.TakeAsync(client, registry, new LineProgress(stderr)).ConfigureAwait(false);
-            if (output is null)
-            {
-                stdout.Write(inventory.ToJson());
-            }
-            else
-            {
-                await File.WriteAllTextAsync(output, inventory.ToJson()).ConfigureAwait(false);
-                stdout.WriteLine(json
-                    ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["manifests"] = inventory.Manifests.Count, ["blobs"] = inventory.Blobs.Count }.ToJsonString(DeployCommand.Indented)
-                    : $"wrote {output}: {inventory.Manifests.Count} manifests, {inventory.Blobs.Count} blobs");
-            }
-            return 0;
+            stdout.Write(inventory.ToJson());
         }
-        catch (BundleException e)
+        else
         {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
+            await File.WriteAllTextAsync(output, inventory.ToJson()).ConfigureAwait(false);
+            stdout.WriteLine(json
+                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["manifests"] = inventory.Manifests.Count, ["blobs"] = inventory.Blobs.Count }.ToJsonString(DeployCommand.Indented)
+                : $"wrote {output}: {inventory.Manifests.Count} manifests, {inventory.Blobs.Count} blobs");
         }
+        return 0;
     }
 }

@@ -100,19 +100,11 @@ internal static partial class ClusterCommands
         return f;
     }
 
-    /// <summary>Runs a command against the cluster the flags name; cluster errors become "ferry: ..." and exit 1.</summary>
-    private static async Task<int> WithClusterAsync(Flags f, TextWriter stderr, Func<k8s.IKubernetes, Task<int>> run)
+    /// <summary>Runs a command against the cluster the flags name (its errors reach the one top-level handler: "ferry: ...", exit 1).</summary>
+    private static async Task<int> WithClusterAsync(Flags f, Func<k8s.IKubernetes, Task<int>> run)
     {
-        try
-        {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
-            return await run(client).ConfigureAwait(false);
-        }
-        catch (KubeException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+        using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+        return await run(client).ConfigureAwait(false);
     }
 
     public static async Task<int> EnvAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -123,7 +115,7 @@ internal static partial class ClusterCommands
             throw new UsageException(Usage);
         }
         var f = Parse("env " + args[0], args[1..]);
-        return await WithClusterAsync(f, stderr, async client =>
+        return await WithClusterAsync(f, async client =>
         {
             var env = new DeployEnv(client, f.Namespace ?? DeployEnv.DefaultNamespace);
             switch (args[0])
@@ -192,7 +184,7 @@ internal static partial class ClusterCommands
             throw new UsageException(Usage);
         }
         var f = Parse("policy " + args[0], args[1..]);
-        return await WithClusterAsync(f, stderr, async client =>
+        return await WithClusterAsync(f, async client =>
         {
             var ns = f.Namespace ?? DeployEnv.DefaultNamespace;
             var policy = new SitePolicy(client, ns);
@@ -239,7 +231,7 @@ internal static partial class ClusterCommands
         int? revision = f.Positional.Count == 2
             ? int.TryParse(f.Positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new UsageException($"rollback: revision {f.Positional[1]} is not a number")
             : null;
-        return await WithClusterAsync(f, stderr, async client =>
+        return await WithClusterAsync(f, async client =>
         {
             var ns = f.Namespace ?? "default";
             var manager = new ReleaseManager(client);
@@ -266,7 +258,7 @@ internal static partial class ClusterCommands
         {
             throw new UsageException(CommandCatalog.UsageOf("uninstall"));
         }
-        return await WithClusterAsync(f, stderr, async client =>
+        return await WithClusterAsync(f, async client =>
         {
             var ns = f.Namespace ?? "default";
             var manager = new ReleaseManager(client);
@@ -318,7 +310,7 @@ internal static partial class ClusterCommands
         {
             throw new UsageException(CommandCatalog.UsageOf("history"));
         }
-        return await WithClusterAsync(f, stderr, async client =>
+        return await WithClusterAsync(f, async client =>
         {
             var ns = f.Namespace ?? "default";
             var history = await new ReleaseStore(client).HistoryAsync(f.Positional[0], ns).ConfigureAwait(false);

@@ -115,7 +115,7 @@ public static class CommandLine
         }
         var expected = e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException
             or FormatException or TimeoutException or System.Net.Http.HttpRequestException or System.Security.Cryptography.CryptographicException
-            || e.GetType().Namespace?.StartsWith("Ferry", StringComparison.Ordinal) == true;
+            || e is FerryException;
         var message = e.Message.Trim();
         return expected
             ? $"ferry: {message}"
@@ -152,19 +152,20 @@ public static class CommandLine
 }
 
 /// <summary>Bad command-line usage; reported as <c>ferry: message</c> with exit code 2.</summary>
-public sealed class UsageException : Exception
+public sealed class UsageException : FerryException
 {
     public UsageException()
+        : base(FailureKind.Usage, "usage error")
     {
     }
 
     public UsageException(string message)
-        : base(message)
+        : base(FailureKind.Usage, message)
     {
     }
 
     public UsageException(string message, Exception inner)
-        : base(message, inner)
+        : base(FailureKind.Usage, message, inner)
     {
     }
 }

@@ -110,173 +110,149 @@ internal static partial class DeployCommand
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var f = Parse("deploy", args, bundleRequired: true);
-        try
+        using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+        var outcomes = await new Deployer(client).DeployAsync(new DeployRequest
         {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
-            var outcomes = await new Deployer(client).DeployAsync(new DeployRequest
-            {
-                Bundle = f.Bundle!,
-                SiteRegistry = f.Registry!,
-                Registry = f.RegistryOptions,
-                EnvNamespace = f.EnvNamespace,
-                PublicKey = f.Key,
-                Options = new DeployOptions(f.Timeout, Wait: !f.NoWait, HistoryMax: f.HistoryMax, NoHooks: f.NoHooks, Description: f.Description, SkipCrds: f.SkipCrds, CleanupOnFail: f.CleanupOnFail),
-                Parallel = f.Parallel,
-                ForceUnlock = f.ForceUnlock,
-                SkipPreflight = f.SkipPreflight,
-                ForceConflicts = f.ForceConflicts,
-                Log = new LineProgress(stderr),
-                ImageProgress = new TransferBar(stderr),
-            }).ConfigureAwait(false);
-            if (f.Json)
-            {
-                stdout.WriteLine(new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
-                {
-                    ["app"] = o.App, ["result"] = o.ResultName, ["revision"] = o.Revision, ["detail"] = o.Detail,
-                })]).ToJsonString(Indented));
-            }
-            else
-            {
-                foreach (var o in outcomes)
-                {
-                    stdout.WriteLine($"{o.App,-16} {o.ResultName,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}");
-                }
-            }
-            return outcomes.Any(o => o.Failed) ? 1 : 0;
-        }
-        catch (Exception e) when (e is BundleException or KubeException or OciException)
+            Bundle = f.Bundle!,
+            SiteRegistry = f.Registry!,
+            Registry = f.RegistryOptions,
+            EnvNamespace = f.EnvNamespace,
+            PublicKey = f.Key,
+            Options = new DeployOptions(f.Timeout, Wait: !f.NoWait, HistoryMax: f.HistoryMax, NoHooks: f.NoHooks, Description: f.Description, SkipCrds: f.SkipCrds, CleanupOnFail: f.CleanupOnFail),
+            Parallel = f.Parallel,
+            ForceUnlock = f.ForceUnlock,
+            SkipPreflight = f.SkipPreflight,
+            ForceConflicts = f.ForceConflicts,
+            Log = new LineProgress(stderr),
+            ImageProgress = new TransferBar(stderr),
+        }).ConfigureAwait(false);
+        if (f.Json)
         {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
+            stdout.WriteLine(new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
+            {
+                ["app"] = o.App, ["result"] = o.ResultName, ["revision"] = o.Revision, ["detail"] = o.Detail,
+            })]).ToJsonString(Indented));
         }
+        else
+        {
+            foreach (var o in outcomes)
+            {
+                stdout.WriteLine($"{o.App,-16} {o.ResultName,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}");
+            }
+        }
+        return outcomes.Any(o => o.Failed) ? 1 : 0;
     }
 
     public static async Task<int> PlanAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var f = Parse("plan", args, bundleRequired: true);
-        try
+        // With --env-file and no cluster flags the plan is offline: nothing is read from a cluster.
+        using var client = f.EnvFile is not null && f.Kubeconfig is null && f.Context is null ? null : KubeConnection.Connect(f.Kubeconfig, f.Context);
+        var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client!, f.EnvNamespace).ReadAsync().ConfigureAwait(false);
+        var plan = await Planner.PlanAsync(f.Bundle!, f.Registry!, env, client, f.Key, f.EnvNamespace, new LineProgress(stderr)).ConfigureAwait(false);
+        if (f.Json)
         {
-            // With --env-file and no cluster flags the plan is offline: nothing is read from a cluster.
-            using var client = f.EnvFile is not null && f.Kubeconfig is null && f.Context is null ? null : KubeConnection.Connect(f.Kubeconfig, f.Context);
-            var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client!, f.EnvNamespace).ReadAsync().ConfigureAwait(false);
-            var plan = await Planner.PlanAsync(f.Bundle!, f.Registry!, env, client, f.Key, f.EnvNamespace, new LineProgress(stderr)).ConfigureAwait(false);
-            if (f.Json)
+            stdout.WriteLine(new JsonObject
             {
-                stdout.WriteLine(new JsonObject
+                ["bundle"] = plan.Bundle,
+                ["envChanges"] = Strings(plan.EnvChanges),
+                ["images"] = Strings(plan.Images),
+                ["preflight"] = PreflightCommand.ToJson(plan.Preflight),
+                ["apps"] = new JsonArray([.. plan.Apps.Select(p => (JsonNode)new JsonObject
                 {
-                    ["bundle"] = plan.Bundle,
-                    ["envChanges"] = Strings(plan.EnvChanges),
-                    ["images"] = Strings(plan.Images),
-                    ["preflight"] = PreflightCommand.ToJson(plan.Preflight),
-                    ["apps"] = new JsonArray([.. plan.Apps.Select(p => (JsonNode)new JsonObject
-                    {
-                        ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.ActionName, ["chart"] = p.Chart,
-                        ["objects"] = p.Objects, ["hooks"] = p.Hooks, ["deployedRevision"] = p.DeployedRevision,
-                        ["images"] = Strings(p.Images), ["conflicts"] = Strings(p.Conflicts), ["diff"] = p.Diff,
-                    })]),
-                }.ToJsonString(Indented));
-                return plan.Preflight.Any(c => c.Status == PreflightCheck.Fail) ? 1 : 0;
-            }
-            stdout.WriteLine($"Plan for {plan.Bundle}");
-            stdout.WriteLine();
-            var notPassed = plan.Preflight.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail).ToList();
-            stdout.WriteLine(notPassed.Count == 0 ? $"Preflight: {plan.Preflight.Count(c => c.Status == PreflightCheck.Pass)} checks passed" : "Preflight (deploy stops at a failed check unless given --skip-preflight):");
-            PreflightCommand.WriteChecks(stdout, notPassed);
-            stdout.WriteLine();
-            stdout.WriteLine($"{"APP",-16} {"NAMESPACE",-12} {"ACTION",-10} {"CHART",-20} OBJECTS HOOKS");
-            foreach (var p in plan.Apps)
-            {
-                stdout.WriteLine($"{p.App,-16} {p.Namespace,-12} {p.ActionName,-10} {p.Chart,-20} {p.Objects,7} {p.Hooks,5}");
-            }
-            stdout.WriteLine();
-            stdout.WriteLine(plan.EnvChanges.Count == 0 ? "Env changes: none" : "Env changes:");
-            foreach (var change in plan.EnvChanges)
-            {
-                stdout.WriteLine($"  {change}");
-            }
-            stdout.WriteLine();
-            stdout.WriteLine($"Images ({plan.Images.Count}, pushed to the site registry; blobs it has are skipped):");
-            foreach (var image in plan.Images)
-            {
-                stdout.WriteLine($"  {image}");
-            }
-            foreach (var p in plan.Apps.Where(p => p.Conflicts.Count > 0))
-            {
-                stdout.WriteLine();
-                stdout.WriteLine($"Conflicts in {p.App} (changed outside ferry; deploy stops here unless given --force-conflicts={p.App}, which takes these fields over):");
-                foreach (var conflict in p.Conflicts)
-                {
-                    stdout.WriteLine($"  {conflict}");
-                }
-            }
-            foreach (var p in plan.Apps.Where(p => p.Diff.Length > 0))
-            {
-                stdout.WriteLine();
-                stdout.Write(p.Diff);
-            }
+                    ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.ActionName, ["chart"] = p.Chart,
+                    ["objects"] = p.Objects, ["hooks"] = p.Hooks, ["deployedRevision"] = p.DeployedRevision,
+                    ["images"] = Strings(p.Images), ["conflicts"] = Strings(p.Conflicts), ["diff"] = p.Diff,
+                })]),
+            }.ToJsonString(Indented));
             return plan.Preflight.Any(c => c.Status == PreflightCheck.Fail) ? 1 : 0;
         }
-        catch (Exception e) when (e is BundleException or KubeException or OciException)
+        stdout.WriteLine($"Plan for {plan.Bundle}");
+        stdout.WriteLine();
+        var notPassed = plan.Preflight.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail).ToList();
+        stdout.WriteLine(notPassed.Count == 0 ? $"Preflight: {plan.Preflight.Count(c => c.Status == PreflightCheck.Pass)} checks passed" : "Preflight (deploy stops at a failed check unless given --skip-preflight):");
+        PreflightCommand.WriteChecks(stdout, notPassed);
+        stdout.WriteLine();
+        stdout.WriteLine($"{"APP",-16} {"NAMESPACE",-12} {"ACTION",-10} {"CHART",-20} OBJECTS HOOKS");
+        foreach (var p in plan.Apps)
         {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
+            stdout.WriteLine($"{p.App,-16} {p.Namespace,-12} {p.ActionName,-10} {p.Chart,-20} {p.Objects,7} {p.Hooks,5}");
         }
+        stdout.WriteLine();
+        stdout.WriteLine(plan.EnvChanges.Count == 0 ? "Env changes: none" : "Env changes:");
+        foreach (var change in plan.EnvChanges)
+        {
+            stdout.WriteLine($"  {change}");
+        }
+        stdout.WriteLine();
+        stdout.WriteLine($"Images ({plan.Images.Count}, pushed to the site registry; blobs it has are skipped):");
+        foreach (var image in plan.Images)
+        {
+            stdout.WriteLine($"  {image}");
+        }
+        foreach (var p in plan.Apps.Where(p => p.Conflicts.Count > 0))
+        {
+            stdout.WriteLine();
+            stdout.WriteLine($"Conflicts in {p.App} (changed outside ferry; deploy stops here unless given --force-conflicts={p.App}, which takes these fields over):");
+            foreach (var conflict in p.Conflicts)
+            {
+                stdout.WriteLine($"  {conflict}");
+            }
+        }
+        foreach (var p in plan.Apps.Where(p => p.Diff.Length > 0))
+        {
+            stdout.WriteLine();
+            stdout.Write(p.Diff);
+        }
+        return plan.Preflight.Any(c => c.Status == PreflightCheck.Fail) ? 1 : 0;
     }
 
     /// <summary><c>ferry status</c>: every Helm release in the cluster and the last deploy of each product.</summary>
     public static async Task<int> StatusAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var f = Parse("status", args, bundleRequired: false);
-        try
+        using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+        var status = await SiteStatus.ReadAsync(client, f.EnvNamespace, DateTimeOffset.UtcNow).ConfigureAwait(false);
+        var (releases, journals, stalled, attention) = (status.Releases, status.Deploys, status.Stalled, status.NeedsAttention);
+        if (f.Json)
         {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
-            var status = await SiteStatus.ReadAsync(client, f.EnvNamespace, DateTimeOffset.UtcNow).ConfigureAwait(false);
-            var (releases, journals, stalled, attention) = (status.Releases, status.Deploys, status.Stalled, status.NeedsAttention);
-            if (f.Json)
+            stdout.WriteLine(new JsonObject
             {
-                stdout.WriteLine(new JsonObject
+                ["releases"] = new JsonArray([.. releases.Select(r => (JsonNode)new JsonObject
                 {
-                    ["releases"] = new JsonArray([.. releases.Select(r => (JsonNode)new JsonObject
-                    {
-                        ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status,
-                        ["chart"] = $"{r.ChartName}-{r.ChartVersion}", ["appVersion"] = r.AppVersion, ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
-                        ["description"] = r.Info.Description,
-                    })]),
-                    ["deploys"] = new JsonArray([.. journals.Select(j => (JsonNode)new JsonObject
-                    {
-                        ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
-                        ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture), ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
-                        ["summary"] = j.Summary, ["stalled"] = stalled.Contains(j.Product),
-                    })]),
-                }.ToJsonString(Indented));
-                return attention ? 1 : 0;
-            }
-            stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-12} {"REVISION",-8} {"STATUS",-16} {"CHART",-20} {"APP VERSION",-12} UPDATED");
-            foreach (var r in releases)
-            {
-                stdout.WriteLine($"{r.Name,-16} {r.Namespace,-12} {r.Version,-8} {r.Info.Status,-16} {r.ChartName + "-" + r.ChartVersion,-20} {r.AppVersion,-12} {r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
-            }
-            foreach (var j in journals)
-            {
-                stdout.WriteLine();
-                stdout.WriteLine($"last deploy of {j.Product}: {j.Bundle}, {j.State}, started {j.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" +
-                    (j.Finished is { } done ? $", finished {done.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : $", holder {j.Holder}"));
-                if (j.Summary.Length > 0)
+                    ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status,
+                    ["chart"] = $"{r.ChartName}-{r.ChartVersion}", ["appVersion"] = r.AppVersion, ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
+                    ["description"] = r.Info.Description,
+                })]),
+                ["deploys"] = new JsonArray([.. journals.Select(j => (JsonNode)new JsonObject
                 {
-                    stdout.WriteLine($"  {j.Summary}");
-                }
-                if (stalled.Contains(j.Product))
-                {
-                    stdout.WriteLine($"  this deploy stopped before finishing (its holder {j.Holder} is gone): run ferry deploy with the same bundle to resume it");
-                }
-            }
+                    ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
+                    ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture), ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
+                    ["summary"] = j.Summary, ["stalled"] = stalled.Contains(j.Product),
+                })]),
+            }.ToJsonString(Indented));
             return attention ? 1 : 0;
         }
-        catch (KubeException e)
+        stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-12} {"REVISION",-8} {"STATUS",-16} {"CHART",-20} {"APP VERSION",-12} UPDATED");
+        foreach (var r in releases)
         {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
+            stdout.WriteLine($"{r.Name,-16} {r.Namespace,-12} {r.Version,-8} {r.Info.Status,-16} {r.ChartName + "-" + r.ChartVersion,-20} {r.AppVersion,-12} {r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
         }
+        foreach (var j in journals)
+        {
+            stdout.WriteLine();
+            stdout.WriteLine($"last deploy of {j.Product}: {j.Bundle}, {j.State}, started {j.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" +
+                (j.Finished is { } done ? $", finished {done.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : $", holder {j.Holder}"));
+            if (j.Summary.Length > 0)
+            {
+                stdout.WriteLine($"  {j.Summary}");
+            }
+            if (stalled.Contains(j.Product))
+            {
+                stdout.WriteLine($"  this deploy stopped before finishing (its holder {j.Holder} is gone): run ferry deploy with the same bundle to resume it");
+            }
+        }
+        return attention ? 1 : 0;
     }
 
     private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);

@@ -56,23 +56,15 @@ internal static class ImagesCommand
             throw new UsageException(CommandCatalog.UsageOf("images"));
         }
         var f = Parse("images " + args[0], args[1..], Console.In);
-        try
+        return args[0] switch
         {
-            return args[0] switch
-            {
-                "pull" => await PullAsync(f, stdout, stderr).ConfigureAwait(false),
-                "push" => await PushAsync(f, stdout, stderr).ConfigureAwait(false),
-                "copy" => await CopyAsync(f, stdout, stderr).ConfigureAwait(false),
-                "list" => List(f, stdout),
-                "verify" => Verify(f, stdout, stderr),
-                _ => throw new UsageException($"images: unknown command {args[0]} (pull, push, list, copy, verify)"),
-            };
-        }
-        catch (OciException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+            "pull" => await PullAsync(f, stdout, stderr).ConfigureAwait(false),
+            "push" => await PushAsync(f, stdout, stderr).ConfigureAwait(false),
+            "copy" => await CopyAsync(f, stdout, stderr).ConfigureAwait(false),
+            "list" => List(f, stdout),
+            "verify" => Verify(f, stdout, stderr),
+            _ => throw new UsageException($"images: unknown command {args[0]} (pull, push, list, copy, verify)"),
+        };
     }
 
     private static TransferBar Reporter(TextWriter stderr) => new(stderr);

@@ -11,40 +11,32 @@ internal static class PreflightCommand
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var f = DeployCommand.Parse("preflight", args, bundleRequired: true);
-        try
+        using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
+        var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client, f.EnvNamespace).ReadAsync().ConfigureAwait(false);
+        var policyKey = await new SitePolicy(client, f.EnvNamespace).PublicKeyAsync().ConfigureAwait(false);
+        using var bundle = OpenedBundle.Open(f.Bundle!, f.Key, policyKey);
+        using var registry = new RegistryClient(f.RegistryOptions);
+        var result = await Preflight.RunAsync(bundle, env, f.Registry!, client, registry, probePush: true, new LineProgress(stderr)).ConfigureAwait(false);
+        var failed = result.Failed.Any();
+        if (f.Json)
         {
-            using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
-            var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client, f.EnvNamespace).ReadAsync().ConfigureAwait(false);
-            var policyKey = await new SitePolicy(client, f.EnvNamespace).PublicKeyAsync().ConfigureAwait(false);
-            using var bundle = OpenedBundle.Open(f.Bundle!, f.Key, policyKey);
-            using var registry = new RegistryClient(f.RegistryOptions);
-            var result = await Preflight.RunAsync(bundle, env, f.Registry!, client, registry, probePush: true, new LineProgress(stderr)).ConfigureAwait(false);
-            var failed = result.Failed.Any();
-            if (f.Json)
+            stdout.WriteLine(new JsonObject
             {
-                stdout.WriteLine(new JsonObject
-                {
-                    ["bundle"] = bundle.Label,
-                    ["kubernetes"] = result.Cluster?.GitVersion,
-                    ["passed"] = !failed,
-                    ["checks"] = ToJson(result.Checks),
-                }.ToJsonString(DeployCommand.Indented));
-                return failed ? 1 : 0;
-            }
-            stdout.WriteLine($"Preflight of {bundle.Label} on Kubernetes {result.Cluster?.GitVersion}");
-            stdout.WriteLine();
-            WriteChecks(stdout, result.Checks);
-            stdout.WriteLine();
-            int Count(string status) => result.Checks.Count(c => c.Status == status);
-            stdout.WriteLine($"{Count(PreflightCheck.Pass)} passed, {Count(PreflightCheck.Warn)} warnings, {Count(PreflightCheck.Fail)} failed" +
-                (failed ? ": ferry deploy stops before any change (--skip-preflight overrides the checks that allow it)" : ": the site can run this bundle"));
+                ["bundle"] = bundle.Label,
+                ["kubernetes"] = result.Cluster?.GitVersion,
+                ["passed"] = !failed,
+                ["checks"] = ToJson(result.Checks),
+            }.ToJsonString(DeployCommand.Indented));
             return failed ? 1 : 0;
         }
-        catch (Exception e) when (e is BundleException or KubeException or OciException)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+        stdout.WriteLine($"Preflight of {bundle.Label} on Kubernetes {result.Cluster?.GitVersion}");
+        stdout.WriteLine();
+        WriteChecks(stdout, result.Checks);
+        stdout.WriteLine();
+        int Count(string status) => result.Checks.Count(c => c.Status == status);
+        stdout.WriteLine($"{Count(PreflightCheck.Pass)} passed, {Count(PreflightCheck.Warn)} warnings, {Count(PreflightCheck.Fail)} failed" +
+            (failed ? ": ferry deploy stops before any change (--skip-preflight overrides the checks that allow it)" : ": the site can run this bundle"));
+        return failed ? 1 : 0;
     }
 
     /// <summary>One line per check (status, name, what was measured); for a warning or failure, what is required and what to do.</summary>

@@ -16,7 +16,7 @@ internal static partial class ClusterCommands
         {
             throw new UsageException(CommandCatalog.UsageOf("list"));
         }
-        return await WithClusterAsync(f, stderr, async client =>
+        return await WithClusterAsync(f, async client =>
         {
             var ns = f.Namespace ?? "default";
             var releases = (await new ReleaseStore(client).ListAllAsync().ConfigureAwait(false)).Where(r => f.AllNamespaces || r.Namespace == ns).ToList();
@@ -56,7 +56,7 @@ internal static partial class ClusterCommands
         {
             throw new UsageException(Usage);
         }
-        return await WithClusterAsync(f, stderr, async client =>
+        return await WithClusterAsync(f, async client =>
         {
             var (name, ns) = (f.Positional[0], f.Namespace ?? "default");
             var history = await new ReleaseStore(client).HistoryAsync(name, ns).ConfigureAwait(false);

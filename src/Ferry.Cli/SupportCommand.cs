@@ -56,15 +56,7 @@ internal static class SupportCommand
         var a = CommandArgs.Parse("support-bundle analyze", args);
         var path = a.Arguments(1, 1)[0];
         SupportReport report;
-        try
-        {
-            report = SupportAnalyzer.Analyze(path);
-        }
-        catch (KubeException e)
-        {
-            stderr.WriteLine($"ferry: {e.Message}");
-            return 1;
-        }
+        report = SupportAnalyzer.Analyze(path);
         var errors = report.Findings.Count(f => f.Severity == SupportFinding.Error);
         if (a.Json)
         {

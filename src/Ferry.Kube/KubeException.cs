@@ -1,19 +1,20 @@
 namespace Ferry.Kube;
 
 /// <summary>A cluster operation failed; the message names the object and says what to do.</summary>
-public sealed class KubeException : Exception
+public sealed class KubeException : FerryException
 {
     public KubeException()
+        : base(FailureKind.Cluster, "cluster error")
     {
     }
 
     public KubeException(string message)
-        : base(message)
+        : base(FailureKind.Cluster, message)
     {
     }
 
     public KubeException(string message, Exception inner)
-        : base(message, inner)
+        : base(FailureKind.Cluster, message, inner)
     {
     }
 

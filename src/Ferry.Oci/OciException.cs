@@ -1,19 +1,20 @@
 namespace Ferry.Oci;
 
 /// <summary>An OCI operation failed; the message names the image, blob or file and what to do.</summary>
-public class OciException : Exception
+public class OciException : FerryException
 {
     public OciException()
+        : base(FailureKind.Registry, "registry error")
     {
     }
 
     public OciException(string message)
-        : base(message)
+        : base(FailureKind.Registry, message)
     {
     }
 
     public OciException(string message, Exception inner)
-        : base(message, inner)
+        : base(FailureKind.Registry, message, inner)
     {
     }
 }

@@ -1,7 +1,7 @@
 namespace Ferry.Registry;
 
 /// <summary>Why a registry request failed, as an OCI distribution error code (BLOB_UNKNOWN, MANIFEST_UNKNOWN, ...).</summary>
-public sealed class DistributionException : Exception
+public sealed class DistributionException : FerryException
 {
     public DistributionException()
         : this(500, "UNKNOWN", "registry error")
@@ -14,13 +14,13 @@ public sealed class DistributionException : Exception
     }
 
     public DistributionException(string message, Exception inner)
-        : base(message, inner)
+        : base(FailureKind.Registry, message, inner)
     {
         (Status, Code) = (500, "UNKNOWN");
     }
 
     public DistributionException(int status, string code, string message)
-        : base(message)
+        : base(FailureKind.Registry, message)
     {
         (Status, Code) = (status, code);
     }

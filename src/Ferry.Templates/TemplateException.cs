@@ -11,10 +11,10 @@ public enum TemplatePhase
 /// A template failed to parse or execute. <see cref="Exception.Message"/> follows Go's wording,
 /// e.g. <c>template: top:7:20: executing "three" at &lt;index "hi" $&gt;: error calling index: index out of range: 5</c>.
 /// </summary>
-public sealed class TemplateException : Exception
+public sealed class TemplateException : FerryException
 {
     public TemplateException(TemplatePhase phase, string message, string? templateName = null, int line = 0, int column = -1, Exception? inner = null)
-        : base(message, inner)
+        : base(FailureKind.Render, message, inner)
     {
         Phase = phase;
         TemplateName = templateName;

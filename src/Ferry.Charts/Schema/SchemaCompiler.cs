@@ -447,4 +447,4 @@ internal sealed class SchemaCompiler
 }
 
 /// <summary>values.schema.json cannot be used as a schema.</summary>
-internal sealed class SchemaCompileException(string message) : Exception(message);
+internal sealed class SchemaCompileException(string message) : FerryException(Ferry.FailureKind.Input, message);

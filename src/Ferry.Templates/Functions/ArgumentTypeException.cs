@@ -1,19 +1,20 @@
 namespace Ferry.Templates.Functions;
 
 /// <summary>An argument has the wrong Go type; reported without the "error calling" prefix, as Go's evalArg does.</summary>
-public sealed class ArgumentTypeException : Exception
+public sealed class ArgumentTypeException : FerryException
 {
     public ArgumentTypeException()
+        : base(FailureKind.Render, "wrong argument type")
     {
     }
 
     public ArgumentTypeException(string message)
-        : base(message)
+        : base(FailureKind.Render, message)
     {
     }
 
     public ArgumentTypeException(string message, Exception inner)
-        : base(message, inner)
+        : base(FailureKind.Render, message, inner)
     {
     }
 }

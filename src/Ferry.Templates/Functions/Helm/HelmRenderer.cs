@@ -6,19 +6,20 @@ namespace Ferry.Templates.Functions.Helm;
 public sealed record RenderTemplate(string Name, string Text, object? Values, string? BasePath = null);
 
 /// <summary>A Helm-style render failure; <see cref="Exception.Message"/> is Helm's cleaned-up text.</summary>
-public sealed class HelmRenderException : Exception
+public sealed class HelmRenderException : FerryException
 {
     public HelmRenderException()
+        : base(FailureKind.Render, "render error")
     {
     }
 
     public HelmRenderException(string message)
-        : base(message)
+        : base(FailureKind.Render, message)
     {
     }
 
     public HelmRenderException(string message, Exception inner)
-        : base(message, inner)
+        : base(FailureKind.Render, message, inner)
     {
     }
 }
@@ -156,19 +157,20 @@ public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
 }
 
 /// <summary>The error of <c>required</c> and <c>fail</c>: Helm reports only its message, at the failing location.</summary>
-public sealed class HelmFailException : Exception
+public sealed class HelmFailException : FerryException
 {
     public HelmFailException()
+        : base(FailureKind.Render, "render error")
     {
     }
 
     public HelmFailException(string message)
-        : base(message)
+        : base(FailureKind.Render, message)
     {
     }
 
     public HelmFailException(string message, Exception inner)
-        : base(message, inner)
+        : base(FailureKind.Render, message, inner)
     {
     }
 }
