@@ -34,3 +34,15 @@ public readonly record struct HookDeletePolicy(string Name)
 
     public override string ToString() => Name;
 }
+
+/// <summary>How a hook's last run went (Helm's <c>release.HookPhase</c>); <see cref="None"/> for a hook never run.</summary>
+public readonly record struct HookPhase(string Name)
+{
+    public static readonly HookPhase None = new("");
+    public static readonly HookPhase Unknown = new("Unknown");
+    public static readonly HookPhase Running = new("Running");
+    public static readonly HookPhase Succeeded = new("Succeeded");
+    public static readonly HookPhase Failed = new("Failed");
+
+    public override string ToString() => Name;
+}

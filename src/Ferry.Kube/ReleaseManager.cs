@@ -334,7 +334,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
                 await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
             }
             hook.LastRunStarted = _clock.GetUtcNow();
-            hook.LastRunPhase = "Running";
+            hook.LastRunPhase = HookPhase.Running;
             try
             {
                 await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct: ct).ConfigureAwait(false);
@@ -345,7 +345,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             }
             catch (KubeException e)
             {
-                hook.LastRunPhase = "Failed";
+                hook.LastRunPhase = HookPhase.Failed;
                 hook.LastRunCompleted = _clock.GetUtcNow();
                 if (policies.Contains(HookDeletePolicy.HookFailed))
                 {
@@ -353,7 +353,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
                 }
                 throw new KubeException($"{hookEvent} hook {hook.Path} ({key}) failed: {e.Message}", e);
             }
-            hook.LastRunPhase = "Succeeded";
+            hook.LastRunPhase = HookPhase.Succeeded;
             hook.LastRunCompleted = _clock.GetUtcNow();
             if (policies.Contains(HookDeletePolicy.HookSucceeded))
             {

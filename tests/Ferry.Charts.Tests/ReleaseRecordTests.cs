@@ -55,7 +55,7 @@ public sealed class ReleaseRecordTests
         Assert.Equal(("web", "1.2.0", "1.2"), (r.ChartName, r.ChartVersion, r.AppVersion));
         Assert.Equal(3, JsonNode.Parse(r.ConfigJson)!["replicas"]!.GetValue<int>());
         var hook = Assert.Single(r.Hooks);
-        Assert.Equal((-5, "Succeeded"), (hook.Weight, hook.LastRunPhase));
+        Assert.Equal((-5, HookPhase.Succeeded), (hook.Weight, hook.LastRunPhase));
         Assert.Equal(["pre-upgrade"], hook.Events.Select(e => e.Name));
         Assert.Equal(HelmJson, ReleaseCodec.ToJson(r));
     }

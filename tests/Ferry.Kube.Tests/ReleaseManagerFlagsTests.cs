@@ -24,7 +24,7 @@ public sealed class ReleaseManagerFlagsTests
         Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-config"));
         Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-pre"));
         Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-post"));
-        Assert.All(v1.Hooks, h => Assert.Equal("", h.LastRunPhase)); // never run
+        Assert.All(v1.Hooks, h => Assert.Equal(HookPhase.None, h.LastRunPhase)); // never run
         Assert.Null(await target.GetAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", $"things.{target.Group}"));
 
         // without the flags: hooks run, the CRD is applied, the description is helm's

@@ -52,7 +52,7 @@ public sealed class ReleaseManagerTests
         Assert.Equal(ApplyMethods.ServerSide, (await new ReleaseStore(target.Client).LastAsync("web", ns))!.ApplyMethod);
         var ran = v1.Hooks.OrderBy(h => h.LastRunStarted).Select(h => h.Name).ToList();
         Assert.Equal(["web-pre", "web-migrate", "web-post"], ran);
-        Assert.All(v1.Hooks, h => Assert.Equal("Succeeded", h.LastRunPhase));
+        Assert.All(v1.Hooks, h => Assert.Equal(HookPhase.Succeeded, h.LastRunPhase));
         Assert.Null(await target.GetAsync("batch/v1", "Job", "web-migrate"));   // hook-succeeded deleted it
         Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-pre"));    // default policy keeps it until next run
         Assert.Equal("front", (await target.GetAsync("apps/v1", "Deployment", "web"))!["metadata"]!["labels"]!["tier"]!.GetValue<string>());
@@ -136,7 +136,7 @@ public sealed class ReleaseManagerTests
         var first = Uid(await target.GetAsync("v1", "ConfigMap", "web-up"));
         Assert.NotNull(first);
         Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-rb"));
-        Assert.Equal(["Succeeded", "", ""], v2.Hooks.Select(h => h.LastRunPhase));
+        Assert.Equal([HookPhase.Succeeded, HookPhase.None, HookPhase.None], v2.Hooks.Select(h => h.LastRunPhase));
         await manager.UpgradeOrInstallAsync(Plan(ns, [Config], hooks, "{\"n\":3}"), target.Deploy);
         var second = Uid(await target.GetAsync("v1", "ConfigMap", "web-up"));
         Assert.NotNull(second);
@@ -149,7 +149,7 @@ public sealed class ReleaseManagerTests
         Assert.Equal(second, Uid(await target.GetAsync("v1", "ConfigMap", "web-up"))); // not run by a rollback
         var rb = v4.Hooks.Single(h => h.Name == "web-rb");
         var rolled = v4.Hooks.Single(h => h.Name == "web-rolled");
-        Assert.Equal(("Succeeded", "Succeeded"), (rb.LastRunPhase, rolled.LastRunPhase));
+        Assert.Equal((HookPhase.Succeeded, HookPhase.Succeeded), (rb.LastRunPhase, rolled.LastRunPhase));
         Assert.True(rb.LastRunCompleted <= rolled.LastRunStarted, "pre-rollback runs before post-rollback");
     }
 
@@ -208,7 +208,7 @@ public sealed class ReleaseManagerTests
         Assert.Contains("BackoffLimitExceeded", e.Message, StringComparison.Ordinal);
         var record = Assert.Single(await manager.Store.HistoryAsync("web", target.Namespace));
         Assert.Equal(ReleaseStatus.Failed, record.Info.Status);
-        Assert.Equal("Failed", Assert.Single(record.Hooks).LastRunPhase);
+        Assert.Equal(HookPhase.Failed, Assert.Single(record.Hooks).LastRunPhase);
         Assert.Null(await target.GetAsync("batch/v1", "Job", "web-migrate"));
         Assert.Null(await target.GetAsync("v1", "ConfigMap", "web-config")); // nothing applied after the failed pre-install hook
     }

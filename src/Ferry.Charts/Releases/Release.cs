@@ -52,7 +52,7 @@ public sealed class ReleaseHook
     public DateTimeOffset LastRunCompleted { get; set; } = DateTimeOffset.MinValue;
 
     /// <summary>Unknown, Running, Succeeded, Failed or empty when never run.</summary>
-    public string LastRunPhase { get; set; } = "";
+    public HookPhase LastRunPhase { get; set; } = HookPhase.None;
 
     public int Weight { get; set; }
 

@@ -97,7 +97,7 @@ public static class ReleaseCodec
         {
             { "started_at", GoTime(h.LastRunStarted) },
             { "completed_at", GoTime(h.LastRunCompleted) },
-            { "phase", h.LastRunPhase },
+            { "phase", h.LastRunPhase.Name },
         });
         s.AddOmitEmpty("weight", h.Weight);
         s.AddOmitEmpty("delete_policies", h.DeletePolicies.Select(p => (object?)p.Name).ToList());
@@ -201,7 +201,7 @@ public static class ReleaseCodec
                     {
                         hook.LastRunStarted = ParseTime(lr, "started_at");
                         hook.LastRunCompleted = ParseTime(lr, "completed_at");
-                        hook.LastRunPhase = Str(lr, "phase");
+                        hook.LastRunPhase = new HookPhase(Str(lr, "phase"));
                     }
                     r.Hooks.Add(hook);
                 }
