@@ -49,7 +49,10 @@ public static partial class AppRenderer
             throw new BundleException($"app {app.Name}: rendering its chart with the site env{(cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})")} failed: {render.Error}");
         }
         var chart = ChartLoader.Load(chartFile);
-        return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks, render.Notes, render.Crds);
+        return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks, render.Notes, render.Crds)
+        {
+            ChartLabel = $"{chart.Metadata.Name} {chart.Metadata.Version}",
+        };
     }
 
     /// <summary>

@@ -145,7 +145,7 @@ public sealed class Deployer(IKubernetes client)
 
             var outcomes = await DeployAppsAsync(request, spec, plans, journal, ct).ConfigureAwait(false);
             var failed = outcomes.Where(o => o.Failed).ToList();
-            await journal.StepAsync("env", new System.Text.Json.Nodes.JsonObject(EnvCheck.Recordable(spec, site).Select(kv => KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)kv.Value))).ToJsonString(), ct).ConfigureAwait(false);
+            await journal.StepAsync(EnvCheck.JournalStep, EnvCheck.ToJournal(spec, site), ct).ConfigureAwait(false);
             await journal.FinishAsync(failed.Count == 0 ? DeployJournal.Succeeded : DeployJournal.Failed,
                 failed.Count == 0 ? $"{bundle.Label} deployed" : $"{bundle.Label}: {string.Join(", ", failed.Select(f => $"{f.App} {f.ResultName}"))}", ct).ConfigureAwait(false);
             return outcomes;

@@ -97,6 +97,32 @@ public static class EnvCheck
         return problems;
     }
 
+    /// <summary>The deploy journal's step recording the env a deploy used (read back by the next plan's env diff).</summary>
+    public const string JournalStep = DeployJournal.EnvStep;
+
+    /// <summary>The env step's content: the <see cref="Recordable"/> values as a JSON object.</summary>
+    public static string ToJournal(BundleSpec spec, SiteEnv site) =>
+        new System.Text.Json.Nodes.JsonObject(Recordable(spec, site).Select(kv => KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)kv.Value))).ToJsonString();
+
+    /// <summary>The env a journal's deploy recorded, or null when it recorded none (or something unreadable).</summary>
+    public static Dictionary<string, string>? FromJournal(JournalRecord journal)
+    {
+        if (!journal.Steps.TryGetValue(JournalStep, out var recorded))
+        {
+            return null;
+        }
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(recorded) is System.Text.Json.Nodes.JsonObject o
+                ? o.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal)
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Site env values worth recording for the next plan's env diff: every declared non-secret key.</summary>
     public static Dictionary<string, string> Recordable(BundleSpec spec, SiteEnv site) =>
         spec.Env.Where(v => !v.Secret && !site.SecretKeys.Contains(v.Name) && site.Values.ContainsKey(v.Name))

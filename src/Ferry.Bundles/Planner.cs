@@ -66,9 +66,8 @@ public static partial class Planner
         if (client is not null)
         {
             var last = (await DeployJournal.ListAsync(client, envNamespace, ct).ConfigureAwait(false)).FirstOrDefault(j => j.Product == spec.Name);
-            if (last is not null && last.Steps.TryGetValue("env", out var recorded))
+            if (last is not null && EnvCheck.FromJournal(last) is { } before)
             {
-                var before = System.Text.Json.Nodes.JsonNode.Parse(recorded)?.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal) ?? [];
                 var after = EnvCheck.Recordable(spec, site);
                 foreach (var key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
                 {
@@ -98,9 +97,7 @@ public static partial class Planner
             var manifest = ReleaseManager.Join(plan.Manifests);
             var images = plan.Manifests.Select(m => m.Content).Concat(plan.Hooks.Select(h => h.Manifest))
                 .SelectMany(c => siteRefs.Values.Where(v => c.Contains(v, StringComparison.Ordinal))).Distinct().Order(StringComparer.Ordinal).ToList();
-            using var chartDoc = JsonDocument.Parse(plan.ChartJson);
-            var chart = chartDoc.RootElement.GetProperty("metadata");
-            var chartName = $"{chart.GetProperty("name").GetString()} {chart.GetProperty("version").GetString()}";
+            var chartName = plan.ChartLabel;
             PlanAction action;
             string diff;
             int? revision = null;

@@ -35,6 +35,9 @@ public sealed partial class DeployJournal : IAsyncDisposable
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 
+    /// <summary>The step recording the env a deploy used (its non-secret values; Ferry.Bundles' EnvCheck writes and reads it).</summary>
+    public const string EnvStep = "env";
+
     private readonly IKubernetes _client;
     private readonly string _ns;
     private readonly string _name;

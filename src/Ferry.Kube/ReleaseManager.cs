@@ -17,7 +17,11 @@ public sealed record ReleasePlan(
     IReadOnlyList<Manifest> Manifests,
     IReadOnlyList<Hook> Hooks,
     string Notes = "",
-    IReadOnlyList<Manifest>? Crds = null);
+    IReadOnlyList<Manifest>? Crds = null)
+{
+    /// <summary>The chart's name and version as "NAME VERSION" (what <see cref="ChartJson"/> records), for reports.</summary>
+    public string ChartLabel { get; init; } = "";
+}
 
 /// <summary>
 /// How to deploy, with helm's meanings: readiness timeout, whether to wait, history limit (0: unlimited), conflict

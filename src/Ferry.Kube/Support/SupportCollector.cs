@@ -141,7 +141,7 @@ public sealed class SupportCollector(IKubernetes client)
             ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
             ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture), ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
             ["stalled"] = DeployJournal.IsStalled(j, DateTimeOffset.UtcNow), ["summary"] = j.Summary,
-            ["steps"] = new JsonObject(j.Steps.Where(s => s.Key != "env").Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
+            ["steps"] = new JsonObject(j.Steps.Where(s => s.Key != DeployJournal.EnvStep).Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
         })])).ConfigureAwait(false);
         await AddJson("deploy-env.json", new JsonObject(env.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
             KeyValuePair.Create(kv.Key, (JsonNode?)(secretKeys.Contains(kv.Key) ? Redactor.Redacted : kv.Value))))).ConfigureAwait(false);
