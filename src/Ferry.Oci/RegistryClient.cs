@@ -294,7 +294,11 @@ public sealed partial class RegistryClient : IDisposable
         var body = "";
         try
         {
-            body = await r.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            // an error body is small; a proxy's HTML page need not be read whole
+            using var stream = await r.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            var buffer = new char[64 * 1024];
+            using var reader = new StreamReader(stream);
+            body = new string(buffer, 0, await reader.ReadBlockAsync(buffer, ct).ConfigureAwait(false));
         }
         catch (HttpRequestException)
         {
@@ -302,13 +306,48 @@ public sealed partial class RegistryClient : IDisposable
         catch (IOException)
         {
         }
-        var detail = body.Length > 300 ? body[..300] + "..." : body;
+        var errors = DistributionErrors(body);
+        var detail = errors.Count > 0
+            ? string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}{(e.Detail is { Length: > 0 } d ? $" ({(d.Length > 200 ? d[..200] + "..." : d)})" : "")}"))
+            : body.Length > 300 ? body[..300] + "..." : body;
         var hint = r.StatusCode switch
         {
             HttpStatusCode.NotFound => " (check the image name and tag)",
             HttpStatusCode.Forbidden => " (the credentials lack access)",
             _ => "",
         };
-        return new RegistryException($"{what}: registry answered {(int)r.StatusCode} {r.ReasonPhrase}{hint} {detail}".TrimEnd(), (int)r.StatusCode);
+        var request = r.RequestMessage;
+        return new RegistryException($"{what}: registry answered {(int)r.StatusCode} {r.ReasonPhrase}{hint} {detail}".TrimEnd(), (int)r.StatusCode)
+        {
+            Method = request?.Method.Method ?? "",
+            Url = request?.RequestUri?.ToString() ?? "",
+            Errors = errors,
+        };
+    }
+
+    /// <summary>The <c>errors</c> of a distribution error body (<c>{"errors":[{"code","message","detail"}]}</c>), or none.</summary>
+    internal static IReadOnlyList<RegistryError> DistributionErrors(string body)
+    {
+        if (!body.TrimStart().StartsWith('{'))
+        {
+            return [];
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            if (!doc.RootElement.TryGetProperty("errors", out var list) || list.ValueKind != System.Text.Json.JsonValueKind.Array)
+            {
+                return [];
+            }
+            string? Text(System.Text.Json.JsonElement e, string name) => e.TryGetProperty(name, out var v)
+                ? v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : v.ValueKind is System.Text.Json.JsonValueKind.Null ? null : v.GetRawText()
+                : null;
+            return [.. list.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.Object)
+                .Select(e => new RegistryError(Text(e, "code") ?? "UNKNOWN", Text(e, "message") ?? "", Text(e, "detail")))];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
     }
 }

@@ -19,6 +19,23 @@ public sealed class RegistryInteropTests : IDisposable
             : "";
 
     [SkippableFact]
+    public async Task RegistryErrors_KeepTheRegistrysOwnCodes_AndTheRequest()
+    {
+        using var reg = Registry.Start();
+        using var client = Client();
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(reg.Address, "acme/none", "1.0"));
+        Assert.Equal(404, e.Status);
+        Assert.Equal("GET", e.Method);
+        Assert.EndsWith("/v2/acme/none/manifests/1.0", e.Url, StringComparison.Ordinal);
+        var error = Assert.Single(e.Errors);
+        Assert.Equal("MANIFEST_UNKNOWN", error.Code);
+        Assert.Contains("MANIFEST_UNKNOWN: manifest unknown", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("{\"errors\"", e.Message, StringComparison.Ordinal);
+        Assert.Equal([new RegistryError("NAME_INVALID", "bad", "{\"x\":1}")], RegistryClient.DistributionErrors("{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"bad\",\"detail\":{\"x\":1}}]}"));
+        Assert.Empty(RegistryClient.DistributionErrors("<html>502 Bad Gateway</html>"));
+    }
+
+    [SkippableFact]
     public async Task Copy_BetweenLayoutsAndRegistries_AsSkopeoNamesThem()
     {
         using var reg = Registry.Start();
