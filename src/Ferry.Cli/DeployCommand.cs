@@ -100,6 +100,11 @@ internal static partial class DeployCommand
         }
         var positional = a.Arguments(bundleRequired ? 1 : 0, bundleRequired ? 1 : 0);
         f.Bundle = positional.FirstOrDefault();
+        if (f.Bundle is not null && !BundleFile.Exists(f.Bundle))
+        {
+            // before the cluster is asked anything: the first thing wrong is the first thing said
+            throw new BundleException($"{f.Bundle}: no such bundle file");
+        }
         if (bundleRequired && f.Registry is null)
         {
             throw new UsageException($"{path} needs --registry HOST[:PORT][/PREFIX] (the site registry the images are pinned to); {CommandCatalog.UsageOf(path)}");

@@ -68,5 +68,13 @@ public sealed class PreflightCliTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("no such file", err, StringComparison.Ordinal);
         Assert.False(File.Exists(support + ".partial"));
+
+        // a missing bundle is named before any cluster is asked (here: a kubeconfig that does not exist either)
+        foreach (var command in new[] { "deploy", "plan", "preflight" })
+        {
+            (code, _, err) = await Ferry(command, Path.Combine(_dir, "missing.ferry"), "--registry", "127.0.0.1:1", "--kubeconfig", Path.Combine(_dir, "none"));
+            Assert.Equal(1, code);
+            Assert.Equal($"ferry: {Path.Combine(_dir, "missing.ferry")}: no such bundle file\n", err);
+        }
     }
 }
