@@ -11,7 +11,7 @@ public static class CommandLine
         + string.Concat(CommandCatalog.All.Select(c => $"  {c.Usage}\n"))
         + "\nCommands:\n"
         + string.Concat(CommandCatalog.All.Select(c => $"  {c.Path,-26} {c.Summary}\n"))
-        + "\n'ferry COMMAND --help' shows one command. Exit codes: 0 success; 1 failure (for deploy: any app failed or skipped; for status: something needs attention); 2 usage error.";
+        + "\n'ferry COMMAND --help' shows one command. Exit codes: 0 success; 1 failure (for deploy: any app failed or skipped, or preflight failed; for status: something needs attention; for preflight and plan: a preflight check failed; for support-bundle analyze: a problem found); 2 usage error.";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
