@@ -46,34 +46,10 @@ public static class EnvCheck
         return (new SiteEnv(values, secrets), renames, warnings);
     }
 
-    /// <summary>
-    /// The site env as a deploy of this bundle sees it: migrated (warnings logged) and checked (every problem at once,
-    /// as a <see cref="BundleException"/>). The renames are returned for the deploy to persist.
-    /// </summary>
-    public static (SiteEnv Env, IReadOnlyList<EnvRename> Renames) Prepare(BundleSpec spec, SiteEnv site, IProgress<string>? log)
-    {
-        var (env, renames, warnings) = Migrate(spec, site);
-        foreach (var w in warnings)
-        {
-            log?.Report("warning: " + w);
-        }
-        Check(spec, env, log);
-        return (env, renames);
-    }
-
-    /// <summary>Every env problem at once: missing required keys and pattern violations fail (a <see cref="BundleException"/>); unknown keys warn.</summary>
-    public static void Check(BundleSpec spec, SiteEnv site, IProgress<string>? log)
-    {
-        var problems = Problems(spec, site);
-        if (problems.Count > 0)
-        {
-            throw new BundleException($"deploy-env does not satisfy the bundle's env schema; nothing was changed:\n  " + string.Join("\n  ", problems));
-        }
-        foreach (var unknown in site.Values.Keys.Where(k => spec.Env.All(v => v.Name != k)).Order(StringComparer.Ordinal))
-        {
-            log?.Report($"warning: deploy-env key {unknown} is not declared by this bundle and is ignored");
-        }
-    }
+    /// <summary>Warnings for keys the site sets that the bundle does not declare (they are ignored).</summary>
+    public static IEnumerable<string> UnknownKeys(BundleSpec spec, SiteEnv site) =>
+        site.Values.Keys.Where(k => spec.Env.All(v => v.Name != k)).Order(StringComparer.Ordinal)
+            .Select(k => $"deploy-env key {k} is not declared by this bundle and is ignored");
 
     /// <summary>What keeps the site env from satisfying the bundle's env schema, each with what to do (secret values never shown).</summary>
     public static List<string> Problems(BundleSpec spec, SiteEnv site)

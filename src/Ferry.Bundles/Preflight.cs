@@ -63,9 +63,9 @@ public static class Preflight
         checks.Add(envProblems.Count == 0
             ? new PreflightCheck("env", PreflightCheck.Pass, $"{spec.Env.Count(v => env.Values.ContainsKey(v.Name))} of {spec.Env.Count} declared keys set, all valid", "the bundle's env schema", "")
             : new PreflightCheck("env", PreflightCheck.Fail, "deploy-env does not satisfy the bundle's env schema:\n    " + string.Join("\n    ", envProblems), "the bundle's env schema", "set the keys named with 'ferry env set'"));
-        foreach (var unknown in env.Values.Keys.Where(k => spec.Env.All(v => v.Name != k)).Order(StringComparer.Ordinal))
+        foreach (var w in EnvCheck.UnknownKeys(spec, env))
         {
-            log?.Report($"warning: deploy-env key {unknown} is not declared by this bundle and is ignored");
+            log?.Report("warning: " + w);
         }
 
         var cluster = client is null ? null : await ClusterDiscovery.DiscoverAsync(client, ct).ConfigureAwait(false);

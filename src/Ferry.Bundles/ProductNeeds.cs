@@ -94,8 +94,7 @@ public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<Cla
     private static PodNeed Pod(string app, string ns, string workload, long replicas, bool perNode, JsonObject spec)
     {
         static decimal Need(JsonNode? c, string resource) =>
-            Quantity.TryParse(Str(c?["resources"]?["requests"]?[resource]), out var r) ? r
-            : Quantity.TryParse(Str(c?["resources"]?["limits"]?[resource]), out var l) ? l : 0;
+            Quantity.Requested(Str(c?["resources"]?["requests"]?[resource]), Str(c?["resources"]?["limits"]?[resource]));
         var containers = (spec["containers"] as JsonArray ?? []).ToList();
         var inits = (spec["initContainers"] as JsonArray ?? []).ToList();
         decimal Effective(string resource) => Math.Max(containers.Sum(c => Need(c, resource)), inits.Select(c => Need(c, resource)).DefaultIfEmpty(0).Max());

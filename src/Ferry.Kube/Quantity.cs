@@ -64,6 +64,10 @@ public static class Quantity
         return false;
     }
 
+    /// <summary>What a container is counted for by the scheduler: its request, else its limit (which then is its request), else 0.</summary>
+    public static decimal Requested(string? request, string? limit) =>
+        TryParse(request, out var r) ? r : TryParse(limit, out var l) ? l : 0;
+
     /// <summary>CPU in Kubernetes' own notation: whole cores as <c>2</c>, else millicores (<c>1500m</c>).</summary>
     public static string Cpu(decimal cores) =>
         cores == decimal.Truncate(cores) ? cores.ToString("0", CultureInfo.InvariantCulture) : $"{decimal.Round(cores * 1000, 0).ToString("0", CultureInfo.InvariantCulture)}m";

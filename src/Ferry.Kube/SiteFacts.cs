@@ -66,12 +66,9 @@ public sealed record SiteFacts(
             labels, quotas, cpu, memory);
     }
 
-    private static decimal Request(V1ResourceRequirements? resources, string name)
-    {
-        var text = resources?.Requests?.TryGetValue(name, out var r) == true ? r.ToString()
-            : resources?.Limits?.TryGetValue(name, out var l) == true ? l.ToString() : null;
-        return Quantity.TryParse(text, out var v) ? v : 0;
-    }
+    private static decimal Request(V1ResourceRequirements? resources, string name) =>
+        Quantity.Requested(resources?.Requests?.TryGetValue(name, out var r) == true ? r.ToString() : null,
+            resources?.Limits?.TryGetValue(name, out var l) == true ? l.ToString() : null);
 
     private static NodeFacts ToFacts(V1Node node)
     {

@@ -32,8 +32,7 @@ public sealed partial class ApiSimulator
     {
         decimal Need(string resource)
         {
-            decimal One(JsonObject c) => Quantity.TryParse(c["resources"]?["requests"]?[resource]?.ToString(), out var r) ? r
-                : Quantity.TryParse(c["resources"]?["limits"]?[resource]?.ToString(), out var l) ? l : 0;
+            decimal One(JsonObject c) => Quantity.Requested(c["resources"]?["requests"]?[resource]?.ToString(), c["resources"]?["limits"]?[resource]?.ToString());
             return Math.Max(Containers(podSpec, "containers").Sum(One), Containers(podSpec, "initContainers").Select(One).DefaultIfEmpty(0).Max());
         }
         var nodes = _objects.Where(kv => kv.Key.Plural == "nodes" && kv.Key.Group.Length == 0).Select(kv => kv.Value).ToList();
