@@ -22,4 +22,28 @@ if (args.Length > 0 && args[0] == "deploy-noop")
     return;
 }
 
+if (args.Length > 0 && args[0] == "render-alloc")
+{
+    // render-alloc ROUNDS TEMPLATE-ARGS...: `ferry template` in process; bytes allocated, collections and time per render.
+    var (chart, options) = Ferry.Charts.HelmTemplateArgs.Parse(args[2..]);
+    for (var i = 0; i < int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); i++)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var gcs = GC.CollectionCount(0);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = Ferry.Charts.HelmTemplate.Run(chart, options);
+        Console.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1} ms, {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated, {GC.CollectionCount(0) - gcs} gen0 GCs, output {result.Output.Length / 1e6:F2} MB chars");
+        var docs = result.Output.Split("\n---\n");
+        before = GC.GetTotalAllocatedBytes(precise: true);
+        clock.Restart();
+        var keys = new HashSet<string> { "kind", "apiVersion", "metadata" };
+        foreach (var doc in docs)
+        {
+            Ferry.Templates.Yaml.YamlReader.ReadKeys(doc, keys);
+        }
+        Console.WriteLine($"  heads: {clock.Elapsed.TotalMilliseconds:F1} ms, {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated");
+    }
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TemplateBenchmarks).Assembly).Run(args);

@@ -125,20 +125,25 @@ public static partial class HelmTemplate
             return WriteOutputDir(options, releaseName, chart, manifests, hooks, notes);
         }
 
-        var manifest = new StringBuilder();
+        // one buffer for the whole output (it can be megabytes): the manifests, trimmed as helm trims them, then hooks
+        var all = new StringBuilder();
         if (options.IncludeCrds)
         {
             foreach (var (path, file) in chart.CrdObjects())
             {
-                manifest.Append("---\n# Source: ").Append(path).Append('\n').Append(file.Text).Append('\n');
+                all.Append("---\n# Source: ").Append(path).Append('\n').Append(file.Text).Append('\n');
             }
         }
         foreach (var m in manifests)
         {
-            manifest.Append("---\n# Source: ").Append(m.Name).Append('\n').Append(m.Content).Append('\n');
+            all.Append("---\n# Source: ").Append(m.Name).Append('\n').Append(m.Content).Append('\n');
         }
-        var all = new StringBuilder();
-        all.Append(manifest.ToString().Trim(GoSpace)).Append('\n');
+        // helm trims the manifests' text; it starts with "---" when there is any, so only its end can change
+        while (all.Length > 0 && Array.IndexOf(GoSpace, all[all.Length - 1]) >= 0)
+        {
+            all.Length--;
+        }
+        all.Append('\n');
         foreach (var h in hooks)
         {
             if (options.NoHooks || (options.SkipTests && h.Events.Contains(HookEvent.Test)))

@@ -35,15 +35,21 @@ public static class ManifestSorter
     /// </summary>
     public static List<string> SplitManifests(string bigFile)
     {
-        var text = bigFile.TrimStart();
+        // indices into the file, so each document is copied once at most (a file holding one document not at all)
+        var text = bigFile;
+        var first = 0;
+        while (first < text.Length && char.IsWhiteSpace(text[first]))
+        {
+            first++;
+        }
         var docs = new List<string>();
-        var start = 0;
-        var i = 0;
+        var start = first;
+        var i = first;
         while (i <= text.Length - 3)
         {
-            if ((i == 0 || text[i - 1] == '\n') && string.CompareOrdinal(text, i, "---", 0, 3) == 0)
+            if ((i == first || text[i - 1] == '\n') && string.CompareOrdinal(text, i, "---", 0, 3) == 0)
             {
-                Add(text[start..i]);
+                Add(start, i);
                 i += 3;
                 while (i < text.Length && text[i] is ' ' or '\t' or '\n' or '\f' or '\r')
                 {
@@ -54,14 +60,18 @@ public static class ManifestSorter
             }
             i++;
         }
-        Add(text[start..]);
+        Add(start, text.Length);
         return docs;
 
-        void Add(string d)
+        void Add(int from, int to)
         {
-            if (!string.IsNullOrWhiteSpace(d))
+            while (from < to && char.IsWhiteSpace(text[from]))
             {
-                docs.Add(d.TrimStart());
+                from++;
+            }
+            if (from < to)
+            {
+                docs.Add(from == 0 && to == text.Length ? text : text[from..to]);
             }
         }
     }

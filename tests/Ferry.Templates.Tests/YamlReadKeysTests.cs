@@ -1,4 +1,5 @@
 using Ferry.Templates.Formatting;
+using Ferry.Templates.Values;
 using Ferry.Templates.Yaml;
 
 namespace Ferry.Templates.Tests;
@@ -30,7 +31,51 @@ public sealed class YamlReadKeysTests
         "kind: X\nspec: [" + string.Concat(Enumerable.Repeat("[", 3000)) + string.Concat(Enumerable.Repeat("]", 3000)) + "]\n",
         "",
         "# only a comment\n",
+        "kind: X\nspec:\n  items:\n  - a: 1\n    b: [1, {c: d}, [e]]\n  - - f\n    - g\n  -\n  x:\nmetadata: {name: late}\n",
+        "kind: X\nspec: {a: [1, 2], b: {c: [d, {e: f}]}, g: h}\napiVersion: v1\n",
+        "kind: X\nspec:\n  !!str 1: !!float 2\n  ~: null-key\n",                         // a null key is an error
+        "kind: X\nspec:\n  18446744073709551615: big\n",                                    // a uint64 key is an error
+        "kind: X\nmetadata: &m {name: a}\nspec: *m\n",                                     // an anchor in the head
+        "kind: X\nspec: &s {a: 1}\nmetadata: *s\n",                                        // an alias in the head
+        "!!map {kind: X, metadata: {name: tagged}}\n",
+        "kind: X\nmetadata: {name: a}\n---\nkind: Second\n",                                 // the first document only
+        "kind: X\nmetadata: {name: a}\n] trailing\n",                                      // an error after the head
+        "kind: X\nspec: |\n  text\n  more\nstatus: >-\n  folded\n  line\nmetadata: {name: after-blocks}\n",
+        "kind: X\nspec: [" + string.Concat(Enumerable.Repeat("{a: [", 600)) + string.Concat(Enumerable.Repeat("]}", 600)) + "]\nmetadata: {name: deep}\n",
     ];
+
+    /// <summary>Plain documents (no anchors, merges or errors) the quick path must answer itself, as the exact path would.</summary>
+    public static TheoryData<string> PlainDocuments() =>
+    [
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: {x: y}\ndata:\n  k: v\n",
+        "kind: X\nspec:\n  items:\n  - a: 1\n    b: [1, {c: d}, [e]]\n  - - f\n    - g\n  -\n  x:\nmetadata: {name: late}\n",
+        "kind: X\nspec: {a: [1, 2], b: {c: [d, {e: f}]}, g: h}\napiVersion: v1\n",
+        "kind: X\nspec:\n  1.5: a\n  true: b\n  0x1F: c\n  ? complex\n  : value\nmetadata: {labels: {a: b}}\n",
+        "kind: X\nspec: |\n  text\nstatus: >-\n  folded\nmetadata: {name: after-blocks}\n",
+        "kind: X\nspec: [" + string.Concat(Enumerable.Repeat("{a: [", 400)) + string.Concat(Enumerable.Repeat("]}", 400)) + "]\nmetadata: {name: deep}\n",
+        "",
+    ];
+
+    [Theory]
+    [MemberData(nameof(PlainDocuments))]
+    public void QuickPath_AnswersPlainDocuments_AsTheExactPath(string document)
+    {
+        var answered = new YamlComposer(document).TryReadKeys(Head, new YamlDecoder(NumberMode.Float64), out var quick);
+        Assert.True(answered, "the quick path gave up on a plain document");
+        var whole = YamlReader.Read(document);
+        var expected = whole is Dictionary<string, object?> map ? map.Where(kv => Head.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value) : whole;
+        Assert.Equal(GoJson.Marshal(expected), GoJson.Marshal(quick));
+    }
+
+    [Theory]
+    [InlineData("kind: X\nmetadata: &m {name: a}\n")]
+    [InlineData("kind: X\nspec:\n  a: &x 1\n  b: *x\n")]
+    [InlineData("kind: X\nspec:\n  <<: {a: 1}\n")]
+    [InlineData("kind: X\nspec:\n  ? [a]\n  : 1\n")]
+    [InlineData("kind: X\nspec: {a: .nan}\n")]
+    [InlineData("kind: X\nspec: [a\n")]
+    public void QuickPath_LeavesTheRestToTheExactPath(string document) =>
+        Assert.False(new YamlComposer(document).TryReadKeys(Head, new YamlDecoder(NumberMode.Float64), out _));
 
     [Theory]
     [MemberData(nameof(Documents))]

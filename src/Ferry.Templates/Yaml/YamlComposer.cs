@@ -24,7 +24,10 @@ internal sealed class YamlNode(YamlNodeKind kind, YamlMark start)
     /// <summary>A plain scalar without a specific tag.</summary>
     public bool Implicit { get; init; }
 
-    public List<YamlNode> Children { get; } = [];
+    /// <summary>A collection's nodes; scalars and aliases share one empty list (only the composer adds, to collections).</summary>
+    public List<YamlNode> Children { get; } = kind is YamlNodeKind.Mapping or YamlNodeKind.Sequence ? [] : NoChildren;
+
+    private static readonly List<YamlNode> NoChildren = [];
 
     /// <summary>For an alias: the anchored node it refers to.</summary>
     public YamlNode? Target { get; init; }
@@ -34,7 +37,7 @@ internal sealed class YamlNode(YamlNodeKind kind, YamlMark start)
 /// Builds node trees from parser events, one document at a time, resolving aliases to their anchored nodes as
 /// go-yaml v2 does (an alias must follow its anchor; a later anchor of the same name replaces it).
 /// </summary>
-internal sealed class YamlComposer(string input)
+internal sealed partial class YamlComposer(string input)
 {
     private readonly YamlParser _parser = new(input);
     private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
@@ -88,6 +91,10 @@ internal sealed class YamlComposer(string input)
                     Anchor(e.Anchor, done);
                     break;
                 case YamlEventType.Alias:
+                    if (_plainOnly)
+                    {
+                        throw new NotPlainException();
+                    }
                     if (!_anchors.TryGetValue(e.Anchor!, out var target))
                     {
                         throw YamlException.Decode($"unknown anchor '{e.Anchor}' referenced");
@@ -121,6 +128,10 @@ internal sealed class YamlComposer(string input)
     {
         if (name is not null)
         {
+            if (_plainOnly)
+            {
+                throw new NotPlainException();
+            }
             _anchors[name] = node;
         }
     }

@@ -24,6 +24,9 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
     private const string TimestampTag = "tag:yaml.org,2002:timestamp";
     private const string MergeTag = "tag:yaml.org,2002:merge";
 
+    /// <summary>A merge key (<c>&lt;&lt;</c>, plain or tagged !!merge) as go-yaml recognises it.</summary>
+    public static bool IsMergeKey(string tag, string value, bool isImplicit) => value == "<<" && (isImplicit || tag == MergeTag);
+
     private readonly HashSet<YamlNode> _activeAliases = [];
     private int _decodeCount;
     private int _aliasCount;
@@ -235,15 +238,31 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
             throw YamlException.Decode($"invalid map key: {GoSyntax(target, inContainer: false)}");
         }
         var (_, value) = Scalar(target);
-        return value switch
-        {
-            string s => s,
-            long l => l.ToString(CultureInfo.InvariantCulture),
-            double d => FloatKey(d),
-            bool b => b ? "true" : "false",
-            _ => throw YamlException.Json(
-                $"unsupported map key of type: {(value is null ? "%!s(<nil>)" : "uint64")}, key: {GoSyntax(target, inContainer: false)}, value: {GoSyntax(valueNode, inContainer: false)}"),
-        };
+        return KeyText(value) ?? throw YamlException.Json(
+            $"unsupported map key of type: {(value is null ? "%!s(<nil>)" : "uint64")}, key: {GoSyntax(target, inContainer: false)}, value: {GoSyntax(valueNode, inContainer: false)}");
+    }
+
+    private static string? KeyText(object? value) => value switch
+    {
+        string s => s,
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => FloatKey(d),
+        bool b => b ? "true" : "false",
+        _ => null,
+    };
+
+    /// <summary>A scalar key (from its event) as <see cref="KeyString"/> makes it; null when it cannot be a key (the exact path then reports it).</summary>
+    public string? ScalarKey(string tag, string value, bool isImplicit)
+    {
+        _decodeCount++;
+        return KeyText(Scalar(tag, value, isImplicit).Value);
+    }
+
+    /// <summary>Checks a scalar (from its event) exactly as <see cref="Check"/> checks a scalar node.</summary>
+    public void CheckScalar(string tag, string value, bool isImplicit)
+    {
+        Enter();
+        ToJsonValue(Scalar(tag, value, isImplicit).Value);
     }
 
     /// <summary>A decoded value as Go's <c>%#v</c> prints it (for go-yaml's and sigs.k8s.io/yaml's messages).</summary>
@@ -298,19 +317,21 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
     }
 
     /// <summary>A scalar's tag and Go value per go-yaml v2's resolver (a quoted or block scalar is a string).</summary>
-    private (string Tag, object? Value) Scalar(YamlNode n)
+    private (string Tag, object? Value) Scalar(YamlNode n) => Scalar(n.Tag, n.Value, n.Implicit);
+
+    private static (string Tag, object? Value) Scalar(string nodeTag, string text, bool isImplicit)
     {
-        if (n.Tag.Length == 0 && !n.Implicit)
+        if (nodeTag.Length == 0 && !isImplicit)
         {
-            return (StrTag, n.Value);
+            return (StrTag, text);
         }
-        var tag = n.Tag == "!" ? "" : n.Tag;
-        var (resolvedTag, value) = Resolve(tag, n.Value);
+        var tag = nodeTag == "!" ? "" : nodeTag;
+        var (resolvedTag, value) = Resolve(tag, text);
         if (resolvedTag == BinaryTag)
         {
             try
             {
-                return (BinaryTag, GoString.FromBytes(Convert.FromBase64String(n.Value)));
+                return (BinaryTag, GoString.FromBytes(Convert.FromBase64String(text)));
             }
             catch (FormatException)
             {

@@ -14,7 +14,7 @@ internal enum YamlEventType
     MappingEnd,
 }
 
-internal sealed class YamlEvent(YamlEventType type, YamlMark start)
+internal readonly struct YamlEvent(YamlEventType type, YamlMark start)
 {
     public YamlEventType Type { get; } = type;
 

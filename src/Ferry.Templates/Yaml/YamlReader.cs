@@ -24,6 +24,10 @@ public static class YamlReader
     /// </summary>
     public static object? ReadKeys(string text, IReadOnlySet<string> keys, NumberMode numbers = NumberMode.Float64)
     {
+        if (new YamlComposer(text).TryReadKeys(keys, new YamlDecoder(numbers), out var quick))
+        {
+            return quick;
+        }
         var composer = new YamlComposer(text);
         var root = composer.NextDocument();
         if (root is null)

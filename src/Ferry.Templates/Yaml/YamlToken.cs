@@ -38,7 +38,7 @@ internal enum YamlScalarStyle
     Folded,
 }
 
-internal sealed class YamlToken(YamlTokenType type, YamlMark start, YamlMark end)
+internal readonly struct YamlToken(YamlTokenType type, YamlMark start, YamlMark end)
 {
     public YamlTokenType Type { get; } = type;
 

@@ -1,0 +1,122 @@
+namespace Ferry.Templates.Yaml;
+
+/// <summary>
+/// The quick way to a document's top-level keys (a rendered manifest's head): the values nobody asked for are
+/// checked event by event, as <see cref="YamlDecoder.Check"/> checks their nodes, but no node is built for them.
+/// It only answers for plain documents — no anchors, aliases, merge keys, keys that need an error, or nesting deeper
+/// than <see cref="MaxSkipDepth"/> — and for any error; the caller then reads the text the exact way, which reports
+/// the same values or the exact error. So the answer, when there is one, is the exact way's.
+/// </summary>
+internal sealed partial class YamlComposer
+{
+    private const int MaxSkipDepth = 1000;
+
+    /// <summary>Per open collection while skipping: a mapping waiting for a key, a mapping waiting for a value, a sequence.</summary>
+    private enum SkipState : byte
+    {
+        MappingKey,
+        MappingValue,
+        Sequence,
+    }
+
+    private SkipState[] _skipStates = new SkipState[32];
+    private bool _plainOnly;
+
+    /// <summary>Raised inside the quick path for what only the exact path handles.</summary>
+    private sealed class NotPlainException : Exception;
+
+    /// <summary>
+    /// The first document as <c>YamlReader.ReadKeys</c> returns it (null for an empty text), read the quick way;
+    /// false when only the exact way may answer. Call on a fresh composer.
+    /// </summary>
+    public bool TryReadKeys(IReadOnlySet<string> keys, YamlDecoder decoder, out object? result)
+    {
+        result = null;
+        _plainOnly = true;
+        try
+        {
+            NextEvent(); // stream start
+            _started = true;
+            if (NextEvent().Type == YamlEventType.StreamEnd)
+            {
+                return true;
+            }
+            var root = NextEvent();
+            if (root.Type != YamlEventType.MappingStart || root.Anchor is not null || root.Tag.Length != 0)
+            {
+                return false;
+            }
+            var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var key = NextEvent(); key.Type != YamlEventType.MappingEnd; key = NextEvent())
+            {
+                if (key.Type != YamlEventType.Scalar || key.Anchor is not null || YamlDecoder.IsMergeKey(key.Tag, key.Value, key.Implicit)
+                    || decoder.ScalarKey(key.Tag, key.Value, key.Implicit) is not { } name)
+                {
+                    return false;
+                }
+                if (keys.Contains(name))
+                {
+                    map[name] = decoder.Decode(Compose());
+                }
+                else if (!SkipValue(decoder))
+                {
+                    return false;
+                }
+            }
+            NextEvent(); // document end
+            result = map;
+            return true;
+        }
+        catch (Exception e) when (e is YamlException or NotPlainException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads one value's events, checking its scalars and keys; false when it needs the exact path.</summary>
+    private bool SkipValue(YamlDecoder decoder)
+    {
+        var depth = 0;
+        do
+        {
+            var e = NextEvent();
+            if (e.Anchor is not null)
+            {
+                return false;
+            }
+            var asKey = depth > 0 && _skipStates[depth - 1] == SkipState.MappingKey;
+            switch (e.Type)
+            {
+                case YamlEventType.Scalar when asKey:
+                    if (YamlDecoder.IsMergeKey(e.Tag, e.Value, e.Implicit) || decoder.ScalarKey(e.Tag, e.Value, e.Implicit) is null)
+                    {
+                        return false;
+                    }
+                    break;
+                case YamlEventType.Scalar:
+                    decoder.CheckScalar(e.Tag, e.Value, e.Implicit);
+                    break;
+                case YamlEventType.SequenceStart or YamlEventType.MappingStart when !asKey && depth < MaxSkipDepth:
+                    if (depth == _skipStates.Length)
+                    {
+                        Array.Resize(ref _skipStates, depth * 2);
+                    }
+                    _skipStates[depth++] = e.Type == YamlEventType.MappingStart ? SkipState.MappingKey : SkipState.Sequence;
+                    continue;
+                case YamlEventType.SequenceEnd or YamlEventType.MappingEnd:
+                    depth--;
+                    asKey = false; // a collection is never a key here (see above): it was its parent's value
+                    break;
+                default:
+                    return false; // an alias, a collection as a key, very deep nesting
+            }
+            // a node is complete: in a mapping, a key is followed by its value and a value by the next key
+            if (depth > 0 && _skipStates[depth - 1] != SkipState.Sequence)
+            {
+                _skipStates[depth - 1] = asKey ? SkipState.MappingValue : SkipState.MappingKey;
+            }
+        }
+        while (depth > 0);
+        return true;
+    }
+}
