@@ -22,6 +22,7 @@ internal static class TemplateCommand
         {
             throw new UsageException($"template: {e.Message}; run 'ferry template --help'");
         }
+        HeapWarmup.Prepare(); // rendering allocates megabytes at once: fault them in together
         using var client = options.Validate ? KubeConnection.Connect(options.Kubeconfig, options.KubeContext) : null;
         if (client is not null)
         {

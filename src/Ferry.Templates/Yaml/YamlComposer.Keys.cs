@@ -4,7 +4,7 @@ namespace Ferry.Templates.Yaml;
 /// The quick way to a document's top-level keys (a rendered manifest's head): the values nobody asked for are
 /// checked event by event, as <see cref="YamlDecoder.Check"/> checks their nodes, but no node is built for them.
 /// It only answers for plain documents — no anchors, aliases, merge keys, keys that need an error, or nesting deeper
-/// than <see cref="MaxSkipDepth"/> — and for any error; the caller then reads the text the exact way, which reports
+/// than <see cref="MaxSkipDepth"/> — and not for any error; the caller then reads the text the exact way, which reports
 /// the same values or the exact error. So the answer, when there is one, is the exact way's.
 /// </summary>
 internal sealed partial class YamlComposer
@@ -20,10 +20,9 @@ internal sealed partial class YamlComposer
     }
 
     private SkipState[] _skipStates = new SkipState[32];
-    private bool _plainOnly;
 
-    /// <summary>Raised inside the quick path for what only the exact path handles.</summary>
-    private sealed class NotPlainException : Exception;
+    /// <summary>An anchor or alias was composed: its limits count the whole document, so only the exact path may answer.</summary>
+    private bool _sawAnchorOrAlias;
 
     /// <summary>
     /// The first document as <c>YamlReader.ReadKeys</c> returns it (null for an empty text), read the quick way;
@@ -32,7 +31,6 @@ internal sealed partial class YamlComposer
     public bool TryReadKeys(IReadOnlySet<string> keys, YamlDecoder decoder, out object? result)
     {
         result = null;
-        _plainOnly = true;
         try
         {
             NextEvent(); // stream start
@@ -56,7 +54,12 @@ internal sealed partial class YamlComposer
                 }
                 if (keys.Contains(name))
                 {
-                    map[name] = decoder.Decode(Compose());
+                    var value = Compose();
+                    if (_sawAnchorOrAlias)
+                    {
+                        return false;
+                    }
+                    map[name] = decoder.Decode(value);
                 }
                 else if (!SkipValue(decoder))
                 {
@@ -67,9 +70,9 @@ internal sealed partial class YamlComposer
             result = map;
             return true;
         }
-        catch (Exception e) when (e is YamlException or NotPlainException)
+        catch (YamlException)
         {
-            return false;
+            return false; // the exact path reports it, in its order
         }
     }
 

@@ -91,10 +91,7 @@ internal sealed partial class YamlComposer(string input)
                     Anchor(e.Anchor, done);
                     break;
                 case YamlEventType.Alias:
-                    if (_plainOnly)
-                    {
-                        throw new NotPlainException();
-                    }
+                    _sawAnchorOrAlias = true;
                     if (!_anchors.TryGetValue(e.Anchor!, out var target))
                     {
                         throw YamlException.Decode($"unknown anchor '{e.Anchor}' referenced");
@@ -128,10 +125,7 @@ internal sealed partial class YamlComposer(string input)
     {
         if (name is not null)
         {
-            if (_plainOnly)
-            {
-                throw new NotPlainException();
-            }
+            _sawAnchorOrAlias = true;
             _anchors[name] = node;
         }
     }
