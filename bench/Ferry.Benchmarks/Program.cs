@@ -22,6 +22,23 @@ if (args.Length > 0 && args[0] == "deploy-noop")
     return;
 }
 
+if (args.Length > 0 && args[0] == "yaml-alloc")
+{
+    // yaml-alloc FILE...: reading each file as fromYaml does; bytes allocated and time.
+    var texts = args[1..].Select(File.ReadAllText).ToList();
+    for (var round = 0; round < 3; round++)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var text in texts)
+        {
+            Ferry.Templates.Yaml.YamlReader.Read(text);
+        }
+        Console.WriteLine($"{texts.Sum(t => t.Length) / 1e6:F2} M chars: {clock.Elapsed.TotalMilliseconds:F1} ms, {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated");
+    }
+    return;
+}
+
 if (args.Length > 0 && args[0] == "render-alloc")
 {
     // render-alloc ROUNDS TEMPLATE-ARGS...: `ferry template` in process; bytes allocated, collections and time per render.
