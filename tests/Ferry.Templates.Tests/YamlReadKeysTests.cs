@@ -67,6 +67,36 @@ public sealed class YamlReadKeysTests
         Assert.Equal(GoJson.Marshal(expected), GoJson.Marshal(quick));
     }
 
+    /// <summary>The whole-document quick path, for every document above: it answers plain ones, and any answer is the exact path's.</summary>
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void QuickRead_IsTheExactRead_WheneverItAnswers(string document)
+    {
+        string? exact;
+        try
+        {
+            var composer = new YamlComposer(document);
+            exact = composer.NextDocument() is { } root ? GoJson.Marshal(new YamlDecoder(NumberMode.Float64).Decode(root)) : GoJson.Marshal(null);
+        }
+        catch (YamlException)
+        {
+            exact = null;
+        }
+        var answered = new YamlComposer(document).TryRead(new YamlDecoder(NumberMode.Float64), out var quick);
+        if (exact is null)
+        {
+            Assert.False(answered, "the quick path answered a document the exact path refuses");
+            return;
+        }
+        var plain = !document.Contains('&') && !document.Contains('*') && !document.Contains("<<", StringComparison.Ordinal) && !document.Contains("[[[[", StringComparison.Ordinal)
+            && !document.Contains("!!map", StringComparison.Ordinal) && document.Length < 4000; // the 1,200-deep one is past MaxSkipDepth
+        Assert.True(answered || !plain, "the quick path gave up on a plain document");
+        if (answered)
+        {
+            Assert.Equal(exact, GoJson.Marshal(quick));
+        }
+    }
+
     [Theory]
     [InlineData("kind: X\nmetadata: &m {name: a}\n")]
     [InlineData("kind: X\nspec:\n  a: &x 1\n  b: *x\n")]

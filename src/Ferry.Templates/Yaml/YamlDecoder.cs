@@ -258,6 +258,16 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
         return KeyText(Scalar(tag, value, isImplicit).Value);
     }
 
+    /// <summary>A scalar (from its event) exactly as <see cref="Decode"/> decodes a scalar node.</summary>
+    public object? DecodeScalar(string tag, string value, bool isImplicit)
+    {
+        Enter();
+        return ToJsonValue(Scalar(tag, value, isImplicit).Value);
+    }
+
+    /// <summary>Counts a collection built from events, as <see cref="Decode"/> counts its node.</summary>
+    public void Count() => Enter();
+
     /// <summary>Checks a scalar (from its event) exactly as <see cref="Check"/> checks a scalar node.</summary>
     public void CheckScalar(string tag, string value, bool isImplicit)
     {

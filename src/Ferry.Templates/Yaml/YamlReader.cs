@@ -11,6 +11,10 @@ public static class YamlReader
     /// <summary>The first document's value (null for an empty text); a <see cref="YamlException"/> when it is not valid YAML.</summary>
     public static object? Read(string text, NumberMode numbers = NumberMode.Float64)
     {
+        if (new YamlComposer(text).TryRead(new YamlDecoder(numbers), out var quick))
+        {
+            return quick;
+        }
         var composer = new YamlComposer(text);
         var root = composer.NextDocument();
         return root is null ? null : new YamlDecoder(numbers).Decode(root);
