@@ -56,6 +56,8 @@ print(f"template-vs-helm: {len(cases)} cases x {rounds} rounds (best of the roun
 for tool in ("helm", "ferry"):
     print(f"  {tool:5}  total {total[tool]:7.2f} s   median case {med[tool]*1000:7.1f} ms")
 print(f"  ratio helm/ferry: total {total['helm']/total['ferry']:.2f}x, median case {med['helm']/med['ferry']:.2f}x")
+ratios = [best["helm"][cid] / best["ferry"][cid] for cid in best["ferry"]]
+print(f"  cases where ferry leads by 3x or more: {sum(r >= 3 for r in ratios)} of {len(ratios)}; by 2x or more: {sum(r >= 2 for r in ratios)}")
 closest = sorted(best["ferry"], key=lambda cid: best["helm"][cid] / best["ferry"][cid])[:5]
 print("  smallest leads: " + ", ".join(f"{cid} {best['helm'][cid]/best['ferry'][cid]:.1f}x" for cid in closest))
 if mismatches:
