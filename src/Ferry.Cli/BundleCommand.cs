@@ -30,7 +30,7 @@ internal static class BundleCommand
                         {
                             ["bundle"] = file, ["verified"] = problems.Count == 0, ["signatureChecked"] = key is not null,
                             ["problems"] = new System.Text.Json.Nodes.JsonArray([.. problems.Select(p => (System.Text.Json.Nodes.JsonNode)p)]),
-                        }.ToJsonString(DeployCommand.Indented));
+                        }.ToJsonString(CliJson.Output));
                         return problems.Count == 0 ? 0 : 1;
                     }
                     foreach (var p in problems)
@@ -56,7 +56,7 @@ internal static class BundleCommand
                     if (json)
                     {
                         using var doc = BundleReader.ReadManifest(file);
-                        stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(doc.RootElement, CliJson.Default.JsonElement));
+                        stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(doc.RootElement, CliJson.Printing.JsonElement));
                     }
                     else
                     {
@@ -139,7 +139,7 @@ internal static class BundleCommand
                 {
                     ["image"] = i.Image,
                     ["sources"] = new System.Text.Json.Nodes.JsonArray([.. i.Sources.Select(s => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["app"] = s.App, ["template"] = s.Template, ["path"] = s.Path })]),
-                })]).ToJsonString(DeployCommand.Indented));
+                })]).ToJsonString(CliJson.Output));
                 return 0;
             }
             foreach (var (image, sources) in images)
@@ -192,7 +192,7 @@ internal static class BundleCommand
         {
             await File.WriteAllTextAsync(output, inventory.ToJson()).ConfigureAwait(false);
             stdout.WriteLine(json
-                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["manifests"] = inventory.Manifests.Count, ["blobs"] = inventory.Blobs.Count }.ToJsonString(DeployCommand.Indented)
+                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["manifests"] = inventory.Manifests.Count, ["blobs"] = inventory.Blobs.Count }.ToJsonString(CliJson.Output)
                 : $"wrote {output}: {inventory.Manifests.Count} manifests, {inventory.Blobs.Count} blobs");
         }
         return 0;

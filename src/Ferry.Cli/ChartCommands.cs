@@ -57,7 +57,7 @@ internal static class ChartCommands
                 {
                     ["severity"] = m.Severity, ["path"] = m.Path, ["message"] = m.Message,
                 })]),
-            }.ToJsonString(DeployCommand.Indented));
+            }.ToJsonString(CliJson.Output));
             return messages.Any(m => m.Severity == "ERROR") ? 1 : 0;
         }
         stdout.Write(HelmLint.Report(chart, messages));

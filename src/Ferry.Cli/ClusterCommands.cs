@@ -125,7 +125,7 @@ internal static partial class ClusterCommands
                     if (f.Json)
                     {
                         stdout.WriteLine(new JsonObject(site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key,
-                            site.SecretKeys.Contains(kv.Key) ? (JsonNode?)new JsonObject { ["secret"] = true, ["length"] = kv.Value.Length } : kv.Value))).ToJsonString(DeployCommand.Indented));
+                            site.SecretKeys.Contains(kv.Key) ? (JsonNode?)new JsonObject { ["secret"] = true, ["length"] = kv.Value.Length } : kv.Value))).ToJsonString(CliJson.Output));
                         return 0;
                     }
                     foreach (var (k, v) in site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -194,7 +194,7 @@ internal static partial class ClusterCommands
                     var key = await policy.PublicKeyAsync().ConfigureAwait(false);
                     if (f.Json)
                     {
-                        stdout.WriteLine(new JsonObject { ["namespace"] = ns, ["requireSignature"] = key is not null, ["publicKey"] = key }.ToJsonString(DeployCommand.Indented));
+                        stdout.WriteLine(new JsonObject { ["namespace"] = ns, ["requireSignature"] = key is not null, ["publicKey"] = key }.ToJsonString(CliJson.Output));
                         return 0;
                     }
                     stdout.WriteLine(key is null
@@ -239,13 +239,13 @@ internal static partial class ClusterCommands
             {
                 var (target, next) = await manager.RollbackTargetAsync(f.Positional[0], ns, revision).ConfigureAwait(false);
                 stdout.WriteLine(f.Json
-                    ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["revision"] = next, ["rollbackTo"] = target.Version, ["dryRun"] = true }.ToJsonString(DeployCommand.Indented)
+                    ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["revision"] = next, ["rollbackTo"] = target.Version, ["dryRun"] = true }.ToJsonString(CliJson.Output)
                     : $"dry run: {f.Positional[0]} would be rolled back to revision {target.Version} ({target.ChartName}-{target.ChartVersion}) as revision {next}; nothing was changed");
                 return 0;
             }
             var release = await manager.RollbackAsync(f.Positional[0], ns, revision, f.Options).ConfigureAwait(false);
             stdout.WriteLine(f.Json
-                ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status, ["description"] = release.Info.Description }.ToJsonString(DeployCommand.Indented)
+                ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status, ["description"] = release.Info.Description }.ToJsonString(CliJson.Output)
                 : $"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
             return 0;
         }).ConfigureAwait(false);
@@ -266,7 +266,7 @@ internal static partial class ClusterCommands
             if (f.IgnoreNotFound && (await manager.Store.HistoryAsync(name, ns).ConfigureAwait(false)).Count == 0)
             {
                 stdout.WriteLine(f.Json
-                    ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "not found" }.ToJsonString(DeployCommand.Indented)
+                    ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "not found" }.ToJsonString(CliJson.Output)
                     : $"release \"{name}\" not found in namespace {ns}; nothing to uninstall (--ignore-not-found)");
                 return 0;
             }
@@ -280,7 +280,7 @@ internal static partial class ClusterCommands
                         ["release"] = name, ["namespace"] = ns, ["dryRun"] = true,
                         ["deleted"] = new JsonArray([.. deleted.Select(k => (JsonNode)k.ToString())]),
                         ["kept"] = new JsonArray([.. kept.Select(k => (JsonNode)k.ToString())]),
-                    }.ToJsonString(DeployCommand.Indented));
+                    }.ToJsonString(CliJson.Output));
                     return 0;
                 }
                 stdout.WriteLine($"dry run: uninstalling release \"{name}\" from namespace {ns} would delete {deleted.Count} object(s){(f.NoHooks ? " (no hooks)" : "")} and its records{(f.KeepHistory ? " but the last (kept as uninstalled)" : "")}; nothing was changed");
@@ -297,7 +297,7 @@ internal static partial class ClusterCommands
             // as helm: uninstall waits only when asked (--wait)
             await manager.UninstallAsync(name, ns, f.KeepHistory, f.Options with { Wait = f.Wait == true }).ConfigureAwait(false);
             stdout.WriteLine(f.Json
-                ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "uninstalled", ["historyKept"] = f.KeepHistory }.ToJsonString(DeployCommand.Indented)
+                ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "uninstalled", ["historyKept"] = f.KeepHistory }.ToJsonString(CliJson.Output)
                 : $"release \"{name}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
             return 0;
         }).ConfigureAwait(false);
@@ -327,7 +327,7 @@ internal static partial class ClusterCommands
                 {
                     ["revision"] = r.Version, ["updated"] = r.Info.LastDeployed.ToString("o", System.Globalization.CultureInfo.InvariantCulture), ["status"] = r.Info.Status,
                     ["chart"] = r.ChartName + "-" + r.ChartVersion, ["app_version"] = r.AppVersion, ["description"] = r.Info.Description,
-                })]).ToJsonString(DeployCommand.Indented));
+                })]).ToJsonString(CliJson.Output));
                 return 0;
             }
             stdout.WriteLine($"{"REVISION",-9} {"UPDATED",-24} {"STATUS",-17} {"CHART",-24} {"APP VERSION",-12} DESCRIPTION");

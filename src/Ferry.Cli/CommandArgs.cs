@@ -33,7 +33,7 @@ internal sealed partial class CommandArgs
     public List<string> Positional { get; } = [];
 
     /// <summary>--output json (text by default; --output yaml arrives here as json, see CommandLine).</summary>
-    public bool Json => Choice("--output", "text", "json", "text") == "json";
+    public bool Json => Choice("--output", "text", _command.Usage.Contains("json|yaml", StringComparison.Ordinal) ? ["json", "yaml", "text"] : ["json", "text"]) == "json";
 
     /// <summary>Parses <paramref name="args"/> (the words after the command's own) against the command at <paramref name="path"/>.</summary>
     public static CommandArgs Parse(string path, IReadOnlyList<string> args)

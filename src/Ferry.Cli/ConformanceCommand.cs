@@ -125,7 +125,7 @@ internal static class ConformanceCommand
         }
         if (json)
         {
-            stdout.WriteLine(reports.ToJsonString(DeployCommand.Indented)); // every corpus, and the cases that did not pass (all with -v)
+            stdout.WriteLine(reports.ToJsonString(CliJson.Output)); // every corpus, and the cases that did not pass (all with -v)
         }
         return failed ? 1 : 0;
     }

@@ -10,9 +10,6 @@ namespace Ferry.Cli;
 /// <summary><c>ferry deploy</c>, <c>ferry plan</c> (alias <c>diff</c>) and <c>ferry status</c>.</summary>
 internal static partial class DeployCommand
 {
-
-    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     internal sealed class Flags
     {
         public string? Bundle { get; set; }
@@ -136,7 +133,7 @@ internal static partial class DeployCommand
             stdout.WriteLine(new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
             {
                 ["app"] = o.App, ["result"] = o.ResultName, ["revision"] = o.Revision, ["detail"] = o.Detail,
-            })]).ToJsonString(Indented));
+            })]).ToJsonString(CliJson.Output));
         }
         else
         {
@@ -169,7 +166,7 @@ internal static partial class DeployCommand
                     ["objects"] = p.Objects, ["hooks"] = p.Hooks, ["deployedRevision"] = p.DeployedRevision,
                     ["images"] = Strings(p.Images), ["conflicts"] = Strings(p.Conflicts), ["diff"] = p.Diff,
                 })]),
-            }.ToJsonString(Indented));
+            }.ToJsonString(CliJson.Output));
             return plan.Preflight.Any(c => c.Status == PreflightCheck.Fail) ? 1 : 0;
         }
         stdout.WriteLine($"Plan for {plan.Bundle}");
@@ -235,7 +232,7 @@ internal static partial class DeployCommand
                     ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture), ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
                     ["summary"] = j.Summary, ["stalled"] = stalled.Contains(j.Product),
                 })]),
-            }.ToJsonString(Indented));
+            }.ToJsonString(CliJson.Output));
             return attention ? 1 : 0;
         }
         stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-12} {"REVISION",-8} {"STATUS",-16} {"CHART",-20} {"APP VERSION",-12} UPDATED");

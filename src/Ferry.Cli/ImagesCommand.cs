@@ -139,7 +139,7 @@ internal static class ImagesCommand
                 ["mediaType"] = d.MediaType,
                 ["size"] = d.Size,
             }).ToArray());
-            stdout.WriteLine(arr.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            stdout.WriteLine(arr.ToJsonString(CliJson.Output));
             return 0;
         }
         foreach (var d in entries)
@@ -165,7 +165,7 @@ internal static class ImagesCommand
                 ["images"] = layout.Manifests().Count,
                 ["verified"] = problems.Count == 0,
                 ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode)p.ToString()!)]),
-            }.ToJsonString(DeployCommand.Indented));
+            }.ToJsonString(CliJson.Output));
             return problems.Count == 0 ? 0 : 1;
         }
         foreach (var p in problems)
@@ -189,7 +189,7 @@ internal static class ImagesCommand
                 ["blobsSkipped"] = r.BlobsSkipped,
                 ["bytes"] = r.Bytes,
             }).ToArray());
-            stdout.WriteLine(arr.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            stdout.WriteLine(arr.ToJsonString(CliJson.Output));
             return;
         }
         foreach (var r in results)

@@ -26,7 +26,7 @@ internal static class PreflightCommand
                 ["kubernetes"] = result.Cluster?.GitVersion,
                 ["passed"] = !failed,
                 ["checks"] = ToJson(result.Checks),
-            }.ToJsonString(DeployCommand.Indented));
+            }.ToJsonString(CliJson.Output));
             return failed ? 1 : 0;
         }
         stdout.WriteLine($"Preflight of {bundle.Label} on Kubernetes {result.Cluster?.GitVersion}");

@@ -28,7 +28,7 @@ internal static partial class ClusterCommands
                     ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version.ToString(CultureInfo.InvariantCulture),
                     ["updated"] = ReleaseCodec.GoTime(r.Info.LastDeployed), ["status"] = r.Info.Status,
                     ["chart"] = r.ChartName + "-" + r.ChartVersion, ["app_version"] = r.AppVersion,
-                })]).ToJsonString(DeployCommand.Indented));
+                })]).ToJsonString(CliJson.Output));
                 return 0;
             }
             stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-16} {"REVISION",-9} {"UPDATED",-38} {"STATUS",-16} {"CHART",-24} APP VERSION");

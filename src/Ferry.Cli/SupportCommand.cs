@@ -67,7 +67,7 @@ internal static class SupportCommand
                 {
                     ["severity"] = f.Severity, ["subject"] = f.Subject, ["problem"] = f.Problem, ["details"] = new JsonArray([.. f.Details.Select(d => (JsonNode)d)]),
                 })]),
-            }.ToJsonString(DeployCommand.Indented));
+            }.ToJsonString(CliJson.Output));
             return errors > 0 ? 1 : 0;
         }
         string Info(string key) => report.Info[key] is JsonValue v ? v.ToString() : report.Info[key] is JsonArray list ? string.Join(", ", list.Select(x => x?.ToString())) : "";

@@ -91,7 +91,7 @@ public sealed class CliBundleTests : IDisposable
         Assert.Equal(Templates.Formatting.GoJson.Marshal(Templates.Formatting.GoJsonReader.Read(output)), Templates.Formatting.GoJson.Marshal(Templates.Values.DataReader.FromYaml(yaml)));
         (code, _, err) = await Ferry("bundle", "images", spec, "--output", "xml");
         Assert.Equal(2, code);
-        Assert.Contains("--output xml: use json or text", err, StringComparison.Ordinal);
+        Assert.Contains("--output xml: use json, yaml or text", err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class OutputJsonTests : IDisposable
         await Ok(0, ["support-bundle", "-n", ns, "--env-namespace", ns, "-o", Sub("support.tar.gz"), .. cluster]);
 
         var vectors = Sub("vectors.json");
-        await File.WriteAllTextAsync(vectors, """{"cases": [{"name": "upper", "template": "{{ upper . }}", "data": "ferry", "expected": "FERRY"}]}""");
+        await File.WriteAllTextAsync(vectors, """{"cases": [{"name": "upper <&+'>", "template": "{{ upper . }}", "data": "ferry", "expected": "FERRY"}]}""");
         var cases = new List<(string Command, int Exit, string[] Args)>
         {
             ("lint", 0, ["lint", Path.Combine(CliRunner.Examples, "charts", "shop")]),
@@ -94,6 +94,12 @@ public sealed class OutputJsonTests : IDisposable
                 Assert.Fail($"ferry {command} --output json printed no JSON ({e.Message}): {output}");
             }
             Assert.True(parsed is JsonObject or JsonArray, $"ferry {command} --output json: {output}");
+            // text as written: no HTML-safety escapes (\u002B for '+', \u003C for '<') in output meant for terminals and tools
+            Assert.DoesNotMatch(@"\\u00(2B|26|3C|3E|27)", output);
+            if (command == "conformance")
+            {
+                Assert.Contains("upper <&+'>", output, StringComparison.Ordinal);
+            }
         }
 
         // the walk covers every command that says it reports JSON
