@@ -217,6 +217,51 @@ public static partial class HelmTemplate
         return new HelmTemplateResult(log.ToString(), null, manifests, hooks, notes) { Crds = Crds(chart, options) };
     }
 
+    /// <summary>One <c>--set</c>-family expression applied to <paramref name="values"/> as helm (v4) applies it.</summary>
+    private static Dictionary<string, object?> ApplySet(Dictionary<string, object?> values, ValueSet set, string baseDirectory)
+    {
+        var expr = set.Expression;
+        var eq = expr.IndexOf('=', StringComparison.Ordinal);
+        switch (set.Kind)
+        {
+            case SetKind.Set:
+                SetParser.Apply(values, expr);
+                break;
+            case SetKind.String:
+                SetParser.Apply(values, expr, asString: true);
+                break;
+            case SetKind.Json when expr.TrimStart().StartsWith('{'):
+                // a whole JSON object, merged over the values
+                return Ferry.Templates.Formatting.GoJsonReader.Read(expr.Trim()) is Dictionary<string, object?> map
+                    ? MergeMaps(values, map)
+                    : throw new FormatException("not a JSON object");
+            case SetKind.Json:
+                if (eq < 0)
+                {
+                    throw new FormatException("no value");
+                }
+                SetParser.SetValue(values, expr[..eq], Ferry.Templates.Formatting.GoJsonReader.Read(expr[(eq + 1)..]));
+                break;
+            case SetKind.Literal or SetKind.File when eq < 0:
+                // strvals names the last key segment: --set-file image.tag → key "tag" has no value
+                throw new FormatException($"key \"{expr[(expr.LastIndexOf('.') + 1)..]}\" has no value");
+            case SetKind.Literal:
+                // the key as --set reads it; the value is everything after the first '=', verbatim
+                SetParser.SetValue(values, expr[..eq], expr[(eq + 1)..]);
+                break;
+            case SetKind.File:
+                var p = expr[(eq + 1)..];
+                var full = Path.IsPathRooted(p) ? p : Path.Combine(baseDirectory, p);
+                if (!File.Exists(full))
+                {
+                    throw new FormatException($"open {p}: no such file or directory");
+                }
+                SetParser.SetValue(values, expr[..eq], File.ReadAllText(full));
+                break;
+        }
+        return values;
+    }
+
     private static readonly char[] GoSpace = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00a0'];
 
     [GeneratedRegex("# Source: [^/]+/(.+)", RegexOptions.CultureInvariant)]
@@ -306,67 +351,24 @@ public static partial class HelmTemplate
                 throw new ChartException($"{file}: values must be a YAML mapping at the top level");
             }
         }
-        foreach (var kind in new[] { "set-json", "set", "set-string", "set-file", "set-literal" })
+        foreach (var kind in Enum.GetValues<SetKind>())
         {
-            foreach (var (k, expr) in options.Sets.Where(s => s.Kind == kind))
+            foreach (var set in options.Sets.Where(s => s.Kind == kind))
             {
                 try
                 {
-                    switch (k)
-                    {
-                        case "set":
-                            SetParser.Apply(values, expr);
-                            break;
-                        case "set-string":
-                            SetParser.Apply(values, expr, asString: true);
-                            break;
-                        case "set-json":
-                            {
-                                var eq = expr.IndexOf('=', StringComparison.Ordinal);
-                                if (eq < 0)
-                                {
-                                    throw new FormatException($"--set-json {expr}: expected key=json");
-                                }
-                                var json = Ferry.Templates.Formatting.GoJsonReader.Read(expr[(eq + 1)..]);
-                                SetParser.SetValue(values, expr[..eq], json);
-                                break;
-                            }
-                        case "set-literal":
-                            {
-                                // the key as --set reads it; the value is everything after the first '=', verbatim
-                                var eq = expr.IndexOf('=', StringComparison.Ordinal);
-                                if (eq < 0)
-                                {
-                                    throw new FormatException($"key \"{expr}\" has no value");
-                                }
-                                SetParser.SetValue(values, expr[..eq], expr[(eq + 1)..]);
-                                break;
-                            }
-                        case "set-file":
-                            {
-                                var eq = expr.IndexOf('=', StringComparison.Ordinal);
-                                if (eq < 0)
-                                {
-                                    throw new FormatException($"--set-file {expr}: expected key=path");
-                                }
-                                var p = expr[(eq + 1)..];
-                                var full = Path.IsPathRooted(p) ? p : Path.Combine(options.BaseDirectory, p);
-                                if (!File.Exists(full))
-                                {
-                                    throw new FormatException($"--set-file {expr}: {p} not found");
-                                }
-                                SetParser.SetValue(values, expr[..eq], File.ReadAllText(full));
-                                break;
-                            }
-                    }
+                    values = ApplySet(values, set, options.BaseDirectory);
+                }
+                catch (Exception e) when (e is FormatException or System.Text.Json.JsonException && set.Kind == SetKind.Json)
+                {
+                    // helm names the expression, not the cause, for --set-json
+                    throw new ChartException(set.Expression.TrimStart().StartsWith('{')
+                        ? $"failed parsing --set-json data JSON: {set.Expression}"
+                        : $"failed parsing --set-json data {set.Expression}", e);
                 }
                 catch (FormatException e)
                 {
-                    throw new ChartException($"failed parsing --{k} data: {e.Message}", e);
-                }
-                catch (System.Text.Json.JsonException e)
-                {
-                    throw new ChartException($"failed parsing --{k} data: {expr}: {e.Message}", e);
+                    throw new ChartException($"failed parsing --{set.Flag} data: {e.Message}", e);
                 }
             }
         }

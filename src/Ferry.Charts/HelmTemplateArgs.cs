@@ -37,11 +37,11 @@ public static class HelmTemplateArgs
             }
             switch (a)
             {
-                case "--set": o.Sets.Add(("set", Value())); break;
-                case "--set-string": o.Sets.Add(("set-string", Value())); break;
-                case "--set-json": o.Sets.Add(("set-json", Value())); break;
-                case "--set-file": o.Sets.Add(("set-file", Value())); break;
-                case "--set-literal": o.Sets.Add(("set-literal", Value())); break;
+                case "--set": o.Sets.Add(new ValueSet(SetKind.Set, Value())); break;
+                case "--set-string": o.Sets.Add(new ValueSet(SetKind.String, Value())); break;
+                case "--set-json": o.Sets.Add(new ValueSet(SetKind.Json, Value())); break;
+                case "--set-file": o.Sets.Add(new ValueSet(SetKind.File, Value())); break;
+                case "--set-literal": o.Sets.Add(new ValueSet(SetKind.Literal, Value())); break;
                 case "-g" or "--generate-name": generateName = true; break;
                 // install flags helm template takes that change nothing it prints (CRDs come only with --include-crds;
                 // notes and labels belong to the release record, which template does not write)

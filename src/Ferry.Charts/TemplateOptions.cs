@@ -14,8 +14,8 @@ public sealed class HelmTemplateOptions
     /// <summary>Values given programmatically (e.g. a rendered values template), applied before values files.</summary>
     public Dictionary<string, object?>? Values { get; set; }
 
-    /// <summary>--set, --set-string, --set-json, --set-file expressions in command-line order.</summary>
-    public List<(string Kind, string Expression)> Sets { get; } = [];
+    /// <summary>--set, --set-string, --set-json, --set-file, --set-literal expressions in command-line order.</summary>
+    public List<ValueSet> Sets { get; } = [];
 
     public string KubeVersion { get; set; } = Capabilities.DefaultKubeVersion;
 
@@ -74,4 +74,37 @@ public sealed class HelmTemplateOptions
 
     /// <summary>Resolves relative --values/--set-file paths (defaults to the current directory).</summary>
     public string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
+}
+
+/// <summary>How a <see cref="ValueSet"/> reads its expression, in the order Helm applies them (each kind after the one before).</summary>
+public enum SetKind
+{
+    /// <summary><c>--set-json key=json</c></summary>
+    Json,
+
+    /// <summary><c>--set key=value</c>: typed as helm's strvals reads it</summary>
+    Set,
+
+    /// <summary><c>--set-string key=value</c></summary>
+    String,
+
+    /// <summary><c>--set-file key=path</c>: the file's text</summary>
+    File,
+
+    /// <summary><c>--set-literal key=value</c>: the value verbatim</summary>
+    Literal,
+}
+
+/// <summary>One <c>--set</c>-family expression.</summary>
+public sealed record ValueSet(SetKind Kind, string Expression)
+{
+    /// <summary>The flag that gives this kind, without dashes (<c>set-json</c>), as helm's messages name it.</summary>
+    public string Flag => Kind switch
+    {
+        SetKind.Json => "set-json",
+        SetKind.Set => "set",
+        SetKind.String => "set-string",
+        SetKind.File => "set-file",
+        _ => "set-literal",
+    };
 }

@@ -19,6 +19,15 @@ public sealed class TemplateFlagsJudgedTests
     [InlineData("r", "./shop", "--set-literal", "replicaCount=3")]
     [InlineData("r", "./shop", "--set-literal", "image.tag=1.0,extra=2")]
     [InlineData("r", "./shop", "--set-literal", "novalue")]
+    [InlineData("r", "./shop", "--set", "image.tag=from-set", "--set-json", "image.tag=\"from-json\"")]    // --set-json applies first
+    [InlineData("r", "./shop", "--set-string", "image.tag=from-string", "--set", "image.tag=from-set")]      // --set-string after --set
+    [InlineData("r", "./shop", "--set-literal", "image.tag=lit", "--set-file", "image.tag=Chart.yaml")]      // --set-literal last
+    [InlineData("r", "./shop", "--set-json", "image.tag")]
+    [InlineData("r", "./shop", "--set-json", "image.tag={bad")]
+    [InlineData("r", "./shop", "--set-file", "image.tag=no-such-file")]
+    [InlineData("r", "./shop", "--set-file", "image.tag")]
+    [InlineData("r", "./shop", "--set-json", "{\"image\":{\"tag\":\"from-object\"}}", "--set-json", "replicaCount=4")]
+    [InlineData("r", "./shop", "--set-json", "{bad")]
     [InlineData("./shop", "-g")]
     [InlineData("r", "./shop", "--generate-name")]
     [InlineData("r", "./shop", "--skip-crds", "--include-crds", "--hide-notes", "--render-subchart-notes", "--labels", "team=a,tier=web")]
