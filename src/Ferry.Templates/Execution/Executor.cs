@@ -332,21 +332,22 @@ internal sealed partial class Executor
         }
     }
 
+    // each arm boxed as itself: without the casts to object the switch's common type (long, ulong) would widen them all
     private static object Convert(object like, long i) => like switch
     {
-        nint => (nint)i,
-        int => (int)i,
-        short => (short)i,
-        sbyte => (sbyte)i,
-        _ => i,
+        nint => (object)(nint)i,
+        int => (object)(int)i,
+        short => (object)(short)i,
+        sbyte => (object)(sbyte)i,
+        _ => (object)i,
     };
 
     private static object Convert(object like, ulong i) => like switch
     {
-        uint => (uint)i,
-        ushort => (ushort)i,
-        byte => (byte)i,
-        _ => i,
+        uint => (object)(uint)i,
+        ushort => (object)(ushort)i,
+        byte => (object)(byte)i,
+        _ => (object)i,
     };
 
     private Flow OneIteration(BranchNode r, object? index, object? elem, int mark, bool elemInterface = false)
