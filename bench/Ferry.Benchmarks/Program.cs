@@ -28,39 +28,38 @@ if (args.Length > 0 && args[0] == "yaml-alloc")
     var texts = args[1..].Select(File.ReadAllText).ToList();
     for (var round = 0; round < 3; round++)
     {
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var text in texts)
-        {
-            Ferry.Templates.Yaml.YamlReader.Read(text);
-        }
-        Console.WriteLine($"{texts.Sum(t => t.Length) / 1e6:F2} M chars: {clock.Elapsed.TotalMilliseconds:F1} ms, {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated");
+        Measure($"{texts.Sum(t => t.Length) / 1e6:F2} M chars", () => texts.ForEach(t => Ferry.Templates.Yaml.YamlReader.Read(t)));
     }
     return;
 }
 
 if (args.Length > 0 && args[0] == "render-alloc")
 {
-    // render-alloc ROUNDS TEMPLATE-ARGS...: `ferry template` in process; bytes allocated, collections and time per render.
+    // render-alloc ROUNDS TEMPLATE-ARGS...: `ferry template` in process, then reading each manifest's head; allocation and time.
     var (chart, options) = Ferry.Charts.HelmTemplateArgs.Parse(args[2..]);
+    var keys = new HashSet<string> { "kind", "apiVersion", "metadata" };
     for (var i = 0; i < int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); i++)
     {
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        var gcs = GC.CollectionCount(0);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = Ferry.Charts.HelmTemplate.Run(chart, options);
-        Console.WriteLine($"{clock.Elapsed.TotalMilliseconds:F1} ms, {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated, {GC.CollectionCount(0) - gcs} gen0 GCs, output {result.Output.Length / 1e6:F2} MB chars");
-        var docs = result.Output.Split("\n---\n");
-        before = GC.GetTotalAllocatedBytes(precise: true);
-        clock.Restart();
-        var keys = new HashSet<string> { "kind", "apiVersion", "metadata" };
-        foreach (var doc in docs)
+        var output = "";
+        Measure("render", () => output = Ferry.Charts.HelmTemplate.Run(chart, options).Output);
+        Measure($"  heads of {output.Length / 1e6:F2} M chars", () =>
         {
-            Ferry.Templates.Yaml.YamlReader.ReadKeys(doc, keys);
-        }
-        Console.WriteLine($"  heads: {clock.Elapsed.TotalMilliseconds:F1} ms, {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated");
+            foreach (var doc in output.Split("\n---\n"))
+            {
+                Ferry.Templates.Yaml.YamlReader.ReadKeys(doc, keys);
+            }
+        });
     }
     return;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(TemplateBenchmarks).Assembly).Run(args);
+
+static void Measure(string label, Action work)
+{
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    var collections = GC.CollectionCount(0);
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    work();
+    Console.WriteLine($"{label}: {clock.Elapsed.TotalMilliseconds:F1} ms, {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6:F1} MB allocated, {GC.CollectionCount(0) - collections} gen0 GCs");
+}

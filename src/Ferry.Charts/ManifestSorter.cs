@@ -37,11 +37,7 @@ public static class ManifestSorter
     {
         // indices into the file, so each document is copied once at most (a file holding one document not at all)
         var text = bigFile;
-        var first = 0;
-        while (first < text.Length && char.IsWhiteSpace(text[first]))
-        {
-            first++;
-        }
+        var first = SkipSpace(0, text.Length);
         var docs = new List<string>();
         var start = first;
         var i = first;
@@ -63,12 +59,18 @@ public static class ManifestSorter
         Add(start, text.Length);
         return docs;
 
-        void Add(int from, int to)
+        int SkipSpace(int from, int to)
         {
             while (from < to && char.IsWhiteSpace(text[from]))
             {
                 from++;
             }
+            return from;
+        }
+
+        void Add(int from, int to)
+        {
+            from = SkipSpace(from, to);
             if (from < to)
             {
                 docs.Add(from == 0 && to == text.Length ? text : text[from..to]);
