@@ -252,6 +252,10 @@ public static partial class HelmTemplate
             case SetKind.File:
                 var p = expr[(eq + 1)..];
                 var full = Path.IsPathRooted(p) ? p : Path.Combine(baseDirectory, p);
+                if (Directory.Exists(full))
+                {
+                    throw new FormatException($"read {p}: is a directory");
+                }
                 if (!File.Exists(full))
                 {
                     throw new FormatException($"open {p}: no such file or directory");

@@ -26,6 +26,7 @@ public sealed class TemplateFlagsJudgedTests
     [InlineData("r", "./shop", "--set-json", "image.tag={bad")]
     [InlineData("r", "./shop", "--set-file", "image.tag=no-such-file")]
     [InlineData("r", "./shop", "--set-file", "image.tag")]
+    [InlineData("r", "./shop", "--set-file", "image.tag=/etc")]                                                // a directory
     [InlineData("r", "./shop", "--set-json", "{\"image\":{\"tag\":\"from-object\"}}", "--set-json", "replicaCount=4")]
     [InlineData("r", "./shop", "--set-json", "{bad")]
     [InlineData("./shop", "-g")]
