@@ -236,34 +236,35 @@ public static partial class HelmTemplate
                     ? MergeMaps(values, map)
                     : throw new FormatException("not a JSON object");
             case SetKind.Json:
-                if (eq < 0)
-                {
-                    throw new FormatException("no value");
-                }
-                SetParser.SetValue(values, expr[..eq], Ferry.Templates.Formatting.GoJsonReader.Read(expr[(eq + 1)..]));
+                SetParser.ApplyJson(values, expr);
                 break;
-            case SetKind.Literal or SetKind.File when eq < 0:
-                // strvals names the last key segment: --set-file image.tag → key "tag" has no value
+            case SetKind.Literal when eq < 0:
+                // strvals names the last key segment: --set-literal image.tag → key "tag" has no value
                 throw new FormatException($"key \"{expr[(expr.LastIndexOf('.') + 1)..]}\" has no value");
             case SetKind.Literal:
                 // the key as --set reads it; the value is everything after the first '=', verbatim
                 SetParser.SetValue(values, expr[..eq], expr[(eq + 1)..]);
                 break;
             case SetKind.File:
-                var p = expr[(eq + 1)..];
-                var full = Path.IsPathRooted(p) ? p : Path.Combine(baseDirectory, p);
-                if (Directory.Exists(full))
-                {
-                    throw new FormatException($"read {p}: is a directory");
-                }
-                if (!File.Exists(full))
-                {
-                    throw new FormatException($"open {p}: no such file or directory");
-                }
-                SetParser.SetValue(values, expr[..eq], File.ReadAllText(full));
+                SetParser.ApplyFiles(values, expr, p => ReadSetFile(p, baseDirectory));
                 break;
         }
         return values;
+    }
+
+    /// <summary>One <c>--set-file</c> value: the file's text, with Go's messages when it cannot be read.</summary>
+    private static string ReadSetFile(string path, string baseDirectory)
+    {
+        var full = Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path);
+        if (Directory.Exists(full))
+        {
+            throw new FormatException($"read {path}: is a directory");
+        }
+        if (!File.Exists(full))
+        {
+            throw new FormatException($"open {path}: no such file or directory");
+        }
+        return File.ReadAllText(full);
     }
 
     private static readonly char[] GoSpace = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00a0'];

@@ -151,7 +151,7 @@ internal sealed partial class Executor
         for (var i = 0; i < n - 1; i++)
         {
             var next = EvalField(dot, ident[i], node, null, Missing, receiver, fromMap);
-            fromMap = receiver is IDictionary<string, object?> && receiver is not ITemplateObject;
+            fromMap = receiver is IDictionary<string, object?> and not ITemplateObject and (not GoTypedDictionary or GoTypedDictionary { HoldsInterfaces: true });
             receiver = next;
         }
         return EvalField(dot, ident[n - 1], node, args, final, receiver, fromMap);
@@ -193,7 +193,9 @@ internal sealed partial class Executor
                 {
                     Errorf($"map has no entry for key {GoQuote.Quote(fieldName)}");
                 }
-                return _options.MissingKey == MissingKeyMode.Zero ? NilInterface : null;
+                // missingkey=zero gives the zero of the map's element type: "" from a map[string]string
+                return _options.MissingKey != MissingKeyMode.Zero ? null
+                    : map is GoTypedDictionary { HoldsInterfaces: false, GoTypeName: "map[string]string" } ? "" : NilInterface;
             case ITemplateObject obj:
                 if (obj.TryGetMethod(fieldName, out var method) && method is not null)
                 {

@@ -37,6 +37,19 @@ public sealed class GoJsonReader
         return v;
     }
 
+    /// <summary>
+    /// The first JSON value of <paramref name="text"/> as Go's <c>json.Decoder</c> reads it from a stream: leading
+    /// blanks skipped, the value ends where its syntax does (<c>1,b=2</c> reads 1); <paramref name="consumed"/> is
+    /// how many characters it took (the decoder's InputOffset).
+    /// </summary>
+    public static object? ReadPrefix(string text, out int consumed)
+    {
+        var r = new GoJsonReader(text, ints: false);
+        var v = r.Value("looking for beginning of value");
+        consumed = System.Text.Encoding.UTF8.GetCharCount(r._s, 0, r._pos);
+        return v;
+    }
+
     private FormatException Invalid(string context) => new($"invalid character {QuoteChar(_s[_pos])} {context}");
 
     private static FormatException EndOfInput() => new("unexpected end of JSON input");

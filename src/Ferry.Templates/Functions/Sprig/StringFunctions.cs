@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Ferry.Templates.Formatting;
 using Ferry.Templates.Values;
@@ -26,8 +27,8 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Fixed("abbrev", 2, a => Abbrev(AsInt(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("abbrevboth", 3, a => AbbrevBoth(AsInt(a[0]), AsInt(a[1]), AsString(a[2]))));
         r.Add(TemplateFunction.Fixed("initials", 1, a => CaseFunctions.Initials(AsString(a[0]))));
-        r.Add(TemplateFunction.Fixed("wrap", 2, a => Wrap(AsInt(a[0]), "\n", AsString(a[1]))));
-        r.Add(TemplateFunction.Fixed("wrapWith", 3, a => Wrap(AsInt(a[0]), AsString(a[1]), AsString(a[2]))));
+        r.Add(TemplateFunction.Fixed("wrap", 2, a => Wrap(AsInt(a[0]), "\n", AsString(a[1]), wrapLongWords: false)));
+        r.Add(TemplateFunction.Fixed("wrapWith", 3, a => Wrap(AsInt(a[0]), AsString(a[1]), AsString(a[2]), wrapLongWords: true)));
         r.Add(TemplateFunction.Fixed("contains", 2, a => AsString(a[1]).Contains(AsString(a[0]), StringComparison.Ordinal)));
         r.Add(TemplateFunction.Fixed("hasPrefix", 2, a => AsString(a[1]).StartsWith(AsString(a[0]), StringComparison.Ordinal)));
         r.Add(TemplateFunction.Fixed("hasSuffix", 2, a => AsString(a[1]).EndsWith(AsString(a[0]), StringComparison.Ordinal)));
@@ -180,47 +181,61 @@ internal static class StringFunctions
     }
 
     /// <summary>goutils.WrapCustom(s, width, sep, wrapLongWords=true).</summary>
-    private static string Wrap(int width, string sep, string s)
+    /// <summary>
+    /// goutils' WrapCustom as sprig calls it: the whole string is one line whose words are split at ' ' only (a
+    /// newline inside is an ordinary character), leading spaces of a new line are dropped, and widths count UTF-8
+    /// bytes. <c>wrap</c> leaves a word longer than the width whole; <c>wrapWith</c> cuts it.
+    /// </summary>
+    private static string Wrap(int width, string sep, string s, bool wrapLongWords)
     {
-        if (width < 1)
+        if (s.Length == 0)
         {
-            width = 1;
+            return "";
         }
-        var sb = new StringBuilder();
-        var lines = s.Split('\n');
-        for (var li = 0; li < lines.Length; li++)
+        if (sep.Length == 0)
         {
-            if (li > 0)
-            {
-                sb.Append(sep);
-            }
-            var line = lines[li];
-            var offset = 0;
-            var inputLen = line.Length;
-            var wrapped = new StringBuilder();
-            while (inputLen - offset > width)
-            {
-                if (line[offset] == ' ')
-                {
-                    offset++;
-                    continue;
-                }
-                var spaceToWrapAt = line.LastIndexOf(' ', Math.Min(width + offset, inputLen - 1), Math.Min(width + offset, inputLen - 1) - offset + 1);
-                if (spaceToWrapAt >= offset)
-                {
-                    wrapped.Append(line, offset, spaceToWrapAt - offset).Append(sep);
-                    offset = spaceToWrapAt + 1;
-                }
-                else
-                {
-                    wrapped.Append(line, offset, width).Append(sep);
-                    offset += width;
-                }
-            }
-            wrapped.Append(line, offset, inputLen - offset);
-            sb.Append(wrapped);
+            sep = "\n";
         }
-        return sb.ToString();
+        width = Math.Max(width, 1);
+        var str = Encoding.UTF8.GetBytes(s);
+        var newLine = Encoding.UTF8.GetBytes(sep);
+        var output = new List<byte>(str.Length + 16);
+        var offset = 0;
+        while (str.Length - offset > width)
+        {
+            if (str[offset] == (byte)' ')
+            {
+                offset++;
+                continue;
+            }
+            var window = str.AsSpan(offset, Math.Min(width + 1, str.Length - offset));
+            var space = window.LastIndexOf((byte)' ');
+            if (space >= 0)
+            {
+                output.AddRange(str.AsSpan(offset, space));
+                output.AddRange(newLine);
+                offset += space + 1;
+            }
+            else if (wrapLongWords)
+            {
+                output.AddRange(str.AsSpan(offset, width));
+                output.AddRange(newLine);
+                offset += width;
+            }
+            else
+            {
+                var next = str.AsSpan(offset + width).IndexOf((byte)' ');
+                if (next < 0)
+                {
+                    break;
+                }
+                output.AddRange(str.AsSpan(offset, width + next));
+                output.AddRange(newLine);
+                offset += width + next + 1;
+            }
+        }
+        output.AddRange(str.AsSpan(offset));
+        return Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(output));
     }
 
     private static string Indent(int spaces, string s)
