@@ -58,6 +58,45 @@ public sealed class NativeBinaryTests : IDisposable
         Assert.Contains("gateway", output, StringComparison.Ordinal);
     }
 
+    [SkippableTheory]
+    [InlineData("x64", 8)]
+    [InlineData("arm64", 1)]
+    public void NativeBinary_GeneratesRsaKeys_AndExitsCleanly_WithSparesStillBeingMade(string arch, int runs)
+    {
+        // keys come from OpenSSL's big-number functions bound into the static executable; a spare key is still being
+        // made on another thread when the command ends, and OpenSSL frees its state at exit: no run may crash
+        var binary = NativeExecutables.Command(arch, out var why);
+        Skip.If(binary is null, why);
+        var chart = Path.Combine(_dir, "keys");
+        Directory.CreateDirectory(Path.Combine(chart, "templates"));
+        File.WriteAllText(Path.Combine(chart, "Chart.yaml"), "apiVersion: v2\nname: keys\nversion: 0.1.0\n");
+        File.WriteAllText(Path.Combine(chart, "templates", "keys.yaml"), """
+            {{- $ca := genCA "ca" 30 }}
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: keys
+            stringData:
+              ca.key: {{ $ca.Key | quote }}
+              other.key: {{ genPrivateKey "rsa" | quote }}
+            """);
+        for (var run = 0; run < runs; run++)
+        {
+            var (code, output, err) = NativeExecutables.Run(binary!, "template", "k", chart);
+            Assert.True(code == 0, $"run {run + 1}: exit {code}: {err}");
+            var secret = (Dictionary<string, object?>)((Dictionary<string, object?>)Ferry.Templates.Values.DataReader.FromYaml(output)!)["stringData"]!;
+            foreach (var (name, pem) in secret)
+            {
+                using var key = System.Security.Cryptography.RSA.Create();
+                key.ImportFromPem((string)pem!);
+                Assert.Equal(name == "ca.key" ? 2048 : 4096, key.KeySize); // sprig: genCA 2048 bits, genPrivateKey "rsa" 4096
+                var data = "ferry"u8.ToArray();
+                var signature = key.SignData(data, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+                Assert.True(key.VerifyData(data, signature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1));
+            }
+        }
+    }
+
     [SkippableFact]
     public async Task NativeBinary_ServesARegistry_ThatFerryPushesToAndPullsFrom()
     {

@@ -40,6 +40,17 @@ public class ResourceBoundsTests
     }
 
     [Fact]
+    public void SetNestedListIndexes_AreBounded_NotAStackOverflow()
+    {
+        var deep = "a" + string.Concat(Enumerable.Repeat("[0]", 100_000)) + "=1";
+        var e = Assert.Throws<FormatException>(() => SetParser.Apply(new Dictionary<string, object?>(), deep));
+        Assert.Equal($"list index nesting is greater than the maximum of {SetParser.MaxNestedListLevel}", e.Message);
+        var values = new Dictionary<string, object?>();
+        SetParser.Apply(values, "a" + string.Concat(Enumerable.Repeat("[0]", 500)) + "=1");
+        Assert.IsType<List<object?>>(values["a"]);
+    }
+
+    [Fact]
     public void SetListIndex_AtTheCap_IsAccepted()
     {
         var values = new Dictionary<string, object?>();

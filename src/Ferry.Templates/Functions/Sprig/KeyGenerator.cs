@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace Ferry.Templates.Functions.Sprig;
 
 /// <summary>
-/// RSA keys for <c>genPrivateKey</c>, <c>genCA</c> and the certificate functions. Generation is a random search for
-/// primes whose time varies several-fold from key to key (0.1–0.6 s for 2048 bits, 0.6–2 s for 4096 on a CI core),
+/// RSA keys for <c>genPrivateKey</c>, <c>genCA</c> and the certificate functions (made by <see cref="RsaPrimes"/>).
+/// Generation is a random search for primes whose time varies several-fold from key to key,
 /// so each request races two generations on the thread pool and takes whichever finishes first; the other one is
 /// kept, unused by anyone, for the next request of that size (charts ask for several: a CA, then certificates signed
 /// by it). At most one spare per size is kept or in flight; every key is handed out once. A spare still being made
@@ -48,6 +48,10 @@ internal static class KeyGenerator
 
     private static Task<RSA> Start(int bits) => Task.Run(() =>
     {
+        if (RsaPrimes.TryGenerate(bits) is { } key)
+        {
+            return key;
+        }
         var rsa = RSA.Create(bits);
         rsa.ExportParameters(false); // a .NET RSA object makes its key lazily: make it now
         return rsa;
