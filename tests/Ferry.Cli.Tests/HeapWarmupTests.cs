@@ -1,20 +1,59 @@
+using System.Globalization;
+
 namespace Ferry.Cli.Tests;
 
-/// <summary>The page pre-faulting before a render: it populates memory only inside the GC's own reservation, and the heap keeps working.</summary>
+/// <summary>
+/// The heap preparation before a render: it touches memory only inside the GC's own reservation, leaves the span after
+/// the allocation point writable as one mapping (so 2 MiB pages can back it where the kernel offers them), and the
+/// heap keeps working.
+/// </summary>
 public sealed class HeapWarmupTests
 {
     [Fact]
-    public void Prepare_PopulatesTheAllocationRegion_AndTheHeapKeepsWorking()
+    public void Prepare_PopulatesTheAllocationRegion_PreparesASpanForHugePages_AndTheHeapKeepsWorking()
     {
-        var populated = HeapWarmup.Prepare(2 << 20);
+        var outcome = HeapWarmup.Prepare(2 << 20);
         if (OperatingSystem.IsLinux())
         {
-            Assert.InRange(populated, 4096, 2 << 20);
+            Assert.InRange(outcome.Populated, 4096, 2 << 20);
+            Assert.True(outcome.SpanEnd - outcome.SpanStart >= 64L << 20, $"prepared {(outcome.SpanEnd - outcome.SpanStart) >> 20} MiB");
         }
         // allocate well past the populated part, collect, and read everything back
         var lists = Enumerable.Range(0, 200).Select(i => Enumerable.Range(0, 2000).Select(j => $"{i}:{j}").ToList()).ToList();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         Assert.Equal("199:1999", lists[199][1999]);
         Assert.Equal(400_000, lists.Sum(l => l.Count));
+        if (OperatingSystem.IsLinux())
+        {
+            var inSpan = Mappings().Where(m => m.To > outcome.SpanStart && m.From < outcome.SpanEnd).ToList();
+            Assert.All(inSpan, m => Assert.True(m.Anonymous, $"{m.From:x}-{m.To:x} is not anonymous memory: the span left the GC's reservation"));
+            if (File.Exists("/sys/kernel/mm/transparent_hugepage/enabled")
+                && !File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled").Contains("[never]", StringComparison.Ordinal))
+            {
+                // what the preparation is for: with transparent huge pages on, 2 MiB pages back the heap
+                Assert.True(inSpan.Sum(m => m.HugeKb) > 0, "no 2 MiB pages back the prepared span");
+            }
+        }
+    }
+
+    /// <summary>The mappings of /proc/self/smaps: range, whether anonymous, and AnonHugePages.</summary>
+    private static List<(long From, long To, bool Anonymous, long HugeKb)> Mappings()
+    {
+        var all = new List<(long From, long To, bool Anonymous, long HugeKb)>();
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && !fields[0].EndsWith(':') && fields[0].Contains('-', StringComparison.Ordinal))
+            {
+                var range = fields[0].Split('-');
+                all.Add((long.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), fields.Length == 5 && fields[4] == "0", 0));
+            }
+            else if (fields.Length >= 2 && fields[0] == "AnonHugePages:" && all.Count > 0)
+            {
+                all[^1] = all[^1] with { HugeKb = long.Parse(fields[1], CultureInfo.InvariantCulture) };
+            }
+        }
+        return all;
     }
 }
