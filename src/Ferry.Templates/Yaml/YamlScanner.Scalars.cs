@@ -331,6 +331,25 @@ internal sealed partial class YamlScanner
         }
     }
 
+    private static readonly System.Buffers.SearchValues<char> PlainStopsInBlock = System.Buffers.SearchValues.Create(" \t\r\n\u0085\u2028\u2029:");
+    private static readonly System.Buffers.SearchValues<char> PlainStopsInFlow = System.Buffers.SearchValues.Create(" \t\r\n\u0085\u2028\u2029:,?[]{}");
+
+    /// <summary>
+    /// How many characters from the current one a plain scalar copies as they are: up to a blank, a break, a ':', a
+    /// flow indicator inside flow, or a surrogate (each a one-column, one-index character).
+    /// </summary>
+    private int PlainRun()
+    {
+        var rest = _s.AsSpan(_pos);
+        var n = rest.IndexOfAny(_flowLevel > 0 ? PlainStopsInFlow : PlainStopsInBlock);
+        if (n < 0)
+        {
+            n = rest.Length;
+        }
+        var surrogate = rest[..n].IndexOfAnyInRange('\uD800', '\uDFFF');
+        return surrogate < 0 ? n : surrogate;
+    }
+
     private YamlToken ScanPlainScalar()
     {
         var s = _scalarText.Clear();
@@ -387,7 +406,18 @@ internal sealed partial class YamlScanner
                         whitespaces.Clear();
                     }
                 }
-                Read(s);
+                var run = PlainRun();
+                if (run > 1)
+                {
+                    s.Append(_s, _pos, run);
+                    _pos += run;
+                    _index += run;
+                    _column += run;
+                }
+                else
+                {
+                    Read(s);
+                }
                 end = Mark;
             }
             if (!(IsBlank() || IsBreak()))

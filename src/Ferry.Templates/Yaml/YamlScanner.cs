@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Ferry.Templates.Yaml;
@@ -209,11 +210,19 @@ internal sealed partial class YamlScanner
         _line++;
     }
 
+    private static readonly SearchValues<char> PrintableAscii = SearchValues.Create("\t\n\r " + string.Concat(Enumerable.Range('!', '~' - '!' + 1).Select(c => (char)c)));
+
     /// <summary>go-yaml's reader accepts only printable characters (tab and line breaks included).</summary>
     private static void CheckCharacters(string s)
     {
         for (var i = 0; i < s.Length; i++)
         {
+            var skip = s.AsSpan(i).IndexOfAnyExcept(PrintableAscii); // the common case, checked many characters at a time
+            if (skip < 0)
+            {
+                return;
+            }
+            i += skip;
             var c = s[i];
             if (c is '\t' or '\n' or '\r' or '\u0085' || c is >= ' ' and <= '~' || c is >= '\u00A0' and <= '\uD7FF' || c is >= '\uE000' and <= '\uFFFD')
             {
