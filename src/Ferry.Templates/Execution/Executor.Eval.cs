@@ -195,7 +195,7 @@ internal sealed partial class Executor
                 }
                 // missingkey=zero gives the zero of the map's element type: "" from a map[string]string
                 return _options.MissingKey != MissingKeyMode.Zero ? null
-                    : map is GoTypedDictionary { HoldsInterfaces: false, GoTypeName: "map[string]string" } ? "" : NilInterface;
+                    : map is GoTypedDictionary { GoTypeName: "map[string]string" } ? "" : NilInterface;
             case ITemplateObject obj:
                 if (obj.TryGetMethod(fieldName, out var method) && method is not null)
                 {

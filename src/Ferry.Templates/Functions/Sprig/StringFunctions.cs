@@ -180,7 +180,6 @@ internal static class StringFunctions
         return "..." + s[(s.Length - (right - 3))..];
     }
 
-    /// <summary>goutils.WrapCustom(s, width, sep, wrapLongWords=true).</summary>
     /// <summary>
     /// goutils' WrapCustom as sprig calls it: the whole string is one line whose words are split at ' ' only (a
     /// newline inside is an ordinary character), leading spaces of a new line are dropped, and widths count UTF-8
