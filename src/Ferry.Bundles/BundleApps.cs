@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Ferry.Bundles;
 
 /// <summary>One app as the bundle manifest records it, its files resolved inside the bundle.</summary>
@@ -12,46 +10,20 @@ internal static class BundleApps
 {
     public static IReadOnlyList<BundleApp> Read(OpenedBundle bundle)
     {
-        var root = bundle.Manifest;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("apps", out var apps) || apps.ValueKind != JsonValueKind.Array)
-        {
-            throw Damaged(bundle, "has no apps list");
-        }
         var result = new List<BundleApp>();
-        var i = 0;
-        foreach (var a in apps.EnumerateArray())
+        foreach (var a in bundle.Manifest.Apps!)
         {
-            var at = $"apps[{i++}]";
-            var name = Text(bundle, a, "name", at);
-            at = $"app {name}";
-            if (!a.TryGetProperty("chart", out var chart) || chart.ValueKind != JsonValueKind.Object)
-            {
-                throw Damaged(bundle, $"{at} has no chart");
-            }
-            var chartName = Text(bundle, chart, "file", at + " chart");
-            var digest = Text(bundle, chart, "digest", at + " chart");
+            var at = $"app {a.Name}";
+            var (chartName, digest) = (a.Chart!.File, a.Chart.Digest);
             var chartFile = bundle.BundleFile(chartName, $"the chart of {at}");
             if (!string.Equals(bundle.ListedDigest(chartName), digest, StringComparison.Ordinal))
             {
-                throw new BundleException($"{bundle.Path}: the chart of {at} ({chartName}) is not the chart the bundle was built with (digest {bundle.ListedDigest(chartName)}, the manifest records {digest}); the bundle was altered: get a fresh copy from the vendor");
+                throw new BundleException($"{bundle.Path}: the chart of {at} ({chartName}) is not the chart the bundle was built with " +
+                    $"(digest {bundle.ListedDigest(chartName)}, the manifest records {digest}); the bundle was altered: get a fresh copy from the vendor");
             }
-            string? valuesName = null;
-            string? valuesFile = null;
-            if (a.TryGetProperty("values", out var v) && v.ValueKind != JsonValueKind.Null)
-            {
-                valuesName = v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Damaged(bundle, $"{at}: values is not a file name");
-                valuesFile = bundle.BundleFile(valuesName, $"the values template of {at}");
-            }
-            result.Add(new BundleApp(name, chartFile, digest, valuesFile, valuesName));
+            var valuesFile = a.Values is { } values ? bundle.BundleFile(values, $"the values template of {at}") : null;
+            result.Add(new BundleApp(a.Name, chartFile, digest, valuesFile, a.Values));
         }
         return result;
     }
-
-    private static string Text(OpenedBundle bundle, JsonElement e, string key, string at) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s
-            ? s
-            : throw Damaged(bundle, $"{at} has no {key}");
-
-    private static BundleException Damaged(OpenedBundle bundle, string what) =>
-        new($"{bundle.Path}: {BundleBuilder.ManifestName}: {what}; the bundle is damaged: get a fresh copy from the vendor");
 }

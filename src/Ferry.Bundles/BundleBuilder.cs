@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Ferry.Bundles.Format;
 using Ferry.Charts;
 using Ferry.Oci;
 
@@ -84,14 +84,20 @@ public static class BundleBuilder
         {
             if (!spec.Env.Any(v => v.Name == key))
             {
-                throw new BundleException($"--env {key}: not declared in {spec.SpecPath} env: (declared: {string.Join(", ", spec.Env.Select(v => v.Name))})");
+                throw new BundleException($"env override {key}: not declared in {spec.SpecPath} env: (declared: {string.Join(", ", spec.Env.Select(v => v.Name))})")
+                {
+                    Remedies = [Remedy.EnvOverride],
+                };
             }
             sampleEnv[key] = value;
         }
         var missing = spec.Env.Where(v => v.Required && v.Default is null && !sampleEnv.ContainsKey(v.Name)).Select(v => v.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from the sample env: {string.Join(", ", missing)} (the build renders charts with it; add them or pass --env KEY=VALUE)");
+            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from the sample env: {string.Join(", ", missing)} (the build renders charts with it); add them, or override them for the build")
+            {
+                Remedies = [Remedy.EnvOverride],
+            };
         }
         using var client = new RegistryClient(options.Registry);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
@@ -107,11 +113,17 @@ public static class BundleBuilder
             var chart = await fetcher.FetchAsync(spec, app, ct).ConfigureAwait(false);
             if (options.Locked && previousLock.TryGetValue(app.Name, out var locked) && locked != chart.Digest.Value)
             {
-                throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; rebuild without --locked to accept the change");
+                throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; to accept the change, rebuild without checking the lock")
+                {
+                    Remedies = [Remedy.Locked],
+                };
             }
             if (options.Locked && !previousLock.ContainsKey(app.Name))
             {
-                throw new BundleException($"app {app.Name}: not in ferry.lock; rebuild without --locked first");
+                throw new BundleException($"app {app.Name}: not in ferry.lock; rebuild once without checking the lock")
+                {
+                    Remedies = [Remedy.Locked],
+                };
             }
             var chartFile = $"charts/{app.Name}/{chart.Name}-{chart.Version}.tgz";
             Directory.CreateDirectory(Path.Combine(staging, "charts", app.Name));
@@ -149,143 +161,144 @@ public static class BundleBuilder
             // before anything is fetched: the executable the site will run must be one that runs there
             if (!File.Exists(executable))
             {
-                throw new BundleException($"--include-ferry: {executable} does not exist (build the native binary with ./build.sh publish)");
+                throw new BundleException($"the ferry executable to carry, {executable}, does not exist (build the native binary with ./build.sh publish)")
+                {
+                    Remedies = [Remedy.IncludeFerry],
+                };
             }
             SiteExecutable.Check(executable, (options.Platforms ?? SpecLoader.Load(options.SpecPath).Platforms).Select(Platform.Parse).ToList());
         }
         using var work = WorkFolder.Create("ferry-bundle-");
         var staging = work.Path;
+        var plan = await DiscoverAsync(options, staging, ct).ConfigureAwait(false);
+        var spec = plan.Spec;
+        using var client = new RegistryClient(options.Registry);
+        var platforms = (options.Platforms ?? spec.Platforms).Select(Platform.Parse).ToList();
+        var site = options.Since is null ? null : SiteInventory.Load(options.Since);
+        var images = await ResolveImagesAsync(plan, client, platforms, site, staging, options.Log, ct).ConfigureAwait(false);
+        var manifest = new BundleManifest
         {
-            var plan = await DiscoverAsync(options, staging, ct).ConfigureAwait(false);
-            var spec = plan.Spec;
-            var images = plan.Images;
-            using var client = new RegistryClient(options.Registry);
-            var appsJson = new JsonArray();
-            var lockJson = new JsonObject();
-            foreach (var a in plan.Apps)
+            Name = spec.Name,
+            Version = spec.Version,
+            Registry = new ManifestRegistry { Rewrite = spec.RewriteRegistry },
+            Platforms = platforms.Select(p => p.ToString()).ToList(),
+            Env = spec.Env.Select(v => new ManifestEnvVar
             {
-                lockJson[a.Spec.Name] = a.ChartDigest.Value;
-                appsJson.Add((JsonNode)new JsonObject
-                {
-                    ["name"] = a.Spec.Name,
-                    ["namespace"] = a.Spec.Namespace,
-                    ["chart"] = new JsonObject { ["name"] = a.ChartName, ["version"] = a.ChartVersion, ["digest"] = a.ChartDigest.Value, ["file"] = a.ChartFile, ["source"] = a.Spec.Chart.ToString() },
-                    ["values"] = a.ValuesFile,
-                    ["dependsOn"] = new JsonArray(a.Spec.DependsOn.Select(d => (JsonNode)d).ToArray()),
-                    ["images"] = new JsonArray(a.Images.Select(i => (JsonNode)i).ToArray()),
-                });
-            }
-
-            var layout = OciLayout.Open(Path.Combine(staging, "images"), create: true);
-            var copier = new ImageCopier(client);
-            var platforms = (options.Platforms ?? spec.Platforms).Select(Platform.Parse).ToList();
-            var imagesJson = new JsonArray();
-            var site = options.Since is null ? null : SiteInventory.Load(options.Since);
-            var required = new SortedSet<string>(StringComparer.Ordinal);
-            var remote = new Dictionary<string, RemoteBlob>(StringComparer.Ordinal);
-            foreach (var (image, sources) in images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                Name = v.Name, Description = v.Description, Required = v.Required, Secret = v.Secret, Default = v.Default, Pattern = v.Pattern,
+            }).ToList(),
+            Apps = plan.Apps.Select(a => new ManifestApp
             {
-                options.Log?.Report($"resolving {image}");
-                var usedBy = string.Join(", ", sources.Select(s => $"{s.App}: {s.Template}").Distinct());
-                ResolvedImage resolved;
-                try
+                Name = a.Spec.Name,
+                Namespace = a.Spec.Namespace,
+                Chart = new ManifestChart
                 {
-                    resolved = await copier.ResolveAsync(ImageReference.Parse(image), platforms, ct: ct).ConfigureAwait(false);
-                }
-                catch (OciException e)
-                {
-                    throw new BundleException($"image {image} (used by {usedBy}): {e.Message}", e);
-                }
-                ImageCopier.StoreManifests(resolved, layout);
-                foreach (var blob in resolved.Blobs)
-                {
-                    if (site is not null && site.Blobs.Contains(blob.Digest.Value))
-                    {
-                        required.Add(blob.Digest.Value);
-                    }
-                    else
-                    {
-                        remote.TryAdd(blob.Digest.Hex, new RemoteBlob(blob, resolved.Image, usedBy));
-                    }
-                }
-                var pulled = new { ManifestDigest = resolved.Tagged.Digest, resolved.Tagged.MediaType, Bytes = resolved.Blobs.Sum(b => b.Size) };
-                imagesJson.Add((JsonNode)new JsonObject
-                {
-                    ["ref"] = image,
-                    ["digest"] = pulled.ManifestDigest.Value,
-                    ["mediaType"] = pulled.MediaType,
-                    ["size"] = pulled.Bytes,
-                    ["sources"] = new JsonArray(sources.Select(s => (JsonNode)new JsonObject { ["app"] = s.App, ["template"] = s.Template, ["path"] = s.Path }).ToArray()),
-                });
-            }
-            var manifest = new JsonObject
-            {
-                ["apiVersion"] = "ferry.dev/v1",
-                ["kind"] = "BundleManifest",
-                ["name"] = spec.Name,
-                ["version"] = spec.Version,
-                ["registry"] = new JsonObject { ["rewrite"] = spec.RewriteRegistry },
-                ["platforms"] = new JsonArray(platforms.Select(p => (JsonNode)p.ToString()).ToArray()),
-                ["env"] = new JsonArray(spec.Env.Select(v => (JsonNode)new JsonObject
-                {
-                    ["name"] = v.Name,
-                    ["description"] = v.Description,
-                    ["required"] = v.Required,
-                    ["secret"] = v.Secret,
-                    ["default"] = v.Default,
-                    ["pattern"] = v.Pattern,
-                }).ToArray()),
-                ["apps"] = appsJson,
-                ["images"] = imagesJson,
-                ["inputs"] = new JsonObject
-                {
-                    ["ferry"] = typeof(BundleBuilder).Assembly.GetName().Version?.ToString(3),
-                    ["sampleEnv"] = spec.SampleEnv,
-                    ["envOverrides"] = new JsonObject(options.EnvOverrides.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(
-                        kv.Key, (JsonNode?)(spec.Env.Any(v => v.Name == kv.Key && v.Secret) ? "(secret)" : kv.Value)))),
-                    ["since"] = options.Since is null ? null : Path.GetFileName(options.Since),
+                    Name = a.ChartName, Version = a.ChartVersion, Digest = a.ChartDigest.Value, File = a.ChartFile, Source = a.Spec.Chart.ToString(),
                 },
-            };
-            if (site is not null)
-            {
-                manifest["delta"] = new JsonObject
-                {
-                    ["since"] = Path.GetFileName(options.Since),
-                    ["requires"] = new JsonArray(required.Select(d => (JsonNode)d).ToArray()),
-                };
-                options.Log?.Report($"delta: {required.Count} blobs left out (the site has them)");
-            }
-            if (spec.Cluster is { } cluster)
-            {
-                manifest["cluster"] = await StageClusterAsync(spec, cluster, staging, options.Log, ct).ConfigureAwait(false);
-            }
-            if (options.IncludeFerry is { } ferry)
-            {
-                Directory.CreateDirectory(Path.Combine(staging, "bin"));
-                File.Copy(ferry, Path.Combine(staging, "bin", "ferry"));
-                manifest["ferry"] = "bin/ferry";
-            }
-            File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
-            // Per-file SHA-256 of everything but the image layout (whose blobs are named by their digest).
-            var files = new JsonObject();
-            foreach (var f in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
-                .Select(f => Path.GetRelativePath(staging, f).Replace('\\', '/'))
-                .Where(f => !f.StartsWith("images/", StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal))
-            {
-                await using var fs = File.OpenRead(Path.Combine(staging, f));
-                files[f] = "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(fs, ct).ConfigureAwait(false));
-            }
-            manifest["files"] = files;
-            await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), lockJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct).ConfigureAwait(false);
-            options.Log?.Report($"writing {options.Output}");
-            return await WriteArchiveAsync(staging, remote, client, options.Output, options.Storage, plan.Apps.Count, images.Count, ct).ConfigureAwait(false);
+                Values = a.ValuesFile,
+                DependsOn = a.Spec.DependsOn,
+                Images = a.Images,
+            }).ToList(),
+            Images = images.Entries,
+            Inputs = Inputs(options, spec),
+            Delta = site is null ? null : new ManifestDelta(Path.GetFileName(options.Since!), [.. images.Required]),
+        };
+        if (site is not null)
+        {
+            options.Log?.Report($"delta: {images.Required.Count} blobs left out (the site has them)");
         }
+        if (spec.Cluster is { } cluster)
+        {
+            manifest = manifest with { Cluster = await StageClusterAsync(spec, cluster, staging, options.Log, ct).ConfigureAwait(false) };
+        }
+        if (options.IncludeFerry is { } ferry)
+        {
+            Directory.CreateDirectory(Path.Combine(staging, "bin"));
+            File.Copy(ferry, Path.Combine(staging, "bin", "ferry"));
+            manifest = manifest with { Ferry = "bin/ferry" };
+        }
+        File.Copy(options.SpecPath, Path.Combine(staging, "ferry.yaml"));
+        manifest = manifest with { Files = await HashFilesAsync(staging, ct).ConfigureAwait(false) };
+        await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), BundleManifestJson.Write(manifest), ct).ConfigureAwait(false);
+        var chartLock = plan.Apps.ToDictionary(a => a.Spec.Name, a => a.ChartDigest.Value, StringComparer.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), BundleManifestJson.WriteLock(chartLock), ct).ConfigureAwait(false);
+        options.Log?.Report($"writing {options.Output}");
+        return await WriteArchiveAsync(staging, images.Remote, client, options.Output, options.Storage, plan.Apps.Count, plan.Images.Count, ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>What the build was made from, secret overrides masked.</summary>
+    private static ManifestInputs Inputs(BundleBuildOptions options, BundleSpec spec) => new()
+    {
+        Ferry = typeof(BundleBuilder).Assembly.GetName().Version?.ToString(3),
+        SampleEnv = spec.SampleEnv,
+        EnvOverrides = options.EnvOverrides.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(
+            kv => kv.Key, kv => (string?)(spec.Env.Any(v => v.Name == kv.Key && v.Secret) ? "(secret)" : kv.Value), StringComparer.Ordinal),
+        Since = options.Since is null ? null : Path.GetFileName(options.Since),
+    };
+
+    /// <summary>The bundle's images resolved, their manifests stored; blobs the site has are required, the rest streamed later.</summary>
+    private sealed record ResolvedImages(List<ManifestImage> Entries, SortedSet<string> Required, Dictionary<string, RemoteBlob> Remote);
+
+    private static async Task<ResolvedImages> ResolveImagesAsync(
+        BundlePlan plan, RegistryClient client, List<Platform> platforms, SiteInventory? site, string staging, IProgress<string>? log, CancellationToken ct)
+    {
+        var layout = OciLayout.Open(Path.Combine(staging, "images"), create: true);
+        var copier = new ImageCopier(client);
+        var result = new ResolvedImages([], new SortedSet<string>(StringComparer.Ordinal), new Dictionary<string, RemoteBlob>(StringComparer.Ordinal));
+        foreach (var (image, sources) in plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            log?.Report($"resolving {image}");
+            var usedBy = string.Join(", ", sources.Select(s => $"{s.App}: {s.Template}").Distinct());
+            ResolvedImage resolved;
+            try
+            {
+                resolved = await copier.ResolveAsync(ImageReference.Parse(image), platforms, ct: ct).ConfigureAwait(false);
+            }
+            catch (OciException e)
+            {
+                throw new BundleException($"image {image} (used by {usedBy}): {e.Message}", e);
+            }
+            ImageCopier.StoreManifests(resolved, layout);
+            foreach (var blob in resolved.Blobs)
+            {
+                if (site is not null && site.Blobs.Contains(blob.Digest.Value))
+                {
+                    result.Required.Add(blob.Digest.Value);
+                }
+                else
+                {
+                    result.Remote.TryAdd(blob.Digest.Hex, new RemoteBlob(blob, resolved.Image, usedBy));
+                }
+            }
+            result.Entries.Add(new ManifestImage
+            {
+                Ref = image,
+                Digest = resolved.Tagged.Digest.Value,
+                MediaType = resolved.Tagged.MediaType,
+                Size = resolved.Blobs.Sum(b => b.Size),
+                Sources = sources.Select(s => new ManifestImageSource(s.App, s.Template, s.Path)).ToList(),
+            });
+        }
+        return result;
+    }
+
+    /// <summary>Per-file SHA-256 of everything staged but the image layout (whose blobs are named by their digest).</summary>
+    private static async Task<Dictionary<string, string>> HashFilesAsync(string staging, CancellationToken ct)
+    {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var f in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(staging, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("images/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal))
+        {
+            await using var fs = File.OpenRead(Path.Combine(staging, f));
+            files[f] = "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(fs, ct).ConfigureAwait(false));
+        }
+        return files;
     }
 
     /// <summary>Copies (or downloads) the k3s artifacts into cluster/k3s/ and describes them for ferry-bundle.json.</summary>
-    private static async Task<JsonObject> StageClusterAsync(BundleSpec spec, ClusterSpec cluster, string staging, IProgress<string>? log, CancellationToken ct)
+    private static async Task<ManifestCluster> StageClusterAsync(BundleSpec spec, ClusterSpec cluster, string staging, IProgress<string>? log, CancellationToken ct)
     {
         var dir = Directory.CreateDirectory(Path.Combine(staging, "cluster", "k3s")).FullName;
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
@@ -318,17 +331,13 @@ public static class BundleBuilder
             }
             return $"cluster/k3s/{name}";
         }
-        return new JsonObject
-        {
-            ["k3s"] = new JsonObject
-            {
-                ["version"] = cluster.K3s.Version,
-                ["binary"] = await StageAsync(cluster.K3s.Binary, "binary", "k3s").ConfigureAwait(false),
-                ["images"] = await StageAsync(cluster.K3s.Images, "images").ConfigureAwait(false),
-                ["installScript"] = await StageAsync(cluster.K3s.InstallScript, "installScript", "install.sh").ConfigureAwait(false),
-            },
-            ["storagePath"] = cluster.StoragePath,
-        };
+        return new ManifestCluster(
+            new ManifestK3s(
+                cluster.K3s.Version,
+                (await StageAsync(cluster.K3s.Binary, "binary", "k3s").ConfigureAwait(false))!,
+                await StageAsync(cluster.K3s.Images, "images").ConfigureAwait(false),
+                (await StageAsync(cluster.K3s.InstallScript, "installScript", "install.sh").ConfigureAwait(false))!),
+            cluster.StoragePath);
     }
 
     private static Dictionary<string, string> ReadLock(BundleSpec spec)
@@ -338,8 +347,7 @@ public static class BundleBuilder
         {
             return [];
         }
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
+        return BundleManifestJson.ReadLock(File.ReadAllText(path));
     }
 
     /// <summary>A blob the archive streams straight from its registry.</summary>

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using Ferry.Bundles.Format;
+
 namespace Ferry.Bundles;
 
 /// <summary>Verifies and inspects bundle archives by streaming through them once.</summary>
@@ -277,16 +279,11 @@ public static class BundleReader
     /// <summary>The blobs a delta bundle requires from the site that the site's inventory lacks (empty for full bundles).</summary>
     public static IReadOnlyList<string> MissingOnSite(string path, SiteInventory site)
     {
-        using var doc = ReadManifest(path);
-        if (!doc.RootElement.TryGetProperty("delta", out var delta))
-        {
-            return [];
-        }
-        return site.Missing(delta.GetProperty("requires").EnumerateArray().Select(e => e.GetString()!));
+        return ReadManifest(path).Delta is { } delta ? site.Missing(delta.Requires) : [];
     }
 
     /// <summary>Reads ferry-bundle.json from the archive.</summary>
-    public static JsonDocument ReadManifest(string path) => Guard(path, () =>
+    public static BundleManifest ReadManifest(string path) => Guard(path, () =>
     {
         using var fs = OpenArchive(path);
         using var tar = new TarReader(fs);
@@ -296,7 +293,7 @@ public static class BundleReader
             {
                 using var ms = new MemoryStream();
                 entry.DataStream?.CopyTo(ms);
-                return JsonDocument.Parse(ms.ToArray());
+                return BundleManifestJson.Read(ms.ToArray(), path);
             }
         }
         throw new BundleException($"{path}: no {BundleBuilder.ManifestName}; not a Ferry bundle");
@@ -307,43 +304,44 @@ public static class BundleReader
 
     private static string InspectManifest(string path)
     {
-        using var doc = ReadManifest(path);
-        var r = doc.RootElement;
+        var r = ReadManifest(path);
         var sb = new StringBuilder();
-        sb.Append($"Bundle {r.GetProperty("name").GetString()} {r.GetProperty("version").GetString()}  ({BundleFile.Length(path)} bytes, platforms {string.Join(", ", r.GetProperty("platforms").EnumerateArray().Select(p => p.GetString()))})\n");
-        if (r.TryGetProperty("delta", out var delta))
+        sb.Append($"Bundle {r.Name} {r.Version}  ({BundleFile.Length(path)} bytes, platforms {string.Join(", ", r.Platforms)})\n");
+        if (r.Delta is { } delta)
         {
-            sb.Append($"Delta since {delta.GetProperty("since").GetString()}: requires {delta.GetProperty("requires").GetArrayLength()} blobs already on the site\n");
+            sb.Append($"Delta since {delta.Since}: requires {delta.Requires.Count} blobs already on the site\n");
         }
         sb.Append("\nApps:\n");
-        foreach (var a in r.GetProperty("apps").EnumerateArray())
+        foreach (var a in r.Apps!)
         {
-            var c = a.GetProperty("chart");
-            var deps = string.Join(", ", a.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()));
-            sb.Append($"  {a.GetProperty("name").GetString(),-16} ns={a.GetProperty("namespace").GetString(),-12} chart={c.GetProperty("name").GetString()} {c.GetProperty("version").GetString()} ({c.GetProperty("digest").GetString()![..19]}…){(deps.Length > 0 ? "  dependsOn: " + deps : "")}\n");
+            var c = a.Chart!;
+            var deps = string.Join(", ", a.DependsOn);
+            sb.Append($"  {a.Name,-16} ns={a.Namespace,-12} chart={c.Name} {c.Version} ({c.Digest[..Math.Min(19, c.Digest.Length)]}…)")
+                .Append(deps.Length > 0 ? "  dependsOn: " + deps : "").Append('\n');
         }
         sb.Append("\nImages:\n");
-        foreach (var i in r.GetProperty("images").EnumerateArray())
+        foreach (var i in r.Images)
         {
-            sb.Append($"  {i.GetProperty("ref").GetString()}\n      {i.GetProperty("digest").GetString()}  {i.GetProperty("size").GetInt64()} bytes  used by {string.Join(", ", i.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("app").GetString()).Distinct())}\n");
+            var usedBy = string.Join(", ", i.Sources.Select(s => s.App).Distinct());
+            sb.Append($"  {i.Ref}\n      {i.Digest}  {i.Size} bytes  used by {usedBy}\n");
         }
         sb.Append("\nEnv:\n");
-        foreach (var e in r.GetProperty("env").EnumerateArray())
+        foreach (var e in r.Env)
         {
             var flags = new List<string>();
-            if (e.GetProperty("required").GetBoolean())
+            if (e.Required)
             {
                 flags.Add("required");
             }
-            if (e.GetProperty("secret").GetBoolean())
+            if (e.Secret)
             {
                 flags.Add("secret");
             }
-            if (e.TryGetProperty("default", out var d) && d.ValueKind == JsonValueKind.String)
+            if (e.Default is { } d)
             {
-                flags.Add($"default={d.GetString()}");
+                flags.Add($"default={d}");
             }
-            sb.Append($"  {e.GetProperty("name").GetString(),-16} {string.Join(" ", flags),-28} {e.GetProperty("description").GetString()}\n");
+            sb.Append($"  {e.Name,-16} {string.Join(" ", flags),-28} {e.Description}\n");
         }
         return sb.ToString();
     }

@@ -62,25 +62,31 @@ public static class ClusterInstaller
     {
         if (options.Role is not ("server" or "agent"))
         {
-            throw new BundleException($"--role {options.Role}: use server or agent");
+            throw new BundleException($"node role {options.Role}: use server or agent") { Remedies = [Remedy.Role] };
         }
         CheckRegistryFiles(options);
         if (options.Role == "agent" && (options.Server is null || options.Token is null))
         {
-            throw new BundleException("an agent joins a server: give --server https://SERVER:6443 and --token (the server's /var/lib/rancher/k3s/server/node-token)");
+            throw new BundleException("an agent joins a server: give the server's URL (https://SERVER:6443) and its join token (the server's /var/lib/rancher/k3s/server/node-token)")
+            {
+                Remedies = [Remedy.JoinServer],
+            };
         }
         using var bundle = OpenedBundle.Open(options.Bundle, options.PublicKey, withNodeFiles: true);
-        if (!bundle.Manifest.TryGetProperty("cluster", out var cluster))
+        if (bundle.Manifest.Cluster is not { } cluster)
         {
             throw new BundleException($"{options.Bundle} carries no cluster: add cluster.k3s (version, binary, installScript, images) to ferry.yaml and rebuild it");
         }
-        var carriedFerry = bundle.Manifest.TryGetProperty("ferry", out var ferry) && ferry.ValueKind == JsonValueKind.String ? ferry.GetString() : null;
+        var carriedFerry = bundle.Manifest.Ferry;
         if (options.RegistryStorage is not null && carriedFerry is null)
         {
-            throw new BundleException("--registry-storage runs the site registry with the ferry binary, but this bundle does not carry it: rebuild it with bundle build --include-ferry");
+            throw new BundleException("the site registry runs on the ferry executable, but this bundle does not carry it: rebuild the bundle carrying ferry")
+            {
+                Remedies = [Remedy.IncludeFerry],
+            };
         }
-        var k3s = cluster.GetProperty("k3s");
-        var version = k3s.GetProperty("version").GetString()!;
+        var k3s = cluster.K3s;
+        var version = k3s.Version;
         var dryRun = Path.GetFullPath(options.Root) != "/";
         var files = new List<(string, string)>();
 
@@ -101,17 +107,17 @@ public static class ClusterInstaller
         void CopyFrom(string bundleFile, string nodePath, string mode) => Place(nodePath, mode, t => File.Copy(bundle.BundleFile(bundleFile, $"the file for {nodePath}"), t));
         void Text(string nodePath, string mode, string content) => Place(nodePath, mode, t => File.WriteAllText(t, content));
 
-        CopyFrom(k3s.GetProperty("binary").GetString()!, "/usr/local/bin/k3s", "755");
-        if (k3s.TryGetProperty("images", out var images) && images.ValueKind == JsonValueKind.String)
+        CopyFrom(k3s.Binary, "/usr/local/bin/k3s", "755");
+        if (k3s.Images is { } images)
         {
-            CopyFrom(images.GetString()!, $"/var/lib/rancher/k3s/agent/images/{Path.GetFileName(images.GetString()!)}", "644");
+            CopyFrom(images, $"/var/lib/rancher/k3s/agent/images/{Path.GetFileName(images)}", "644");
         }
-        CopyFrom(k3s.GetProperty("installScript").GetString()!, ScriptPath, "755");
+        CopyFrom(k3s.InstallScript, ScriptPath, "755");
         if (carriedFerry is not null)
         {
             CopyFrom(carriedFerry, "/usr/local/bin/ferry", "755");
         }
-        Text("/etc/rancher/k3s/config.yaml", "600", Config(bundle.Label, options, cluster.GetProperty("storagePath").GetString()!));
+        Text("/etc/rancher/k3s/config.yaml", "600", Config(bundle.Label, options, cluster.StoragePath));
         if (options.Registry is { } registry)
         {
             Text(K3sRegistries.DefaultPath, "600", K3sRegistries.Render(K3sRegistries.RegistriesOf(bundle), registry));
@@ -166,7 +172,12 @@ public static class ClusterInstaller
     /// <summary>The registry's TLS and user files exist, come as a pair (cert and key), and go with a registry to run.</summary>
     private static void CheckRegistryFiles(ClusterInstallOptions options)
     {
-        var given = new[] { ("--registry-tls-cert", options.RegistryTlsCert), ("--registry-tls-key", options.RegistryTlsKey), ("--registry-htpasswd", options.RegistryHtpasswd) }
+        var given = new[]
+            {
+                ("the site registry's TLS certificate", options.RegistryTlsCert),
+                ("the site registry's TLS key", options.RegistryTlsKey),
+                ("the site registry's htpasswd file", options.RegistryHtpasswd),
+            }
             .Where(f => f.Item2 is not null).ToList();
         if (given.Count == 0)
         {
@@ -174,11 +185,14 @@ public static class ClusterInstaller
         }
         if (options.RegistryStorage is null)
         {
-            throw new BundleException($"{given[0].Item1} configures the site registry this node runs; add --registry-storage DIR");
+            throw new BundleException($"{given[0].Item1} is for a site registry this node runs: give the registry's storage folder too")
+            {
+                Remedies = [Remedy.RegistryStorage],
+            };
         }
         if ((options.RegistryTlsCert is null) != (options.RegistryTlsKey is null))
         {
-            throw new BundleException("--registry-tls-cert and --registry-tls-key go together (PEM certificate and unencrypted key)");
+            throw new BundleException("the site registry's TLS certificate and key go together (PEM certificate and unencrypted key)");
         }
         foreach (var (flag, path) in given)
         {

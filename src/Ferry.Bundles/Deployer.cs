@@ -71,6 +71,9 @@ public sealed record AppOutcome(string App, AppResult Result, int? Revision, str
 {
     public bool Failed => Result is AppResult.Failed or AppResult.Skipped;
 
+    /// <summary>The settings that would resolve a failure (see <see cref="FerryException.Remedies"/>).</summary>
+    public IReadOnlyList<Remedy> Remedies { get; init; } = [];
+
     /// <summary>The result as deploy prints and records it: installed, upgraded, unchanged, failed, skipped.</summary>
     public string ResultName => Result.ToString().ToLowerInvariant();
 }
@@ -94,7 +97,10 @@ public sealed class Deployer(IKubernetes client)
         var spec = bundle.Spec;
         if (request.ForceConflicts.FirstOrDefault(a => a != DeployRequest.AllApps && !spec.Apps.Any(s => s.Name == a)) is { } unknown)
         {
-            throw new BundleException($"--force-conflicts={unknown}: {bundle.Label} has no app {unknown}; its apps are {string.Join(", ", spec.Apps.Select(a => a.Name))}");
+            throw new BundleException($"taking over conflicts of {unknown}: {bundle.Label} has no app {unknown}; its apps are {string.Join(", ", spec.Apps.Select(a => a.Name))}")
+            {
+                Remedies = [Remedy.ForceConflicts],
+            };
         }
         var deployEnv = new DeployEnv(client, request.EnvNamespace);
         using var registry = new RegistryClient(request.Registry);
@@ -103,11 +109,11 @@ public sealed class Deployer(IKubernetes client)
         var refused = (request.SkipPreflight ? preflight.Blocking : preflight.Failed).ToList();
         if (refused.Count > 0)
         {
-            throw new BundleException(PreflightResult.Describe(refused));
+            throw PreflightResult.Refusal(refused);
         }
         foreach (var check in preflight.Checks.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail))
         {
-            log?.Report($"preflight: {(check.Status == PreflightCheck.Fail ? "failed, ignored (--skip-preflight)" : "warning")}: {check}");
+            log?.Report($"preflight: {(check.Status == PreflightCheck.Fail ? "failed, ignored (preflight skipped)" : "warning")}: {check}");
         }
         var (site, renames, plans) = (preflight.Env, preflight.Renames, preflight.Plans);
         await SiteImages.CheckReachableAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);
@@ -121,7 +127,7 @@ public sealed class Deployer(IKubernetes client)
         try
         {
             var ignored = preflight.Failed.Select(c => c.Name).ToList();
-            await journal.StepAsync("preflight", ignored.Count > 0 ? $"failed checks ignored (--skip-preflight): {string.Join(", ", ignored)}"
+            await journal.StepAsync("preflight", ignored.Count > 0 ? $"failed checks ignored (preflight skipped): {string.Join(", ", ignored)}"
                 : $"passed ({preflight.Checks.Count(c => c.Status == PreflightCheck.Warn)} warnings)", ct).ConfigureAwait(false);
             // keys the bundle declares secret live in the Secret from now on, whichever command writes them
             var declared = spec.Env.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
@@ -238,7 +244,7 @@ public sealed class Deployer(IKubernetes client)
                 }
             }
             log?.Report($"app {app.Name}: failed: {detail}");
-            return new AppOutcome(app.Name, AppResult.Failed, null, detail);
+            return new AppOutcome(app.Name, AppResult.Failed, null, detail) { Remedies = e.Remedies };
         }
     }
 }

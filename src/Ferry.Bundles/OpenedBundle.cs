@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Ferry.Bundles.Format;
 using Ferry.Oci;
 
 namespace Ferry.Bundles;
@@ -10,7 +10,6 @@ namespace Ferry.Bundles;
 /// </summary>
 public sealed class OpenedBundle : IDisposable
 {
-    private readonly JsonDocument _manifest;
     private ArchiveSlices? _slices;
 
     private readonly Dictionary<string, string> _sums;
@@ -21,14 +20,7 @@ public sealed class OpenedBundle : IDisposable
         Work = work;
         _sums = BundleReader.ParseSums(File.ReadAllText(System.IO.Path.Combine(work, BundleBuilder.SumsName)), path);
         var bytes = File.ReadAllBytes(BundleFile(BundleBuilder.ManifestName, "the bundle manifest"));
-        try
-        {
-            _manifest = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new BundleException($"{path}: {BundleBuilder.ManifestName} is not valid JSON ({e.Message}); the bundle is damaged: get a fresh copy from the vendor");
-        }
+        Manifest = BundleManifestJson.Read(bytes, path);
         Digest = Oci.Digest.Of(bytes).ToString();
         Spec = SpecLoader.Load(BundleFile("ferry.yaml", "the bundle's ferry.yaml"), checkFiles: false);
         Apps = BundleApps.Read(this);
@@ -70,14 +62,15 @@ public sealed class OpenedBundle : IDisposable
 
     public BundleSpec Spec { get; }
 
-    public JsonElement Manifest => _manifest.RootElement;
+    /// <summary>ferry-bundle.json, its shape checked.</summary>
+    public BundleManifest Manifest { get; }
 
     public string Digest { get; }
 
     /// <summary>"name version" of the product.</summary>
     public string Label => $"{Spec.Name} {Spec.Version}";
 
-    public bool IsDelta => Manifest.TryGetProperty("delta", out _);
+    public bool IsDelta => Manifest.Delta is not null;
 
     /// <summary>The bundle's image layout, or null when it carries no images; blobs are read from the archive in place when it is plain.</summary>
     public OciLayout? OpenImages()
@@ -97,7 +90,7 @@ public sealed class OpenedBundle : IDisposable
 
     /// <summary>Every image the bundle carries: its reference and manifest digest.</summary>
     public IEnumerable<(string Ref, string Digest)> Images =>
-        Manifest.GetProperty("images").EnumerateArray().Select(i => (i.GetProperty("ref").GetString()!, i.GetProperty("digest").GetString()!));
+        Manifest.Images.Select(i => (i.Ref, i.Digest));
 
     /// <summary>
     /// Where each image lands in the site registry, pinned by digest. Pushing keeps manifest bytes, so the site
@@ -173,7 +166,6 @@ public sealed class OpenedBundle : IDisposable
 
     public void Dispose()
     {
-        _manifest.Dispose();
         _folder?.Dispose();
     }
 }

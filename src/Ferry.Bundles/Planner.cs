@@ -56,7 +56,7 @@ public static partial class Planner
         var preflight = await Preflight.RunAsync(bundle, env, siteRegistry, client, registry: null, probePush: false, log, ct).ConfigureAwait(false);
         if (preflight.Blocking.ToList() is { Count: > 0 } blocking)
         {
-            throw new BundleException(PreflightResult.Describe(blocking));
+            throw PreflightResult.Refusal(blocking);
         }
         var (site, renames) = (preflight.Env, preflight.Renames);
         var secrets = spec.Env.Where(v => v.Secret).Select(v => v.Name).Concat(site.SecretKeys)

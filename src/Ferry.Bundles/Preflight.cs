@@ -15,6 +15,9 @@ public sealed record PreflightCheck(string Name, string Status, string Measured,
     public const string Fail = "fail";
     public const string Skip = "skip";
 
+    /// <summary>The settings that would fix a failed check (front ends name their flags after <see cref="Fix"/>).</summary>
+    public IReadOnlyList<Remedy> Remedies { get; init; } = [];
+
     public override string ToString() =>
         $"{Name}: {Measured}{(Required.Length > 0 ? $" (required: {Required})" : "")}{(Fix.Length > 0 ? $"; {Fix}" : "")}";
 }
@@ -31,8 +34,8 @@ public sealed record PreflightResult(IReadOnlyList<PreflightCheck> Checks, SiteE
     /// <summary>Checks whose failure no override can skip: without a valid env and a rendered product there is nothing to deploy.</summary>
     public IEnumerable<PreflightCheck> Blocking => Failed.Where(c => c.Name == "env" || c.Name.StartsWith("render ", StringComparison.Ordinal) || c.Name.StartsWith("kubeVersion ", StringComparison.Ordinal));
 
-    public static string Describe(IEnumerable<PreflightCheck> failed) =>
-        $"preflight failed; nothing was changed:\n  {string.Join("\n  ", failed)}";
+    public static BundleException Refusal(IReadOnlyCollection<PreflightCheck> failed) =>
+        new($"preflight failed; nothing was changed:\n  {string.Join("\n  ", failed)}") { Remedies = [.. failed.SelectMany(c => c.Remedies).Distinct()] };
 }
 
 /// <summary>
@@ -194,7 +197,10 @@ public static class Preflight
         catch (OciException e)
         {
             checks.Add(new PreflightCheck("registry", PreflightCheck.Fail, $"site registry {siteRegistry}: {e.Message}", "reachable with these credentials",
-                "check --registry, --insecure/--ca-file and the registry's credentials (--username, --password-stdin)"));
+                "check the site registry's address, its TLS trust and its credentials")
+            {
+                Remedies = [Remedy.Registry, Remedy.Insecure, Remedy.CaFile, Remedy.Credentials],
+            });
             return checks;
         }
         if (await registry.FreeBytesAsync(target.Registry, ct).ConfigureAwait(false) is { } free)
@@ -202,7 +208,7 @@ public static class Preflight
             var needed = ImageBytes(bundle);
             checks.Add(new PreflightCheck("registry storage", free >= needed ? PreflightCheck.Pass : PreflightCheck.Fail, $"{Quantity.Bytes(free)} free",
                 $"up to {Quantity.Bytes(needed)} for the bundle's images (blobs the registry has are skipped)",
-                free >= needed ? "" : "free space on the disk of the registry's storage folder (ferry registry serve --storage), or move it to a larger disk"));
+                free >= needed ? "" : "free space on the disk of the registry's storage folder, or move it to a larger disk"));
         }
         if (!probePush)
         {

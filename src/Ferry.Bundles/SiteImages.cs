@@ -23,7 +23,10 @@ internal static class SiteImages
         }
         catch (OciException e)
         {
-            throw new BundleException($"site registry {siteRegistry}: {e.Message}; nothing was changed (check --registry, --insecure/--ca-file and the registry's credentials)", e);
+            throw new BundleException($"site registry {siteRegistry}: {e.Message}; nothing was changed; check the site registry's address, its TLS trust and its credentials", e)
+            {
+                Remedies = [Remedy.Registry, Remedy.Insecure, Remedy.CaFile, Remedy.Credentials],
+            };
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Ferry.Bundles.Format;
 using Ferry.Oci;
 
 namespace Ferry.Bundles;
@@ -57,14 +57,9 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
         }
     }
 
-    public string ToJson() => new JsonObject
-    {
-        ["apiVersion"] = "ferry.dev/v1",
-        ["kind"] = Kind,
-        ["registry"] = Registry,
-        ["blobs"] = new JsonArray(Blobs.Order(StringComparer.Ordinal).Select(b => (JsonNode)b).ToArray()),
-        ["manifests"] = new JsonArray(Manifests.Order(StringComparer.Ordinal).Select(b => (JsonNode)b).ToArray()),
-    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(
+        new SiteInventoryFile(BundleManifest.CurrentApiVersion, Kind, Registry, [.. Blobs.Order(StringComparer.Ordinal)], [.. Manifests.Order(StringComparer.Ordinal)]),
+        BundleJsonContext.Default.SiteInventoryFile) + "\n";
 
     /// <summary>
     /// Reads what a site is known to hold: an inventory JSON, or a previous bundle (every blob it carried,
@@ -93,14 +88,7 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
                 blobs.Add("sha256:" + name["images/blobs/sha256/".Length..]);
             }
         }
-        using var doc = BundleReader.ReadManifest(path);
-        if (doc.RootElement.TryGetProperty("delta", out var delta) && delta.TryGetProperty("requires", out var requires))
-        {
-            foreach (var r in requires.EnumerateArray())
-            {
-                blobs.Add(r.GetString()!);
-            }
-        }
+        blobs.UnionWith(BundleReader.ReadManifest(path).Delta?.Requires ?? []);
         return new SiteInventory(path, blobs, manifests);
     }
 
@@ -108,19 +96,18 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = doc.RootElement;
-            if (!root.TryGetProperty("kind", out var kind) || kind.GetString() != Kind)
+            var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), BundleJsonContext.Default.SiteInventoryFile);
+            if (file?.Kind != Kind)
             {
                 throw new BundleException($"{path}: not a site inventory (kind must be {Kind}); create one with 'ferry inventory --registry R -o site.json'");
             }
-            HashSet<string> Set(string p) => root.TryGetProperty(p, out var a) ? a.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal) : [];
-            return new SiteInventory(root.TryGetProperty("registry", out var r) ? r.GetString() ?? "" : "", Set("blobs"), Set("manifests"));
+            return new SiteInventory(file.Registry ?? "", Set(file.Blobs), Set(file.Manifests));
         }
         catch (JsonException e)
         {
             throw new BundleException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: not valid JSON ({e.Message})", e);
         }
+        static HashSet<string> Set(IReadOnlyList<string>? digests) => (digests ?? []).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The blobs a delta bundle requires that this site does not have.</summary>

@@ -55,8 +55,7 @@ internal static class BundleCommand
                     var json = a.Json;
                     if (json)
                     {
-                        using var doc = BundleReader.ReadManifest(file);
-                        stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(doc.RootElement, CliJson.Printing.JsonElement));
+                        stdout.Write(Bundles.Format.BundleManifestJson.Write(BundleReader.ReadManifest(file)));
                     }
                     else
                     {

@@ -53,7 +53,7 @@ internal static class ClusterCommand
         }
         catch (Exception e) when (e is BundleException or IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"ferry: {e.Message}");
+            stderr.WriteLine(CommandLine.Failure(e));
             return 1;
         }
     }

@@ -116,7 +116,7 @@ public static class CommandLine
         var expected = e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException
             or FormatException or TimeoutException or System.Net.Http.HttpRequestException or System.Security.Cryptography.CryptographicException
             || e is FerryException;
-        var message = e.Message.Trim();
+        var message = e.Message.Trim() + RemedyFlags.Of(e);
         return expected
             ? $"ferry: {message}"
             : $"ferry: internal error: {message} (this is a bug in Ferry: please report it with the output of the same command run with FERRY_DEBUG=1)";

@@ -132,14 +132,14 @@ internal static partial class DeployCommand
         {
             stdout.WriteLine(new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
             {
-                ["app"] = o.App, ["result"] = o.ResultName, ["revision"] = o.Revision, ["detail"] = o.Detail,
+                ["app"] = o.App, ["result"] = o.ResultName, ["revision"] = o.Revision, ["detail"] = o.Detail + RemedyFlags.List(o.Remedies),
             })]).ToJsonString(CliJson.Output));
         }
         else
         {
             foreach (var o in outcomes)
             {
-                stdout.WriteLine($"{o.App,-16} {o.ResultName,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}");
+                stdout.WriteLine($"{o.App,-16} {o.ResultName,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}{RemedyFlags.List(o.Remedies)}");
             }
         }
         return outcomes.Any(o => o.Failed) ? 1 : 0;

@@ -55,7 +55,7 @@ internal static class PreflightCommand
                 }
                 if (c.Fix.Length > 0)
                 {
-                    stdout.WriteLine($"{indent}fix: {c.Fix}");
+                    stdout.WriteLine($"{indent}fix: {c.Fix}{RemedyFlags.List(c.Remedies)}");
                 }
             }
         }
@@ -63,6 +63,6 @@ internal static class PreflightCommand
 
     public static JsonArray ToJson(IEnumerable<PreflightCheck> checks) => new([.. checks.Select(c => (JsonNode)new JsonObject
     {
-        ["name"] = c.Name, ["status"] = c.Status, ["measured"] = c.Measured, ["required"] = c.Required, ["fix"] = c.Fix,
+        ["name"] = c.Name, ["status"] = c.Status, ["measured"] = c.Measured, ["required"] = c.Required, ["fix"] = c.Fix + RemedyFlags.List(c.Remedies),
     })]);
 }

@@ -63,7 +63,7 @@ internal static class RegistryCommand
         }
         catch (DistributionException e)
         {
-            stderr.WriteLine($"ferry: registry serve: {e.Message}");
+            stderr.WriteLine($"ferry: registry serve: {e.Message}{RemedyFlags.Of(e)}");
             return 1;
         }
         using var accessScope = access;

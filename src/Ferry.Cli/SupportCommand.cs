@@ -46,7 +46,7 @@ internal static class SupportCommand
         catch (KubeException e)
         {
             File.Delete(partial);
-            stderr.WriteLine($"ferry: {e.Message}");
+            stderr.WriteLine(CommandLine.Failure(e));
             return 1;
         }
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
@@ -94,7 +94,10 @@ public sealed partial class DeployJournal : IAsyncDisposable
             {
                 throw new KubeException(
                     $"another ferry deploy of {product} is running ({record.Bundle}, holder {record.Holder}, started {Stamp(record.Started)}, last heartbeat {Stamp(record.Heartbeat)}); " +
-                    $"wait for it to finish, or if it was killed on another machine wait until its lease of {lease.TotalSeconds:0}s expires, or pass --force-unlock");
+                    $"wait for it to finish, or if it was killed on another machine wait until its lease of {lease.TotalSeconds:0}s expires, or take the journal over")
+                {
+                    Remedies = [Remedy.ForceUnlock],
+                };
             }
             if (record.State == Running && record.Digest == digest)
             {
@@ -196,7 +199,7 @@ public sealed partial class DeployJournal : IAsyncDisposable
             }
             catch (KubeException e) when (KubeConnection.IsConflict(e))
             {
-                throw new KubeException($"the deploy journal {_ns}/{_name} was taken over by another ferry deploy (--force-unlock?); this one stops", e);
+                throw new KubeException($"the deploy journal {_ns}/{_name} was taken over by another ferry deploy (forced unlock?); this one stops", e);
             }
         }
         finally
@@ -215,9 +218,9 @@ public sealed partial class DeployJournal : IAsyncDisposable
         {
             try
             {
-                foreach (var (k, v) in JsonNode.Parse(Get("steps"))!.AsObject())
+                foreach (var (k, v) in JsonSerializer.Deserialize(Get("steps"), JournalJson.Default.DictionaryStringString) ?? [])
                 {
-                    steps[k] = v?.GetValue<string>() ?? "";
+                    steps[k] = v ?? "";
                 }
             }
             catch (JsonException)
@@ -263,11 +266,16 @@ public sealed partial class DeployJournal : IAsyncDisposable
         }
     }
 
-    private static string StepsJson(IReadOnlyDictionary<string, string> steps) =>
-        new JsonObject(steps.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))).ToJsonString();
+    private static string StepsJson(IReadOnlyDictionary<string, string> steps) => JsonSerializer.Serialize(
+        steps.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+        JournalJson.Default.DictionaryStringString);
 
     private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     [GeneratedRegex("[^a-z0-9-]+")]
     private static partial Regex Sanitize();
 }
+
+/// <summary>The journal's <c>steps</c> entry (step name to result, ordinal order), as source-generated JSON.</summary>
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class JournalJson : JsonSerializerContext;

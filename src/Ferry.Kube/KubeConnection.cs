@@ -27,7 +27,7 @@ public static class KubeConnection
             }
             else
             {
-                throw new KubeException($"{path}: no kubeconfig (give --kubeconfig FILE, set KUBECONFIG, or run inside the cluster)");
+                throw new KubeException($"{path}: no kubeconfig: give one, set KUBECONFIG, or run inside the cluster") { Remedies = [Remedy.Kubeconfig] };
             }
             return new Kubernetes(config, new FirstWatchEventHandler());
         }
@@ -38,7 +38,10 @@ public static class KubeConnection
         catch (Exception e) when (e is InvalidCastException or InvalidOperationException or FormatException or ArgumentException || e.GetType().Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
         {
             // the file is not a kubeconfig (another YAML file, or not YAML at all)
-            throw new KubeException($"{path}: not a kubeconfig (expected a YAML file with clusters, users and contexts, as kubectl writes it); give --kubeconfig FILE", e);
+            throw new KubeException($"{path}: not a kubeconfig (expected a YAML file with clusters, users and contexts, as kubectl writes it); give a kubeconfig", e)
+            {
+                Remedies = [Remedy.Kubeconfig],
+            };
         }
     }
 
@@ -130,9 +133,10 @@ public static class KubeConnection
             HttpStatusCode.Unauthorized => new KubeException($"{what}: unauthorized ({message}); the kubeconfig's credentials were rejected", e),
             HttpStatusCode.Conflict when FieldConflicts(e.Response?.Content) is { Count: > 0 } conflicts => new KubeException(
                 $"{what}: {Describe(conflicts)}, changed outside ferry (helm upgrade, kubectl apply or edit); " +
-                "pass --force-conflicts to take them over (as helm --force-conflicts does), or change the values so they agree", e)
+                "change the values so they agree, or take them over (as helm --force-conflicts does)", e)
             {
                 Conflicts = conflicts,
+                Remedies = [Remedy.ForceConflicts],
             },
             HttpStatusCode.Conflict => new KubeException($"{what}: conflict ({message}); someone else changed it at the same time, retry", e),
             HttpStatusCode.NotFound => new KubeException($"{what}: not found ({message})", e),

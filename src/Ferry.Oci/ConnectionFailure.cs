@@ -10,32 +10,41 @@ namespace Ferry.Oci;
 /// </summary>
 internal static class ConnectionFailure
 {
-    public static async Task<string> DescribeAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options, CancellationToken ct)
+    /// <summary>The failure as an exception that says why, with the settings that help.</summary>
+    public static async Task<OciException> DescribeAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options, CancellationToken ct)
+    {
+        var (message, remedies) = await ExplainAsync(registry, uri, e, options, ct).ConfigureAwait(false);
+        return new OciException(message, e) { Remedies = remedies };
+    }
+
+    private static async Task<(string, Remedy[])> ExplainAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options, CancellationToken ct)
     {
         var endpoint = $"{uri.Host}:{uri.Port}";
         var where = endpoint == registry ? registry : $"{registry}: {endpoint}";
         switch (e.HttpRequestError)
         {
             case HttpRequestError.NameResolutionError:
-                return $"{registry}: the host name {uri.Host} does not resolve (DNS or /etc/hosts): check the registry's name, or give its address";
+                return ($"{registry}: the host name {uri.Host} does not resolve (DNS or /etc/hosts): check the registry's name, or give its address", []);
             case HttpRequestError.ConnectionError when e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                return $"{where}: nothing accepts connections there: is the registry running, and is that its port?";
+                return ($"{where}: nothing accepts connections there: is the registry running, and is that its port?", []);
             case HttpRequestError.SecureConnectionError when uri.Scheme == "https":
                 if (e.InnerException is AuthenticationException && !options.Insecure && options.CaFile is null && SystemCertificates.NoneFound)
                 {
-                    return $"{registry}: {Reason(e)}; {SystemCertificates.Describe()}";
+                    return ($"{registry}: {Reason(e)}; {SystemCertificates.Describe()}", [Remedy.CaFile]);
                 }
                 if (e.InnerException is AuthenticationException auth && auth.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase))
                 {
-                    return $"{registry}: its TLS certificate is not trusted ({Reason(e)}): pass --ca-file with the CA that signed it (or --insecure to skip verification)";
+                    return ($"{registry}: its TLS certificate is not trusted ({Reason(e)}): give the CA that signed it, or skip verification", [Remedy.CaFile, Remedy.Insecure]);
                 }
                 if (await SpeaksPlainHttpAsync(uri, ct).ConfigureAwait(false))
                 {
-                    return $"{where} answers plain HTTP, not HTTPS: pass --insecure to use plain HTTP with this registry";
+                    return ($"{where} answers plain HTTP, not HTTPS: allow plain HTTP with this registry", [Remedy.Insecure]);
                 }
-                return $"{registry}: the TLS handshake with {endpoint} failed ({Reason(e)})";
+                return ($"{registry}: the TLS handshake with {endpoint} failed ({Reason(e)})", []);
             default:
-                return $"{registry}: {Reason(e)}" + (options.Insecure ? "" : "; for a plain-HTTP or self-signed registry use --insecure or --ca-file");
+                return options.Insecure
+                    ? ($"{registry}: {Reason(e)}", [])
+                    : ($"{registry}: {Reason(e)}; a plain-HTTP or self-signed registry needs plain HTTP allowed or its CA given", [Remedy.Insecure, Remedy.CaFile]);
         }
     }
 

@@ -112,7 +112,10 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
             if (selected.Count == 0)
             {
                 var available = string.Join(", ", children.Select(c => c.Platform?.ToString() ?? "unknown"));
-                throw new OciException($"{image}: no manifest for {string.Join(", ", wanted)}; the image has {available} (choose with --platform)");
+                throw new OciException($"{image}: no manifest for {string.Join(", ", wanted)}; the image has {available}: choose one of them")
+                {
+                    Remedies = [Remedy.Platform],
+                };
             }
             foreach (var child in selected)
             {
@@ -273,7 +276,10 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         {
             if (slash < 0)
             {
-                throw new OciException($"layout image \"{refName}\" is a bare tag; give a repository: --to {destination}/REPO");
+                throw new OciException($"layout image \"{refName}\" is a bare tag; give a repository as the destination: {destination}/REPO")
+                {
+                    Remedies = [Remedy.Destination],
+                };
             }
             return ImageReference.Parse($"{destination}:{refName}");
         }

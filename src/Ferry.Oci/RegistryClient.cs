@@ -136,7 +136,7 @@ public sealed partial class RegistryClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new OciException(await ConnectionFailure.DescribeAsync(registry, request.RequestUri!, e, _options, ct).ConfigureAwait(false), e);
+                throw await ConnectionFailure.DescribeAsync(registry, request.RequestUri!, e, _options, ct).ConfigureAwait(false);
             }
             if (response.StatusCode == HttpStatusCode.Unauthorized && authRounds < 2)
             {
@@ -195,7 +195,10 @@ public sealed partial class RegistryClient : IDisposable
         {
             if (creds is null)
             {
-                throw new RegistryException($"{registry}: authentication required; log in (docker login {registry}) or pass --username/--password-stdin", 401);
+                throw new RegistryException($"{registry}: authentication required; log in (docker login {registry}) or give a user and password", 401)
+                {
+                    Remedies = [Remedy.Credentials],
+                };
             }
             lock (_auth)
             {

@@ -34,8 +34,8 @@ public static class SystemCertificates
         Bundle is not null ? $"CA certificates from {Bundle}"
         : !NoneFound ? $"CA certificates from SSL_CERT_DIR={Environment.GetEnvironmentVariable("SSL_CERT_DIR")}"
         : Environment.GetEnvironmentVariable("SSL_CERT_FILE") is { Length: > 0 } file
-            ? $"no CA certificates were found on this machine: SSL_CERT_FILE={file} does not exist; point it at the distribution's CA bundle, unset it, or pass --ca-file"
-            : $"no CA certificates were found on this machine (looked for {string.Join(", ", Bundles)}); install the distribution's ca-certificates package, set SSL_CERT_FILE, or pass --ca-file";
+            ? $"no CA certificates were found on this machine: SSL_CERT_FILE={file} does not exist; point it at the distribution's CA bundle, unset it, or give the registry's CA"
+            : $"no CA certificates were found on this machine (looked for {string.Join(", ", Bundles)}); install the distribution's ca-certificates package, set SSL_CERT_FILE, or give the registry's CA";
 
     /// <summary>Finds the machine's CA bundle and hands it to OpenSSL (once, before the first TLS connection).</summary>
     public static void UseHostBundle()

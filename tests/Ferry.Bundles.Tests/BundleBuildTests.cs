@@ -30,7 +30,7 @@ public sealed class BundleBuildTests : IDisposable
         Assert.Equal(5, result.Images);
         Assert.Empty(BundleReader.Verify(first));
 
-        using (var manifest = BundleReader.ReadManifest(first))
+        using (var manifest = ManifestFile.Read(first))
         {
             var root = manifest.RootElement;
             var apps = root.GetProperty("apps").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!);
@@ -121,7 +121,7 @@ public sealed class BundleBuildTests : IDisposable
         using var product = new ProductSources();
         var first = Path.Combine(_out, "a.ferry");
         await BundleBuilder.BuildAsync(Options(product.ExampleSpec, first, new() { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme", ["WORKER_PASSWORD"] = "hunter2-secret" }));
-        using (var manifest = BundleReader.ReadManifest(first))
+        using (var manifest = ManifestFile.Read(first))
         {
             var inputs = manifest.RootElement.GetProperty("inputs");
             Assert.Equal("(secret)", inputs.GetProperty("envOverrides").GetProperty("WORKER_PASSWORD").GetString());

@@ -24,7 +24,7 @@ public sealed class DeltaBundleTests : IDisposable
 
     private static List<string> Requires(string bundle)
     {
-        using var doc = BundleReader.ReadManifest(bundle);
+        using var doc = ManifestFile.Read(bundle);
         return doc.RootElement.GetProperty("delta").GetProperty("requires").EnumerateArray().Select(e => e.GetString()!).ToList();
     }
 

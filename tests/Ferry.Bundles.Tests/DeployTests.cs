@@ -182,7 +182,7 @@ public sealed class DeployTests : IDisposable
                 using var stream = layout.OpenBlob(b.Digest);
                 Assert.Equal(b.Digest, Digest.FromHash(System.Security.Cryptography.SHA256.HashData(stream)));
             });
-            Assert.Equal("v1.31.4+k3s1", opened.Manifest.GetProperty("cluster").GetProperty("k3s").GetProperty("version").GetString());
+            Assert.Equal("v1.31.4+k3s1", opened.Manifest.Cluster?.K3s.Version);
         }
 
         File.WriteAllText(product.ExampleSpec, spec + $"cluster:\n  k3s: {{ version: v1.31.4+k3s1, binary: \"{product.HelmRepoUrl}/nope\", installScript: \"{product.HelmRepoUrl}/install.sh\" }}\n");

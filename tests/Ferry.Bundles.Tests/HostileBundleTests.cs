@@ -192,6 +192,37 @@ public sealed class HostileBundleTests : IDisposable
 
         Repack(bundle, entries => entries["ferry-bundle.json"] = """{"apps": [{"name": "gateway", "chart": {"file": 1}}]}"""u8.ToArray());
         Assert.Contains("app gateway chart has no file", Refused(bundle), StringComparison.Ordinal);
+
+        // each place named: the app by its name, else its index; a list that is not one; a missing object
+        foreach (var (manifest, expected) in new[]
+        {
+            ("""{"apps": [{"name": "gateway", "chart": {"file": "x", "digest": 5}}]}""", "app gateway chart has no digest"),
+            ("""{"apps": [{"name": "gateway", "chart": {"file": "x"}}]}""", "app gateway chart has no digest"),
+            ("""{"apps": [{"chart": {}}]}""", "apps[0] has no name"),
+            ("""{"apps": [{"name": "gateway"}]}""", "app gateway has no chart"),
+            ("""{"apps": [], "images": 7}""", "the manifest has no images list"),
+            ("""{"apps": [], "images": [{"ref": "nginx:1", "size": "big"}]}""", "image nginx:1 has no size"),
+            ("""[1, 2]""", "is not a JSON object"),
+            ("""{}""", "has no apps list"),
+        })
+        {
+            Repack(bundle, entries => entries["ferry-bundle.json"] = Encoding.UTF8.GetBytes(manifest));
+            var message = Refused(bundle);
+            Assert.Contains($"ferry-bundle.json: {expected}; the bundle is damaged", message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task TheManifestModel_WritesBackTheBytesItRead()
+    {
+        var bundle = await BuildAsync();
+        var bytes = ReadEntries(bundle).Single(e => e.Name == "ferry-bundle.json").Data;
+        var manifest = Format.BundleManifestJson.Read(bytes, bundle);
+        Assert.Equal(Encoding.UTF8.GetString(bytes), Format.BundleManifestJson.Write(manifest));
+        Assert.Equal(Format.BundleManifest.CurrentApiVersion, manifest.ApiVersion);
+        Assert.Equal("gateway", Assert.Single(manifest.Apps!).Name);
+        Assert.Null(manifest.Delta);
+        Assert.DoesNotContain("\"delta\"", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -193,7 +193,7 @@ public sealed class PreflightTests : IDisposable
         // --skip-preflight goes past a misfit, and the journal says so; the env itself can never be skipped
         await SetEnv("CPU", "3");
         Assert.Equal(AppResult.Upgraded, Assert.Single(await new Deployer(client).DeployAsync(request with { SkipPreflight = true })).Result);
-        Assert.Equal("failed checks ignored (--skip-preflight): cpu", (await DeployJournal.ListAsync(client, DeployEnv.DefaultNamespace)).Single().Steps["preflight"]);
+        Assert.Equal("failed checks ignored (preflight skipped): cpu", (await DeployJournal.ListAsync(client, DeployEnv.DefaultNamespace)).Single().Steps["preflight"]);
         await new DeployEnv(client).SetAsync(new Dictionary<string, string>(), new HashSet<string>(), remove: ["DOMAIN"]);
         var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request with { SkipPreflight = true }));
         Assert.Contains("DOMAIN: required", e.Message, StringComparison.Ordinal);

@@ -67,7 +67,8 @@ public sealed class CliBundleTests : IDisposable
         var spec = Spec();
         var (code, _, err) = await Ferry("bundle", "build", spec, "--env", "NOPE=1", "-o", Path.Combine(_dir, "x.ferry"));
         Assert.Equal(1, code);
-        Assert.Contains("--env NOPE: not declared", err, StringComparison.Ordinal);
+        Assert.Contains("env override NOPE: not declared", err, StringComparison.Ordinal);
+        Assert.EndsWith("(--env)", err.TrimEnd(), StringComparison.Ordinal);
 
         spec = Spec("bogus: true");
         (code, _, err) = await Ferry("bundle", "build", spec, "--env", "DOMAIN=x", "-o", Path.Combine(_dir, "x.ferry"));

@@ -156,7 +156,7 @@ public sealed class CliClusterTests : IDisposable
     {
         var (code, _, err) = await Ferry("env", "show", "--kubeconfig", Path.Combine(_dir, "nope"));
         Assert.Equal(1, code);
-        Assert.Contains("no kubeconfig (give --kubeconfig FILE, set KUBECONFIG", err, StringComparison.Ordinal);
+        Assert.Contains("no kubeconfig: give one, set KUBECONFIG, or run inside the cluster (--kubeconfig FILE)", err, StringComparison.Ordinal);
     }
 
     [Fact]

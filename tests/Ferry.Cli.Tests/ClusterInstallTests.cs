@@ -54,7 +54,8 @@ public sealed class ClusterInstallTests : IDisposable
         var output = Path.Combine(_dir, "edge.ferry");
         var (code, _, err) = await Ferry("bundle", "build", Path.Combine(_dir, "ferry.yaml"), "-o", output, "--include-ferry", file);
         Assert.Equal(1, code);
-        Assert.Contains($"--include-ferry: {file} {message}", err, StringComparison.Ordinal);
+        Assert.Contains($"the ferry executable to carry: {file} {message}", err, StringComparison.Ordinal);
+        Assert.EndsWith("(--include-ferry)", err.TrimEnd(), StringComparison.Ordinal);
         Assert.False(File.Exists(output));
         // the arm64 executable is right for an arm64 bundle
         if (kind == "arm64")
@@ -141,13 +142,13 @@ public sealed class ClusterInstallTests : IDisposable
 
         (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--role", "agent");
         Assert.Equal(1, code);
-        Assert.Contains("give --server https://SERVER:6443 and --token", err, StringComparison.Ordinal);
+        Assert.Contains("give the server's URL (https://SERVER:6443) and its join token (the server's /var/lib/rancher/k3s/server/node-token) (--server, --token)", err, StringComparison.Ordinal);
 
         var (noFerry, _, _, _, _) = await BuildAsync(withFerry: false);
         var untouched = Path.Combine(_dir, "untouched");
         (code, _, err) = await Ferry("cluster", "install", noFerry, "--root", untouched, "--registry-storage", "/srv/registry");
         Assert.Equal(1, code);
-        Assert.Contains("this bundle does not carry it: rebuild it with bundle build --include-ferry", err, StringComparison.Ordinal);
+        Assert.Contains("this bundle does not carry it: rebuild the bundle carrying ferry (--include-ferry)", err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(untouched)); // refused before placing anything
 
         var (plain, _, _, _, _) = await BuildAsync(withCluster: false);
@@ -188,12 +189,12 @@ public sealed class ClusterInstallTests : IDisposable
 
         (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry-htpasswd", Path.Combine(_dir, "htpasswd"));
         Assert.Equal(1, code);
-        Assert.Contains("--registry-htpasswd configures the site registry this node runs; add --registry-storage DIR", err, StringComparison.Ordinal);
+        Assert.Contains("the site registry's htpasswd file is for a site registry this node runs: give the registry's storage folder too (--registry-storage DIR)", err, StringComparison.Ordinal);
         (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry-storage", "/srv/registry", "--registry-tls-cert", Path.Combine(_dir, "tls.crt"));
         Assert.Equal(1, code);
-        Assert.Contains("--registry-tls-cert and --registry-tls-key go together", err, StringComparison.Ordinal);
+        Assert.Contains("the site registry's TLS certificate and key go together", err, StringComparison.Ordinal);
         (code, _, err) = await Ferry("cluster", "install", bundle, "--root", root, "--registry-storage", "/srv/registry", "--registry-htpasswd", Path.Combine(_dir, "nope"));
         Assert.Equal(1, code);
-        Assert.Contains($"--registry-htpasswd {Path.Combine(_dir, "nope")}: no such file", err, StringComparison.Ordinal);
+        Assert.Contains($"the site registry's htpasswd file {Path.Combine(_dir, "nope")}: no such file", err, StringComparison.Ordinal);
     }
 }

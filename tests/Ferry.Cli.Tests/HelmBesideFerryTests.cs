@@ -74,14 +74,15 @@ public sealed class HelmBesideFerryTests : IDisposable
         (code, output, _) = await DeployAsync(bundle, kc);
         Assert.Equal(1, code);
         Assert.Contains("2 fields are owned by helm: .metadata.annotations.ferry.dev/banner, .spec.rules", output, StringComparison.Ordinal);
-        Assert.Contains("pass --force-conflicts to take them over", output, StringComparison.Ordinal);
+        Assert.Contains("or take them over (as helm --force-conflicts does); rolled back", output, StringComparison.Ordinal);
+        Assert.Contains(") (--force-conflicts)", output, StringComparison.Ordinal);
         Assert.Contains($"rolled back to revision {helmRevision}", output, StringComparison.Ordinal);
         Assert.Equal("helm.local", await HostAsync());
 
         // an app the bundle does not have is refused before anything changes
         (code, _, err) = await DeployAsync(bundle, kc, "--force-conflicts=gatewya");
         Assert.Equal(1, code);
-        Assert.Contains("--force-conflicts=gatewya: edge 1.0.0 has no app gatewya; its apps are gateway", err, StringComparison.Ordinal);
+        Assert.Contains("taking over conflicts of gatewya: edge 1.0.0 has no app gatewya; its apps are gateway (--force-conflicts)", err, StringComparison.Ordinal);
 
         (code, output, err) = await DeployAsync(bundle, kc, "--force-conflicts=gateway");
         Assert.True(code == 0, err + output);

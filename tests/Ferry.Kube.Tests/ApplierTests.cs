@@ -92,7 +92,8 @@ public sealed class ApplierTests
         Assert.True(KubeConnection.IsConflict(e));
         Assert.Equal([new FieldConflict("ferry", ".spec.replicas")], e.Conflicts);
         Assert.Contains("1 field is owned by ferry: .spec.replicas", e.Message, StringComparison.Ordinal);
-        Assert.Contains("pass --force-conflicts to take them over", e.Message, StringComparison.Ordinal);
+        Assert.Contains("or take them over (as helm --force-conflicts does)", e.Message, StringComparison.Ordinal);
+        Assert.Equal([Remedy.ForceConflicts], e.Remedies);
         Assert.DoesNotContain("retry", e.Message, StringComparison.Ordinal);
 
         // a dry run finds the same conflict, and a forced dry run changes nothing

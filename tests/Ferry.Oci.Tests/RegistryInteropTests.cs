@@ -191,7 +191,8 @@ public sealed class RegistryInteropTests : IDisposable
         {
             var e = await Assert.ThrowsAsync<OciException>(() => new ImageCopier(untrusted).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/secure/x:1")));
             Assert.Contains("its TLS certificate is not trusted", e.Message, StringComparison.Ordinal);
-            Assert.Contains("pass --ca-file with the CA that signed it", e.Message, StringComparison.Ordinal);
+            Assert.Contains("give the CA that signed it, or skip verification", e.Message, StringComparison.Ordinal);
+            Assert.Equal([Remedy.CaFile, Remedy.Insecure], e.Remedies);
             Assert.DoesNotContain("inner exception", e.Message, StringComparison.Ordinal);
         }
         using var client = new RegistryClient(new RegistryOptions { Username = "ferry", Password = "s3cret", CaFile = reg.CaFile });
@@ -211,7 +212,7 @@ public sealed class RegistryInteropTests : IDisposable
             var image = ImageReference.Parse(reference);
             return (await Assert.ThrowsAsync<OciException>(() => client.GetManifestAsync(image.Registry, image.Repository, image.Tag!))).Message;
         }
-        Assert.Equal($"{reg.Address} answers plain HTTP, not HTTPS: pass --insecure to use plain HTTP with this registry", await Failure($"{reg.Address}/a/b:1"));
+        Assert.Equal($"{reg.Address} answers plain HTTP, not HTTPS: allow plain HTTP with this registry", await Failure($"{reg.Address}/a/b:1"));
         var closed = $"127.0.0.1:{Registry.FreePort()}";
         Assert.Equal($"{closed}: nothing accepts connections there: is the registry running, and is that its port?", await Failure($"{closed}/a/b:1"));
         var dns = await Failure("registry.ferry-test.invalid/a/b:1");

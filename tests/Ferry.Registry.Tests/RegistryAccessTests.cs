@@ -132,7 +132,7 @@ public sealed class RegistryAccessTests : IDisposable
         Assert.Equal($"{Sub("htpasswd")}:2:5: user bob: only bcrypt hashes are supported, as in docker-registry; make it with 'ferry registry htpasswd USER' or 'htpasswd -B'", e.Message);
         File.WriteAllText(Sub("htpasswd"), "# nobody\n");
         Assert.Contains("no users; add one with 'ferry registry htpasswd USER --password-stdin >>", Assert.Throws<DistributionException>(() => Htpasswd.Load(Sub("htpasswd"))).Message, StringComparison.Ordinal);
-        Assert.Contains("needs both --tls-cert FILE and --tls-key FILE", Assert.Throws<DistributionException>(() => RegistryAccess.Load(null, Sub("cert.pem"), null)).Message, StringComparison.Ordinal);
+        Assert.Contains("needs both the certificate and its key", Assert.Throws<DistributionException>(() => RegistryAccess.Load(null, Sub("cert.pem"), null)).Message, StringComparison.Ordinal);
         File.WriteAllText(Sub("cert.pem"), "not a certificate");
         File.WriteAllText(Sub("key.pem"), "not a key");
         Assert.Contains("cannot load the TLS certificate and key", Assert.Throws<DistributionException>(() => RegistryAccess.Load(null, Sub("cert.pem"), Sub("key.pem"))).Message, StringComparison.Ordinal);
