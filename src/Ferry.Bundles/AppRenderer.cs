@@ -23,7 +23,8 @@ public static partial class AppRenderer
         var (spec, work, manifest) = (bundle.Spec, bundle.Work, bundle.Manifest);
         var siteRefs = spec.RewriteRegistry ? bundle.SiteReferences(siteRegistry) : null;
         var entry = bundle.Apps.FirstOrDefault(a => a.Name == app.Name)
-            ?? throw new BundleException($"{bundle.Path}: app {app.Name} is in the bundle's ferry.yaml but not in {BundleBuilder.ManifestName}; the bundle is damaged: get a fresh copy from the vendor");
+            ?? throw new BundleException($"{bundle.Path}: app {app.Name} is in the bundle's " +
+                $"ferry.yaml but not in {BundleBuilder.ManifestName}; the bundle is damaged: get a fresh copy from the vendor");
         var chartFile = entry.ChartFile;
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (entry.ValuesFile is { } valuesFile)
@@ -46,10 +47,12 @@ public static partial class AppRenderer
         var render = HelmTemplate.Run(chartFile, options);
         if (!render.Succeeded)
         {
-            throw new BundleException($"app {app.Name}: rendering its chart with the site env{(cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})")} failed: {render.Error}");
+            throw new BundleException($"app {app.Name}: rendering its chart with " +
+                $"the site env{(cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})")} failed: {render.Error}");
         }
         var chart = ChartLoader.Load(chartFile);
-        return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks, render.Notes, render.Crds)
+        return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks,
+            render.Notes, render.Crds)
         {
             ChartLabel = $"{chart.Metadata.Name} {chart.Metadata.Version}",
         };

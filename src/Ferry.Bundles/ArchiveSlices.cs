@@ -17,7 +17,8 @@ internal sealed class ArchiveSlices
         _entries = entries;
     }
 
-    /// <summary>The index of a bundle whose archive is stored uncompressed (one file or split in parts), or null (zstd: it must be extracted).</summary>
+    /// <summary>The index of a bundle whose archive is stored uncompressed (one file or split in parts), or null (zstd: it must be
+    /// extracted).</summary>
     public static ArchiveSlices? TryIndex(string bundle)
     {
         if (BundleFile.Storage(bundle).Zstd)

@@ -19,7 +19,8 @@ internal static class BundleApps
             if (!string.Equals(bundle.ListedDigest(chartName), digest, StringComparison.Ordinal))
             {
                 throw new BundleException($"{bundle.Path}: the chart of {at} ({chartName}) is not the chart the bundle was built with " +
-                    $"(digest {bundle.ListedDigest(chartName)}, the manifest records {digest}); the bundle was altered: get a fresh copy from the vendor");
+                    $"(digest {bundle.ListedDigest(chartName)}, the manifest records {digest}); the bundle was altered: get a fresh copy " +
+                        "from the vendor");
             }
             var valuesFile = a.Values is { } values ? bundle.BundleFile(values, $"the values template of {at}") : null;
             result.Add(new BundleApp(a.Name, chartFile, digest, valuesFile, a.Values));

@@ -38,7 +38,8 @@ public sealed class BundleBuildOptions
 }
 
 /// <summary>An app after its chart was fetched and rendered with the sample env.</summary>
-public sealed record PlannedApp(AppSpec Spec, string ChartName, string ChartVersion, Digest ChartDigest, string ChartFile, string? ValuesFile, IReadOnlyList<string> Images);
+public sealed record PlannedApp(AppSpec Spec, string ChartName, string ChartVersion, Digest ChartDigest, string ChartFile, string? ValuesFile,
+    IReadOnlyList<string> Images);
 
 /// <summary>What a bundle will hold: the apps and every image with where it was found.</summary>
 public sealed record BundlePlan(BundleSpec Spec, IReadOnlyList<PlannedApp> Apps, IReadOnlyDictionary<string, List<ImageSource>> Images);
@@ -61,7 +62,8 @@ public static class BundleBuilder
     /// <c>ferry bundle images</c>: every image the product uses (sorted) with where each was found, from a discovery in
     /// a staging folder of its own, removed after.
     /// </summary>
-    public static async Task<IReadOnlyList<(string Image, IReadOnlyList<ImageSource> Sources)>> ImagesAsync(BundleBuildOptions options, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<(string Image, IReadOnlyList<ImageSource> Sources)>> ImagesAsync(BundleBuildOptions options,
+        CancellationToken ct = default)
     {
         var staging = Directory.CreateTempSubdirectory("ferry-images-").FullName;
         try
@@ -79,12 +81,14 @@ public static class BundleBuilder
     public static async Task<BundlePlan> DiscoverAsync(BundleBuildOptions options, string staging, CancellationToken ct = default)
     {
         var spec = SpecLoader.Load(options.SpecPath);
-        var sampleEnv = spec.SampleEnv is null ? new Dictionary<string, string>(StringComparer.Ordinal) : SpecLoader.ReadDotEnv(spec.Resolve(spec.SampleEnv));
+        var sampleEnv = spec.SampleEnv is null ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : SpecLoader.ReadDotEnv(spec.Resolve(spec.SampleEnv));
         foreach (var (key, value) in options.EnvOverrides)
         {
             if (!spec.Env.Any(v => v.Name == key))
             {
-                throw new BundleException($"env override {key}: not declared in {spec.SpecPath} env: (declared: {string.Join(", ", spec.Env.Select(v => v.Name))})")
+                throw new BundleException($"env override {key}: not " +
+                    $"declared in {spec.SpecPath} env: (declared: {string.Join(", ", spec.Env.Select(v => v.Name))})")
                 {
                     Remedies = [Remedy.EnvOverride],
                 };
@@ -94,7 +98,8 @@ public static class BundleBuilder
         var missing = spec.Env.Where(v => v.Required && v.Default is null && !sampleEnv.ContainsKey(v.Name)).Select(v => v.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from the sample env: {string.Join(", ", missing)} (the build renders charts with it); add them, or override them for the build")
+            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from the " +
+                $"sample env: {string.Join(", ", missing)} (the build renders charts with it); add them, or override them for the build")
             {
                 Remedies = [Remedy.EnvOverride],
             };
@@ -113,7 +118,8 @@ public static class BundleBuilder
             var chart = await fetcher.FetchAsync(spec, app, ct).ConfigureAwait(false);
             if (options.Locked && previousLock.TryGetValue(app.Name, out var locked) && locked != chart.Digest.Value)
             {
-                throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; to accept the change, rebuild without checking the lock")
+                throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; to accept the " +
+                    "change, rebuild without checking the lock")
                 {
                     Remedies = [Remedy.Locked],
                 };
@@ -136,13 +142,17 @@ public static class BundleBuilder
                 File.Copy(spec.Resolve(app.Values), Path.Combine(staging, valuesFile));
                 values = ValuesTemplate.Render(spec.Resolve(app.Values), app.Values, spec, app, sampleEnv, registry: "");
             }
-            var render = HelmTemplate.Run(Path.Combine(staging, chartFile), spec.ForTarget(new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values }), ct);
+            var render = HelmTemplate.Run(Path.Combine(staging, chartFile),
+                spec.ForTarget(new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values }), ct);
             if (!render.Succeeded)
             {
-                throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env (for Kubernetes {spec.TargetKubeVersion}) failed: {render.Error}"
-                    + (render.Error?.Contains("requires kubeVersion", StringComparison.Ordinal) == true ? "; set kubernetes.version in ferry.yaml to the sites' Kubernetes version" : ""));
+                throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env " +
+                    $"(for Kubernetes {spec.TargetKubeVersion}) failed: {render.Error}"
+                    + (render.Error?.Contains("requires kubeVersion", StringComparison.Ordinal) == true ? "; set kubernetes.version in ferry.yaml " +
+                        "to the sites' Kubernetes version" : ""));
             }
-            ImageDiscovery.Discover(app.Name, render.Manifests.Concat(render.Hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name))), images, spec.ImagePaths);
+            ImageDiscovery.Discover(app.Name,
+                render.Manifests.Concat(render.Hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name))), images, spec.ImagePaths);
             foreach (var extra in app.Images)
             {
                 ImageDiscovery.Add(images, extra, new ImageSource(app.Name, Path.GetFileName(spec.SpecPath), $"apps[{app.Name}].images"));
@@ -161,7 +171,8 @@ public static class BundleBuilder
             // before anything is fetched: the executable the site will run must be one that runs there
             if (!File.Exists(executable))
             {
-                throw new BundleException($"the ferry executable to carry, {executable}, does not exist (build the native binary with ./build.sh publish)")
+                throw new BundleException($"the ferry executable to carry, {executable}, does not exist (build the native binary with " +
+                    "./build.sh publish)")
                 {
                     Remedies = [Remedy.IncludeFerry],
                 };
@@ -220,7 +231,8 @@ public static class BundleBuilder
         manifest = manifest with { Files = await HashFilesAsync(staging, ct).ConfigureAwait(false) };
         await File.WriteAllTextAsync(Path.Combine(staging, ManifestName), BundleManifestJson.Write(manifest), ct).ConfigureAwait(false);
         var chartLock = plan.Apps.ToDictionary(a => a.Spec.Name, a => a.ChartDigest.Value, StringComparer.Ordinal);
-        await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), BundleManifestJson.WriteLock(chartLock), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), BundleManifestJson.WriteLock(chartLock), ct)
+            .ConfigureAwait(false);
         options.Log?.Report($"writing {options.Output}");
         return await WriteArchiveAsync(staging, images.Remote, client, options.Output, options.Storage, plan.Apps.Count, plan.Images.Count, ct)
             .ConfigureAwait(false);
@@ -240,11 +252,13 @@ public static class BundleBuilder
     private sealed record ResolvedImages(List<ManifestImage> Entries, SortedSet<string> Required, Dictionary<string, RemoteBlob> Remote);
 
     private static async Task<ResolvedImages> ResolveImagesAsync(
-        BundlePlan plan, RegistryClient client, List<Platform> platforms, SiteInventory? site, string staging, IProgress<string>? log, CancellationToken ct)
+        BundlePlan plan, RegistryClient client, List<Platform> platforms, SiteInventory? site, string staging, IProgress<string>? log,
+            CancellationToken ct)
     {
         var layout = OciLayout.Open(Path.Combine(staging, "images"), create: true);
         var copier = new ImageCopier(client);
-        var result = new ResolvedImages([], new SortedSet<string>(StringComparer.Ordinal), new Dictionary<string, RemoteBlob>(StringComparer.Ordinal));
+        var result = new ResolvedImages([], new SortedSet<string>(StringComparer.Ordinal), new Dictionary<string,
+            RemoteBlob>(StringComparer.Ordinal));
         foreach (var (image, sources) in plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             log?.Report($"resolving {image}");
@@ -298,7 +312,8 @@ public static class BundleBuilder
     }
 
     /// <summary>Copies (or downloads) the k3s artifacts into cluster/k3s/ and describes them for ferry-bundle.json.</summary>
-    private static async Task<ManifestCluster> StageClusterAsync(BundleSpec spec, ClusterSpec cluster, string staging, IProgress<string>? log, CancellationToken ct)
+    private static async Task<ManifestCluster> StageClusterAsync(BundleSpec spec, ClusterSpec cluster, string staging, IProgress<string>? log,
+        CancellationToken ct)
     {
         var dir = Directory.CreateDirectory(Path.Combine(staging, "cluster", "k3s")).FullName;
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
@@ -358,7 +373,8 @@ public static class BundleBuilder
     /// values, manifests, index.json) are copied; image blobs stream from the registry into the archive,
     /// verified on the way, so layers are never staged on disk nor held in memory.
     /// </summary>
-    private static async Task<BundleBuildResult> WriteArchiveAsync(string staging, Dictionary<string, RemoteBlob> remote, RegistryClient client, string output, BundleStorage storage, int apps, int images, CancellationToken ct)
+    private static async Task<BundleBuildResult> WriteArchiveAsync(string staging, Dictionary<string, RemoteBlob> remote, RegistryClient client,
+        string output, BundleStorage storage, int apps, int images, CancellationToken ct)
     {
         const string BlobDir = "images/blobs/sha256/";
         var files = Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)

@@ -38,7 +38,8 @@ public static class BundleFile
         var dir = Path.GetDirectoryName(Path.GetFullPath(stem))!;
         var later = Directory.EnumerateFiles(dir, Path.GetFileName(stem) + ".*")
             .Select(f => (File: f, Suffix: f[(f.LastIndexOf('.') + 1)..]))
-            .Where(f => f.Suffix.Length == 3 && f.Suffix.All(char.IsAsciiDigit) && int.Parse(f.Suffix, CultureInfo.InvariantCulture) > parts.Count + 1)
+            .Where(f => f.Suffix.Length == 3 && f.Suffix.All(char.IsAsciiDigit) && int.Parse(f.Suffix, CultureInfo.InvariantCulture) > parts.Count
+                + 1)
             .Select(f => f.File).Order(StringComparer.Ordinal).FirstOrDefault();
         if (later is not null)
         {
@@ -50,7 +51,8 @@ public static class BundleFile
             var length = new FileInfo(part).Length;
             if (part != parts[^1] ? length != size : length > size)
             {
-                throw new BundleException($"{part} is {length} bytes where the parts before it are {size}: it was cut short or belongs to another bundle; copy it again");
+                throw new BundleException($"{part} is {length} bytes where the parts before it are {size}: it was cut short or belongs to another " +
+                    "bundle; copy it again");
             }
         }
         return parts;
@@ -339,9 +341,11 @@ public static class BundleFile
             return 0;
         }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
         public override void Flush()
         {

@@ -50,7 +50,8 @@ public static class BundleReader
                     }
                     if (entry.Length > MaxSumsBytes)
                     {
-                        throw new BundleException($"{path}: {BundleBuilder.SumsName} is {entry.Length} bytes, more than a bundle's checksum list can be ({MaxSumsBytes}); the bundle was altered: get a fresh copy from the vendor");
+                        throw new BundleException($"{path}: {BundleBuilder.SumsName} is {entry.Length} bytes, more than a bundle's checksum " +
+                            $"list can be ({MaxSumsBytes}); the bundle was altered: get a fresh copy from the vendor");
                     }
                     using var ms = new MemoryStream();
                     entry.DataStream?.CopyTo(ms);
@@ -110,11 +111,14 @@ public static class BundleReader
         if (sums is null)
         {
             throw new BundleException(
-                fs.GoodHeaders > 0 && !fs.Ended ? $"{path}: the archive is truncated (it ends inside its first entry); get a fresh copy from the vendor"
-                : fs.Position == 0 && BundleFile.Storage(path).Zstd ? $"{path}: the compressed archive is truncated or damaged (zstd gave no data); get a fresh copy from the vendor"
+                fs.GoodHeaders > 0 && !fs.Ended ? $"{path}: the archive is truncated (it ends inside its first entry); get a fresh copy " +
+                    "from the vendor"
+                : fs.Position == 0 && BundleFile.Storage(path).Zstd ? $"{path}: the compressed archive is truncated or damaged (zstd gave no " +
+                    "data); get a fresh copy from the vendor"
                 : $"{path}: empty or not a Ferry bundle");
         }
-        problems.AddRange(sums.Keys.Where(k => !seen.Contains(k)).Select(k => $"{k}: listed in {BundleBuilder.SumsName} but missing from the archive"));
+        problems.AddRange(sums.Keys.Where(k => !seen.Contains(k)).Select(k => $"{k}: listed in {BundleBuilder.SumsName} but missing " +
+            "from the archive"));
         if (publicKey is not null)
         {
             if (signature is null)
@@ -123,7 +127,8 @@ public static class BundleReader
             }
             else if (!BundleSigner.Verify(sumsBytes!, signature, publicKey))
             {
-                problems.Add($"{BundleSigner.SignatureName}: the signature does not match {publicKey}; the bundle was modified or signed by another key");
+                problems.Add($"{BundleSigner.SignatureName}: the signature does not match {publicKey}; the bundle was modified or signed " +
+                    "by another key");
             }
         }
         return problems;
@@ -198,7 +203,8 @@ public static class BundleReader
             }
             else if (entry.Name != BundleSigner.SignatureName && !sums.TryGetValue(entry.Name, out expected))
             {
-                throw new BundleException($"{path}: {entry.Name} is not listed in {BundleBuilder.SumsName}; the bundle was altered: get a fresh copy from the vendor");
+                throw new BundleException($"{path}: {entry.Name} is not listed in {BundleBuilder.SumsName}; the bundle was altered: get a fresh " +
+                    "copy from the vendor");
             }
             if (sums is not null && include is not null && !include(entry.Name))
             {
@@ -222,7 +228,8 @@ public static class BundleReader
             }
             else if (expected is not null && Convert.ToHexStringLower(hash.GetHashAndReset()) != expected)
             {
-                throw new BundleException($"{path}: {entry.Name} does not match its checksum in {BundleBuilder.SumsName}; the bundle changed or is damaged: get a fresh copy from the vendor");
+                throw new BundleException($"{path}: {entry.Name} does not match its checksum in {BundleBuilder.SumsName}; the bundle changed or is " +
+                    "damaged: get a fresh copy from the vendor");
             }
         }
     }
@@ -247,7 +254,8 @@ public static class BundleReader
         return (IReadOnlyCollection<string>)ParseSums(reader.ReadToEnd(), path).Keys;
     });
 
-    /// <summary>Runs a read of the archive at <paramref name="path"/>, turning what a non-bundle or a damaged one throws into a clear error.</summary>
+    /// <summary>Runs a read of the archive at <paramref name="path"/>, turning what a non-bundle or a damaged one throws into a clear
+    /// error.</summary>
     private static T Guard<T>(string path, Func<T> read)
     {
         try
@@ -257,7 +265,8 @@ public static class BundleReader
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or KeyNotFoundException
             or InvalidOperationException or JsonException or ArgumentException or ZstdSharp.ZstdException)
         {
-            throw new BundleException($"{path}: not a Ferry bundle, or a damaged one ({e.Message.TrimEnd('.')}); check the file, or get a fresh copy from the vendor", e);
+            throw new BundleException($"{path}: not a Ferry bundle, or a damaged one ({e.Message.TrimEnd('.')}); check the file, or get a fresh " +
+                "copy from the vendor", e);
         }
     }
 
@@ -271,7 +280,8 @@ public static class BundleReader
         if (sitePath is not null)
         {
             problems.AddRange(MissingOnSite(path, SiteInventory.Load(sitePath))
-                .Select(d => $"{d}: required by this delta bundle but not on the site ({sitePath}); build a full bundle, or a delta from a newer inventory of the site"));
+                .Select(d => $"{d}: required by this delta bundle but not on the site ({sitePath}); build a full bundle, or a delta from a newer " +
+                    "inventory of the site"));
         }
         return problems;
     }

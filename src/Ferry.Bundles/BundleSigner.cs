@@ -55,13 +55,15 @@ public static class BundleSigner
             first.DataStream?.CopyTo(sums);
             var signature = Sign(sums.ToArray(), privateKeyPath);
             var archive = target.Stream;
-            ReproducibleTar.WriteEntryAsync(archive, BundleBuilder.SumsName, new MemoryStream(sums.ToArray()), sums.Length, default).GetAwaiter().GetResult();
+            ReproducibleTar.WriteEntryAsync(archive, BundleBuilder.SumsName, new MemoryStream(sums.ToArray()), sums.Length, default).GetAwaiter()
+                .GetResult();
             ReproducibleTar.WriteEntryAsync(archive, SignatureName, new MemoryStream(signature), signature.Length, default).GetAwaiter().GetResult();
             while (reader.GetNextEntry() is { } entry)
             {
                 if (entry.Name != SignatureName)
                 {
-                    ReproducibleTar.WriteEntryAsync(archive, entry.Name, entry.DataStream ?? Stream.Null, entry.Length, default).GetAwaiter().GetResult();
+                    ReproducibleTar.WriteEntryAsync(archive, entry.Name, entry.DataStream ?? Stream.Null, entry.Length, default).GetAwaiter()
+                        .GetResult();
                 }
             }
             ReproducibleTar.WriteEnd(archive);
@@ -77,12 +79,14 @@ public static class BundleSigner
     {
         if (!File.Exists(path))
         {
-            throw new BundleException($"{path}: no such key file ({(isPrivate ? "create a key pair with 'ferry keygen'" : "give the public key that came with the bundle")})");
+            throw new BundleException($"{path}: no " +
+                $"such key file ({(isPrivate ? "create a key pair with 'ferry keygen'" : "give the public key that came with the bundle")})");
         }
         var pem = File.ReadAllText(path);
         if (!isPrivate && pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
         {
-            throw new BundleException($"{path} is a private key: verify with the public key (the .pub.pem that came with the bundle); the private key stays with whoever signs bundles and never goes to a site");
+            throw new BundleException($"{path} is a private key: verify with the public key (the .pub.pem that came with the bundle); the private " +
+                "key stays with whoever signs bundles and never goes to a site");
         }
         var key = ECDsa.Create();
         try

@@ -48,7 +48,8 @@ public sealed record ChartSource(string? Path, string? Repo, string? Name, strin
 }
 
 /// <summary>An app of the product: its chart, values template, namespace, ordering and extra images.</summary>
-public sealed record AppSpec(string Name, string Namespace, ChartSource Chart, string? Values, IReadOnlyList<string> DependsOn, IReadOnlyList<string> Images, int Line);
+public sealed record AppSpec(string Name, string Namespace, ChartSource Chart, string? Values, IReadOnlyList<string> DependsOn,
+    IReadOnlyList<string> Images, int Line);
 
 /// <summary>ferry.yaml: the product's deploy repo as code.</summary>
 public sealed record BundleSpec(

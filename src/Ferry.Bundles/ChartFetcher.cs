@@ -63,12 +63,14 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
         var baseUrl = s.Repo!.TrimEnd('/') + "/";
         var indexText = await http.GetStringAsync(new Uri(new Uri(baseUrl), "index.yaml"), ct).ConfigureAwait(false);
         var index = DataReader.FromYaml(indexText) as Dictionary<string, object?>;
-        if (index?.GetValueOrDefault("entries") is not Dictionary<string, object?> entries || entries.GetValueOrDefault(s.Name!) is not List<object?> versions)
+        if (index?.GetValueOrDefault("entries") is not Dictionary<string, object?> entries
+            || entries.GetValueOrDefault(s.Name!) is not List<object?> versions)
         {
             throw new BundleException($"{baseUrl}index.yaml has no chart named {s.Name}");
         }
         var entry = versions.OfType<Dictionary<string, object?>>().FirstOrDefault(v => v.GetValueOrDefault("version") as string == s.Version)
-            ?? throw new BundleException($"{baseUrl}index.yaml has {s.Name} but not version {s.Version} (available: {string.Join(", ", versions.OfType<Dictionary<string, object?>>().Select(v => v.GetValueOrDefault("version")))})");
+            ?? throw new BundleException($"{baseUrl}index.yaml has {s.Name} but not version {s.Version} " +
+                $"(available: {string.Join(", ", versions.OfType<Dictionary<string, object?>>().Select(v => v.GetValueOrDefault("version")))})");
         if (entry.GetValueOrDefault("urls") is not List<object?> urls || urls.FirstOrDefault() is not string url)
         {
             throw new BundleException($"{baseUrl}index.yaml: {s.Name} {s.Version} has no download URL");
@@ -125,7 +127,8 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
 
     private static void Git(string dir, params string[] args)
     {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardError = true, RedirectStandardOutput = true,
+            UseShellExecute = false };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

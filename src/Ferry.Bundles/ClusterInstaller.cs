@@ -18,7 +18,8 @@ public sealed record ClusterInstallOptions
     /// <summary>For agents: the server's node token (/var/lib/rancher/k3s/server/node-token).</summary>
     public string? Token { get; init; }
 
-    /// <summary>Where the node's filesystem is: "/" installs for real; any other folder is a dry run that only writes files and prints the commands.</summary>
+    /// <summary>Where the node's filesystem is: "/" installs for real; any other folder is a dry run that only writes files and prints the
+    /// commands.</summary>
     public string Root { get; init; } = "/";
 
     /// <summary>The site registry mirrored for every registry the bundle's images come from (registries.yaml), or null.</summary>
@@ -67,7 +68,8 @@ public static class ClusterInstaller
         CheckRegistryFiles(options);
         if (options.Role == "agent" && (options.Server is null || options.Token is null))
         {
-            throw new BundleException("an agent joins a server: give the server's URL (https://SERVER:6443) and its join token (the server's /var/lib/rancher/k3s/server/node-token)")
+            throw new BundleException("an agent joins a server: give the server's URL (https://SERVER:6443) and its join token (the server's " +
+                "/var/lib/rancher/k3s/server/node-token)")
             {
                 Remedies = [Remedy.JoinServer],
             };
@@ -75,12 +77,14 @@ public static class ClusterInstaller
         using var bundle = OpenedBundle.Open(options.Bundle, options.PublicKey, withNodeFiles: true);
         if (bundle.Manifest.Cluster is not { } cluster)
         {
-            throw new BundleException($"{options.Bundle} carries no cluster: add cluster.k3s (version, binary, installScript, images) to ferry.yaml and rebuild it");
+            throw new BundleException($"{options.Bundle} carries no cluster: add cluster.k3s (version, binary, installScript, images) to " +
+                "ferry.yaml and rebuild it");
         }
         var carriedFerry = bundle.Manifest.Ferry;
         if (options.RegistryStorage is not null && carriedFerry is null)
         {
-            throw new BundleException("the site registry runs on the ferry executable, but this bundle does not carry it: rebuild the bundle carrying ferry")
+            throw new BundleException("the site registry runs on the ferry executable, but this bundle does not carry it: rebuild the bundle " +
+                "carrying ferry")
             {
                 Remedies = [Remedy.IncludeFerry],
             };
@@ -104,7 +108,8 @@ public static class ClusterInstaller
             files.Add((nodePath, mode));
             log?.Report($"placed {nodePath} ({mode})");
         }
-        void CopyFrom(string bundleFile, string nodePath, string mode) => Place(nodePath, mode, t => File.Copy(bundle.BundleFile(bundleFile, $"the file for {nodePath}"), t));
+        void CopyFrom(string bundleFile, string nodePath, string mode) =>
+            Place(nodePath, mode, t => File.Copy(bundle.BundleFile(bundleFile, $"the file for {nodePath}"), t));
         void Text(string nodePath, string mode, string content) => Place(nodePath, mode, t => File.WriteAllText(t, content));
 
         CopyFrom(k3s.Binary, "/usr/local/bin/k3s", "755");
@@ -158,7 +163,8 @@ public static class ClusterInstaller
             p.WaitForExit();
             if (p.ExitCode != 0)
             {
-                throw new BundleException($"the k3s install script failed (exit {p.ExitCode}); its output above says why; the files are in place, re-run after fixing it");
+                throw new BundleException($"the k3s install script failed (exit {p.ExitCode}); its output above says why; the files are in place, " +
+                    "re-run after fixing it");
             }
         }
         return new ClusterInstallResult(files, commands, dryRun);
@@ -224,7 +230,8 @@ public static class ClusterInstaller
 
     private static void Run(string file, string[] args, string what)
     {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false }) ?? throw new BundleException($"{what}: cannot start {file}");
+        using var p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false }) ?? throw new BundleException($"{what}" +
+            $": cannot start {file}");
         p.WaitForExit();
         if (p.ExitCode != 0)
         {
@@ -254,5 +261,6 @@ public static class ClusterInstaller
         return sb.ToString();
     }
 
-    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -80,7 +80,8 @@ public sealed record AppOutcome(string App, AppResult Result, int? Revision, str
 
 /// <summary>
 /// <c>ferry deploy</c>. Everything that can be checked is checked before the first change: the bundle (checksums,
-/// signature with --key or when the site's policy holds a vendor key), the site env against the bundle's schema (after its env migrations; every problem at once), every
+/// signature with --key or when the site's policy holds a vendor key), the site env against the bundle's schema (after its env migrations; every
+/// problem at once), every
 /// app's values template and chart rendered with that env, and the site registry's reachability. Then it takes the
 /// product's deploy journal (a lock, and a record a killed deploy resumes from), persists env migrations, pushes
 /// the images, and deploys the apps in dependency order, independent ones in parallel (bounded): releases left
@@ -97,7 +98,8 @@ public sealed class Deployer(IKubernetes client)
         var spec = bundle.Spec;
         if (request.ForceConflicts.FirstOrDefault(a => a != DeployRequest.AllApps && !spec.Apps.Any(s => s.Name == a)) is { } unknown)
         {
-            throw new BundleException($"taking over conflicts of {unknown}: {bundle.Label} has no app {unknown}; its apps are {string.Join(", ", spec.Apps.Select(a => a.Name))}")
+            throw new BundleException($"taking over " +
+                $"conflicts of {unknown}: {bundle.Label} has no app {unknown}; its apps are {string.Join(", ", spec.Apps.Select(a => a.Name))}")
             {
                 Remedies = [Remedy.ForceConflicts],
             };
@@ -119,10 +121,13 @@ public sealed class Deployer(IKubernetes client)
         await SiteImages.CheckReachableAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);
         await SiteImages.CheckDeltaAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);
 
-        await using var journal = await DeployJournal.BeginAsync(client, request.EnvNamespace, spec.Name, bundle.Label, bundle.Digest, request.Lease, request.ForceUnlock, ct).ConfigureAwait(false);
+        await using var journal =
+            await DeployJournal.BeginAsync(client, request.EnvNamespace, spec.Name, bundle.Label, bundle.Digest, request.Lease, request.ForceUnlock,
+                ct).ConfigureAwait(false);
         if (journal.Resumed is { } resumed)
         {
-            log?.Report($"resuming the deploy of {bundle.Label} started {resumed.Started:u} by {resumed.Holder}, which stopped; done then: {(resumed.Steps.Count == 0 ? "nothing" : string.Join(", ", resumed.Steps.Keys))}");
+            log?.Report($"resuming the deploy of {bundle.Label} started {resumed.Started:u} by {resumed.Holder}, which " +
+                $"stopped; done then: {(resumed.Steps.Count == 0 ? "nothing" : string.Join(", ", resumed.Steps.Keys))}");
         }
         try
         {
@@ -133,7 +138,8 @@ public sealed class Deployer(IKubernetes client)
             var declared = spec.Env.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
             if (renames.Count > 0 || DeployEnv.NeedsDeclaring(site, declared))
             {
-                await deployEnv.SetAsync(renames.ToDictionary(r => r.To, r => site.Values[r.To], StringComparer.Ordinal), site.SecretKeys, renames.Select(r => r.From), declared, ct).ConfigureAwait(false);
+                await deployEnv.SetAsync(renames.ToDictionary(r => r.To, r => site.Values[r.To], StringComparer.Ordinal), site.SecretKeys,
+                    renames.Select(r => r.From), declared, ct).ConfigureAwait(false);
                 foreach (var r in renames)
                 {
                     log?.Report($"deploy-env: renamed {r.From} to {r.To} (previous content kept in {DeployEnv.BackupName})");
@@ -153,7 +159,8 @@ public sealed class Deployer(IKubernetes client)
             var failed = outcomes.Where(o => o.Failed).ToList();
             await journal.StepAsync(EnvCheck.JournalStep, EnvCheck.ToJournal(spec, site), ct).ConfigureAwait(false);
             await journal.FinishAsync(failed.Count == 0 ? DeployJournal.Succeeded : DeployJournal.Failed,
-                failed.Count == 0 ? $"{bundle.Label} deployed" : $"{bundle.Label}: {string.Join(", ", failed.Select(f => $"{f.App} {f.ResultName}"))}", ct).ConfigureAwait(false);
+                failed.Count == 0 ? $"{bundle.Label}" +
+                    " deployed" : $"{bundle.Label}: {string.Join(", ", failed.Select(f => $"{f.App} {f.ResultName}"))}", ct).ConfigureAwait(false);
             return outcomes;
         }
         catch (Exception e) when (e is BundleException or KubeException)
@@ -170,7 +177,8 @@ public sealed class Deployer(IKubernetes client)
         }
     }
 
-    private async Task<List<AppOutcome>> DeployAppsAsync(DeployRequest request, BundleSpec spec, IReadOnlyDictionary<string, ReleasePlan> plans, DeployJournal journal, CancellationToken ct)
+    private async Task<List<AppOutcome>> DeployAppsAsync(DeployRequest request, BundleSpec spec, IReadOnlyDictionary<string, ReleasePlan> plans,
+        DeployJournal journal, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(Math.Max(1, request.Parallel));
         var tasks = new Dictionary<string, Task<AppOutcome>>(StringComparer.Ordinal);
@@ -198,7 +206,8 @@ public sealed class Deployer(IKubernetes client)
                         gate.Release();
                     }
                 }
-                await journal.StepAsync("app/" + app.Name, outcome.Revision is { } r ? $"{outcome.ResultName} revision {r}" : outcome.ResultName, ct).ConfigureAwait(false);
+                await journal.StepAsync("app/" + app.Name, outcome.Revision is { } r ? $"{outcome.ResultName}" +
+                    $" revision {r}" : outcome.ResultName, ct).ConfigureAwait(false);
                 return outcome;
             }, ct);
         }

@@ -30,7 +30,8 @@ public static class EnvCheck
             }
             if (values.ContainsKey(m.To))
             {
-                warnings.Add($"deploy-env has both {m.From} and {m.To}; the bundle renames {m.From} to {m.To}, so {m.From} is ignored (remove it with 'ferry env set' once checked)");
+                warnings.Add($"deploy-env has both {m.From} and {m.To}; the bundle renames {m.From} to {m.To}, so {m.From} is ignored (remove it " +
+                    "with 'ferry env set' once checked)");
                 continue;
             }
             var secret = secrets.Contains(m.From) || spec.Env.Any(v => v.Name == m.To && v.Secret);
@@ -61,13 +62,15 @@ public static class EnvCheck
             {
                 if (v.Required && v.Default is null)
                 {
-                    problems.Add($"{v.Name}: required{(v.Description.Length > 0 ? $" ({v.Description})" : "")}; set it with 'ferry env set {v.Name}=...'{(v.Secret ? " --secret " + v.Name : "")}");
+                    problems.Add($"{v.Name}: required{(v.Description.Length > 0 ? $" ({v.Description})" : "")}; set it with " +
+                        $"'ferry env set {v.Name}=...'{(v.Secret ? " --secret " + v.Name : "")}");
                 }
                 continue;
             }
             if (v.Pattern is not null && !Regex.IsMatch(value, v.Pattern, RegexOptions.None, TimeSpan.FromSeconds(1)))
             {
-                problems.Add(v.Secret || site.SecretKeys.Contains(v.Name) ? $"{v.Name}: the secret value does not match {v.Pattern}" : $"{v.Name}: \"{value}\" does not match {v.Pattern}");
+                problems.Add(v.Secret || site.SecretKeys.Contains(v.Name) ? $"{v.Name}: the secret value " +
+                    $"does not match {v.Pattern}" : $"{v.Name}: \"{value}\" does not match {v.Pattern}");
             }
         }
         return problems;
@@ -78,7 +81,8 @@ public static class EnvCheck
 
     /// <summary>The env step's content: the <see cref="Recordable"/> values as a JSON object.</summary>
     public static string ToJournal(BundleSpec spec, SiteEnv site) =>
-        new System.Text.Json.Nodes.JsonObject(Recordable(spec, site).Select(kv => KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)kv.Value))).ToJsonString();
+        new System.Text.Json.Nodes.JsonObject(Recordable(spec, site)
+            .Select(kv => KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)kv.Value))).ToJsonString();
 
     /// <summary>The env a journal's deploy recorded, or null when it recorded none (or something unreadable).</summary>
     public static Dictionary<string, string>? FromJournal(JournalRecord journal)

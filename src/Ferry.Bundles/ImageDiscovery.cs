@@ -17,7 +17,8 @@ public static class ImageDiscovery
 {
     private static readonly string[] ContainerLists = ["containers", "initContainers", "ephemeralContainers"];
 
-    public static void Discover(string app, IEnumerable<Manifest> manifests, Dictionary<string, List<ImageSource>> found, IReadOnlyList<ImagePath>? imagePaths = null)
+    public static void Discover(string app, IEnumerable<Manifest> manifests, Dictionary<string, List<ImageSource>> found,
+        IReadOnlyList<ImagePath>? imagePaths = null)
     {
         foreach (var m in manifests)
         {

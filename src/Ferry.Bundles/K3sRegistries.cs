@@ -4,7 +4,8 @@ using Ferry.Oci;
 namespace Ferry.Bundles;
 
 /// <summary>How k3s nodes reach the site registry: credentials and TLS settings for <c>registries.yaml</c>.</summary>
-public sealed record SiteRegistryAccess(string Registry, bool PlainHttp = false, string? CaFile = null, bool SkipVerify = false, string? Username = null, string? Password = null);
+public sealed record SiteRegistryAccess(string Registry, bool PlainHttp = false, string? CaFile = null, bool SkipVerify = false, string? Username =
+    null, string? Password = null);
 
 /// <summary>
 /// k3s's <c>/etc/rancher/k3s/registries.yaml</c>: every public registry the product pulls from mirrored to the site
@@ -22,7 +23,8 @@ public static class K3sRegistries
     public static IReadOnlyList<string> RegistriesOf(OpenedBundle bundle) =>
         [.. bundle.Images.Select(i => ImageReference.Parse(i.Ref).Registry).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>registries.yaml mirroring <paramref name="mirrored"/> (none named: the <see cref="CommonRegistries"/>) to the site registry.</summary>
+    /// <summary>registries.yaml mirroring <paramref name="mirrored"/> (none named: the <see cref="CommonRegistries"/>) to the site
+    /// registry.</summary>
     public static string Render(IEnumerable<string> mirrored, SiteRegistryAccess site)
     {
         mirrored = mirrored.ToList() is { Count: > 0 } named ? named : CommonRegistries;
@@ -30,7 +32,8 @@ public static class K3sRegistries
         var host = slash < 0 ? site.Registry : site.Registry[..slash];
         var prefix = slash < 0 ? "" : site.Registry[(slash + 1)..].Trim('/');
         var sb = new StringBuilder();
-        sb.Append("# Written by ferry registry-config: pulls from these registries are served by the site registry ").Append(site.Registry).Append(".\n");
+        sb.Append("# Written by ferry registry-config: pulls from these registries are served by the " +
+            "site registry ").Append(site.Registry).Append(".\n");
         sb.Append("# k3s reads this file at start: restart k3s (or k3s-agent) after changing it.\n");
         sb.Append("mirrors:\n");
         foreach (var registry in mirrored.Where(r => r != host).Distinct(StringComparer.Ordinal))

@@ -41,12 +41,14 @@ public sealed class OpenedBundle : IDisposable
         var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Work, relative));
         if (!plain || !_sums.ContainsKey(relative) || !Ferry.Charts.ContainedPath.IsUnder(Work, full))
         {
-            throw new BundleException($"{Path}: {what} is {GoQuote(relative)}, which is not a file of the bundle (paths in a bundle are relative and listed in {BundleBuilder.SumsName}); the bundle is damaged or was altered: get a fresh copy from the vendor");
+            throw new BundleException($"{Path}: {what} is {GoQuote(relative)}, which is not a file of the bundle (paths in a bundle are relative " +
+                $"and listed in {BundleBuilder.SumsName}); the bundle is damaged or was altered: get a fresh copy from the vendor");
         }
         var info = new FileInfo(full);
         if (!info.Exists || info.LinkTarget is not null)
         {
-            throw new BundleException($"{Path}: {what} ({relative}) is listed in {BundleBuilder.SumsName} but was not extracted as a regular file; the bundle is damaged: get a fresh copy from the vendor");
+            throw new BundleException($"{Path}: {what} ({relative}) is listed in {BundleBuilder.SumsName} but was not extracted as a regular file; " +
+                "the bundle is damaged: get a fresh copy from the vendor");
         }
         return full;
     }
@@ -133,7 +135,8 @@ public sealed class OpenedBundle : IDisposable
             var problems = BundleReader.Verify(bundle, keyFile);
             if (problems.Count > 0)
             {
-                throw new BundleException($"{bundle}: the site's policy (ConfigMap ferry-policy) requires bundles signed by the vendor's key; nothing was changed:\n  " + string.Join("\n  ", problems));
+                throw new BundleException($"{bundle}: the site's policy (ConfigMap ferry-policy) requires bundles signed by the vendor's key; " +
+                    "nothing was changed:\n  " + string.Join("\n  ", problems));
             }
         }
         finally
@@ -143,7 +146,8 @@ public sealed class OpenedBundle : IDisposable
         return publicKey is null ? Extract(bundle, withNodeFiles: false) : Open(bundle, publicKey);
     }
 
-    /// <summary>Extracts a verified bundle; an uncompressed archive (one file or split) is read in place for image blobs (no copy of the layers), a zstd one is extracted whole.</summary>
+    /// <summary>Extracts a verified bundle; an uncompressed archive (one file or split) is read in place for image blobs (no copy of the layers), a
+    /// zstd one is extracted whole.</summary>
     private static OpenedBundle Extract(string bundle, bool withNodeFiles)
     {
         var folder = WorkFolder.Create("ferry-bundle-");

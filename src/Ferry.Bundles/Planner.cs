@@ -21,7 +21,8 @@ public enum PlanAction
 /// <see cref="Conflicts"/> the objects whose fields other managers (helm, kubectl) own with other values, which the
 /// deploy would stop at unless given <c>--force-conflicts</c>.
 /// </summary>
-public sealed record AppPlan(string App, string Namespace, PlanAction Action, string Chart, int Objects, int Hooks, IReadOnlyList<string> Images, int? DeployedRevision, string Diff)
+public sealed record AppPlan(string App, string Namespace, PlanAction Action, string Chart, int Objects, int Hooks, IReadOnlyList<string> Images,
+    int? DeployedRevision, string Diff)
 {
     public IReadOnlyList<string> Conflicts { get; init; } = [];
 
@@ -96,7 +97,8 @@ public static partial class Planner
             }
             var manifest = ReleaseManager.Join(plan.Manifests);
             var images = plan.Manifests.Select(m => m.Content).Concat(plan.Hooks.Select(h => h.Manifest))
-                .SelectMany(c => siteRefs.Values.Where(v => c.Contains(v, StringComparison.Ordinal))).Distinct().Order(StringComparer.Ordinal).ToList();
+                .SelectMany(c => siteRefs.Values.Where(v => c.Contains(v, StringComparison.Ordinal))).Distinct().Order(StringComparer.Ordinal)
+                    .ToList();
             var chartName = plan.ChartLabel;
             PlanAction action;
             string diff;
@@ -123,7 +125,8 @@ public static partial class Planner
                     conflicts = await new ReleaseManager(client!).PredictConflictsAsync(plan, ct).ConfigureAwait(false);
                 }
             }
-            plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision, diff) { Conflicts = conflicts });
+            plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision,
+                diff) { Conflicts = conflicts });
         }
         var pushes = bundle.Images.Select(i => $"{i.Ref} -> {siteRefs[i.Ref]}").ToList();
         return new DeployPlan(bundle.Label, plans, envChanges, pushes) { Preflight = preflight.Checks };

@@ -32,10 +32,13 @@ public sealed record PreflightResult(IReadOnlyList<PreflightCheck> Checks, SiteE
     public IEnumerable<PreflightCheck> Failed => Checks.Where(c => c.Status == PreflightCheck.Fail);
 
     /// <summary>Checks whose failure no override can skip: without a valid env and a rendered product there is nothing to deploy.</summary>
-    public IEnumerable<PreflightCheck> Blocking => Failed.Where(c => c.Name == "env" || c.Name.StartsWith("render ", StringComparison.Ordinal) || c.Name.StartsWith("kubeVersion ", StringComparison.Ordinal));
+    public IEnumerable<PreflightCheck> Blocking =>
+        Failed.Where(c => c.Name == "env" || c.Name.StartsWith("render ", StringComparison.Ordinal)
+            || c.Name.StartsWith("kubeVersion ", StringComparison.Ordinal));
 
     public static BundleException Refusal(IReadOnlyCollection<PreflightCheck> failed) =>
-        new($"preflight failed; nothing was changed:\n  {string.Join("\n  ", failed)}") { Remedies = [.. failed.SelectMany(c => c.Remedies).Distinct()] };
+        new($"preflight failed; nothing was " +
+            $"changed:\n  {string.Join("\n  ", failed)}") { Remedies = [.. failed.SelectMany(c => c.Remedies).Distinct()] };
 }
 
 /// <summary>
@@ -64,8 +67,10 @@ public static class Preflight
         }
         var envProblems = EnvCheck.Problems(spec, env);
         checks.Add(envProblems.Count == 0
-            ? new PreflightCheck("env", PreflightCheck.Pass, $"{spec.Env.Count(v => env.Values.ContainsKey(v.Name))} of {spec.Env.Count} declared keys set, all valid", "the bundle's env schema", "")
-            : new PreflightCheck("env", PreflightCheck.Fail, "deploy-env does not satisfy the bundle's env schema:\n    " + string.Join("\n    ", envProblems), "the bundle's env schema", "set the keys named with 'ferry env set'"));
+            ? new PreflightCheck("env", PreflightCheck.Pass, $"{spec.Env.Count(v => env.Values.ContainsKey(v.Name))} of {spec.Env.Count} declared " +
+                "keys set, all valid", "the bundle's env schema", "")
+            : new PreflightCheck("env", PreflightCheck.Fail, "deploy-env does not satisfy the bundle's env " +
+                "schema:\n    " + string.Join("\n    ", envProblems), "the bundle's env schema", "set the keys named with 'ferry env set'"));
         foreach (var w in EnvCheck.UnknownKeys(spec, env))
         {
             log?.Report("warning: " + w);
@@ -89,13 +94,15 @@ public static class Preflight
                 }
                 catch (BundleException e)
                 {
-                    checks.Add(new PreflightCheck($"render {app.Name}", PreflightCheck.Fail, e.Message, "every app renders for this site", "fix the site env (ferry env set), or ask the vendor for a bundle whose chart renders for this cluster"));
+                    checks.Add(new PreflightCheck($"render {app.Name}", PreflightCheck.Fail, e.Message, "every app renders for this site", "fix " +
+                        "the site env (ferry env set), or ask the vendor for a bundle whose chart renders for this cluster"));
                 }
             }
         }
         else
         {
-            checks.Add(new PreflightCheck("product", PreflightCheck.Skip, "not rendered", "", envProblems.Count > 0 ? "fix the env first" : "a chart does not support this Kubernetes version"));
+            checks.Add(new PreflightCheck("product", PreflightCheck.Skip, "not rendered", "", envProblems.Count > 0 ? "fix " +
+                "the env first" : "a chart does not support this Kubernetes version"));
         }
 
         if (client is not null && cluster is not null)
@@ -126,7 +133,8 @@ public static class Preflight
         return new PreflightResult(checks, env, renames, plans, cluster);
     }
 
-    /// <summary>The cluster's version against requirements.kubernetes and every chart's kubeVersion; false when a chart refuses it (as helm does, so nothing renders).</summary>
+    /// <summary>The cluster's version against requirements.kubernetes and every chart's kubeVersion; false when a chart refuses it (as helm does, so
+    /// nothing renders).</summary>
     private static bool CheckKubernetes(OpenedBundle bundle, ClusterCapabilities cluster, List<PreflightCheck> checks)
     {
         var ok = true;
@@ -137,7 +145,8 @@ public static class Preflight
         {
             var pass = Satisfies(range);
             checks.Add(new PreflightCheck("kubernetes", pass ? PreflightCheck.Pass : PreflightCheck.Fail, $"Kubernetes {version}", range,
-                pass ? "" : $"upgrade the cluster to a Kubernetes in {range} (ferry cluster install with a newer bundle), or use a bundle built for {version}"));
+                pass ? "" : $"upgrade the cluster to a Kubernetes in {range} (ferry cluster install with a newer bundle), or use a " +
+                    $"bundle built for {version}"));
         }
         else
         {
@@ -154,7 +163,8 @@ public static class Preflight
             ok &= pass;
             checks.Add(new PreflightCheck($"kubeVersion {app.Name}", pass ? PreflightCheck.Pass : PreflightCheck.Fail,
                 $"chart {chart.Metadata.Name} {chart.Metadata.Version} on Kubernetes {version}", chart.Metadata.KubeVersion,
-                pass ? "" : $"the chart does not support this Kubernetes: upgrade the cluster to {chart.Metadata.KubeVersion}, or ask the vendor for a chart that supports {version}"));
+                pass ? "" : $"the chart does not support this Kubernetes: upgrade " +
+                    $"the cluster to {chart.Metadata.KubeVersion}, or ask the vendor for a chart that supports {version}"));
         }
         return ok;
     }
@@ -180,7 +190,8 @@ public static class Preflight
     }
 
     /// <summary>The site registry: reachable with these credentials, and (when <paramref name="probePush"/>) accepting a push.</summary>
-    private static async Task<List<PreflightCheck>> RegistryChecksAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, bool probePush, CancellationToken ct)
+    private static async Task<List<PreflightCheck>> RegistryChecksAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry,
+        bool probePush, CancellationToken ct)
     {
         var first = bundle.Images.FirstOrDefault();
         if (first.Ref is null)
@@ -196,7 +207,8 @@ public static class Preflight
         }
         catch (OciException e)
         {
-            checks.Add(new PreflightCheck("registry", PreflightCheck.Fail, $"site registry {siteRegistry}: {e.Message}", "reachable with these credentials",
+            checks.Add(new PreflightCheck("registry", PreflightCheck.Fail, $"site registry {siteRegistry}: {e.Message}", "reachable with " +
+                "these credentials",
                 "check the site registry's address, its TLS trust and its credentials")
             {
                 Remedies = [Remedy.Registry, Remedy.Insecure, Remedy.CaFile, Remedy.Credentials],
@@ -206,7 +218,8 @@ public static class Preflight
         if (await registry.FreeBytesAsync(target.Registry, ct).ConfigureAwait(false) is { } free)
         {
             var needed = ImageBytes(bundle);
-            checks.Add(new PreflightCheck("registry storage", free >= needed ? PreflightCheck.Pass : PreflightCheck.Fail, $"{Quantity.Bytes(free)} free",
+            checks.Add(new PreflightCheck("registry storage", free >= needed ? PreflightCheck.Pass
+                : PreflightCheck.Fail, $"{Quantity.Bytes(free)} free",
                 $"up to {Quantity.Bytes(needed)} for the bundle's images (blobs the registry has are skipped)",
                 free >= needed ? "" : "free space on the disk of the registry's storage folder, or move it to a larger disk"));
         }
@@ -220,12 +233,14 @@ public static class Preflight
         {
             await registry.UploadBlobAsync(target.Registry, target.Repository, blob, () => new MemoryStream(probe), ct: ct).ConfigureAwait(false);
             var deleted = await registry.DeleteBlobAsync(target.Registry, target.Repository, blob.Digest, ct).ConfigureAwait(false);
+            var fate = deleted ? "deleted" : "left (the registry does not allow deletes; nothing refers to it, so its garbage collection removes it)";
             checks.Add(new PreflightCheck("registry push", PreflightCheck.Pass,
-                $"a {probe.Length}-byte probe blob pushed to {target.Registry}/{target.Repository} and {(deleted ? "deleted" : "left (the registry does not allow deletes; nothing refers to it, so its garbage collection removes it)")}", "push allowed", ""));
+                $"a {probe.Length}-byte probe blob pushed to {target.Registry}/{target.Repository} and {fate}", "push allowed", ""));
         }
         catch (OciException e)
         {
-            checks.Add(new PreflightCheck("registry push", PreflightCheck.Fail, $"pushing a probe blob to {target.Registry}/{target.Repository}: {e.Message}", "push allowed",
+            checks.Add(new PreflightCheck("registry push", PreflightCheck.Fail, $"pushing a " +
+                $"probe blob to {target.Registry}/{target.Repository}: {e.Message}", "push allowed",
                 "give the credentials write access to the repository (or check the registry's free space)"));
         }
         return checks;

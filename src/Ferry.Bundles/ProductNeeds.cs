@@ -17,7 +17,8 @@ public sealed record ClaimNeed(string App, string Namespace, string Name, string
 /// missing requests, as the scheduler counts), every volume claim, every apiVersion/kind it creates, and the kinds its
 /// own CRDs define.
 /// </summary>
-public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<ClaimNeed> Claims, IReadOnlyList<(string App, string ApiVersion, string Kind)> Kinds, IReadOnlySet<string> ShippedKinds)
+public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<ClaimNeed> Claims,
+    IReadOnlyList<(string App, string ApiVersion, string Kind)> Kinds, IReadOnlySet<string> ShippedKinds)
 {
     public static ProductNeeds Of(IEnumerable<(string App, ReleasePlan Plan)> plans)
     {
@@ -27,7 +28,8 @@ public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<Cla
         var shipped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (app, plan) in plans)
         {
-            var docs = plan.Manifests.Select(m => m.Content).Concat(plan.Hooks.Select(h => h.Manifest)).Concat((plan.Crds ?? []).Select(c => c.Content));
+            var docs = plan.Manifests.Select(m => m.Content).Concat(plan.Hooks.Select(h => h.Manifest))
+                .Concat((plan.Crds ?? []).Select(c => c.Content));
             foreach (var doc in docs)
             {
                 if (ReleaseManager.ToJson(doc) is not { } obj)
@@ -52,11 +54,13 @@ public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<Cla
                 }
                 var (template, replicas, perNode) = kind switch
                 {
-                    "Deployment" or "ReplicaSet" or "ReplicationController" => (obj["spec"]?["template"]?["spec"], Long(obj["spec"]?["replicas"], 1), false),
+                    "Deployment" or "ReplicaSet" or "ReplicationController" =>
+                        (obj["spec"]?["template"]?["spec"], Long(obj["spec"]?["replicas"], 1), false),
                     "StatefulSet" => (obj["spec"]?["template"]?["spec"], Long(obj["spec"]?["replicas"], 1), false),
                     "DaemonSet" => (obj["spec"]?["template"]?["spec"], 1, true),
                     "Job" => (obj["spec"]?["template"]?["spec"], Long(obj["spec"]?["parallelism"], 1), false),
-                    "CronJob" => (obj["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"], Long(obj["spec"]?["jobTemplate"]?["spec"]?["parallelism"], 1), false),
+                    "CronJob" => (obj["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"],
+                        Long(obj["spec"]?["jobTemplate"]?["spec"]?["parallelism"], 1), false),
                     "Pod" => (obj["spec"], 1L, false),
                     _ => (null, 0L, false),
                 };
@@ -97,7 +101,8 @@ public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<Cla
             Quantity.Requested(Str(c?["resources"]?["requests"]?[resource]), Str(c?["resources"]?["limits"]?[resource]));
         var containers = (spec["containers"] as JsonArray ?? []).ToList();
         var inits = (spec["initContainers"] as JsonArray ?? []).ToList();
-        decimal Effective(string resource) => Math.Max(containers.Sum(c => Need(c, resource)), inits.Select(c => Need(c, resource)).DefaultIfEmpty(0).Max());
+        decimal Effective(string resource) =>
+            Math.Max(containers.Sum(c => Need(c, resource)), inits.Select(c => Need(c, resource)).DefaultIfEmpty(0).Max());
         var all = containers.Concat(inits).ToList();
         var baseline = new List<string>();
         if (all.Any(c => c?["securityContext"]?["privileged"]?.GetValueKind() == System.Text.Json.JsonValueKind.True))
@@ -116,13 +121,15 @@ public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<Cla
         {
             baseline.Add("hostPort");
         }
-        string[] allowedCaps = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
+        string[] allowedCaps = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP",
+            "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
         if (all.Any(c => (c?["securityContext"]?["capabilities"]?["add"] as JsonArray ?? []).Any(a => !allowedCaps.Contains(Str(a)))))
         {
             baseline.Add("added capabilities beyond the baseline set");
         }
         var restricted = new List<string>(baseline);
-        bool PodOr(JsonNode? c, string field, string expected) => Str(c?["securityContext"]?[field]) == expected || (c?["securityContext"]?[field] is null && Str(spec["securityContext"]?[field]) == expected);
+        bool PodOr(JsonNode? c, string field, string expected) => Str(c?["securityContext"]?[field]) == expected
+            || (c?["securityContext"]?[field] is null && Str(spec["securityContext"]?[field]) == expected);
         if (!all.All(c => Str(c?["securityContext"]?["allowPrivilegeEscalation"]) == "false"))
         {
             restricted.Add("allowPrivilegeEscalation != false");
@@ -136,7 +143,8 @@ public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<Cla
             restricted.Add("capabilities not dropping ALL");
         }
         if (!all.All(c => Str(c?["securityContext"]?["seccompProfile"]?["type"]) is "RuntimeDefault" or "Localhost"
-            || (c?["securityContext"]?["seccompProfile"] is null && Str(spec["securityContext"]?["seccompProfile"]?["type"]) is "RuntimeDefault" or "Localhost")))
+            || (c?["securityContext"]?["seccompProfile"] is null
+                && Str(spec["securityContext"]?["seccompProfile"]?["type"]) is "RuntimeDefault" or "Localhost")))
         {
             restricted.Add("seccompProfile not RuntimeDefault");
         }
@@ -145,5 +153,6 @@ public sealed record ProductNeeds(IReadOnlyList<PodNeed> Pods, IReadOnlyList<Cla
 
     private static string Str(JsonNode? n) => n is JsonValue v ? v.ToString() : "";
 
-    private static long Long(JsonNode? n, long dflt) => n is JsonValue v && long.TryParse(v.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : dflt;
+    private static long Long(JsonNode? n, long dflt) => n is JsonValue v
+        && long.TryParse(v.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : dflt;
 }

@@ -22,7 +22,8 @@ public static class SiteExecutable
         if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length
             || !header.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) || header[4] != 2 || header[5] != 1)
         {
-            throw Refused($"{path} is not a 64-bit Linux executable; give the one ./build.sh publish makes (out/linux-x64/ferry or out/linux-arm64/ferry)");
+            throw Refused($"{path} is not a 64-bit Linux executable; give the one ./build.sh publish makes (out/linux-x64/ferry or " +
+                "out/linux-arm64/ferry)");
         }
         var arch = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(18)) switch
         {
@@ -32,7 +33,8 @@ public static class SiteExecutable
         };
         if (!platforms.Any(p => p.Architecture == arch))
         {
-            throw Refused($"{path} is for linux/{arch}, but the bundle is for {string.Join(", ", platforms.Select(p => p.ToString()))}; give the executable for the site's architecture (./build.sh publish linux-{(platforms.First().Architecture == "arm64" ? "arm64" : "x64")})");
+            throw Refused($"{path} is for linux/{arch}, but the bundle is for {string.Join(", ", platforms.Select(p => p.ToString()))}; give the " +
+                $"executable for the site's architecture (./build.sh publish linux-{(platforms.First().Architecture == "arm64" ? "arm64" : "x64")})");
         }
         var phoff = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(32));
         var phentsize = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(54));
@@ -49,7 +51,8 @@ public static class SiteExecutable
             var type = BinaryPrimitives.ReadUInt32LittleEndian(table.AsSpan(i * phentsize));
             if (type is PtInterp or PtDynamic)
             {
-                throw Refused($"{path} is dynamically linked: it would need the site's glibc and libssl versions; give the static executable ./build.sh publish makes (not FERRY_LINK=dynamic)");
+                throw Refused($"{path} is dynamically linked: it would need the site's glibc and libssl versions; give the static executable " +
+                    "./build.sh publish makes (not FERRY_LINK=dynamic)");
             }
         }
     }

@@ -23,7 +23,8 @@ internal static class SiteImages
         }
         catch (OciException e)
         {
-            throw new BundleException($"site registry {siteRegistry}: {e.Message}; nothing was changed; check the site registry's address, its TLS trust and its credentials", e)
+            throw new BundleException($"site registry {siteRegistry}: {e.Message}; nothing was changed; check the site registry's address, its TLS " +
+                "trust and its credentials", e)
             {
                 Remedies = [Remedy.Registry, Remedy.Insecure, Remedy.CaFile, Remedy.Credentials],
             };
@@ -51,7 +52,8 @@ internal static class SiteImages
         }
         if (missing.Count > 0)
         {
-            throw new BundleException($"{bundle.Path} is a delta bundle, but the site registry lacks {missing.Count} blob(s) it requires; nothing was changed (deploy the full bundle instead):\n  " + string.Join("\n  ", missing.Distinct()));
+            throw new BundleException($"{bundle.Path} is a delta bundle, but the site registry lacks {missing.Count} blob(s) it requires; nothing " +
+                "was changed (deploy the full bundle instead):\n  " + string.Join("\n  ", missing.Distinct()));
         }
     }
 
@@ -78,13 +80,16 @@ internal static class SiteImages
                 }
             }
         }
-        catch (Exception e) when (e is OciException or System.Text.Json.JsonException or IOException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (
+            e is OciException or System.Text.Json.JsonException or IOException or KeyNotFoundException or InvalidOperationException)
         {
-            throw new BundleException($"{bundle.Path}: the bundle's images are damaged ({e.Message}); nothing was changed: get a fresh copy from the vendor", e);
+            throw new BundleException($"{bundle.Path}: the bundle's images are damaged ({e.Message}); nothing was changed: get a fresh copy " +
+                "from the vendor", e);
         }
     }
 
-    public static async Task PushAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, IProgress<string>? log, IProgress<TransferProgress>? progress, CancellationToken ct)
+    public static async Task PushAsync(OpenedBundle bundle, string siteRegistry, RegistryClient registry, IProgress<string>? log,
+        IProgress<TransferProgress>? progress, CancellationToken ct)
     {
         if (bundle.OpenImages() is not { } layout)
         {
@@ -100,17 +105,20 @@ internal static class SiteImages
         try
         {
             // one pool of uploads across all images: each shared layer once, the registry kept busy to the end
-            pushed = await copier.PushAllAsync(layout, images.Select(i => (layout.Resolve(i.Ref), i.Target)).ToList(), blobsMayBeOnTarget: bundle.IsDelta, ct: ct).ConfigureAwait(false);
+            pushed = await copier.PushAllAsync(layout, images.Select(i => (layout.Resolve(i.Ref), i.Target)).ToList(),
+                blobsMayBeOnTarget: bundle.IsDelta, ct: ct).ConfigureAwait(false);
         }
         catch (OciException e)
         {
-            throw new BundleException($"pushing images to the site registry {siteRegistry} failed: {e.Message}; no app was changed yet, re-run ferry deploy", e);
+            throw new BundleException($"pushing images to the site registry {siteRegistry} failed: {e.Message}; no app was changed yet, re-run " +
+                "ferry deploy", e);
         }
         for (var i = 0; i < images.Count; i++)
         {
             if (pushed[i].ManifestDigest.ToString() != images[i].Digest)
             {
-                throw new BundleException($"image {images[i].Ref}: the site registry stored it as {pushed[i].ManifestDigest}, but the bundle recorded {images[i].Digest}; no app was changed");
+                throw new BundleException($"image {images[i].Ref}: the site registry " +
+                    $"stored it as {pushed[i].ManifestDigest}, but the bundle recorded {images[i].Digest}; no app was changed");
             }
         }
     }

@@ -13,7 +13,8 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
     public const string Kind = "SiteInventory";
 
     /// <summary>Walks the catalog, every tag and every manifest (index children included).</summary>
-    public static async Task<SiteInventory> TakeAsync(RegistryClient client, string registry, IProgress<string>? log = null, CancellationToken ct = default)
+    public static async Task<SiteInventory> TakeAsync(RegistryClient client, string registry, IProgress<string>? log = null, CancellationToken ct =
+        default)
     {
         var blobs = new SortedSet<string>(StringComparer.Ordinal);
         var manifests = new SortedSet<string>(StringComparer.Ordinal);
@@ -37,7 +38,8 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
         return new SiteInventory(registry, blobs, manifests);
     }
 
-    private static async Task WalkAsync(RegistryClient client, string registry, string repo, string reference, SortedSet<string> blobs, SortedSet<string> manifests, CancellationToken ct)
+    private static async Task WalkAsync(RegistryClient client, string registry, string repo, string reference, SortedSet<string> blobs,
+        SortedSet<string> manifests, CancellationToken ct)
     {
         var m = await client.GetManifestAsync(registry, repo, reference, ct).ConfigureAwait(false);
         if (!manifests.Add(m.Digest.Value) && reference.StartsWith("sha256:", StringComparison.Ordinal))
@@ -58,7 +60,8 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
     }
 
     public string ToJson() => JsonSerializer.Serialize(
-        new SiteInventoryFile(BundleManifest.CurrentApiVersion, Kind, Registry, [.. Blobs.Order(StringComparer.Ordinal)], [.. Manifests.Order(StringComparer.Ordinal)]),
+        new SiteInventoryFile(BundleManifest.CurrentApiVersion, Kind, Registry, [.. Blobs.Order(StringComparer.Ordinal)],
+            [.. Manifests.Order(StringComparer.Ordinal)]),
         BundleJsonContext.Default.SiteInventoryFile) + "\n";
 
     /// <summary>
@@ -99,7 +102,8 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
             var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), BundleJsonContext.Default.SiteInventoryFile);
             if (file?.Kind != Kind)
             {
-                throw new BundleException($"{path}: not a site inventory (kind must be {Kind}); create one with 'ferry inventory --registry R -o site.json'");
+                throw new BundleException($"{path}: not a site inventory (kind must be {Kind}); create one with 'ferry inventory --registry R " +
+                    "-o site.json'");
             }
             return new SiteInventory(file.Registry ?? "", Set(file.Blobs), Set(file.Manifests));
         }
@@ -111,5 +115,6 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
     }
 
     /// <summary>The blobs a delta bundle requires that this site does not have.</summary>
-    public IReadOnlyList<string> Missing(IEnumerable<string> required) => required.Where(d => !Blobs.Contains(d)).Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> Missing(IEnumerable<string> required) => required.Where(d => !Blobs.Contains(d)).Order(StringComparer.Ordinal)
+        .ToList();
 }

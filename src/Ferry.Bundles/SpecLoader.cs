@@ -90,7 +90,8 @@ public static class SpecLoader
                     return dflt;
             }
         }
-        Known(root, "", "apiVersion", "kind", "metadata", "registry", "env", "envMigrations", "sampleEnv", "apps", "platforms", "imagePaths", "cluster", "kubernetes", "requirements");
+        Known(root, "", "apiVersion", "kind", "metadata", "registry", "env", "envMigrations", "sampleEnv", "apps", "platforms", "imagePaths",
+            "cluster", "kubernetes", "requirements");
         if (Str(root, "apiVersion", "", true) is { } api && api != "ferry.dev/v1")
         {
             errors.Add($"{At(Get(root, "apiVersion")!)}: apiVersion must be ferry.dev/v1");
@@ -107,7 +108,8 @@ public static class SpecLoader
             version = Str(md, "version", "metadata.", true) ?? "";
             if (name.Length > 0 && !SpecRules.IsDnsLabel(name))
             {
-                errors.Add($"{At(Get(md, "name")!)}: metadata.name \"{name}\" must be a DNS label (lowercase letters, digits, '-', at most {SpecRules.MaxDnsLabel} characters)");
+                errors.Add($"{At(Get(md, "name")!)}: metadata.name \"{name}\" must be a DNS label (lowercase letters, digits, " +
+                    $"'-', at most {SpecRules.MaxDnsLabel} characters)");
             }
             if (version.Length > 0 && !SpecRules.IsSemVer(version))
             {
@@ -160,7 +162,8 @@ public static class SpecLoader
                 {
                     errors.Add($"{At(em)}: env {en} is declared twice");
                 }
-                env.Add(new EnvVar(en, Str(em, "description", "env[].") ?? "", Bool(em, "required", false, "env[]."), Bool(em, "secret", false, "env[]."), Str(em, "default", "env[]."), pattern));
+                env.Add(new EnvVar(en, Str(em, "description", "env[].") ?? "", Bool(em, "required", false, "env[]."),
+                    Bool(em, "secret", false, "env[]."), Str(em, "default", "env[]."), pattern));
             }
         }
         var apps = new List<AppSpec>();
@@ -177,12 +180,14 @@ public static class SpecLoader
                 var an = Str(am, "name", "apps[].", true) ?? "";
                 if (an.Length > 0 && !SpecRules.IsDnsLabel(an, SpecRules.MaxReleaseName))
                 {
-                    errors.Add($"{At(Get(am, "name")!)}: app name \"{an}\" must be a DNS label of at most {SpecRules.MaxReleaseName} characters (it is the Helm release name)");
+                    errors.Add($"{At(Get(am, "name")!)}: app name \"{an}\" must be a DNS label of at most {SpecRules.MaxReleaseName} characters " +
+                        "(it is the Helm release name)");
                 }
                 var appNamespace = Str(am, "namespace", "apps[].");
                 if (appNamespace is not null && !SpecRules.IsDnsLabel(appNamespace))
                 {
-                    errors.Add($"{At(Get(am, "namespace")!)}: app {an}: namespace \"{appNamespace}\" must be a Kubernetes namespace name (lowercase letters, digits, '-', at most {SpecRules.MaxDnsLabel} characters)");
+                    errors.Add($"{At(Get(am, "namespace")!)}: app {an}: namespace \"{appNamespace}\" must be a Kubernetes namespace name " +
+                        $"(lowercase letters, digits, '-', at most {SpecRules.MaxDnsLabel} characters)");
                 }
                 if (apps.Any(x => x.Name == an))
                 {
@@ -192,7 +197,8 @@ public static class SpecLoader
                 if (Get(am, "chart") is YamlMappingNode cm)
                 {
                     Known(cm, "chart.", "path", "repo", "name", "version", "oci", "git", "ref");
-                    var src = new ChartSource(Str(cm, "path", "chart."), Str(cm, "repo", "chart."), Str(cm, "name", "chart."), Str(cm, "version", "chart."),
+                    var src = new ChartSource(Str(cm, "path", "chart."), Str(cm, "repo", "chart."), Str(cm, "name", "chart."),
+                        Str(cm, "version", "chart."),
                         Str(cm, "oci", "chart."), Str(cm, "git", "chart."), Str(cm, "ref", "chart."), null);
                     if (src.Git is not null)
                     {
@@ -231,7 +237,8 @@ public static class SpecLoader
                     }
                 }
                 var values = Str(am, "values", "apps[].");
-                apps.Add(new AppSpec(an, appNamespace ?? "default", chart ?? new ChartSource(null, null, null, null, null, null, null, null), values, depends, images, (int)am.Start.Line));
+                apps.Add(new AppSpec(an, appNamespace ?? "default", chart ?? new ChartSource(null, null, null, null, null, null, null, null),
+                    values, depends, images, (int)am.Start.Line));
             }
         }
         else
@@ -318,7 +325,8 @@ public static class SpecLoader
                 }
                 if (env.Any(v => v.Name == from))
                 {
-                    errors.Add($"{At(Get(mm, "rename")!)}: envMigrations: {from} is still declared in env; remove it from env, since it is renamed to {to}");
+                    errors.Add($"{At(Get(mm, "rename")!)}: envMigrations: {from} is still declared in env; remove it from env, since it " +
+                        $"is renamed to {to}");
                 }
                 migrations.Add(new EnvMigration(from, to));
             }
@@ -350,15 +358,18 @@ public static class SpecLoader
                 var airgap = Str(k3, "images", "cluster.k3s.");
                 foreach (var (field, value) in new[] { ("binary", binary), ("images", airgap), ("installScript", script) })
                 {
-                    if (checkFiles && value is not null && !IsUrl(value) && !File.Exists(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, value))))
+                    if (checkFiles && value is not null && !IsUrl(value)
+                        && !File.Exists(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, value))))
                     {
-                        errors.Add($"{At(Get(k3, field)!)}: cluster.k3s.{field} {value} does not exist (paths are relative to the spec; or give an https:// URL)");
+                        errors.Add($"{At(Get(k3, field)!)}: cluster.k3s.{field} {value} does not exist (paths are relative to the spec; or give an " +
+                            "https:// URL)");
                     }
                 }
                 var storage = Get(clusterNode, "storage") is YamlMappingNode sm ? Str(sm, "path", "cluster.storage.") : null;
                 if (storage is not null && !storage.StartsWith('/'))
                 {
-                    errors.Add($"{At(Get((YamlMappingNode)Get(clusterNode, "storage")!, "path")!)}: cluster.storage.path must be an absolute path on the nodes");
+                    errors.Add($"{At(Get((YamlMappingNode)Get(clusterNode, "storage")!, "path")!)}: cluster.storage.path must be an absolute path " +
+                        "on the nodes");
                 }
                 if (k3sVersion is not null && binary is not null && script is not null)
                 {
@@ -383,7 +394,8 @@ public static class SpecLoader
             var kubeVersion = Str(kubeNode, "version", "kubernetes.");
             if (kubeVersion is not null && !KubernetesTarget.IsVersion(kubeVersion))
             {
-                errors.Add($"{At(Get(kubeNode, "version")!)}: kubernetes.version \"{kubeVersion}\" is not a Kubernetes version; write the site's version, e.g. 1.31.4");
+                errors.Add($"{At(Get(kubeNode, "version")!)}: kubernetes.version \"{kubeVersion}\" is not a Kubernetes version; write the site's " +
+                    "version, e.g. 1.31.4");
             }
             var apiVersions = new List<string>();
             switch (Get(kubeNode, "apiVersions"))
@@ -426,7 +438,8 @@ public static class SpecLoader
             }
             if (app.Chart.Path is not null && !File.Exists(spec.Resolve(app.Chart.Path)) && !Directory.Exists(spec.Resolve(app.Chart.Path)))
             {
-                errors.Add($"{path}:{app.Line}:5: app {app.Name}: chart path {app.Chart.Path} does not exist (paths are relative to {spec.BaseDirectory})");
+                errors.Add($"{path}:{app.Line}:5: app {app.Name}: chart path {app.Chart.Path} does not exist (paths are " +
+                    $"relative to {spec.BaseDirectory})");
             }
             if (app.Values is not null && !File.Exists(spec.Resolve(app.Values)))
             {
@@ -445,7 +458,8 @@ public static class SpecLoader
     }
 
     /// <summary>Whether a spec value is a URL (fetched at build) rather than a path.</summary>
-    public static bool IsUrl(string value) => value.StartsWith("https://", StringComparison.Ordinal) || value.StartsWith("http://", StringComparison.Ordinal);
+    public static bool IsUrl(string value) => value.StartsWith("https://", StringComparison.Ordinal)
+        || value.StartsWith("http://", StringComparison.Ordinal);
 
     private static List<string>? FindCycle(List<AppSpec> apps)
     {

@@ -9,7 +9,8 @@ namespace Ferry.Bundles;
 /// nodes, allocatable CPU and memory over all nodes (Kubernetes quantities), storage classes that must exist, and node
 /// labels (<c>KEY</c> or <c>KEY=VALUE</c>) at least one node must carry.
 /// </summary>
-public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, string? Memory, IReadOnlyList<string> StorageClasses, IReadOnlyList<string> NodeLabels)
+public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, string? Memory, IReadOnlyList<string> StorageClasses,
+    IReadOnlyList<string> NodeLabels)
 {
     public static readonly Requirements None = new(null, null, null, null, [], []);
 
@@ -22,7 +23,8 @@ public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, s
             errors.Add($"{At(node)}: requirements must be a mapping {{ kubernetes, nodes, cpu, memory, storageClasses, nodeLabels }}");
             return None;
         }
-        errors.AddRange(SpecRules.UnknownKeys(map, "requirements.", ["kubernetes", "nodes", "cpu", "memory", "storageClasses", "nodeLabels"]).Select(u => $"{At(u.Key)}: {u.Message}"));
+        errors.AddRange(SpecRules.UnknownKeys(map, "requirements.", ["kubernetes", "nodes", "cpu", "memory", "storageClasses", "nodeLabels"])
+            .Select(u => $"{At(u.Key)}: {u.Message}"));
         YamlNode? Get(string key) => map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
         string? Scalar(string key)
         {
@@ -65,12 +67,14 @@ public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, s
         var kubernetes = Scalar("kubernetes");
         if (kubernetes is not null && !Ferry.Templates.Semver.SemConstraint.TryParse(kubernetes, out _))
         {
-            errors.Add($"{At(Get("kubernetes")!)}: requirements.kubernetes \"{kubernetes}\" is not a version range; write e.g. \">=1.28.0-0\" or \">=1.28.0-0 <1.33.0-0\"");
+            errors.Add($"{At(Get("kubernetes")!)}: requirements.kubernetes \"{kubernetes}\" is not a version range; write e.g. \">=1.28.0-0\" or " +
+                "\">=1.28.0-0 <1.33.0-0\"");
         }
         int? nodes = null;
         if (Scalar("nodes") is { } n)
         {
-            if (int.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0)
+            if (int.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+                && count > 0)
             {
                 nodes = count;
             }
@@ -94,7 +98,8 @@ public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, s
         var classes = List("storageClasses");
         foreach (var c in classes.Where(c => !SpecRules.IsDnsSubdomain(c)))
         {
-            errors.Add($"{At(Get("storageClasses")!)}: requirements.storageClasses: \"{c}\" is not a StorageClass name (lowercase letters, digits, '-', '.')");
+            errors.Add($"{At(Get("storageClasses")!)}: requirements.storageClasses: \"{c}\" is not a StorageClass name (lowercase letters, " +
+                "digits, '-', '.')");
         }
         var labels = List("nodeLabels");
         foreach (var l in labels.Where(l => l.Split('=')[0].Length == 0 || l.Split('=')[0].Contains(' ', StringComparison.Ordinal)))

@@ -15,7 +15,9 @@ internal static partial class SpecRules
     private static partial Regex DnsLabelPattern();
 
     // SemVer 2.0.0: no leading zeros, optional pre-release and build metadata
-    [GeneratedRegex(@"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-((0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$")]
+    [GeneratedRegex(@"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+        + @"(-((0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+        + @"(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$")]
     private static partial Regex SemVerPattern();
 
     public static bool IsDnsLabel(string s, int max = MaxDnsLabel) => s.Length <= max && DnsLabelPattern().IsMatch(s);
@@ -41,7 +43,8 @@ internal static partial class SpecRules
             if (k is YamlScalarNode { Value: { } key } && Array.IndexOf(allowed, key) < 0)
             {
                 var guess = DidYouMean(key, allowed);
-                yield return (k, $"unknown field {where}{key}{(guess is null ? "" : $"; did you mean {guess}?")} (allowed: {string.Join(", ", allowed)})");
+                yield return (k, $"unknown field {where}{key}{(guess is null ? "" : $"; did you mean {guess}?")}" +
+                    $" (allowed: {string.Join(", ", allowed)})");
             }
         }
     }

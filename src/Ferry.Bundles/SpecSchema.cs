@@ -50,7 +50,10 @@ public static class SpecSchema
               "type": "object", "additionalProperties": false,
               "description": "the Kubernetes charts render for when no cluster is asked (build, images, offline plan); deploy uses the cluster's own",
               "properties": {
-                "version": { "type": "string", "pattern": "^v?[0-9]+(\\.[0-9]+)+", "description": "e.g. 1.31.4; default: cluster.k3s.version, else Helm's default" },
+                "version": {
+                  "type": "string", "pattern": "^v?[0-9]+(\\.[0-9]+)+",
+                  "description": "e.g. 1.31.4; default: cluster.k3s.version, else Helm's default"
+                },
                 "apiVersions": { "type": "array", "items": { "type": "string" }, "description": "extra API versions, as helm --api-versions" }
               }
             },
@@ -60,7 +63,10 @@ public static class SpecSchema
               "properties": {
                 "kubernetes": { "type": "string", "description": "a version range, e.g. \">=1.28.0-0 <1.34.0-0\"" },
                 "nodes": { "type": "integer", "minimum": 1, "description": "ready nodes, at least" },
-                "cpu": { "type": ["string", "number"], "description": "allocatable CPU over all nodes, at least (Kubernetes quantity: \"4\", \"3500m\")" },
+                "cpu": {
+                  "type": ["string", "number"],
+                  "description": "allocatable CPU over all nodes, at least (Kubernetes quantity: \"4\", \"3500m\")"
+                },
                 "memory": { "type": "string", "description": "allocatable memory over all nodes, at least (Kubernetes quantity: 8Gi)" },
                 "storageClasses": { "type": "array", "items": { "type": "string" }, "description": "StorageClasses that must exist" },
                 "nodeLabels": { "type": "array", "items": { "type": "string" }, "description": "KEY or KEY=VALUE; at least one node carries each" }
@@ -79,7 +85,10 @@ public static class SpecSchema
                     "installScript": { "type": "string", "description": "k3s's install.sh: path or URL" }
                   }
                 },
-                "storage": { "type": "object", "additionalProperties": false, "properties": { "path": { "type": "string", "description": "local-path provisioner storage folder on the nodes" } } }
+                "storage": {
+                  "type": "object", "additionalProperties": false,
+                  "properties": { "path": { "type": "string", "description": "local-path provisioner storage folder on the nodes" } }
+                }
               }
             },
             "sampleEnv": { "type": "string", "description": "dotenv file (KEY=value) used at build time, relative to ferry.yaml" },
@@ -108,9 +117,15 @@ public static class SpecSchema
                     "type": "object",
                     "oneOf": [
                       { "required": ["path"], "properties": { "path": { "type": "string" } } },
-                      { "required": ["repo", "name", "version"], "properties": { "repo": { "type": "string", "format": "uri" }, "name": { "type": "string" }, "version": { "type": "string" } } },
+                      {
+                        "required": ["repo", "name", "version"],
+                        "properties": { "repo": { "type": "string", "format": "uri" }, "name": { "type": "string" }, "version": { "type": "string" } }
+                      },
                       { "required": ["oci", "version"], "properties": { "oci": { "type": "string" }, "version": { "type": "string" } } },
-                      { "required": ["git", "ref"], "properties": { "git": { "type": "string" }, "ref": { "type": "string" }, "path": { "type": "string" } } }
+                      {
+                        "required": ["git", "ref"],
+                        "properties": { "git": { "type": "string" }, "ref": { "type": "string" }, "path": { "type": "string" } }
+                      }
                     ]
                   }
                 }

@@ -12,14 +12,17 @@ namespace Ferry.Bundles;
 /// </summary>
 public static partial class ValuesTemplate
 {
-    public static Dictionary<string, object?> Render(string templatePath, string displayName, BundleSpec spec, AppSpec app, IReadOnlyDictionary<string, string> env, string registry)
+    public static Dictionary<string,
+        object?> Render(string templatePath, string displayName, BundleSpec spec, AppSpec app, IReadOnlyDictionary<string, string> env,
+            string registry)
     {
         var template = new Template(displayName, new TemplateOptions(), HelmLibrary.Create());
         HelmLibrary.Bind(template);
         var data = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["Env"] = new EnvObject(spec, env),
-            ["App"] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = app.Name, ["Namespace"] = app.Namespace, ["Version"] = spec.Version },
+            ["App"] = new Dictionary<string,
+                object?>(StringComparer.Ordinal) { ["Name"] = app.Name, ["Namespace"] = app.Namespace, ["Version"] = spec.Version },
             ["Bundle"] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = spec.Name, ["Version"] = spec.Version },
             ["Registry"] = registry,
         };
@@ -34,13 +37,15 @@ public static partial class ValuesTemplate
             var m = UnknownEnv().Match(e.Message);
             if (m.Success)
             {
-                throw new BundleException($"{displayName}:{e.Line}:{Math.Max(e.Column, 0) + 1}: .Env.{m.Groups[1].Value} is not declared in {spec.SpecPath} env: (declared: {string.Join(", ", spec.Env.Select(v => v.Name))})", e);
+                throw new BundleException($"{displayName}:{e.Line}:{Math.Max(e.Column, 0) + 1}: .Env.{m.Groups[1].Value} is not " +
+                    $"declared in {spec.SpecPath} env: (declared: {string.Join(", ", spec.Env.Select(v => v.Name))})", e);
             }
             throw new BundleException($"app {app.Name}: {e.Message}", e);
         }
         try
         {
-            return DataReader.FromYaml(text, NumberMode.Float64, displayName) as Dictionary<string, object?> ?? new Dictionary<string, object?>(StringComparer.Ordinal);
+            return DataReader.FromYaml(text, NumberMode.Float64, displayName) as Dictionary<string, object?> ?? new Dictionary<string,
+                object?>(StringComparer.Ordinal);
         }
         catch (FormatException e)
         {

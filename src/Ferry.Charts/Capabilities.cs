@@ -3,7 +3,8 @@ using Ferry.Templates.Values;
 
 namespace Ferry.Charts;
 
-/// <summary>What helm install's discovery learns of a live cluster: <c>/version</c> (as reported) and every group/version and group/version/Kind served.</summary>
+/// <summary>What helm install's discovery learns of a live cluster: <c>/version</c> (as reported) and every group/version and group/version/Kind
+/// served.</summary>
 public sealed record ClusterCapabilities(string GitVersion, string Major, string Minor, IReadOnlyList<string> ApiVersions);
 
 /// <summary><c>.Capabilities</c>: the Kubernetes version, the API versions the cluster serves and Helm's version.</summary>
@@ -53,7 +54,8 @@ public sealed class Capabilities
         ApiVersions = [.. DefaultApiVersions, .. apiVersions ?? []];
     }
 
-    /// <summary>Capabilities of a live cluster, as helm install sees them: its own version and API versions (plus <paramref name="apiVersions"/>).</summary>
+    /// <summary>Capabilities of a live cluster, as helm install sees them: its own version and API versions (plus <paramref
+    /// name="apiVersions"/>).</summary>
     public Capabilities(ClusterCapabilities cluster, IEnumerable<string>? apiVersions = null)
     {
         (KubeVersion, KubeMajor, KubeMinor) = (cluster.GitVersion, cluster.Major, cluster.Minor);
@@ -78,7 +80,8 @@ public sealed class Capabilities
         }
         if (components[0].StartsWith('0') && components[0] != "0")
         {
-            throw new ChartException($"invalid kube version '{version}': illegal zero-prefixed version component \"{components[0]}\" in \"{version}\"");
+            throw new ChartException($"invalid kube version '{version}': illegal zero-prefixed version " +
+                $"component \"{components[0]}\" in \"{version}\"");
         }
         var numbers = new List<ulong>();
         foreach (var c in components)
@@ -89,7 +92,8 @@ public sealed class Capabilities
             }
             numbers.Add(n);
         }
-        return ("v" + string.Join('.', numbers), numbers[0].ToString(System.Globalization.CultureInfo.InvariantCulture), numbers[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return ("v" + string.Join('.', numbers), numbers[0].ToString(System.Globalization.CultureInfo.InvariantCulture), numbers[1]
+            .ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public string KubeVersion { get; }
@@ -122,7 +126,8 @@ public sealed class Capabilities
             ["GitTreeState"] = Helm.GitTreeState,
             ["GoVersion"] = Helm.GoVersion,
             ["KubeClientVersion"] = Helm.KubeClientVersion,
-        }, json: [("Version", "version"), ("GitCommit", "git_commit"), ("GitTreeState", "git_tree_state"), ("GoVersion", "go_version"), ("KubeClientVersion", "kube_client_version")]);
+        }, json: [("Version", "version"), ("GitCommit", "git_commit"), ("GitTreeState", "git_tree_state"), ("GoVersion", "go_version"),
+            ("KubeClientVersion", "kube_client_version")]);
         return new StructObject("*common.Capabilities", new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["KubeVersion"] = kube,
@@ -132,7 +137,8 @@ public sealed class Capabilities
     }
 
     /// <summary>Helm's VersionSet: a list of "group/version" (or "group/version/Kind") with <c>Has</c>.</summary>
-    private sealed class VersionSet(List<string> versions) : System.Collections.ObjectModel.Collection<object?>(versions.Cast<object?>().ToList()), ITemplateObject
+    private sealed class VersionSet(List<string> versions) : System.Collections.ObjectModel.Collection<object?>(versions.Cast<object?>().ToList()),
+        ITemplateObject
     {
         public string GoTypeName => "common.VersionSet";
 

@@ -79,5 +79,6 @@ public sealed class Chart
     }
 
     private static bool IsManifestExtension(string name) =>
-        name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal) || name.EndsWith(".json", StringComparison.Ordinal);
+        name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal)
+            || name.EndsWith(".json", StringComparison.Ordinal);
 }

@@ -68,7 +68,8 @@ public static class ChartLoader
                     }
                     if (target is null || !ContainedPath.IsUnder(root, target, rootItself: true))
                     {
-                        throw new ChartException($"{Path.Combine(dir, relPath)}: symbolic link points outside the chart ({entry.LinkTarget}); copy the file into the chart instead");
+                        throw new ChartException($"{Path.Combine(dir, relPath)}: symbolic link points " +
+                            $"outside the chart ({entry.LinkTarget}); copy the file into the chart instead");
                     }
                 }
                 if (isDir)
@@ -163,7 +164,8 @@ public static class ChartLoader
                 }
                 if (entry.Length > MaxFileBytes)
                 {
-                    throw new ChartException($"{source}: chart file \"{parts[1]}\" is larger than the maximum file size {MaxFileBytes} (Helm's limit; keep large data out of charts)");
+                    throw new ChartException($"{source}: chart file \"{parts[1]}\" is larger than the maximum file size {MaxFileBytes} (Helm's " +
+                        "limit; keep large data out of charts)");
                 }
                 total += entry.Length;
                 if (total > MaxChartBytes)
@@ -262,7 +264,8 @@ public static class ChartLoader
             }
             else
             {
-                var inner = subFiles.Where(f => f.Name.Contains('/', StringComparison.Ordinal)).Select(f => f.WithName(f.Name.Split('/', 2)[1])).ToList();
+                var inner = subFiles.Where(f => f.Name.Contains('/', StringComparison.Ordinal)).Select(f => f.WithName(f.Name.Split('/', 2)[1]))
+                    .ToList();
                 if (!inner.Any(f => f.Name == "Chart.yaml"))
                 {
                     continue;
@@ -296,7 +299,8 @@ public static class ChartLoader
         }
         if (!SemVersion.TryParse(m.Version, out _, out _))
         {
-            throw new ChartException($"{At("version")}: validation: chart.metadata.version \"{m.Version}\" is invalid (use a semantic version such as 1.2.3)");
+            throw new ChartException($"{At("version")}: validation: chart.metadata.version \"{m.Version}\" is invalid (use a semantic version " +
+                "such as 1.2.3)");
         }
         if (m.Type is not ("" or "application" or "library"))
         {

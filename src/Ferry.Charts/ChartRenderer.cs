@@ -13,7 +13,9 @@ public sealed class ChartRenderer(HelmFunctionOptions? options = null)
     private readonly HelmFunctionOptions _options = options ?? new HelmFunctionOptions();
 
     /// <summary>The top-level values map (ToRenderValues): coalesced values plus release and capabilities.</summary>
-    public static Dictionary<string, object?> ToRenderValues(Chart chart, IDictionary<string, object?> values, ReleaseOptions release, Capabilities caps, RenderLog? log = null, bool validateSchema = true)
+    public static Dictionary<string,
+        object?> ToRenderValues(Chart chart, IDictionary<string, object?> values, ReleaseOptions release, Capabilities caps, RenderLog? log = null,
+            bool validateSchema = true)
     {
         var vals = ValueCoalescer.CoalesceValues(chart, values, log?.CoalesceWarnings);
         if (validateSchema)
@@ -57,7 +59,8 @@ public sealed class ChartRenderer(HelmFunctionOptions? options = null)
         };
         if (c.IsRoot)
         {
-            next["Values"] = vals.GetValueOrDefault("Values") is IDictionary<string, object?> rootValues ? new GoTypedDictionary("common.Values", rootValues) : null;
+            next["Values"] = vals.GetValueOrDefault("Values") is IDictionary<string, object?> rootValues
+                ? new GoTypedDictionary("common.Values", rootValues) : null;
         }
         else if (vals.GetValueOrDefault("Values") is IDictionary<string, object?> pv && pv.TryGetValue(c.Name, out var ownValue)
             && ownValue is IDictionary<string, object?> own and not ITemplateObject)

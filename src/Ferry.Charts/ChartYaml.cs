@@ -156,7 +156,8 @@ internal static class ChartYaml
                 }
                 return fields;
             default:
-                throw new ChartException($"{file}: expected a YAML mapping for {goType} (json: cannot unmarshal {JsonKind(value)} into Go value of type chart.{goType})");
+                throw new ChartException($"{file}: expected a YAML " +
+                    $"mapping for {goType} (json: cannot unmarshal {JsonKind(value)} into Go value of type chart.{goType})");
         }
     }
 
@@ -209,5 +210,6 @@ internal static class ChartYaml
     };
 
     private static ChartException TypeError(string file, string goType, string field, string fieldType, object? value) =>
-        new($"{file}: field {field} must be a {(fieldType == "string" ? "text value" : fieldType)} (json: cannot unmarshal {JsonKind(value)} into Go struct field {goType}.{field} of type {fieldType})");
+        new($"{file}: field {field} must be a {(fieldType == "string" ? "text value" : fieldType)} (json: " +
+            $"cannot unmarshal {JsonKind(value)} into Go struct field {goType}.{field} of type {fieldType})");
 }

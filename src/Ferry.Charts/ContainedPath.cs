@@ -11,11 +11,13 @@ public static class ContainedPath
     public static bool IsSafeEntryName(string name) =>
         name.Length > 0 && !name.StartsWith('/') && !(name.Length > 1 && name[1] == ':') && !name.Split('/').Contains("..");
 
-    /// <summary>Whether the full path <paramref name="path"/> is <paramref name="root"/> itself (when <paramref name="rootItself"/>) or lies under it.</summary>
+    /// <summary>Whether the full path <paramref name="path"/> is <paramref name="root"/> itself (when <paramref name="rootItself"/>) or lies under
+    /// it.</summary>
     public static bool IsUnder(string root, string path, bool rootItself = false)
     {
         var prefix = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
-        return path.StartsWith(prefix, StringComparison.Ordinal) || (rootItself && Path.TrimEndingDirectorySeparator(path) == Path.TrimEndingDirectorySeparator(root));
+        return path.StartsWith(prefix, StringComparison.Ordinal)
+            || (rootItself && Path.TrimEndingDirectorySeparator(path) == Path.TrimEndingDirectorySeparator(root));
     }
 
     /// <summary>The full path of <paramref name="relative"/> under <paramref name="root"/>, or null when it would leave it.</summary>

@@ -140,7 +140,8 @@ public static class DependencyProcessor
         {
             return;
         }
-        var cvals = merge ? ValueCoalescer.MergeValues(c, null, log?.CoalesceWarnings) : ValueCoalescer.CoalesceValues(c, null, log?.CoalesceWarnings);
+        var cvals = merge ? ValueCoalescer.MergeValues(c, null, log?.CoalesceWarnings)
+            : ValueCoalescer.CoalesceValues(c, null, log?.CoalesceWarnings);
         var b = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var r in c.Metadata.Dependencies)
         {
@@ -157,7 +158,8 @@ public static class DependencyProcessor
                             var vv = ValueCoalescer.Table(cvals, r.Name + "." + child);
                             if (vv is null)
                             {
-                                log?.Warn("ImportValues missing table from chart", ("chart", r.Name), ("error", NotATable(cvals, r.Name + "." + child)));
+                                log?.Warn("ImportValues missing " +
+                                    "table from chart", ("chart", r.Name), ("error", NotATable(cvals, r.Name + "." + child)));
                                 continue;
                             }
                             var pm = PathToMap(parent, (Dictionary<string, object?>)ValueCoalescer.DeepCopy(vv)!);

@@ -59,7 +59,8 @@ public static partial class HelmTemplate
         public RenderLog Log { get; } = new();
     }
 
-    private static HelmTemplateResult RunCore(string chartPath, HelmTemplateOptions options, StringBuilder debugOutput, Progress progress, CancellationToken cancellationToken)
+    private static HelmTemplateResult RunCore(string chartPath, HelmTemplateOptions options, StringBuilder debugOutput, Progress progress,
+        CancellationToken cancellationToken)
     {
         var chart = ChartLoader.Load(chartPath);
         if (chart.Metadata.Type is not ("" or "application"))
@@ -70,7 +71,8 @@ public static partial class HelmTemplate
         var missing = chart.Metadata.Dependencies.Where(r => !chart.Dependencies.Any(d => d.Name == r.Name)).Select(r => r.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new ChartException("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: " +
+            throw new ChartException("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to " +
+                "fetch missing dependencies: " +
                 $"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
         }
         var extraApis = options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -82,7 +84,9 @@ public static partial class HelmTemplate
         var values = BuildValues(options);
         var releaseName = options.NameTemplate is null ? options.ReleaseName : RenderName(options.NameTemplate);
         DependencyProcessor.Process(chart, values, log: progress.Log);
-        var top = ChartRenderer.ToRenderValues(chart, values, new ReleaseOptions(releaseName, options.Namespace, IsInstall: !options.IsUpgrade, IsUpgrade: options.IsUpgrade), caps, progress.Log, validateSchema: !options.SkipSchemaValidation);
+        var top = ChartRenderer.ToRenderValues(chart, values,
+            new ReleaseOptions(releaseName, options.Namespace, IsInstall: !options.IsUpgrade, IsUpgrade: options.IsUpgrade), caps, progress.Log,
+                validateSchema: !options.SkipSchemaValidation);
         progress.Rendering = true;
         CheckKubeVersion(chart, caps);
         var files = new ChartRenderer(options.Functions).Render(chart, top, cancellationToken);
@@ -166,7 +170,8 @@ public static partial class HelmTemplate
         ? [.. chart.CrdObjects().Select(c => new Manifest(c.Path, c.File.Text, "CustomResourceDefinition", "apiextensions.k8s.io/v1", ""))]
         : [];
 
-    private static (List<Manifest>, List<Hook>) ApplyPostRender(Func<IReadOnlyList<Manifest>, IReadOnlyList<Manifest>> postRender, List<Manifest> manifests, List<Hook> hooks)
+    private static (List<Manifest>, List<Hook>) ApplyPostRender(Func<IReadOnlyList<Manifest>, IReadOnlyList<Manifest>> postRender,
+        List<Manifest> manifests, List<Hook> hooks)
     {
         var hookManifests = hooks.Select(h => new Manifest(h.Path, h.Manifest, h.Kind, "", h.Name)).ToList();
         var all = postRender([.. manifests, .. hookManifests]);
@@ -179,7 +184,8 @@ public static partial class HelmTemplate
         return (newManifests, newHooks);
     }
 
-    private static HelmTemplateResult WriteOutputDir(HelmTemplateOptions options, string releaseName, Chart chart, List<Manifest> manifests, List<Hook> hooks, string notes)
+    private static HelmTemplateResult WriteOutputDir(HelmTemplateOptions options, string releaseName, Chart chart, List<Manifest> manifests,
+        List<Hook> hooks, string notes)
     {
         var root = Path.GetFullPath(options.UseReleaseName ? Path.Combine(options.OutputDir!, releaseName) : options.OutputDir!);
         var written = new HashSet<string>(StringComparer.Ordinal);
@@ -280,7 +286,8 @@ public static partial class HelmTemplate
         foreach (var f in showFiles)
         {
             var missing = true;
-            var pattern = new Regex("^" + Regex.Escape(f.Replace('\\', '/')).Replace("\\*", "[^/]*", StringComparison.Ordinal).Replace("\\?", "[^/]", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);
+            var pattern = new Regex("^" + Regex.Escape(f.Replace('\\', '/')).Replace("\\*", "[^/]*", StringComparison.Ordinal)
+                .Replace("\\?", "[^/]", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);
             foreach (var doc in docs)
             {
                 var m = SourceRegex().Match(doc);
@@ -315,7 +322,8 @@ public static partial class HelmTemplate
         }
         if (!SemVersion.TryParse(caps.KubeVersion, out var kube, out _) || !c!.Check(kube))
         {
-            throw new ChartException($"chart requires kubeVersion: {chart.Metadata.KubeVersion} which is incompatible with Kubernetes {caps.KubeVersion}");
+            throw new ChartException($"chart requires kubeVersion: {chart.Metadata.KubeVersion} which is incompatible " +
+                $"with Kubernetes {caps.KubeVersion}");
         }
     }
 
@@ -325,7 +333,8 @@ public static partial class HelmTemplate
         return t.Execute(null);
     }
 
-    /// <summary>Helm's values.Options.MergeValues: files (merged left to right), then --set-json, --set, --set-string, --set-file, --set-literal.</summary>
+    /// <summary>Helm's values.Options.MergeValues: files (merged left to right), then --set-json, --set, --set-string, --set-file,
+    /// --set-literal.</summary>
     public static Dictionary<string, object?> BuildValues(HelmTemplateOptions options)
     {
         var values = options.Values is null

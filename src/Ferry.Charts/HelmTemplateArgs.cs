@@ -1,6 +1,7 @@
 namespace Ferry.Charts;
 
-/// <summary>Parses <c>helm template</c>-style arguments (<c>[NAME] CHART --set ... -f ...</c>), shared by the CLI and the conformance runner.</summary>
+/// <summary>Parses <c>helm template</c>-style arguments (<c>[NAME] CHART --set ... -f ...</c>), shared by the CLI and the conformance
+/// runner.</summary>
 public static class HelmTemplateArgs
 {
     /// <summary>Returns the chart path and options; throws <see cref="ArgumentException"/> on bad usage.</summary>
@@ -49,12 +50,14 @@ public static class HelmTemplateArgs
                 // helm 4's post-renderers are plugins, and Ferry runs none: every name is one helm would not find either
                 case "--post-renderer":
                     var renderer = Value();
-                    throw new ArgumentException($"invalid argument \"{renderer}\" for \"--post-renderer\" flag: plugin: {{Name:{renderer} Type:postrenderer/v1}} not found");
+                    throw new ArgumentException($"invalid argument \"{renderer}\" for \"--post-renderer\" flag: " +
+                        $"plugin: {{Name:{renderer} Type:postrenderer/v1}} not found");
                 case "--post-renderer-args": _ = Value(); break;
                 case "--validate": o.Validate = true; break;
                 case "--output":
                     // lint's report format (template prints manifests, as helm template does)
-                    o.OutputFormat = Value() switch { "json" => "json", "text" => "text", var f => throw new ArgumentException($"--output {f}: use json or text") };
+                    o.OutputFormat = Value() switch { "json" => "json", "text" => "text", var f => throw new ArgumentException($"--output {f}: use " +
+                        "json or text") };
                     break;
                 case "--kubeconfig": o.Kubeconfig = Value(); break;
                 case "--kube-context": o.KubeContext = Value(); break;
@@ -64,7 +67,8 @@ public static class HelmTemplateArgs
                     {
                         if (!pair.Contains('=', StringComparison.Ordinal))
                         {
-                            throw new ArgumentException($"invalid argument \"{labels}\" for \"-l, --labels\" flag: {pair} must be formatted as key=value");
+                            throw new ArgumentException($"invalid argument \"{labels}\" for \"-l, --labels\" flag: {pair} must be formatted " +
+                                "as key=value");
                         }
                     }
                     break;
@@ -81,7 +85,9 @@ public static class HelmTemplateArgs
                 case "--debug": o.Debug = true; break;
                 case "-s" or "--show-only": o.ShowOnly.Add(Value()); break;
                 // a boolean, as helm's: --output-dir DIR writes into DIR/NAME
-                case "--release-name": o.UseReleaseName = inline is null || (bool.TryParse(inline, out var use) ? use : throw new ArgumentException($"invalid argument \"{inline}\" for \"--release-name\" flag: strconv.ParseBool: parsing \"{inline}\": invalid syntax")); break;
+                case "--release-name": o.UseReleaseName = inline is null
+                    || (bool.TryParse(inline, out var use) ? use : throw new ArgumentException($"invalid argument \"{inline}\" for " +
+                        $"\"--release-name\" flag: strconv.ParseBool: parsing \"{inline}\": invalid syntax")); break;
                 case "--output-dir": o.OutputDir = Value(); break;
                 default:
                     if (a.StartsWith('-') && a.Length > 1)

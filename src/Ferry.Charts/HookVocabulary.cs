@@ -17,7 +17,8 @@ public readonly record struct HookEvent(string Name)
     public static readonly HookEvent Test = new("test");
 
     /// <summary>Every event Helm knows; an annotation naming another is skipped, as Helm does.</summary>
-    public static readonly IReadOnlyList<HookEvent> All = [PreInstall, PostInstall, PreDelete, PostDelete, PreUpgrade, PostUpgrade, PreRollback, PostRollback, Test];
+    public static readonly IReadOnlyList<HookEvent> All =
+        [PreInstall, PostInstall, PreDelete, PostDelete, PreUpgrade, PostUpgrade, PreRollback, PostRollback, Test];
 
     public override string ToString() => Name;
 }

@@ -6,7 +6,8 @@ namespace Ferry.Charts;
 public sealed record Manifest(string Name, string Content, string Kind, string ApiVersion, string MetadataName);
 
 /// <summary>A hook document: its events (pre-install, test, ...), weight and delete policies.</summary>
-public sealed record Hook(string Name, string Kind, string Path, string Manifest, IReadOnlyList<HookEvent> Events, int Weight, IReadOnlyList<HookDeletePolicy> DeletePolicies);
+public sealed record Hook(string Name, string Kind, string Path, string Manifest, IReadOnlyList<HookEvent> Events, int Weight,
+    IReadOnlyList<HookDeletePolicy> DeletePolicies);
 
 /// <summary>
 /// Helm's manifest sorting (pkg/release/util): templates split into YAML documents, hooks (by the
@@ -98,7 +99,8 @@ public static class ManifestSorter
                     generic.Add(new Manifest(path, doc, head.Kind, head.ApiVersion, head.Name));
                     continue;
                 }
-                var weight = int.TryParse(annotations.GetValueOrDefault(HookWeightAnnotation), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0;
+                var weight = int.TryParse(annotations.GetValueOrDefault(HookWeightAnnotation), System.Globalization.NumberStyles.AllowLeadingSign,
+                    System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0;
                 var events = new List<HookEvent>();
                 var unknown = false;
                 foreach (var t in hookTypes.Split(','))

@@ -10,19 +10,22 @@ public static class ValueCoalescer
 {
     public const string GlobalKey = "global";
 
-    public static Dictionary<string, object?> CoalesceValues(Chart chart, IDictionary<string, object?>? values, ICollection<string>? warnings = null) =>
+    public static Dictionary<string,
+        object?> CoalesceValues(Chart chart, IDictionary<string, object?>? values, ICollection<string>? warnings = null) =>
         Coalesce(chart, DeepCopy(values) ?? new Dictionary<string, object?>(StringComparer.Ordinal), "", merge: false, warnings);
 
     public static Dictionary<string, object?> MergeValues(Chart chart, IDictionary<string, object?>? values, ICollection<string>? warnings = null) =>
         Coalesce(chart, DeepCopy(values) ?? new Dictionary<string, object?>(StringComparer.Ordinal), "", merge: true, warnings);
 
-    private static Dictionary<string, object?> Coalesce(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge, ICollection<string>? warnings)
+    private static Dictionary<string,
+        object?> Coalesce(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge, ICollection<string>? warnings)
     {
         CoalesceChartValues(chart, dest, prefix, merge, warnings);
         return CoalesceDeps(chart, dest, prefix, merge, warnings);
     }
 
-    private static Dictionary<string, object?> CoalesceDeps(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge, ICollection<string>? warnings)
+    private static Dictionary<string,
+        object?> CoalesceDeps(Chart chart, Dictionary<string, object?> dest, string prefix, bool merge, ICollection<string>? warnings)
     {
         foreach (var sub in chart.Dependencies)
         {
@@ -42,7 +45,8 @@ public static class ValueCoalescer
         return dest;
     }
 
-    private static void CoalesceGlobals(Dictionary<string, object?> dest, Dictionary<string, object?> src, string prefix, ICollection<string>? warnings)
+    private static void CoalesceGlobals(Dictionary<string, object?> dest, Dictionary<string, object?> src, string prefix,
+        ICollection<string>? warnings)
     {
         Dictionary<string, object?> dg;
         if (!dest.TryGetValue(GlobalKey, out var destGlob))
@@ -155,7 +159,9 @@ public static class ValueCoalescer
     public static Dictionary<string, object?> MergeTables(Dictionary<string, object?> dst, Dictionary<string, object?> src) =>
         CoalesceTablesFullKey(dst, src, "", merge: true, null);
 
-    private static Dictionary<string, object?> CoalesceTablesFullKey(Dictionary<string, object?>? dst, Dictionary<string, object?>? src, string prefix, bool merge, ICollection<string>? warnings)
+    private static Dictionary<string,
+        object?> CoalesceTablesFullKey(Dictionary<string, object?>? dst, Dictionary<string, object?>? src, string prefix, bool merge,
+            ICollection<string>? warnings)
     {
         EnsureStack();
         if (src is null)
@@ -194,12 +200,14 @@ public static class ValueCoalescer
                 }
                 else
                 {
-                    warnings?.Add($"warning: cannot overwrite table with non table for {fullKey} ({Ferry.Templates.Formatting.GoFmt.FormatValue(val)})");
+                    warnings?.Add($"warning: cannot overwrite table with " +
+                        $"non table for {fullKey} ({Ferry.Templates.Formatting.GoFmt.FormatValue(val)})");
                 }
             }
             else if (dv is Dictionary<string, object?> && val is not null)
             {
-                warnings?.Add($"warning: destination for {fullKey} is a table. Ignoring non-table value ({Ferry.Templates.Formatting.GoFmt.FormatValue(val)})");
+                warnings?.Add($"warning: destination for {fullKey} is a table. Ignoring " +
+                    $"non-table value ({Ferry.Templates.Formatting.GoFmt.FormatValue(val)})");
             }
         }
         return dst;

@@ -96,7 +96,8 @@ internal static class BundleCommand
             // --include-ferry [PATH]: the given executable, else this one when it is the native binary.
             includeFerry = include.Length > 0 ? include
                 : Environment.ProcessPath is { } self && Path.GetFileName(self) == "ferry" ? self
-                : throw new UsageException("--include-ferry: this ferry runs on the .NET runtime; give the native binary: --include-ferry out/linux-x64/ferry (./build.sh publish)");
+                : throw new UsageException("--include-ferry: this ferry runs on the .NET runtime; give the native binary: --include-ferry " +
+                    "out/linux-x64/ferry (./build.sh publish)");
         }
         var spec = a.Arguments(1, 1)[0];
         foreach (var p in platforms ?? [])
@@ -134,10 +135,14 @@ internal static class BundleCommand
             var images = await BundleBuilder.ImagesAsync(options).ConfigureAwait(false);
             if (a.Json)
             {
-                stdout.WriteLine(new System.Text.Json.Nodes.JsonArray([.. images.Select(i => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                stdout.WriteLine(new System.Text.Json.Nodes.JsonArray(
+                    [.. images.Select(i => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
                 {
                     ["image"] = i.Image,
-                    ["sources"] = new System.Text.Json.Nodes.JsonArray([.. i.Sources.Select(s => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["app"] = s.App, ["template"] = s.Template, ["path"] = s.Path })]),
+                    ["sources"] = new System.Text.Json.Nodes.JsonArray(
+                        [.. i.Sources.Select(s =>
+                            (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["app"] = s.App, ["template"] = s.Template,
+                                ["path"] = s.Path })]),
                 })]).ToJsonString(CliJson.Output));
                 return 0;
             }
@@ -152,7 +157,8 @@ internal static class BundleCommand
             return 0;
         }
         var result = await BundleBuilder.BuildAsync(options).ConfigureAwait(false);
-        stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, id {result.Id} (digest of its SHA256SUMS)");
+        stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, id {result.Id} (digest of " +
+            "its SHA256SUMS)");
         return 0;
     }
 
@@ -169,7 +175,8 @@ internal static class BundleCommand
             return 1;
         }
         BundleSigner.GenerateKey(priv, pub);
-        stdout.WriteLine($"wrote {priv} (private, keep it secret) and {pub} (give it to sites: ferry bundle verify FILE --key {Path.GetFileName(pub)})");
+        stdout.WriteLine($"wrote {priv} (private, keep it secret) and {pub} (give it to sites: ferry bundle " +
+            $"verify FILE --key {Path.GetFileName(pub)})");
         return 0;
     }
 
@@ -191,7 +198,8 @@ internal static class BundleCommand
         {
             await File.WriteAllTextAsync(output, inventory.ToJson()).ConfigureAwait(false);
             stdout.WriteLine(json
-                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["manifests"] = inventory.Manifests.Count, ["blobs"] = inventory.Blobs.Count }.ToJsonString(CliJson.Output)
+                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["manifests"] = inventory.Manifests.Count,
+                    ["blobs"] = inventory.Blobs.Count }.ToJsonString(CliJson.Output)
                 : $"wrote {output}: {inventory.Manifests.Count} manifests, {inventory.Blobs.Count} blobs");
         }
         return 0;

@@ -33,7 +33,8 @@ internal static class ChartCommands
         }
     }
 
-    /// <summary>lint reads helm's flags with helm's own parser (<see cref="HelmTemplateArgs"/>, shared with template and the conformance runner), after the catalog checked them.</summary>
+    /// <summary>lint reads helm's flags with helm's own parser (<see cref="HelmTemplateArgs"/>, shared with template and the conformance runner),
+    /// after the catalog checked them.</summary>
     public static int Lint(string[] args, TextWriter stdout, TextWriter stderr)
     {
         string chart;
@@ -53,7 +54,8 @@ internal static class ChartCommands
             {
                 ["chart"] = chart,
                 ["errors"] = messages.Count(m => m.Severity == "ERROR"),
-                ["messages"] = new System.Text.Json.Nodes.JsonArray([.. messages.Select(m => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                ["messages"] = new System.Text.Json.Nodes.JsonArray(
+                    [.. messages.Select(m => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
                 {
                     ["severity"] = m.Severity, ["path"] = m.Path, ["message"] = m.Message,
                 })]),

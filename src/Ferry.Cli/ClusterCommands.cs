@@ -49,7 +49,8 @@ internal static partial class ClusterCommands
 
         public List<string> Positional { get; } = [];
 
-        public DeployOptions Options => new(Timeout, Wait ?? true, HistoryMax ?? 10, ForceConflicts, NoHooks: NoHooks, CleanupOnFail: CleanupOnFail, Propagation: Cascade);
+        public DeployOptions Options =>
+            new(Timeout, Wait ?? true, HistoryMax ?? 10, ForceConflicts, NoHooks: NoHooks, CleanupOnFail: CleanupOnFail, Propagation: Cascade);
     }
 
     /// <summary>The flags of the cluster command at <paramref name="path"/> (its usage line lists which it takes).</summary>
@@ -124,8 +125,10 @@ internal static partial class ClusterCommands
                     var site = await env.ReadAsync().ConfigureAwait(false);
                     if (f.Json)
                     {
-                        stdout.WriteLine(new JsonObject(site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key,
-                            site.SecretKeys.Contains(kv.Key) ? (JsonNode?)new JsonObject { ["secret"] = true, ["length"] = kv.Value.Length } : kv.Value))).ToJsonString(CliJson.Output));
+                        stdout.WriteLine(new JsonObject(site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                            .Select(kv => KeyValuePair.Create(kv.Key,
+                            site.SecretKeys.Contains(kv.Key) ? (JsonNode?)new JsonObject { ["secret"] = true, ["length"] = kv.Value.Length }
+                                : kv.Value))).ToJsonString(CliJson.Output));
                         return 0;
                     }
                     foreach (var (k, v) in site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -156,18 +159,21 @@ internal static partial class ClusterCommands
                     var current = await env.ReadAsync().ConfigureAwait(false);
                     var secretKeys = new HashSet<string>(current.SecretKeys.Concat(f.Secret), StringComparer.Ordinal);
                     await env.SetAsync(changes, secretKeys).ConfigureAwait(false);
-                    stdout.WriteLine($"set {changes.Count} key(s) in {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName} (previous content kept in {DeployEnv.BackupName})");
+                    stdout.WriteLine($"set {changes.Count} key(s) in {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName} (previous " +
+                        $"content kept in {DeployEnv.BackupName})");
                     return 0;
                 case "unset" when f.Positional.Count > 0:
                     var before = await env.ReadAsync().ConfigureAwait(false);
                     var absent = f.Positional.Where(k => !before.Values.ContainsKey(k)).ToList();
                     if (absent.Count > 0)
                     {
-                        stderr.WriteLine($"ferry: {string.Join(", ", absent)}: not set in {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName}; 'ferry env show' lists the keys");
+                        stderr.WriteLine($"ferry: {string.Join(", ", absent)}: not set in {f.Namespace ?? DeployEnv.DefaultNamespace}" +
+                            $"/{DeployEnv.ObjectName}; 'ferry env show' lists the keys");
                         return 1;
                     }
                     await env.SetAsync(new Dictionary<string, string>(), before.SecretKeys, remove: f.Positional).ConfigureAwait(false);
-                    stdout.WriteLine($"removed {f.Positional.Count} key(s) from {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName} (previous content kept in {DeployEnv.BackupName})");
+                    stdout.WriteLine($"removed {f.Positional.Count} key(s) from {f.Namespace ?? DeployEnv.DefaultNamespace}/{DeployEnv.ObjectName}" +
+                        $" (previous content kept in {DeployEnv.BackupName})");
                     return 0;
                 default:
                     throw new UsageException(Usage);
@@ -194,7 +200,8 @@ internal static partial class ClusterCommands
                     var key = await policy.PublicKeyAsync().ConfigureAwait(false);
                     if (f.Json)
                     {
-                        stdout.WriteLine(new JsonObject { ["namespace"] = ns, ["requireSignature"] = key is not null, ["publicKey"] = key }.ToJsonString(CliJson.Output));
+                        stdout.WriteLine(new JsonObject { ["namespace"] = ns, ["requireSignature"] = key is not null,
+                            ["publicKey"] = key }.ToJsonString(CliJson.Output));
                         return 0;
                     }
                     stdout.WriteLine(key is null
@@ -209,7 +216,8 @@ internal static partial class ClusterCommands
                         return 1;
                     }
                     await policy.SetPublicKeyAsync(pem).ConfigureAwait(false);
-                    stdout.WriteLine($"from now on ferry deploy and ferry plan require bundles signed by {f.Positional[0]} ({ns}/{SitePolicy.ObjectName})");
+                    stdout.WriteLine($"from now on ferry deploy and ferry plan require " +
+                        $"bundles signed by {f.Positional[0]} ({ns}/{SitePolicy.ObjectName})");
                     return 0;
                 case "allow-unsigned" when f.Positional.Count == 0:
                     await policy.SetPublicKeyAsync(null).ConfigureAwait(false);
@@ -229,7 +237,8 @@ internal static partial class ClusterCommands
             throw new UsageException(CommandCatalog.UsageOf("rollback"));
         }
         int? revision = f.Positional.Count == 2
-            ? int.TryParse(f.Positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : throw new UsageException($"rollback: revision {f.Positional[1]} is not a number")
+            ? int.TryParse(f.Positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                ? v : throw new UsageException($"rollback: revision {f.Positional[1]} is not a number")
             : null;
         return await WithClusterAsync(f, async client =>
         {
@@ -239,13 +248,16 @@ internal static partial class ClusterCommands
             {
                 var (target, next) = await manager.RollbackTargetAsync(f.Positional[0], ns, revision).ConfigureAwait(false);
                 stdout.WriteLine(f.Json
-                    ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["revision"] = next, ["rollbackTo"] = target.Version, ["dryRun"] = true }.ToJsonString(CliJson.Output)
-                    : $"dry run: {f.Positional[0]} would be rolled back to revision {target.Version} ({target.ChartName}-{target.ChartVersion}) as revision {next}; nothing was changed");
+                    ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["revision"] = next, ["rollbackTo"] = target.Version,
+                        ["dryRun"] = true }.ToJsonString(CliJson.Output)
+                    : $"dry run: {f.Positional[0]} would be rolled back " +
+                        $"to revision {target.Version} ({target.ChartName}-{target.ChartVersion}) as revision {next}; nothing was changed");
                 return 0;
             }
             var release = await manager.RollbackAsync(f.Positional[0], ns, revision, f.Options).ConfigureAwait(false);
             stdout.WriteLine(f.Json
-                ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status, ["description"] = release.Info.Description }.ToJsonString(CliJson.Output)
+                ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status,
+                    ["description"] = release.Info.Description }.ToJsonString(CliJson.Output)
                 : $"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
             return 0;
         }).ConfigureAwait(false);
@@ -283,7 +295,9 @@ internal static partial class ClusterCommands
                     }.ToJsonString(CliJson.Output));
                     return 0;
                 }
-                stdout.WriteLine($"dry run: uninstalling release \"{name}\" from namespace {ns} would delete {deleted.Count} object(s){(f.NoHooks ? " (no hooks)" : "")} and its records{(f.KeepHistory ? " but the last (kept as uninstalled)" : "")}; nothing was changed");
+                stdout.WriteLine($"dry run: uninstalling release \"{name}\" " +
+                    $"from namespace {ns} would delete {deleted.Count} object(s){(f.NoHooks ? " (no hooks)" : "")}" +
+                        $" and its records{(f.KeepHistory ? " but the last (kept as uninstalled)" : "")}; nothing was changed");
                 foreach (var k in deleted)
                 {
                     stdout.WriteLine($"  delete {k}");
@@ -297,7 +311,8 @@ internal static partial class ClusterCommands
             // as helm: uninstall waits only when asked (--wait)
             await manager.UninstallAsync(name, ns, f.KeepHistory, f.Options with { Wait = f.Wait == true }).ConfigureAwait(false);
             stdout.WriteLine(f.Json
-                ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "uninstalled", ["historyKept"] = f.KeepHistory }.ToJsonString(CliJson.Output)
+                ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "uninstalled",
+                    ["historyKept"] = f.KeepHistory }.ToJsonString(CliJson.Output)
                 : $"release \"{name}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
             return 0;
         }).ConfigureAwait(false);
@@ -325,7 +340,8 @@ internal static partial class ClusterCommands
                 // The shape of helm history -o json.
                 stdout.WriteLine(new JsonArray([.. history.Select(r => (JsonNode)new JsonObject
                 {
-                    ["revision"] = r.Version, ["updated"] = r.Info.LastDeployed.ToString("o", System.Globalization.CultureInfo.InvariantCulture), ["status"] = r.Info.Status,
+                    ["revision"] = r.Version, ["updated"] = r.Info.LastDeployed.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+                        ["status"] = r.Info.Status,
                     ["chart"] = r.ChartName + "-" + r.ChartVersion, ["app_version"] = r.AppVersion, ["description"] = r.Info.Description,
                 })]).ToJsonString(CliJson.Output));
                 return 0;
@@ -333,7 +349,8 @@ internal static partial class ClusterCommands
             stdout.WriteLine($"{"REVISION",-9} {"UPDATED",-24} {"STATUS",-17} {"CHART",-24} {"APP VERSION",-12} DESCRIPTION");
             foreach (var r in history)
             {
-                stdout.WriteLine($"{r.Version,-9} {Ansic(r.Info.LastDeployed),-24} {r.Info.Status,-17} {r.ChartName + "-" + r.ChartVersion,-24} {r.AppVersion,-12} {r.Info.Description}");
+                stdout.WriteLine($"{r.Version,-9} {Ansic(r.Info.LastDeployed),-24} {r.Info.Status,-17} {r.ChartName + "-" + r.ChartVersion,-24}" +
+                    $" {r.AppVersion,-12} {r.Info.Description}");
             }
             return 0;
         }).ConfigureAwait(false);

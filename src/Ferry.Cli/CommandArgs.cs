@@ -33,7 +33,8 @@ internal sealed partial class CommandArgs
     public List<string> Positional { get; } = [];
 
     /// <summary>--output json (text by default; --output yaml arrives here as json, see CommandLine).</summary>
-    public bool Json => Choice("--output", "text", _command.Usage.Contains("json|yaml", StringComparison.Ordinal) ? ["json", "yaml", "text"] : ["json", "text"]) == "json";
+    public bool Json => Choice("--output", "text", _command.Usage.Contains("json|yaml", StringComparison.Ordinal) ? ["json", "yaml", "text"]
+        : ["json", "text"]) == "json";
 
     /// <summary>Parses <paramref name="args"/> (the words after the command's own) against the command at <paramref name="path"/>.</summary>
     public static CommandArgs Parse(string path, IReadOnlyList<string> args)
@@ -57,7 +58,8 @@ internal sealed partial class CommandArgs
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
             var name = eq > 0 ? arg[..eq] : arg;
             var spec = specs.FirstOrDefault(s => s.Name == name || s.Short == name)
-                ?? throw new UsageException($"unknown flag \"{name}\" for ferry {path}{CommandCatalog.DidYouMean(name, specs.Select(s => s.Name))}; run 'ferry {path} --help'");
+                ?? throw new UsageException($"unknown flag \"{name}\" for ferry {path}{CommandCatalog.DidYouMean(name, specs.Select(s => s.Name))}" +
+                    $"; run 'ferry {path} --help'");
             string value;
             switch (spec.Value)
             {
@@ -112,7 +114,8 @@ internal sealed partial class CommandArgs
     /// <summary>A whole number at least <paramref name="min"/>, or <paramref name="fallback"/> when the flag is absent.</summary>
     public int Int(string name, int fallback, int min = 1) => Value(name) is not { } text ? fallback
         : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min ? n
-        : throw new UsageException($"{name} needs a {(min == 0 ? "number (0: no limit)" : min == 1 ? "positive number" : $"number from {min}")}, not \"{text}\"");
+        : throw new UsageException($"{name} needs a {(min == 0 ? "number (0: no limit)" : min == 1 ? "positive number" : $"number from {min}")}" +
+            $", not \"{text}\"");
 
     /// <summary>A whole number at least <paramref name="min"/>, or null when the flag is absent.</summary>
     public int? IntOrNull(string name, int min = 1) => Value(name) is null ? null : Int(name, 0, min);
@@ -120,7 +123,8 @@ internal sealed partial class CommandArgs
     /// <summary>A Go duration (<c>90s</c>, <c>1m30s</c>), or <paramref name="fallback"/> when the flag is absent.</summary>
     public TimeSpan Duration(string name, TimeSpan fallback) => Value(name) is { } text ? ParseDuration(text) : fallback;
 
-    /// <summary>Go's durations (time.ParseDuration, as helm's and kubectl's --timeout): 90s, 5m, 1h30m, 1.5h, 500ms; a plain number is seconds.</summary>
+    /// <summary>Go's durations (time.ParseDuration, as helm's and kubectl's --timeout): 90s, 5m, 1h30m, 1.5h, 500ms; a plain number is
+    /// seconds.</summary>
     internal static TimeSpan ParseDuration(string text)
     {
         var failure = new UsageException($"--timeout {text}: expected a duration such as 90s, 5m, 1h30m or 500ms");
@@ -140,7 +144,8 @@ internal sealed partial class CommandArgs
         {
             return value ?? fallback;
         }
-        return allowed.Contains(value, StringComparer.Ordinal) ? value : throw new UsageException($"{name} {value}: use {(allowed.Length == 1 ? allowed[0] : string.Join(", ", allowed[..^1]) + " or " + allowed[^1])}");
+        return allowed.Contains(value, StringComparer.Ordinal) ? value : throw new UsageException($"{name} {value}" +
+            $": use {(allowed.Length == 1 ? allowed[0] : string.Join(", ", allowed[..^1]) + " or " + allowed[^1])}");
     }
 
     /// <summary>At least <paramref name="min"/> and at most <paramref name="max"/> positional arguments, or the usage.</summary>
@@ -167,7 +172,8 @@ internal sealed partial class CommandArgs
                         : m.Groups["optional"].Success ? FlagValue.OptionalNext
                         : m.Groups["value"].Success ? FlagValue.Required
                         : FlagValue.None;
-                    var placeholder = m.Groups["inline"].Success ? m.Groups["inline"].Value : m.Groups["optional"].Success ? m.Groups["optional"].Value : m.Groups["value"].Value;
+                    var placeholder = m.Groups["inline"].Success ? m.Groups["inline"].Value : m.Groups["optional"].Success ? m.Groups["optional"]
+                        .Value : m.Groups["value"].Value;
                     return new FlagSpec(m.Groups["name"].Value, shortName, value, placeholder);
                 }).DistinctBy(s => s.Name)];
                 Cache[command.Path] = specs;
@@ -176,6 +182,7 @@ internal sealed partial class CommandArgs
         }
     }
 
-    [GeneratedRegex(@"(?<=[\[\s|])(?:(?<short>-[a-zA-Z])\|)?(?<name>--[a-z][a-z0-9-]*|-[a-zA-Z])(?:\[=(?<inline>[^\]]*)\]| \[(?<optional>[^\]\s-][^\]\s]*)\]| (?<value>[^\s\-\[\]|(][^\s\]]*))?")]
+    [GeneratedRegex(@"(?<=[\[\s|])(?:(?<short>-[a-zA-Z])\|)?(?<name>--[a-z][a-z0-9-]*|-[a-zA-Z])"
+        + @"(?:\[=(?<inline>[^\]]*)\]| \[(?<optional>[^\]\s-][^\]\s]*)\]| (?<value>[^\s\-\[\]|(][^\s\]]*))?")]
     private static partial Regex FlagPattern();
 }

@@ -11,7 +11,9 @@ public static class CommandLine
         + string.Concat(CommandCatalog.All.Select(c => $"  {c.Usage}\n"))
         + "\nCommands:\n"
         + string.Concat(CommandCatalog.All.Select(c => $"  {c.Path,-26} {c.Summary}\n"))
-        + "\n'ferry COMMAND --help' shows one command. Exit codes: 0 success; 1 failure (for deploy: any app failed or skipped, or preflight failed; for status: something needs attention; for preflight and plan: a preflight check failed; for support-bundle analyze: a problem found); 2 usage error.";
+        + "\n'ferry COMMAND --help' shows one command. Exit codes: 0 success; 1 failure (for deploy: any app failed or skipped, or preflight " +
+            "failed; for status: something needs attention; for preflight and plan: a preflight check failed; for support-bundle analyze: a " +
+                "problem found); 2 usage error.";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -43,7 +45,9 @@ public static class CommandLine
             var text = json.ToString();
             if (text.Length > 0)
             {
-                await stdout.WriteAsync(Ferry.Templates.Formatting.GoYaml.Marshal(Ferry.Templates.Formatting.GoJsonReader.Read(text, intsWhenIntegral: true))).ConfigureAwait(false);
+                await stdout.WriteAsync(
+                    Ferry.Templates.Formatting.GoYaml.Marshal(Ferry.Templates.Formatting.GoJsonReader.Read(text, intsWhenIntegral: true)))
+                        .ConfigureAwait(false);
             }
             return code;
         }
@@ -78,7 +82,8 @@ public static class CommandLine
                 "rollback" => await ClusterCommands.RollbackAsync(args[1..], stdout, stderr).ConfigureAwait(false),
                 "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
                 "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
-                _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the list of commands"), // the catalog knows a command this switch does not
+                _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the " +
+                    "list of commands"), // the catalog knows a command this switch does not
             };
         }
         catch (UsageException e)
@@ -111,7 +116,8 @@ public static class CommandLine
         if (OperatingSystem.IsLinux() && !File.Exists("/dev/urandom") && Chain(e).Any(x => x is System.Security.Cryptography.CryptographicException))
         {
             // The .NET runtime draws random numbers (GUIDs, hash seeds) from /dev/urandom, which every Linux root has.
-            return "ferry: /dev/urandom is missing, so no random numbers can be drawn: run ferry where /dev is mounted (in a chroot: mount --bind /dev ROOT/dev)";
+            return "ferry: /dev/urandom is missing, so no random numbers can be drawn: run ferry where /dev is mounted (in a chroot: mount --bind " +
+                "/dev ROOT/dev)";
         }
         var expected = e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException
             or FormatException or TimeoutException or System.Net.Http.HttpRequestException or System.Security.Cryptography.CryptographicException
@@ -119,7 +125,8 @@ public static class CommandLine
         var message = e.Message.Trim() + RemedyFlags.Of(e);
         return expected
             ? $"ferry: {message}"
-            : $"ferry: internal error: {message} (this is a bug in Ferry: please report it with the output of the same command run with FERRY_DEBUG=1)";
+            : $"ferry: internal error: {message} (this is a bug in Ferry: please report it with the output of the same command run with " +
+                "FERRY_DEBUG=1)";
     }
 
     private static IEnumerable<Exception> Chain(Exception e)

@@ -33,7 +33,8 @@ internal static class ConformanceCommand
         }
     }
 
-    private static int RunAll(List<string> paths, List<string> files, List<string> unpacked, Dictionary<string, string> archives, bool verbose, bool json, TextWriter stdout, TextWriter stderr)
+    private static int RunAll(List<string> paths, List<string> files, List<string> unpacked, Dictionary<string, string> archives, bool verbose,
+        bool json, TextWriter stdout, TextWriter stderr)
     {
         var reports = new System.Text.Json.Nodes.JsonArray();
         foreach (var p in paths)
@@ -93,7 +94,8 @@ internal static class ConformanceCommand
                 {
                     if (paths.Contains(file))
                     {
-                        stderr.WriteLine($"ferry: conformance: {file}: not a vector file this Ferry can run (expected gotemplate/sprig \"cases\" or helm engine \"vectors\")");
+                        stderr.WriteLine($"ferry: conformance: {file}: not a vector file this Ferry can run (expected gotemplate/sprig \"cases\" " +
+                            "or helm engine \"vectors\")");
                         failed = true;
                     }
                     continue;
@@ -104,10 +106,13 @@ internal static class ConformanceCommand
                     reports.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
                     {
                         ["file"] = result.File, ["passed"] = result.Passed, ["failed"] = result.Failed, ["skipped"] = result.Skipped,
-                        ["cases"] = new System.Text.Json.Nodes.JsonArray([.. result.Cases.Where(c => verbose || c.Outcome != CaseOutcome.Passed).Select(c => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                        ["cases"] = new System.Text.Json.Nodes.JsonArray(
+                            [.. result.Cases.Where(c => verbose || c.Outcome != CaseOutcome.Passed)
+                                .Select(c => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
                         {
                             ["name"] = c.Name, ["outcome"] = c.Outcome.ToString().ToLowerInvariant(), ["note"] = c.Note,
-                            ["expected"] = c.Outcome == CaseOutcome.Failed ? c.Expected : null, ["got"] = c.Outcome == CaseOutcome.Failed ? c.Got : null,
+                            ["expected"] = c.Outcome == CaseOutcome.Failed ? c.Expected : null, ["got"] = c.Outcome == CaseOutcome.Failed ? c.Got
+                                : null,
                         })]),
                     });
                 }

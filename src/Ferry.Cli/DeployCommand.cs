@@ -93,7 +93,8 @@ internal static partial class DeployCommand
                 continue;
             }
             var apps = force.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            f.ForceConflicts.UnionWith(apps.Length > 0 ? apps : throw new UsageException("--force-conflicts=APP[,APP...] needs app names (or --force-conflicts alone for every app)"));
+            f.ForceConflicts.UnionWith(apps.Length > 0 ? apps : throw new UsageException("--force-conflicts=APP[,APP...] needs app names (or " +
+                "--force-conflicts alone for every app)"));
         }
         var positional = a.Arguments(bundleRequired ? 1 : 0, bundleRequired ? 1 : 0);
         f.Bundle = positional.FirstOrDefault();
@@ -104,7 +105,8 @@ internal static partial class DeployCommand
         }
         if (bundleRequired && f.Registry is null)
         {
-            throw new UsageException($"{path} needs --registry HOST[:PORT][/PREFIX] (the site registry the images are pinned to); {CommandCatalog.UsageOf(path)}");
+            throw new UsageException($"{path} needs --registry HOST[:PORT][/PREFIX] (the site registry the images are " +
+                $"pinned to); {CommandCatalog.UsageOf(path)}");
         }
         return f;
     }
@@ -120,7 +122,8 @@ internal static partial class DeployCommand
             Registry = f.RegistryOptions,
             EnvNamespace = f.EnvNamespace,
             PublicKey = f.Key,
-            Options = new DeployOptions(f.Timeout, Wait: !f.NoWait, HistoryMax: f.HistoryMax, NoHooks: f.NoHooks, Description: f.Description, SkipCrds: f.SkipCrds, CleanupOnFail: f.CleanupOnFail),
+            Options = new DeployOptions(f.Timeout, Wait: !f.NoWait, HistoryMax: f.HistoryMax, NoHooks: f.NoHooks, Description: f.Description,
+                SkipCrds: f.SkipCrds, CleanupOnFail: f.CleanupOnFail),
             Parallel = f.Parallel,
             ForceUnlock = f.ForceUnlock,
             SkipPreflight = f.SkipPreflight,
@@ -139,7 +142,9 @@ internal static partial class DeployCommand
         {
             foreach (var o in outcomes)
             {
-                stdout.WriteLine($"{o.App,-16} {o.ResultName,-10} {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}{RemedyFlags.List(o.Remedies)}");
+                stdout.WriteLine($"{o.App,-16} {o.ResultName,-10}" +
+                    $" {(o.Revision is { } r ? "revision " + r.ToString(CultureInfo.InvariantCulture) : ""),-12} {o.Detail}" +
+                        $"{RemedyFlags.List(o.Remedies)}");
             }
         }
         return outcomes.Any(o => o.Failed) ? 1 : 0;
@@ -149,9 +154,12 @@ internal static partial class DeployCommand
     {
         var f = Parse("plan", args, bundleRequired: true);
         // With --env-file and no cluster flags the plan is offline: nothing is read from a cluster.
-        using var client = f.EnvFile is not null && f.Kubeconfig is null && f.Context is null ? null : KubeConnection.Connect(f.Kubeconfig, f.Context);
-        var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client!, f.EnvNamespace).ReadAsync().ConfigureAwait(false);
-        var plan = await Planner.PlanAsync(f.Bundle!, f.Registry!, env, client, f.Key, f.EnvNamespace, new LineProgress(stderr)).ConfigureAwait(false);
+        using var client = f.EnvFile is not null && f.Kubeconfig is null && f.Context is null ? null
+            : KubeConnection.Connect(f.Kubeconfig, f.Context);
+        var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client!, f.EnvNamespace).ReadAsync()
+            .ConfigureAwait(false);
+        var plan = await Planner.PlanAsync(f.Bundle!, f.Registry!, env, client, f.Key, f.EnvNamespace, new LineProgress(stderr))
+            .ConfigureAwait(false);
         if (f.Json)
         {
             stdout.WriteLine(new JsonObject
@@ -172,7 +180,8 @@ internal static partial class DeployCommand
         stdout.WriteLine($"Plan for {plan.Bundle}");
         stdout.WriteLine();
         var notPassed = plan.Preflight.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail).ToList();
-        stdout.WriteLine(notPassed.Count == 0 ? $"Preflight: {plan.Preflight.Count(c => c.Status == PreflightCheck.Pass)} checks passed" : "Preflight (deploy stops at a failed check unless given --skip-preflight):");
+        stdout.WriteLine(notPassed.Count == 0 ? $"Preflight: {plan.Preflight.Count(c => c.Status == PreflightCheck.Pass)}" +
+            " checks passed" : "Preflight (deploy stops at a failed check unless given --skip-preflight):");
         PreflightCommand.WriteChecks(stdout, notPassed);
         stdout.WriteLine();
         stdout.WriteLine($"{"APP",-16} {"NAMESPACE",-12} {"ACTION",-10} {"CHART",-20} OBJECTS HOOKS");
@@ -195,7 +204,8 @@ internal static partial class DeployCommand
         foreach (var p in plan.Apps.Where(p => p.Conflicts.Count > 0))
         {
             stdout.WriteLine();
-            stdout.WriteLine($"Conflicts in {p.App} (changed outside ferry; deploy stops here unless given --force-conflicts={p.App}, which takes these fields over):");
+            stdout.WriteLine($"Conflicts in {p.App} (changed outside ferry; deploy stops here unless given " +
+                $"--force-conflicts={p.App}, which takes these fields over):");
             foreach (var conflict in p.Conflicts)
             {
                 stdout.WriteLine($"  {conflict}");
@@ -223,13 +233,15 @@ internal static partial class DeployCommand
                 ["releases"] = new JsonArray([.. releases.Select(r => (JsonNode)new JsonObject
                 {
                     ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status,
-                    ["chart"] = $"{r.ChartName}-{r.ChartVersion}", ["appVersion"] = r.AppVersion, ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
+                    ["chart"] = $"{r.ChartName}-{r.ChartVersion}", ["appVersion"] = r.AppVersion,
+                        ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
                     ["description"] = r.Info.Description,
                 })]),
                 ["deploys"] = new JsonArray([.. journals.Select(j => (JsonNode)new JsonObject
                 {
                     ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
-                    ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture), ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
+                    ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture),
+                        ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
                     ["summary"] = j.Summary, ["stalled"] = stalled.Contains(j.Product),
                 })]),
             }.ToJsonString(CliJson.Output));
@@ -238,7 +250,8 @@ internal static partial class DeployCommand
         stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-12} {"REVISION",-8} {"STATUS",-16} {"CHART",-20} {"APP VERSION",-12} UPDATED");
         foreach (var r in releases)
         {
-            stdout.WriteLine($"{r.Name,-16} {r.Namespace,-12} {r.Version,-8} {r.Info.Status,-16} {r.ChartName + "-" + r.ChartVersion,-20} {r.AppVersion,-12} {r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
+            stdout.WriteLine($"{r.Name,-16} {r.Namespace,-12} {r.Version,-8} {r.Info.Status,-16} {r.ChartName + "-" + r.ChartVersion,-20}" +
+                $" {r.AppVersion,-12} {r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
         }
         foreach (var j in journals)
         {
@@ -251,7 +264,8 @@ internal static partial class DeployCommand
             }
             if (stalled.Contains(j.Product))
             {
-                stdout.WriteLine($"  this deploy stopped before finishing (its holder {j.Holder} is gone): run ferry deploy with the same bundle to resume it");
+                stdout.WriteLine($"  this deploy stopped before finishing (its holder {j.Holder} is gone): run ferry deploy with the same bundle " +
+                    "to resume it");
             }
         }
         return attention ? 1 : 0;

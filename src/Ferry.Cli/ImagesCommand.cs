@@ -94,7 +94,8 @@ internal static class ImagesCommand
         using var client = new RegistryClient(f.Registry);
         var copier = new ImageCopier(client, Reporter(stderr));
         var images = layout.Manifests().Select(d => (d, ImageCopier.PushTarget(
-            OciLayout.RefName(d) ?? throw new OciException($"{layout.Root}: manifest {d.Digest} has no {Descriptor.RefNameAnnotation}; tag it before pushing"), f.To))).ToList();
+            OciLayout.RefName(d) ?? throw new OciException($"{layout.Root}: manifest {d.Digest} has no {Descriptor.RefNameAnnotation}; tag it " +
+                "before pushing"), f.To))).ToList();
         var results = await copier.PushAllAsync(layout, images).ConfigureAwait(false);
         Print(stdout, results, "pushed", f.Json);
         return 0;
@@ -117,7 +118,8 @@ internal static class ImagesCommand
             throw new UsageException("copy: SRC and DST are both layouts; at least one must be docker://REF (copy layouts with cp -r)");
         }
         using var client = new RegistryClient(f.Registry);
-        var result = await new ImageCopier(client, Reporter(stderr)).CopyAsync(source, destination!, f.Platforms, f.AllPlatforms).ConfigureAwait(false);
+        var result = await new ImageCopier(client, Reporter(stderr)).CopyAsync(source, destination!, f.Platforms, f.AllPlatforms)
+            .ConfigureAwait(false);
         Print(stdout, [result], "copied", f.Json);
         return 0;
     }
@@ -172,7 +174,8 @@ internal static class ImagesCommand
         {
             stderr.WriteLine($"ferry: {layout.Root}: {p}");
         }
-        stdout.WriteLine(problems.Count == 0 ? $"{layout.Root}: {layout.Manifests().Count} images verified" : $"{layout.Root}: {problems.Count} problems");
+        stdout.WriteLine(problems.Count == 0 ? $"{layout.Root}: {layout.Manifests().Count}" +
+            " images verified" : $"{layout.Root}: {problems.Count} problems");
         return problems.Count == 0 ? 0 : 1;
     }
 

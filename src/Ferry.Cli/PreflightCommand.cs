@@ -12,11 +12,13 @@ internal static class PreflightCommand
     {
         var f = DeployCommand.Parse("preflight", args, bundleRequired: true);
         using var client = KubeConnection.Connect(f.Kubeconfig, f.Context);
-        var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client, f.EnvNamespace).ReadAsync().ConfigureAwait(false);
+        var env = f.EnvFile is not null ? Planner.EnvFromFile(f.EnvFile) : await new DeployEnv(client, f.EnvNamespace).ReadAsync()
+            .ConfigureAwait(false);
         var policyKey = await new SitePolicy(client, f.EnvNamespace).PublicKeyAsync().ConfigureAwait(false);
         using var bundle = OpenedBundle.Open(f.Bundle!, f.Key, policyKey);
         using var registry = new RegistryClient(f.RegistryOptions);
-        var result = await Preflight.RunAsync(bundle, env, f.Registry!, client, registry, probePush: true, new LineProgress(stderr)).ConfigureAwait(false);
+        var result = await Preflight.RunAsync(bundle, env, f.Registry!, client, registry, probePush: true, new LineProgress(stderr))
+            .ConfigureAwait(false);
         var failed = result.Failed.Any();
         if (f.Json)
         {
@@ -35,7 +37,8 @@ internal static class PreflightCommand
         stdout.WriteLine();
         int Count(string status) => result.Checks.Count(c => c.Status == status);
         stdout.WriteLine($"{Count(PreflightCheck.Pass)} passed, {Count(PreflightCheck.Warn)} warnings, {Count(PreflightCheck.Fail)} failed" +
-            (failed ? ": ferry deploy stops before any change (--skip-preflight overrides the checks that allow it)" : ": the site can run this bundle"));
+            (failed ? ": ferry deploy stops before any change (--skip-preflight overrides the checks " +
+                "that allow it)" : ": the site can run this bundle"));
         return failed ? 1 : 0;
     }
 
@@ -46,7 +49,8 @@ internal static class PreflightCommand
         var indent = new string(' ', width + 8);
         foreach (var c in checks)
         {
-            stdout.WriteLine($"  {c.Status.ToUpperInvariant(),-5} {c.Name.PadRight(width)} {c.Measured.Replace("\n", "\n" + indent, StringComparison.Ordinal)}");
+            stdout.WriteLine($"  {c.Status.ToUpperInvariant(),-5} {c.Name.PadRight(width)}" +
+                $" {c.Measured.Replace("\n", "\n" + indent, StringComparison.Ordinal)}");
             if (c.Status is PreflightCheck.Warn or PreflightCheck.Fail)
             {
                 if (c.Required.Length > 0)
@@ -63,6 +67,7 @@ internal static class PreflightCommand
 
     public static JsonArray ToJson(IEnumerable<PreflightCheck> checks) => new([.. checks.Select(c => (JsonNode)new JsonObject
     {
-        ["name"] = c.Name, ["status"] = c.Status, ["measured"] = c.Measured, ["required"] = c.Required, ["fix"] = c.Fix + RemedyFlags.List(c.Remedies),
+        ["name"] = c.Name, ["status"] = c.Status, ["measured"] = c.Measured, ["required"] = c.Required, ["fix"] = c.Fix
+            + RemedyFlags.List(c.Remedies),
     })]);
 }

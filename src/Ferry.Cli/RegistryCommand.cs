@@ -18,12 +18,14 @@ internal static class RegistryCommand
             var user = h.Arguments(1, 1)[0];
             if (!h.Has("--password-stdin"))
             {
-                throw new UsageException("registry htpasswd: give the password on stdin: printf %s \"$PASSWORD\" | ferry registry htpasswd USER --password-stdin");
+                throw new UsageException("registry htpasswd: give the password on stdin: printf %s \"$PASSWORD\" | ferry registry htpasswd USER " +
+                    "--password-stdin");
             }
             var password = (await stdin.ReadToEndAsync().ConfigureAwait(false)).TrimEnd('\r', '\n');
             if (password.Length == 0)
             {
-                throw new UsageException("registry htpasswd: no password on stdin (printf %s \"$PASSWORD\" | ferry registry htpasswd USER --password-stdin)");
+                throw new UsageException("registry htpasswd: no password on stdin (printf %s \"$PASSWORD\" | ferry registry htpasswd USER " +
+                    "--password-stdin)");
             }
             try
             {
@@ -78,9 +80,12 @@ internal static class RegistryCommand
         }
         try
         {
-            await using var server = await RegistryServer.StartAsync(storage, endpoint, verbose ? new LineProgress(stderr) : null, access, stop.Token).ConfigureAwait(false);
+            await using var server =
+                await RegistryServer.StartAsync(storage, endpoint, verbose ? new LineProgress(stderr) : null, access, stop.Token)
+                    .ConfigureAwait(false);
             var users = access.Users is null ? "no authentication" : $"basic authentication, {access.Users.Count} user(s)";
-            stdout.WriteLine($"ferry registry: serving {Path.GetFullPath(storage)} on {server.Url} (OCI distribution API, {users}; stop with Ctrl-C)");
+            stdout.WriteLine($"ferry registry: serving {Path.GetFullPath(storage)} on {server.Url} (OCI " +
+                $"distribution API, {users}; stop with Ctrl-C)");
             stdout.Flush();
             try
             {

@@ -29,7 +29,8 @@ internal static class RegistryConfigCommand
             var yaml = K3sRegistries.Render(mirrors, new SiteRegistryAccess(registry, plainHttp, caFile, skipVerify, username, password));
             if (output is null)
             {
-                stdout.Write(json ? Ferry.Templates.Formatting.GoJson.Marshal(Ferry.Templates.Values.DataReader.FromYaml(yaml), indent: "  ") + "\n" : yaml);
+                stdout.Write(json ? Ferry.Templates.Formatting.GoJson.Marshal(Ferry.Templates.Values.DataReader.FromYaml(yaml), indent: "  ") + "\n"
+                    : yaml);
                 return 0;
             }
             // Atomically, and readable by root only when it holds credentials.
@@ -38,13 +39,16 @@ internal static class RegistryConfigCommand
             File.WriteAllText(temp, "");
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(temp, username is null ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead : UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                File.SetUnixFileMode(temp, username is null
+                    ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead
+                        : UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
             File.WriteAllText(temp, yaml);
             File.Move(temp, output, overwrite: true);
             var count = (mirrors.Count == 0 ? K3sRegistries.CommonRegistries : mirrors).Distinct(StringComparer.Ordinal).Count();
             stdout.WriteLine(json
-                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["mirrored"] = count, ["registry"] = registry }.ToJsonString(CliJson.Output)
+                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["mirrored"] = count, ["registry"] = registry }.ToJsonString(
+                    CliJson.Output)
                 : $"wrote {output}: {count} registries mirrored to {registry}; restart k3s to apply");
             return 0;
         }

@@ -19,7 +19,8 @@ internal static partial class ClusterCommands
         return await WithClusterAsync(f, async client =>
         {
             var ns = f.Namespace ?? "default";
-            var releases = (await new ReleaseStore(client).ListAllAsync().ConfigureAwait(false)).Where(r => f.AllNamespaces || r.Namespace == ns).ToList();
+            var releases = (await new ReleaseStore(client).ListAllAsync().ConfigureAwait(false)).Where(r => f.AllNamespaces || r.Namespace == ns)
+                .ToList();
             if (f.Json)
             {
                 // the shape of helm list -o json
@@ -34,7 +35,8 @@ internal static partial class ClusterCommands
             stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-16} {"REVISION",-9} {"UPDATED",-38} {"STATUS",-16} {"CHART",-24} APP VERSION");
             foreach (var r in releases)
             {
-                stdout.WriteLine($"{r.Name,-16} {r.Namespace,-16} {r.Version,-9} {ReleaseCodec.GoTime(r.Info.LastDeployed),-38} {r.Info.Status,-16} {r.ChartName + "-" + r.ChartVersion,-24} {r.AppVersion}");
+                stdout.WriteLine($"{r.Name,-16} {r.Namespace,-16} {r.Version,-9} {ReleaseCodec.GoTime(r.Info.LastDeployed),-38}" +
+                    $" {r.Info.Status,-16} {r.ChartName + "-" + r.ChartVersion,-24} {r.AppVersion}");
             }
             return 0;
         }).ConfigureAwait(false);
@@ -72,10 +74,13 @@ internal static partial class ClusterCommands
             var secrets = site.SecretKeys.Select(k => site.Values.GetValueOrDefault(k)).OfType<string>().Where(s => s.Length >= 3).ToList();
             var text = args[0] switch
             {
-                "values" => f.Json ? Bundles.Planner.Mask(release.ConfigJson, secrets) : Bundles.Planner.Mask(Templates.Formatting.GoYaml.Marshal(Templates.Values.DataReader.FromJson(release.ConfigJson)), secrets),
+                "values" => f.Json ? Bundles.Planner.Mask(release.ConfigJson, secrets)
+                    : Bundles.Planner.Mask(Templates.Formatting.GoYaml.Marshal(Templates.Values.DataReader.FromJson(release.ConfigJson)), secrets),
                 "manifest" => Bundles.Planner.Mask(release.Manifest, secrets),
                 "notes" => release.Info.Notes,
-                _ => Bundles.Planner.Mask(string.Concat(release.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal).Select(h => $"---\n# Source: {h.Path}\n{h.Manifest.TrimEnd('\n')}\n")), secrets),
+                _ => Bundles.Planner.Mask(
+                    string.Concat(release.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal).Select(h => $"---\n# Source: {h.Path}" +
+                        $"\n{h.Manifest.TrimEnd('\n')}\n")), secrets),
             };
             if (args[0] == "values" && !f.Json)
             {

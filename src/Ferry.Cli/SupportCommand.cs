@@ -23,7 +23,8 @@ internal static class SupportCommand
             Namespaces = a.Values("--namespace"),
             EnvNamespace = a.Value("--env-namespace") ?? DeployEnv.DefaultNamespace,
             TailLines = a.Int("--tail", 200),
-            FerryVersion = typeof(SupportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "",
+            FerryVersion = typeof(SupportCommand)
+                .Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "",
             Progress = new LineProgress(stderr),
         };
         if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } folder && !Directory.Exists(folder))
@@ -40,7 +41,8 @@ internal static class SupportCommand
                 await new SupportCollector(client).CollectAsync(file, options).ConfigureAwait(false);
             }
             File.Move(partial, output, overwrite: true);
-            stderr.WriteLine($"wrote {output} ({new FileInfo(output).Length.ToString("N0", CultureInfo.InvariantCulture)} bytes; secrets redacted): send it to the vendor, who reads it with 'ferry support-bundle analyze {Path.GetFileName(output)}'");
+            stderr.WriteLine($"wrote {output} ({new FileInfo(output).Length.ToString("N0", CultureInfo.InvariantCulture)} bytes; secrets " +
+                $"redacted): send it to the vendor, who reads it with 'ferry support-bundle analyze {Path.GetFileName(output)}'");
             return 0;
         }
         catch (KubeException e)
@@ -65,12 +67,14 @@ internal static class SupportCommand
                 ["info"] = report.Info.DeepClone(),
                 ["findings"] = new JsonArray([.. report.Findings.Select(f => (JsonNode)new JsonObject
                 {
-                    ["severity"] = f.Severity, ["subject"] = f.Subject, ["problem"] = f.Problem, ["details"] = new JsonArray([.. f.Details.Select(d => (JsonNode)d)]),
+                    ["severity"] = f.Severity, ["subject"] = f.Subject, ["problem"] = f.Problem,
+                        ["details"] = new JsonArray([.. f.Details.Select(d => (JsonNode)d)]),
                 })]),
             }.ToJsonString(CliJson.Output));
             return errors > 0 ? 1 : 0;
         }
-        string Info(string key) => report.Info[key] is JsonValue v ? v.ToString() : report.Info[key] is JsonArray list ? string.Join(", ", list.Select(x => x?.ToString())) : "";
+        string Info(string key) => report.Info[key] is JsonValue v ? v.ToString() : report.Info[key] is JsonArray list
+            ? string.Join(", ", list.Select(x => x?.ToString())) : "";
         stdout.WriteLine($"Support bundle collected {Info("collected")} by ferry {Info("ferryVersion")} on Kubernetes {Info("kubernetes")}");
         stdout.WriteLine($"namespaces: {Info("namespaces")}; bundles deployed: {(Info("bundles") is { Length: > 0 } b ? b : "none")}");
         stdout.WriteLine();

@@ -60,7 +60,8 @@ internal static class TemplateCommand
     {
         var applier = new Applier(client);
         var namespaces = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var documents = (result.Crds ?? []).Select(c => c.Content).Concat(result.Manifests.Select(m => m.Content)).Concat(result.Hooks.Select(h => h.Manifest));
+        var documents = (result.Crds ?? []).Select(c => c.Content).Concat(result.Manifests.Select(m => m.Content))
+            .Concat(result.Hooks.Select(h => h.Manifest));
         foreach (var doc in documents.SelectMany(ManifestSorter.SplitManifests))
         {
             if (ReleaseManager.ToJson(doc) is not { } obj)
@@ -70,7 +71,8 @@ internal static class TemplateCommand
             var target = obj["metadata"]?["namespace"]?.GetValue<string>() ?? ns;
             if (!namespaces.TryGetValue(target, out var exists))
             {
-                namespaces[target] = exists = await KubeConnection.FindAsync($"read namespace {target}", () => k8s.CoreV1OperationsExtensions.ReadNamespaceAsync(client.CoreV1, target)).ConfigureAwait(false) is not null;
+                namespaces[target] = exists = await KubeConnection.FindAsync($"read namespace {target}", () =>
+                    k8s.CoreV1OperationsExtensions.ReadNamespaceAsync(client.CoreV1, target)).ConfigureAwait(false) is not null;
             }
             if (!exists && !PrunePlan.IsClusterScoped(obj["kind"]?.GetValue<string>() ?? ""))
             {

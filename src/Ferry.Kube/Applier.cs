@@ -33,24 +33,42 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         {
             ("", "v1") => await KubeConnection.CallAsync("discover v1", () => client.CoreV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
             ("apps", "v1") => await KubeConnection.CallAsync("discover apps/v1", () => client.AppsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("batch", "v1") => await KubeConnection.CallAsync("discover batch/v1", () => client.BatchV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("networking.k8s.io", "v1") => await KubeConnection.CallAsync("discover networking.k8s.io/v1", () => client.NetworkingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("rbac.authorization.k8s.io", "v1") => await KubeConnection.CallAsync("discover rbac.authorization.k8s.io/v1", () => client.RbacAuthorizationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("apiextensions.k8s.io", "v1") => await KubeConnection.CallAsync("discover apiextensions.k8s.io/v1", () => client.ApiextensionsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("storage.k8s.io", "v1") => await KubeConnection.CallAsync("discover storage.k8s.io/v1", () => client.StorageV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("policy", "v1") => await KubeConnection.CallAsync("discover policy/v1", () => client.PolicyV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("autoscaling", "v1") => await KubeConnection.CallAsync("discover autoscaling/v1", () => client.AutoscalingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("autoscaling", "v2") => await KubeConnection.CallAsync("discover autoscaling/v2", () => client.AutoscalingV2.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("admissionregistration.k8s.io", "v1") => await KubeConnection.CallAsync("discover admissionregistration.k8s.io/v1", () => client.AdmissionregistrationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("apiregistration.k8s.io", "v1") => await KubeConnection.CallAsync("discover apiregistration.k8s.io/v1", () => client.ApiregistrationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("scheduling.k8s.io", "v1") => await KubeConnection.CallAsync("discover scheduling.k8s.io/v1", () => client.SchedulingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("node.k8s.io", "v1") => await KubeConnection.CallAsync("discover node.k8s.io/v1", () => client.NodeV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("coordination.k8s.io", "v1") => await KubeConnection.CallAsync("discover coordination.k8s.io/v1", () => client.CoordinationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("discovery.k8s.io", "v1") => await KubeConnection.CallAsync("discover discovery.k8s.io/v1", () => client.DiscoveryV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("certificates.k8s.io", "v1") => await KubeConnection.CallAsync("discover certificates.k8s.io/v1", () => client.CertificatesV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("flowcontrol.apiserver.k8s.io", "v1") => await KubeConnection.CallAsync("discover flowcontrol.apiserver.k8s.io/v1", () => client.FlowcontrolApiserverV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("events.k8s.io", "v1") => await KubeConnection.CallAsync("discover events.k8s.io/v1", () => client.EventsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("resource.k8s.io", "v1") => await KubeConnection.CallAsync("discover resource.k8s.io/v1", () => client.ResourceV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("batch", "v1") => await KubeConnection.CallAsync("discover batch/v1", () => client.BatchV1.GetAPIResourcesAsync(ct))
+                .ConfigureAwait(false),
+            ("networking.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "networking.k8s.io/v1", () => client.NetworkingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("rbac.authorization.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "rbac.authorization.k8s.io/v1", () => client.RbacAuthorizationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("apiextensions.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "apiextensions.k8s.io/v1", () => client.ApiextensionsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("storage.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "storage.k8s.io/v1", () => client.StorageV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("policy", "v1") => await KubeConnection.CallAsync("discover policy/v1", () => client.PolicyV1.GetAPIResourcesAsync(ct))
+                .ConfigureAwait(false),
+            ("autoscaling", "v1") => await KubeConnection.CallAsync("discover " +
+                "autoscaling/v1", () => client.AutoscalingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("autoscaling", "v2") => await KubeConnection.CallAsync("discover " +
+                "autoscaling/v2", () => client.AutoscalingV2.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("admissionregistration.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "admissionregistration.k8s.io/v1", () => client.AdmissionregistrationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("apiregistration.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "apiregistration.k8s.io/v1", () => client.ApiregistrationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("scheduling.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "scheduling.k8s.io/v1", () => client.SchedulingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("node.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "node.k8s.io/v1", () => client.NodeV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("coordination.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "coordination.k8s.io/v1", () => client.CoordinationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("discovery.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "discovery.k8s.io/v1", () => client.DiscoveryV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("certificates.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "certificates.k8s.io/v1", () => client.CertificatesV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("flowcontrol.apiserver.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "flowcontrol.apiserver.k8s.io/v1", () => client.FlowcontrolApiserverV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("events.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "events.k8s.io/v1", () => client.EventsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("resource.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
+                "resource.k8s.io/v1", () => client.ResourceV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
             _ => null,
         };
         ResourceMapping? mapping = null;
@@ -62,7 +80,8 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         {
             var crds = await KubeConnection.CallAsync("list CustomResourceDefinitions",
                 () => client.ApiextensionsV1.ListCustomResourceDefinitionAsync(cancellationToken: ct)).ConfigureAwait(false);
-            var crd = crds.Items.FirstOrDefault(c => c.Spec.Group == group && c.Spec.Names.Kind == kind && c.Spec.Versions.Any(v => v.Name == version));
+            var crd = crds.Items.FirstOrDefault(c => c.Spec.Group == group && c.Spec.Names.Kind == kind
+                && c.Spec.Versions.Any(v => v.Name == version));
             if (crd is not null)
             {
                 mapping = new ResourceMapping(group, version, crd.Spec.Names.Plural, kind, crd.Spec.Scope != "Cluster");
@@ -70,7 +89,8 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         }
         if (mapping is null)
         {
-            throw new KubeException($"the cluster has no resource for apiVersion {apiVersion} kind {kind}; install its CustomResourceDefinition first, or check the chart's apiVersion against the cluster version");
+            throw new KubeException($"the cluster has no resource for apiVersion {apiVersion} kind {kind}; install its CustomResourceDefinition " +
+                "first, or check the chart's apiVersion against the cluster version");
         }
         _mappings[cacheKey] = mapping;
         return mapping;
@@ -80,7 +100,8 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
     /// Applies one object; its namespace defaults to <paramref name="defaultNamespace"/> for namespaced kinds. Returns the
     /// live object (with <paramref name="dryRun"/>: what it would be; the API server runs every check and changes nothing).
     /// </summary>
-    public async Task<JsonObject> ApplyAsync(JsonObject obj, string defaultNamespace, bool force = false, bool dryRun = false, CancellationToken ct = default)
+    public async Task<JsonObject> ApplyAsync(JsonObject obj, string defaultNamespace, bool force = false, bool dryRun = false,
+        CancellationToken ct = default)
     {
         var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? throw new KubeException("object without apiVersion");
         var kind = obj["kind"]?.GetValue<string>() ?? throw new KubeException("object without kind");
@@ -95,8 +116,12 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         var what = $"apply {kind} {(ns.Length > 0 ? ns + "/" : "")}{name}";
         // CustomObjects builds /api/v1/... for the core group (""), so one code path serves every kind.
         object result = m.Namespaced
-            ? await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, m.Group, m.Version, ns, m.Plural, name, dryRun: dryRun ? "All" : null, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false)
-            : await KubeConnection.CallAsync(what, () => client.CustomObjects.PatchClusterCustomObjectAsync(patch, m.Group, m.Version, m.Plural, name, dryRun: dryRun ? "All" : null, fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false);
+            ? await KubeConnection.CallAsync(what, () =>
+                client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, m.Group, m.Version, ns, m.Plural, name, dryRun: dryRun ? "All" : null,
+                    fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false)
+            : await KubeConnection.CallAsync(what, () =>
+                client.CustomObjects.PatchClusterCustomObjectAsync(patch, m.Group, m.Version, m.Plural, name, dryRun: dryRun ? "All" : null,
+                    fieldManager: fieldManager, force: force, cancellationToken: ct)).ConfigureAwait(false);
         return ToJson(result);
     }
 
@@ -106,8 +131,10 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         var m = await ResolveAsync(key.ApiVersion, key.Kind, ct).ConfigureAwait(false);
         var what = $"read {key}";
         object? result = m.Namespaced
-            ? await KubeConnection.FindAsync(what, () => client.CustomObjects.GetNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, ct)).ConfigureAwait(false)
-            : await KubeConnection.FindAsync(what, () => client.CustomObjects.GetClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, ct)).ConfigureAwait(false);
+            ? await KubeConnection.FindAsync(what, () =>
+                client.CustomObjects.GetNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, ct)).ConfigureAwait(false)
+            : await KubeConnection.FindAsync(what, () =>
+                client.CustomObjects.GetClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, ct)).ConfigureAwait(false);
         return result is null ? null : ToJson(result);
     }
 
@@ -121,8 +148,12 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         var what = $"delete {key}";
         var options = new V1DeleteOptions { PropagationPolicy = propagation };
         object? result = m.Namespaced
-            ? await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, options, propagationPolicy: propagation, cancellationToken: ct)).ConfigureAwait(false)
-            : await KubeConnection.FindAsync(what, () => client.CustomObjects.DeleteClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, options, propagationPolicy: propagation, cancellationToken: ct)).ConfigureAwait(false);
+            ? await KubeConnection.FindAsync(what, () =>
+                client.CustomObjects.DeleteNamespacedCustomObjectAsync(m.Group, m.Version, key.Namespace, m.Plural, key.Name, options,
+                    propagationPolicy: propagation, cancellationToken: ct)).ConfigureAwait(false)
+            : await KubeConnection.FindAsync(what, () =>
+                client.CustomObjects.DeleteClusterCustomObjectAsync(m.Group, m.Version, m.Plural, key.Name, options, propagationPolicy: propagation,
+                    cancellationToken: ct)).ConfigureAwait(false);
         return result is not null;
     }
 
@@ -146,7 +177,8 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
             }
             if (DateTimeOffset.UtcNow >= deadline)
             {
-                throw new KubeException($"timed out after {timeout} waiting for {left.Count} object(s) to be deleted: {string.Join(", ", left.Take(5))}{(left.Count > 5 ? ", ..." : "")}");
+                throw new KubeException($"timed out after {timeout} waiting for {left.Count} object(s) to " +
+                    $"be deleted: {string.Join(", ", left.Take(5))}{(left.Count > 5 ? ", ..." : "")}");
             }
             await Task.Delay(interval ?? TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
         }
@@ -190,7 +222,8 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
                 {
                     pods.AddRange(await PodProblemsAsync(live, ct).ConfigureAwait(false));
                 }
-                throw new KubeException($"timed out after {timeout.TotalSeconds:0.#}s waiting for {waiting.Count} object(s): {string.Join("; ", waiting)}"
+                throw new KubeException($"timed out after {timeout.TotalSeconds:0.#}s waiting for {waiting.Count}" +
+                    $" object(s): {string.Join("; ", waiting)}"
                     + (pods.Count > 0 ? $"; pods: {string.Join("; ", pods.Distinct())}" : ""));
             }
             await WaitForChangeAsync(notReady, Min(interval ?? TimeSpan.FromSeconds(2), deadline - DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
@@ -237,13 +270,18 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         {
             var md = live["metadata"];
             var (name, ns, rv) = (md?["name"]?.GetValue<string>(), md?["namespace"]?.GetValue<string>(), md?["resourceVersion"]?.GetValue<string>());
-            var m = await ResolveAsync(live["apiVersion"]?.GetValue<string>() ?? "", live["kind"]?.GetValue<string>() ?? "", ct).ConfigureAwait(false);
+            var m = await ResolveAsync(live["apiVersion"]?.GetValue<string>() ?? "", live["kind"]?.GetValue<string>() ?? "", ct)
+                .ConfigureAwait(false);
             var selector = $"metadata.name={name}";
             using var response = m.Namespaced
-                ? await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync(m.Group, m.Version, ns ?? "", m.Plural, fieldSelector: selector, resourceVersion: rv, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: ct).ConfigureAwait(false)
-                : await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(m.Group, m.Version, m.Plural, fieldSelector: selector, resourceVersion: rv, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: ct).ConfigureAwait(false);
+                ? await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync(m.Group, m.Version, ns ?? "", m.Plural,
+                    fieldSelector: selector, resourceVersion: rv, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: ct)
+                        .ConfigureAwait(false)
+                : await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(m.Group, m.Version, m.Plural, fieldSelector: selector,
+                    resourceVersion: rv, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or KubeException or HttpRequestException or JsonException or IOException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or KubeException or HttpRequestException or JsonException or IOException
+            && !ct.IsCancellationRequested)
         {
             // no watch here (refused, gone, or a proxy in between): the poll decides
             await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);

@@ -18,7 +18,8 @@ public static class ClusterDiscovery
     {
         var version = await GetAsync(client, "/version", ct).ConfigureAwait(false)
             ?? throw new KubeException("read the server version (/version): the API server did not answer it");
-        string Field(string name) => version.RootElement.TryGetProperty(name, out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() ?? "" : "";
+        string Field(string name) => version.RootElement.TryGetProperty(name, out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()
+            ?? "" : "";
         var (gitVersion, major, minor) = (Field("gitVersion"), Field("major"), Field("minor"));
         version.Dispose();
         var groupVersions = new List<string>();
@@ -37,7 +38,8 @@ public static class ClusterDiscovery
                 {
                     if (g.TryGetProperty("versions", out var vs))
                     {
-                        groupVersions.AddRange(vs.EnumerateArray().Select(v => v.TryGetProperty("groupVersion", out var x) ? x.GetString() ?? "" : "").Where(v => v.Length > 0));
+                        groupVersions.AddRange(vs.EnumerateArray()
+                            .Select(v => v.TryGetProperty("groupVersion", out var x) ? x.GetString() ?? "" : "").Where(v => v.Length > 0));
                     }
                 }
             }
@@ -89,7 +91,8 @@ public static class ClusterDiscovery
             }
             if (!response.IsSuccessStatusCode)
             {
-                throw new KubeException($"{what}: the API server answered {(int)response.StatusCode} {response.ReasonPhrase}; check the kubeconfig's credentials");
+                throw new KubeException($"{what}: the API server answered {(int)response.StatusCode} {response.ReasonPhrase}; check the " +
+                    "kubeconfig's credentials");
             }
             await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
             try

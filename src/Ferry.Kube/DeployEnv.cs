@@ -44,7 +44,8 @@ public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultN
     /// after backing up the current content. <paramref name="declareSecret"/>, when given, becomes the set of keys
     /// declared secret, and any of them still stored in plain text moves to the Secret.
     /// </summary>
-    public async Task SetAsync(IReadOnlyDictionary<string, string> changes, IReadOnlySet<string> secretKeys, IEnumerable<string>? remove = null, IReadOnlySet<string>? declareSecret = null, CancellationToken ct = default)
+    public async Task SetAsync(IReadOnlyDictionary<string, string> changes, IReadOnlySet<string> secretKeys, IEnumerable<string>? remove = null,
+        IReadOnlySet<string>? declareSecret = null, CancellationToken ct = default)
     {
         await KubeConnection.EnsureNamespaceAsync(client, ns, ct).ConfigureAwait(false);
         var (plain, secret, declared) = await ReadRawAsync(ObjectName, ct).ConfigureAwait(false);
@@ -93,29 +94,34 @@ public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultN
         }
     }
 
-    private async Task<(Dictionary<string, string> Plain, Dictionary<string, string> Secret, HashSet<string> Declared)> ReadRawAsync(string name, CancellationToken ct)
+    private async Task<(Dictionary<string, string> Plain, Dictionary<string, string> Secret, HashSet<string> Declared)> ReadRawAsync(string name,
+        CancellationToken ct)
     {
         var cm = await KubeConnection.FindAsync($"read ConfigMap {ns}/{name}",
             () => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
         var secret = await KubeConnection.FindAsync($"read Secret {ns}/{name}",
             () => client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
         var plain = new Dictionary<string, string>(cm?.Data ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        var secrets = (secret?.Data ?? new Dictionary<string, byte[]>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value), StringComparer.Ordinal);
+        var secrets = (secret?.Data ?? new Dictionary<string, byte[]>())
+            .ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value), StringComparer.Ordinal);
         var annotations = cm?.Metadata?.Annotations;
         var declared = (annotations is not null && annotations.TryGetValue(SecretKeysAnnotation, out var listed) ? listed : "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         return (plain, secrets, declared);
     }
 
-    private async Task WriteAsync(string name, Dictionary<string, string> plain, Dictionary<string, string> secret, HashSet<string> declared, CancellationToken ct)
+    private async Task WriteAsync(string name, Dictionary<string, string> plain, Dictionary<string, string> secret, HashSet<string> declared,
+        CancellationToken ct)
     {
         var labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" };
         var cm = KubeConnection.FerryConfigMap(ns, name, plain);
         if (declared.Count > 0)
         {
-            cm.Metadata.Annotations = new Dictionary<string, string> { [SecretKeysAnnotation] = string.Join(',', declared.Order(StringComparer.Ordinal)) };
+            cm.Metadata.Annotations = new Dictionary<string,
+                string> { [SecretKeysAnnotation] = string.Join(',', declared.Order(StringComparer.Ordinal)) };
         }
-        var existingCm = await KubeConnection.FindAsync($"read ConfigMap {ns}/{name}", () => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        var existingCm = await KubeConnection.FindAsync($"read ConfigMap {ns}/{name}", () =>
+            client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
         await KubeConnection.UpsertConfigMapAsync(client, cm, existingCm, ct).ConfigureAwait(false);
         var s = new V1Secret
         {
@@ -125,15 +131,18 @@ public sealed class DeployEnv(IKubernetes client, string ns = DeployEnv.DefaultN
             Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels },
             Data = secret.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value)),
         };
-        var existingSecret = await KubeConnection.FindAsync($"read Secret {ns}/{name}", () => client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        var existingSecret = await KubeConnection.FindAsync($"read Secret {ns}/{name}", () =>
+            client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct)).ConfigureAwait(false);
         if (existingSecret is null)
         {
-            await KubeConnection.CallAsync($"create Secret {ns}/{name}", () => client.CoreV1.CreateNamespacedSecretAsync(s, ns, cancellationToken: ct)).ConfigureAwait(false);
+            await KubeConnection.CallAsync($"create Secret {ns}/{name}", () =>
+                client.CoreV1.CreateNamespacedSecretAsync(s, ns, cancellationToken: ct)).ConfigureAwait(false);
         }
         else
         {
             s.Metadata.ResourceVersion = existingSecret.Metadata.ResourceVersion;
-            await KubeConnection.CallAsync($"update Secret {ns}/{name}", () => client.CoreV1.ReplaceNamespacedSecretAsync(s, name, ns, cancellationToken: ct)).ConfigureAwait(false);
+            await KubeConnection.CallAsync($"update Secret {ns}/{name}", () =>
+                client.CoreV1.ReplaceNamespacedSecretAsync(s, name, ns, cancellationToken: ct)).ConfigureAwait(false);
         }
     }
 }

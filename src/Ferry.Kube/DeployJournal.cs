@@ -79,7 +79,8 @@ public sealed partial class DeployJournal : IAsyncDisposable
     public static string ObjectName(string product) => "ferry-deploy-" + Sanitize().Replace(product.ToLowerInvariant(), "-").Trim('-');
 
     /// <summary>Takes the product's journal for a deploy of <paramref name="bundle"/> (digest <paramref name="digest"/>).</summary>
-    public static async Task<DeployJournal> BeginAsync(IKubernetes client, string ns, string product, string bundle, string digest, TimeSpan lease, bool forceUnlock, CancellationToken ct = default)
+    public static async Task<DeployJournal> BeginAsync(IKubernetes client, string ns, string product, string bundle, string digest, TimeSpan lease,
+        bool forceUnlock, CancellationToken ct = default)
     {
         var name = ObjectName(product);
         await KubeConnection.EnsureNamespaceAsync(client, ns, ct).ConfigureAwait(false);
@@ -93,8 +94,10 @@ public sealed partial class DeployJournal : IAsyncDisposable
             if (record.State == Running && !forceUnlock && IsAlive(record, lease, DateTimeOffset.UtcNow))
             {
                 throw new KubeException(
-                    $"another ferry deploy of {product} is running ({record.Bundle}, holder {record.Holder}, started {Stamp(record.Started)}, last heartbeat {Stamp(record.Heartbeat)}); " +
-                    $"wait for it to finish, or if it was killed on another machine wait until its lease of {lease.TotalSeconds:0}s expires, or take the journal over")
+                    $"another ferry deploy of {product} is running ({record.Bundle}, holder {record.Holder}, started {Stamp(record.Started)}" +
+                        $", last heartbeat {Stamp(record.Heartbeat)}); " +
+                    $"wait for it to finish, or if it was killed on another machine wait until " +
+                        $"its lease of {lease.TotalSeconds:0}s expires, or take the journal over")
                 {
                     Remedies = [Remedy.ForceUnlock],
                 };
@@ -127,7 +130,8 @@ public sealed partial class DeployJournal : IAsyncDisposable
         }
         catch (KubeException e) when (KubeConnection.IsConflict(e))
         {
-            throw new KubeException($"another ferry deploy of {product} took the deploy journal {ns}/{name} at the same moment; wait for it to finish", e);
+            throw new KubeException($"another ferry deploy of {product} took the deploy journal {ns}/{name} at the same moment; wait for " +
+                "it to finish", e);
         }
         return new DeployJournal(client, ns, map, steps, resumed, lease);
     }
@@ -159,7 +163,8 @@ public sealed partial class DeployJournal : IAsyncDisposable
     public static async Task<IReadOnlyList<JournalRecord>> ListAsync(IKubernetes client, string ns, CancellationToken ct = default)
     {
         var list = await KubeConnection.CallAsync($"list deploy journals in namespace {ns}",
-            () => client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: "ferry.dev/journal=deploy", cancellationToken: ct)).ConfigureAwait(false);
+            () => client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: "ferry.dev/journal=deploy", cancellationToken: ct))
+                .ConfigureAwait(false);
         return [.. list.Items.Select(Parse).OrderBy(r => r.Product, StringComparer.Ordinal)];
     }
 
@@ -199,7 +204,8 @@ public sealed partial class DeployJournal : IAsyncDisposable
             }
             catch (KubeException e) when (KubeConnection.IsConflict(e))
             {
-                throw new KubeException($"the deploy journal {_ns}/{_name} was taken over by another ferry deploy (forced unlock?); this one stops", e);
+                throw new KubeException($"the deploy journal {_ns}/{_name} was taken over by another ferry deploy (forced unlock?); " +
+                    "this one stops", e);
             }
         }
         finally
@@ -212,7 +218,8 @@ public sealed partial class DeployJournal : IAsyncDisposable
     {
         var d = map.Data ?? new Dictionary<string, string>();
         string Get(string key) => d.TryGetValue(key, out var v) ? v : "";
-        DateTimeOffset Time(string key) => DateTimeOffset.TryParse(Get(key), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.MinValue;
+        DateTimeOffset Time(string key) =>
+            DateTimeOffset.TryParse(Get(key), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.MinValue;
         var steps = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Get("steps").Length > 0)
         {

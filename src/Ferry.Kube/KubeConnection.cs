@@ -27,7 +27,8 @@ public static class KubeConnection
             }
             else
             {
-                throw new KubeException($"{path}: no kubeconfig: give one, set KUBECONFIG, or run inside the cluster") { Remedies = [Remedy.Kubeconfig] };
+                throw new KubeException($"{path}: no kubeconfig: give one, set KUBECONFIG, or run " +
+                    "inside the cluster") { Remedies = [Remedy.Kubeconfig] };
             }
             return new Kubernetes(config, new FirstWatchEventHandler());
         }
@@ -35,10 +36,12 @@ public static class KubeConnection
         {
             throw new KubeException($"{path}: {e.Message}{(context is null ? "" : $" (context {context})")}", e);
         }
-        catch (Exception e) when (e is InvalidCastException or InvalidOperationException or FormatException or ArgumentException || e.GetType().Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
+        catch (Exception e) when (e is InvalidCastException or InvalidOperationException or FormatException or ArgumentException || e.GetType()
+            .Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
         {
             // the file is not a kubeconfig (another YAML file, or not YAML at all)
-            throw new KubeException($"{path}: not a kubeconfig (expected a YAML file with clusters, users and contexts, as kubectl writes it); give a kubeconfig", e)
+            throw new KubeException($"{path}: not a kubeconfig (expected a YAML file with clusters, users and contexts, as kubectl writes it); " +
+                "give a kubeconfig", e)
             {
                 Remedies = [Remedy.Kubeconfig],
             };
@@ -61,7 +64,8 @@ public static class KubeConnection
         }
         catch (HttpRequestException e)
         {
-            throw new KubeException($"{what}: cannot reach the Kubernetes API ({e.Message}); check the kubeconfig's server address and that the cluster is running", e);
+            throw new KubeException($"{what}: cannot reach the Kubernetes API ({e.Message}); check the kubeconfig's server address and that the " +
+                "cluster is running", e);
         }
     }
 
@@ -83,19 +87,23 @@ public static class KubeConnection
     /// Creates <paramref name="map"/>, or replaces <paramref name="existing"/> with it (conditional on the
     /// resourceVersion read, so a concurrent writer makes this fail with a conflict instead of being overwritten).
     /// </summary>
-    public static async Task<k8s.Models.V1ConfigMap> UpsertConfigMapAsync(IKubernetes client, k8s.Models.V1ConfigMap map, k8s.Models.V1ConfigMap? existing, CancellationToken ct = default)
+    public static async Task<k8s.Models.V1ConfigMap> UpsertConfigMapAsync(IKubernetes client, k8s.Models.V1ConfigMap map,
+        k8s.Models.V1ConfigMap? existing, CancellationToken ct = default)
     {
         var (ns, name) = (map.Metadata.NamespaceProperty, map.Metadata.Name);
         if (existing is null)
         {
-            return await CallAsync($"create ConfigMap {ns}/{name}", () => client.CoreV1.CreateNamespacedConfigMapAsync(map, ns, cancellationToken: ct)).ConfigureAwait(false);
+            return await CallAsync($"create ConfigMap {ns}/{name}", () =>
+                client.CoreV1.CreateNamespacedConfigMapAsync(map, ns, cancellationToken: ct)).ConfigureAwait(false);
         }
         map.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
-        return await CallAsync($"update ConfigMap {ns}/{name}", () => client.CoreV1.ReplaceNamespacedConfigMapAsync(map, name, ns, cancellationToken: ct)).ConfigureAwait(false);
+        return await CallAsync($"update ConfigMap {ns}/{name}", () =>
+            client.CoreV1.ReplaceNamespacedConfigMapAsync(map, name, ns, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     /// <summary>A ConfigMap Ferry owns (labelled <c>app.kubernetes.io/managed-by: ferry</c>, plus <paramref name="labels"/>).</summary>
-    public static k8s.Models.V1ConfigMap FerryConfigMap(string ns, string name, IDictionary<string, string> data, params (string Key, string Value)[] labels)
+    public static k8s.Models.V1ConfigMap FerryConfigMap(string ns, string name, IDictionary<string, string> data,
+        params (string Key, string Value)[] labels)
     {
         var all = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "ferry" };
         foreach (var (key, value) in labels)
@@ -117,7 +125,9 @@ public static class KubeConnection
         if (await FindAsync($"read namespace {ns}", () => client.CoreV1.ReadNamespaceAsync(ns, cancellationToken: ct)).ConfigureAwait(false) is null)
         {
             await CallAsync($"create namespace {ns}",
-                () => client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new k8s.Models.V1ObjectMeta { Name = ns } }, cancellationToken: ct)).ConfigureAwait(false);
+                () => client.CoreV1.CreateNamespaceAsync(
+                    new k8s.Models.V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new k8s.Models.V1ObjectMeta { Name = ns } },
+                        cancellationToken: ct)).ConfigureAwait(false);
         }
     }
 
@@ -129,7 +139,8 @@ public static class KubeConnection
         var message = StatusMessage(e.Response?.Content) ?? e.Message;
         return status switch
         {
-            HttpStatusCode.Forbidden => new KubeException($"{what}: forbidden ({message}); the kubeconfig's account needs RBAC permission for this", e),
+            HttpStatusCode.Forbidden => new KubeException($"{what}: forbidden ({message}); the kubeconfig's account needs RBAC " +
+                "permission for this", e),
             HttpStatusCode.Unauthorized => new KubeException($"{what}: unauthorized ({message}); the kubeconfig's credentials were rejected", e),
             HttpStatusCode.Conflict when FieldConflicts(e.Response?.Content) is { Count: > 0 } conflicts => new KubeException(
                 $"{what}: {Describe(conflicts)}, changed outside ferry (helm upgrade, kubectl apply or edit); " +

@@ -35,7 +35,8 @@ public static class PrunePlan
         var result = new List<Entry>();
         foreach (var doc in ManifestSorter.SplitManifests(manifest))
         {
-            if (DataReader.FromYaml(doc) is not Dictionary<string, object?> obj || obj.GetValueOrDefault("metadata") is not Dictionary<string, object?> md)
+            if (DataReader.FromYaml(doc) is not Dictionary<string, object?> obj || obj.GetValueOrDefault("metadata") is not Dictionary<string,
+                object?> md)
             {
                 continue;
             }
@@ -43,7 +44,8 @@ public static class PrunePlan
             var ns = ClusterScoped.Contains(kind) ? "" : md.GetValueOrDefault("namespace") as string ?? releaseNamespace;
             var keep = md.GetValueOrDefault("annotations") is Dictionary<string, object?> ann
                 && string.Equals(ann.GetValueOrDefault("helm.sh/resource-policy") as string, "keep", StringComparison.OrdinalIgnoreCase);
-            result.Add(new Entry(new ResourceKey(obj.GetValueOrDefault("apiVersion") as string ?? "", kind, ns, md.GetValueOrDefault("name") as string ?? ""), keep));
+            result.Add(new Entry(new ResourceKey(obj.GetValueOrDefault("apiVersion") as string ?? "", kind, ns,
+                md.GetValueOrDefault("name") as string ?? ""), keep));
         }
         return result;
     }

@@ -31,7 +31,8 @@ public static class Quantity
         {
             end++;
         }
-        if (end == 0 || !decimal.TryParse(s[..end], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+        if (end == 0 || !decimal.TryParse(s[..end], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture,
+            out var number))
         {
             return false;
         }
@@ -43,7 +44,9 @@ public static class Quantity
                 value = number;
                 return true;
             }
-            if (suffix[0] is 'e' or 'E' && suffix.Length > 1 && int.TryParse(suffix[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) && Math.Abs(exponent) <= 18)
+            if (suffix[0] is 'e' or 'E' && suffix.Length > 1
+                && int.TryParse(suffix[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent)
+                    && Math.Abs(exponent) <= 18)
             {
                 value = number * (decimal)Math.Pow(10, exponent);
                 return true;
@@ -70,7 +73,8 @@ public static class Quantity
 
     /// <summary>CPU in Kubernetes' own notation: whole cores as <c>2</c>, else millicores (<c>1500m</c>).</summary>
     public static string Cpu(decimal cores) =>
-        cores == decimal.Truncate(cores) ? cores.ToString("0", CultureInfo.InvariantCulture) : $"{decimal.Round(cores * 1000, 0).ToString("0", CultureInfo.InvariantCulture)}m";
+        cores == decimal.Truncate(cores) ? cores.ToString("0", CultureInfo.InvariantCulture)
+            : $"{decimal.Round(cores * 1000, 0).ToString("0", CultureInfo.InvariantCulture)}m";
 
     /// <summary>Bytes in the largest binary unit that keeps one decimal (<c>3.5Gi</c>, <c>512Mi</c>).</summary>
     public static string Bytes(decimal bytes)

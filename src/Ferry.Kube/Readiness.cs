@@ -21,7 +21,8 @@ public sealed record ReadinessResult(bool Ready, bool Failed, string Reason)
 /// </summary>
 public static class Readiness
 {
-    private static readonly string[] FatalWaiting = ["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError"];
+    private static readonly string[] FatalWaiting =
+        ["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError"];
 
     public static ReadinessResult Evaluate(JsonObject obj, bool waitForLoadBalancer = false)
     {
@@ -78,7 +79,8 @@ public static class Readiness
                     {
                         return ReadinessResult.Waiting($"DaemonSet {name}: {updated} of {want} pods updated");
                     }
-                    return available < want ? ReadinessResult.Waiting($"DaemonSet {name}: {available} of {want} pods available") : ReadinessResult.Yes();
+                    return available < want ? ReadinessResult.Waiting($"DaemonSet {name}: {available} of {want}" +
+                        " pods available") : ReadinessResult.Yes();
                 }
             case "Job":
                 {
@@ -88,7 +90,8 @@ public static class Readiness
                     }
                     return Condition(status, "Complete") is { Status: "True" }
                         ? ReadinessResult.Yes("complete")
-                        : ReadinessResult.Waiting($"Job {name}: {Long(status["active"])} active, {Long(status["succeeded"])} succeeded, {Long(status["failed"])} failed");
+                        : ReadinessResult.Waiting($"Job {name}: {Long(status["active"])} active, {Long(status["succeeded"])}" +
+                            $" succeeded, {Long(status["failed"])} failed");
                 }
             case "Pod":
                 return PodReadiness(obj, name, status);
@@ -97,7 +100,8 @@ public static class Readiness
                     var phase = status["phase"]?.GetValue<string>() ?? "Pending";
                     return phase == "Bound" ? ReadinessResult.Yes("bound")
                         : phase == "Lost" ? ReadinessResult.Failure($"PersistentVolumeClaim {name}: its volume is lost")
-                        : ReadinessResult.Waiting($"PersistentVolumeClaim {name}: {phase} (with local-path storage it binds when a pod using it is scheduled)");
+                        : ReadinessResult.Waiting($"PersistentVolumeClaim {name}: {phase} (with local-path storage it binds when a pod using it " +
+                            "is scheduled)");
                 }
             case "Service":
                 if (waitForLoadBalancer && obj["spec"]?["type"]?.GetValue<string>() == "LoadBalancer"
@@ -124,7 +128,8 @@ public static class Readiness
         }
         if (phase == "Failed")
         {
-            return ReadinessResult.Failure($"Pod {name} failed: {status["reason"]?.GetValue<string>() ?? ""} {status["message"]?.GetValue<string>() ?? ""}".TrimEnd());
+            var (reason, message) = (status["reason"]?.GetValue<string>() ?? "", status["message"]?.GetValue<string>() ?? "");
+            return ReadinessResult.Failure($"Pod {name} failed: {reason} {message}".TrimEnd());
         }
         foreach (var list in new[] { "initContainerStatuses", "containerStatuses" })
         {
@@ -136,7 +141,8 @@ public static class Readiness
                 {
                     var image = cs!["image"]?.GetValue<string>() ?? "";
                     var message = waiting!["message"]?.GetValue<string>();
-                    return ReadinessResult.Failure($"Pod {name}: container {cs["name"]?.GetValue<string>()} ({image}) is {reason}{(message is null ? "" : ": " + message)}");
+                    return ReadinessResult.Failure($"Pod {name}: container {cs["name"]?.GetValue<string>()} ({image}) is {reason}" +
+                        $"{(message is null ? "" : ": " + message)}");
                 }
             }
         }

@@ -71,7 +71,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         {
             await ApplyCrdsAsync(plan, options, ct).ConfigureAwait(false);
         }
-        return await RunAsync(release, deployed, PruneBase(history), install ? (HookEvent.PreInstall, HookEvent.PostInstall, "Install complete") : (HookEvent.PreUpgrade, HookEvent.PostUpgrade, "Upgrade complete"), options, ct).ConfigureAwait(false);
+        return await RunAsync(release, deployed, PruneBase(history), install ? (HookEvent.PreInstall, HookEvent.PostInstall, "Install complete")
+            : (HookEvent.PreUpgrade, HookEvent.PostUpgrade, "Upgrade complete"), options, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -91,9 +92,11 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             throw new KubeException($"release {name} not found in namespace {ns}; nothing to roll back");
         }
         return toVersion is { } v
-            ? history.FirstOrDefault(r => r.Version == v) ?? throw new KubeException($"release {name} has no revision {v} (revisions: {string.Join(", ", history.Select(r => r.Version))})")
+            ? history.FirstOrDefault(r => r.Version == v) ?? throw new KubeException($"release {name} has " +
+                $"no revision {v} (revisions: {string.Join(", ", history.Select(r => r.Version))})")
             : history.LastOrDefault(r => r.Version == history[^1].Version - 1)
-              ?? throw new KubeException($"release {name} has no revision before {history[^1].Version} to roll back to (as helm rollback, give a revision)");
+              ?? throw new KubeException($"release {name} has no revision before {history[^1].Version} to roll back to (as helm rollback, " +
+                  "give a revision)");
     }
 
     /// <summary>Rolls back to <paramref name="toVersion"/> (default, as Helm: the revision before the latest) as a new revision.</summary>
@@ -107,7 +110,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             ReleaseStatus.PendingRollback, $"Rollback to {target.Version}");
         release.Info.FirstDeployed = history[0].Info.FirstDeployed;
         var previous = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed) ?? current;
-        return await RunAsync(release, previous, PruneBase(history), (HookEvent.PreRollback, HookEvent.PostRollback, $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
+        return await RunAsync(release, previous, PruneBase(history),
+            (HookEvent.PreRollback, HookEvent.PostRollback, $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -120,7 +124,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     {
         var repairs = new List<string>();
         var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
-        foreach (var pending in history.Where(r => r.Info.Status is ReleaseStatus.PendingInstall or ReleaseStatus.PendingUpgrade or ReleaseStatus.PendingRollback))
+        foreach (var pending in history.Where(r =>
+            r.Info.Status is ReleaseStatus.PendingInstall or ReleaseStatus.PendingUpgrade or ReleaseStatus.PendingRollback))
         {
             repairs.Add($"release {name} revision {pending.Version} was left {pending.Info.Status} by an interrupted operation; marked failed");
             pending.Info.Description = $"Interrupted ({pending.Info.Status}: {pending.Info.Description}); marked failed by ferry";
@@ -143,14 +148,16 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     private static string PruneBase(IReadOnlyList<Release> history)
     {
         var deployedAt = history.Select((r, i) => (r, i)).LastOrDefault(x => x.r.Info.Status == ReleaseStatus.Deployed).i;
-        return string.Concat(history.Skip(deployedAt).Select(r => r.Manifest.EndsWith('\n') || r.Manifest.Length == 0 ? r.Manifest : r.Manifest + "\n"));
+        return string.Concat(history.Skip(deployedAt)
+            .Select(r => r.Manifest.EndsWith('\n') || r.Manifest.Length == 0 ? r.Manifest : r.Manifest + "\n"));
     }
 
     /// <summary>
     /// What uninstalling would do, changing nothing (<c>ferry uninstall --dry-run</c>): the release's last revision, the
     /// objects deleted (in uninstall order) and those kept by <c>helm.sh/resource-policy: keep</c>.
     /// </summary>
-    public async Task<(Release Last, IReadOnlyList<ResourceKey> Deleted, IReadOnlyList<ResourceKey> Kept)> PlanUninstallAsync(string name, string ns, CancellationToken ct = default)
+    public async Task<(Release Last, IReadOnlyList<ResourceKey> Deleted, IReadOnlyList<ResourceKey> Kept)> PlanUninstallAsync(string name,
+        string ns, CancellationToken ct = default)
     {
         var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
         if (history.Count == 0)
@@ -198,7 +205,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         return last;
     }
 
-    private Release NewRevision(string name, string ns, int version, string chartJson, string configJson, string manifest, IEnumerable<Hook> hooks, string notes, string status, string description)
+    private Release NewRevision(string name, string ns, int version, string chartJson, string configJson, string manifest, IEnumerable<Hook> hooks,
+        string notes, string status, string description)
     {
         var now = _clock.GetUtcNow();
         return new Release
@@ -211,7 +219,9 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             Manifest = manifest,
             Info = new ReleaseInfo { FirstDeployed = now, LastDeployed = now, Status = status, Description = description, Notes = notes },
             ApplyMethod = ApplyMethods.ServerSide, // Ferry applies server-side: helm upgrade of this release takes the same path
-            Hooks = hooks.Select(h => new ReleaseHook { Name = h.Name, Kind = h.Kind, Path = h.Path, Manifest = h.Manifest, Events = [.. h.Events], Weight = h.Weight, DeletePolicies = [.. h.DeletePolicies] }).ToList(),
+            Hooks = hooks.Select(h =>
+                new ReleaseHook { Name = h.Name, Kind = h.Kind, Path = h.Path, Manifest = h.Manifest, Events = [.. h.Events], Weight = h.Weight,
+                    DeletePolicies = [.. h.DeletePolicies] }).ToList(),
         };
     }
 
@@ -240,7 +250,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         }
     }
 
-    private async Task<Release> RunAsync(Release release, Release? previous, string pruneBase, (HookEvent Pre, HookEvent Post, string Done) events, DeployOptions options, CancellationToken ct)
+    private async Task<Release> RunAsync(Release release, Release? previous, string pruneBase, (HookEvent Pre, HookEvent Post, string Done) events,
+        DeployOptions options, CancellationToken ct)
     {
         await EnsureNamespaceAsync(release.Namespace, ct).ConfigureAwait(false);
         await _store.CreateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
@@ -328,7 +339,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         {
             return;
         }
-        foreach (var hook in release.Hooks.Where(h => h.Events.Contains(hookEvent)).OrderBy(h => h.Weight).ThenBy(h => h.Name, StringComparer.Ordinal))
+        foreach (var hook in release.Hooks.Where(h => h.Events.Contains(hookEvent)).OrderBy(h => h.Weight)
+            .ThenBy(h => h.Name, StringComparer.Ordinal))
         {
             var obj = ToJson(hook.Manifest) ?? throw new KubeException($"hook {hook.Path}: empty manifest");
             var key = KeyOf(obj, release.Namespace);
@@ -367,7 +379,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     }
 
     private async Task EnsureNamespaceAsync(string ns, CancellationToken ct) =>
-        await _applier.ApplyAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } }, "", false, ct: ct).ConfigureAwait(false);
+        await _applier.ApplyAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } },
+            "", false, ct: ct).ConfigureAwait(false);
 
     private static ResourceKey KeyOf(JsonObject obj, string defaultNamespace)
     {
@@ -433,7 +446,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     public static bool IsUnchanged(Release deployed, ReleasePlan plan) =>
         deployed.Manifest == Join(plan.Manifests) && deployed.ConfigJson == plan.ConfigJson && deployed.ChartJson == plan.ChartJson
         && deployed.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal).ThenBy(h => h.Name, StringComparer.Ordinal).Select(h => (h.Path, h.Manifest))
-            .SequenceEqual(plan.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal).ThenBy(h => h.Name, StringComparer.Ordinal).Select(h => (h.Path, h.Manifest)));
+            .SequenceEqual(plan.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal).ThenBy(h => h.Name, StringComparer.Ordinal)
+                .Select(h => (h.Path, h.Manifest)));
 
     /// <summary>A release's manifest followed by its hooks (as <c>helm get all</c> shows them), for diffs.</summary>
     public static string WithHooks(string manifest, IEnumerable<(string Path, string Manifest)> hooks)

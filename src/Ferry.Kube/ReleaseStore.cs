@@ -54,7 +54,8 @@ public sealed class ReleaseStore(IKubernetes client)
         var name = ReleaseSecret.Name(release.Name, release.Version);
         var existing = await KubeConnection.CallAsync($"read release record {name} in namespace {release.Namespace}",
             () => client.CoreV1.ReadNamespacedSecretAsync(name, release.Namespace, cancellationToken: ct)).ConfigureAwait(false);
-        var created = existing.Metadata.Labels?.TryGetValue("createdAt", out var c) == true && long.TryParse(c, CultureInfo.InvariantCulture, out var secs)
+        var created = existing.Metadata.Labels?.TryGetValue("createdAt", out var c) == true
+            && long.TryParse(c, CultureInfo.InvariantCulture, out var secs)
             ? DateTimeOffset.FromUnixTimeSeconds(secs) : now;
         var secret = ToSecret(release, created);
         secret.Metadata.Labels["modifiedAt"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -111,7 +112,8 @@ public sealed class ReleaseStore(IKubernetes client)
     {
         if (s.Data is null || !s.Data.TryGetValue("release", out var data))
         {
-            throw new KubeException($"Secret {s.Metadata.NamespaceProperty}/{s.Metadata.Name} is labelled as a Helm release but has no data.release; delete or repair it");
+            throw new KubeException($"Secret {s.Metadata.NamespaceProperty}/{s.Metadata.Name} is labelled as a Helm release but has no " +
+                "data.release; delete or repair it");
         }
         try
         {

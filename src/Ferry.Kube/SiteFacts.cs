@@ -33,25 +33,32 @@ public sealed record SiteFacts(
     public static async Task<SiteFacts> ReadAsync(IKubernetes client, IReadOnlyCollection<string> namespaces, CancellationToken ct = default)
     {
         var nodes = await KubeConnection.CallAsync("list nodes", () => client.CoreV1.ListNodeAsync(cancellationToken: ct)).ConfigureAwait(false);
-        var classes = await KubeConnection.CallAsync("list storage classes", () => client.StorageV1.ListStorageClassAsync(cancellationToken: ct)).ConfigureAwait(false);
+        var classes = await KubeConnection.CallAsync("list " +
+            "storage classes", () => client.StorageV1.ListStorageClassAsync(cancellationToken: ct)).ConfigureAwait(false);
         var labels = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         var quotas = new List<QuotaFacts>();
         foreach (var ns in namespaces.Distinct(StringComparer.Ordinal))
         {
-            var found = await KubeConnection.CallAsync($"list namespace {ns}", () => client.CoreV1.ListNamespaceAsync(fieldSelector: $"metadata.name={ns}", cancellationToken: ct)).ConfigureAwait(false);
+            var found = await KubeConnection.CallAsync($"list namespace {ns}", () =>
+                client.CoreV1.ListNamespaceAsync(fieldSelector: $"metadata.name={ns}", cancellationToken: ct)).ConfigureAwait(false);
             if (found.Items.FirstOrDefault() is not { } live)
             {
                 continue; // created by the deploy: no labels, no quotas yet
             }
             labels[ns] = new Dictionary<string, string>(live.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-            var q = await KubeConnection.CallAsync($"list resource quotas in {ns}", () => client.CoreV1.ListNamespacedResourceQuotaAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+            var q = await KubeConnection.CallAsync($"list " +
+                $"resource quotas in {ns}", () => client.CoreV1.ListNamespacedResourceQuotaAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
             quotas.AddRange(q.Items.Select(r => new QuotaFacts(ns, r.Metadata.Name,
-                (r.Spec?.Hard ?? new Dictionary<string, ResourceQuantity>()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal),
-                (r.Status?.Used ?? new Dictionary<string, ResourceQuantity>()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal))));
+                (r.Spec?.Hard ?? new Dictionary<string, ResourceQuantity>())
+                    .ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal),
+                (r.Status?.Used ?? new Dictionary<string, ResourceQuantity>())
+                    .ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal))));
         }
-        var pods = await KubeConnection.CallAsync("list pods", () => client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct)).ConfigureAwait(false);
+        var pods = await KubeConnection.CallAsync("list pods", () => client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct))
+            .ConfigureAwait(false);
         decimal cpu = 0, memory = 0;
-        foreach (var pod in pods.Items.Where(p => p.Status?.Phase is not ("Succeeded" or "Failed") && !namespaces.Contains(p.Metadata.NamespaceProperty)))
+        foreach (var pod in pods.Items.Where(p => p.Status?.Phase is not ("Succeeded" or "Failed")
+            && !namespaces.Contains(p.Metadata.NamespaceProperty)))
         {
             foreach (var c in pod.Spec?.Containers ?? [])
             {

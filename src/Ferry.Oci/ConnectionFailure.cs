@@ -11,20 +11,23 @@ namespace Ferry.Oci;
 internal static class ConnectionFailure
 {
     /// <summary>The failure as an exception that says why, with the settings that help.</summary>
-    public static async Task<OciException> DescribeAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options, CancellationToken ct)
+    public static async Task<OciException> DescribeAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options,
+        CancellationToken ct)
     {
         var (message, remedies) = await ExplainAsync(registry, uri, e, options, ct).ConfigureAwait(false);
         return new OciException(message, e) { Remedies = remedies };
     }
 
-    private static async Task<(string, Remedy[])> ExplainAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options, CancellationToken ct)
+    private static async Task<(string, Remedy[])> ExplainAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options,
+        CancellationToken ct)
     {
         var endpoint = $"{uri.Host}:{uri.Port}";
         var where = endpoint == registry ? registry : $"{registry}: {endpoint}";
         switch (e.HttpRequestError)
         {
             case HttpRequestError.NameResolutionError:
-                return ($"{registry}: the host name {uri.Host} does not resolve (DNS or /etc/hosts): check the registry's name, or give its address", []);
+                return ($"{registry}: the host name {uri.Host} does not resolve (DNS or /etc/hosts): check the registry's name, or " +
+                    "give its address", []);
             case HttpRequestError.ConnectionError when e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                 return ($"{where}: nothing accepts connections there: is the registry running, and is that its port?", []);
             case HttpRequestError.SecureConnectionError when uri.Scheme == "https":
@@ -34,7 +37,8 @@ internal static class ConnectionFailure
                 }
                 if (e.InnerException is AuthenticationException auth && auth.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase))
                 {
-                    return ($"{registry}: its TLS certificate is not trusted ({Reason(e)}): give the CA that signed it, or skip verification", [Remedy.CaFile, Remedy.Insecure]);
+                    return ($"{registry}: its TLS certificate is not trusted ({Reason(e)}): give the CA that signed it, or skip " +
+                        "verification", [Remedy.CaFile, Remedy.Insecure]);
                 }
                 if (await SpeaksPlainHttpAsync(uri, ct).ConfigureAwait(false))
                 {
@@ -44,7 +48,8 @@ internal static class ConnectionFailure
             default:
                 return options.Insecure
                     ? ($"{registry}: {Reason(e)}", [])
-                    : ($"{registry}: {Reason(e)}; a plain-HTTP or self-signed registry needs plain HTTP allowed or its CA given", [Remedy.Insecure, Remedy.CaFile]);
+                    : ($"{registry}: {Reason(e)}; a plain-HTTP or self-signed registry needs plain HTTP allowed or " +
+                        "its CA given", [Remedy.Insecure, Remedy.CaFile]);
         }
     }
 
@@ -69,7 +74,8 @@ internal static class ConnectionFailure
             using var tcp = new TcpClient();
             await tcp.ConnectAsync(uri.Host, uri.Port, timeout.Token).ConfigureAwait(false);
             var stream = tcp.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /v2/ HTTP/1.0\r\nHost: {uri.Authority}\r\n\r\n"), timeout.Token).ConfigureAwait(false);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /v2/ " +
+                $"HTTP/1.0\r\nHost: {uri.Authority}\r\n\r\n"), timeout.Token).ConfigureAwait(false);
             var buffer = new byte[256];
             var read = 0;
             try

@@ -29,7 +29,8 @@ internal sealed class Credentials(RegistryOptions options)
     private (string, string)? FromDockerConfig(string registry)
     {
         var path = options.DockerConfigPath
-            ?? Path.Combine(Environment.GetEnvironmentVariable("DOCKER_CONFIG") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), "config.json");
+            ?? Path.Combine(Environment.GetEnvironmentVariable("DOCKER_CONFIG")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), "config.json");
         if (!File.Exists(path))
         {
             return null;
@@ -96,7 +97,8 @@ internal sealed class Credentials(RegistryOptions options)
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new OciException($"credential helper docker-credential-{helper} is configured in Docker's config.json but could not be run: {e.Message}");
+            throw new OciException($"credential helper docker-credential-{helper} is configured in Docker's config.json but could " +
+                $"not be run: {e.Message}");
         }
     }
 }

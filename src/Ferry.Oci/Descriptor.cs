@@ -23,7 +23,8 @@ public sealed record Platform(string Os, string Architecture, string? Variant = 
 }
 
 /// <summary>An OCI content descriptor.</summary>
-public sealed record Descriptor(string MediaType, Digest Digest, long Size, IReadOnlyDictionary<string, string>? Annotations = null, Platform? Platform = null)
+public sealed record Descriptor(string MediaType, Digest Digest, long Size, IReadOnlyDictionary<string, string>? Annotations = null,
+    Platform? Platform = null)
 {
     public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
 

@@ -17,7 +17,8 @@ public readonly partial record struct Digest
 
     public string Hex => Value[(Value.IndexOf(':', StringComparison.Ordinal) + 1)..];
 
-    public static Digest Parse(string s) => TryParse(s, out var d) ? d : throw new OciException($"invalid digest \"{s}\": expected sha256: followed by 64 lowercase hex digits");
+    public static Digest Parse(string s) => TryParse(s, out var d) ? d : throw new OciException($"invalid digest \"{s}\": expected sha256: " +
+        "followed by 64 lowercase hex digits");
 
     public static bool TryParse(string? s, out Digest digest)
     {

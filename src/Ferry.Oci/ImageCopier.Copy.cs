@@ -39,7 +39,8 @@ public sealed record ImageLocation(string? LayoutDir, string? LayoutName, ImageR
 /// </summary>
 public sealed partial class ImageCopier
 {
-    public async Task<TransferResult> CopyAsync(ImageLocation source, ImageLocation destination, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, CancellationToken ct = default)
+    public async Task<TransferResult> CopyAsync(ImageLocation source, ImageLocation destination, IReadOnlyList<Platform>? platforms,
+        bool allPlatforms = false, CancellationToken ct = default)
     {
         switch (source, destination)
         {

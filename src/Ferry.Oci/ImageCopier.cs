@@ -13,7 +13,8 @@ public sealed record TransferProgress(string Image, long BytesDone, long BytesTo
 public sealed record TransferResult(string Image, Digest ManifestDigest, string MediaType, int Blobs, int BlobsSkipped, long Bytes);
 
 /// <summary>An image's manifests (what a layout stores for it), the one its name points at, and the blobs they reference.</summary>
-public sealed record ResolvedImage(ImageReference Image, IReadOnlyList<RegistryClient.ManifestResult> Manifests, RegistryClient.ManifestResult Tagged, IReadOnlyList<Descriptor> Blobs);
+public sealed record ResolvedImage(ImageReference Image, IReadOnlyList<RegistryClient.ManifestResult> Manifests,
+    RegistryClient.ManifestResult Tagged, IReadOnlyList<Descriptor> Blobs);
 
 /// <summary>
 /// Moves image graphs (index → manifests → config and layers) between registries and OCI layouts: blobs first,
@@ -36,7 +37,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     /// <summary>Pulls an image into a layout. With platforms, an index is narrowed to the matching manifests
     /// (one platform stores that manifest itself; several store a new index of them); "all" keeps the index.</summary>
     /// <param name="skipBlob">Blobs (configs and layers) not to download, e.g. those a site already has (delta bundles).</param>
-    public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default) =>
+    public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms =
+        false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default) =>
         (await PullAllAsync([image], layout, platforms, allPlatforms, skipBlob, ct).ConfigureAwait(false))[0];
 
     /// <summary>
@@ -44,7 +46,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     /// names it), largest first, in one pool of parallel downloads across all images, then each image's manifests
     /// and tag. Results are in the order of <paramref name="images"/>.
     /// </summary>
-    public async Task<IReadOnlyList<TransferResult>> PullAllAsync(IReadOnlyList<ImageReference> images, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TransferResult>> PullAllAsync(IReadOnlyList<ImageReference> images, OciLayout layout,
+        IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default)
     {
         var pulls = new List<(ResolvedImage Resolved, List<Descriptor> Blobs, string Name, long Total)>();
         foreach (var image in images)
@@ -55,17 +58,20 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         }
         var present = pulls.SelectMany(p => p.Blobs).Where(b => layout.Exists(b.Digest)).Select(b => b.Digest).ToHashSet();
         var done = new long[pulls.Count];
-        var firsts = pulls.SelectMany((p, i) => p.Blobs.Select(b => (Index: i, Blob: b))).DistinctBy(x => x.Blob.Digest).OrderByDescending(x => x.Blob.Size).ToList();
+        var firsts = pulls.SelectMany((p, i) => p.Blobs.Select(b => (Index: i, Blob: b))).DistinctBy(x => x.Blob.Digest)
+            .OrderByDescending(x => x.Blob.Size).ToList();
         (_allDone, _allTotal) = (0, firsts.Sum(x => x.Blob.Size));
         for (var i = 0; i < pulls.Count; i++)
         {
             Report(pulls[i].Name, 0, pulls[i].Total, 0);
         }
         void Moved(int i, long n, bool unique) => Report(pulls[i].Name, Interlocked.Add(ref done[i], n), pulls[i].Total, unique ? n : 0);
-        await Parallel.ForEachAsync(firsts, new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct }, async (x, token) =>
+        await Parallel.ForEachAsync(firsts, new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct },
+            async (x, token) =>
         {
             var image = pulls[x.Index].Resolved.Image;
-            await client.DownloadBlobAsync(image.Registry, image.Repository, x.Blob, layout, new SyncProgress(n => Moved(x.Index, n, unique: true)), token).ConfigureAwait(false);
+            await client.DownloadBlobAsync(image.Registry, image.Repository, x.Blob, layout, new SyncProgress(n => Moved(x.Index, n, unique: true)),
+                token).ConfigureAwait(false);
         }).ConfigureAwait(false);
         var results = new List<TransferResult>();
         var fetchedBy = firsts.ToDictionary(x => x.Blob.Digest, x => x.Index);
@@ -99,7 +105,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     /// Fetches an image's manifests (for an index: the children for the wanted platforms, or all of them) and
     /// lists the blobs they reference; nothing is downloaded beyond manifests.
     /// </summary>
-    public async Task<ResolvedImage> ResolveAsync(ImageReference image, IReadOnlyList<Platform>? platforms, bool allPlatforms = false, CancellationToken ct = default)
+    public async Task<ResolvedImage> ResolveAsync(ImageReference image, IReadOnlyList<Platform>? platforms, bool allPlatforms = false,
+        CancellationToken ct = default)
     {
         var top = await client.GetManifestAsync(image.Registry, image.Repository, image.Reference, ct).ConfigureAwait(false);
         var toStore = new List<RegistryClient.ManifestResult>();
@@ -157,7 +164,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
 
     /// <summary>Pushes a layout image (its manifest bytes unchanged) to <paramref name="target"/>.</summary>
     /// <param name="blobsMayBeOnTarget">A delta layout: blobs it lacks must already be in the target repository (checked, then skipped).</param>
-    public async Task<TransferResult> PushAsync(OciLayout layout, Descriptor top, ImageReference target, bool blobsMayBeOnTarget = false, CancellationToken ct = default) =>
+    public async Task<TransferResult> PushAsync(OciLayout layout, Descriptor top, ImageReference target, bool blobsMayBeOnTarget = false,
+        CancellationToken ct = default) =>
         (await PushAllAsync(layout, [(top, target)], blobsMayBeOnTarget, ct).ConfigureAwait(false))[0];
 
     /// <summary>
@@ -166,7 +174,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     /// for each image's largest layer); then each image gets the blobs other images uploaded by cross-repository
     /// mount, and its manifests with their exact bytes. Results are in the order of <paramref name="images"/>.
     /// </summary>
-    public async Task<IReadOnlyList<TransferResult>> PushAllAsync(OciLayout layout, IReadOnlyList<(Descriptor Top, ImageReference Target)> images, bool blobsMayBeOnTarget = false, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TransferResult>> PushAllAsync(OciLayout layout, IReadOnlyList<(Descriptor Top, ImageReference Target)> images,
+        bool blobsMayBeOnTarget = false, CancellationToken ct = default)
     {
         var pushes = new List<Push>();
         foreach (var (top, target) in images)
@@ -188,12 +197,15 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         foreach (var push in pushes)
         {
             var rest = push.Blobs.Where(b => !push.Present.ContainsKey(b.Digest)).ToList();
-            await Parallel.ForEachAsync(rest, parallel, (blob, token) => PushBlobAsync(layout, push, blob, unique: false, token)).ConfigureAwait(false);
+            await Parallel.ForEachAsync(rest, parallel, (blob, token) => PushBlobAsync(layout, push, blob, unique: false, token))
+                .ConfigureAwait(false);
             foreach (var m in push.Manifests)
             {
-                await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, m.Digest.Value, layout.ReadBlob(m.Digest), m.MediaType, ct).ConfigureAwait(false);
+                await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, m.Digest.Value, layout.ReadBlob(m.Digest), m.MediaType,
+                    ct).ConfigureAwait(false);
             }
-            var digest = await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, push.Target.Tag ?? push.Top.Digest.Value, layout.ReadBlob(push.Top.Digest), push.Top.MediaType, ct).ConfigureAwait(false);
+            var digest = await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, push.Target.Tag ?? push.Top.Digest.Value,
+                layout.ReadBlob(push.Top.Digest), push.Top.MediaType, ct).ConfigureAwait(false);
             results.Add(new TransferResult(push.Name, digest, push.Top.MediaType, push.Blobs.Count, push.Skipped, push.Total));
         }
         return results;
@@ -239,13 +251,15 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
             }
             if (notThere.Count > 0)
             {
-                throw new OciException($"image {target}: {notThere.Count} blob(s) are neither in the layout nor in {target.Registry}/{target.Repository}: {string.Join(", ", notThere)}");
+                throw new OciException($"image {target}: {notThere.Count} blob(s) are neither in the " +
+                    $"layout nor in {target.Registry}/{target.Repository}: {string.Join(", ", notThere)}");
             }
             blobs = [.. blobs.Except(absent)];
         }
         else if (absent.Count > 0)
         {
-            throw new OciException($"{layout.Root}: image {target} references blobs missing from the layout ({string.Join(", ", absent.Take(3).Select(b => b.Digest))}); pull it again");
+            throw new OciException($"{layout.Root}: image {target} references blobs missing from " +
+                $"the layout ({string.Join(", ", absent.Take(3).Select(b => b.Digest))}); pull it again");
         }
         return new Push(top, target, children, blobs);
     }
@@ -270,7 +284,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     public static ImageReference PushTarget(string refName, string destination)
     {
         var slash = destination.IndexOf('/', StringComparison.Ordinal);
-        var isFull = (refName.Contains('/', StringComparison.Ordinal) || refName.Contains(':', StringComparison.Ordinal) || refName.Contains('@', StringComparison.Ordinal))
+        var isFull = (refName.Contains('/', StringComparison.Ordinal) || refName.Contains(':', StringComparison.Ordinal)
+            || refName.Contains('@', StringComparison.Ordinal))
             && ImageReference.TryParse(refName, out _, out _);
         if (!isFull)
         {

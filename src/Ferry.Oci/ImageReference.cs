@@ -16,7 +16,8 @@ public sealed partial record ImageReference(string Registry, string Repository, 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 
-    [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex DomainPattern();
 
     /// <summary>The tag or digest used to fetch the manifest (digest wins).</summary>
@@ -73,7 +74,8 @@ public sealed partial record ImageReference(string Registry, string Repository, 
         string repository;
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         var first = slash < 0 ? rest : rest[..slash];
-        if (slash >= 0 && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost" || first.Any(char.IsUpper)))
+        if (slash >= 0 && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost"
+            || first.Any(char.IsUpper)))
         {
             registry = first;
             repository = rest[(slash + 1)..];

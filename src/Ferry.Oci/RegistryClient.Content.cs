@@ -58,7 +58,8 @@ public sealed partial class RegistryClient
 
     public async Task<bool> BlobExistsAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
     {
-        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Head, new Uri(b, $"/v2/{repository}/blobs/{digest}")), ct).ConfigureAwait(false);
+        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Head, new Uri(b, $"/v2/{repository}" +
+            $"/blobs/{digest}")), ct).ConfigureAwait(false);
         if (r.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
@@ -100,7 +101,8 @@ public sealed partial class RegistryClient
     /// </summary>
     public async Task<bool> DeleteBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
     {
-        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Delete, new Uri(b, $"/v2/{repository}/blobs/{digest}")), ct).ConfigureAwait(false);
+        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Delete, new Uri(b, $"/v2/{repository}" +
+            $"/blobs/{digest}")), ct).ConfigureAwait(false);
         if (r.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotFound)
         {
             return false;
@@ -113,7 +115,8 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>Downloads a blob into a layout, resuming with Range requests after failures and verifying digest and size.</summary>
-    public async Task DownloadBlobAsync(string registry, string repository, Descriptor blob, OciLayout layout, IProgress<long>? progress = null, CancellationToken ct = default)
+    public async Task DownloadBlobAsync(string registry, string repository, Descriptor blob, OciLayout layout, IProgress<long>? progress = null,
+        CancellationToken ct = default)
     {
         if (layout.Exists(blob.Digest))
         {
@@ -166,7 +169,8 @@ public sealed partial class RegistryClient
     /// after failures, and verifies its size and digest at the end. Exactly <c>blob.Size</c> bytes are written
     /// when it succeeds; on a digest mismatch it throws and the target holds bad bytes (callers discard it).
     /// </summary>
-    public async Task CopyBlobAsync(string registry, string repository, Descriptor blob, Stream target, IProgress<long>? progress = null, CancellationToken ct = default)
+    public async Task CopyBlobAsync(string registry, string repository, Descriptor blob, Stream target, IProgress<long>? progress = null,
+        CancellationToken ct = default)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long have = 0;
@@ -208,7 +212,8 @@ public sealed partial class RegistryClient
                     }
                     if (have + chunk.Length > blob.Size)
                     {
-                        throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: the registry sent more than the {blob.Size} bytes the manifest declares");
+                        throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: the registry sent " +
+                            $"more than the {blob.Size} bytes the manifest declares");
                     }
                     hash.AppendData(chunk.Span);
                     await target.WriteAsync(chunk, ct).ConfigureAwait(false);
@@ -231,13 +236,15 @@ public sealed partial class RegistryClient
         var actual = Digest.FromHash(hash.GetHashAndReset());
         if (actual != blob.Digest || have != blob.Size)
         {
-            throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: received {have} bytes hashing to {actual}, expected {blob.Size} bytes; the registry's content is corrupt");
+            throw new DigestMismatchException($"{registry}/{repository}@{blob.Digest}: received {have} bytes hashing to {actual}" +
+                $", expected {blob.Size} bytes; the registry's content is corrupt");
         }
     }
 
     /// <summary>Uploads a blob unless present; tries a cross-repository mount first when a source repository is given.</summary>
     /// <returns>"exists", "mounted" or "uploaded".</returns>
-    public async Task<string> UploadBlobAsync(string registry, string repository, Descriptor blob, Func<Stream> open, string? mountFrom = null, IProgress<long>? progress = null, CancellationToken ct = default)
+    public async Task<string> UploadBlobAsync(string registry, string repository, Descriptor blob, Func<Stream> open, string? mountFrom = null,
+        IProgress<long>? progress = null, CancellationToken ct = default)
     {
         if (await BlobExistsAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false))
         {
@@ -251,7 +258,8 @@ public sealed partial class RegistryClient
             {
                 var query = mountFrom is not null && mountFrom != repository ? $"?mount={blob.Digest}&from={Uri.EscapeDataString(mountFrom)}" : "";
                 Uri location;
-                using (var start = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{repository}/blobs/uploads/{query}")) { Content = new ByteArrayContent([]) }, ct).ConfigureAwait(false))
+                using (var start = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{repository}" +
+                    $"/blobs/uploads/{query}")) { Content = new ByteArrayContent([]) }, ct).ConfigureAwait(false))
                 {
                     if (start.StatusCode == HttpStatusCode.Created && query.Length > 0)
                     {
@@ -266,8 +274,11 @@ public sealed partial class RegistryClient
                 }
                 if (blob.Size > _options.ChunkedUploadThreshold)
                 {
-                    location = await UploadChunksAsync(registry, repository, blob, open, location, n => { reported += n; progress?.Report(n); }, ct).ConfigureAwait(false);
-                    using var finish = await SendAsync(registry, _ => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = new ByteArrayContent([]) }, ct, retry: false).ConfigureAwait(false);
+                    location = await UploadChunksAsync(registry, repository, blob, open, location, n => { reported += n; progress?.Report(n); }, ct)
+                        .ConfigureAwait(false);
+                    using var finish = await SendAsync(registry, _ =>
+                        new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = new ByteArrayContent([]) }, ct,
+                            retry: false).ConfigureAwait(false);
                     if (finish.StatusCode != HttpStatusCode.Created)
                     {
                         throw await ErrorAsync(finish, $"{registry}/{repository}: completing the upload of {blob.Digest}", ct).ConfigureAwait(false);
@@ -292,7 +303,8 @@ public sealed partial class RegistryClient
                 }
                 throw new IOException($"transient {(int)put.StatusCode} while uploading");
             }
-            catch (Exception e) when ((e is IOException or HttpRequestException or OciException { InnerException: HttpRequestException }) && attempt < _options.MaxAttempts)
+            catch (Exception e) when ((e is IOException or HttpRequestException or OciException { InnerException: HttpRequestException })
+                && attempt < _options.MaxAttempts)
             {
                 progress?.Report(-reported);
                 await BackoffAsync(attempt, ct).ConfigureAwait(false);
@@ -300,7 +312,8 @@ public sealed partial class RegistryClient
         }
     }
 
-    private async Task<Uri> UploadChunksAsync(string registry, string repository, Descriptor blob, Func<Stream> open, Uri location, Action<long> progress, CancellationToken ct)
+    private async Task<Uri> UploadChunksAsync(string registry, string repository, Descriptor blob, Func<Stream> open, Uri location,
+        Action<long> progress, CancellationToken ct)
     {
         await using var source = open();
         var buffer = new byte[Math.Min(_options.ChunkSize, (int)Math.Min(blob.Size, int.MaxValue))];
@@ -346,7 +359,8 @@ public sealed partial class RegistryClient
         return location;
     }
 
-    public async Task<Digest> PutManifestAsync(string registry, string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct = default)
+    public async Task<Digest> PutManifestAsync(string registry, string repository, string reference, byte[] manifest, string mediaType,
+        CancellationToken ct = default)
     {
         using var r = await SendAsync(registry, b =>
         {
@@ -359,7 +373,8 @@ public sealed partial class RegistryClient
             throw await ErrorAsync(r, $"{registry}/{repository}:{reference}: pushing the manifest", ct).ConfigureAwait(false);
         }
         var digest = Digest.Of(manifest);
-        if (r.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var reported) && reported != digest)
+        if (r.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var reported)
+            && reported != digest)
         {
             throw new DigestMismatchException($"{registry}/{repository}:{reference}: the registry stored the manifest as {reported}, not {digest}");
         }

@@ -14,7 +14,8 @@ public sealed partial class RegistryClient
     public IAsyncEnumerable<string> ListTagsAsync(string registry, string repository, CancellationToken ct = default) =>
         ListAsync(registry, $"/v2/{repository}/tags/list?n=1000", "tags", $"{registry}/{repository}", ct);
 
-    private async IAsyncEnumerable<string> ListAsync(string registry, string first, string property, string what, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<string> ListAsync(string registry, string first, string property, string what,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         string? next = first;
         while (next is not null)

@@ -202,7 +202,8 @@ public sealed partial class RegistryClient : IDisposable
             }
             lock (_auth)
             {
-                _auth[registry] = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{creds.Value.User}:{creds.Value.Secret}")));
+                _auth[registry] = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{creds.Value.User}" +
+                    $":{creds.Value.Secret}")));
             }
             return;
         }
@@ -231,15 +232,18 @@ public sealed partial class RegistryClient : IDisposable
             using var req = new HttpRequestMessage(HttpMethod.Get, url);
             if (creds is not null)
             {
-                req.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{creds.Value.User}:{creds.Value.Secret}")));
+                req.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{creds.Value.User}:{creds.Value.Secret}")));
             }
             using var resp = await _http.SendAsync(req, ct).ConfigureAwait(false);
             if (!resp.IsSuccessStatusCode)
             {
-                throw new RegistryException($"{registry}: token request to {realm} failed with {(int)resp.StatusCode}; check the credentials", (int)resp.StatusCode);
+                throw new RegistryException($"{registry}: token request to {realm} failed with {(int)resp.StatusCode}; check " +
+                    "the credentials", (int)resp.StatusCode);
             }
             using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-            var token = doc.RootElement.TryGetProperty("token", out var t) ? t.GetString() : doc.RootElement.TryGetProperty("access_token", out var at) ? at.GetString() : null;
+            var token = doc.RootElement.TryGetProperty("token", out var t) ? t.GetString()
+                : doc.RootElement.TryGetProperty("access_token", out var at) ? at.GetString() : null;
             if (string.IsNullOrEmpty(token))
             {
                 throw new RegistryException($"{registry}: the token service returned no token", 401);
@@ -311,7 +315,8 @@ public sealed partial class RegistryClient : IDisposable
         }
         var errors = DistributionErrors(body);
         var detail = errors.Count > 0
-            ? string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}{(e.Detail is { Length: > 0 } d ? $" ({(d.Length > 200 ? d[..200] + "..." : d)})" : "")}"))
+            ? string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}" +
+                $"{(e.Detail is { Length: > 0 } d ? $" ({(d.Length > 200 ? d[..200] + "..." : d)})" : "")}"))
             : body.Length > 300 ? body[..300] + "..." : body;
         var hint = r.StatusCode switch
         {
@@ -343,7 +348,8 @@ public sealed partial class RegistryClient : IDisposable
                 return [];
             }
             string? Text(System.Text.Json.JsonElement e, string name) => e.TryGetProperty(name, out var v)
-                ? v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : v.ValueKind is System.Text.Json.JsonValueKind.Null ? null : v.GetRawText()
+                ? v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : v.ValueKind is System.Text.Json.JsonValueKind.Null ? null
+                    : v.GetRawText()
                 : null;
             return [.. list.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.Object)
                 .Select(e => new RegistryError(Text(e, "code") ?? "UNKNOWN", Text(e, "message") ?? "", Text(e, "detail")))];

@@ -27,15 +27,18 @@ public static class SystemCertificates
     public static string? Bundle { get; private set; }
 
     /// <summary>Whether no CA certificate can be trusted at all: no bundle, and no SSL_CERT_DIR that exists.</summary>
-    public static bool NoneFound => Bundle is null && !(Environment.GetEnvironmentVariable("SSL_CERT_DIR") is { Length: > 0 } dir && Directory.Exists(dir));
+    public static bool NoneFound => Bundle is null
+        && !(Environment.GetEnvironmentVariable("SSL_CERT_DIR") is { Length: > 0 } dir && Directory.Exists(dir));
 
     /// <summary>Where trust comes from, for messages: the bundle, SSL_CERT_DIR, or why none was found.</summary>
     public static string Describe() =>
         Bundle is not null ? $"CA certificates from {Bundle}"
         : !NoneFound ? $"CA certificates from SSL_CERT_DIR={Environment.GetEnvironmentVariable("SSL_CERT_DIR")}"
         : Environment.GetEnvironmentVariable("SSL_CERT_FILE") is { Length: > 0 } file
-            ? $"no CA certificates were found on this machine: SSL_CERT_FILE={file} does not exist; point it at the distribution's CA bundle, unset it, or give the registry's CA"
-            : $"no CA certificates were found on this machine (looked for {string.Join(", ", Bundles)}); install the distribution's ca-certificates package, set SSL_CERT_FILE, or give the registry's CA";
+            ? $"no CA certificates were found on this machine: SSL_CERT_FILE={file} does not exist; point it at the distribution's CA bundle, " +
+                "unset it, or give the registry's CA"
+            : $"no CA certificates were found on this machine (looked for {string.Join(", ", Bundles)}); install the distribution's " +
+                "ca-certificates package, set SSL_CERT_FILE, or give the registry's CA";
 
     /// <summary>Finds the machine's CA bundle and hands it to OpenSSL (once, before the first TLS connection).</summary>
     public static void UseHostBundle()
@@ -68,5 +71,6 @@ public static class SystemCertificates
     }
 
     [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value,
+        int overwrite);
 }

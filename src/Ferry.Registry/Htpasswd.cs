@@ -21,11 +21,14 @@ public sealed class Htpasswd
     private Htpasswd(Dictionary<string, string> hashes)
     {
         _hashes = hashes;
-        _decoy = new Lazy<string>(() => BCrypt.Net.BCrypt.HashPassword(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), WorkFactor(hashes.Values.FirstOrDefault())));
+        _decoy = new Lazy<string>(() =>
+            BCrypt.Net.BCrypt.HashPassword(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), WorkFactor(hashes.Values.FirstOrDefault())));
     }
 
     private static int WorkFactor(string? hash) =>
-        hash is { Length: > 7 } && hash[0] == '$' && int.TryParse(hash.AsSpan(4, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cost) ? cost : 10;
+        hash is { Length: > 7 } && hash[0] == '$'
+            && int.TryParse(hash.AsSpan(4, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out var cost) ? cost : 10;
 
     public int Count => _hashes.Count;
 
@@ -52,18 +55,22 @@ public sealed class Htpasswd
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
-                throw new DistributionException(500, "UNKNOWN", $"{path}:{i + 1}:1: expected USER:HASH; make lines with 'ferry registry htpasswd USER' or 'htpasswd -B'");
+                throw new DistributionException(500, "UNKNOWN", $"{path}:{i + 1}:1: expected USER:HASH; make lines with 'ferry registry htpasswd " +
+                    "USER' or 'htpasswd -B'");
             }
             var hash = line[(colon + 1)..];
-            if (!(hash.StartsWith("$2y$", StringComparison.Ordinal) || hash.StartsWith("$2a$", StringComparison.Ordinal) || hash.StartsWith("$2b$", StringComparison.Ordinal)))
+            if (!(hash.StartsWith("$2y$", StringComparison.Ordinal) || hash.StartsWith("$2a$", StringComparison.Ordinal)
+                || hash.StartsWith("$2b$", StringComparison.Ordinal)))
             {
-                throw new DistributionException(500, "UNKNOWN", $"{path}:{i + 1}:{colon + 2}: user {line[..colon]}: only bcrypt hashes are supported, as in docker-registry; make it with 'ferry registry htpasswd USER' or 'htpasswd -B'");
+                throw new DistributionException(500, "UNKNOWN", $"{path}:{i + 1}:{colon + 2}: user {line[..colon]}: only bcrypt hashes are " +
+                    "supported, as in docker-registry; make it with 'ferry registry htpasswd USER' or 'htpasswd -B'");
             }
             hashes[line[..colon]] = hash;
         }
         if (hashes.Count == 0)
         {
-            throw new DistributionException(500, "UNKNOWN", $"{path}: no users; add one with 'ferry registry htpasswd USER --password-stdin >> {path}'");
+            throw new DistributionException(500, "UNKNOWN", $"{path}: no users; add one with 'ferry registry htpasswd USER " +
+                $"--password-stdin >> {path}'");
         }
         return new Htpasswd(hashes);
     }

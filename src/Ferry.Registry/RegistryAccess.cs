@@ -34,7 +34,8 @@ public sealed class RegistryAccess : IDisposable
     {
         if ((certFile is null) != (keyFile is null))
         {
-            throw new DistributionException(500, "UNKNOWN", "TLS needs both the certificate and its key (PEM)") { Remedies = [Remedy.TlsCertificate] };
+            throw new DistributionException(500, "UNKNOWN", "TLS needs both the certificate and " +
+                "its key (PEM)") { Remedies = [Remedy.TlsCertificate] };
         }
         X509Certificate2? certificate = null;
         if (certFile is not null)
@@ -45,7 +46,8 @@ public sealed class RegistryAccess : IDisposable
             }
             catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
             {
-                throw new DistributionException(500, "UNKNOWN", $"{certFile}, {keyFile}: cannot load the TLS certificate and key ({e.Message}); give PEM files, the key unencrypted");
+                throw new DistributionException(500, "UNKNOWN", $"{certFile}, {keyFile}: cannot load the TLS " +
+                    $"certificate and key ({e.Message}); give PEM files, the key unencrypted");
             }
         }
         return new RegistryAccess(htpasswd is null ? null : Htpasswd.Load(htpasswd), certificate);
@@ -58,7 +60,8 @@ public sealed class RegistryAccess : IDisposable
         {
             return "";
         }
-        if (!AuthenticationHeaderValue.TryParse(authorization, out var header) || !header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        if (!AuthenticationHeaderValue.TryParse(authorization, out var header) || !header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)
+            || header.Parameter is null)
         {
             return null;
         }

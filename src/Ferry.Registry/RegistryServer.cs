@@ -40,7 +40,8 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <summary>The base URL, https when serving TLS.</summary>
     public string Url => $"{(_access.Certificate is null ? "http" : "https")}://{EndPoint}";
 
-    public static async Task<RegistryServer> StartAsync(string storageDir, IPEndPoint endpoint, IProgress<string>? log = null, RegistryAccess? access = null, CancellationToken ct = default)
+    public static async Task<RegistryServer> StartAsync(string storageDir, IPEndPoint endpoint, IProgress<string>? log = null,
+        RegistryAccess? access = null, CancellationToken ct = default)
     {
         var storage = new RegistryStorage(storageDir);
         access ??= new RegistryAccess();
@@ -227,7 +228,8 @@ public sealed class RegistryServer : IAsyncDisposable
         {
             case "PATCH":
                 {
-                    long? from = ctx.Request.Headers.ContentRange.ToString() is { Length: > 0 } cr && cr.Split('-')[0].Replace("bytes ", "", StringComparison.Ordinal) is var s
+                    long? from = ctx.Request.Headers.ContentRange.ToString() is { Length: > 0 } cr && cr.Split('-')[0]
+                        .Replace("bytes ", "", StringComparison.Ordinal) is var s
                         && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? f : null;
                     var size = await _storage.AppendAsync(name, id, ctx.Request.Body, from, ct).ConfigureAwait(false);
                     Accepted(ctx, name, id, size);
@@ -271,7 +273,8 @@ public sealed class RegistryServer : IAsyncDisposable
         {
             if (buffer.Length + n > MaxManifestBytes)
             {
-                throw new DistributionException(400, "MANIFEST_INVALID", $"the manifest is larger than {MaxManifestBytes} bytes (the registry's limit)");
+                throw new DistributionException(400, "MANIFEST_INVALID", $"the manifest is larger than {MaxManifestBytes} bytes (the " +
+                    "registry's limit)");
             }
             buffer.Write(chunk, 0, n);
         }
@@ -289,12 +292,14 @@ public sealed class RegistryServer : IAsyncDisposable
                         throw new DistributionException(400, "TAG_INVALID", $"invalid tag \"{reference}\"");
                     }
                     var bytes = await ReadManifestBodyAsync(ctx).ConfigureAwait(false);
-                    var mediaType = ctx.Request.ContentType is { Length: > 0 } t && !t.StartsWith("application/octet-stream", StringComparison.Ordinal)
+                    var mediaType = ctx.Request.ContentType is { Length: > 0 } t
+                        && !t.StartsWith("application/octet-stream", StringComparison.Ordinal)
                         ? t.Split(';')[0].Trim() : ManifestReader.MediaTypeOf(bytes);
                     if (!MediaTypes.IsManifest(mediaType) && !MediaTypes.IsIndex(mediaType))
                     {
                         // the stored type is served back as Content-Type: only manifest types, never text/html and the like
-                        throw new DistributionException(400, "MANIFEST_INVALID", $"\"{mediaType}\" is not a manifest media type (OCI or Docker image manifest or index)");
+                        throw new DistributionException(400, "MANIFEST_INVALID", $"\"{mediaType}\" is not a manifest media type (OCI or Docker " +
+                            "image manifest or index)");
                     }
                     var digest = _storage.PutManifest(name, reference, bytes, mediaType);
                     ctx.Response.StatusCode = 201;

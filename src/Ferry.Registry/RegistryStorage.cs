@@ -83,7 +83,8 @@ public sealed partial class RegistryStorage
         }
         var manifests = Path.Combine(RepositoryPath(repository), ManifestsFolder);
         // each entry of _manifests is named by the manifest's digest; the manifest itself is a blob
-        if (Directory.Exists(manifests) && Directory.EnumerateFiles(manifests).Select(m => Path.Combine(_root, "blobs", "sha256", Path.GetFileName(m)))
+        if (Directory.Exists(manifests) && Directory.EnumerateFiles(manifests)
+            .Select(m => Path.Combine(_root, "blobs", "sha256", Path.GetFileName(m)))
             .Any(m => File.Exists(m) && File.ReadAllText(m).Contains(digest.Value, StringComparison.Ordinal)))
         {
             return false;
@@ -300,7 +301,8 @@ public sealed partial class RegistryStorage
     {
         if (!_owned.TryAdd(id, 0))
         {
-            throw new DistributionException(416, "BLOB_UPLOAD_INVALID", $"upload {id} is being written by another request; send its chunks one after another");
+            throw new DistributionException(416, "BLOB_UPLOAD_INVALID", $"upload {id} is being written by another request; send its chunks one " +
+                "after another");
         }
         return new UploadOwner(this, id);
     }
@@ -329,11 +331,13 @@ public sealed partial class RegistryStorage
         {
             throw new DistributionException(400, "MANIFEST_INVALID", $"the manifest is not a valid {mediaType}: {e.Message}");
         }
-        var missing = children.Where(c => MediaTypes.IsIndex(mediaType) ? !HasManifest(repository, c.Digest) : !HasBlob(repository, c.Digest)).ToList();
+        var missing = children.Where(c => MediaTypes.IsIndex(mediaType) ? !HasManifest(repository, c.Digest) : !HasBlob(repository, c.Digest))
+            .ToList();
         if (missing.Count > 0)
         {
             throw new DistributionException(400, MediaTypes.IsIndex(mediaType) ? "MANIFEST_UNKNOWN" : "MANIFEST_BLOB_UNKNOWN",
-                $"the manifest references {string.Join(", ", missing.Select(m => m.Digest))}, which {(missing.Count == 1 ? "is" : "are")} not in {repository}; push {(MediaTypes.IsIndex(mediaType) ? "the child manifests" : "the blobs")} first");
+                $"the manifest references {string.Join(", ", missing.Select(m => m.Digest))}, which {(missing.Count == 1 ? "is" : "are")}" +
+                    $" not in {repository}; push {(MediaTypes.IsIndex(mediaType) ? "the child manifests" : "the blobs")} first");
         }
         WriteAtomic(BlobPath(digest), manifest);
         LinkBlob(repository, digest);

@@ -86,7 +86,8 @@ public sealed class Template
             {
                 try
                 {
-                    results[i] = Parser.Parse(sources[i].Key, sources[i].Value, Options.LeftDelim, Options.RightDelim, Functions.Contains, Functions.ForbiddenReason, pool);
+                    results[i] = Parser.Parse(sources[i].Key, sources[i].Value, Options.LeftDelim, Options.RightDelim, Functions.Contains,
+                        Functions.ForbiddenReason, pool);
                 }
                 catch (Exception e)
                 {

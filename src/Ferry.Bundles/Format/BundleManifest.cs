@@ -147,4 +147,5 @@ public sealed record ManifestCluster(ManifestK3s K3s, string StoragePath);
 public sealed record ManifestK3s(string Version, string Binary, string? Images, string InstallScript);
 
 /// <summary>A site inventory (<c>ferry inventory -o site.json</c>): what a site registry holds, for delta bundles.</summary>
-public sealed record SiteInventoryFile(string ApiVersion, string Kind, string? Registry, IReadOnlyList<string>? Blobs, IReadOnlyList<string>? Manifests);
+public sealed record SiteInventoryFile(string ApiVersion, string Kind, string? Registry, IReadOnlyList<string>? Blobs,
+    IReadOnlyList<string>? Manifests);

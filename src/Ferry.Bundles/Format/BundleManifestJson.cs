@@ -41,7 +41,8 @@ public static class BundleManifestJson
         }
         catch (JsonException e)
         {
-            throw new BundleException($"{bundle}: {BundleBuilder.ManifestName} is not valid JSON ({e.Message}); the bundle is damaged: get a fresh copy from the vendor", e);
+            throw new BundleException($"{bundle}: {BundleBuilder.ManifestName} is not valid JSON ({e.Message}); the bundle is damaged: get a fresh " +
+                "copy from the vendor", e);
         }
         if (manifest?.Apps is null)
         {

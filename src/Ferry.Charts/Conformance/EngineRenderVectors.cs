@@ -71,7 +71,8 @@ public static class EngineRenderVectors
         }
         if (v.TryGetProperty("expected_count", out var count) && count.GetInt32() != output.Count)
         {
-            return new CaseResult(name, CaseOutcome.Failed, $"{count.GetInt32()} rendered templates", $"{output.Count}: {string.Join(", ", output.Keys)}");
+            return new CaseResult(name, CaseOutcome.Failed, $"{count.GetInt32()}" +
+                " rendered templates", $"{output.Count}: {string.Join(", ", output.Keys)}");
         }
         return new CaseResult(name, CaseOutcome.Passed);
     }
@@ -93,7 +94,8 @@ public static class EngineRenderVectors
         {
             foreach (var t in templates.EnumerateArray())
             {
-                chart.Templates.Add(new ChartFile(t.GetProperty("name").GetString()!, Encoding.UTF8.GetBytes(t.GetProperty("data").GetString() ?? "")));
+                chart.Templates.Add(new ChartFile(t.GetProperty("name").GetString()!,
+                    Encoding.UTF8.GetBytes(t.GetProperty("data").GetString() ?? "")));
             }
         }
         if (spec.TryGetProperty("files", out var files))
@@ -125,7 +127,8 @@ public static class EngineRenderVectors
             : [];
         return (apiVersion, kind, ns, name) =>
         {
-            if (kinds.ValueKind == JsonValueKind.Object && kinds.TryGetProperty($"{apiVersion}/{kind}", out var info) && info.TryGetProperty("error", out var err))
+            if (kinds.ValueKind == JsonValueKind.Object && kinds.TryGetProperty($"{apiVersion}/{kind}", out var info)
+                && info.TryGetProperty("error", out var err))
             {
                 throw new TemplateFunctionException(err.GetString() ?? "lookup failed");
             }
@@ -137,7 +140,8 @@ public static class EngineRenderVectors
             }
             if (name.Length > 0)
             {
-                var found = objects.FirstOrDefault(obj => Matches(obj) && (obj.GetValueOrDefault("metadata") as Dictionary<string, object?>)?.GetValueOrDefault("name") as string == name);
+                var found = objects.FirstOrDefault(obj => Matches(obj)
+                    && (obj.GetValueOrDefault("metadata") as Dictionary<string, object?>)?.GetValueOrDefault("name") as string == name);
                 return found ?? new Dictionary<string, object?>(StringComparer.Ordinal);
             }
             return new Dictionary<string, object?>(StringComparer.Ordinal)

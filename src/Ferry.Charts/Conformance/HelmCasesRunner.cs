@@ -53,7 +53,8 @@ public sealed class HelmCasesRunner(SkipList? skips = null)
             {
                 return new CaseResult(name, CaseOutcome.Failed, golden, "error: " + result.Error);
             }
-            return result.Output == golden ? new CaseResult(name, CaseOutcome.Passed) : new CaseResult(name, CaseOutcome.Failed, golden, result.Output);
+            return result.Output == golden ? new CaseResult(name, CaseOutcome.Passed)
+                : new CaseResult(name, CaseOutcome.Failed, golden, result.Output);
         }
         var results = _skips.RunEach(corpus, root.GetProperty("cases"), RunCase).ToList();
         return new ConformanceResult(path, results);

@@ -222,7 +222,8 @@ public sealed class ValuesVectorRunner(SkipList? skips = null)
             {
                 return new CaseResult(name, CaseOutcome.Failed, $"{p}: error={wantError}", ok ? "found" : "error");
             }
-            if (c.TryGetProperty("equals", out var eq) && ok && !SameValue(ValueCoalescer.TryPathValue(input, p, out var val2) ? val2 : null, DataReader.FromJson(eq)))
+            if (c.TryGetProperty("equals", out var eq) && ok
+                && !SameValue(ValueCoalescer.TryPathValue(input, p, out var val2) ? val2 : null, DataReader.FromJson(eq)))
             {
                 return new CaseResult(name, CaseOutcome.Failed, eq.ToString(), "different value");
             }

@@ -30,7 +30,8 @@ public sealed class ReleaseInfo
 
     public string Notes { get; set; } = "";
 
-    /// <summary>Fields of <c>info</c> this version of Ferry does not know (e.g. Helm's <c>resources</c>), kept as raw JSON and written back.</summary>
+    /// <summary>Fields of <c>info</c> this version of Ferry does not know (e.g. Helm's <c>resources</c>), kept as raw JSON and written
+    /// back.</summary>
     public List<KeyValuePair<string, string>> OtherFields { get; set; } = [];
 }
 
@@ -90,7 +91,8 @@ public sealed class Release
 
     public string AppVersion { get; set; } = "";
 
-    /// <summary>How the release's objects were applied (Helm 4's <c>apply_method</c>): <c>ssa</c> (server-side, as Ferry applies), <c>csa</c>, or empty (Helm 3: client-side).</summary>
+    /// <summary>How the release's objects were applied (Helm 4's <c>apply_method</c>): <c>ssa</c> (server-side, as Ferry applies), <c>csa</c>, or
+    /// empty (Helm 3: client-side).</summary>
     public string ApplyMethod { get; set; } = "";
 
     /// <summary>Top-level fields this version of Ferry does not know, kept as raw JSON and written back unchanged.</summary>

@@ -131,7 +131,8 @@ public static class ReleaseCodec
             : throw new ChartException($"release payload: {name} \"{s}\" is not an RFC 3339 time; the release record is damaged");
     }
 
-    private static readonly string[] KnownReleaseFields = ["name", "info", "chart", "config", "manifest", "hooks", "version", "namespace", "apply_method"];
+    private static readonly string[] KnownReleaseFields =
+        ["name", "info", "chart", "config", "manifest", "hooks", "version", "namespace", "apply_method"];
     private static readonly string[] KnownInfoFields = ["first_deployed", "last_deployed", "deleted", "description", "status", "notes"];
 
     // fields a newer Helm writes that Ferry does not model: kept so that rewriting a record (superseding it) loses nothing
@@ -194,8 +195,10 @@ public static class ReleaseCodec
                         Path = Str(h, "path"),
                         Manifest = Str(h, "manifest"),
                         Weight = h.TryGetProperty("weight", out var w) && w.ValueKind == JsonValueKind.Number ? w.GetInt32() : 0,
-                        Events = h.TryGetProperty("events", out var ev) && ev.ValueKind == JsonValueKind.Array ? ev.EnumerateArray().Select(x => new HookEvent(x.GetString() ?? "")).ToList() : [],
-                        DeletePolicies = h.TryGetProperty("delete_policies", out var dp) && dp.ValueKind == JsonValueKind.Array ? dp.EnumerateArray().Select(x => new HookDeletePolicy(x.GetString() ?? "")).ToList() : [],
+                        Events = h.TryGetProperty("events", out var ev) && ev.ValueKind == JsonValueKind.Array ? ev.EnumerateArray()
+                            .Select(x => new HookEvent(x.GetString() ?? "")).ToList() : [],
+                        DeletePolicies = h.TryGetProperty("delete_policies", out var dp) && dp.ValueKind == JsonValueKind.Array
+                            ? dp.EnumerateArray().Select(x => new HookDeletePolicy(x.GetString() ?? "")).ToList() : [],
                     };
                     if (h.TryGetProperty("last_run", out var lr) && lr.ValueKind == JsonValueKind.Object)
                     {

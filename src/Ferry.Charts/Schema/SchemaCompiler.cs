@@ -53,7 +53,8 @@ internal sealed class SchemaCompiler
             "json-schema.org/draft-06/schema" => 6,
             "json-schema.org/draft-04/schema" => 4,
             _ => throw new SchemaCompileException(
-                $"$schema {Quote(url)} is not a known JSON Schema draft (draft-04, -06, -07, 2019-09 or 2020-12); Ferry validates offline and does not fetch meta-schemas"),
+                $"$schema {Quote(url)} is not a known JSON Schema draft (draft-04, -06, -07, 2019-09 or 2020-12); Ferry validates offline and does " +
+                    "not fetch meta-schemas"),
         };
     }
 
@@ -236,10 +237,12 @@ internal sealed class SchemaCompiler
                         : (d.Name, null, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
                     break;
                 case "dependentRequired" when v.ValueKind == JsonValueKind.Object && draft >= 2019:
-                    n.DependentRequired = v.EnumerateObject().Select(d => (d.Name, d.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToList())).ToList();
+                    n.DependentRequired = v.EnumerateObject()
+                        .Select(d => (d.Name, d.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToList())).ToList();
                     break;
                 case "dependentSchemas" when v.ValueKind == JsonValueKind.Object && draft >= 2019:
-                    n.DependentSchemas = v.EnumerateObject().Select(d => (d.Name, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
+                    n.DependentSchemas = v.EnumerateObject()
+                        .Select(d => (d.Name, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
                     break;
                 case "items" when v.ValueKind == JsonValueKind.Array && draft < 2020:
                     n.PrefixItems = List(v, Here(), baseUri, draft);

@@ -153,7 +153,8 @@ internal sealed class SchemaEvaluator
         return new SchemaFailure(Copy(loc), FailureKind.Reference, "validation failed", causes);
     }
 
-    private void CheckObject(SchemaNode s, IDictionary<string, object?> obj, List<string> loc, bool boolResult, List<SchemaFailure> errors, Evaluated? ev)
+    private void CheckObject(SchemaNode s, IDictionary<string, object?> obj, List<string> loc, bool boolResult, List<SchemaFailure> errors,
+        Evaluated? ev)
     {
         if (s.MinProperties is int minP && obj.Count < minP)
         {
@@ -165,7 +166,8 @@ internal sealed class SchemaEvaluator
         }
         if (s.Required is { Count: > 0 } required && Missing(obj, required) is { } missing)
         {
-            errors.Add(Fail(loc, missing.Count == 1 ? $"missing property {SchemaFailure.Quote(missing[0])}" : $"missing properties {JoinQuoted(missing)}"));
+            errors.Add(Fail(loc, missing.Count == 1
+                ? $"missing property {SchemaFailure.Quote(missing[0])}" : $"missing properties {JoinQuoted(missing)}"));
         }
         if (boolResult && errors.Count > 0)
         {
@@ -361,7 +363,8 @@ internal sealed class SchemaEvaluator
             }
             if (s.MaxContains is int maxC && matched.Count > maxC)
             {
-                errors.Add(Fail(loc, $"max {maxC} items required to match contains schema, but matched {matched.Count} items at {string.Join(' ', matched)}"));
+                errors.Add(Fail(loc, $"max {maxC} items required to match contains schema, " +
+                    $"but matched {matched.Count} items at {string.Join(' ', matched)}"));
             }
         }
     }
@@ -416,7 +419,9 @@ internal sealed class SchemaEvaluator
     {
         if (of.Exact is decimal m && m != 0)
         {
-            var exact = v is long or nint ? (decimal)ToDouble(v) : decimal.TryParse(((double)v).ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out var dv) ? dv : (decimal?)null;
+            var exact = v is long or nint ? (decimal)ToDouble(v)
+                : decimal.TryParse(((double)v).ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture,
+                    out var dv) ? dv : (decimal?)null;
             if (exact is decimal x)
             {
                 return x % m == 0;
@@ -659,7 +664,8 @@ internal sealed class SchemaEvaluator
 
     private static IEnumerable<string> TypeNames(JsonTypes types)
     {
-        foreach (var t in new[] { JsonTypes.Null, JsonTypes.Boolean, JsonTypes.Number, JsonTypes.Integer, JsonTypes.String, JsonTypes.Array, JsonTypes.Object })
+        foreach (var t in new[] { JsonTypes.Null, JsonTypes.Boolean, JsonTypes.Number, JsonTypes.Integer, JsonTypes.String, JsonTypes.Array,
+            JsonTypes.Object })
         {
             if ((types & t) != 0)
             {

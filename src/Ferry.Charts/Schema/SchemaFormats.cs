@@ -149,7 +149,8 @@ internal static class SchemaFormats
             }
             foreach (var r in local.EnumerateRunes())
             {
-                if (!(r.Value is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') || ".!#$%&'*+-/=?^_`{|}~".Contains((char)r.Value, StringComparison.Ordinal)))
+                if (!(r.Value is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+                    || ".!#$%&'*+-/=?^_`{|}~".Contains((char)r.Value, StringComparison.Ordinal)))
                 {
                     return $"invalid character {Ferry.Templates.Formatting.GoQuote.QuoteRune(r.Value)}";
                 }
@@ -170,7 +171,8 @@ internal static class SchemaFormats
     private static string? Date(string s) =>
         System.DateTime.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
             ? null
-            : $"parsing time {Ferry.Templates.Formatting.GoQuote.Quote(s)} as \"2006-01-02\": cannot parse {Ferry.Templates.Formatting.GoQuote.Quote(s)} as \"2006\"";
+            : $"parsing time {Ferry.Templates.Formatting.GoQuote.Quote(s)} as \"2006-01-02\": " +
+                $"cannot parse {Ferry.Templates.Formatting.GoQuote.Quote(s)} as \"2006\"";
 
     private static string? Time(string str)
     {
@@ -390,7 +392,9 @@ internal static class SchemaFormats
                 var j = units.IndexOf(part[0], StringComparison.Ordinal);
                 if (j < 0)
                 {
-                    return allUnits[i].Contains(part[0], StringComparison.Ordinal) ? $"unit {Ferry.Templates.Formatting.GoQuote.QuoteRune(part[0])} out of order" : $"invalid unit {Ferry.Templates.Formatting.GoQuote.QuoteRune(part[0])}";
+                    return allUnits[i].Contains(part[0], StringComparison.Ordinal)
+                        ? $"unit {Ferry.Templates.Formatting.GoQuote.QuoteRune(part[0])}" +
+                            " out of order" : $"invalid unit {Ferry.Templates.Formatting.GoQuote.QuoteRune(part[0])}";
                 }
                 units = units[(j + 1)..];
                 part = part[1..];

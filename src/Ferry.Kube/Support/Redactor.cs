@@ -28,8 +28,10 @@ public sealed partial class Redactor
     /// <summary>Whether a setting's name says it holds a secret (PASSWORD, DB_PASS, API_TOKEN, TLS_KEY, CLIENT_SECRET, DATABASE_URL, …).</summary>
     public static bool IsSecretName(string name) => SecretName().IsMatch(name);
 
-    /// <summary>Whether a setting's value looks secret whatever its name: a URL or connection string with a password, a private key, a JWT, an AWS key.</summary>
-    public static bool LooksSecret(string value) => UrlPassword().IsMatch(value) || ConnectionPassword().IsMatch(value) || PrivateKey().IsMatch(value) || Jwt().IsMatch(value) || AwsKey().IsMatch(value);
+    /// <summary>Whether a setting's value looks secret whatever its name: a URL or connection string with a password, a private key, a JWT, an AWS
+    /// key.</summary>
+    public static bool LooksSecret(string value) => UrlPassword().IsMatch(value) || ConnectionPassword().IsMatch(value) || PrivateKey()
+        .IsMatch(value) || Jwt().IsMatch(value) || AwsKey().IsMatch(value);
 
     public string Redact(string text)
     {
@@ -45,20 +47,29 @@ public sealed partial class Redactor
         text = Authorization().Replace(text, m => m.Groups["head"].Value + Redacted);
         text = UrlPassword().Replace(text, m => m.Groups["head"].Value + Redacted + "@");
         text = ConnectionPassword().Replace(text, m => m.Groups["head"].Value + Redacted);
-        text = Assignment().Replace(text, m => m.Groups["value"].Value == Redacted ? m.Value : m.Groups["head"].Value + m.Groups["q"].Value + Redacted + m.Groups["q"].Value);
+        text = Assignment().Replace(text, m => m.Groups["value"].Value == Redacted ? m.Value : m.Groups["head"].Value + m.Groups["q"].Value
+            + Redacted + m.Groups["q"].Value);
         text = Jwt().Replace(text, Redacted);
         text = AwsKey().Replace(text, Redacted);
         return text;
     }
 
-    [GeneratedRegex(@"(?i)(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|credential|auth|(^|[_-])key$|dsn|connection[_-]?string|database[_-]?url|db[_-]?url)")]
+    [GeneratedRegex(@"(?i)(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|credential|auth"
+        + @"|(^|[_-])key$|dsn|connection[_-]?string|database[_-]?url|db[_-]?url)")]
     private static partial Regex SecretName();
+
+    /// <summary>The words that make a name secret, in the case styles names come in.</summary>
+    private const string SecretWord =
+        "(?:[Pp]ass(?:word|wd|phrase)?|PASS(?:WORD|WD|PHRASE)?|[Pp]wd|PWD|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]pi[_-]?[Kk]ey|API[_-]?KEY"
+        + "|[Aa]ccess[_-]?[Kk]ey|ACCESS[_-]?KEY|[Pp]rivate[_-]?[Kk]ey|PRIVATE[_-]?KEY|[Cc]redentials?|CREDENTIALS?)";
 
     /// <summary>
     /// NAME=value, NAME: value, "name": "value", --name value and --name=value, for names that say secret (DB_PASSWORD,
     /// accessToken, api-key, client_secret); a word merely containing one (compass, passed, tokens) is left alone.
     /// </summary>
-    [GeneratedRegex("""(?<![A-Za-z0-9])(?<head>--[A-Za-z0-9-]*?(?:[Pp]ass(?:word|wd|phrase)?|PASS(?:WORD|WD|PHRASE)?|[Pp]wd|PWD|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]pi[_-]?[Kk]ey|API[_-]?KEY|[Aa]ccess[_-]?[Kk]ey|ACCESS[_-]?KEY|[Pp]rivate[_-]?[Kk]ey|PRIVATE[_-]?KEY|[Cc]redentials?|CREDENTIALS?)(?:[_.-][A-Za-z0-9_.-]*)?(?:=|\s+)|["']?(?:[A-Za-z0-9_.-]*[_.-]|[A-Za-z0-9]*[a-z0-9](?=[A-Z]))?(?:[Pp]ass(?:word|wd|phrase)?|PASS(?:WORD|WD|PHRASE)?|[Pp]wd|PWD|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]pi[_-]?[Kk]ey|API[_-]?KEY|[Aa]ccess[_-]?[Kk]ey|ACCESS[_-]?KEY|[Pp]rivate[_-]?[Kk]ey|PRIVATE[_-]?KEY|[Cc]redentials?|CREDENTIALS?)(?:[_.-][A-Za-z0-9_.-]*)?["']?\s*[:=]\s*)(?:(?<q>["'])(?<value>[^"'\r\n]*)\k<q>|(?<value>[^\s,;&"'}]+))""")]
+    [GeneratedRegex("""(?<![A-Za-z0-9])(?<head>--[A-Za-z0-9-]*?""" + SecretWord
+        + """(?:[_.-][A-Za-z0-9_.-]*)?(?:=|\s+)|["']?(?:[A-Za-z0-9_.-]*[_.-]|[A-Za-z0-9]*[a-z0-9](?=[A-Z]))?""" + SecretWord
+        + """(?:[_.-][A-Za-z0-9_.-]*)?["']?\s*[:=]\s*)(?:(?<q>["'])(?<value>[^"'\r\n]*)\k<q>|(?<value>[^\s,;&"'}]+))""")]
     private static partial Regex Assignment();
 
     [GeneratedRegex(@"(?<head>[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@")]

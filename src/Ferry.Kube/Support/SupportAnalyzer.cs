@@ -49,10 +49,13 @@ public static class SupportAnalyzer
             }
         }
 
-        foreach (var ns in files.Keys.Where(k => k.StartsWith("namespaces/", StringComparison.Ordinal) && k.EndsWith("/pods.json", StringComparison.Ordinal)).Select(k => k.Split('/')[1]).Distinct().Order(StringComparer.Ordinal))
+        foreach (var ns in files.Keys.Where(k => k.StartsWith("namespaces/", StringComparison.Ordinal)
+            && k.EndsWith("/pods.json", StringComparison.Ordinal)).Select(k => k.Split('/')[1]).Distinct().Order(StringComparer.Ordinal))
         {
             var events = Array($"namespaces/{ns}/events.json").OfType<JsonObject>().ToList();
-            List<string> EventsOf(string obj) => [.. events.Where(e => S(e["object"]) == obj && S(e["type"]) == "Warning").Select(e => $"event {S(e["reason"])}: {S(e["message"])}").Distinct().TakeLast(5)];
+            List<string> EventsOf(string obj) =>
+                [.. events.Where(e => S(e["object"]) == obj && S(e["type"]) == "Warning").Select(e => $"event {S(e["reason"])}" +
+                    $": {S(e["message"])}").Distinct().TakeLast(5)];
             foreach (var pod in Array($"namespaces/{ns}/pods.json").OfType<JsonObject>())
             {
                 var name = S(pod["name"]);
@@ -66,28 +69,36 @@ public static class SupportAnalyzer
                     if (waiting == "CrashLoopBackOff")
                     {
                         var exit = S(c["lastState"]?["terminated"]?["exitCode"]);
-                        var log = LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.previous.log") ?? LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.log") ?? [];
-                        findings.Add(new(SupportFinding.Error, subject, $"container {container} is in CrashLoopBackOff ({S(c["restartCount"])} restarts, last exit code {(exit.Length > 0 ? exit : "unknown")}{(lastReason is "OOMKilled" ? ", OOMKilled" : "")})",
+                        var log = LastLines(files, $"namespaces/{ns}/logs/{name}/{container}" +
+                            ".previous.log") ?? LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.log") ?? [];
+                        findings.Add(new(SupportFinding.Error, subject, $"container {container} is in " +
+                            $"CrashLoopBackOff ({S(c["restartCount"])} restarts, " +
+                                $"last exit code {(exit.Length > 0 ? exit : "unknown")}{(lastReason is "OOMKilled" ? ", OOMKilled" : "")})",
                             [.. log.Count == 0 ? ["(its log is empty)"] : log.Select(l => "log: " + l)]));
                     }
                     else if (waiting is "ImagePullBackOff" or "ErrImagePull" or "InvalidImageName")
                     {
                         findings.Add(new(SupportFinding.Error, subject, $"container {container} cannot pull image {S(c["image"])} ({waiting})",
-                            [S(c["state"]?["waiting"]?["message"]), .. EventsOf($"Pod/{name}").Where(e => e.Contains("pull", StringComparison.OrdinalIgnoreCase))]));
+                            [S(c["state"]?["waiting"]?["message"]), .. EventsOf($"Pod/{name}")
+                                .Where(e => e.Contains("pull", StringComparison.OrdinalIgnoreCase))]));
                     }
                     else if (lastReason == "OOMKilled" || S(c["state"]?["terminated"]?["reason"]) == "OOMKilled")
                     {
-                        findings.Add(new(SupportFinding.Error, subject, $"container {container} was OOMKilled (its memory limit is too low for it)", [$"{S(c["restartCount"])} restarts"]));
+                        findings.Add(new(SupportFinding.Error, subject, $"container {container} was OOMKilled (its memory limit is " +
+                            "too low for it)", [$"{S(c["restartCount"])} restarts"]));
                     }
                 }
-                if (S(pod["phase"]) == "Pending" && (pod["conditions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => S(c["type"]) == "PodScheduled" && S(c["status"]) == "False") is { } unscheduled)
+                if (S(pod["phase"]) == "Pending" && (pod["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+                    .FirstOrDefault(c => S(c["type"]) == "PodScheduled" && S(c["status"]) == "False") is { } unscheduled)
                 {
-                    findings.Add(new(SupportFinding.Error, subject, $"pod cannot be scheduled ({S(unscheduled["reason"])})", [S(unscheduled["message"]), .. EventsOf($"Pod/{name}")]));
+                    findings.Add(new(SupportFinding.Error, subject, $"pod cannot " +
+                        $"be scheduled ({S(unscheduled["reason"])})", [S(unscheduled["message"]), .. EventsOf($"Pod/{name}")]));
                 }
             }
             foreach (var pvc in Array($"namespaces/{ns}/pvcs.json").OfType<JsonObject>().Where(p => S(p["phase"]) != "Bound"))
             {
-                findings.Add(new(SupportFinding.Error, $"pvc {ns}/{S(pvc["name"])}", $"claim is {S(pvc["phase"])}, not Bound (storage class {(S(pvc["storageClass"]) is { Length: > 0 } sc ? sc : "default")})",
+                findings.Add(new(SupportFinding.Error, $"pvc {ns}/{S(pvc["name"])}", $"claim is {S(pvc["phase"])}, not Bound " +
+                    $"(storage class {(S(pvc["storageClass"]) is { Length: > 0 } sc ? sc : "default")})",
                     EventsOf($"PersistentVolumeClaim/{S(pvc["name"])}")));
             }
         }
@@ -97,7 +108,8 @@ public static class SupportAnalyzer
             .Select(g => g.MaxBy(r => int.TryParse(S(r["revision"]), out var v) ? v : 0)!);
         foreach (var r in newest.Where(r => S(r["status"]) is "failed" or "pending-install" or "pending-upgrade" or "pending-rollback"))
         {
-            findings.Add(new(SupportFinding.Error, $"release {S(r["namespace"])}/{S(r["name"])}", $"revision {S(r["revision"])} is {S(r["status"])} ({S(r["chart"])})", [S(r["description"])]));
+            findings.Add(new(SupportFinding.Error, $"release {S(r["namespace"])}" +
+                $"/{S(r["name"])}", $"revision {S(r["revision"])} is {S(r["status"])} ({S(r["chart"])})", [S(r["description"])]));
         }
         foreach (var j in Array("deploys.json").OfType<JsonObject>())
         {
@@ -107,7 +119,8 @@ public static class SupportAnalyzer
             }
             else if (S(j["stalled"]) == "true")
             {
-                findings.Add(new(SupportFinding.Warning, $"deploy of {S(j["product"])}", $"{S(j["bundle"])} stopped before finishing (its holder {S(j["holder"])} is gone)", ["run ferry deploy with the same bundle to resume it"]));
+                findings.Add(new(SupportFinding.Warning, $"deploy of {S(j["product"])}", $"{S(j["bundle"])} stopped before finishing " +
+                    $"(its holder {S(j["holder"])} is gone)", ["run ferry deploy with the same bundle to resume it"]));
             }
         }
         var info = files.TryGetValue("info.json", out var infoText) ? Parse("info.json", infoText) as JsonObject ?? [] : [];
@@ -125,7 +138,8 @@ public static class SupportAnalyzer
         }
         catch (JsonException e)
         {
-            throw new KubeException($"support bundle file {name} is not valid JSON ({e.Message}); the archive is damaged: ask the site for a fresh one", e);
+            throw new KubeException($"support bundle file {name} is not valid JSON ({e.Message}); the archive is damaged: ask the site " +
+                "for a fresh one", e);
         }
     }
 
@@ -150,15 +164,18 @@ public static class SupportAnalyzer
                 {
                     throw new KubeException($"{path}: more than {MaxEntries} entries; this is not a support bundle ferry wrote");
                 }
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || !entry.Name.StartsWith("support/", StringComparison.Ordinal))
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                    || !entry.Name.StartsWith("support/", StringComparison.Ordinal))
                 {
                     continue;
                 }
                 if (entry.Length > MaxEntryBytes || (total += entry.Length) > MaxTotalBytes)
                 {
-                    throw new KubeException($"{path}: {entry.Name} is {entry.Length} bytes; a support bundle's files are at most {MaxEntryBytes} bytes ({MaxTotalBytes} in all): this is not one ferry wrote");
+                    throw new KubeException($"{path}: {entry.Name} is {entry.Length} bytes; a support bundle's files " +
+                        $"are at most {MaxEntryBytes} bytes ({MaxTotalBytes} in all): this is not one ferry wrote");
                 }
-                using var reader = entry.DataStream is null ? null : new StreamReader(entry.DataStream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+                using var reader = entry.DataStream is null ? null
+                    : new StreamReader(entry.DataStream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
                 files[entry.Name["support/".Length..]] = reader?.ReadToEnd() ?? "";
             }
         }

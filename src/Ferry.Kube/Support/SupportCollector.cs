@@ -48,7 +48,8 @@ public sealed class SupportCollector(IKubernetes client)
     {
         var progress = options.Progress;
         var env = await new DeployEnv(client, options.EnvNamespace).ReadAsync(ct).ConfigureAwait(false);
-        var secretKeys = env.Values.Keys.Where(k => env.SecretKeys.Contains(k) || Redactor.IsSecretName(k) || Redactor.LooksSecret(env.Values[k])).ToHashSet(StringComparer.Ordinal);
+        var secretKeys = env.Values.Keys.Where(k => env.SecretKeys.Contains(k) || Redactor.IsSecretName(k) || Redactor.LooksSecret(env.Values[k]))
+            .ToHashSet(StringComparer.Ordinal);
         var redactor = new Redactor(secretKeys.Select(k => env.Values[k]));
         var releases = await new ReleaseStore(client).ListAllAsync(ct).ConfigureAwait(false);
         var journals = await DeployJournal.ListAsync(client, options.EnvNamespace, ct).ConfigureAwait(false);
@@ -59,7 +60,9 @@ public sealed class SupportCollector(IKubernetes client)
         await using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
         async Task Add(string name, string text)
         {
-            var entry = new PaxTarEntry(TarEntryType.RegularFile, "support/" + name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(redactor.Redact(text))), Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead };
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "support/"
+                + name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(redactor.Redact(text))),
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead };
             await tar.WriteEntryAsync(entry, ct).ConfigureAwait(false);
         }
         Task AddJson(string name, JsonNode node) => Add(name, node.ToJsonString(Indented) + "\n");
@@ -68,13 +71,16 @@ public sealed class SupportCollector(IKubernetes client)
         var version = await client.Version.GetCodeAsync(ct).ConfigureAwait(false);
         var nodes = await KubeConnection.CallAsync("list nodes", () => client.CoreV1.ListNodeAsync(cancellationToken: ct)).ConfigureAwait(false);
         await AddJson("cluster/nodes.json", new JsonArray([.. nodes.Items.Select(Node)])).ConfigureAwait(false);
-        var classes = await KubeConnection.CallAsync("list storage classes", () => client.StorageV1.ListStorageClassAsync(cancellationToken: ct)).ConfigureAwait(false);
+        var classes = await KubeConnection.CallAsync("list " +
+            "storage classes", () => client.StorageV1.ListStorageClassAsync(cancellationToken: ct)).ConfigureAwait(false);
         await AddJson("cluster/storageclasses.json", new JsonArray([.. classes.Items.Select(c => (JsonNode)new JsonObject
         {
-            ["name"] = c.Metadata.Name, ["provisioner"] = c.Provisioner, ["reclaimPolicy"] = c.ReclaimPolicy, ["volumeBindingMode"] = c.VolumeBindingMode,
+            ["name"] = c.Metadata.Name, ["provisioner"] = c.Provisioner, ["reclaimPolicy"] = c.ReclaimPolicy,
+                ["volumeBindingMode"] = c.VolumeBindingMode,
             ["default"] = c.Metadata.Annotations?.TryGetValue("storageclass.kubernetes.io/is-default-class", out var d) == true && d == "true",
         })])).ConfigureAwait(false);
-        var volumes = await KubeConnection.CallAsync("list persistent volumes", () => client.CoreV1.ListPersistentVolumeAsync(cancellationToken: ct)).ConfigureAwait(false);
+        var volumes = await KubeConnection.CallAsync("list " +
+            "persistent volumes", () => client.CoreV1.ListPersistentVolumeAsync(cancellationToken: ct)).ConfigureAwait(false);
         await AddJson("cluster/persistentvolumes.json", new JsonArray([.. volumes.Items.Select(v => (JsonNode)new JsonObject
         {
             ["name"] = v.Metadata.Name, ["phase"] = v.Status?.Phase, ["storageClass"] = v.Spec?.StorageClassName,
@@ -86,18 +92,23 @@ public sealed class SupportCollector(IKubernetes client)
         var leftOut = new List<string>();
         foreach (var ns in namespaces)
         {
-            var pods = await KubeConnection.CallAsync($"list pods in {ns}", () => client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+            var pods = await KubeConnection.CallAsync($"list pods in {ns}", () => client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: ct))
+                .ConfigureAwait(false);
             progress?.Report($"collecting namespace {ns}: {pods.Items.Count} pods");
             await AddJson($"namespaces/{ns}/pods.json", new JsonArray([.. pods.Items.Select(Pod)])).ConfigureAwait(false);
             await AddJson($"namespaces/{ns}/workloads.json", await WorkloadsAsync(ns, ct).ConfigureAwait(false)).ConfigureAwait(false);
-            var claims = await KubeConnection.CallAsync($"list claims in {ns}", () => client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+            var claims = await KubeConnection.CallAsync($"list claims in {ns}", () =>
+                client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
             await AddJson($"namespaces/{ns}/pvcs.json", new JsonArray([.. claims.Items.Select(c => (JsonNode)new JsonObject
             {
                 ["name"] = c.Metadata.Name, ["phase"] = c.Status?.Phase, ["storageClass"] = c.Spec?.StorageClassName, ["volume"] = c.Spec?.VolumeName,
                 ["requested"] = c.Spec?.Resources?.Requests?.TryGetValue("storage", out var q) == true ? q.ToString() : null,
             })])).ConfigureAwait(false);
-            var events = await KubeConnection.CallAsync($"list events in {ns}", () => client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
-            await AddJson($"namespaces/{ns}/events.json", new JsonArray([.. events.Items.OrderBy(e => e.LastTimestamp ?? e.EventTime ?? e.Metadata.CreationTimestamp).Select(e => (JsonNode)new JsonObject
+            var events = await KubeConnection.CallAsync($"list events in {ns}", () =>
+                client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+            await AddJson($"namespaces/{ns}" +
+                "/events.json", new JsonArray(
+                    [.. events.Items.OrderBy(e => e.LastTimestamp ?? e.EventTime ?? e.Metadata.CreationTimestamp).Select(e => (JsonNode)new JsonObject
             {
                 ["type"] = e.Type, ["reason"] = e.Reason, ["object"] = $"{e.InvolvedObject?.Kind}/{e.InvolvedObject?.Name}", ["message"] = e.Message,
                 ["count"] = e.Count, ["last"] = (e.LastTimestamp ?? e.EventTime)?.ToString("o", CultureInfo.InvariantCulture),
@@ -133,15 +144,19 @@ public sealed class SupportCollector(IKubernetes client)
         }
         await AddJson("releases.json", new JsonArray([.. history.Select(r => (JsonNode)new JsonObject
         {
-            ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status, ["chart"] = $"{r.ChartName}-{r.ChartVersion}",
-            ["appVersion"] = r.AppVersion, ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture), ["description"] = r.Info.Description,
+            ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status, ["chart"] = $"{r.ChartName}" +
+                $"-{r.ChartVersion}",
+            ["appVersion"] = r.AppVersion, ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
+                ["description"] = r.Info.Description,
         })])).ConfigureAwait(false);
         await AddJson("deploys.json", new JsonArray([.. journals.Select(j => (JsonNode)new JsonObject
         {
             ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
-            ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture), ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
+            ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture),
+                ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
             ["stalled"] = DeployJournal.IsStalled(j, DateTimeOffset.UtcNow), ["summary"] = j.Summary,
-            ["steps"] = new JsonObject(j.Steps.Where(s => s.Key != DeployJournal.EnvStep).Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
+            ["steps"] = new JsonObject(j.Steps.Where(s => s.Key != DeployJournal.EnvStep)
+                .Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
         })])).ConfigureAwait(false);
         await AddJson("deploy-env.json", new JsonObject(env.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
             KeyValuePair.Create(kv.Key, (JsonNode?)(secretKeys.Contains(kv.Key) ? Redactor.Redacted : kv.Value))))).ConfigureAwait(false);
@@ -160,7 +175,8 @@ public sealed class SupportCollector(IKubernetes client)
     {
         try
         {
-            using var stream = await client.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: container, previous: previous, tailLines: options.TailLines,
+            using var stream = await client.CoreV1.ReadNamespacedPodLogAsync(pod, ns, container: container, previous: previous,
+                tailLines: options.TailLines,
                 limitBytes: (int)Math.Min(int.MaxValue, options.MaxLogBytes), cancellationToken: ct).ConfigureAwait(false);
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
             var buffer = new char[options.MaxLogBytes];
@@ -178,27 +194,34 @@ public sealed class SupportCollector(IKubernetes client)
     {
         var list = new List<JsonNode>();
         static JsonArray Conditions(IEnumerable<(string Type, string Status, string Reason, string Message)>? conditions) =>
-            new([.. (conditions ?? []).Select(c => (JsonNode)new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason, ["message"] = c.Message })]);
-        var deployments = await KubeConnection.CallAsync($"list deployments in {ns}", () => client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+            new([.. (conditions ?? [])
+                .Select(c => (JsonNode)new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason, ["message"] = c.Message })]);
+        var deployments = await KubeConnection.CallAsync($"list " +
+            $"deployments in {ns}", () => client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
         foreach (var d in deployments.Items)
         {
             list.Add(new JsonObject
             {
-                ["kind"] = "Deployment", ["name"] = d.Metadata.Name, ["replicas"] = d.Spec?.Replicas ?? 1, ["ready"] = d.Status?.ReadyReplicas ?? 0, ["available"] = d.Status?.AvailableReplicas ?? 0,
+                ["kind"] = "Deployment", ["name"] = d.Metadata.Name, ["replicas"] = d.Spec?.Replicas ?? 1, ["ready"] = d.Status?.ReadyReplicas ?? 0,
+                    ["available"] = d.Status?.AvailableReplicas ?? 0,
                 ["conditions"] = Conditions(d.Status?.Conditions?.Select(c => (c.Type, c.Status, c.Reason, c.Message))),
             });
         }
-        var statefulSets = await KubeConnection.CallAsync($"list statefulsets in {ns}", () => client.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        var statefulSets = await KubeConnection.CallAsync($"list " +
+            $"statefulsets in {ns}", () => client.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
         list.AddRange(statefulSets.Items.Select(s => (JsonNode)new JsonObject
         {
             ["kind"] = "StatefulSet", ["name"] = s.Metadata.Name, ["replicas"] = s.Spec?.Replicas ?? 1, ["ready"] = s.Status?.ReadyReplicas ?? 0,
         }));
-        var daemonSets = await KubeConnection.CallAsync($"list daemonsets in {ns}", () => client.AppsV1.ListNamespacedDaemonSetAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        var daemonSets = await KubeConnection.CallAsync($"list " +
+            $"daemonsets in {ns}", () => client.AppsV1.ListNamespacedDaemonSetAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
         list.AddRange(daemonSets.Items.Select(s => (JsonNode)new JsonObject
         {
-            ["kind"] = "DaemonSet", ["name"] = s.Metadata.Name, ["replicas"] = s.Status?.DesiredNumberScheduled ?? 0, ["ready"] = s.Status?.NumberReady ?? 0,
+            ["kind"] = "DaemonSet", ["name"] = s.Metadata.Name, ["replicas"] = s.Status?.DesiredNumberScheduled ?? 0,
+                ["ready"] = s.Status?.NumberReady ?? 0,
         }));
-        var jobs = await KubeConnection.CallAsync($"list jobs in {ns}", () => client.BatchV1.ListNamespacedJobAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        var jobs = await KubeConnection.CallAsync($"list jobs in {ns}", () => client.BatchV1.ListNamespacedJobAsync(ns, cancellationToken: ct))
+            .ConfigureAwait(false);
         list.AddRange(jobs.Items.Select(j => (JsonNode)new JsonObject
         {
             ["kind"] = "Job", ["name"] = j.Metadata.Name, ["succeeded"] = j.Status?.Succeeded ?? 0, ["failed"] = j.Status?.Failed ?? 0,
@@ -211,7 +234,9 @@ public sealed class SupportCollector(IKubernetes client)
     {
         ["name"] = n.Metadata.Name,
         ["unschedulable"] = n.Spec?.Unschedulable == true,
-        ["conditions"] = new JsonArray([.. (n.Status?.Conditions ?? []).Select(c => (JsonNode)new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason, ["message"] = c.Message })]),
+        ["conditions"] = new JsonArray(
+            [.. (n.Status?.Conditions ?? [])
+                .Select(c => (JsonNode)new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason, ["message"] = c.Message })]),
         ["capacity"] = Quantities(n.Status?.Capacity),
         ["allocatable"] = Quantities(n.Status?.Allocatable),
         ["kubelet"] = n.Status?.NodeInfo?.KubeletVersion,
@@ -221,7 +246,8 @@ public sealed class SupportCollector(IKubernetes client)
     };
 
     private static JsonObject Quantities(IDictionary<string, ResourceQuantity>? q) =>
-        new((q ?? new Dictionary<string, ResourceQuantity>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.ToString())));
+        new((q ?? new Dictionary<string, ResourceQuantity>()).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.ToString())));
 
     /// <summary>A pod's status as the analysis needs it (no spec: env values and command lines stay out of the bundle).</summary>
     private static JsonNode Pod(V1Pod p)
@@ -229,13 +255,17 @@ public sealed class SupportCollector(IKubernetes client)
         static JsonObject? State(V1ContainerState? s) => s switch
         {
             { Waiting: { } w } => new JsonObject { ["waiting"] = new JsonObject { ["reason"] = w.Reason, ["message"] = w.Message } },
-            { Terminated: { } t } => new JsonObject { ["terminated"] = new JsonObject { ["reason"] = t.Reason, ["exitCode"] = t.ExitCode, ["message"] = t.Message, ["finishedAt"] = t.FinishedAt?.ToString("o", CultureInfo.InvariantCulture) } },
-            { Running: { } r } => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = r.StartedAt?.ToString("o", CultureInfo.InvariantCulture) } },
+            { Terminated: { } t } =>
+                new JsonObject { ["terminated"] = new JsonObject { ["reason"] = t.Reason, ["exitCode"] = t.ExitCode, ["message"] = t.Message,
+                    ["finishedAt"] = t.FinishedAt?.ToString("o", CultureInfo.InvariantCulture) } },
+            { Running: { } r } => new JsonObject { [
+                "running"] = new JsonObject { ["startedAt"] = r.StartedAt?.ToString("o", CultureInfo.InvariantCulture) } },
             _ => null,
         };
         JsonArray Containers(IEnumerable<V1ContainerStatus>? list) => new([.. (list ?? []).Select(c => (JsonNode)new JsonObject
         {
-            ["name"] = c.Name, ["image"] = c.Image, ["ready"] = c.Ready, ["restartCount"] = c.RestartCount, ["state"] = State(c.State), ["lastState"] = State(c.LastState),
+            ["name"] = c.Name, ["image"] = c.Image, ["ready"] = c.Ready, ["restartCount"] = c.RestartCount, ["state"] = State(c.State),
+                ["lastState"] = State(c.LastState),
         })]);
         return new JsonObject
         {
@@ -245,7 +275,10 @@ public sealed class SupportCollector(IKubernetes client)
             ["phase"] = p.Status?.Phase,
             ["reason"] = p.Status?.Reason,
             ["message"] = p.Status?.Message,
-            ["conditions"] = new JsonArray([.. (p.Status?.Conditions ?? []).Select(c => (JsonNode)new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason, ["message"] = c.Message })]),
+            ["conditions"] = new JsonArray(
+                [.. (p.Status?.Conditions ?? [])
+                    .Select(c => (JsonNode)new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason,
+                        ["message"] = c.Message })]),
             ["images"] = new JsonArray([.. (p.Spec?.Containers ?? []).Select(c => (JsonNode)c.Image)]),
             ["initContainers"] = Containers(p.Status?.InitContainerStatuses),
             ["containers"] = Containers(p.Status?.ContainerStatuses),

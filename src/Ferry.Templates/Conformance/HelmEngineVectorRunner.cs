@@ -78,7 +78,8 @@ public sealed class HelmEngineVectorRunner(SkipList? skips = null, Func<JsonElem
                 problems.Add($"has forbidden {f.GetString()}");
             }
         }
-        return problems.Count == 0 ? new CaseResult(name, CaseOutcome.Passed) : new CaseResult(name, CaseOutcome.Failed, "required present, forbidden absent", string.Join(", ", problems));
+        return problems.Count == 0 ? new CaseResult(name, CaseOutcome.Passed) : new CaseResult(name, CaseOutcome.Failed, "required present, " +
+            "forbidden absent", string.Join(", ", problems));
     }
 
     private static CaseResult RunSort(string name, JsonElement v)
@@ -101,7 +102,8 @@ public sealed class HelmEngineVectorRunner(SkipList? skips = null, Func<JsonElem
             var output = new HelmRenderer(new HelmFunctionOptions { LintMode = lint }).Render(templates);
             if (wantError)
             {
-                return new CaseResult(name, CaseOutcome.Failed, "error: " + (v.TryGetProperty("error_message", out var m) ? m.GetString() : ""), string.Join("\n", output.Values));
+                return new CaseResult(name, CaseOutcome.Failed, "error: " + (v.TryGetProperty("error_message", out var m) ? m.GetString() : ""),
+                    string.Join("\n", output.Values));
             }
             foreach (var exp in v.GetProperty("expected").EnumerateObject())
             {

@@ -123,7 +123,8 @@ public sealed class TemplateVectorRunner
         {
             if (!wantError)
             {
-                return new CaseResult(name, CaseOutcome.Failed, c.TryGetProperty("expected", out var x) ? x.GetString() : null, "error: " + e.Message);
+                return new CaseResult(name, CaseOutcome.Failed, c.TryGetProperty("expected", out var x) ? x.GetString() : null, "error: "
+                    + e.Message);
             }
             if (phase is not null && phase != stage)
             {

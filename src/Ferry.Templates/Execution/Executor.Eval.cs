@@ -144,21 +144,24 @@ internal sealed partial class Executor
         return EvalFieldChain(dot, value, variable, variable.Ident.AsSpan(1).ToArray(), args, final, VarIsInterface(variable.Ident[0]));
     }
 
-    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final, bool receiverInterface = false)
+    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final,
+        bool receiverInterface = false)
     {
         var n = ident.Count;
         var fromMap = receiverInterface;
         for (var i = 0; i < n - 1; i++)
         {
             var next = EvalField(dot, ident[i], node, null, Missing, receiver, fromMap);
-            fromMap = receiver is IDictionary<string, object?> and not ITemplateObject and (not GoTypedDictionary or GoTypedDictionary { HoldsInterfaces: true });
+            fromMap = receiver is IDictionary<string,
+                object?> and not ITemplateObject and (not GoTypedDictionary or GoTypedDictionary { HoldsInterfaces: true });
             receiver = next;
         }
         return EvalField(dot, ident[n - 1], node, args, final, receiver, fromMap);
     }
 
     /// <param name="interfaceTyped">The receiver came out of a <c>map[string]interface {}</c>, so Go names its type <c>interface {}</c>.</param>
-    private object? EvalField(object? dot, string fieldName, Node node, List<Node>? args, object? final, object? receiver, bool interfaceTyped = false)
+    private object? EvalField(object? dot, string fieldName, Node node, List<Node>? args, object? final, object? receiver, bool interfaceTyped =
+        false)
     {
         if (ReferenceEquals(receiver, NilInterface))
         {
@@ -454,7 +457,8 @@ internal sealed partial class Executor
         };
         if (!fits)
         {
-            Errorf($"wrong type for value; expected {typeName}; got {(ReferenceEquals(value, NilInterface) ? "interface {}" : GoValue.TypeName(value))}");
+            Errorf($"wrong type for value; expected {typeName}" +
+                $"; got {(ReferenceEquals(value, NilInterface) ? "interface {}" : GoValue.TypeName(value))}");
         }
         return value;
     }

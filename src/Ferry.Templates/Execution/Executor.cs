@@ -104,7 +104,8 @@ internal sealed partial class Executor
     {
         if (++_steps > _options.MaxSteps)
         {
-            Errorf($"render budget exceeded: more than {_options.MaxSteps} steps (raise TemplateOptions.MaxSteps if this template is legitimately that large)");
+            Errorf($"render budget exceeded: more than {_options.MaxSteps} steps (raise TemplateOptions.MaxSteps if this template is " +
+                "legitimately that large)");
         }
         if ((_steps & 0xFFF) == 0 && _cancellationToken.IsCancellationRequested)
         {

@@ -4,7 +4,8 @@ using System.Text;
 
 namespace Ferry.Templates.Formatting;
 
-/// <summary>Go fmt's verbs for strings (%s %q %x %X), integers (%d %b %o %O %x %X %c %q %U) and floats and complex numbers (%e %E %f %F %g %G).</summary>
+/// <summary>Go fmt's verbs for strings (%s %q %x %X), integers (%d %b %o %O %x %X %c %q %U) and floats and complex numbers (%e %E %f %F %g
+/// %G).</summary>
 public static partial class GoFmt
 {
     private sealed partial class Printer

@@ -74,7 +74,8 @@ public static partial class GoFmt
         return p.Buf.ToString();
     }
 
-    /// <summary>One formatting run, as Go's pp: the buffer, the flags of the current verb, the argument walk (verbs for strings and numbers in GoFmt.Verbs.cs).</summary>
+    /// <summary>One formatting run, as Go's pp: the buffer, the flags of the current verb, the argument walk (verbs for strings and numbers in
+    /// GoFmt.Verbs.cs).</summary>
     private sealed partial class Printer
     {
         public readonly StringBuilder Buf = new();

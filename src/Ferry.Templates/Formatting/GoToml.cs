@@ -110,7 +110,8 @@ public static class GoToml
                 return items;
             case IDictionary<string, object?> m:
                 Enter(guard, m);
-                var table = "{" + string.Join(", ", GoValue.SortedKeys(m).Where(k => m[k] is not null).Select(k => QuoteKey(k) + " = " + Value(m[k], guard))) + "}";
+                var table = "{" + string.Join(", ", GoValue.SortedKeys(m).Where(k => m[k] is not null)
+                    .Select(k => QuoteKey(k) + " = " + Value(m[k], guard))) + "}";
                 guard.Exit(m);
                 return table;
             default:
@@ -199,7 +200,8 @@ public static class GoToml
                 SkipSpaces();
                 if (!Consume("="))
                 {
-                    throw Error(_pos >= text.Length ? "unexpected EOF; expected key separator '='" : $"expected key separator '=', but got '{text[_pos]}' instead");
+                    throw Error(_pos >= text.Length ? "unexpected EOF; expected key " +
+                        "separator '='" : $"expected key separator '=', but got '{text[_pos]}' instead");
                 }
                 SkipSpaces();
                 var value = ParseValue();
@@ -428,7 +430,8 @@ public static class GoToml
                     }
             }
             var start = _pos;
-            while (_pos < text.Length && text[_pos] is not (',' or ']' or '}' or '\n' or '\r' or '#') && !(text[_pos] is ' ' or '\t' && !LooksLikeDateTimeSpace(start)))
+            while (_pos < text.Length && text[_pos] is not (',' or ']' or '}' or '\n' or '\r' or '#')
+                && !(text[_pos] is ' ' or '\t' && !LooksLikeDateTimeSpace(start)))
             {
                 _pos++;
             }
@@ -441,7 +444,8 @@ public static class GoToml
                 case "-inf": return double.NegativeInfinity;
                 case "nan" or "+nan" or "-nan": return double.NaN;
             }
-            if (GoNumberParser.TryParseInt(token.Replace("_", "", StringComparison.Ordinal), out var l) && !(token.Length > 1 && token[0] == '0' && char.IsAsciiDigit(token[1])))
+            if (GoNumberParser.TryParseInt(token.Replace("_", "", StringComparison.Ordinal), out var l)
+                && !(token.Length > 1 && token[0] == '0' && char.IsAsciiDigit(token[1])))
             {
                 return l;
             }

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace Ferry.Templates.Formatting;
 
-/// <summary>How go-yaml v2 sees a scalar: which styles a string may take (plain, quoted, literal block), and which strings would read back as another type (so toYaml quotes them).</summary>
+/// <summary>How go-yaml v2 sees a scalar: which styles a string may take (plain, quoted, literal block), and which strings would read back as
+/// another type (so toYaml quotes them).</summary>
 public static partial class GoYaml
 {
     private static bool IsBreak(int r) => r is '\r' or '\n' or 0x85 or 0x2028 or 0x2029;
@@ -213,7 +214,9 @@ public static partial class GoYaml
         return true;
     }
 
-    [GeneratedRegex(@"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d{1,9})?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d{1,9})?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex TimestampRegex();
 
     private static bool IsTimestamp(string s)

@@ -94,7 +94,8 @@ public static class Comparison
     {
         if (arg1 is not null && arg is not null && Sprig.DefaultFunctions.KindName(arg1) != Sprig.DefaultFunctions.KindName(arg))
         {
-            throw new TemplateFunctionException($"non-comparable types {Formatting.GoFmt.Sprintf("%s", [arg1])}: {GoValue.TypeName(arg1)}, {GoValue.TypeName(arg)}: {GoFmtValue(arg)}");
+            throw new TemplateFunctionException($"non-comparable types {Formatting.GoFmt.Sprintf("%s", [arg1])}: {GoValue.TypeName(arg1)}" +
+                $", {GoValue.TypeName(arg)}: {GoFmtValue(arg)}");
         }
         if (IsNil(arg1) || IsNil(arg))
         {

@@ -160,7 +160,8 @@ public sealed class Lexer
         }
     }
 
-    private bool StartsWith(int at, string s) => at <= _input.Length && string.CompareOrdinal(_input, at, s, 0, s.Length) == 0 && at + s.Length <= _input.Length;
+    private bool StartsWith(int at, string s) => at <= _input.Length && string.CompareOrdinal(_input, at, s, 0, s.Length) == 0 && at
+        + s.Length <= _input.Length;
 
     private void LexText()
     {
@@ -384,7 +385,8 @@ public sealed class Lexer
             Emit(TokenType.Char);
             return;
         }
-        Error($"unrecognized character in action: {Formatting.GoQuote.UnicodeName(char.IsSurrogate(r) && _pos < _input.Length ? char.ConvertToUtf32(r, _input[_pos]) : r)}");
+        var rune = char.IsSurrogate(r) && _pos < _input.Length ? char.ConvertToUtf32(r, _input[_pos]) : r;
+        Error($"unrecognized character in action: {Formatting.GoQuote.UnicodeName(rune)}");
     }
 
     private void LexSpace()

@@ -18,7 +18,8 @@ public sealed class Parser
     private readonly Func<string, string?>? _whyMissing;
     private readonly Dictionary<string, Tree> _treeSet;
 
-    private Parser(string parseName, string text, Lexer lexer, Func<string, bool> hasFunction, Func<string, string?>? whyMissing, Dictionary<string, Tree> treeSet, StringPool pool)
+    private Parser(string parseName, string text, Lexer lexer, Func<string, bool> hasFunction, Func<string, string?>? whyMissing, Dictionary<string,
+        Tree> treeSet, StringPool pool)
     {
         _pool = pool;
         _whyMissing = whyMissing;
@@ -31,7 +32,9 @@ public sealed class Parser
 
     /// <summary>Parses <paramref name="text"/> as template <paramref name="name"/>; returns all trees it defines.</summary>
     /// <param name="pool">Interns names across the templates of one set (see <see cref="StringPool"/>).</param>
-    public static Dictionary<string, Tree> Parse(string name, string text, string? leftDelim, string? rightDelim, Func<string, bool> hasFunction, Func<string, string?>? whyMissing = null, StringPool? pool = null)
+    public static Dictionary<string,
+        Tree> Parse(string name, string text, string? leftDelim, string? rightDelim, Func<string, bool> hasFunction, Func<string,
+            string?>? whyMissing = null, StringPool? pool = null)
     {
         pool ??= new StringPool();
         var tokens = new Lexer(text, leftDelim, rightDelim, pool: pool);
@@ -620,7 +623,8 @@ public sealed class Parser
                     return new BoolNode(tree, token.Pos, token.Value == "true");
                 case TokenType.CharConstant or TokenType.Complex or TokenType.Number:
                     {
-                        var n = NumberNode.Parse(tree, token.Pos, token.Value, token.Type == TokenType.CharConstant, token.Type == TokenType.Complex, out var error);
+                        var n = NumberNode.Parse(tree, token.Pos, token.Value, token.Type == TokenType.CharConstant,
+                            token.Type == TokenType.Complex, out var error);
                         if (error is not null)
                         {
                             Errorf(error);

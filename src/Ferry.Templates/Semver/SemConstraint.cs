@@ -10,7 +10,8 @@ namespace Ferry.Templates.Semver;
 /// </summary>
 public sealed partial class SemConstraint
 {
-    [GeneratedRegex(@"^\s*(!=|>=|=>|<=|=<|~>|>|<|=|~|\^)?\s*(v?[0-9xX*]+(\.[0-9xX*]+)?(\.[0-9xX*]+)?(-[0-9A-Za-z\-.]+)?(\+[0-9A-Za-z\-.]+)?)\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*(!=|>=|=>|<=|=<|~>|>|<|=|~|\^)?\s*(v?[0-9xX*]+(\.[0-9xX*]+)?(\.[0-9xX*]+)?(-[0-9A-Za-z\-.]+)?(\+[0-9A-Za-z\-.]+)?)\s*$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex TermRegex();
 
     [GeneratedRegex(@"\s*(v?[0-9xX*][0-9A-Za-z\-.+*]*)\s+-\s+(v?[0-9xX*][0-9A-Za-z\-.+*]*)\s*", RegexOptions.CultureInvariant)]

@@ -11,7 +11,8 @@ namespace Ferry.Templates.Semver;
 /// </summary>
 public sealed partial class SemVersion : IComparable<SemVersion>, ITemplateObject
 {
-    [GeneratedRegex(@"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex VersionRegex();
 
     private SemVersion(ulong major, ulong minor, ulong patch, string prerelease, string metadata, string original)

@@ -162,7 +162,8 @@ public static class GoLayout
         };
     }
 
-    /// <summary>time.ParseInLocation: parses <paramref name="value"/> by <paramref name="layout"/>; zone-less values are in <paramref name="zone"/>.</summary>
+    /// <summary>time.ParseInLocation: parses <paramref name="value"/> by <paramref name="layout"/>; zone-less values are in <paramref
+    /// name="zone"/>.</summary>
     public static bool TryParse(string layout, string value, TimeZoneInfo zone, out GoTime result)
     {
         result = null!;
@@ -187,11 +188,13 @@ public static class GoLayout
                 case Std.Year: if (!Num(value, ref v, 2, 2, out var y2)) return false; year = y2 >= 69 ? 1900 + y2 : 2000 + y2; break;
                 case Std.LongMonth or Std.Month:
                     {
-                        var names = std == Std.LongMonth ? CultureInfo.InvariantCulture.DateTimeFormat.MonthNames : CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames;
+                        var names = std == Std.LongMonth ? CultureInfo.InvariantCulture.DateTimeFormat.MonthNames
+                            : CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames;
                         var found = false;
                         for (var m = 0; m < 12; m++)
                         {
-                            if (value.Length >= v + names[m].Length && string.Compare(value, v, names[m], 0, names[m].Length, StringComparison.OrdinalIgnoreCase) == 0)
+                            if (value.Length >= v + names[m].Length
+                                && string.Compare(value, v, names[m], 0, names[m].Length, StringComparison.OrdinalIgnoreCase) == 0)
                             {
                                 month = m + 1;
                                 v += names[m].Length;
@@ -206,8 +209,10 @@ public static class GoLayout
                 case Std.ZeroMonth: if (!Num(value, ref v, 2, 2, out month)) return false; break;
                 case Std.LongWeekDay or Std.WeekDay:
                     {
-                        var names = std == Std.LongWeekDay ? CultureInfo.InvariantCulture.DateTimeFormat.DayNames : CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames;
-                        var n = names.FirstOrDefault(d => value.Length >= v + d.Length && string.Compare(value, v, d, 0, d.Length, StringComparison.OrdinalIgnoreCase) == 0);
+                        var names = std == Std.LongWeekDay ? CultureInfo.InvariantCulture.DateTimeFormat.DayNames
+                            : CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames;
+                        var n = names.FirstOrDefault(d => value.Length >= v + d.Length
+                            && string.Compare(value, v, d, 0, d.Length, StringComparison.OrdinalIgnoreCase) == 0);
                         if (n is null) return false;
                         v += n.Length;
                         break;

@@ -100,7 +100,8 @@ internal sealed partial class YamlComposer(string input)
                     break;
                 case YamlEventType.SequenceStart:
                 case YamlEventType.MappingStart:
-                    var collection = new YamlNode(e.Type == YamlEventType.SequenceStart ? YamlNodeKind.Sequence : YamlNodeKind.Mapping, e.Start) { Tag = e.Tag };
+                    var collection = new YamlNode(e.Type == YamlEventType.SequenceStart ? YamlNodeKind.Sequence : YamlNodeKind.Mapping,
+                        e.Start) { Tag = e.Tag };
                     Anchor(e.Anchor, collection);
                     stack.Push(collection);
                     continue;

@@ -239,7 +239,8 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
         }
         var (_, value) = Scalar(target);
         return KeyText(value) ?? throw YamlException.Json(
-            $"unsupported map key of type: {(value is null ? "%!s(<nil>)" : "uint64")}, key: {GoSyntax(target, inContainer: false)}, value: {GoSyntax(valueNode, inContainer: false)}");
+            $"unsupported map key of type: {(value is null ? "%!s(<nil>)" : "uint64")}, key: {GoSyntax(target, inContainer: false)}" +
+                $", value: {GoSyntax(valueNode, inContainer: false)}");
     }
 
     private static string? KeyText(object? value) => value switch
@@ -251,7 +252,8 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
         _ => null,
     };
 
-    /// <summary>A scalar key (from its event) as <see cref="KeyString"/> makes it; null when it cannot be a key (the exact path then reports it).</summary>
+    /// <summary>A scalar key (from its event) as <see cref="KeyString"/> makes it; null when it cannot be a key (the exact path then reports
+    /// it).</summary>
     public string? ScalarKey(string tag, string value, bool isImplicit)
     {
         _decodeCount++;

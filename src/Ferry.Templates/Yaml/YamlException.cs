@@ -61,7 +61,9 @@ public sealed class YamlException : FormatException
             line = contextMark.Line;
         }
         var where = line != 0 ? $"line {line}: " : "";
-        return new YamlException($"yaml: {where}{problem}", problem, kind == YamlErrorKind.Reader ? 0 : problemMark.Line + 1, kind == YamlErrorKind.Reader ? 0 : problemMark.Column + 1);
+        return new YamlException($"yaml: {where}" +
+            $"{problem}", problem, kind == YamlErrorKind.Reader ? 0 : problemMark.Line + 1, kind == YamlErrorKind.Reader ? 0 : problemMark.Column
+                + 1);
     }
 
     /// <summary>A failure while building values (unknown anchor, excessive aliasing...), as go-yaml words it.</summary>

@@ -143,7 +143,8 @@ internal sealed class YamlParser(string input)
                 token = Peek();
             }
         }
-        if (implicitAllowed && token.Type is not (YamlTokenType.VersionDirective or YamlTokenType.TagDirective or YamlTokenType.DocumentStart or YamlTokenType.StreamEnd))
+        if (implicitAllowed && token.Type is not (
+            YamlTokenType.VersionDirective or YamlTokenType.TagDirective or YamlTokenType.DocumentStart or YamlTokenType.StreamEnd))
         {
             ProcessDirectives();
             _states.Push(State.DocumentEnd);
@@ -172,7 +173,8 @@ internal sealed class YamlParser(string input)
     private YamlEvent DocumentContent()
     {
         var token = Peek();
-        if (token.Type is YamlTokenType.VersionDirective or YamlTokenType.TagDirective or YamlTokenType.DocumentStart or YamlTokenType.DocumentEnd or YamlTokenType.StreamEnd)
+        if (token.Type is YamlTokenType.VersionDirective or YamlTokenType.TagDirective
+            or YamlTokenType.DocumentStart or YamlTokenType.DocumentEnd or YamlTokenType.StreamEnd)
         {
             _state = Pop();
             return EmptyScalar(token.Start);

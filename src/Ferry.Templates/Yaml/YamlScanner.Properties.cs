@@ -212,7 +212,9 @@ internal sealed partial class YamlScanner
         {
             s.Append(head, 1, head.Length - 1);
         }
-        while (IsAlpha() || Ch() is ';' or '/' or '?' or ':' or '@' or '&' or '=' or '+' or '$' or ',' or '.' or '!' or '~' or '*' or '\'' or '(' or ')' or '[' or ']' or '%')
+        while (IsAlpha()
+            || Ch() is ';' or '/' or '?' or ':' or '@' or '&' or '=' or '+' or '$' or ','
+                or '.' or '!' or '~' or '*' or '\'' or '(' or ')' or '[' or ']' or '%')
         {
             if (Ch() == '%')
             {

@@ -332,7 +332,8 @@ internal sealed partial class YamlScanner
     }
 
     private static readonly System.Buffers.SearchValues<char> PlainStopsInBlock = System.Buffers.SearchValues.Create(" \t\r\n\u0085\u2028\u2029:");
-    private static readonly System.Buffers.SearchValues<char> PlainStopsInFlow = System.Buffers.SearchValues.Create(" \t\r\n\u0085\u2028\u2029:,?[]{}");
+    private static readonly System.Buffers.SearchValues<char> PlainStopsInFlow =
+        System.Buffers.SearchValues.Create(" \t\r\n\u0085\u2028\u2029:,?[]{}");
 
     /// <summary>
     /// How many characters from the current one a plain scalar copies as they are: up to a blank, a break, a ':', a

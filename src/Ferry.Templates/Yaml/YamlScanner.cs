@@ -210,7 +210,8 @@ internal sealed partial class YamlScanner
         _line++;
     }
 
-    private static readonly SearchValues<char> PrintableAscii = SearchValues.Create("\t\n\r " + string.Concat(Enumerable.Range('!', '~' - '!' + 1).Select(c => (char)c)));
+    private static readonly SearchValues<char> PrintableAscii =
+        SearchValues.Create("\t\n\r " + string.Concat(Enumerable.Range('!', '~' - '!' + 1).Select(c => (char)c)));
 
     /// <summary>go-yaml's reader accepts only printable characters (tab and line breaks included).</summary>
     private static void CheckCharacters(string s)
@@ -224,7 +225,8 @@ internal sealed partial class YamlScanner
             }
             i += skip;
             var c = s[i];
-            if (c is '\t' or '\n' or '\r' or '\u0085' || c is >= ' ' and <= '~' || c is >= '\u00A0' and <= '\uD7FF' || c is >= '\uE000' and <= '\uFFFD')
+            if (c is '\t' or '\n' or '\r' or '\u0085' || c is >= ' ' and <= '~' || c is >= '\u00A0' and <= '\uD7FF'
+                || c is >= '\uE000' and <= '\uFFFD')
             {
                 continue;
             }
@@ -331,7 +333,9 @@ internal sealed partial class YamlScanner
         }
         // A plain scalar may not start with an indicator, except '-' followed by a non-blank and, in the block
         // context, '?' or ':' followed by a non-blank.
-        if (!(IsBlankZ() || c is '-' or '?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!' or '|' or '>' or '\'' or '"' or '%' or '@' or '`')
+        if (!(IsBlankZ()
+                || c is '-' or '?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&'
+                    or '*' or '!' or '|' or '>' or '\'' or '"' or '%' or '@' or '`')
             || (c == '-' && !IsBlank(1))
             || (_flowLevel == 0 && c is '?' or ':' && !IsBlankZ(1)))
         {

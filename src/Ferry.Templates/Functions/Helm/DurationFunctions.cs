@@ -17,7 +17,9 @@ internal static class DurationFunctions
 {
     public static void Register(FunctionRegistry r)
     {
-        r.Add(TemplateFunction.Fixed("mustToDuration", 1, a => new GoDurationValue(ToDuration(a[0]) ?? throw new TemplateFunctionException($"cannot convert {GoFmt.FormatValue(a[0])} ({GoValue.TypeName(a[0])}) to a duration"))));
+        r.Add(TemplateFunction.Fixed("mustToDuration", 1, a =>
+            new GoDurationValue(ToDuration(a[0]) ?? throw new TemplateFunctionException($"cannot convert {GoFmt.FormatValue(a[0])}" +
+                $" ({GoValue.TypeName(a[0])}) to a duration"))));
         Unit(r, "durationSeconds", GoDuration.Second);
         // time.Duration's Milliseconds, Microseconds and Nanoseconds are int64 (they print as integers)
         Whole(r, "durationMilliseconds", GoDuration.Millisecond);

@@ -63,8 +63,10 @@ public static class HelmLibrary
             ? new Dictionary<string, object?>(StringComparer.Ordinal)
             : lookup(AsString(a[0]), AsString(a[1]), AsString(a[2]), AsString(a[3]))));
         DurationFunctions.Register(r);
-        r.Add(TemplateFunction.Fixed("include", 2, _ => throw new TemplateFunctionException("include is not bound to a template set (call HelmLibrary.Bind)")));
-        r.Add(TemplateFunction.Fixed("tpl", 2, _ => throw new TemplateFunctionException("tpl is not bound to a template set (call HelmLibrary.Bind)")));
+        r.Add(TemplateFunction.Fixed("include", 2, _ => throw new TemplateFunctionException("include is not bound to a template set (call " +
+            "HelmLibrary.Bind)")));
+        r.Add(TemplateFunction.Fixed("tpl", 2, _ => throw new TemplateFunctionException("tpl is not bound to a template set (call " +
+            "HelmLibrary.Bind)")));
         GoSignatures.Apply(r);
         return r;
     }
@@ -74,8 +76,10 @@ public static class HelmLibrary
     {
         options ??= new HelmFunctionOptions();
         var included = new Dictionary<string, int>(StringComparer.Ordinal);
-        template.Functions.Add(TemplateFunction.Fixed("include", 2, a => Include(template, included, AsString(a[0]), a[1])).WithParams(GoParam.String, GoParam.Any));
-        template.Functions.Add(TemplateFunction.Fixed("tpl", 2, a => Tpl(template, options, AsString(a[0]), a[1])).WithParams(GoParam.String, GoParam.Any));
+        template.Functions.Add(TemplateFunction.Fixed("include", 2, a => Include(template, included, AsString(a[0]), a[1]))
+            .WithParams(GoParam.String, GoParam.Any));
+        template.Functions.Add(TemplateFunction.Fixed("tpl", 2, a => Tpl(template, options, AsString(a[0]), a[1]))
+            .WithParams(GoParam.String, GoParam.Any));
         return template;
     }
 
@@ -197,7 +201,8 @@ public static class HelmLibrary
             {
                 Dictionary<string, object?> d => d,
                 null => new Dictionary<string, object?>(StringComparer.Ordinal),
-                var other => ErrorMap($"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {JsonKind(other)} into Go value of type map[string]interface {{}}"),
+                var other => ErrorMap($"error unmarshaling JSON: while decoding JSON: json: " +
+                    $"cannot unmarshal {JsonKind(other)} into Go value of type map[string]interface {{}}"),
             };
         }
         catch (TemplateFunctionException e)
@@ -214,7 +219,8 @@ public static class HelmLibrary
             {
                 List<object?> l => l,
                 null => [],
-                var other => [$"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {JsonKind(other)} into Go value of type []interface {{}}"],
+                var other => [$"error unmarshaling JSON: while decoding JSON: json: " +
+                    $"cannot unmarshal {JsonKind(other)} into Go value of type []interface {{}}"],
             };
         }
         catch (TemplateFunctionException e)

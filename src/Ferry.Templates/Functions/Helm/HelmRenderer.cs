@@ -87,7 +87,8 @@ public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
             var idx = name.LastIndexOf("/templates", StringComparison.Ordinal);
             basePath = idx >= 0 ? name[..(idx + "/templates".Length)] : Path.GetDirectoryName(name) ?? "";
         }
-        copy["Template"] = new GoTypedDictionary("common.Values", new Dictionary<string, object?>(StringComparer.Ordinal) { ["Name"] = name, ["BasePath"] = basePath });
+        copy["Template"] = new GoTypedDictionary("common.Values", new Dictionary<string,
+            object?>(StringComparer.Ordinal) { ["Name"] = name, ["BasePath"] = basePath });
         return copy;
     }
 
@@ -149,10 +150,13 @@ public sealed partial class HelmRenderer(HelmFunctionOptions? options = null)
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^template: (?<loc>[^\\s]+?:\\d+:\\d+): executing (?<name>\"(?:[^\"\\\\]|\\\\.)*\") at <(?<ctx>.*?)>: (?<rest>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    [System.Text.RegularExpressions.GeneratedRegex(
+        "^template: (?<loc>[^\\s]+?:\\d+:\\d+): executing (?<name>\"(?:[^\"\\\\]|\\\\.)*\") at <(?<ctx>.*?)>: (?<rest>.*)$",
+            System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex TraceLevel();
 
-    [System.Text.RegularExpressions.GeneratedRegex("^error calling (?<fn>\\w+): (?<inner>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    [System.Text.RegularExpressions.GeneratedRegex("^error calling (?<fn>\\w+): (?<inner>.*)$",
+        System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex CallError();
 }
 

@@ -356,7 +356,8 @@ internal static class CaseFunctions
 
     private static bool IsConnector(int r) => r is '-' or '_' || IsSpace(r);
 
-    private static bool IsSpace(int r) => r is '\t' or '\n' or '\v' or '\f' or '\r' or ' ' or 0x85 or 0xA0 || (r > 0xFF && Rune.IsWhiteSpace(new Rune(r)));
+    private static bool IsSpace(int r) => r is '\t' or '\n' or '\v' or '\f' or '\r' or ' ' or 0x85 or 0xA0
+        || (r > 0xFF && Rune.IsWhiteSpace(new Rune(r)));
 
     private static bool IsUpper(int r) => Rune.IsUpper(new Rune(r));
 

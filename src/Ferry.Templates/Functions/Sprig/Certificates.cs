@@ -36,7 +36,8 @@ internal static class Certificates
     public static CertificateValue AsCert(object? v) => v switch
     {
         CertificateValue c => c,
-        IDictionary<string, object?> d when d.TryGetValue("Cert", out var c) && d.TryGetValue("Key", out var k) => new CertificateValue(Str(c), Str(k)),
+        IDictionary<string, object?> d when d.TryGetValue("Cert", out var c) && d.TryGetValue("Key", out var k) =>
+            new CertificateValue(Str(c), Str(k)),
         _ => throw new Functions.ArgumentTypeException($"wrong type for value; expected sprig.certificate; got {GoValue.TypeName(v)}"),
     };
 
@@ -115,7 +116,8 @@ internal static class Certificates
         using var key = LoadOrCreateKey(keyPem);
         var req = new CertificateRequest(new X500Name(cn).Value, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
+        req.CertificateExtensions.Add(
+            new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
         req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
         var now = DateTimeOffset.UtcNow;

@@ -47,7 +47,8 @@ internal static class CryptoFunctions
     {
         r.Add(TemplateFunction.Fixed("encryptAES", 2, a => EncryptAes(AsString(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("decryptAES", 2, a => DecryptAes(AsString(a[0]), AsString(a[1]))));
-        r.Add(TemplateFunction.Fixed("derivePassword", 5, a => DerivePassword((uint)ToInt64(a[0]), AsString(a[1]), AsString(a[2]), AsString(a[3]), AsString(a[4]))));
+        r.Add(TemplateFunction.Fixed("derivePassword", 5, a =>
+            DerivePassword((uint)ToInt64(a[0]), AsString(a[1]), AsString(a[2]), AsString(a[3]), AsString(a[4]))));
         r.Add(TemplateFunction.Fixed("genPrivateKey", 1, a => GenPrivateKey(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("uuidv4", 0, _ => Guid.NewGuid().ToString()));
         r.Add(TemplateFunction.Fixed("randAlphaNum", 1, a => Random(AsInt(a[0]), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")));
@@ -56,16 +57,21 @@ internal static class CryptoFunctions
         r.Add(TemplateFunction.Fixed("randAscii", 1, a => Random(AsInt(a[0]), new string(Enumerable.Range(32, 95).Select(c => (char)c).ToArray()))));
         r.Add(TemplateFunction.Fixed("randInt", 2, a => (long)RandomNumberGenerator.GetInt32((int)ToInt64(a[0]), (int)ToInt64(a[1]))));
         r.Add(TemplateFunction.Fixed("randBytes", 1, a => Convert.ToBase64String(RandomNumberGenerator.GetBytes(AsInt(a[0])))));
-        r.Add(TemplateFunction.Fixed("shuffle", 1, a => new string(AsString(a[0]).OrderBy(_ => RandomNumberGenerator.GetInt32(int.MaxValue)).ToArray())));
-        r.Add(TemplateFunction.Fixed("htpasswd", 2, a => AsString(a[0]) + ":" + BCrypt.Net.BCrypt.HashPassword(AsString(a[1]), BCrypt.Net.BCrypt.GenerateSalt(10, 'a'))));
+        r.Add(TemplateFunction.Fixed("shuffle", 1, a =>
+            new string(AsString(a[0]).OrderBy(_ => RandomNumberGenerator.GetInt32(int.MaxValue)).ToArray())));
+        r.Add(TemplateFunction.Fixed("htpasswd", 2, a => AsString(a[0]) + ":"
+            + BCrypt.Net.BCrypt.HashPassword(AsString(a[1]), BCrypt.Net.BCrypt.GenerateSalt(10, 'a'))));
         r.Add(TemplateFunction.Fixed("bcrypt", 1, a => BCrypt.Net.BCrypt.HashPassword(AsString(a[0]), BCrypt.Net.BCrypt.GenerateSalt(10, 'a'))));
         r.Add(TemplateFunction.Fixed("buildCustomCert", 2, a => Certificates.BuildCustom(AsString(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("genCA", 2, a => Certificates.GenerateCa(AsString(a[0]), AsInt(a[1]), null)));
         r.Add(TemplateFunction.Fixed("genCAWithKey", 3, a => Certificates.GenerateCa(AsString(a[0]), AsInt(a[1]), AsString(a[2]))));
         r.Add(TemplateFunction.Fixed("genSelfSignedCert", 4, a => Certificates.Generate(AsString(a[0]), a[1], a[2], AsInt(a[3]), null, null)));
-        r.Add(TemplateFunction.Fixed("genSelfSignedCertWithKey", 5, a => Certificates.Generate(AsString(a[0]), a[1], a[2], AsInt(a[3]), null, AsString(a[4]))));
-        r.Add(TemplateFunction.Fixed("genSignedCert", 5, a => Certificates.Generate(AsString(a[0]), a[1], a[2], AsInt(a[3]), Certificates.AsCert(a[4]), null)));
-        r.Add(TemplateFunction.Fixed("genSignedCertWithKey", 6, a => Certificates.Generate(AsString(a[0]), a[1], a[2], AsInt(a[3]), Certificates.AsCert(a[4]), AsString(a[5]))));
+        r.Add(TemplateFunction.Fixed("genSelfSignedCertWithKey", 5, a =>
+            Certificates.Generate(AsString(a[0]), a[1], a[2], AsInt(a[3]), null, AsString(a[4]))));
+        r.Add(TemplateFunction.Fixed("genSignedCert", 5, a =>
+            Certificates.Generate(AsString(a[0]), a[1], a[2], AsInt(a[3]), Certificates.AsCert(a[4]), null)));
+        r.Add(TemplateFunction.Fixed("genSignedCertWithKey", 6, a =>
+            Certificates.Generate(AsString(a[0]), a[1], a[2], AsInt(a[3]), Certificates.AsCert(a[4]), AsString(a[5]))));
     }
 
     private static string Random(int count, string chars)

@@ -19,18 +19,23 @@ internal static class DateFunctions
         r.Add(TemplateFunction.Fixed("htmlDate", 1, a => Format("2006-01-02", a[0], "Local", clock)));
         r.Add(TemplateFunction.Fixed("htmlDateInZone", 2, a => Format("2006-01-02", a[0], AsString(a[1]), clock)));
         r.Add(TemplateFunction.Fixed("dateModify", 2, a => Modify(AsString(a[0]), ToTime(a[1], clock)) ?? ToTime(a[1], clock)));
-        r.Add(TemplateFunction.Fixed("mustDateModify", 2, a => Modify(AsString(a[0]), ToTime(a[1], clock)) ?? throw new TemplateFunctionException($"time: invalid duration \"{AsString(a[0])}\"")));
-        r.Add(TemplateFunction.Fixed("ago", 1, a => GoDuration.Format((clock.GetUtcNow() - ToTime(a[0], clock).Value).Ticks / TimeSpan.TicksPerSecond * GoDuration.Second)));
+        r.Add(TemplateFunction.Fixed("mustDateModify", 2, a => Modify(AsString(a[0]), ToTime(a[1], clock))
+            ?? throw new TemplateFunctionException($"time: invalid duration \"{AsString(a[0])}\"")));
+        r.Add(TemplateFunction.Fixed("ago", 1, a =>
+            GoDuration.Format((clock.GetUtcNow() - ToTime(a[0], clock).Value).Ticks / TimeSpan.TicksPerSecond * GoDuration.Second)));
         r.Add(TemplateFunction.Fixed("unixEpoch", 1, a => Invariant(ToTime(a[0], clock).Value.ToUnixTimeSeconds())));
-        r.Add(TemplateFunction.Fixed("toDate", 2, a => GoLayout.TryParse(AsString(a[0]), AsString(a[1]), TimeZoneInfo.Local, out var t) ? t : GoTime.Utc(DateTimeOffset.MinValue)));
-        r.Add(TemplateFunction.Fixed("mustToDate", 2, a => GoLayout.TryParse(AsString(a[0]), AsString(a[1]), TimeZoneInfo.Local, out var t) ? t : throw new TemplateFunctionException($"parsing time \"{AsString(a[1])}\" as \"{AsString(a[0])}\": cannot parse")));
+        r.Add(TemplateFunction.Fixed("toDate", 2, a => GoLayout.TryParse(AsString(a[0]), AsString(a[1]), TimeZoneInfo.Local, out var t) ? t
+            : GoTime.Utc(DateTimeOffset.MinValue)));
+        r.Add(TemplateFunction.Fixed("mustToDate", 2, a => GoLayout.TryParse(AsString(a[0]), AsString(a[1]), TimeZoneInfo.Local, out var t) ? t
+            : throw new TemplateFunctionException($"parsing time \"{AsString(a[1])}\" as \"{AsString(a[0])}\": cannot parse")));
         r.Add(TemplateFunction.Fixed("duration", 1, a => GoDuration.Format(Seconds(a[0]) * GoDuration.Second)));
         r.Add(TemplateFunction.Fixed("durationRound", 1, a => DurationRound(a[0], clock)));
     }
 
     private static long Seconds(object? v) => v switch
     {
-        string s => long.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : 0,
+        string s => long.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture,
+            out var l) ? l : 0,
         long or nint or int => GoValue.ToInt64(v),
         double d when Math.Floor(d) == d => (long)d,
         _ => 0,

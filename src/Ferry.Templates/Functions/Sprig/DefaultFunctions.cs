@@ -14,16 +14,20 @@ internal static class DefaultFunctions
         r.Add(TemplateFunction.Variadic("coalesce", 0, a => a.FirstOrDefault(x => !Empty(x))));
         r.Add(TemplateFunction.Variadic("all", 0, a => a.All(x => !Empty(x))));
         r.Add(TemplateFunction.Variadic("any", 0, a => a.Any(x => !Empty(x))));
-        r.Add(TemplateFunction.Fixed("ternary", 3, a => a[2] is bool b ? (b ? a[0] : a[1]) : throw new ArgumentTypeException($"wrong type for value; expected bool; got {GoValue.TypeName(a[2])}")));
+        r.Add(TemplateFunction.Fixed("ternary", 3, a => a[2] is bool b ? (b ? a[0] : a[1]) : throw new ArgumentTypeException($"wrong type for " +
+            $"value; expected bool; got {GoValue.TypeName(a[2])}")));
         r.Add(TemplateFunction.Fixed("fail", 1, a => throw new TemplateFunctionException(AsString(a[0]))));
-        r.Add(TemplateFunction.Fixed("atoi", 1, a => long.TryParse(AsString(a[0]), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : 0L));
+        r.Add(TemplateFunction.Fixed("atoi", 1, a =>
+            long.TryParse(AsString(a[0]), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture,
+                out var l) ? l : 0L));
         r.Add(TemplateFunction.Fixed("int", 1, a => ToInt64(a[0])));
         r.Add(TemplateFunction.Fixed("int64", 1, a => (nint)ToInt64(a[0])));
         r.Add(TemplateFunction.Fixed("float64", 1, a => ToFloat64(a[0])));
         r.Add(TemplateFunction.Fixed("toDecimal", 1, a => (nint)ParseOctal(Str(a[0]))));
         r.Add(TemplateFunction.Fixed("typeOf", 1, a => GoValue.TypeName(a[0])));
         r.Add(TemplateFunction.Fixed("typeIs", 2, a => AsString(a[0]) == GoValue.TypeName(a[1])));
-        r.Add(TemplateFunction.Fixed("typeIsLike", 2, a => AsString(a[0]) == GoValue.TypeName(a[1]) || AsString(a[0]) == "*" + GoValue.TypeName(a[1])));
+        r.Add(TemplateFunction.Fixed("typeIsLike", 2, a => AsString(a[0]) == GoValue.TypeName(a[1]) || AsString(a[0]) == "*"
+            + GoValue.TypeName(a[1])));
         r.Add(TemplateFunction.Fixed("kindOf", 1, a => KindName(a[0])));
         r.Add(TemplateFunction.Fixed("kindIs", 2, a => AsString(a[0]) == KindName(a[1])));
         r.Add(TemplateFunction.Fixed("deepEqual", 2, a => ListFunctions.DeepEqual(a[0], a[1])));

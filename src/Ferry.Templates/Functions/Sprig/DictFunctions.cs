@@ -10,19 +10,25 @@ internal static class DictFunctions
     public static void Register(FunctionRegistry r)
     {
         r.Add(TemplateFunction.Variadic("dict", 0, Dict));
-        r.Add(TemplateFunction.Fixed("get", 2, a => ReadDict(a[0]).TryGetValue(AsString(a[1]), out var v) ? v : "").WithParams(GoParam.Map, GoParam.String));
+        r.Add(TemplateFunction.Fixed("get", 2, a => ReadDict(a[0]).TryGetValue(AsString(a[1]), out var v) ? v : "")
+            .WithParams(GoParam.Map, GoParam.String));
         // a nil map (a piped or parenthesised nil reaches set as one) panics in Go: "assignment to entry in nil map"
-        r.Add(TemplateFunction.Fixed("set", 3, a => { var d = a[0] is null ? throw new TemplateFunctionException("assignment to entry in nil map") : AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }).WithParams(GoParam.Map, GoParam.String, GoParam.Any));
-        r.Add(TemplateFunction.Fixed("unset", 2, a => { var d = ReadDict(a[0]); d.Remove(AsString(a[1])); return d; }).WithParams(GoParam.Map, GoParam.String));
+        r.Add(TemplateFunction.Fixed("set", 3, a => { var d = a[0] is null ? throw new TemplateFunctionException("assignment to " +
+            "entry in nil map") : AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }).WithParams(GoParam.Map, GoParam.String, GoParam.Any));
+        r.Add(TemplateFunction.Fixed("unset", 2, a => { var d = ReadDict(a[0]); d.Remove(AsString(a[1])); return d; })
+            .WithParams(GoParam.Map, GoParam.String));
         r.Add(TemplateFunction.Fixed("hasKey", 2, a => ReadDict(a[0]).ContainsKey(AsString(a[1]))).WithParams(GoParam.Map, GoParam.String));
-        r.Add(TemplateFunction.Variadic("pluck", 1, a => a.Skip(1).Select(ReadDict).Where(d => d.ContainsKey(AsString(a[0]))).Select(d => d[AsString(a[0])]).ToList())
+        r.Add(TemplateFunction.Variadic("pluck", 1, a => a.Skip(1).Select(ReadDict).Where(d => d.ContainsKey(AsString(a[0])))
+            .Select(d => d[AsString(a[0])]).ToList())
             .WithParams(GoParam.String, GoParam.Map));
         r.Add(TemplateFunction.Variadic("dig", 0, Dig));
         r.Add(TemplateFunction.Variadic("keys", 0, a => GoTypedList.Strings(a.SelectMany(d => ReadDict(d).Keys))).WithParams(GoParam.Map));
         r.Add(TemplateFunction.Fixed("values", 1, a => ReadDict(a[0]).Values.ToList()).WithParams(GoParam.Map));
-        r.Add(TemplateFunction.Variadic("pick", 1, a => Pick(ReadDict(a[0]), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: true))
+        r.Add(TemplateFunction.Variadic("pick", 1, a =>
+            Pick(ReadDict(a[0]), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: true))
             .WithParams(GoParam.Map, GoParam.String));
-        r.Add(TemplateFunction.Variadic("omit", 1, a => Pick(ReadDict(a[0]), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: false))
+        r.Add(TemplateFunction.Variadic("omit", 1, a =>
+            Pick(ReadDict(a[0]), a.Skip(1).Select(AsString).ToHashSet(StringComparer.Ordinal), keep: false))
             .WithParams(GoParam.Map, GoParam.String));
         foreach (var name in new[] { "merge", "mustMerge" })
         {
@@ -38,7 +44,8 @@ internal static class DictFunctions
     }
 
     /// <summary>A map parameter; Go passes a nil (empty) map for "no value".</summary>
-    private static IDictionary<string, object?> ReadDict(object? v) => v is null ? new Dictionary<string, object?>(StringComparer.Ordinal) : AsDict(v, "dict");
+    private static IDictionary<string, object?> ReadDict(object? v) => v is null ? new Dictionary<string, object?>(StringComparer.Ordinal)
+        : AsDict(v, "dict");
 
     private static Dictionary<string, object?> Dict(object?[] a)
     {
@@ -59,7 +66,8 @@ internal static class DictFunctions
         }
         // sprig asserts the last argument's type, and Go's panic text is the error
         var dict = a[^1] is GoTypedDictionary or not IDictionary<string, object?>
-            ? throw new TemplateFunctionException($"interface conversion: interface {{}} is {(a[^1] is null ? "nil" : GoValue.TypeName(a[^1]))}, not map[string]interface {{}}")
+            ? throw new TemplateFunctionException($"interface conversion: " +
+                $"interface {{}} is {(a[^1] is null ? "nil" : GoValue.TypeName(a[^1]))}, not map[string]interface {{}}")
             : (IDictionary<string, object?>)a[^1]!;
         var def = a[^2];
         var keys = a[..^2].Select(k => k as string ?? throw new TemplateFunctionException(
@@ -149,7 +157,9 @@ internal static class DictFunctions
         // copystructure keeps the Go type ([]string stays []string, common.Values stays common.Values)
         object copy = v switch
         {
-            GoTypedDictionary typed => new GoTypedDictionary(typed.GoTypeName, typed.Inner.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value, guard), StringComparer.Ordinal), typed.IsNil),
+            GoTypedDictionary typed =>
+                new GoTypedDictionary(typed.GoTypeName,
+                    typed.Inner.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value, guard), StringComparer.Ordinal), typed.IsNil),
             IDictionary<string, object?> d => d.ToDictionary(kv => kv.Key, kv => DeepCopy(kv.Value, guard), StringComparer.Ordinal),
             GoTypedList typedList => CopyTyped(typedList, guard),
             _ => ListFunctions.Items((IList)v).Select(x => DeepCopy(x, guard)).ToList(),

@@ -17,7 +17,8 @@ internal static class EncodingFunctions
         r.Add(TemplateFunction.Fixed("mustToPrettyJson", 1, a => GoJson.Marshal(a[0], indent: "  ")));
         r.Add(TemplateFunction.Fixed("toRawJson", 1, a => TryOrEmpty(() => GoJson.Marshal(a[0], escapeHtml: false))));
         r.Add(TemplateFunction.Fixed("mustToRawJson", 1, a => GoJson.Marshal(a[0], escapeHtml: false)));
-        r.Add(TemplateFunction.Fixed("fromJson", 1, a => { try { return ParseJson(AsString(a[0])); } catch (TemplateFunctionException) { return null; } }));
+        r.Add(TemplateFunction.Fixed("fromJson", 1, a =>
+            { try { return ParseJson(AsString(a[0])); } catch (TemplateFunctionException) { return null; } }));
         r.Add(TemplateFunction.Fixed("mustFromJson", 1, a => ParseJson(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("urlParse", 1, a => UrlParse(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("urlJoin", 1, a => UrlJoin(AsDict(a[0], "urlJoin"))));

@@ -157,7 +157,8 @@ internal static class ListFunctions
             for (var j = 0L; j < length; j++)
             {
                 var at = (i * size) + j;
-                chunk.Add(at >= 0 && at < items.Count ? items[(int)at] : throw new TemplateFunctionException($"runtime error: index out of range [{at}] with length {items.Count}"));
+                chunk.Add(at >= 0 && at < items.Count ? items[(int)at] : throw new TemplateFunctionException($"runtime error: index " +
+                    $"out of range [{at}] with length {items.Count}"));
             }
             result.Add(chunk);
         }
@@ -215,7 +216,8 @@ internal static class ListFunctions
         var count = (Math.Abs((long)stop - start) + Math.Abs((long)step) - 1) / Math.Abs((long)step);
         if (count > MaxListLength)
         {
-            throw new TemplateFunctionException($"until: a list of {count} numbers is more than Ferry's render budget allows ({MaxListLength}); templates this large are not supported");
+            throw new TemplateFunctionException($"until: a list of {count} numbers is more than Ferry's render " +
+                $"budget allows ({MaxListLength}); templates this large are not supported");
         }
         for (long i = start; step > 0 ? i < stop : i > stop; i += step)
         {

@@ -302,7 +302,8 @@ internal static class RsaPrimes
         }
 
         private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
-            name == Lib && (NativeLibrary.TryLoad("libcrypto.so.3", out var handle) || NativeLibrary.TryLoad("libcrypto.so", out handle)) ? handle : 0;
+            name == Lib && (NativeLibrary.TryLoad("libcrypto.so.3", out var handle) || NativeLibrary.TryLoad("libcrypto.so", out handle)) ? handle
+                : 0;
 
         public static void Check(int ok)
         {

@@ -9,7 +9,8 @@ internal static class SemverFunctions
 {
     public static void Register(FunctionRegistry r)
     {
-        r.Add(TemplateFunction.Fixed("semver", 1, a => SemVersion.TryParse(AsString(a[0]), out var v, out var e) ? v : throw new TemplateFunctionException(e)));
+        r.Add(TemplateFunction.Fixed("semver", 1, a => SemVersion.TryParse(AsString(a[0]), out var v, out var e) ? v
+            : throw new TemplateFunctionException(e)));
         r.Add(TemplateFunction.Fixed("semverCompare", 2, a =>
         {
             if (!SemConstraint.TryParse(AsString(a[0]), out var c))

@@ -28,7 +28,8 @@ public static class SprigConvert
             case ulong or uint or ushort or byte: return unchecked((long)GoValue.ToUInt64(v));
             case double or float:
                 var d = GoValue.ToDouble(v);
-                return double.IsNaN(d) ? long.MinValue : d >= 9.2233720368547758e18 ? long.MinValue : d <= -9.2233720368547758e18 ? long.MinValue : (long)d;
+                return double.IsNaN(d) ? long.MinValue : d >= 9.2233720368547758e18 ? long.MinValue : d <= -9.2233720368547758e18 ? long.MinValue
+                    : (long)d;
             case string s:
                 s = TrimZeroDecimal(s);
                 return GoNumberParser.TryParseInt(s, out var l) ? l : 0;
@@ -106,7 +107,8 @@ public static class SprigConvert
             throw new TemplateFunctionException("runtime error: invalid memory address or nil pointer dereference");
         }
         var kind = DefaultFunctions.KindName(v);
-        throw new TemplateFunctionException(format is null ? $"Cannot {function} on type {kind}" : string.Format(System.Globalization.CultureInfo.InvariantCulture, format, kind));
+        throw new TemplateFunctionException(format is null ? $"Cannot {function}" +
+            $" on type {kind}" : string.Format(System.Globalization.CultureInfo.InvariantCulture, format, kind));
     }
 
     public static IDictionary<string, object?> AsDict(object? v, string function)

@@ -50,15 +50,19 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Fixed("splitList", 2, a => GoTypedList.Strings(GoSplit(AsString(a[1]), AsString(a[0]), -1))));
         r.Add(TemplateFunction.Fixed("splitn", 3, a => SplitMap(GoSplit(AsString(a[2]), AsString(a[0]), AsInt(a[1])))));
 #pragma warning disable CA5350 // sha1sum is a checksum function charts call by name, not a security primitive
-        r.Add(TemplateFunction.Fixed("sha1sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(GoString.ToBytes(AsString(a[0]))))));
+        r.Add(TemplateFunction.Fixed("sha1sum", 1, a =>
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(GoString.ToBytes(AsString(a[0]))))));
 #pragma warning restore CA5350
-        r.Add(TemplateFunction.Fixed("sha256sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(GoString.ToBytes(AsString(a[0]))))));
-        r.Add(TemplateFunction.Fixed("sha512sum", 1, a => Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(GoString.ToBytes(AsString(a[0]))))));
+        r.Add(TemplateFunction.Fixed("sha256sum", 1, a =>
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(GoString.ToBytes(AsString(a[0]))))));
+        r.Add(TemplateFunction.Fixed("sha512sum", 1, a =>
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(GoString.ToBytes(AsString(a[0]))))));
         r.Add(TemplateFunction.Fixed("adler32sum", 1, a => Adler32(GoString.ToBytes(AsString(a[0]))).ToString(CultureInfo.InvariantCulture)));
         r.Add(TemplateFunction.Fixed("b64enc", 1, a => Convert.ToBase64String(GoString.ToBytes(AsString(a[0])))));
         r.Add(TemplateFunction.Fixed("b64dec", 1, a => B64Dec(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("b32enc", 1, a => Base32.Encode(GoString.ToBytes(AsString(a[0])))));
-        r.Add(TemplateFunction.Fixed("b32dec", 1, a => Base32.TryDecode(AsString(a[0]), out var b) ? Encoding.UTF8.GetString(b) : "illegal base32 data at input byte 0"));
+        r.Add(TemplateFunction.Fixed("b32dec", 1, a => Base32.TryDecode(AsString(a[0]), out var b) ? Encoding.UTF8.GetString(b) : "illegal base32 " +
+            "data at input byte 0"));
     }
 
     internal static readonly char[] GoSpaces = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00a0'];
@@ -307,7 +311,9 @@ internal static class StringFunctions
     {
         var src = Encoding.UTF8.GetBytes(s);
         var bad = GoBase64Error(src);
-        return bad is { } at ? $"illegal base64 data at input byte {at}" : Encoding.UTF8.GetString(Convert.FromBase64String(Encoding.ASCII.GetString(src.Where(b => b is not ((byte)'\r' or (byte)'\n')).ToArray())));
+        return bad is { } at ? $"illegal base64 data " +
+            $"at input byte {at}" : Encoding.UTF8.GetString(
+                Convert.FromBase64String(Encoding.ASCII.GetString(src.Where(b => b is not ((byte)'\r' or (byte)'\n')).ToArray())));
     }
 
     /// <summary>
@@ -316,7 +322,8 @@ internal static class StringFunctions
     /// </summary>
     private static int? GoBase64Error(byte[] src)
     {
-        static bool Alphabet(byte c) => c is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/';
+        static bool Alphabet(byte c) =>
+            c is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/';
         static bool Newline(byte c) => c is (byte)'\r' or (byte)'\n';
         var si = 0;
         while (true)
