@@ -81,29 +81,7 @@ public static class BundleBuilder
     public static async Task<BundlePlan> DiscoverAsync(BundleBuildOptions options, string staging, CancellationToken ct = default)
     {
         var spec = SpecLoader.Load(options.SpecPath);
-        var sampleEnv = spec.SampleEnv is null ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : SpecLoader.ReadDotEnv(spec.Resolve(spec.SampleEnv));
-        foreach (var (key, value) in options.EnvOverrides)
-        {
-            if (!spec.Env.Any(v => v.Name == key))
-            {
-                throw new BundleException($"env override {key}: not " +
-                    $"declared in {spec.SpecPath} env: (declared: {string.Join(", ", spec.Env.Select(v => v.Name))})")
-                {
-                    Remedies = [Remedy.EnvOverride],
-                };
-            }
-            sampleEnv[key] = value;
-        }
-        var missing = spec.Env.Where(v => v.Required && v.Default is null && !sampleEnv.ContainsKey(v.Name)).Select(v => v.Name).ToList();
-        if (missing.Count > 0)
-        {
-            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from the " +
-                $"sample env: {string.Join(", ", missing)} (the build renders charts with it); add them, or override them for the build")
-            {
-                Remedies = [Remedy.EnvOverride],
-            };
-        }
+        var sampleEnv = SampleEnv(spec, options.EnvOverrides);
         using var client = new RegistryClient(options.Registry);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var fetcher = new ChartFetcher(client, http);
@@ -116,20 +94,9 @@ public static class BundleBuilder
         {
             options.Log?.Report($"app {app.Name}: fetching chart {app.Chart}");
             var chart = await fetcher.FetchAsync(spec, app, ct).ConfigureAwait(false);
-            if (options.Locked && previousLock.TryGetValue(app.Name, out var locked) && locked != chart.Digest.Value)
+            if (options.Locked)
             {
-                throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; to accept the " +
-                    "change, rebuild without checking the lock")
-                {
-                    Remedies = [Remedy.Locked],
-                };
-            }
-            if (options.Locked && !previousLock.ContainsKey(app.Name))
-            {
-                throw new BundleException($"app {app.Name}: not in ferry.lock; rebuild once without checking the lock")
-                {
-                    Remedies = [Remedy.Locked],
-                };
+                CheckLocked(app, chart, previousLock);
             }
             var chartFile = $"charts/{app.Name}/{chart.Name}-{chart.Version}.tgz";
             Directory.CreateDirectory(Path.Combine(staging, "charts", app.Name));
@@ -162,6 +129,55 @@ public static class BundleBuilder
             apps.Add(new PlannedApp(app, chart.Name, chart.Version, chart.Digest, chartFile, valuesFile, appImages));
         }
         return new BundlePlan(spec, apps, images);
+    }
+
+    /// <summary>The env the build renders with: the sample env and the build's overrides, every required key present.</summary>
+    private static Dictionary<string, string> SampleEnv(BundleSpec spec, IReadOnlyDictionary<string, string> overrides)
+    {
+        var sampleEnv = spec.SampleEnv is null ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : SpecLoader.ReadDotEnv(spec.Resolve(spec.SampleEnv));
+        foreach (var (key, value) in overrides)
+        {
+            if (!spec.Env.Any(v => v.Name == key))
+            {
+                var declared = string.Join(", ", spec.Env.Select(v => v.Name));
+                throw new BundleException($"env override {key}: not declared in {spec.SpecPath} env: (declared: {declared})")
+                {
+                    Remedies = [Remedy.EnvOverride],
+                };
+            }
+            sampleEnv[key] = value;
+        }
+        var missing = spec.Env.Where(v => v.Required && v.Default is null && !sampleEnv.ContainsKey(v.Name)).Select(v => v.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new BundleException($"{spec.SampleEnv ?? "sampleEnv"}: required env keys missing from " +
+                $"the sample env: {string.Join(", ", missing)} (the build renders charts with it); add them, or override them for the build")
+            {
+                Remedies = [Remedy.EnvOverride],
+            };
+        }
+        return sampleEnv;
+    }
+
+    /// <summary>With the lock checked, an app's chart must be the one ferry.lock pins.</summary>
+    private static void CheckLocked(AppSpec app, FetchedChart chart, Dictionary<string, string> previousLock)
+    {
+        if (previousLock.TryGetValue(app.Name, out var locked) && locked != chart.Digest.Value)
+        {
+            throw new BundleException($"app {app.Name}: chart {app.Chart} is now {chart.Digest}, ferry.lock pins {locked}; to accept the " +
+                "change, rebuild without checking the lock")
+            {
+                Remedies = [Remedy.Locked],
+            };
+        }
+        if (!previousLock.ContainsKey(app.Name))
+        {
+            throw new BundleException($"app {app.Name}: not in ferry.lock; rebuild once without checking the lock")
+            {
+                Remedies = [Remedy.Locked],
+            };
+        }
     }
 
     public static async Task<BundleBuildResult> BuildAsync(BundleBuildOptions options, CancellationToken ct = default)

@@ -14,101 +14,43 @@ public static class BundleReader
     /// <param name="publicKey">When given, the bundle must carry a valid ECDSA P-256 signature by its private key.</param>
     public static List<string> Verify(string path, string? publicKey = null)
     {
-        var problems = new List<string>();
-        Dictionary<string, string>? sums = null;
-        byte[]? sumsBytes = null;
-        byte[]? signature = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var check = new ArchiveCheck(path);
         using var fs = new CheckedTarStream(OpenArchive(path));
         using var tar = new TarReader(fs);
-        TarEntry? entry;
         try
         {
-            while ((entry = tar.GetNextEntry()) is not null)
+            while (tar.GetNextEntry() is { } entry)
             {
-                var name = entry.Name;
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
-                {
-                    problems.Add($"{name}: not a regular file ({entry.EntryType}); bundles hold only files");
-                    continue;
-                }
-                if (name.Length > MaxEntryName)
-                {
-                    problems.Add($"{name[..64]}...: an entry name of {name.Length} characters (a bundle's are short paths); the bundle was altered");
-                    continue;
-                }
-                if (!Ferry.Charts.ContainedPath.IsSafeEntryName(name))
-                {
-                    problems.Add($"{name}: path escapes the bundle");
-                    continue;
-                }
-                if (sums is null)
-                {
-                    if (name != BundleBuilder.SumsName)
-                    {
-                        throw new BundleException($"{path}: not a Ferry bundle (the first entry must be {BundleBuilder.SumsName}, found {name})");
-                    }
-                    if (entry.Length > MaxSumsBytes)
-                    {
-                        throw new BundleException($"{path}: {BundleBuilder.SumsName} is {entry.Length} bytes, more than a bundle's checksum " +
-                            $"list can be ({MaxSumsBytes}); the bundle was altered: get a fresh copy from the vendor");
-                    }
-                    using var ms = new MemoryStream();
-                    entry.DataStream?.CopyTo(ms);
-                    sumsBytes = ms.ToArray();
-                    sums = ParseSums(Encoding.UTF8.GetString(sumsBytes), path);
-                    continue;
-                }
-                if (name == BundleSigner.SignatureName)
-                {
-                    using var ms = new MemoryStream();
-                    entry.DataStream?.CopyTo(ms);
-                    signature = ms.ToArray();
-                    continue;
-                }
-                if (!seen.Add(name))
-                {
-                    problems.Add($"{name}: appears twice in the archive (a later copy would replace the checked one); the bundle was altered");
-                    continue;
-                }
-                if (!sums.TryGetValue(name, out var expected))
-                {
-                    problems.Add($"{name}: not listed in {BundleBuilder.SumsName} (unexpected file)");
-                    continue;
-                }
-                var actual = Convert.ToHexStringLower(SHA256.HashData(entry.DataStream ?? Stream.Null));
-                if (actual != expected)
-                {
-                    problems.Add($"{name}: checksum mismatch (expected {expected}, got {actual}); the file is corrupt or was modified");
-                }
+                check.Read(entry);
             }
-            if (!fs.Ended && sums is not null)
+            if (!fs.Ended && check.Sums is not null)
             {
-                problems.Add($"{path}: the archive is truncated (it ends before its end-of-archive marker); get a fresh copy from the vendor");
+                check.Problems.Add($"{path}: the archive is truncated (it ends before its end-of-archive marker); get a fresh copy from the vendor");
             }
             if (fs.Problem is { } header)
             {
-                problems.Add($"{path}: the archive is damaged ({header}); get a fresh copy from the vendor");
+                check.Problems.Add($"{path}: the archive is damaged ({header}); get a fresh copy from the vendor");
             }
             // After the end-of-archive blocks Ferry writes only zeros (the record padding): anything else was added.
             if (TrailingData(fs) is > 0 and var extra)
             {
-                problems.Add($"{path}: {extra} bytes of data after the end of the archive; the bundle was altered: get a fresh copy from the vendor");
+                check.Problems.Add($"{path}: {extra} bytes of data after the end of the archive; the bundle was altered: get a fresh copy " +
+                    "from the vendor");
             }
         }
         catch (InvalidDataException e)
         {
-            problems.Add($"{path}: the archive is damaged ({e.Message})");
+            check.Problems.Add($"{path}: the archive is damaged ({e.Message})");
         }
         catch (EndOfStreamException e)
         {
-            problems.Add($"{path}: the archive is truncated ({e.Message})");
+            check.Problems.Add($"{path}: the archive is truncated ({e.Message})");
         }
         catch (ZstdSharp.ZstdException e)
         {
-            problems.Add($"{path}: the compressed archive is damaged (zstd: {e.Message}); get a fresh copy from the vendor");
+            check.Problems.Add($"{path}: the compressed archive is damaged (zstd: {e.Message}); get a fresh copy from the vendor");
         }
-        if (sums is null)
+        if (check.Sums is null)
         {
             throw new BundleException(
                 fs.GoodHeaders > 0 && !fs.Ended ? $"{path}: the archive is truncated (it ends inside its first entry); get a fresh copy " +
@@ -117,21 +59,8 @@ public static class BundleReader
                     "data); get a fresh copy from the vendor"
                 : $"{path}: empty or not a Ferry bundle");
         }
-        problems.AddRange(sums.Keys.Where(k => !seen.Contains(k)).Select(k => $"{k}: listed in {BundleBuilder.SumsName} but missing " +
-            "from the archive"));
-        if (publicKey is not null)
-        {
-            if (signature is null)
-            {
-                problems.Add($"{path}: not signed (sign it with 'ferry bundle sign {path} --key key.pem')");
-            }
-            else if (!BundleSigner.Verify(sumsBytes!, signature, publicKey))
-            {
-                problems.Add($"{BundleSigner.SignatureName}: the signature does not match {publicKey}; the bundle was modified or signed " +
-                    "by another key");
-            }
-        }
-        return problems;
+        check.Finish(publicKey);
+        return check.Problems;
     }
 
     /// <summary>How many bytes follow the archive's end, counted from the first that is not zero (0: none).</summary>
@@ -153,8 +82,8 @@ public static class BundleReader
     }
 
     // A checksum line per file: even a million files stay far below this; an entry name is a short relative path.
-    private const long MaxSumsBytes = 64L * 1024 * 1024;
-    private const int MaxEntryName = 1024;
+    internal const long MaxSumsBytes = 64L * 1024 * 1024;
+    internal const int MaxEntryName = 1024;
 
     internal static Dictionary<string, string> ParseSums(string text, string path)
     {

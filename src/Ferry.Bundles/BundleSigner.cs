@@ -79,8 +79,8 @@ public static class BundleSigner
     {
         if (!File.Exists(path))
         {
-            throw new BundleException($"{path}: no " +
-                $"such key file ({(isPrivate ? "create a key pair with 'ferry keygen'" : "give the public key that came with the bundle")})");
+            var hint = isPrivate ? "create a key pair with 'ferry keygen'" : "give the public key that came with the bundle";
+            throw new BundleException($"{path}: no such key file ({hint})");
         }
         var pem = File.ReadAllText(path);
         if (!isPrivate && pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))

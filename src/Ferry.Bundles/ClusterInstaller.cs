@@ -61,6 +61,62 @@ public static class ClusterInstaller
 
     public static ClusterInstallResult Install(ClusterInstallOptions options, IProgress<string>? log = null)
     {
+        CheckOptions(options);
+        using var bundle = OpenedBundle.Open(options.Bundle, options.PublicKey, withNodeFiles: true);
+        if (bundle.Manifest.Cluster is not { } cluster)
+        {
+            throw new BundleException($"{options.Bundle} carries no cluster: add cluster.k3s (version, binary, installScript, images) to " +
+                "ferry.yaml and rebuild it");
+        }
+        var carriedFerry = bundle.Manifest.Ferry;
+        if (options.RegistryStorage is not null && carriedFerry is null)
+        {
+            throw new BundleException("the site registry runs on the ferry executable, but this bundle does not carry it: rebuild the " +
+                "bundle carrying ferry")
+            {
+                Remedies = [Remedy.IncludeFerry],
+            };
+        }
+        var k3s = cluster.K3s;
+        var dryRun = Path.GetFullPath(options.Root) != "/";
+        var node = new NodeFiles(options.Root, bundle, log);
+        node.Copy(k3s.Binary, "/usr/local/bin/k3s", "755");
+        if (k3s.Images is { } images)
+        {
+            node.Copy(images, $"/var/lib/rancher/k3s/agent/images/{Path.GetFileName(images)}", "644");
+        }
+        node.Copy(k3s.InstallScript, ScriptPath, "755");
+        if (carriedFerry is not null)
+        {
+            node.Copy(carriedFerry, "/usr/local/bin/ferry", "755");
+        }
+        node.Text("/etc/rancher/k3s/config.yaml", "600", Config(bundle.Label, options, cluster.StoragePath));
+        if (options.Registry is { } registry)
+        {
+            node.Text(K3sRegistries.DefaultPath, "600", K3sRegistries.Render(K3sRegistries.RegistriesOf(bundle), registry));
+        }
+        var commands = new List<string>();
+        if (options.RegistryStorage is { } storage)
+        {
+            commands.Add(PlaceRegistry(node, options, storage));
+        }
+        var command = $"INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION={k3s.Version} INSTALL_K3S_EXEC={options.Role} sh {ScriptPath}";
+        commands.Add(command);
+        if (!dryRun)
+        {
+            if (options.RegistryStorage is not null)
+            {
+                Run("sh", ["-c", commands[0]], "starting the ferry-registry service");
+            }
+            log?.Report($"running {command}");
+            RunInstallScript(k3s.Version, options.Role);
+        }
+        return new ClusterInstallResult(node.Placed, commands, dryRun);
+    }
+
+    /// <summary>The role is one k3s knows, an agent knows its server, and the registry's files are complete.</summary>
+    private static void CheckOptions(ClusterInstallOptions options)
+    {
         if (options.Role is not ("server" or "agent"))
         {
             throw new BundleException($"node role {options.Role}: use server or agent") { Remedies = [Remedy.Role] };
@@ -74,29 +130,53 @@ public static class ClusterInstaller
                 Remedies = [Remedy.JoinServer],
             };
         }
-        using var bundle = OpenedBundle.Open(options.Bundle, options.PublicKey, withNodeFiles: true);
-        if (bundle.Manifest.Cluster is not { } cluster)
-        {
-            throw new BundleException($"{options.Bundle} carries no cluster: add cluster.k3s (version, binary, installScript, images) to " +
-                "ferry.yaml and rebuild it");
-        }
-        var carriedFerry = bundle.Manifest.Ferry;
-        if (options.RegistryStorage is not null && carriedFerry is null)
-        {
-            throw new BundleException("the site registry runs on the ferry executable, but this bundle does not carry it: rebuild the bundle " +
-                "carrying ferry")
-            {
-                Remedies = [Remedy.IncludeFerry],
-            };
-        }
-        var k3s = cluster.K3s;
-        var version = k3s.Version;
-        var dryRun = Path.GetFullPath(options.Root) != "/";
-        var files = new List<(string, string)>();
+    }
 
-        void Place(string nodePath, string mode, Action<string> write)
+    /// <summary>Places the site registry's TLS files, users and systemd unit; returns the command that starts it.</summary>
+    private static string PlaceRegistry(NodeFiles node, ClusterInstallOptions options, string storage)
+    {
+        // the unit runs `ferry registry serve` with these flags
+        var flags = new StringBuilder($"--storage {storage} --addr {options.RegistryAddress}");
+        foreach (var (source, nodePath, mode, flag) in new[]
         {
-            var target = Path.Combine(options.Root, nodePath.TrimStart('/'));
+            (options.RegistryTlsCert, RegistryConfigDir + "/tls.crt", "644", "--tls-cert"),
+            (options.RegistryTlsKey, RegistryConfigDir + "/tls.key", "600", "--tls-key"),
+            (options.RegistryHtpasswd, RegistryConfigDir + "/htpasswd", "600", "--htpasswd"),
+        })
+        {
+            if (source is not null)
+            {
+                node.Place(nodePath, mode, t => File.Copy(source, t));
+                flags.Append(' ').Append(flag).Append(' ').Append(nodePath);
+            }
+        }
+        node.Text(RegistryUnitPath, "644", RegistryUnit(flags.ToString()));
+        return $"systemctl daemon-reload && systemctl enable --now {Path.GetFileName(RegistryUnitPath)}";
+    }
+
+    private static void RunInstallScript(string version, string role)
+    {
+        var psi = new ProcessStartInfo("sh", [ScriptPath]) { UseShellExecute = false };
+        psi.Environment["INSTALL_K3S_SKIP_DOWNLOAD"] = "true";
+        psi.Environment["INSTALL_K3S_VERSION"] = version;
+        psi.Environment["INSTALL_K3S_EXEC"] = role;
+        using var p = Process.Start(psi) ?? throw new BundleException("cannot start sh to run the k3s install script");
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new BundleException($"the k3s install script failed (exit {p.ExitCode}); its output above says why; the files are in place, " +
+                "re-run after fixing it");
+        }
+    }
+
+    /// <summary>Files placed on the node under a root, each written to a temporary name and moved into place with its mode.</summary>
+    private sealed class NodeFiles(string root, OpenedBundle bundle, IProgress<string>? log)
+    {
+        public List<(string, string)> Placed { get; } = [];
+
+        public void Place(string nodePath, string mode, Action<string> write)
+        {
+            var target = Path.Combine(root, nodePath.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             var temp = target + ".ferry-tmp";
             write(temp);
@@ -105,69 +185,14 @@ public static class ClusterInstaller
                 File.SetUnixFileMode(temp, (UnixFileMode)Convert.ToInt32(mode, 8));
             }
             File.Move(temp, target, overwrite: true);
-            files.Add((nodePath, mode));
+            Placed.Add((nodePath, mode));
             log?.Report($"placed {nodePath} ({mode})");
         }
-        void CopyFrom(string bundleFile, string nodePath, string mode) =>
+
+        public void Copy(string bundleFile, string nodePath, string mode) =>
             Place(nodePath, mode, t => File.Copy(bundle.BundleFile(bundleFile, $"the file for {nodePath}"), t));
-        void Text(string nodePath, string mode, string content) => Place(nodePath, mode, t => File.WriteAllText(t, content));
 
-        CopyFrom(k3s.Binary, "/usr/local/bin/k3s", "755");
-        if (k3s.Images is { } images)
-        {
-            CopyFrom(images, $"/var/lib/rancher/k3s/agent/images/{Path.GetFileName(images)}", "644");
-        }
-        CopyFrom(k3s.InstallScript, ScriptPath, "755");
-        if (carriedFerry is not null)
-        {
-            CopyFrom(carriedFerry, "/usr/local/bin/ferry", "755");
-        }
-        Text("/etc/rancher/k3s/config.yaml", "600", Config(bundle.Label, options, cluster.StoragePath));
-        if (options.Registry is { } registry)
-        {
-            Text(K3sRegistries.DefaultPath, "600", K3sRegistries.Render(K3sRegistries.RegistriesOf(bundle), registry));
-        }
-
-        var commands = new List<string>();
-        if (options.RegistryStorage is { } storage)
-        {
-            var flags = new StringBuilder($"--storage {storage} --addr {options.RegistryAddress}");
-            void Host(string? source, string nodePath, string mode, string flag)
-            {
-                if (source is not null)
-                {
-                    Place(nodePath, mode, t => File.Copy(source, t));
-                    flags.Append(' ').Append(flag).Append(' ').Append(nodePath);
-                }
-            }
-            Host(options.RegistryTlsCert, RegistryConfigDir + "/tls.crt", "644", "--tls-cert");
-            Host(options.RegistryTlsKey, RegistryConfigDir + "/tls.key", "600", "--tls-key");
-            Host(options.RegistryHtpasswd, RegistryConfigDir + "/htpasswd", "600", "--htpasswd");
-            Text(RegistryUnitPath, "644", RegistryUnit(flags.ToString()));
-            commands.Add($"systemctl daemon-reload && systemctl enable --now {Path.GetFileName(RegistryUnitPath)}");
-        }
-        var command = $"INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION={version} INSTALL_K3S_EXEC={options.Role} sh {ScriptPath}";
-        commands.Add(command);
-        if (!dryRun && options.RegistryStorage is not null)
-        {
-            Run("sh", ["-c", commands[0]], "starting the ferry-registry service");
-        }
-        if (!dryRun)
-        {
-            log?.Report($"running {command}");
-            var psi = new ProcessStartInfo("sh", [ScriptPath]) { UseShellExecute = false };
-            psi.Environment["INSTALL_K3S_SKIP_DOWNLOAD"] = "true";
-            psi.Environment["INSTALL_K3S_VERSION"] = version;
-            psi.Environment["INSTALL_K3S_EXEC"] = options.Role;
-            using var p = Process.Start(psi) ?? throw new BundleException("cannot start sh to run the k3s install script");
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-            {
-                throw new BundleException($"the k3s install script failed (exit {p.ExitCode}); its output above says why; the files are in place, " +
-                    "re-run after fixing it");
-            }
-        }
-        return new ClusterInstallResult(files, commands, dryRun);
+        public void Text(string nodePath, string mode, string content) => Place(nodePath, mode, t => File.WriteAllText(t, content));
     }
 
     public const string RegistryUnitPath = "/etc/systemd/system/ferry-registry.service";
@@ -230,8 +255,8 @@ public static class ClusterInstaller
 
     private static void Run(string file, string[] args, string what)
     {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false }) ?? throw new BundleException($"{what}" +
-            $": cannot start {file}");
+        using var p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false })
+            ?? throw new BundleException($"{what}: cannot start {file}");
         p.WaitForExit();
         if (p.ExitCode != 0)
         {

@@ -98,26 +98,16 @@ public sealed class Deployer(IKubernetes client)
         var spec = bundle.Spec;
         if (request.ForceConflicts.FirstOrDefault(a => a != DeployRequest.AllApps && !spec.Apps.Any(s => s.Name == a)) is { } unknown)
         {
-            throw new BundleException($"taking over " +
-                $"conflicts of {unknown}: {bundle.Label} has no app {unknown}; its apps are {string.Join(", ", spec.Apps.Select(a => a.Name))}")
+            var apps = string.Join(", ", spec.Apps.Select(a => a.Name));
+            throw new BundleException($"taking over conflicts of {unknown}: {bundle.Label} has no app {unknown}; its apps are {apps}")
             {
                 Remedies = [Remedy.ForceConflicts],
             };
         }
         var deployEnv = new DeployEnv(client, request.EnvNamespace);
         using var registry = new RegistryClient(request.Registry);
-        var preflight = await Preflight.RunAsync(bundle, await deployEnv.ReadAsync(ct).ConfigureAwait(false), request.SiteRegistry, client, registry,
-            probePush: !request.SkipPreflight, log, ct).ConfigureAwait(false);
-        var refused = (request.SkipPreflight ? preflight.Blocking : preflight.Failed).ToList();
-        if (refused.Count > 0)
-        {
-            throw PreflightResult.Refusal(refused);
-        }
-        foreach (var check in preflight.Checks.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail))
-        {
-            log?.Report($"preflight: {(check.Status == PreflightCheck.Fail ? "failed, ignored (preflight skipped)" : "warning")}: {check}");
-        }
-        var (site, renames, plans) = (preflight.Env, preflight.Renames, preflight.Plans);
+        var preflight = await PreflightAsync(bundle, deployEnv, registry, request, ct).ConfigureAwait(false);
+        var (site, plans) = (preflight.Env, preflight.Plans);
         await SiteImages.CheckReachableAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);
         await SiteImages.CheckDeltaAsync(bundle, request.SiteRegistry, registry, ct).ConfigureAwait(false);
 
@@ -134,17 +124,7 @@ public sealed class Deployer(IKubernetes client)
             var ignored = preflight.Failed.Select(c => c.Name).ToList();
             await journal.StepAsync("preflight", ignored.Count > 0 ? $"failed checks ignored (preflight skipped): {string.Join(", ", ignored)}"
                 : $"passed ({preflight.Checks.Count(c => c.Status == PreflightCheck.Warn)} warnings)", ct).ConfigureAwait(false);
-            // keys the bundle declares secret live in the Secret from now on, whichever command writes them
-            var declared = spec.Env.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-            if (renames.Count > 0 || DeployEnv.NeedsDeclaring(site, declared))
-            {
-                await deployEnv.SetAsync(renames.ToDictionary(r => r.To, r => site.Values[r.To], StringComparer.Ordinal), site.SecretKeys,
-                    renames.Select(r => r.From), declared, ct).ConfigureAwait(false);
-                foreach (var r in renames)
-                {
-                    log?.Report($"deploy-env: renamed {r.From} to {r.To} (previous content kept in {DeployEnv.BackupName})");
-                }
-            }
+            await UpdateEnvAsync(deployEnv, spec, preflight, log, ct).ConfigureAwait(false);
             if (journal.Steps.TryGetValue("images", out var pushed) && journal.Resumed is not null)
             {
                 log?.Report($"images: already pushed by the interrupted run ({pushed})");
@@ -158,9 +138,9 @@ public sealed class Deployer(IKubernetes client)
             var outcomes = await DeployAppsAsync(request, spec, plans, journal, ct).ConfigureAwait(false);
             var failed = outcomes.Where(o => o.Failed).ToList();
             await journal.StepAsync(EnvCheck.JournalStep, EnvCheck.ToJournal(spec, site), ct).ConfigureAwait(false);
-            await journal.FinishAsync(failed.Count == 0 ? DeployJournal.Succeeded : DeployJournal.Failed,
-                failed.Count == 0 ? $"{bundle.Label}" +
-                    " deployed" : $"{bundle.Label}: {string.Join(", ", failed.Select(f => $"{f.App} {f.ResultName}"))}", ct).ConfigureAwait(false);
+            var summary = failed.Count == 0
+                ? $"{bundle.Label} deployed" : $"{bundle.Label}: {string.Join(", ", failed.Select(f => $"{f.App} {f.ResultName}"))}";
+            await journal.FinishAsync(failed.Count == 0 ? DeployJournal.Succeeded : DeployJournal.Failed, summary, ct).ConfigureAwait(false);
             return outcomes;
         }
         catch (Exception e) when (e is BundleException or KubeException)
@@ -174,6 +154,45 @@ public sealed class Deployer(IKubernetes client)
                 // The original error matters more than a journal that could not record it.
             }
             throw;
+        }
+    }
+
+    /// <summary>Preflight for the deploy: refused checks stop it (only blocking ones when skipped); the rest are logged.</summary>
+    private async Task<PreflightResult> PreflightAsync(OpenedBundle bundle, DeployEnv deployEnv, RegistryClient registry, DeployRequest request,
+        CancellationToken ct)
+    {
+        var env = await deployEnv.ReadAsync(ct).ConfigureAwait(false);
+        var preflight = await Preflight.RunAsync(bundle, env, request.SiteRegistry, client, registry, probePush: !request.SkipPreflight,
+            request.Log, ct)
+            .ConfigureAwait(false);
+        var refused = (request.SkipPreflight ? preflight.Blocking : preflight.Failed).ToList();
+        if (refused.Count > 0)
+        {
+            throw PreflightResult.Refusal(refused);
+        }
+        foreach (var check in preflight.Checks.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail))
+        {
+            request.Log?.Report($"preflight: {(check.Status == PreflightCheck.Fail ? "failed, ignored (preflight skipped)" : "warning")}: {check}");
+        }
+        return preflight;
+    }
+
+    /// <summary>Applies the bundle's env renames, and keeps the keys it declares secret in the Secret from now on, whichever command writes
+    /// them.</summary>
+    private static async Task UpdateEnvAsync(DeployEnv deployEnv, BundleSpec spec, PreflightResult preflight, IProgress<string>? log,
+        CancellationToken ct)
+    {
+        var (site, renames) = (preflight.Env, preflight.Renames);
+        var declared = spec.Env.Where(v => v.Secret).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        if (renames.Count == 0 && !DeployEnv.NeedsDeclaring(site, declared))
+        {
+            return;
+        }
+        await deployEnv.SetAsync(renames.ToDictionary(r => r.To, r => site.Values[r.To], StringComparer.Ordinal), site.SecretKeys,
+            renames.Select(r => r.From), declared, ct).ConfigureAwait(false);
+        foreach (var r in renames)
+        {
+            log?.Report($"deploy-env: renamed {r.From} to {r.To} (previous content kept in {DeployEnv.BackupName})");
         }
     }
 
@@ -206,8 +225,8 @@ public sealed class Deployer(IKubernetes client)
                         gate.Release();
                     }
                 }
-                await journal.StepAsync("app/" + app.Name, outcome.Revision is { } r ? $"{outcome.ResultName}" +
-                    $" revision {r}" : outcome.ResultName, ct).ConfigureAwait(false);
+                await journal.StepAsync("app/" + app.Name, outcome.Revision is { } r ? $"{outcome.ResultName} revision {r}" : outcome.ResultName,
+                    ct).ConfigureAwait(false);
                 return outcome;
             }, ct);
         }

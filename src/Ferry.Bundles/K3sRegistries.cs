@@ -32,8 +32,8 @@ public static class K3sRegistries
         var host = slash < 0 ? site.Registry : site.Registry[..slash];
         var prefix = slash < 0 ? "" : site.Registry[(slash + 1)..].Trim('/');
         var sb = new StringBuilder();
-        sb.Append("# Written by ferry registry-config: pulls from these registries are served by the " +
-            "site registry ").Append(site.Registry).Append(".\n");
+        sb.Append("# Written by ferry registry-config: pulls from these registries are served by " +
+            "the site registry ").Append(site.Registry).Append(".\n");
         sb.Append("# k3s reads this file at start: restart k3s (or k3s-agent) after changing it.\n");
         sb.Append("mirrors:\n");
         foreach (var registry in mirrored.Where(r => r != host).Distinct(StringComparer.Ordinal))

@@ -69,20 +69,7 @@ public static partial class Planner
             var last = (await DeployJournal.ListAsync(client, envNamespace, ct).ConfigureAwait(false)).FirstOrDefault(j => j.Product == spec.Name);
             if (last is not null && EnvCheck.FromJournal(last) is { } before)
             {
-                var after = EnvCheck.Recordable(spec, site);
-                foreach (var key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
-                {
-                    var (had, was) = (before.TryGetValue(key, out var b), b);
-                    var (has, now) = (after.TryGetValue(key, out var n), n);
-                    if (had && has && was != now)
-                    {
-                        envChanges.Add($"{key}: \"{was}\" -> \"{now}\"");
-                    }
-                    else if (had != has)
-                    {
-                        envChanges.Add(has ? $"{key}: set to \"{now}\"" : $"{key}: no longer set (\"{was}\")");
-                    }
-                }
+                envChanges.AddRange(EnvChanges(before, EnvCheck.Recordable(spec, site)));
             }
         }
 
@@ -130,6 +117,24 @@ public static partial class Planner
         }
         var pushes = bundle.Images.Select(i => $"{i.Ref} -> {siteRefs[i.Ref]}").ToList();
         return new DeployPlan(bundle.Label, plans, envChanges, pushes) { Preflight = preflight.Checks };
+    }
+
+    /// <summary>How the recordable env changed since the last deploy: values changed, set, no longer set.</summary>
+    private static IEnumerable<string> EnvChanges(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
+    {
+        foreach (var key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
+        {
+            var (had, was) = (before.TryGetValue(key, out var b), b);
+            var (has, now) = (after.TryGetValue(key, out var n), n);
+            if (had && has && was != now)
+            {
+                yield return $"{key}: \"{was}\" -> \"{now}\"";
+            }
+            else if (had != has)
+            {
+                yield return has ? $"{key}: set to \"{now}\"" : $"{key}: no longer set (\"{was}\")";
+            }
+        }
     }
 
     /// <summary>Site settings from a dotenv file (offline review); keys declared secret by the bundle are treated as secret.</summary>

@@ -69,8 +69,8 @@ public static class Preflight
         checks.Add(envProblems.Count == 0
             ? new PreflightCheck("env", PreflightCheck.Pass, $"{spec.Env.Count(v => env.Values.ContainsKey(v.Name))} of {spec.Env.Count} declared " +
                 "keys set, all valid", "the bundle's env schema", "")
-            : new PreflightCheck("env", PreflightCheck.Fail, "deploy-env does not satisfy the bundle's env " +
-                "schema:\n    " + string.Join("\n    ", envProblems), "the bundle's env schema", "set the keys named with 'ferry env set'"));
+            : new PreflightCheck("env", PreflightCheck.Fail, "deploy-env does not satisfy the bundle's " +
+                "env schema:\n    " + string.Join("\n    ", envProblems), "the bundle's env schema", "set the keys named with 'ferry env set'"));
         foreach (var w in EnvCheck.UnknownKeys(spec, env))
         {
             log?.Report("warning: " + w);
@@ -94,15 +94,15 @@ public static class Preflight
                 }
                 catch (BundleException e)
                 {
-                    checks.Add(new PreflightCheck($"render {app.Name}", PreflightCheck.Fail, e.Message, "every app renders for this site", "fix " +
-                        "the site env (ferry env set), or ask the vendor for a bundle whose chart renders for this cluster"));
+                    checks.Add(new PreflightCheck($"render {app.Name}", PreflightCheck.Fail, e.Message, "every app renders for this site",
+                        "fix the site env (ferry env set), or ask the vendor for a bundle whose chart renders for this cluster"));
                 }
             }
         }
         else
         {
-            checks.Add(new PreflightCheck("product", PreflightCheck.Skip, "not rendered", "", envProblems.Count > 0 ? "fix " +
-                "the env first" : "a chart does not support this Kubernetes version"));
+            checks.Add(new PreflightCheck("product", PreflightCheck.Skip, "not rendered", "", envProblems.Count > 0 ? "fix the env first"
+                : "a chart does not support this Kubernetes version"));
         }
 
         if (client is not null && cluster is not null)
@@ -207,8 +207,8 @@ public static class Preflight
         }
         catch (OciException e)
         {
-            checks.Add(new PreflightCheck("registry", PreflightCheck.Fail, $"site registry {siteRegistry}: {e.Message}", "reachable with " +
-                "these credentials",
+            checks.Add(new PreflightCheck("registry", PreflightCheck.Fail, $"site registry {siteRegistry}: {e.Message}",
+                "reachable with these credentials",
                 "check the site registry's address, its TLS trust and its credentials")
             {
                 Remedies = [Remedy.Registry, Remedy.Insecure, Remedy.CaFile, Remedy.Credentials],
@@ -239,8 +239,8 @@ public static class Preflight
         }
         catch (OciException e)
         {
-            checks.Add(new PreflightCheck("registry push", PreflightCheck.Fail, $"pushing a " +
-                $"probe blob to {target.Registry}/{target.Repository}: {e.Message}", "push allowed",
+            checks.Add(new PreflightCheck("registry push", PreflightCheck.Fail, $"pushing a probe blob to {target.Registry}" +
+                $"/{target.Repository}: {e.Message}", "push allowed",
                 "give the credentials write access to the repository (or check the registry's free space)"));
         }
         return checks;

@@ -17,8 +17,8 @@ internal static class SiteChecks
 
         var wanted = req.Nodes ?? 1;
         checks.Add(new PreflightCheck("nodes", ready.Count >= wanted ? PreflightCheck.Pass : PreflightCheck.Fail,
-            $"{ready.Count} ready of {facts.Nodes.Count}", $"at least {wanted} ready", ready.Count >= wanted ? "" : "join more nodes (ferry " +
-                "cluster install --role agent), or bring the NotReady ones back (kubectl describe node)"));
+            $"{ready.Count} ready of {facts.Nodes.Count}", $"at least {wanted} ready", ready.Count >= wanted ? ""
+                : "join more nodes (ferry cluster install --role agent), or bring the NotReady ones back (kubectl describe node)"));
         foreach (var n in facts.Nodes.Where(n => n.Problems.Count > 0))
         {
             checks.Add(new PreflightCheck($"node {n.Name}", PreflightCheck.Warn, string.Join(", ", n.Problems), "Ready, no pressure",
@@ -29,8 +29,8 @@ internal static class SiteChecks
         var foreign = ready.Where(n => n.Architecture.Length > 0 && !archs.Contains(n.Architecture)).ToList();
         checks.Add(new PreflightCheck("architecture",
             foreign.Count == 0 ? PreflightCheck.Pass : foreign.Count == ready.Count ? PreflightCheck.Fail : PreflightCheck.Warn,
-            $"nodes: {string.Join(", ", ready.Select(n => n.Architecture).Distinct().Order(StringComparer.Ordinal))}", $"the " +
-                $"bundle's platforms: {string.Join(", ", spec.Platforms)}",
+            $"nodes: {string.Join(", ", ready.Select(n => n.Architecture).Distinct().Order(StringComparer.Ordinal))}",
+            $"the bundle's platforms: {string.Join(", ", spec.Platforms)}",
             foreign.Count == 0 ? "" : $"ask the vendor for a bundle with " +
                 $"platforms for {string.Join(", ", foreign.Select(n => n.Architecture).Distinct())}" +
                     $" (nodes {string.Join(", ", foreign.Select(n => n.Name))})"));
@@ -40,8 +40,8 @@ internal static class SiteChecks
             var (key, value) = label.Split('=', 2) is [var k, var v] ? (k, v) : (label, null);
             var carrying = ready.Where(n => n.Labels.TryGetValue(key, out var has) && (value is null || has == value)).Select(n => n.Name).ToList();
             checks.Add(new PreflightCheck($"node label {label}", carrying.Count > 0 ? PreflightCheck.Pass : PreflightCheck.Fail,
-                carrying.Count > 0 ? $"on {string.Join(", ", carrying)}" : "on no ready node", "at " +
-                    "least one node", carrying.Count > 0 ? "" : $"label a node: kubectl label node NODE {(value is null ? key + "=" : label)}"));
+                carrying.Count > 0 ? $"on {string.Join(", ", carrying)}" : "on no ready node", "at least one node", carrying.Count > 0 ? ""
+                    : $"label a node: kubectl label node NODE {(value is null ? key + "=" : label)}"));
         }
 
         var cpu = ready.Sum(n => n.Cpu);
@@ -58,8 +58,8 @@ internal static class SiteChecks
                 ? new PreflightCheck("largest pod", PreflightCheck.Pass, $"{largest.App} {largest.Workload}: {Quantity.Cpu(largest.Cpu)}" +
                     $" CPU, {Quantity.Bytes(largest.Memory)}", "fits on a node", "")
                 : new PreflightCheck("largest pod", PreflightCheck.Fail,
-                    string.Join("; ", fits.Select(p => $"{p.App} {p.Workload} requests {Quantity.Cpu(p.Cpu)} CPU and {Quantity.Bytes(p.Memory)}" +
-                        " per pod")),
+                    string.Join("; ", fits.Select(p => $"{p.App} {p.Workload} requests {Quantity.Cpu(p.Cpu)}" +
+                        $" CPU and {Quantity.Bytes(p.Memory)} per pod")),
                     $"a node with that much allocatable (largest: {Quantity.Cpu(ready.Max(n => n.Cpu))}" +
                         $" CPU, {Quantity.Bytes(ready.Max(n => n.Memory))})",
                     "add a larger node, or lower the app's requests in the site env if the bundle lets you"));
@@ -89,14 +89,14 @@ internal static class SiteChecks
     {
         if (required is not null && Quantity.TryParse(required, out var minimum) && allocatable < minimum)
         {
-            checks.Add(new PreflightCheck($"{name} (vendor)", PreflightCheck.Fail, $"{format(allocatable)} allocatable " +
-                "on ready nodes", $"at least {required}",
+            checks.Add(new PreflightCheck($"{name} (vendor)",
+                PreflightCheck.Fail, $"{format(allocatable)} allocatable on ready nodes", $"at least {required}",
                 "add nodes or give them more " + (name == "cpu" ? "cores" : "memory")));
         }
         if (product is not { } need)
         {
-            checks.Add(new PreflightCheck(name, required is null ? PreflightCheck.Skip : PreflightCheck.Pass, $"{format(allocatable)}" +
-                " allocatable", required is null ? "" : $"at least {required}", ""));
+            checks.Add(new PreflightCheck(name, required is null ? PreflightCheck.Skip : PreflightCheck.Pass, $"{format(allocatable)} allocatable",
+                required is null ? "" : $"at least {required}", ""));
             return;
         }
         var status = need > allocatable ? PreflightCheck.Fail : need + others > allocatable ? PreflightCheck.Warn : PreflightCheck.Pass;
@@ -119,8 +119,8 @@ internal static class SiteChecks
             .Where(k => !served.Contains($"{k.ApiVersion}/{k.Kind}") && !needs.ShippedKinds.Contains($"{k.ApiVersion}/{k.Kind}"))
             .DistinctBy(k => (k.ApiVersion, k.Kind)).ToList();
         checks.Add(new PreflightCheck("api kinds", missing.Count == 0 ? PreflightCheck.Pass : PreflightCheck.Fail,
-            missing.Count == 0 ? $"{needs.Kinds.Select(k => (k.ApiVersion, k.Kind)).Distinct().Count()} kinds, all served or defined by the " +
-                "product's CRDs"
+            missing.Count == 0 ? $"{needs.Kinds.Select(k => (k.ApiVersion, k.Kind)).Distinct().Count()} kinds, all served or defined by " +
+                "the product's CRDs"
                 : string.Join("; ", missing.Select(k => $"{k.ApiVersion} {k.Kind} (app {k.App}) is not served by Kubernetes {cluster.GitVersion}")),
             "every kind the product creates",
             missing.Count == 0 ? "" : "a kind the cluster removed (e.g. policy/v1beta1) needs a newer chart from the vendor; a custom resource " +
@@ -140,25 +140,29 @@ internal static class SiteChecks
         {
             var dflt = facts.StorageClasses.FirstOrDefault(s => s.IsDefault);
             checks.Add(new PreflightCheck("default storage class", dflt is null ? PreflightCheck.Fail : PreflightCheck.Pass,
-                dflt is null ? $"none; {unnamed.Count} claim(s) " +
-                    $"name no class ({string.Join(", ", unnamed.Take(3).Select(c => $"{c.Namespace}/{c.Name}"))})" : $"{dflt.Name}" +
-                        $" ({dflt.Provisioner}) for {unnamed.Count} claim(s)",
+                dflt is null
+                    ? $"none; {unnamed.Count} claim(s) name no class ({string.Join(", ", unnamed.Take(3).Select(c => $"{c.Namespace}/{c.Name}"))})"
+                    : $"{dflt.Name} ({dflt.Provisioner}) for {unnamed.Count} claim(s)",
                 "a default StorageClass", dflt is null ? "mark one default: kubectl annotate storageclass NAME " +
                     "storageclass.kubernetes.io/is-default-class=true (k3s ships local-path)" : ""));
         }
         if (needs.Claims.Count > 0)
         {
-            checks.Add(new PreflightCheck("storage", PreflightCheck.Pass, $"{needs.Claims.Count}" +
-                $" claim(s), {Quantity.Bytes(needs.Claims.Sum(c => c.Bytes))} requested", "", ""));
+            checks.Add(new PreflightCheck("storage",
+                PreflightCheck.Pass, $"{needs.Claims.Count} claim(s), {Quantity.Bytes(needs.Claims.Sum(c => c.Bytes))} requested", "", ""));
         }
     }
 
-    private static PreflightCheck StorageClassExists(SiteFacts facts, string sc) =>
-        facts.StorageClasses.Any(s => s.Name == sc)
-            ? new PreflightCheck($"storage class {sc}", PreflightCheck.Pass, "exists", "exists", "")
-            : new PreflightCheck($"storage class {sc}", PreflightCheck.Fail, $"missing (the " +
-                $"cluster has: {(facts.StorageClasses.Count == 0 ? "none" : string.Join(", ", facts.StorageClasses.Select(s => s.Name)))})", "exists",
-                $"create StorageClass {sc}, or set the app's storage class in the site env to one the cluster has");
+    private static PreflightCheck StorageClassExists(SiteFacts facts, string sc)
+    {
+        if (facts.StorageClasses.Any(s => s.Name == sc))
+        {
+            return new PreflightCheck($"storage class {sc}", PreflightCheck.Pass, "exists", "exists", "");
+        }
+        var has = facts.StorageClasses.Count == 0 ? "none" : string.Join(", ", facts.StorageClasses.Select(s => s.Name));
+        return new PreflightCheck($"storage class {sc}", PreflightCheck.Fail, $"missing (the cluster has: {has})", "exists",
+            $"create StorageClass {sc}, or set the app's storage class in the site env to one the cluster has");
+    }
 
     private static void Quotas(List<PreflightCheck> checks, SiteFacts facts, ProductNeeds needs)
     {
@@ -196,8 +200,8 @@ internal static class SiteChecks
             }
             var refused = needs.Pods.Where(p => p.Namespace == ns && (level == "restricted" ? p.Restricted : p.Baseline).Count > 0).ToList();
             checks.Add(new PreflightCheck($"pod security {ns}", refused.Count == 0 ? PreflightCheck.Pass : PreflightCheck.Fail,
-                refused.Count == 0 ? $"every pod meets {level}" : string.Join("; ", refused.Select(p => $"{p.App} {p.Workload}" +
-                    $": {string.Join(", ", level == "restricted" ? p.Restricted : p.Baseline)}")),
+                refused.Count == 0 ? $"every pod meets {level}" : string.Join("; ",
+                    refused.Select(p => $"{p.App} {p.Workload}: {string.Join(", ", level == "restricted" ? p.Restricted : p.Baseline)}")),
                 $"PodSecurity {level} (namespace label pod-security.kubernetes.io/enforce)",
                 refused.Count == 0 ? "" : $"these pods would be refused: label the namespace for a level they meet " +
                     $"(kubectl label ns {ns} pod-security.kubernetes.io/enforce=privileged --overwrite), if the site's policy allows"));

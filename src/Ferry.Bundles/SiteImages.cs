@@ -110,8 +110,8 @@ internal static class SiteImages
         }
         catch (OciException e)
         {
-            throw new BundleException($"pushing images to the site registry {siteRegistry} failed: {e.Message}; no app was changed yet, re-run " +
-                "ferry deploy", e);
+            throw new BundleException($"pushing images to the site registry {siteRegistry} failed: {e.Message}; no app was changed yet, " +
+                "re-run ferry deploy", e);
         }
         for (var i = 0; i < images.Count; i++)
         {

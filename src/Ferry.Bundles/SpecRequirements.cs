@@ -23,7 +23,7 @@ public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, s
             errors.Add($"{At(node)}: requirements must be a mapping {{ kubernetes, nodes, cpu, memory, storageClasses, nodeLabels }}");
             return None;
         }
-        errors.AddRange(SpecRules.UnknownKeys(map, "requirements.", ["kubernetes", "nodes", "cpu", "memory", "storageClasses", "nodeLabels"])
+        errors.AddRange(SpecRules.UnknownKeys(map, "requirements.", SpecSchema.AllowedFields("requirements."))
             .Select(u => $"{At(u.Key)}: {u.Message}"));
         YamlNode? Get(string key) => map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
         string? Scalar(string key)

@@ -1,8 +1,33 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
 namespace Ferry.Bundles;
 
-/// <summary>The JSON Schema of ferry.yaml (printed by <c>ferry schema</c>).</summary>
+/// <summary>The JSON Schema of ferry.yaml (printed by <c>ferry schema</c>), and the fields it allows where.</summary>
 public static class SpecSchema
 {
+    private static readonly Lazy<JsonDocument> Document = new(() => JsonDocument.Parse(Json));
+
+    private static readonly ConcurrentDictionary<string, string[]> Fields = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The fields the schema allows in the mapping at <paramref name="where"/>, as the reader names places:
+    /// "" (the top), "metadata.", "env[].", "apps[].", "chart." (an app's chart: every form's fields), "cluster.k3s."...
+    /// </summary>
+    public static string[] AllowedFields(string where) => Fields.GetOrAdd(where, static w =>
+    {
+        var node = Document.Value.RootElement;
+        var segments = w == "chart." ? ["apps[]", "chart"] : w.Split('.', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var segment in segments)
+        {
+            var list = segment.EndsWith("[]", StringComparison.Ordinal);
+            node = node.GetProperty("properties").GetProperty(list ? segment[..^2] : segment);
+            node = list ? node.GetProperty("items") : node;
+        }
+        var forms = node.TryGetProperty("oneOf", out var oneOf) ? [.. oneOf.EnumerateArray()] : new[] { node };
+        return [.. forms.SelectMany(f => f.GetProperty("properties").EnumerateObject().Select(p => p.Name)).Distinct(StringComparer.Ordinal)];
+    });
+
     public const string Json = """
         {
           "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -299,8 +299,8 @@ public static class ChartLoader
         }
         if (!SemVersion.TryParse(m.Version, out _, out _))
         {
-            throw new ChartException($"{At("version")}: validation: chart.metadata.version \"{m.Version}\" is invalid (use a semantic version " +
-                "such as 1.2.3)");
+            throw new ChartException($"{At("version")}: validation: chart.metadata.version \"{m.Version}\" is invalid (use a semantic " +
+                "version such as 1.2.3)");
         }
         if (m.Type is not ("" or "application" or "library"))
         {

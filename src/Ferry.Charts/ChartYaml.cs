@@ -156,8 +156,8 @@ internal static class ChartYaml
                 }
                 return fields;
             default:
-                throw new ChartException($"{file}: expected a YAML " +
-                    $"mapping for {goType} (json: cannot unmarshal {JsonKind(value)} into Go value of type chart.{goType})");
+                throw new ChartException($"{file}: expected a YAML mapping for {goType} (json: cannot unmarshal {JsonKind(value)} into Go " +
+                    $"value of type chart.{goType})");
         }
     }
 

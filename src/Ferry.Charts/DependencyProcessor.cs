@@ -158,8 +158,8 @@ public static class DependencyProcessor
                             var vv = ValueCoalescer.Table(cvals, r.Name + "." + child);
                             if (vv is null)
                             {
-                                log?.Warn("ImportValues missing " +
-                                    "table from chart", ("chart", r.Name), ("error", NotATable(cvals, r.Name + "." + child)));
+                                log?.Warn("ImportValues missing table from chart", ("chart", r.Name),
+                                    ("error", NotATable(cvals, r.Name + "." + child)));
                                 continue;
                             }
                             var pm = PathToMap(parent, (Dictionary<string, object?>)ValueCoalescer.DeepCopy(vv)!);

@@ -56,8 +56,8 @@ public static class HelmTemplateArgs
                 case "--validate": o.Validate = true; break;
                 case "--output":
                     // lint's report format (template prints manifests, as helm template does)
-                    o.OutputFormat = Value() switch { "json" => "json", "text" => "text", var f => throw new ArgumentException($"--output {f}: use " +
-                        "json or text") };
+                    o.OutputFormat = Value() switch { "json" => "json", "text" => "text", var f =>
+                        throw new ArgumentException($"--output {f}: use json or text") };
                     break;
                 case "--kubeconfig": o.Kubeconfig = Value(); break;
                 case "--kube-context": o.KubeContext = Value(); break;
@@ -67,8 +67,8 @@ public static class HelmTemplateArgs
                     {
                         if (!pair.Contains('=', StringComparison.Ordinal))
                         {
-                            throw new ArgumentException($"invalid argument \"{labels}\" for \"-l, --labels\" flag: {pair} must be formatted " +
-                                "as key=value");
+                            throw new ArgumentException($"invalid argument \"{labels}\" for \"-l, --labels\" flag: {pair} must be " +
+                                "formatted as key=value");
                         }
                     }
                     break;

@@ -144,8 +144,8 @@ internal sealed partial class CommandArgs
         {
             return value ?? fallback;
         }
-        return allowed.Contains(value, StringComparer.Ordinal) ? value : throw new UsageException($"{name} {value}" +
-            $": use {(allowed.Length == 1 ? allowed[0] : string.Join(", ", allowed[..^1]) + " or " + allowed[^1])}");
+        var choices = allowed.Length == 1 ? allowed[0] : string.Join(", ", allowed[..^1]) + " or " + allowed[^1];
+        return allowed.Contains(value, StringComparer.Ordinal) ? value : throw new UsageException($"{name} {value}: use {choices}");
     }
 
     /// <summary>At least <paramref name="min"/> and at most <paramref name="max"/> positional arguments, or the usage.</summary>

@@ -21,8 +21,9 @@ internal static class CommandCatalog
             "[--set-file k=path] [--set-literal k=v] [-n|--namespace NS] [-s|--show-only path] [--include-crds] [--skip-crds] [--skip-tests] " +
                 "[--no-hooks] [--is-upgrade] [--skip-schema-validation] [--kube-version v] [-a|--api-versions v] [--name-template T] " +
                     "[-g|--generate-name] [--release-name] [-l|--labels k=v,...] [--hide-notes] [--render-subchart-notes] [--post-renderer NAME " +
-                        "[--post-renderer-args A]] [--output-dir DIR] [--validate [--kubeconfig F] [--kube-context " +
-                            "C]] [--debug]", "render a Helm chart (directory or .tgz) natively, exactly as `helm template` prints it"),
+                        "[--post-renderer-args A]] [--output-dir DIR] [--validate [--kubeconfig F] " +
+                            "[--kube-context C]] [--debug]", "render a Helm chart (directory or .tgz) natively, exactly as `helm " +
+                                "template` prints it"),
         new("show values", "ferry show values CHART", "print a chart's default values"),
         new("lint", "ferry lint CHART [-f|--values values.yaml]... [--set k=v]... [--set-string k=v] [--set-json k=json] [--set-file k=path] " +
             "[-n|--namespace NS] [--kube-version v] [-a|--api-versions v] " +
@@ -33,8 +34,8 @@ internal static class CommandCatalog
             "[--output json|yaml]", "push an OCI image layout's images to a registry"),
         new("images list", "ferry images list DIR [--output json|yaml]", "list the images of an OCI image layout"),
         new("images verify", "ferry images verify DIR [--output json|yaml]", "check every blob of an OCI image layout against its digest"),
-        new("images copy", "ferry images copy SRC DST [--insecure] [--ca-file F] [--username U --password-stdin]   (oci:DIR[:NAME] | " +
-            "docker://REF)", "copy one image between layouts and registries"),
+        new("images copy", "ferry images copy SRC DST [--insecure] [--ca-file F] [--username U --password-stdin]   (oci:DIR[:NAME] " +
+            "| docker://REF)", "copy one image between layouts and registries"),
         new("bundle build", "ferry bundle build ferry.yaml -o NAME.ferry [--env K=V]... [--since site.json|old.ferry] [--compress zstd] [--split " +
             "4GiB] [--insecure] [--ca-file F] [--platform os/arch] [--locked] " +
                 "[--include-ferry [PATH]]", "build an offline bundle: charts, values templates and images, one verifiable archive"),
@@ -52,8 +53,9 @@ internal static class CommandCatalog
                 "[--description TEXT] [--parallel 4] [--force-unlock] [--force-conflicts[=APP,...]] [--skip-preflight] [--kubeconfig F] [--context " +
                     "C] [--output json|yaml]", "verify a bundle, run preflight, push its images, upgrade or install every app in order"),
         new("preflight", "ferry preflight BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--insecure|--ca-file F] [--username U " +
-            "--password-stdin] [--key pub.pem] [--env-namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "whether the site can " +
-                "run the bundle, before any change: Kubernetes, API kinds, nodes, CPU, memory, storage, quotas, pod security, env, registry (exit " +
+            "--password-stdin] [--key pub.pem] [--env-namespace NS] [--kubeconfig F] [--context C] " +
+                "[--output json|yaml]", "whether the site can run the bundle, before any change: Kubernetes, API kinds, nodes, CPU, memory, " +
+                    "storage, quotas, pod security, env, registry (exit " +
                     "1 on a failed check)"),
         new("plan", "ferry plan BUNDLE --registry HOST[:PORT][/PREFIX] [--env-file site.env] [--key pub.pem] [--env-namespace NS] [--kubeconfig F] " +
             "[--context C] [--output json|yaml]", "what deploy would do: preflight, per app install/upgrade/unchanged with a unified diff (secrets " +
@@ -62,12 +64,12 @@ internal static class CommandCatalog
             "the last deploy of each product (exit 1 when something needs attention)"),
         new("env show", "ferry env show [-n|--namespace NS] [--kubeconfig F] [--context C] " +
             "[--output json|yaml]", "show the site settings (secret values masked)"),
-        new("env set", "ferry env set K=V... [--secret K,...] [-n|--namespace NS] [--kubeconfig F] " +
-            "[--context C]", "change site settings (previous content backed up in deploy-env-backup)"),
-        new("env unset", "ferry env unset K... [-n|--namespace NS] [--kubeconfig F] " +
-            "[--context C]", "remove site settings (previous content backed up in deploy-env-backup)"),
-        new("env import", "ferry env import FILE.env [--secret K,...] [-n|--namespace NS] [--kubeconfig F] " +
-            "[--context C]", "set site settings from a dotenv file"),
+        new("env set", "ferry env set K=V... [--secret K,...] [-n|--namespace NS] [--kubeconfig " +
+            "F] [--context C]", "change site settings (previous content backed up in deploy-env-backup)"),
+        new("env unset", "ferry env unset K... [-n|--namespace NS] [--kubeconfig " +
+            "F] [--context C]", "remove site settings (previous content backed up in deploy-env-backup)"),
+        new("env import", "ferry env import FILE.env [--secret K,...] [-n|--namespace NS] [--kubeconfig " +
+            "F] [--context C]", "set site settings from a dotenv file"),
         new("policy show", "ferry policy show [-n|--namespace NS] [--kubeconfig F] [--context C] [--output json|yaml]", "the site's deploy policy"),
         new("policy require-signature", "ferry policy require-signature VENDOR.pub.pem [-n|--namespace NS] " +
             "[--kubeconfig F]", "from now on, deploy and plan only bundles signed by this key"),
@@ -76,11 +78,11 @@ internal static class CommandCatalog
             "[--output json|yaml]", "the releases in a namespace (or all: -A), newest revision of each, as helm list -a (alias: ls)"),
         new("get values", "ferry get values RELEASE [-n|--namespace NS] [--revision N] [--env-namespace NS] [--kubeconfig F] [--context C] " +
             "[--output json|yaml]", "a revision's values (the site's secrets masked)"),
-        new("get manifest", "ferry get manifest RELEASE [-n|--namespace NS] [--revision N] [--env-namespace NS] [--kubeconfig F] " +
-            "[--context C]", "a revision's manifest (Secret data and the site's secrets masked)"),
+        new("get manifest", "ferry get manifest RELEASE [-n|--namespace NS] [--revision N] [--env-namespace NS] [--kubeconfig " +
+            "F] [--context C]", "a revision's manifest (Secret data and the site's secrets masked)"),
         new("get notes", "ferry get notes RELEASE [-n|--namespace NS] [--revision N] [--kubeconfig F] [--context C]", "a revision's NOTES.txt"),
-        new("get hooks", "ferry get hooks RELEASE [-n|--namespace NS] [--revision N] [--env-namespace NS] [--kubeconfig F] " +
-            "[--context C]", "a revision's hooks (secrets masked)"),
+        new("get hooks", "ferry get hooks RELEASE [-n|--namespace NS] [--revision N] [--env-namespace NS] [--kubeconfig " +
+            "F] [--context C]", "a revision's hooks (secrets masked)"),
         new("history", "ferry history RELEASE [-n|--namespace NS] [--max N] [--kubeconfig F] [--context C] " +
             "[--output json|yaml]", "list a release's revisions (Helm-compatible release records)"),
         new("rollback", "ferry rollback RELEASE [REVISION] [-n|--namespace NS] [--timeout 5m] [--wait[=watcher|legacy|hookOnly]] [--no-hooks] " +
@@ -89,8 +91,8 @@ internal static class CommandCatalog
         new("uninstall", "ferry uninstall RELEASE [-n|--namespace NS] [--keep-history] [--dry-run] [--no-hooks] [--wait[=watcher|legacy|hookOnly]] " +
             "[--timeout 5m] [--cascade background|foreground|orphan] [--ignore-not-found] [--kubeconfig F] [--context C] " +
                 "[--output json|yaml]", "delete a release's objects (resource-policy keep respected, delete hooks run) and its records"),
-        new("support-bundle", "ferry support-bundle [-n|--namespace NS]... [-o FILE] [--tail 200] [--env-namespace NS] [--kubeconfig F] " +
-            "[--context C]", "collect what the vendor needs to diagnose the site into one .tar.gz: nodes, pods, logs, events, claims, releases, " +
+        new("support-bundle", "ferry support-bundle [-n|--namespace NS]... [-o FILE] [--tail 200] [--env-namespace NS] [--kubeconfig " +
+            "F] [--context C]", "collect what the vendor needs to diagnose the site into one .tar.gz: nodes, pods, logs, events, claims, releases, " +
                 "deploys (secrets redacted)"),
         new("support-bundle analyze", "ferry support-bundle analyze FILE [--output json|yaml]", "name the problems a support bundle shows: crash " +
             "loops with their logs, unpullable images, OOMKilled, unschedulable pods, unbound claims, failed releases and deploys, node pressure " +
@@ -98,10 +100,10 @@ internal static class CommandCatalog
         new("cluster install", "ferry cluster install BUNDLE [--role server|agent] [--server URL --token T] [--root DIR] [--token-file F] " +
             "[--registry HOST[:PORT]] [--ca-file F] [--registry-username U --registry-password-file F] [--node-name N] [--plain-http] [--key " +
                 "pub.pem] [--registry-storage DIR [--registry-addr ADDR] [--registry-tls-cert F --registry-tls-key F] " +
-                    "[--registry-htpasswd F]]", "install k3s from the bundle on this node (airgap images, config.yaml, registries.yaml); --root " +
-                        "DIR: dry run"),
-        new("registry serve", "ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] [--htpasswd " +
-            "F] [--verbose]", "serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)"),
+                    "[--registry-htpasswd F]]", "install k3s from the bundle on this node (airgap images, config.yaml, registries.yaml); " +
+                        "--root DIR: dry run"),
+        new("registry serve", "ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] " +
+            "[--htpasswd F] [--verbose]", "serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)"),
         new("registry htpasswd", "ferry registry htpasswd USER --password-stdin", "print an htpasswd line (bcrypt) for registry serve --htpasswd"),
         new("registry-config", "ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file " +
             "F] [--insecure-skip-verify] [--username U --password-stdin] [-o PATH] " +

@@ -116,8 +116,8 @@ public static class CommandLine
         if (OperatingSystem.IsLinux() && !File.Exists("/dev/urandom") && Chain(e).Any(x => x is System.Security.Cryptography.CryptographicException))
         {
             // The .NET runtime draws random numbers (GUIDs, hash seeds) from /dev/urandom, which every Linux root has.
-            return "ferry: /dev/urandom is missing, so no random numbers can be drawn: run ferry where /dev is mounted (in a chroot: mount --bind " +
-                "/dev ROOT/dev)";
+            return "ferry: /dev/urandom is missing, so no random numbers can be drawn: run ferry where /dev is mounted (in a chroot: mount " +
+                "--bind /dev ROOT/dev)";
         }
         var expected = e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException
             or FormatException or TimeoutException or System.Net.Http.HttpRequestException or System.Security.Cryptography.CryptographicException
@@ -125,8 +125,8 @@ public static class CommandLine
         var message = e.Message.Trim() + RemedyFlags.Of(e);
         return expected
             ? $"ferry: {message}"
-            : $"ferry: internal error: {message} (this is a bug in Ferry: please report it with the output of the same command run with " +
-                "FERRY_DEBUG=1)";
+            : $"ferry: internal error: {message} (this is a bug in Ferry: please report it with the output of the same command run " +
+                "with FERRY_DEBUG=1)";
     }
 
     private static IEnumerable<Exception> Chain(Exception e)

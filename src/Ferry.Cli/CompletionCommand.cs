@@ -26,8 +26,8 @@ internal static class CompletionCommand
         };
         if (script is null)
         {
-            return CommandLine.UsageError(stderr, $"ferry completion {args[0]}" +
-                $": no such shell{CommandCatalog.DidYouMean(args[0], ["bash", "zsh", "fish"])}; use {Shells}");
+            return CommandLine.UsageError(
+                stderr, $"ferry completion {args[0]}: no such shell{CommandCatalog.DidYouMean(args[0], ["bash", "zsh", "fish"])}; use {Shells}");
         }
         stdout.Write(script);
         return 0;
@@ -49,8 +49,8 @@ internal static class CompletionCommand
           .Append("_ferry() {\n")
           .Append("  local cur=${COMP_WORDS[COMP_CWORD]} first=${COMP_WORDS[1]} second=${COMP_WORDS[2]} flags\n")
           .Append("  if [ \"$COMP_CWORD\" -eq 1 ]; then\n")
-          .Append("    COMPREPLY=($(compgen -W \"").Append(string.Join(' ', CommandCatalog.TopWords.Append("help"))).Append("\" -- " +
-              "\"$cur\")); return\n")
+          .Append("    COMPREPLY=($(compgen -W \"").Append(string.Join(' ', CommandCatalog.TopWords.Append("help")))
+              .Append("\" -- \"$cur\")); return\n")
           .Append("  fi\n")
           .Append("  case $first in\n");
         foreach (var group in Groups)
@@ -98,8 +98,7 @@ internal static class CompletionCommand
             if (c.Words.Length == 2)
             {
                 var others = string.Join(' ', CommandCatalog.All.Where(o => o.Words.Length == 2 && o.Words[0] == c.Words[0]).Select(o => o.Words[1]));
-                sb.Append($"complete -c ferry -n " +
-                    $"'__fish_seen_subcommand_from {c.Words[0]}; and not " +
+                sb.Append($"complete -c ferry -n '__fish_seen_subcommand_from {c.Words[0]}; and not " +
                         $"__fish_seen_subcommand_from {others}' -a {c.Words[1]} -d {FishQuote(c.Summary)}\n");
             }
             foreach (var flag in Flags(c))

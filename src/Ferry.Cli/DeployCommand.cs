@@ -180,8 +180,9 @@ internal static partial class DeployCommand
         stdout.WriteLine($"Plan for {plan.Bundle}");
         stdout.WriteLine();
         var notPassed = plan.Preflight.Where(c => c.Status is PreflightCheck.Warn or PreflightCheck.Fail).ToList();
-        stdout.WriteLine(notPassed.Count == 0 ? $"Preflight: {plan.Preflight.Count(c => c.Status == PreflightCheck.Pass)}" +
-            " checks passed" : "Preflight (deploy stops at a failed check unless given --skip-preflight):");
+        stdout.WriteLine(notPassed.Count == 0
+            ? $"Preflight: {plan.Preflight.Count(c => c.Status == PreflightCheck.Pass)} checks passed" : "Preflight (deploy stops at a failed " +
+                "check unless given --skip-preflight):");
         PreflightCommand.WriteChecks(stdout, notPassed);
         stdout.WriteLine();
         stdout.WriteLine($"{"APP",-16} {"NAMESPACE",-12} {"ACTION",-10} {"CHART",-20} OBJECTS HOOKS");
@@ -264,8 +265,8 @@ internal static partial class DeployCommand
             }
             if (stalled.Contains(j.Product))
             {
-                stdout.WriteLine($"  this deploy stopped before finishing (its holder {j.Holder} is gone): run ferry deploy with the same bundle " +
-                    "to resume it");
+                stdout.WriteLine($"  this deploy stopped before finishing (its holder {j.Holder} is gone): run ferry deploy with the same " +
+                    "bundle to resume it");
             }
         }
         return attention ? 1 : 0;

@@ -94,8 +94,8 @@ internal static class ImagesCommand
         using var client = new RegistryClient(f.Registry);
         var copier = new ImageCopier(client, Reporter(stderr));
         var images = layout.Manifests().Select(d => (d, ImageCopier.PushTarget(
-            OciLayout.RefName(d) ?? throw new OciException($"{layout.Root}: manifest {d.Digest} has no {Descriptor.RefNameAnnotation}; tag it " +
-                "before pushing"), f.To))).ToList();
+            OciLayout.RefName(d) ?? throw new OciException($"{layout.Root}: manifest {d.Digest} has no {Descriptor.RefNameAnnotation}; tag " +
+                "it before pushing"), f.To))).ToList();
         var results = await copier.PushAllAsync(layout, images).ConfigureAwait(false);
         Print(stdout, results, "pushed", f.Json);
         return 0;

@@ -37,8 +37,8 @@ internal static class PreflightCommand
         stdout.WriteLine();
         int Count(string status) => result.Checks.Count(c => c.Status == status);
         stdout.WriteLine($"{Count(PreflightCheck.Pass)} passed, {Count(PreflightCheck.Warn)} warnings, {Count(PreflightCheck.Fail)} failed" +
-            (failed ? ": ferry deploy stops before any change (--skip-preflight overrides the checks " +
-                "that allow it)" : ": the site can run this bundle"));
+            (failed ? ": ferry deploy stops before any change (--skip-preflight overrides the " +
+                "checks that allow it)" : ": the site can run this bundle"));
         return failed ? 1 : 0;
     }
 

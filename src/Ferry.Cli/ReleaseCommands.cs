@@ -79,8 +79,8 @@ internal static partial class ClusterCommands
                 "manifest" => Bundles.Planner.Mask(release.Manifest, secrets),
                 "notes" => release.Info.Notes,
                 _ => Bundles.Planner.Mask(
-                    string.Concat(release.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal).Select(h => $"---\n# Source: {h.Path}" +
-                        $"\n{h.Manifest.TrimEnd('\n')}\n")), secrets),
+                    string.Concat(release.Hooks.OrderBy(h => h.Path, StringComparer.Ordinal)
+                        .Select(h => $"---\n# Source: {h.Path}\n{h.Manifest.TrimEnd('\n')}\n")), secrets),
             };
             if (args[0] == "values" && !f.Json)
             {

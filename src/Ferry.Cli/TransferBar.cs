@@ -50,8 +50,8 @@ internal sealed class TransferBar(TextWriter stderr, bool? tty = null) : IProgre
             var (done, total) = value.AllTotal > 0
                 ? (value.AllDone, value.AllTotal)
                 : (_images.Values.Sum(i => Math.Min(i.Done, i.Total)), _images.Values.Sum(i => i.Total));
-            Draw(Line(new TransferProgress($"{_finished.Count}" +
-                $"/{_images.Count} images", done, total)) + Rate(done, total, now - _started), permanent: false);
+            Draw(Line(new TransferProgress($"{_finished.Count}/{_images.Count} images", done, total)) + Rate(done, total, now - _started),
+                permanent: false);
         }
     }
 
@@ -79,8 +79,8 @@ internal sealed class TransferBar(TextWriter stderr, bool? tty = null) : IProgre
         }
         var perSecond = done * 1000.0 / elapsedMs;
         var left = TimeSpan.FromSeconds(Math.Ceiling(Math.Max(0, total - done) / perSecond));
-        var eta = left.TotalHours >= 1 ? $"{(int)left.TotalHours}" +
-            $"h{left.Minutes:00}m" : left.TotalMinutes >= 1 ? $"{left.Minutes}m{left.Seconds:00}s" : $"{left.Seconds}s";
+        var eta = left.TotalHours >= 1 ? $"{(int)left.TotalHours}h{left.Minutes:00}m" : left.TotalMinutes >= 1
+            ? $"{left.Minutes}m{left.Seconds:00}s" : $"{left.Seconds}s";
         return string.Create(CultureInfo.InvariantCulture, $", {perSecond / (1 << 20):0.0} MiB/s, {eta} left");
     }
 

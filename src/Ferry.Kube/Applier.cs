@@ -35,40 +35,50 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
             ("apps", "v1") => await KubeConnection.CallAsync("discover apps/v1", () => client.AppsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
             ("batch", "v1") => await KubeConnection.CallAsync("discover batch/v1", () => client.BatchV1.GetAPIResourcesAsync(ct))
                 .ConfigureAwait(false),
-            ("networking.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "networking.k8s.io/v1", () => client.NetworkingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("rbac.authorization.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "rbac.authorization.k8s.io/v1", () => client.RbacAuthorizationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("apiextensions.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "apiextensions.k8s.io/v1", () => client.ApiextensionsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("storage.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "storage.k8s.io/v1", () => client.StorageV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("networking.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover networking.k8s.io/v1", () => client.NetworkingV1.GetAPIResourcesAsync(ct))
+                    .ConfigureAwait(false),
+            ("rbac.authorization.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover rbac.authorization.k8s.io/v1", () => client.RbacAuthorizationV1.GetAPIResourcesAsync(ct))
+                    .ConfigureAwait(false),
+            ("apiextensions.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover apiextensions.k8s.io/v1", () => client.ApiextensionsV1.GetAPIResourcesAsync(ct))
+                    .ConfigureAwait(false),
+            ("storage.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover storage.k8s.io/v1", () => client.StorageV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
             ("policy", "v1") => await KubeConnection.CallAsync("discover policy/v1", () => client.PolicyV1.GetAPIResourcesAsync(ct))
                 .ConfigureAwait(false),
-            ("autoscaling", "v1") => await KubeConnection.CallAsync("discover " +
-                "autoscaling/v1", () => client.AutoscalingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("autoscaling", "v2") => await KubeConnection.CallAsync("discover " +
-                "autoscaling/v2", () => client.AutoscalingV2.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("admissionregistration.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "admissionregistration.k8s.io/v1", () => client.AdmissionregistrationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("apiregistration.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "apiregistration.k8s.io/v1", () => client.ApiregistrationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("scheduling.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "scheduling.k8s.io/v1", () => client.SchedulingV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("node.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "node.k8s.io/v1", () => client.NodeV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("coordination.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "coordination.k8s.io/v1", () => client.CoordinationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("discovery.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "discovery.k8s.io/v1", () => client.DiscoveryV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("certificates.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "certificates.k8s.io/v1", () => client.CertificatesV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("flowcontrol.apiserver.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "flowcontrol.apiserver.k8s.io/v1", () => client.FlowcontrolApiserverV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("events.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "events.k8s.io/v1", () => client.EventsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("resource.k8s.io", "v1") => await KubeConnection.CallAsync("discover " +
-                "resource.k8s.io/v1", () => client.ResourceV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("autoscaling", "v1") => await KubeConnection.CallAsync("discover autoscaling/v1", () => client.AutoscalingV1.GetAPIResourcesAsync(ct))
+                .ConfigureAwait(false),
+            ("autoscaling", "v2") => await KubeConnection.CallAsync("discover autoscaling/v2", () => client.AutoscalingV2.GetAPIResourcesAsync(ct))
+                .ConfigureAwait(false),
+            ("admissionregistration.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover admissionregistration.k8s.io/v1", () =>
+                    client.AdmissionregistrationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("apiregistration.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover apiregistration.k8s.io/v1", () => client.ApiregistrationV1.GetAPIResourcesAsync(ct))
+                    .ConfigureAwait(false),
+            ("scheduling.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover scheduling.k8s.io/v1", () => client.SchedulingV1.GetAPIResourcesAsync(ct))
+                    .ConfigureAwait(false),
+            ("node.k8s.io", "v1") => await KubeConnection.CallAsync("discover node.k8s.io/v1", () => client.NodeV1.GetAPIResourcesAsync(ct))
+                .ConfigureAwait(false),
+            ("coordination.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover coordination.k8s.io/v1", () => client.CoordinationV1.GetAPIResourcesAsync(ct))
+                    .ConfigureAwait(false),
+            ("discovery.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover discovery.k8s.io/v1", () => client.DiscoveryV1.GetAPIResourcesAsync(ct))
+                    .ConfigureAwait(false),
+            ("certificates.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover certificates.k8s.io/v1", () => client.CertificatesV1.GetAPIResourcesAsync(ct))
+                    .ConfigureAwait(false),
+            ("flowcontrol.apiserver.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover flowcontrol.apiserver.k8s.io/v1", () =>
+                    client.FlowcontrolApiserverV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
+            ("events.k8s.io", "v1") => await KubeConnection.CallAsync("discover events.k8s.io/v1", () => client.EventsV1.GetAPIResourcesAsync(ct))
+                .ConfigureAwait(false),
+            ("resource.k8s.io", "v1") =>
+                await KubeConnection.CallAsync("discover resource.k8s.io/v1", () => client.ResourceV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
             _ => null,
         };
         ResourceMapping? mapping = null;

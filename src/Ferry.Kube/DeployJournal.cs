@@ -130,8 +130,8 @@ public sealed partial class DeployJournal : IAsyncDisposable
         }
         catch (KubeException e) when (KubeConnection.IsConflict(e))
         {
-            throw new KubeException($"another ferry deploy of {product} took the deploy journal {ns}/{name} at the same moment; wait for " +
-                "it to finish", e);
+            throw new KubeException($"another ferry deploy of {product} took the deploy journal {ns}/{name} at the same moment; wait " +
+                "for it to finish", e);
         }
         return new DeployJournal(client, ns, map, steps, resumed, lease);
     }
@@ -204,8 +204,8 @@ public sealed partial class DeployJournal : IAsyncDisposable
             }
             catch (KubeException e) when (KubeConnection.IsConflict(e))
             {
-                throw new KubeException($"the deploy journal {_ns}/{_name} was taken over by another ferry deploy (forced unlock?); " +
-                    "this one stops", e);
+                throw new KubeException($"the deploy journal {_ns}/{_name} was taken over by another ferry deploy (forced " +
+                    "unlock?); this one stops", e);
             }
         }
         finally

@@ -100,8 +100,8 @@ public static class Readiness
                     var phase = status["phase"]?.GetValue<string>() ?? "Pending";
                     return phase == "Bound" ? ReadinessResult.Yes("bound")
                         : phase == "Lost" ? ReadinessResult.Failure($"PersistentVolumeClaim {name}: its volume is lost")
-                        : ReadinessResult.Waiting($"PersistentVolumeClaim {name}: {phase} (with local-path storage it binds when a pod using it " +
-                            "is scheduled)");
+                        : ReadinessResult.Waiting($"PersistentVolumeClaim {name}: {phase} (with local-path storage it binds when a pod using " +
+                            "it is scheduled)");
                 }
             case "Service":
                 if (waitForLoadBalancer && obj["spec"]?["type"]?.GetValue<string>() == "LoadBalancer"

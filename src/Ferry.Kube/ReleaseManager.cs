@@ -92,8 +92,8 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             throw new KubeException($"release {name} not found in namespace {ns}; nothing to roll back");
         }
         return toVersion is { } v
-            ? history.FirstOrDefault(r => r.Version == v) ?? throw new KubeException($"release {name} has " +
-                $"no revision {v} (revisions: {string.Join(", ", history.Select(r => r.Version))})")
+            ? history.FirstOrDefault(r => r.Version == v) ?? throw new KubeException($"release {name} has no revision {v}" +
+                $" (revisions: {string.Join(", ", history.Select(r => r.Version))})")
             : history.LastOrDefault(r => r.Version == history[^1].Version - 1)
               ?? throw new KubeException($"release {name} has no revision before {history[^1].Version} to roll back to (as helm rollback, " +
                   "give a revision)");

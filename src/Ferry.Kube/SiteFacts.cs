@@ -33,8 +33,8 @@ public sealed record SiteFacts(
     public static async Task<SiteFacts> ReadAsync(IKubernetes client, IReadOnlyCollection<string> namespaces, CancellationToken ct = default)
     {
         var nodes = await KubeConnection.CallAsync("list nodes", () => client.CoreV1.ListNodeAsync(cancellationToken: ct)).ConfigureAwait(false);
-        var classes = await KubeConnection.CallAsync("list " +
-            "storage classes", () => client.StorageV1.ListStorageClassAsync(cancellationToken: ct)).ConfigureAwait(false);
+        var classes = await KubeConnection.CallAsync("list storage classes", () => client.StorageV1.ListStorageClassAsync(cancellationToken: ct))
+            .ConfigureAwait(false);
         var labels = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         var quotas = new List<QuotaFacts>();
         foreach (var ns in namespaces.Distinct(StringComparer.Ordinal))
@@ -46,8 +46,8 @@ public sealed record SiteFacts(
                 continue; // created by the deploy: no labels, no quotas yet
             }
             labels[ns] = new Dictionary<string, string>(live.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-            var q = await KubeConnection.CallAsync($"list " +
-                $"resource quotas in {ns}", () => client.CoreV1.ListNamespacedResourceQuotaAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+            var q = await KubeConnection.CallAsync($"list resource quotas in {ns}", () =>
+                client.CoreV1.ListNamespacedResourceQuotaAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
             quotas.AddRange(q.Items.Select(r => new QuotaFacts(ns, r.Metadata.Name,
                 (r.Spec?.Hard ?? new Dictionary<string, ResourceQuantity>())
                     .ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal),

@@ -37,8 +37,8 @@ internal static class ConnectionFailure
                 }
                 if (e.InnerException is AuthenticationException auth && auth.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase))
                 {
-                    return ($"{registry}: its TLS certificate is not trusted ({Reason(e)}): give the CA that signed it, or skip " +
-                        "verification", [Remedy.CaFile, Remedy.Insecure]);
+                    return ($"{registry}: its TLS certificate is not trusted ({Reason(e)}): give the CA that signed it, or " +
+                        "skip verification", [Remedy.CaFile, Remedy.Insecure]);
                 }
                 if (await SpeaksPlainHttpAsync(uri, ct).ConfigureAwait(false))
                 {
@@ -48,8 +48,8 @@ internal static class ConnectionFailure
             default:
                 return options.Insecure
                     ? ($"{registry}: {Reason(e)}", [])
-                    : ($"{registry}: {Reason(e)}; a plain-HTTP or self-signed registry needs plain HTTP allowed or " +
-                        "its CA given", [Remedy.Insecure, Remedy.CaFile]);
+                    : ($"{registry}: {Reason(e)}; a plain-HTTP or self-signed registry needs plain HTTP allowed " +
+                        "or its CA given", [Remedy.Insecure, Remedy.CaFile]);
         }
     }
 
@@ -74,8 +74,8 @@ internal static class ConnectionFailure
             using var tcp = new TcpClient();
             await tcp.ConnectAsync(uri.Host, uri.Port, timeout.Token).ConfigureAwait(false);
             var stream = tcp.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /v2/ " +
-                $"HTTP/1.0\r\nHost: {uri.Authority}\r\n\r\n"), timeout.Token).ConfigureAwait(false);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /v2/ HTTP/1.0\r\nHost: {uri.Authority}\r\n\r\n"), timeout.Token)
+                .ConfigureAwait(false);
             var buffer = new byte[256];
             var read = 0;
             try

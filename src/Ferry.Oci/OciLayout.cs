@@ -274,8 +274,8 @@ public sealed class OciLayout
         var problems = new List<string>();
         if (AbandonedTempFiles() is { Count: > 0 } leftovers)
         {
-            problems.Add($"{leftovers.Count} partial download(s) left in blobs/.tmp by an interrupted pull; the next pull into this layout " +
-                "removes them");
+            problems.Add($"{leftovers.Count} partial download(s) left in blobs/.tmp by an interrupted pull; the next pull into this " +
+                "layout removes them");
         }
         var sizes = new Dictionary<Digest, long>();
         var stack = new Stack<Descriptor>(Manifests());

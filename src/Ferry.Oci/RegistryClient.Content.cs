@@ -58,8 +58,8 @@ public sealed partial class RegistryClient
 
     public async Task<bool> BlobExistsAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
     {
-        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Head, new Uri(b, $"/v2/{repository}" +
-            $"/blobs/{digest}")), ct).ConfigureAwait(false);
+        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Head, new Uri(b, $"/v2/{repository}/blobs/{digest}")), ct)
+            .ConfigureAwait(false);
         if (r.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
@@ -101,8 +101,8 @@ public sealed partial class RegistryClient
     /// </summary>
     public async Task<bool> DeleteBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
     {
-        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Delete, new Uri(b, $"/v2/{repository}" +
-            $"/blobs/{digest}")), ct).ConfigureAwait(false);
+        using var r = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Delete, new Uri(b, $"/v2/{repository}/blobs/{digest}")), ct)
+            .ConfigureAwait(false);
         if (r.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotFound)
         {
             return false;
@@ -258,8 +258,9 @@ public sealed partial class RegistryClient
             {
                 var query = mountFrom is not null && mountFrom != repository ? $"?mount={blob.Digest}&from={Uri.EscapeDataString(mountFrom)}" : "";
                 Uri location;
-                using (var start = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{repository}" +
-                    $"/blobs/uploads/{query}")) { Content = new ByteArrayContent([]) }, ct).ConfigureAwait(false))
+                using (var start = await SendAsync(registry, b =>
+                    new HttpRequestMessage(HttpMethod.Post,
+                        new Uri(b, $"/v2/{repository}/blobs/uploads/{query}")) { Content = new ByteArrayContent([]) }, ct).ConfigureAwait(false))
                 {
                     if (start.StatusCode == HttpStatusCode.Created && query.Length > 0)
                     {

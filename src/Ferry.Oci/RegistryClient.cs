@@ -202,8 +202,8 @@ public sealed partial class RegistryClient : IDisposable
             }
             lock (_auth)
             {
-                _auth[registry] = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{creds.Value.User}" +
-                    $":{creds.Value.Secret}")));
+                _auth[registry] = new AuthenticationHeaderValue("Basic",
+                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{creds.Value.User}:{creds.Value.Secret}")));
             }
             return;
         }
@@ -315,8 +315,8 @@ public sealed partial class RegistryClient : IDisposable
         }
         var errors = DistributionErrors(body);
         var detail = errors.Count > 0
-            ? string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}" +
-                $"{(e.Detail is { Length: > 0 } d ? $" ({(d.Length > 200 ? d[..200] + "..." : d)})" : "")}"))
+            ? string.Join("; ", errors.Select(
+                e => $"{e.Code}: {e.Message}{(e.Detail is { Length: > 0 } d ? $" ({(d.Length > 200 ? d[..200] + "..." : d)})" : "")}"))
             : body.Length > 300 ? body[..300] + "..." : body;
         var hint = r.StatusCode switch
         {

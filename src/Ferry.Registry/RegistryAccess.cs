@@ -34,8 +34,8 @@ public sealed class RegistryAccess : IDisposable
     {
         if ((certFile is null) != (keyFile is null))
         {
-            throw new DistributionException(500, "UNKNOWN", "TLS needs both the certificate and " +
-                "its key (PEM)") { Remedies = [Remedy.TlsCertificate] };
+            throw new DistributionException(500, "UNKNOWN", "TLS needs both the certificate " +
+                "and its key (PEM)") { Remedies = [Remedy.TlsCertificate] };
         }
         X509Certificate2? certificate = null;
         if (certFile is not null)

@@ -301,8 +301,8 @@ public sealed partial class RegistryStorage
     {
         if (!_owned.TryAdd(id, 0))
         {
-            throw new DistributionException(416, "BLOB_UPLOAD_INVALID", $"upload {id} is being written by another request; send its chunks one " +
-                "after another");
+            throw new DistributionException(416, "BLOB_UPLOAD_INVALID", $"upload {id} is being written by another request; send its chunks " +
+                "one after another");
         }
         return new UploadOwner(this, id);
     }

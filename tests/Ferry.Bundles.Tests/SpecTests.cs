@@ -137,6 +137,58 @@ public sealed class SpecTests : IDisposable
         var e = Assert.Throws<BundleException>(() => SpecLoader.Load(Write("ferry.yaml", text)));
         Assert.Contains("cycle", e.Message, StringComparison.Ordinal);
         Assert.Contains("chart path chart does not exist", e.Message, StringComparison.Ordinal);
+        // each at its own place: the cycle at the first app, the missing chart at its path, an unknown dependency at dependsOn
+        Assert.Contains("ferry.yaml:8:5: dependsOn has a cycle: api -> web -> api", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ferry.yaml:9:20: app api: chart path chart does not exist", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<BundleException>(() => SpecLoader.Load(Write("ferry.yaml", text.Replace("dependsOn: [api]", "dependsOn: [nope]", StringComparison.Ordinal))));
+        Assert.Contains("ferry.yaml:14:16: app web depends on unknown app \"nope\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownFields_AreRefusedInEverySection_AsTheSchemaAllowsThem()
+    {
+        var path = Write("ferry.yaml", """
+            apiVersion: ferry.dev/v1
+            kind: Bundle
+            metadata: { name: demo, version: 1.0.0, lables: x }
+            registry: { rewrite: true, mirror: x }
+            env:
+              - { name: A, secert: true }
+            envMigrations:
+              - { rename: B, to: A, from: C }
+            apps:
+              - name: api
+                chart: { path: chart, tag: x }
+                image: x
+            imagePaths:
+              - { kind: Foo, path: .spec.image, where: x }
+            cluster:
+              k3s: { version: v1.31.4+k3s1, binary: https://x/k3s, installScript: https://x/i.sh, arch: x }
+              storage: { path: /data, size: x }
+              nodes: 3
+            kubernetes: { version: 1.31.4, api: x }
+            requirements: { nodes: 1, gpus: 2 }
+            extras: 1
+            """);
+        var e = Assert.Throws<BundleException>(() => SpecLoader.Load(path, checkFiles: false));
+        var unknown = e.Message.Split('\n').Where(l => l.Contains("unknown field", StringComparison.Ordinal)).Select(l => l[(l.IndexOf(':') + 1)..]).ToList();
+        Assert.Equal(
+        [
+            "21:1: unknown field extras (allowed: apiVersion, kind, metadata, registry, env, envMigrations, kubernetes, requirements, cluster, " +
+                "sampleEnv, imagePaths, platforms, apps)",
+            "3:41: unknown field metadata.lables (allowed: name, version)",
+            "4:28: unknown field registry.mirror (allowed: rewrite)",
+            "6:16: unknown field env[].secert; did you mean secret? (allowed: name, description, required, secret, default, pattern)",
+            "12:5: unknown field apps[].image; did you mean images? (allowed: name, namespace, values, dependsOn, images, chart)",
+            "11:27: unknown field chart.tag (allowed: path, repo, name, version, oci, git, ref)",
+            "14:37: unknown field imagePaths[].where (allowed: kind, path)",
+            "8:25: unknown field envMigrations[].from (allowed: rename, to)",
+            "18:3: unknown field cluster.nodes (allowed: k3s, storage)",
+            "16:87: unknown field cluster.k3s.arch (allowed: version, binary, images, installScript)",
+            "17:27: unknown field cluster.storage.size (allowed: path)",
+            "19:32: unknown field kubernetes.api (allowed: version, apiVersions)",
+            "20:27: unknown field requirements.gpus (allowed: kubernetes, nodes, cpu, memory, storageClasses, nodeLabels)",
+        ], unknown);
     }
 
     [Fact]

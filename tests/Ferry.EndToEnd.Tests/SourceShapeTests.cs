@@ -18,12 +18,6 @@ public sealed class SourceShapeTests
     /// <summary>Methods over <see cref="MaxMethod"/> lines today, by file and name, with their length in lines.</summary>
     private static readonly Dictionary<string, int> Oversized = new(StringComparer.Ordinal)
     {
-        ["Ferry.Bundles/BundleBuilder.cs BundleBuilder.DiscoverAsync"] = 85,
-        ["Ferry.Bundles/BundleReader.cs BundleReader.Verify"] = 121,
-        ["Ferry.Bundles/ClusterInstaller.cs ClusterInstaller.Install"] = 110,
-        ["Ferry.Bundles/Deployer.cs Deployer.DeployAsync"] = 86,
-        ["Ferry.Bundles/Planner.cs Planner.PlanAsync"] = 83,
-        ["Ferry.Bundles/SpecLoader.cs SpecLoader.Load"] = 447,
         ["Ferry.Bundles/SpecRequirements.cs Requirements.Parse"] = 93,
         ["Ferry.Charts/GoPathMatch.cs GoPathMatch.MatchChunk"] = 86,
         ["Ferry.Charts/HelmTemplate.cs HelmTemplate.RunCore"] = 104,
@@ -36,9 +30,9 @@ public sealed class SourceShapeTests
         ["Ferry.Cli/CommandLine.cs CommandLine.RunAsync"] = 87,
         ["Ferry.Cli/ConformanceCommand.cs ConformanceCommand.RunAll"] = 101,
         ["Ferry.Cli/RegistryCommand.cs RegistryCommand.RunAsync"] = 93,
+        ["Ferry.Kube/Applier.cs Applier.ResolveAsync"] = 85,
         ["Ferry.Kube/Readiness.cs Readiness.Evaluate"] = 94,
         ["Ferry.Kube/Support/SupportAnalyzer.cs SupportAnalyzer.Analyze"] = 97,
-        ["Ferry.Kube/Support/SupportCollector.cs SupportCollector.CollectAsync"] = 126,
         ["Ferry.Templates/Formatting/GoFmt.cs GoFmt.Printer.DoPrintf"] = 159,
         ["Ferry.Templates/Formatting/GoFmt.cs GoFmt.Printer.PrintOne"] = 136,
         ["Ferry.Templates/Formatting/GoJson.cs GoJson.Write"] = 105,

@@ -71,8 +71,8 @@ public static class EngineRenderVectors
         }
         if (v.TryGetProperty("expected_count", out var count) && count.GetInt32() != output.Count)
         {
-            return new CaseResult(name, CaseOutcome.Failed, $"{count.GetInt32()}" +
-                " rendered templates", $"{output.Count}: {string.Join(", ", output.Keys)}");
+            return new CaseResult(name,
+                CaseOutcome.Failed, $"{count.GetInt32()} rendered templates", $"{output.Count}: {string.Join(", ", output.Keys)}");
         }
         return new CaseResult(name, CaseOutcome.Passed);
     }

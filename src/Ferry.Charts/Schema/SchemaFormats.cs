@@ -392,9 +392,8 @@ internal static class SchemaFormats
                 var j = units.IndexOf(part[0], StringComparison.Ordinal);
                 if (j < 0)
                 {
-                    return allUnits[i].Contains(part[0], StringComparison.Ordinal)
-                        ? $"unit {Ferry.Templates.Formatting.GoQuote.QuoteRune(part[0])}" +
-                            " out of order" : $"invalid unit {Ferry.Templates.Formatting.GoQuote.QuoteRune(part[0])}";
+                    var unit = Ferry.Templates.Formatting.GoQuote.QuoteRune(part[0]);
+                    return allUnits[i].Contains(part[0], StringComparison.Ordinal) ? $"unit {unit} out of order" : $"invalid unit {unit}";
                 }
                 units = units[(j + 1)..];
                 part = part[1..];

@@ -69,8 +69,8 @@ public static class SupportAnalyzer
                     if (waiting == "CrashLoopBackOff")
                     {
                         var exit = S(c["lastState"]?["terminated"]?["exitCode"]);
-                        var log = LastLines(files, $"namespaces/{ns}/logs/{name}/{container}" +
-                            ".previous.log") ?? LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.log") ?? [];
+                        var log = LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.previous.log")
+                            ?? LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.log") ?? [];
                         findings.Add(new(SupportFinding.Error, subject, $"container {container} is in " +
                             $"CrashLoopBackOff ({S(c["restartCount"])} restarts, " +
                                 $"last exit code {(exit.Length > 0 ? exit : "unknown")}{(lastReason is "OOMKilled" ? ", OOMKilled" : "")})",
@@ -91,8 +91,8 @@ public static class SupportAnalyzer
                 if (S(pod["phase"]) == "Pending" && (pod["conditions"] as JsonArray ?? []).OfType<JsonObject>()
                     .FirstOrDefault(c => S(c["type"]) == "PodScheduled" && S(c["status"]) == "False") is { } unscheduled)
                 {
-                    findings.Add(new(SupportFinding.Error, subject, $"pod cannot " +
-                        $"be scheduled ({S(unscheduled["reason"])})", [S(unscheduled["message"]), .. EventsOf($"Pod/{name}")]));
+                    findings.Add(new(SupportFinding.Error, subject, $"pod cannot be scheduled ({S(unscheduled["reason"])})",
+                        [S(unscheduled["message"]), .. EventsOf($"Pod/{name}")]));
                 }
             }
             foreach (var pvc in Array($"namespaces/{ns}/pvcs.json").OfType<JsonObject>().Where(p => S(p["phase"]) != "Bound"))

@@ -46,11 +46,9 @@ public sealed class SupportCollector(IKubernetes client)
 
     public async Task CollectAsync(Stream output, SupportOptions options, CancellationToken ct = default)
     {
-        var progress = options.Progress;
         var env = await new DeployEnv(client, options.EnvNamespace).ReadAsync(ct).ConfigureAwait(false);
         var secretKeys = env.Values.Keys.Where(k => env.SecretKeys.Contains(k) || Redactor.IsSecretName(k) || Redactor.LooksSecret(env.Values[k]))
             .ToHashSet(StringComparer.Ordinal);
-        var redactor = new Redactor(secretKeys.Select(k => env.Values[k]));
         var releases = await new ReleaseStore(client).ListAllAsync(ct).ConfigureAwait(false);
         var journals = await DeployJournal.ListAsync(client, options.EnvNamespace, ct).ConfigureAwait(false);
         var namespaces = options.Namespaces.Count > 0 ? [.. options.Namespaces.Distinct(StringComparer.Ordinal)]
@@ -58,118 +56,165 @@ public sealed class SupportCollector(IKubernetes client)
 
         await using var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
         await using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
-        async Task Add(string name, string text)
-        {
-            var entry = new PaxTarEntry(TarEntryType.RegularFile, "support/"
-                + name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(redactor.Redact(text))),
-                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead };
-            await tar.WriteEntryAsync(entry, ct).ConfigureAwait(false);
-        }
-        Task AddJson(string name, JsonNode node) => Add(name, node.ToJsonString(Indented) + "\n");
+        var archive = new Archive(tar, new Redactor(secretKeys.Select(k => env.Values[k])), ct);
 
-        progress?.Report("collecting the cluster: version, nodes, storage");
+        options.Progress?.Report("collecting the cluster: version, nodes, storage");
         var version = await client.Version.GetCodeAsync(ct).ConfigureAwait(false);
-        var nodes = await KubeConnection.CallAsync("list nodes", () => client.CoreV1.ListNodeAsync(cancellationToken: ct)).ConfigureAwait(false);
-        await AddJson("cluster/nodes.json", new JsonArray([.. nodes.Items.Select(Node)])).ConfigureAwait(false);
-        var classes = await KubeConnection.CallAsync("list " +
-            "storage classes", () => client.StorageV1.ListStorageClassAsync(cancellationToken: ct)).ConfigureAwait(false);
-        await AddJson("cluster/storageclasses.json", new JsonArray([.. classes.Items.Select(c => (JsonNode)new JsonObject
-        {
-            ["name"] = c.Metadata.Name, ["provisioner"] = c.Provisioner, ["reclaimPolicy"] = c.ReclaimPolicy,
-                ["volumeBindingMode"] = c.VolumeBindingMode,
-            ["default"] = c.Metadata.Annotations?.TryGetValue("storageclass.kubernetes.io/is-default-class", out var d) == true && d == "true",
-        })])).ConfigureAwait(false);
-        var volumes = await KubeConnection.CallAsync("list " +
-            "persistent volumes", () => client.CoreV1.ListPersistentVolumeAsync(cancellationToken: ct)).ConfigureAwait(false);
-        await AddJson("cluster/persistentvolumes.json", new JsonArray([.. volumes.Items.Select(v => (JsonNode)new JsonObject
-        {
-            ["name"] = v.Metadata.Name, ["phase"] = v.Status?.Phase, ["storageClass"] = v.Spec?.StorageClassName,
-            ["capacity"] = v.Spec?.Capacity?.TryGetValue("storage", out var q) == true ? q.ToString() : null,
-            ["claim"] = v.Spec?.ClaimRef is { } claim ? $"{claim.NamespaceProperty}/{claim.Name}" : null,
-        })])).ConfigureAwait(false);
-
-        long logBytes = 0;
-        var leftOut = new List<string>();
+        await ClusterAsync(archive, ct).ConfigureAwait(false);
+        var logs = new LogBudget(options.MaxTotalLogBytes);
         foreach (var ns in namespaces)
         {
-            var pods = await KubeConnection.CallAsync($"list pods in {ns}", () => client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: ct))
-                .ConfigureAwait(false);
-            progress?.Report($"collecting namespace {ns}: {pods.Items.Count} pods");
-            await AddJson($"namespaces/{ns}/pods.json", new JsonArray([.. pods.Items.Select(Pod)])).ConfigureAwait(false);
-            await AddJson($"namespaces/{ns}/workloads.json", await WorkloadsAsync(ns, ct).ConfigureAwait(false)).ConfigureAwait(false);
-            var claims = await KubeConnection.CallAsync($"list claims in {ns}", () =>
-                client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
-            await AddJson($"namespaces/{ns}/pvcs.json", new JsonArray([.. claims.Items.Select(c => (JsonNode)new JsonObject
-            {
-                ["name"] = c.Metadata.Name, ["phase"] = c.Status?.Phase, ["storageClass"] = c.Spec?.StorageClassName, ["volume"] = c.Spec?.VolumeName,
-                ["requested"] = c.Spec?.Resources?.Requests?.TryGetValue("storage", out var q) == true ? q.ToString() : null,
-            })])).ConfigureAwait(false);
-            var events = await KubeConnection.CallAsync($"list events in {ns}", () =>
-                client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
-            await AddJson($"namespaces/{ns}" +
-                "/events.json", new JsonArray(
-                    [.. events.Items.OrderBy(e => e.LastTimestamp ?? e.EventTime ?? e.Metadata.CreationTimestamp).Select(e => (JsonNode)new JsonObject
-            {
-                ["type"] = e.Type, ["reason"] = e.Reason, ["object"] = $"{e.InvolvedObject?.Kind}/{e.InvolvedObject?.Name}", ["message"] = e.Message,
-                ["count"] = e.Count, ["last"] = (e.LastTimestamp ?? e.EventTime)?.ToString("o", CultureInfo.InvariantCulture),
-            })])).ConfigureAwait(false);
-            foreach (var pod in pods.Items)
-            {
-                foreach (var status in (pod.Status?.ContainerStatuses ?? []).Concat(pod.Status?.InitContainerStatuses ?? []))
-                {
-                    foreach (var previous in status.RestartCount > 0 ? new[] { false, true } : [false])
-                    {
-                        var name = $"namespaces/{ns}/logs/{pod.Metadata.Name}/{status.Name}{(previous ? ".previous" : "")}.log";
-                        if (logBytes >= options.MaxTotalLogBytes)
-                        {
-                            leftOut.Add(name);
-                            continue;
-                        }
-                        var text = await LogAsync(pod.Metadata.Name, ns, status.Name, previous, options, ct).ConfigureAwait(false);
-                        if (text is null)
-                        {
-                            continue;
-                        }
-                        logBytes += text.Length;
-                        await Add(name, text).ConfigureAwait(false);
-                    }
-                }
-            }
+            await NamespaceAsync(archive, ns, options, logs, ct).ConfigureAwait(false);
         }
-
-        var history = new List<Ferry.Charts.Releases.Release>();
-        foreach (var r in releases.Where(r => namespaces.Contains(r.Namespace)))
-        {
-            history.AddRange(await new ReleaseStore(client).HistoryAsync(r.Name, r.Namespace, ct).ConfigureAwait(false));
-        }
-        await AddJson("releases.json", new JsonArray([.. history.Select(r => (JsonNode)new JsonObject
-        {
-            ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status, ["chart"] = $"{r.ChartName}" +
-                $"-{r.ChartVersion}",
-            ["appVersion"] = r.AppVersion, ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
-                ["description"] = r.Info.Description,
-        })])).ConfigureAwait(false);
-        await AddJson("deploys.json", new JsonArray([.. journals.Select(j => (JsonNode)new JsonObject
-        {
-            ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
-            ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture),
-                ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
-            ["stalled"] = DeployJournal.IsStalled(j, DateTimeOffset.UtcNow), ["summary"] = j.Summary,
-            ["steps"] = new JsonObject(j.Steps.Where(s => s.Key != DeployJournal.EnvStep)
-                .Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
-        })])).ConfigureAwait(false);
-        await AddJson("deploy-env.json", new JsonObject(env.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
+        await ReleasesAsync(archive, releases.Where(r => namespaces.Contains(r.Namespace)), ct).ConfigureAwait(false);
+        await archive.AddJson("deploys.json", new JsonArray([.. journals.Select(Journal)])).ConfigureAwait(false);
+        await archive.AddJson("deploy-env.json", new JsonObject(env.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
             KeyValuePair.Create(kv.Key, (JsonNode?)(secretKeys.Contains(kv.Key) ? Redactor.Redacted : kv.Value))))).ConfigureAwait(false);
-        await AddJson("info.json", new JsonObject
+        await archive.AddJson("info.json", new JsonObject
         {
             ["ferryVersion"] = options.FerryVersion,
             ["collected"] = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture),
             ["kubernetes"] = version.GitVersion,
             ["namespaces"] = new JsonArray([.. namespaces.Select(n => (JsonNode)n)]),
             ["bundles"] = new JsonArray([.. journals.Select(j => (JsonNode)j.Bundle)]),
-            ["logsLeftOut"] = new JsonArray([.. leftOut.Select(n => (JsonNode)n)]),
+            ["logsLeftOut"] = new JsonArray([.. logs.LeftOut.Select(n => (JsonNode)n)]),
         }).ConfigureAwait(false);
     }
+
+    /// <summary>The support archive being written: every text redacted on the way in.</summary>
+    private sealed class Archive(TarWriter tar, Redactor redactor, CancellationToken ct)
+    {
+        private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+        public async Task Add(string name, string text)
+        {
+            var data = new MemoryStream(Encoding.UTF8.GetBytes(redactor.Redact(text)));
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "support/" + name) { DataStream = data, Mode = Readable }, ct)
+                .ConfigureAwait(false);
+        }
+
+        public Task AddJson(string name, JsonNode node) => Add(name, node.ToJsonString(Indented) + "\n");
+    }
+
+    /// <summary>How many log bytes may still be collected, and the logs left out once they are spent.</summary>
+    private sealed class LogBudget(long max)
+    {
+        public long Used { get; set; }
+
+        public bool Spent => Used >= max;
+
+        public List<string> LeftOut { get; } = [];
+    }
+
+    private async Task ClusterAsync(Archive archive, CancellationToken ct)
+    {
+        var nodes = await KubeConnection.CallAsync("list nodes", () => client.CoreV1.ListNodeAsync(cancellationToken: ct)).ConfigureAwait(false);
+        await archive.AddJson("cluster/nodes.json", new JsonArray([.. nodes.Items.Select(Node)])).ConfigureAwait(false);
+        var classes = await KubeConnection.CallAsync("list storage classes", () => client.StorageV1.ListStorageClassAsync(cancellationToken: ct))
+            .ConfigureAwait(false);
+        await archive.AddJson("cluster/storageclasses.json", new JsonArray([.. classes.Items.Select(c => (JsonNode)new JsonObject
+        {
+            ["name"] = c.Metadata.Name,
+            ["provisioner"] = c.Provisioner,
+            ["reclaimPolicy"] = c.ReclaimPolicy,
+            ["volumeBindingMode"] = c.VolumeBindingMode,
+            ["default"] = c.Metadata.Annotations?.TryGetValue("storageclass.kubernetes.io/is-default-class", out var d) == true && d == "true",
+        })])).ConfigureAwait(false);
+        var volumes = await KubeConnection.CallAsync("list persistent volumes", () => client.CoreV1.ListPersistentVolumeAsync(cancellationToken: ct))
+            .ConfigureAwait(false);
+        await archive.AddJson("cluster/persistentvolumes.json", new JsonArray([.. volumes.Items.Select(v => (JsonNode)new JsonObject
+        {
+            ["name"] = v.Metadata.Name,
+            ["phase"] = v.Status?.Phase,
+            ["storageClass"] = v.Spec?.StorageClassName,
+            ["capacity"] = v.Spec?.Capacity?.TryGetValue("storage", out var q) == true ? q.ToString() : null,
+            ["claim"] = v.Spec?.ClaimRef is { } claim ? $"{claim.NamespaceProperty}/{claim.Name}" : null,
+        })])).ConfigureAwait(false);
+    }
+
+    private async Task NamespaceAsync(Archive archive, string ns, SupportOptions options, LogBudget logs, CancellationToken ct)
+    {
+        var pods = await KubeConnection.CallAsync($"list pods in {ns}", () => client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: ct))
+            .ConfigureAwait(false);
+        options.Progress?.Report($"collecting namespace {ns}: {pods.Items.Count} pods");
+        await archive.AddJson($"namespaces/{ns}/pods.json", new JsonArray([.. pods.Items.Select(Pod)])).ConfigureAwait(false);
+        await archive.AddJson($"namespaces/{ns}/workloads.json", await WorkloadsAsync(ns, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        var claims = await KubeConnection.CallAsync($"list claims in {ns}", () =>
+            client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        await archive.AddJson($"namespaces/{ns}/pvcs.json", new JsonArray([.. claims.Items.Select(c => (JsonNode)new JsonObject
+        {
+            ["name"] = c.Metadata.Name,
+            ["phase"] = c.Status?.Phase,
+            ["storageClass"] = c.Spec?.StorageClassName,
+            ["volume"] = c.Spec?.VolumeName,
+            ["requested"] = c.Spec?.Resources?.Requests?.TryGetValue("storage", out var q) == true ? q.ToString() : null,
+        })])).ConfigureAwait(false);
+        var events = await KubeConnection.CallAsync($"list events in {ns}", () =>
+            client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        var ordered = events.Items.OrderBy(e => e.LastTimestamp ?? e.EventTime ?? e.Metadata.CreationTimestamp);
+        await archive.AddJson($"namespaces/{ns}/events.json", new JsonArray([.. ordered.Select(e => (JsonNode)new JsonObject
+        {
+            ["type"] = e.Type,
+            ["reason"] = e.Reason,
+            ["object"] = $"{e.InvolvedObject?.Kind}/{e.InvolvedObject?.Name}",
+            ["message"] = e.Message,
+            ["count"] = e.Count,
+            ["last"] = (e.LastTimestamp ?? e.EventTime)?.ToString("o", CultureInfo.InvariantCulture),
+        })])).ConfigureAwait(false);
+        foreach (var pod in pods.Items)
+        {
+            foreach (var status in (pod.Status?.ContainerStatuses ?? []).Concat(pod.Status?.InitContainerStatuses ?? []))
+            {
+                foreach (var previous in status.RestartCount > 0 ? new[] { false, true } : [false])
+                {
+                    var name = $"namespaces/{ns}/logs/{pod.Metadata.Name}/{status.Name}{(previous ? ".previous" : "")}.log";
+                    if (logs.Spent)
+                    {
+                        logs.LeftOut.Add(name);
+                    }
+                    else if (await LogAsync(pod.Metadata.Name, ns, status.Name, previous, options, ct).ConfigureAwait(false) is { } text)
+                    {
+                        logs.Used += text.Length;
+                        await archive.Add(name, text).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task ReleasesAsync(Archive archive, IEnumerable<Ferry.Charts.Releases.Release> releases, CancellationToken ct)
+    {
+        var history = new List<Ferry.Charts.Releases.Release>();
+        foreach (var r in releases)
+        {
+            history.AddRange(await new ReleaseStore(client).HistoryAsync(r.Name, r.Namespace, ct).ConfigureAwait(false));
+        }
+        await archive.AddJson("releases.json", new JsonArray([.. history.Select(r => (JsonNode)new JsonObject
+        {
+            ["name"] = r.Name,
+            ["namespace"] = r.Namespace,
+            ["revision"] = r.Version,
+            ["status"] = r.Info.Status,
+            ["chart"] = $"{r.ChartName}-{r.ChartVersion}",
+            ["appVersion"] = r.AppVersion,
+            ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
+            ["description"] = r.Info.Description,
+        })])).ConfigureAwait(false);
+    }
+
+    private static JsonNode Journal(JournalRecord j) => new JsonObject
+    {
+        ["product"] = j.Product,
+        ["bundle"] = j.Bundle,
+        ["digest"] = j.Digest,
+        ["state"] = j.State,
+        ["holder"] = j.Holder,
+        ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture),
+        ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
+        ["stalled"] = DeployJournal.IsStalled(j, DateTimeOffset.UtcNow),
+        ["summary"] = j.Summary,
+        ["steps"] = new JsonObject(j.Steps.Where(s => s.Key != DeployJournal.EnvStep).Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
+    };
 
     private async Task<string?> LogAsync(string pod, string ns, string container, bool previous, SupportOptions options, CancellationToken ct)
     {
@@ -196,8 +241,8 @@ public sealed class SupportCollector(IKubernetes client)
         static JsonArray Conditions(IEnumerable<(string Type, string Status, string Reason, string Message)>? conditions) =>
             new([.. (conditions ?? [])
                 .Select(c => (JsonNode)new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason, ["message"] = c.Message })]);
-        var deployments = await KubeConnection.CallAsync($"list " +
-            $"deployments in {ns}", () => client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        var deployments = await KubeConnection.CallAsync($"list deployments in {ns}", () =>
+            client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
         foreach (var d in deployments.Items)
         {
             list.Add(new JsonObject
@@ -207,14 +252,14 @@ public sealed class SupportCollector(IKubernetes client)
                 ["conditions"] = Conditions(d.Status?.Conditions?.Select(c => (c.Type, c.Status, c.Reason, c.Message))),
             });
         }
-        var statefulSets = await KubeConnection.CallAsync($"list " +
-            $"statefulsets in {ns}", () => client.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        var statefulSets = await KubeConnection.CallAsync($"list statefulsets in {ns}", () =>
+            client.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
         list.AddRange(statefulSets.Items.Select(s => (JsonNode)new JsonObject
         {
             ["kind"] = "StatefulSet", ["name"] = s.Metadata.Name, ["replicas"] = s.Spec?.Replicas ?? 1, ["ready"] = s.Status?.ReadyReplicas ?? 0,
         }));
-        var daemonSets = await KubeConnection.CallAsync($"list " +
-            $"daemonsets in {ns}", () => client.AppsV1.ListNamespacedDaemonSetAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+        var daemonSets = await KubeConnection.CallAsync($"list daemonsets in {ns}", () =>
+            client.AppsV1.ListNamespacedDaemonSetAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
         list.AddRange(daemonSets.Items.Select(s => (JsonNode)new JsonObject
         {
             ["kind"] = "DaemonSet", ["name"] = s.Metadata.Name, ["replicas"] = s.Status?.DesiredNumberScheduled ?? 0,

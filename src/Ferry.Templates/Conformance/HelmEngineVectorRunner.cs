@@ -78,8 +78,8 @@ public sealed class HelmEngineVectorRunner(SkipList? skips = null, Func<JsonElem
                 problems.Add($"has forbidden {f.GetString()}");
             }
         }
-        return problems.Count == 0 ? new CaseResult(name, CaseOutcome.Passed) : new CaseResult(name, CaseOutcome.Failed, "required present, " +
-            "forbidden absent", string.Join(", ", problems));
+        return problems.Count == 0 ? new CaseResult(name, CaseOutcome.Passed)
+            : new CaseResult(name, CaseOutcome.Failed, "required present, forbidden absent", string.Join(", ", problems));
     }
 
     private static CaseResult RunSort(string name, JsonElement v)

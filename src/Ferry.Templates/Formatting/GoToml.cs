@@ -200,8 +200,8 @@ public static class GoToml
                 SkipSpaces();
                 if (!Consume("="))
                 {
-                    throw Error(_pos >= text.Length ? "unexpected EOF; expected key " +
-                        "separator '='" : $"expected key separator '=', but got '{text[_pos]}' instead");
+                    throw Error(_pos >= text.Length ? "unexpected EOF; expected key separator '='"
+                        : $"expected key separator '=', but got '{text[_pos]}' instead");
                 }
                 SkipSpaces();
                 var value = ParseValue();

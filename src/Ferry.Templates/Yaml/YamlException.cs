@@ -61,8 +61,8 @@ public sealed class YamlException : FormatException
             line = contextMark.Line;
         }
         var where = line != 0 ? $"line {line}: " : "";
-        return new YamlException($"yaml: {where}" +
-            $"{problem}", problem, kind == YamlErrorKind.Reader ? 0 : problemMark.Line + 1, kind == YamlErrorKind.Reader ? 0 : problemMark.Column
+        return new YamlException($"yaml: {where}{problem}", problem, kind == YamlErrorKind.Reader ? 0 : problemMark.Line + 1,
+            kind == YamlErrorKind.Reader ? 0 : problemMark.Column
                 + 1);
     }
 

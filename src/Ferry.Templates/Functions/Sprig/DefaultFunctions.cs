@@ -14,8 +14,8 @@ internal static class DefaultFunctions
         r.Add(TemplateFunction.Variadic("coalesce", 0, a => a.FirstOrDefault(x => !Empty(x))));
         r.Add(TemplateFunction.Variadic("all", 0, a => a.All(x => !Empty(x))));
         r.Add(TemplateFunction.Variadic("any", 0, a => a.Any(x => !Empty(x))));
-        r.Add(TemplateFunction.Fixed("ternary", 3, a => a[2] is bool b ? (b ? a[0] : a[1]) : throw new ArgumentTypeException($"wrong type for " +
-            $"value; expected bool; got {GoValue.TypeName(a[2])}")));
+        r.Add(TemplateFunction.Fixed("ternary", 3, a => a[2] is bool b ? (b ? a[0] : a[1])
+            : throw new ArgumentTypeException($"wrong type for value; expected bool; got {GoValue.TypeName(a[2])}")));
         r.Add(TemplateFunction.Fixed("fail", 1, a => throw new TemplateFunctionException(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("atoi", 1, a =>
             long.TryParse(AsString(a[0]), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture,

@@ -13,8 +13,9 @@ internal static class DictFunctions
         r.Add(TemplateFunction.Fixed("get", 2, a => ReadDict(a[0]).TryGetValue(AsString(a[1]), out var v) ? v : "")
             .WithParams(GoParam.Map, GoParam.String));
         // a nil map (a piped or parenthesised nil reaches set as one) panics in Go: "assignment to entry in nil map"
-        r.Add(TemplateFunction.Fixed("set", 3, a => { var d = a[0] is null ? throw new TemplateFunctionException("assignment to " +
-            "entry in nil map") : AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }).WithParams(GoParam.Map, GoParam.String, GoParam.Any));
+        r.Add(TemplateFunction.Fixed("set", 3, a =>
+            { var d = a[0] is null ? throw new TemplateFunctionException("assignment to entry in nil map")
+                : AsDict(a[0], "set"); d[AsString(a[1])] = a[2]; return d; }).WithParams(GoParam.Map, GoParam.String, GoParam.Any));
         r.Add(TemplateFunction.Fixed("unset", 2, a => { var d = ReadDict(a[0]); d.Remove(AsString(a[1])); return d; })
             .WithParams(GoParam.Map, GoParam.String));
         r.Add(TemplateFunction.Fixed("hasKey", 2, a => ReadDict(a[0]).ContainsKey(AsString(a[1]))).WithParams(GoParam.Map, GoParam.String));
@@ -66,8 +67,8 @@ internal static class DictFunctions
         }
         // sprig asserts the last argument's type, and Go's panic text is the error
         var dict = a[^1] is GoTypedDictionary or not IDictionary<string, object?>
-            ? throw new TemplateFunctionException($"interface conversion: " +
-                $"interface {{}} is {(a[^1] is null ? "nil" : GoValue.TypeName(a[^1]))}, not map[string]interface {{}}")
+            ? throw new TemplateFunctionException($"interface conversion: interface {{}} is {(a[^1] is null ? "nil" : GoValue.TypeName(a[^1]))}" +
+                ", not map[string]interface {{}}")
             : (IDictionary<string, object?>)a[^1]!;
         var def = a[^2];
         var keys = a[..^2].Select(k => k as string ?? throw new TemplateFunctionException(

@@ -157,8 +157,8 @@ internal static class ListFunctions
             for (var j = 0L; j < length; j++)
             {
                 var at = (i * size) + j;
-                chunk.Add(at >= 0 && at < items.Count ? items[(int)at] : throw new TemplateFunctionException($"runtime error: index " +
-                    $"out of range [{at}] with length {items.Count}"));
+                chunk.Add(at >= 0 && at < items.Count ? items[(int)at]
+                    : throw new TemplateFunctionException($"runtime error: index out of range [{at}] with length {items.Count}"));
             }
             result.Add(chunk);
         }

@@ -12,10 +12,10 @@ internal static class MathFunctions
         r.Add(TemplateFunction.Variadic("add", 0, a => (nint)a.Aggregate(0L, (s, x) => s + ToInt64(x))));
         r.Add(TemplateFunction.Fixed("sub", 2, a => (nint)(ToInt64(a[0]) - ToInt64(a[1]))));
         r.Add(TemplateFunction.Variadic("mul", 1, a => (nint)a.Skip(1).Aggregate(ToInt64(a[0]), (s, x) => s * ToInt64(x))));
-        r.Add(TemplateFunction.Fixed("div", 2, a => ToInt64(a[1]) == 0 ? throw new TemplateFunctionException("runtime error: integer " +
-            "divide by zero") : (nint)(ToInt64(a[0]) / ToInt64(a[1]))));
-        r.Add(TemplateFunction.Fixed("mod", 2, a => ToInt64(a[1]) == 0 ? throw new TemplateFunctionException("runtime error: integer " +
-            "divide by zero") : (nint)(ToInt64(a[0]) % ToInt64(a[1]))));
+        r.Add(TemplateFunction.Fixed("div", 2, a => ToInt64(a[1]) == 0
+            ? throw new TemplateFunctionException("runtime error: integer divide by zero") : (nint)(ToInt64(a[0]) / ToInt64(a[1]))));
+        r.Add(TemplateFunction.Fixed("mod", 2, a => ToInt64(a[1]) == 0
+            ? throw new TemplateFunctionException("runtime error: integer divide by zero") : (nint)(ToInt64(a[0]) % ToInt64(a[1]))));
         r.Add(TemplateFunction.Variadic("max", 1, a => (nint)a.Skip(1).Aggregate(ToInt64(a[0]), (m, x) => Math.Max(m, ToInt64(x)))));
         r.Add(TemplateFunction.Variadic("min", 1, a => (nint)a.Skip(1).Aggregate(ToInt64(a[0]), (m, x) => Math.Min(m, ToInt64(x)))));
         r.Add(TemplateFunction.Variadic("addf", 0, a => Float(a.Aggregate(0m, (s, x) => s + Dec(x)))));
@@ -24,8 +24,8 @@ internal static class MathFunctions
         r.Add(TemplateFunction.Variadic("mulf", 1, a => Float(a.Skip(1).Aggregate(Dec(a[0]), (s, x) => s * Dec(x)))));
         // shopspring/decimal's Div: the quotient rounded half away from zero to 16 decimal places (DivisionPrecision)
         r.Add(TemplateFunction.Variadic("divf", 1, a =>
-            Float(a.Skip(1).Aggregate(Dec(a[0]), (s, x) => Dec(x) == 0 ? throw new TemplateFunctionException("decimal " +
-                "division by 0") : Math.Round(s / Dec(x), 16, MidpointRounding.AwayFromZero)))));
+            Float(a.Skip(1).Aggregate(Dec(a[0]), (s, x) => Dec(x) == 0 ? throw new TemplateFunctionException("decimal division by 0")
+                : Math.Round(s / Dec(x), 16, MidpointRounding.AwayFromZero)))));
         r.Add(TemplateFunction.Variadic("maxf", 1, a => a.Skip(1).Aggregate(ToFloat64(a[0]), (m, x) => Math.Max(m, ToFloat64(x)))));
         r.Add(TemplateFunction.Variadic("minf", 1, a => a.Skip(1).Aggregate(ToFloat64(a[0]), (m, x) => Math.Min(m, ToFloat64(x)))));
         r.Add(TemplateFunction.Fixed("floor", 1, a => Math.Floor(ToFloat64(a[0]))));

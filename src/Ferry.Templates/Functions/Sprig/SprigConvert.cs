@@ -107,8 +107,8 @@ public static class SprigConvert
             throw new TemplateFunctionException("runtime error: invalid memory address or nil pointer dereference");
         }
         var kind = DefaultFunctions.KindName(v);
-        throw new TemplateFunctionException(format is null ? $"Cannot {function}" +
-            $" on type {kind}" : string.Format(System.Globalization.CultureInfo.InvariantCulture, format, kind));
+        throw new TemplateFunctionException(format is null
+            ? $"Cannot {function} on type {kind}" : string.Format(System.Globalization.CultureInfo.InvariantCulture, format, kind));
     }
 
     public static IDictionary<string, object?> AsDict(object? v, string function)

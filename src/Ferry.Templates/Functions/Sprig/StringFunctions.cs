@@ -61,8 +61,8 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Fixed("b64enc", 1, a => Convert.ToBase64String(GoString.ToBytes(AsString(a[0])))));
         r.Add(TemplateFunction.Fixed("b64dec", 1, a => B64Dec(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("b32enc", 1, a => Base32.Encode(GoString.ToBytes(AsString(a[0])))));
-        r.Add(TemplateFunction.Fixed("b32dec", 1, a => Base32.TryDecode(AsString(a[0]), out var b) ? Encoding.UTF8.GetString(b) : "illegal base32 " +
-            "data at input byte 0"));
+        r.Add(TemplateFunction.Fixed("b32dec", 1, a => Base32.TryDecode(AsString(a[0]), out var b) ? Encoding.UTF8.GetString(b)
+            : "illegal base32 data at input byte 0"));
     }
 
     internal static readonly char[] GoSpaces = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00a0'];
@@ -311,8 +311,7 @@ internal static class StringFunctions
     {
         var src = Encoding.UTF8.GetBytes(s);
         var bad = GoBase64Error(src);
-        return bad is { } at ? $"illegal base64 data " +
-            $"at input byte {at}" : Encoding.UTF8.GetString(
+        return bad is { } at ? $"illegal base64 data at input byte {at}" : Encoding.UTF8.GetString(
                 Convert.FromBase64String(Encoding.ASCII.GetString(src.Where(b => b is not ((byte)'\r' or (byte)'\n')).ToArray())));
     }
 
