@@ -44,7 +44,7 @@ internal sealed class ArchiveSlices
         _entries.TryGetValue(name, out var e) ? () => new Slice(BundleFile.OpenStored(_bundle), e.Offset, e.Size) : null;
 
     /// <summary>A read-only window on part of the stored archive.</summary>
-    private sealed class Slice : Stream
+    private sealed class Slice : Oci.ReadOnlyStream
     {
         private readonly Stream _file;
         private readonly long _start;
@@ -57,11 +57,7 @@ internal sealed class ArchiveSlices
             (_start, _length) = (start, length);
         }
 
-        public override bool CanRead => true;
-
         public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
 
         public override long Length => _length;
 
@@ -84,14 +80,6 @@ internal sealed class ArchiveSlices
             Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => Position + offset, _ => _length + offset };
             return Position;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

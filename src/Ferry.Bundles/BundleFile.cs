@@ -271,7 +271,7 @@ public static class BundleFile
     }
 
     /// <summary>Reads numbered parts as one stream, seekable: a position maps to a part and an offset in it.</summary>
-    private sealed class ConcatenatedStream : Stream
+    private sealed class ConcatenatedStream : Oci.ReadOnlyStream
     {
         private readonly IReadOnlyList<string> _parts;
         private readonly long[] _starts;
@@ -291,11 +291,7 @@ public static class BundleFile
             }
         }
 
-        public override bool CanRead => true;
-
         public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
 
         public override long Length => _length;
 
@@ -347,19 +343,11 @@ public static class BundleFile
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
-        public override void Flush()
-        {
-        }
-
         public override long Seek(long offset, SeekOrigin origin)
         {
             Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => _length + offset };
             return _position;
         }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

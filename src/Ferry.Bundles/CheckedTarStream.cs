@@ -7,7 +7,7 @@ namespace Ferry.Bundles;
 /// TarReader does not): a damaged header — an owner, mode or type field no file checksum covers — is reported
 /// instead of read as something else. Forward-only (not seekable), so every byte is seen.
 /// </summary>
-internal sealed class CheckedTarStream(Stream inner) : Stream
+internal sealed class CheckedTarStream(Stream source) : Oci.ReadOnlyWrapper(source)
 {
     private const int Block = 512;
     private readonly byte[] _header = new byte[Block];
@@ -25,28 +25,20 @@ internal sealed class CheckedTarStream(Stream inner) : Stream
     /// <summary>How many headers with a right checksum went by.</summary>
     public int GoodHeaders { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position { get => _position; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        var n = inner.Read(buffer);
+        var n = Inner.Read(buffer);
         Observe(buffer[..n]);
         return n;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var n = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Observe(buffer.Span[..n]);
         return n;
     }
@@ -123,24 +115,5 @@ internal sealed class CheckedTarStream(Stream inner) : Stream
         return long.TryParse(text.Split('\0', ' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)
             ? Convert.ToInt64(text.Split('\0', ' ')[0], 8)
             : -1;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-        base.Dispose(disposing);
     }
 }

@@ -391,49 +391,24 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>Counts bytes read for progress reporting.</summary>
-    private sealed class ProgressStream(Stream inner, Action<long> report) : Stream
+    private sealed class ProgressStream(Stream source, Action<long> report) : ReadOnlyWrapper(source)
     {
-        public override bool CanRead => true;
+        public override long Length => Inner.Length;
 
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
+        public override long Position { get => Inner.Position; set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
-            var n = inner.Read(buffer, offset, count);
+            var n = Inner.Read(buffer, offset, count);
             report(n);
             return n;
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var n = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             report(n);
             return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
         }
     }
 }

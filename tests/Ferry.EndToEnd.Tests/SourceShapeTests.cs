@@ -47,8 +47,6 @@ public sealed class SourceShapeTests
         ["Ferry.Templates/Time/GoLayout.cs GoLayout.TryParse"] = 169,
         ["Ferry.Templates/Yaml/YamlParser.cs YamlParser.Node"] = 95,
         ["Ferry.Templates/Yaml/YamlScanner.Scalars.cs YamlScanner.ScanBlockScalar"] = 103,
-        ["Ferry.Templates/Yaml/YamlScanner.Scalars.cs YamlScanner.ScanFlowScalar"] = 113,
-        ["Ferry.Templates/Yaml/YamlScanner.Scalars.cs YamlScanner.ScanPlainScalar"] = 113,
         ["Ferry.Templates/Yaml/YamlScanner.cs YamlScanner.FetchNextToken"] = 96,
     };
 

@@ -480,33 +480,7 @@ public sealed class Lexer
         return r is '.' or ',' or '|' or ':' or ')' or '(' || StartsWith(_pos, _rightDelim);
     }
 
-    private void LexChar()
-    {
-        while (true)
-        {
-            var c = Next();
-            if (c == '\\')
-            {
-                var r = Next();
-                if (_pos <= _input.Length && r != '\n')
-                {
-                    continue;
-                }
-                Error("unterminated character constant");
-                return;
-            }
-            if ((c == Eof && _pos > _input.Length) || c == '\n')
-            {
-                Error("unterminated character constant");
-                return;
-            }
-            if (c == '\'')
-            {
-                break;
-            }
-        }
-        Emit(TokenType.CharConstant);
-    }
+    private void LexChar() => LexQuoted('\'', "unterminated character constant", TokenType.CharConstant);
 
     private void LexNumber()
     {
@@ -572,7 +546,10 @@ public sealed class Lexer
         return true;
     }
 
-    private void LexQuote()
+    private void LexQuote() => LexQuoted('"', "unterminated quoted string", TokenType.String);
+
+    /// <summary>A quoted constant up to its closing <paramref name="quote"/>: escapes skip a character, a newline or the end is an error.</summary>
+    private void LexQuoted(char quote, string unterminated, TokenType type)
     {
         while (true)
         {
@@ -584,20 +561,20 @@ public sealed class Lexer
                 {
                     continue;
                 }
-                Error("unterminated quoted string");
+                Error(unterminated);
                 return;
             }
             if ((c == Eof && _pos > _input.Length) || c == '\n')
             {
-                Error("unterminated quoted string");
+                Error(unterminated);
                 return;
             }
-            if (c == '"')
+            if (c == quote)
             {
                 break;
             }
         }
-        Emit(TokenType.String);
+        Emit(type);
     }
 
     private void LexRawQuote()

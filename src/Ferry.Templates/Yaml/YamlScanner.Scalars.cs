@@ -221,47 +221,11 @@ internal sealed partial class YamlScanner
             }
             while (IsBlank() || IsBreak())
             {
-                if (IsBlank())
-                {
-                    if (!leadingBlanks)
-                    {
-                        Read(whitespaces);
-                    }
-                    else
-                    {
-                        Advance();
-                    }
-                }
-                else if (!leadingBlanks)
-                {
-                    whitespaces.Clear();
-                    ReadLine(leadingBreak);
-                    leadingBlanks = true;
-                }
-                else
-                {
-                    ReadLine(trailingBreaks);
-                }
+                ScalarSpace(ref leadingBlanks);
             }
             if (leadingBlanks)
             {
-                if (leadingBreak.Length > 0 && leadingBreak[0] == '\n')
-                {
-                    if (trailingBreaks.Length == 0)
-                    {
-                        s.Append(' ');
-                    }
-                    else
-                    {
-                        s.Append(trailingBreaks);
-                    }
-                }
-                else
-                {
-                    s.Append(leadingBreak).Append(trailingBreaks);
-                }
-                trailingBreaks.Clear();
-                leadingBreak.Clear();
+                AppendFolded(s);
             }
             else
             {
@@ -382,23 +346,7 @@ internal sealed partial class YamlScanner
                 {
                     if (leadingBlanks)
                     {
-                        if (leadingBreak[0] == '\n')
-                        {
-                            if (trailingBreaks.Length == 0)
-                            {
-                                s.Append(' ');
-                            }
-                            else
-                            {
-                                s.Append(trailingBreaks);
-                            }
-                        }
-                        else
-                        {
-                            s.Append(leadingBreak).Append(trailingBreaks);
-                        }
-                        trailingBreaks.Clear();
-                        leadingBreak.Clear();
+                        AppendFolded(s);
                         leadingBlanks = false;
                     }
                     else
@@ -427,31 +375,11 @@ internal sealed partial class YamlScanner
             }
             while (IsBlank() || IsBreak())
             {
-                if (IsBlank())
+                if (IsBlank() && leadingBlanks && _column < indent && Ch() == '\t')
                 {
-                    if (leadingBlanks && _column < indent && Ch() == '\t')
-                    {
-                        throw ScannerError("while scanning a plain scalar", start, "found a tab character that violates indentation");
-                    }
-                    if (!leadingBlanks)
-                    {
-                        Read(whitespaces);
-                    }
-                    else
-                    {
-                        Advance();
-                    }
+                    throw ScannerError("while scanning a plain scalar", start, "found a tab character that violates indentation");
                 }
-                else if (!leadingBlanks)
-                {
-                    whitespaces.Clear();
-                    ReadLine(leadingBreak);
-                    leadingBlanks = true;
-                }
-                else
-                {
-                    ReadLine(trailingBreaks);
-                }
+                ScalarSpace(ref leadingBlanks);
             }
             if (_flowLevel == 0 && _column < indent)
             {
@@ -463,5 +391,56 @@ internal sealed partial class YamlScanner
             _simpleKeyAllowed = true;
         }
         return new YamlToken(YamlTokenType.Scalar, start, end) { Value = s.ToString(), Style = YamlScalarStyle.Plain };
+    }
+
+    /// <summary>
+    /// One blank or line break between the words of a flow or plain scalar, as go-yaml reads them: blanks are kept until
+    /// the first break (they are content if the line goes on), then the first break and the ones after it apart, for folding.
+    /// </summary>
+    private void ScalarSpace(ref bool leadingBlanks)
+    {
+        if (IsBlank())
+        {
+            if (!leadingBlanks)
+            {
+                Read(_whitespaces);
+            }
+            else
+            {
+                Advance();
+            }
+        }
+        else if (!leadingBlanks)
+        {
+            _whitespaces.Clear();
+            ReadLine(_leadingBreak);
+            leadingBlanks = true;
+        }
+        else
+        {
+            ReadLine(_trailingBreaks);
+        }
+    }
+
+    /// <summary>Folds the line breaks read between two words into <paramref name="s"/>: one break is a space, more keep all but the first.</summary>
+    private void AppendFolded(StringBuilder s)
+    {
+        if (_leadingBreak.Length > 0 && _leadingBreak[0] == '\n')
+        {
+            if (_trailingBreaks.Length == 0)
+            {
+                s.Append(' ');
+            }
+            else
+            {
+                s.Append(_trailingBreaks);
+            }
+        }
+        else
+        {
+            s.Append(_leadingBreak).Append(_trailingBreaks);
+        }
+        _trailingBreaks.Clear();
+        _leadingBreak.Clear();
     }
 }

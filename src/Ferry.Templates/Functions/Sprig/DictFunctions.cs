@@ -68,7 +68,7 @@ internal static class DictFunctions
         // sprig asserts the last argument's type, and Go's panic text is the error
         var dict = a[^1] is GoTypedDictionary or not IDictionary<string, object?>
             ? throw new TemplateFunctionException($"interface conversion: interface {{}} is {(a[^1] is null ? "nil" : GoValue.TypeName(a[^1]))}" +
-                ", not map[string]interface {{}}")
+                $", not map[string]interface {{}}")
             : (IDictionary<string, object?>)a[^1]!;
         var def = a[^2];
         var keys = a[..^2].Select(k => k as string ?? throw new TemplateFunctionException(
