@@ -32,17 +32,13 @@ public static partial class AppRenderer
             values = ValuesTemplate.Render(valuesFile, entry.ValuesName!, spec, app, site.Values, siteRegistry);
         }
         var options = new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values, IncludeCrds = true };
-        if (cluster is null)
-        {
-            spec.ForTarget(options);
-        }
-        else
-        {
-            options.Cluster = cluster;
-        }
+        options = cluster is null ? spec.ForTarget(options) : options with { Cluster = cluster };
         if (siteRefs is not null)
         {
-            options.PostRender = manifests => manifests.Select(m => m with { Content = RewriteImages(m.Content, siteRefs) }).ToList();
+            options = options with
+            {
+                PostRender = manifests => manifests.Select(m => m with { Content = RewriteImages(m.Content, siteRefs) }).ToList(),
+            };
         }
         var render = HelmTemplate.Run(chartFile, options);
         if (!render.Succeeded)

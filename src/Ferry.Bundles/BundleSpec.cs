@@ -78,13 +78,12 @@ public sealed record BundleSpec(
     public string TargetKubeVersion =>
         Kubernetes?.Version ?? Cluster?.K3s.Version ?? Ferry.Charts.Capabilities.DefaultKubeVersion;
 
-    /// <summary>Applies the target Kubernetes (version and extra API versions) to render options.</summary>
-    public Ferry.Charts.HelmTemplateOptions ForTarget(Ferry.Charts.HelmTemplateOptions options)
+    /// <summary>The render options for the target Kubernetes (its version, and its extra API versions added).</summary>
+    public Ferry.Charts.HelmTemplateOptions ForTarget(Ferry.Charts.HelmTemplateOptions options) => options with
     {
-        options.KubeVersion = TargetKubeVersion;
-        options.ApiVersions.AddRange(Kubernetes?.ApiVersions ?? []);
-        return options;
-    }
+        KubeVersion = TargetKubeVersion,
+        ApiVersions = [.. options.ApiVersions, .. Kubernetes?.ApiVersions ?? []],
+    };
 
     /// <summary>What the vendor requires of a site (<c>requirements:</c>), checked by preflight.</summary>
     public Requirements Requirements { get; init; } = Requirements.None;

@@ -41,7 +41,7 @@ public static class HelmLint
             messages.Add(new LintMessage("WARNING", "values.yaml", "file does not exist"));
         }
         var warnings = new List<string>();
-        options.Functions = new Ferry.Templates.Functions.Helm.HelmFunctionOptions { LintMode = true, LintWarning = warnings.Add };
+        options = options with { Functions = new Ferry.Templates.Functions.Helm.HelmFunctionOptions { LintMode = true, LintWarning = warnings.Add } };
         var result = HelmTemplate.Run(chartPath, options);
         messages.AddRange(warnings.Distinct().Select(w => new LintMessage("INFO", "templates/", w)));
         if (!result.Succeeded)

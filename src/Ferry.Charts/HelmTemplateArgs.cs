@@ -7,11 +7,7 @@ public static class HelmTemplateArgs
     /// <summary>Returns the chart path and options; throws <see cref="ArgumentException"/> on bad usage.</summary>
     public static (string Chart, HelmTemplateOptions Options) Parse(IReadOnlyList<string> args, string? baseDirectory = null)
     {
-        var o = new HelmTemplateOptions();
-        if (baseDirectory is not null)
-        {
-            o.BaseDirectory = baseDirectory;
-        }
+        var o = baseDirectory is null ? new HelmTemplateOptions() : new HelmTemplateOptions { BaseDirectory = baseDirectory };
         var positional = new List<string>();
         var generateName = false;
         for (var i = 0; i < args.Count; i++)
@@ -53,14 +49,21 @@ public static class HelmTemplateArgs
                     throw new ArgumentException($"invalid argument \"{renderer}\" for \"--post-renderer\" flag: " +
                         $"plugin: {{Name:{renderer} Type:postrenderer/v1}} not found");
                 case "--post-renderer-args": _ = Value(); break;
-                case "--validate": o.Validate = true; break;
+                case "--validate": o = o with { Validate = true }; break;
                 case "--output":
                     // lint's report format (template prints manifests, as helm template does)
-                    o.OutputFormat = Value() switch { "json" => "json", "text" => "text", var f =>
-                        throw new ArgumentException($"--output {f}: use json or text") };
+                    o = o with
+                    {
+                        OutputFormat = Value() switch
+                        {
+                            "json" => "json",
+                            "text" => "text",
+                            var f => throw new ArgumentException($"--output {f}: use json or text"),
+                        },
+                    };
                     break;
-                case "--kubeconfig": o.Kubeconfig = Value(); break;
-                case "--kube-context": o.KubeContext = Value(); break;
+                case "--kubeconfig": o = o with { Kubeconfig = Value() }; break;
+                case "--kube-context": o = o with { KubeContext = Value() }; break;
                 case "-l" or "--labels":
                     var labels = Value();
                     foreach (var pair in labels.Split(','))
@@ -73,22 +76,22 @@ public static class HelmTemplateArgs
                     }
                     break;
                 case "-f" or "--values": o.ValuesFiles.AddRange(Value().Split(',')); break;
-                case "--name-template": o.NameTemplate = Value(); break;
-                case "-n" or "--namespace": o.Namespace = Value(); break;
-                case "--kube-version": o.KubeVersion = Value(); break;
+                case "--name-template": o = o with { NameTemplate = Value() }; break;
+                case "-n" or "--namespace": o = o with { Namespace = Value() }; break;
+                case "--kube-version": o = o with { KubeVersion = Value() }; break;
                 case "-a" or "--api-versions": o.ApiVersions.Add(Value()); break;
-                case "--include-crds": o.IncludeCrds = true; break;
-                case "--skip-tests": o.SkipTests = true; break;
-                case "--no-hooks": o.NoHooks = true; break;
-                case "--is-upgrade": o.IsUpgrade = true; break;
-                case "--skip-schema-validation": o.SkipSchemaValidation = true; break;
-                case "--debug": o.Debug = true; break;
+                case "--include-crds": o = o with { IncludeCrds = true }; break;
+                case "--skip-tests": o = o with { SkipTests = true }; break;
+                case "--no-hooks": o = o with { NoHooks = true }; break;
+                case "--is-upgrade": o = o with { IsUpgrade = true }; break;
+                case "--skip-schema-validation": o = o with { SkipSchemaValidation = true }; break;
+                case "--debug": o = o with { Debug = true }; break;
                 case "-s" or "--show-only": o.ShowOnly.Add(Value()); break;
                 // a boolean, as helm's: --output-dir DIR writes into DIR/NAME
-                case "--release-name": o.UseReleaseName = inline is null
+                case "--release-name": o = o with { UseReleaseName = inline is null
                     || (bool.TryParse(inline, out var use) ? use : throw new ArgumentException($"invalid argument \"{inline}\" for " +
-                        $"\"--release-name\" flag: strconv.ParseBool: parsing \"{inline}\": invalid syntax")); break;
-                case "--output-dir": o.OutputDir = Value(); break;
+                        $"\"--release-name\" flag: strconv.ParseBool: parsing \"{inline}\": invalid syntax")) }; break;
+                case "--output-dir": o = o with { OutputDir = Value() }; break;
                 default:
                     if (a.StartsWith('-') && a.Length > 1)
                     {
@@ -110,9 +113,5 @@ public static class HelmTemplateArgs
         };
     }
 
-    private static HelmTemplateOptions WithName(HelmTemplateOptions o, string name)
-    {
-        o.ReleaseName = name;
-        return o;
-    }
+    private static HelmTemplateOptions WithName(HelmTemplateOptions o, string name) => o with { ReleaseName = name };
 }

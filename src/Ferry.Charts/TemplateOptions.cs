@@ -1,79 +1,79 @@
 namespace Ferry.Charts;
 
 /// <summary>The options of <c>ferry template</c> (Helm's <c>helm template</c> flags).</summary>
-public sealed class HelmTemplateOptions
+public sealed record HelmTemplateOptions
 {
-    public string ReleaseName { get; set; } = "release-name";
+    public string ReleaseName { get; init; } = "release-name";
 
-    public string? NameTemplate { get; set; }
+    public string? NameTemplate { get; init; }
 
-    public string Namespace { get; set; } = "default";
+    public string Namespace { get; init; } = "default";
 
-    public List<string> ValuesFiles { get; } = [];
+    public List<string> ValuesFiles { get; init; } = [];
 
     /// <summary>Values given programmatically (e.g. a rendered values template), applied before values files.</summary>
-    public Dictionary<string, object?>? Values { get; set; }
+    public Dictionary<string, object?>? Values { get; init; }
 
     /// <summary>--set, --set-string, --set-json, --set-file, --set-literal expressions in command-line order.</summary>
-    public List<ValueSet> Sets { get; } = [];
+    public List<ValueSet> Sets { get; init; } = [];
 
-    public string KubeVersion { get; set; } = Capabilities.DefaultKubeVersion;
+    public string KubeVersion { get; init; } = Capabilities.DefaultKubeVersion;
 
-    public List<string> ApiVersions { get; } = [];
+    public List<string> ApiVersions { get; init; } = [];
 
     /// <summary>
     /// A live cluster's version and API versions (its discovery), which replace <see cref="KubeVersion"/> and Helm's
     /// built-in API versions the way <c>helm install</c> renders against a cluster; <see cref="ApiVersions"/> still adds.
     /// </summary>
-    public ClusterCapabilities? Cluster { get; set; }
+    public ClusterCapabilities? Cluster { get; init; }
 
-    public bool IncludeCrds { get; set; }
+    public bool IncludeCrds { get; init; }
 
-    public bool SkipTests { get; set; }
+    public bool SkipTests { get; init; }
 
     /// <summary>helm --no-hooks: hooks are rendered (and validated) but not printed.</summary>
-    public bool NoHooks { get; set; }
+    public bool NoHooks { get; init; }
 
     /// <summary>helm --is-upgrade: .Release.IsUpgrade true, .Release.IsInstall false.</summary>
-    public bool IsUpgrade { get; set; }
+    public bool IsUpgrade { get; init; }
 
     /// <summary>helm --skip-schema-validation: values.schema.json files are not checked.</summary>
-    public bool SkipSchemaValidation { get; set; }
+    public bool SkipSchemaValidation { get; init; }
 
-    public bool Debug { get; set; }
+    public bool Debug { get; init; }
 
-    public List<string> ShowOnly { get; } = [];
+    public List<string> ShowOnly { get; init; } = [];
 
     /// <summary>Helm's functions for the render (lint mode, lookup, clock).</summary>
-    public Ferry.Templates.Functions.Helm.HelmFunctionOptions Functions { get; set; } = new();
+    public Ferry.Templates.Functions.Helm.HelmFunctionOptions Functions { get; init; } = new();
 
     /// <summary>--output-dir: write each template's manifests under this directory instead of printing them.</summary>
-    public string? OutputDir { get; set; }
+    public string? OutputDir { get; init; }
 
     /// <summary>
     /// helm's --validate (with --kubeconfig/--kube-context): render for the cluster and have its API server check
     /// every object. Read by the command line, which talks to the cluster; the renderer itself never does.
     /// </summary>
-    public bool Validate { get; set; }
+    public bool Validate { get; init; }
 
-    public string? Kubeconfig { get; set; }
+    public string? Kubeconfig { get; init; }
 
     /// <summary>--output of <c>ferry lint</c> (text or json); the command line reads it.</summary>
-    public string OutputFormat { get; set; } = "text";
+    public string OutputFormat { get; init; } = "text";
 
-    public string? KubeContext { get; set; }
+    public string? KubeContext { get; init; }
 
     /// <summary>helm's --release-name: write under OutputDir/ReleaseName.</summary>
-    public bool UseReleaseName { get; set; }
+    public bool UseReleaseName { get; init; }
 
     /// <summary>
     /// The post-render seam: receives the sorted manifests (hooks included, in output order) and returns the
     /// manifests to print. Ferry's image rewriting plugs in here.
     /// </summary>
-    public Func<IReadOnlyList<Manifest>, IReadOnlyList<Manifest>>? PostRender { get; set; }
+    public Func<IReadOnlyList<Manifest>, IReadOnlyList<Manifest>>? PostRender { get; init; }
 
     /// <summary>Resolves relative --values/--set-file paths (defaults to the current directory).</summary>
-    public string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 }
 
 /// <summary>How a <see cref="ValueSet"/> reads its expression, in the order Helm applies them (each kind after the one before).</summary>

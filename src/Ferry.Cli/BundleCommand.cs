@@ -82,7 +82,7 @@ internal static class BundleCommand
         long? split = a.Value("--split") is { } size ? BundleFile.ParseSize(size) : null;
         var positional = a.Positional;
         var output = imagesOnly ? null : a.Value("-o");
-        var registry = new RegistryOptions { Insecure = a.Has("--insecure"), CaFile = a.Value("--ca-file") };
+        var registry = a.Registry(stdin: null);
         List<string>? platforms = a.Values("--platform").Count == 0 ? null : [.. a.Values("--platform").SelectMany(v => v.Split(','))];
         var locked = a.Has("--locked");
         string? includeFerry = null;
@@ -187,7 +187,7 @@ internal static class BundleCommand
         var registry = a.Required("--registry");
         var output = a.Value("-o");
         var json = a.Json;
-        var options = new RegistryOptions { Insecure = a.Has("--insecure"), CaFile = a.Value("--ca-file") };
+        var options = a.Registry(stdin: null);
         using var client = new RegistryClient(options);
         var inventory = await SiteInventory.TakeAsync(client, registry, new LineProgress(stderr)).ConfigureAwait(false);
         if (output is null)

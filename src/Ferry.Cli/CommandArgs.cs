@@ -96,6 +96,23 @@ internal sealed partial class CommandArgs
     }
 
     /// <summary>Whether the flag was given (a switch given as <c>--flag=false</c> counts as not given).</summary>
+    /// <summary>
+    /// How to reach registries, from the flags every registry command shares: --insecure, --ca-file and, where the command
+    /// takes them, --username and --password-stdin (the password read from <paramref name="stdin"/>).
+    /// </summary>
+    public Ferry.Oci.RegistryOptions Registry(TextReader? stdin, int? parallelism = null)
+    {
+        var defaults = new Ferry.Oci.RegistryOptions();
+        return new Ferry.Oci.RegistryOptions
+        {
+            Insecure = Has("--insecure"),
+            CaFile = Value("--ca-file"),
+            Username = stdin is null ? null : Value("--username"),
+            Password = stdin is not null && Has("--password-stdin") ? stdin.ReadToEnd().TrimEnd('\n', '\r') : null,
+            Parallelism = parallelism ?? defaults.Parallelism,
+        };
+    }
+
     public bool Has(string name) => Known(name) is { } known && _values.TryGetValue(known, out var v) && v[^1] != "false";
 
     /// <summary>The flag's last value, or null (also for a flag this command does not take).</summary>

@@ -51,7 +51,7 @@ internal static partial class DeployCommand
 
         public bool Json { get; set; }
 
-        public RegistryOptions RegistryOptions { get; } = new();
+        public RegistryOptions RegistryOptions { get; set; } = new();
     }
 
     /// <summary>The flags of deploy, plan or status (each usage line lists which it takes).</summary>
@@ -78,13 +78,7 @@ internal static partial class DeployCommand
             Context = a.Value("--context"),
             Json = a.Json,
         };
-        f.RegistryOptions.Insecure = a.Has("--insecure");
-        f.RegistryOptions.CaFile = a.Value("--ca-file");
-        f.RegistryOptions.Username = a.Value("--username");
-        if (a.Has("--password-stdin"))
-        {
-            f.RegistryOptions.Password = Console.In.ReadToEnd().TrimEnd('\n', '\r');
-        }
+        f.RegistryOptions = a.Registry(Console.In);
         foreach (var force in a.Values("--force-conflicts"))
         {
             if (force == "true")

@@ -19,7 +19,7 @@ internal static class ImagesCommand
 
         public bool Json { get; set; }
 
-        public RegistryOptions Registry { get; } = new();
+        public RegistryOptions Registry { get; set; } = new();
     }
 
     private static Flags Parse(string path, string[] args, TextReader stdin)
@@ -37,14 +37,7 @@ internal static class ImagesCommand
                 f.Platforms.Add(Platform.Parse(p));
             }
         }
-        f.Registry.Insecure = a.Has("--insecure");
-        f.Registry.CaFile = a.Value("--ca-file");
-        f.Registry.Username = a.Value("--username");
-        if (a.Has("--password-stdin"))
-        {
-            f.Registry.Password = stdin.ReadToEnd().TrimEnd('\n', '\r');
-        }
-        f.Registry.Parallelism = a.Int("--parallel", f.Registry.Parallelism);
+        f.Registry = a.Registry(stdin, parallelism: a.Int("--parallel", new RegistryOptions().Parallelism));
         f.Positional.AddRange(a.Positional);
         return f;
     }

@@ -26,7 +26,7 @@ internal static class TemplateCommand
         using var client = options.Validate ? KubeConnection.Connect(options.Kubeconfig, options.KubeContext) : null;
         if (client is not null)
         {
-            options.Cluster = await ClusterDiscovery.DiscoverAsync(client).ConfigureAwait(false);
+            options = options with { Cluster = await ClusterDiscovery.DiscoverAsync(client).ConfigureAwait(false) };
         }
         var result = HelmTemplate.Run(chart, options);
         foreach (var warning in result.Warnings)

@@ -4,30 +4,30 @@ namespace Ferry.Oci;
 public sealed class RegistryOptions
 {
     /// <summary>Allow plain HTTP and unverified TLS (loopback and test registries).</summary>
-    public bool Insecure { get; set; }
+    public bool Insecure { get; init; }
 
     /// <summary>A PEM CA bundle to trust for registry TLS.</summary>
-    public string? CaFile { get; set; }
+    public string? CaFile { get; init; }
 
-    public string? Username { get; set; }
+    public string? Username { get; init; }
 
-    public string? Password { get; set; }
+    public string? Password { get; init; }
 
     /// <summary>Docker's config.json with <c>auths</c>/<c>credHelpers</c>/<c>credsStore</c> (default ~/.docker/config.json).</summary>
-    public string? DockerConfigPath { get; set; }
+    public string? DockerConfigPath { get; init; }
 
     /// <summary>Attempts per request before giving up on transient failures (5xx, 429, resets, truncation).</summary>
-    public int MaxAttempts { get; set; } = 8;
+    public int MaxAttempts { get; init; } = 8;
 
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Blobs larger than this are uploaded in chunks (PATCH) instead of one PUT.</summary>
-    public long ChunkedUploadThreshold { get; set; } = 1L << 30;
+    public long ChunkedUploadThreshold { get; init; } = 1L << 30;
 
-    public int ChunkSize { get; set; } = 64 << 20;
+    public int ChunkSize { get; init; } = 64 << 20;
 
     /// <summary>Concurrent blob transfers.</summary>
-    public int Parallelism { get; set; } = 4;
+    public int Parallelism { get; init; } = 4;
 
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 }

@@ -21,7 +21,7 @@ public sealed class SourceShapeTests
         ["Ferry.Bundles/SpecRequirements.cs Requirements.Parse"] = 93,
         ["Ferry.Charts/GoPathMatch.cs GoPathMatch.MatchChunk"] = 86,
         ["Ferry.Charts/HelmTemplate.cs HelmTemplate.RunCore"] = 104,
-        ["Ferry.Charts/HelmTemplateArgs.cs HelmTemplateArgs.Parse"] = 104,
+        ["Ferry.Charts/HelmTemplateArgs.cs HelmTemplateArgs.Parse"] = 107,
         ["Ferry.Charts/Schema/SchemaCompiler.cs SchemaCompiler.Fill"] = 120,
         ["Ferry.Charts/Schema/SchemaEvaluator.cs SchemaEvaluator.CheckArray"] = 106,
         ["Ferry.Charts/Schema/SchemaEvaluator.cs SchemaEvaluator.CheckConditions"] = 92,

@@ -35,7 +35,7 @@ public sealed class HelmCasesRunner(SkipList? skips = null)
                 var (chart, options) = HelmTemplateArgs.Parse(args, dir);
                 if (options.ReleaseName == "release-name")
                 {
-                    options.ReleaseName = release; // the corpus's release, unless the case names one
+                    options = options with { ReleaseName = release }; // the corpus's release, unless the case names one
                 }
                 result = HelmTemplate.Run(chart, options);
             }
