@@ -41,6 +41,15 @@ public class TemplateTests
     }
 
     [Fact]
+    public void ExecutionErrors_CountColumnsInUtf8Bytes_AsGo()
+    {
+        // Go counts columns in bytes: "éé{{ " is 7 (helm 4.1.4 says hc/templates/a.yaml:1:7 for the same line)
+        var e = Assert.Throws<TemplateException>(() => Render("éé{{ index .x 5 }}", Map(("x", new List<object?> { 1L }))));
+        Assert.StartsWith("template: t:1:7: executing \"t\" at <index .x 5>: error calling index:", e.Message, StringComparison.Ordinal);
+        Assert.Equal((1, 7), (e.Line, e.Column));
+    }
+
+    [Fact]
     public void ParseError_NamesTemplateAndLine()
     {
         var e = Assert.Throws<TemplateException>(() => new Template("values.tmpl").Parse("a\nb\n{{ if .x }}\n{{ nosuchfunc }}"));

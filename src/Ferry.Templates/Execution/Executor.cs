@@ -80,22 +80,13 @@ internal sealed partial class Executor
             throw new TemplateException(TemplatePhase.Execute, $"template: {name}: {message}", name, inner: inner);
         }
         var location = Tree.Location(_node);
-        var (line, col) = LineCol(location);
         throw new TemplateException(
             TemplatePhase.Execute,
             $"template: {location}: executing \"{name}\" at <{_node}>: {message}",
             _node.Tree.ParseName,
-            line,
-            col,
+            location.Line,
+            location.Column,
             inner);
-    }
-
-    private static (int Line, int Col) LineCol(string location)
-    {
-        var parts = location.Split(':');
-        return parts.Length >= 3
-            && int.TryParse(parts[^2], out var line)
-            && int.TryParse(parts[^1], out var col) ? (line, col) : (0, -1);
     }
 
     private void At(Node node) => _node = node;

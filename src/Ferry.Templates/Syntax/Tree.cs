@@ -31,8 +31,8 @@ public sealed class Tree
         _ => false,
     };
 
-    /// <summary>Location of a node as Go prints it in execution errors: <c>name:line:col</c> (col is a 0-based byte offset).</summary>
-    public static string Location(Node n)
+    /// <summary>Location of a node as Go reports it in execution errors (the column a 0-based byte offset).</summary>
+    public static TemplateLocation Location(Node n)
     {
         var text = n.Tree.Text;
         var pos = Math.Min(n.Pos, text.Length);
@@ -52,6 +52,13 @@ public sealed class Tree
                 line++;
             }
         }
-        return $"{n.Tree.ParseName}:{line}:{col}";
+        return new TemplateLocation(n.Tree.ParseName, line, col);
     }
+}
+
+/// <summary>Where a node is: the template file, its line (1-based) and column (a 0-based UTF-8 byte offset, as Go counts).</summary>
+public readonly record struct TemplateLocation(string Name, int Line, int Column)
+{
+    /// <summary><c>name:line:col</c>, as Go prints it.</summary>
+    public override string ToString() => $"{Name}:{Line}:{Column}";
 }
