@@ -4,8 +4,8 @@ using Ferry.Oci;
 namespace Ferry.Bundles;
 
 /// <summary>How k3s nodes reach the site registry: credentials and TLS settings for <c>registries.yaml</c>.</summary>
-public sealed record SiteRegistryAccess(string Registry, bool PlainHttp = false, string? CaFile = null, bool SkipVerify = false, string? Username =
-    null, string? Password = null);
+public sealed record SiteRegistryAccess(string Registry, bool PlainHttp = false, string? CaFile = null, bool SkipVerify = false,
+    string? Username = null, string? Password = null);
 
 /// <summary>
 /// k3s's <c>/etc/rancher/k3s/registries.yaml</c>: every public registry the product pulls from mirrored to the site

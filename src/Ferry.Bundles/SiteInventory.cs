@@ -13,8 +13,8 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
     public const string Kind = "SiteInventory";
 
     /// <summary>Walks the catalog, every tag and every manifest (index children included).</summary>
-    public static async Task<SiteInventory> TakeAsync(RegistryClient client, string registry, IProgress<string>? log = null, CancellationToken ct =
-        default)
+    public static async Task<SiteInventory> TakeAsync(RegistryClient client, string registry, IProgress<string>? log = null,
+        CancellationToken ct = default)
     {
         var blobs = new SortedSet<string>(StringComparer.Ordinal);
         var manifests = new SortedSet<string>(StringComparer.Ordinal);

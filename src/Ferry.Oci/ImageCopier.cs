@@ -37,8 +37,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     /// <summary>Pulls an image into a layout. With platforms, an index is narrowed to the matching manifests
     /// (one platform stores that manifest itself; several store a new index of them); "all" keeps the index.</summary>
     /// <param name="skipBlob">Blobs (configs and layers) not to download, e.g. those a site already has (delta bundles).</param>
-    public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms, bool allPlatforms =
-        false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default) =>
+    public async Task<TransferResult> PullAsync(ImageReference image, OciLayout layout, IReadOnlyList<Platform>? platforms,
+        bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default) =>
         (await PullAllAsync([image], layout, platforms, allPlatforms, skipBlob, ct).ConfigureAwait(false))[0];
 
     /// <summary>

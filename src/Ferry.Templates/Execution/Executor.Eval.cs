@@ -160,8 +160,8 @@ internal sealed partial class Executor
     }
 
     /// <param name="interfaceTyped">The receiver came out of a <c>map[string]interface {}</c>, so Go names its type <c>interface {}</c>.</param>
-    private object? EvalField(object? dot, string fieldName, Node node, List<Node>? args, object? final, object? receiver, bool interfaceTyped =
-        false)
+    private object? EvalField(object? dot, string fieldName, Node node, List<Node>? args, object? final, object? receiver,
+        bool interfaceTyped = false)
     {
         if (ReferenceEquals(receiver, NilInterface))
         {
