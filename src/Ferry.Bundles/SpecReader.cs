@@ -143,11 +143,7 @@ internal sealed partial class SpecReader(string path, bool checkFiles)
     private List<ImagePath> ImagePaths(YamlMappingNode root)
     {
         var imagePaths = new List<ImagePath>();
-        if (Get(root, "imagePaths") is { } node and not YamlSequenceNode)
-        {
-            Error(node, "imagePaths must be a list of { kind, path }");
-        }
-        foreach (var item in Get(root, "imagePaths") is YamlSequenceNode ips ? ips.Children : [])
+        foreach (var item in Items(root, "imagePaths", "{ kind, path }"))
         {
             if (item is not YamlMappingNode im)
             {
@@ -176,11 +172,7 @@ internal sealed partial class SpecReader(string path, bool checkFiles)
     private List<EnvMigration> Migrations(YamlMappingNode root, List<EnvVar> env)
     {
         var migrations = new List<EnvMigration>();
-        if (Get(root, "envMigrations") is { } node and not YamlSequenceNode)
-        {
-            Error(node, "envMigrations must be a list of { rename: OLD_KEY, to: NEW_KEY }");
-        }
-        foreach (var item in Get(root, "envMigrations") is YamlSequenceNode ems ? ems.Children : [])
+        foreach (var item in Items(root, "envMigrations", "{ rename: OLD_KEY, to: NEW_KEY }"))
         {
             if (item is not YamlMappingNode mm || Get(mm, "rename") is null)
             {
@@ -205,6 +197,21 @@ internal sealed partial class SpecReader(string path, bool checkFiles)
             migrations.Add(new EnvMigration(from, to));
         }
         return migrations;
+    }
+
+    /// <summary>The entries of the list section <paramref name="key"/> (none when absent); a section that is not a list is reported.</summary>
+    private IEnumerable<YamlNode> Items(YamlMappingNode root, string key, string entry)
+    {
+        switch (Get(root, key))
+        {
+            case YamlSequenceNode seq:
+                return seq.Children;
+            case { } bad:
+                Error(bad, $"{key} must be a list of {entry}");
+                return [];
+            default:
+                return [];
+        }
     }
 
     private string At(YamlNode n) => $"{path}:{n.Start.Line}:{n.Start.Column}";
