@@ -68,7 +68,7 @@ internal sealed class ArchiveCheck(string path)
         }
         if (_signature is null)
         {
-            Problems.Add($"{path}: not signed (sign it with 'ferry bundle sign {path} --key key.pem')");
+            Problems.Add($"{path}: not signed (sign it with 'ferry bundle sign' and the vendor's private key)");
         }
         else if (!BundleSigner.Verify(_sumsBytes!, _signature, publicKey))
         {

@@ -63,7 +63,7 @@ public static class EnvCheck
                 if (v.Required && v.Default is null)
                 {
                     problems.Add($"{v.Name}: required{(v.Description.Length > 0 ? $" ({v.Description})" : "")}; set it with " +
-                        $"'ferry env set {v.Name}=...'{(v.Secret ? " --secret " + v.Name : "")}");
+                        $"'ferry env set {v.Name}=...'{(v.Secret ? ", as a secret" : "")}");
                 }
                 continue;
             }

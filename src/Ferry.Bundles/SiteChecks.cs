@@ -18,7 +18,10 @@ internal static class SiteChecks
         var wanted = req.Nodes ?? 1;
         checks.Add(new PreflightCheck("nodes", ready.Count >= wanted ? PreflightCheck.Pass : PreflightCheck.Fail,
             $"{ready.Count} ready of {facts.Nodes.Count}", $"at least {wanted} ready", ready.Count >= wanted ? ""
-                : "join more nodes (ferry cluster install --role agent), or bring the NotReady ones back (kubectl describe node)"));
+                : "join more nodes (ferry cluster install as an agent), or bring the NotReady ones back (kubectl describe node)")
+        {
+            Remedies = ready.Count >= wanted ? [] : [Remedy.Role, Remedy.JoinServer],
+        });
         foreach (var n in facts.Nodes.Where(n => n.Problems.Count > 0))
         {
             checks.Add(new PreflightCheck($"node {n.Name}", PreflightCheck.Warn, string.Join(", ", n.Problems), "Ready, no pressure",

@@ -102,8 +102,8 @@ public sealed record SiteInventory(string Registry, IReadOnlySet<string> Blobs, 
             var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), BundleJsonContext.Default.SiteInventoryFile);
             if (file?.Kind != Kind)
             {
-                throw new BundleException($"{path}: not a site inventory (kind must be {Kind}); create one with 'ferry inventory --registry " +
-                    "R -o site.json'");
+                throw new BundleException($"{path}: not a site inventory (kind must be {Kind}); create one with 'ferry inventory' " +
+                    "from the site registry");
             }
             return new SiteInventory(file.Registry ?? "", Set(file.Blobs), Set(file.Manifests));
         }

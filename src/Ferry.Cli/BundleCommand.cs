@@ -26,11 +26,7 @@ internal static class BundleCommand
                     var problems = BundleReader.Verify(file, key, site);
                     if (json)
                     {
-                        stdout.WriteLine(new System.Text.Json.Nodes.JsonObject
-                        {
-                            ["bundle"] = file, ["verified"] = problems.Count == 0, ["signatureChecked"] = key is not null,
-                            ["problems"] = new System.Text.Json.Nodes.JsonArray([.. problems.Select(p => (System.Text.Json.Nodes.JsonNode)p)]),
-                        }.ToJsonString(CliJson.Output));
+                        stdout.WriteLine(CliJson.Text(new BundleVerifyJson(file, problems.Count == 0, key is not null, problems)));
                         return problems.Count == 0 ? 0 : 1;
                     }
                     foreach (var p in problems)
@@ -135,15 +131,8 @@ internal static class BundleCommand
             var images = await BundleBuilder.ImagesAsync(options).ConfigureAwait(false);
             if (a.Json)
             {
-                stdout.WriteLine(new System.Text.Json.Nodes.JsonArray(
-                    [.. images.Select(i => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
-                {
-                    ["image"] = i.Image,
-                    ["sources"] = new System.Text.Json.Nodes.JsonArray(
-                        [.. i.Sources.Select(s =>
-                            (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["app"] = s.App, ["template"] = s.Template,
-                                ["path"] = s.Path })]),
-                })]).ToJsonString(CliJson.Output));
+                stdout.WriteLine(CliJson.Text(images.Select(i => new BundleImageJson(i.Image,
+                    [.. i.Sources.Select(s => new ImageSourceJson(s.App, s.Template, s.Path))])).ToList()));
                 return 0;
             }
             foreach (var (image, sources) in images)
@@ -198,8 +187,7 @@ internal static class BundleCommand
         {
             await File.WriteAllTextAsync(output, inventory.ToJson()).ConfigureAwait(false);
             stdout.WriteLine(json
-                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["manifests"] = inventory.Manifests.Count,
-                    ["blobs"] = inventory.Blobs.Count }.ToJsonString(CliJson.Output)
+                ? CliJson.Text(new InventoryWrittenJson(output, inventory.Manifests.Count, inventory.Blobs.Count))
                 : $"wrote {output}: {inventory.Manifests.Count} manifests, {inventory.Blobs.Count} blobs");
         }
         return 0;

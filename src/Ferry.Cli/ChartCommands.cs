@@ -50,16 +50,8 @@ internal static class ChartCommands
         var messages = HelmLint.Lint(chart, options);
         if (options.OutputFormat == "json")
         {
-            stdout.WriteLine(new System.Text.Json.Nodes.JsonObject
-            {
-                ["chart"] = chart,
-                ["errors"] = messages.Count(m => m.Severity == "ERROR"),
-                ["messages"] = new System.Text.Json.Nodes.JsonArray(
-                    [.. messages.Select(m => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
-                {
-                    ["severity"] = m.Severity, ["path"] = m.Path, ["message"] = m.Message,
-                })]),
-            }.ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(new LintJson(chart, messages.Count(m => m.Severity == "ERROR"),
+                [.. messages.Select(m => new LintMessageJson(m.Severity, m.Path, m.Message))])));
             return messages.Any(m => m.Severity == "ERROR") ? 1 : 0;
         }
         stdout.Write(HelmLint.Report(chart, messages));

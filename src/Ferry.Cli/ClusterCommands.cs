@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ferry.Kube;
 
 namespace Ferry.Cli;
@@ -125,10 +124,9 @@ internal static partial class ClusterCommands
                     var site = await env.ReadAsync().ConfigureAwait(false);
                     if (f.Json)
                     {
-                        stdout.WriteLine(new JsonObject(site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                            .Select(kv => KeyValuePair.Create(kv.Key,
-                            site.SecretKeys.Contains(kv.Key) ? (JsonNode?)new JsonObject { ["secret"] = true, ["length"] = kv.Value.Length }
-                                : kv.Value))).ToJsonString(CliJson.Output));
+                        stdout.WriteLine(CliJson.Text(new SortedDictionary<string, EnvValueJson>(site.Values.ToDictionary(kv => kv.Key,
+                            kv => site.SecretKeys.Contains(kv.Key) ? new EnvValueJson(null, kv.Value.Length) : new EnvValueJson(kv.Value, null)),
+                            StringComparer.Ordinal)));
                         return 0;
                     }
                     foreach (var (k, v) in site.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -200,8 +198,7 @@ internal static partial class ClusterCommands
                     var key = await policy.PublicKeyAsync().ConfigureAwait(false);
                     if (f.Json)
                     {
-                        stdout.WriteLine(new JsonObject { ["namespace"] = ns, ["requireSignature"] = key is not null,
-                            ["publicKey"] = key }.ToJsonString(CliJson.Output));
+                        stdout.WriteLine(CliJson.Text(new PolicyJson(ns, key is not null, key)));
                         return 0;
                     }
                     stdout.WriteLine(key is null
@@ -248,16 +245,14 @@ internal static partial class ClusterCommands
             {
                 var (target, next) = await manager.RollbackTargetAsync(f.Positional[0], ns, revision).ConfigureAwait(false);
                 stdout.WriteLine(f.Json
-                    ? new JsonObject { ["release"] = f.Positional[0], ["namespace"] = ns, ["revision"] = next, ["rollbackTo"] = target.Version,
-                        ["dryRun"] = true }.ToJsonString(CliJson.Output)
+                    ? CliJson.Text(new RollbackPlanJson(f.Positional[0], ns, next, target.Version, DryRun: true))
                     : $"dry run: {f.Positional[0]} would be rolled back " +
                         $"to revision {target.Version} ({target.ChartName}-{target.ChartVersion}) as revision {next}; nothing was changed");
                 return 0;
             }
             var release = await manager.RollbackAsync(f.Positional[0], ns, revision, f.Options).ConfigureAwait(false);
             stdout.WriteLine(f.Json
-                ? new JsonObject { ["release"] = release.Name, ["namespace"] = ns, ["revision"] = release.Version, ["status"] = release.Info.Status,
-                    ["description"] = release.Info.Description }.ToJsonString(CliJson.Output)
+                ? CliJson.Text(new RollbackJson(release.Name, ns, release.Version, release.Info.Status, release.Info.Description))
                 : $"{release.Info.Description}: {f.Positional[0]} is now revision {release.Version} ({release.Info.Status})");
             return 0;
         }).ConfigureAwait(false);
@@ -278,7 +273,7 @@ internal static partial class ClusterCommands
             if (f.IgnoreNotFound && (await manager.Store.HistoryAsync(name, ns).ConfigureAwait(false)).Count == 0)
             {
                 stdout.WriteLine(f.Json
-                    ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "not found" }.ToJsonString(CliJson.Output)
+                    ? CliJson.Text(new UninstallNotFoundJson(name, ns, "not found"))
                     : $"release \"{name}\" not found in namespace {ns}; nothing to uninstall (--ignore-not-found)");
                 return 0;
             }
@@ -287,12 +282,8 @@ internal static partial class ClusterCommands
                 var (_, deleted, kept) = await manager.PlanUninstallAsync(name, ns).ConfigureAwait(false);
                 if (f.Json)
                 {
-                    stdout.WriteLine(new JsonObject
-                    {
-                        ["release"] = name, ["namespace"] = ns, ["dryRun"] = true,
-                        ["deleted"] = new JsonArray([.. deleted.Select(k => (JsonNode)k.ToString())]),
-                        ["kept"] = new JsonArray([.. kept.Select(k => (JsonNode)k.ToString())]),
-                    }.ToJsonString(CliJson.Output));
+                    stdout.WriteLine(CliJson.Text(new UninstallPlanJson(name, ns, DryRun: true, [.. deleted.Select(k => k.ToString())],
+                        [.. kept.Select(k => k.ToString())])));
                     return 0;
                 }
                 stdout.WriteLine($"dry run: uninstalling release \"{name}\" " +
@@ -311,8 +302,7 @@ internal static partial class ClusterCommands
             // as helm: uninstall waits only when asked (--wait)
             await manager.UninstallAsync(name, ns, f.KeepHistory, f.Options with { Wait = f.Wait == true }).ConfigureAwait(false);
             stdout.WriteLine(f.Json
-                ? new JsonObject { ["release"] = name, ["namespace"] = ns, ["status"] = "uninstalled",
-                    ["historyKept"] = f.KeepHistory }.ToJsonString(CliJson.Output)
+                ? CliJson.Text(new UninstallJson(name, ns, "uninstalled", f.KeepHistory))
                 : $"release \"{name}\" uninstalled from namespace {ns}{(f.KeepHistory ? " (history kept)" : "")}");
             return 0;
         }).ConfigureAwait(false);
@@ -338,12 +328,8 @@ internal static partial class ClusterCommands
             if (f.Json)
             {
                 // The shape of helm history -o json.
-                stdout.WriteLine(new JsonArray([.. history.Select(r => (JsonNode)new JsonObject
-                {
-                    ["revision"] = r.Version, ["updated"] = r.Info.LastDeployed.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
-                        ["status"] = r.Info.Status,
-                    ["chart"] = r.ChartName + "-" + r.ChartVersion, ["app_version"] = r.AppVersion, ["description"] = r.Info.Description,
-                })]).ToJsonString(CliJson.Output));
+                stdout.WriteLine(CliJson.Text(history.Select(r => new ReleaseHistoryJson(r.Version, CliTime.Iso(r.Info.LastDeployed), r.Info.Status,
+                    r.ChartName + "-" + r.ChartVersion, r.AppVersion, r.Info.Description)).ToList()));
                 return 0;
             }
             stdout.WriteLine($"{"REVISION",-9} {"UPDATED",-24} {"STATUS",-17} {"CHART",-24} {"APP VERSION",-12} DESCRIPTION");

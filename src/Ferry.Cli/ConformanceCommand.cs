@@ -36,7 +36,7 @@ internal static class ConformanceCommand
     private static int RunAll(List<string> paths, List<string> files, List<string> unpacked, Dictionary<string, string> archives, bool verbose,
         bool json, TextWriter stdout, TextWriter stderr)
     {
-        var reports = new System.Text.Json.Nodes.JsonArray();
+        var reports = new List<ConformanceFileJson>();
         foreach (var p in paths)
         {
             if (Directory.Exists(p))
@@ -103,18 +103,10 @@ internal static class ConformanceCommand
                 ran++;
                 if (json)
                 {
-                    reports.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
-                    {
-                        ["file"] = result.File, ["passed"] = result.Passed, ["failed"] = result.Failed, ["skipped"] = result.Skipped,
-                        ["cases"] = new System.Text.Json.Nodes.JsonArray(
-                            [.. result.Cases.Where(c => verbose || c.Outcome != CaseOutcome.Passed)
-                                .Select(c => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
-                        {
-                            ["name"] = c.Name, ["outcome"] = c.Outcome.ToString().ToLowerInvariant(), ["note"] = c.Note,
-                            ["expected"] = c.Outcome == CaseOutcome.Failed ? c.Expected : null, ["got"] = c.Outcome == CaseOutcome.Failed ? c.Got
-                                : null,
-                        })]),
-                    });
+                    reports.Add(new ConformanceFileJson(result.File, result.Passed, result.Failed, result.Skipped,
+                        [.. result.Cases.Where(c => verbose || c.Outcome != CaseOutcome.Passed).Select(c => new ConformanceCaseJson(c.Name,
+                            c.Outcome.ToString().ToLowerInvariant(), c.Note, c.Outcome == CaseOutcome.Failed ? c.Expected : null,
+                            c.Outcome == CaseOutcome.Failed ? c.Got : null))]));
                 }
                 else
                 {
@@ -130,7 +122,7 @@ internal static class ConformanceCommand
         }
         if (json)
         {
-            stdout.WriteLine(reports.ToJsonString(CliJson.Output)); // every corpus, and the cases that did not pass (all with -v)
+            stdout.WriteLine(CliJson.Text(reports)); // every corpus, and the cases that did not pass (all with -v)
         }
         return failed ? 1 : 0;
     }

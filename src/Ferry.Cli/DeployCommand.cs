@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ferry.Bundles;
 using Ferry.Kube;
 using Ferry.Oci;
@@ -127,10 +125,8 @@ internal static partial class DeployCommand
         }).ConfigureAwait(false);
         if (f.Json)
         {
-            stdout.WriteLine(new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
-            {
-                ["app"] = o.App, ["result"] = o.ResultName, ["revision"] = o.Revision, ["detail"] = o.Detail + RemedyFlags.List(o.Remedies),
-            })]).ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(outcomes.Select(o => new DeployOutcomeJson(o.App, o.ResultName, o.Revision,
+                o.Detail + RemedyFlags.List(o.Remedies))).ToList()));
         }
         else
         {
@@ -156,19 +152,9 @@ internal static partial class DeployCommand
             .ConfigureAwait(false);
         if (f.Json)
         {
-            stdout.WriteLine(new JsonObject
-            {
-                ["bundle"] = plan.Bundle,
-                ["envChanges"] = Strings(plan.EnvChanges),
-                ["images"] = Strings(plan.Images),
-                ["preflight"] = PreflightCommand.ToJson(plan.Preflight),
-                ["apps"] = new JsonArray([.. plan.Apps.Select(p => (JsonNode)new JsonObject
-                {
-                    ["app"] = p.App, ["namespace"] = p.Namespace, ["action"] = p.ActionName, ["chart"] = p.Chart,
-                    ["objects"] = p.Objects, ["hooks"] = p.Hooks, ["deployedRevision"] = p.DeployedRevision,
-                    ["images"] = Strings(p.Images), ["conflicts"] = Strings(p.Conflicts), ["diff"] = p.Diff,
-                })]),
-            }.ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(new PlanJson(plan.Bundle, plan.EnvChanges, plan.Images, PreflightCommand.ToJson(plan.Preflight),
+                [.. plan.Apps.Select(p => new AppPlanJson(p.App, p.Namespace, p.ActionName, p.Chart, p.Objects, p.Hooks, p.DeployedRevision,
+                    p.Images, p.Conflicts, p.Diff))])));
             return plan.Preflight.Any(c => c.Status == PreflightCheck.Fail) ? 1 : 0;
         }
         stdout.WriteLine($"Plan for {plan.Bundle}");
@@ -223,23 +209,11 @@ internal static partial class DeployCommand
         var (releases, journals, stalled, attention) = (status.Releases, status.Deploys, status.Stalled, status.NeedsAttention);
         if (f.Json)
         {
-            stdout.WriteLine(new JsonObject
-            {
-                ["releases"] = new JsonArray([.. releases.Select(r => (JsonNode)new JsonObject
-                {
-                    ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version, ["status"] = r.Info.Status,
-                    ["chart"] = $"{r.ChartName}-{r.ChartVersion}", ["appVersion"] = r.AppVersion,
-                        ["updated"] = r.Info.LastDeployed.ToString("o", CultureInfo.InvariantCulture),
-                    ["description"] = r.Info.Description,
-                })]),
-                ["deploys"] = new JsonArray([.. journals.Select(j => (JsonNode)new JsonObject
-                {
-                    ["product"] = j.Product, ["bundle"] = j.Bundle, ["digest"] = j.Digest, ["state"] = j.State, ["holder"] = j.Holder,
-                    ["started"] = j.Started.ToString("o", CultureInfo.InvariantCulture),
-                        ["finished"] = j.Finished?.ToString("o", CultureInfo.InvariantCulture),
-                    ["summary"] = j.Summary, ["stalled"] = stalled.Contains(j.Product),
-                })]),
-            }.ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(new StatusJson(
+                [.. releases.Select(r => new ReleaseStatusJson(r.Name, r.Namespace, r.Version, r.Info.Status, $"{r.ChartName}-{r.ChartVersion}",
+                    r.AppVersion, CliTime.Iso(r.Info.LastDeployed), r.Info.Description))],
+                [.. journals.Select(j => new DeployStatusJson(j.Product, j.Bundle, j.Digest, j.State, j.Holder, CliTime.Iso(j.Started),
+                    j.Finished is { } done ? CliTime.Iso(done) : null, j.Summary, stalled.Contains(j.Product)))])));
             return attention ? 1 : 0;
         }
         stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-12} {"REVISION",-8} {"STATUS",-16} {"CHART",-20} {"APP VERSION",-12} UPDATED");
@@ -265,6 +239,4 @@ internal static partial class DeployCommand
         }
         return attention ? 1 : 0;
     }
-
-    private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => (JsonNode)i)]);
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ferry.Oci;
 
 namespace Ferry.Cli;
@@ -127,14 +125,8 @@ internal static class ImagesCommand
         var entries = layout.Manifests();
         if (f.Json)
         {
-            var arr = new JsonArray(entries.Select(d => (JsonNode)new JsonObject
-            {
-                ["name"] = OciLayout.RefName(d),
-                ["digest"] = d.Digest.Value,
-                ["mediaType"] = d.MediaType,
-                ["size"] = d.Size,
-            }).ToArray());
-            stdout.WriteLine(arr.ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(entries.Select(d => new LayoutEntryJson(OciLayout.RefName(d), d.Digest.Value, d.MediaType, d.Size))
+                .ToList()));
             return 0;
         }
         foreach (var d in entries)
@@ -154,13 +146,7 @@ internal static class ImagesCommand
         var problems = layout.Verify();
         if (f.Json)
         {
-            stdout.WriteLine(new JsonObject
-            {
-                ["layout"] = layout.Root,
-                ["images"] = layout.Manifests().Count,
-                ["verified"] = problems.Count == 0,
-                ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode)p.ToString()!)]),
-            }.ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(new LayoutVerifyJson(layout.Root, layout.Manifests().Count, problems.Count == 0, problems)));
             return problems.Count == 0 ? 0 : 1;
         }
         foreach (var p in problems)
@@ -176,16 +162,8 @@ internal static class ImagesCommand
     {
         if (json)
         {
-            var arr = new JsonArray(results.Select(r => (JsonNode)new JsonObject
-            {
-                ["image"] = r.Image,
-                ["digest"] = r.ManifestDigest.Value,
-                ["mediaType"] = r.MediaType,
-                ["blobs"] = r.Blobs,
-                ["blobsSkipped"] = r.BlobsSkipped,
-                ["bytes"] = r.Bytes,
-            }).ToArray());
-            stdout.WriteLine(arr.ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(results.Select(r => new TransferJson(r.Image, r.ManifestDigest.Value, r.MediaType, r.Blobs,
+                r.BlobsSkipped, r.Bytes)).ToList()));
             return;
         }
         foreach (var r in results)

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ferry.Bundles;
 using Ferry.Kube;
 using Ferry.Oci;
@@ -22,13 +21,7 @@ internal static class PreflightCommand
         var failed = result.Failed.Any();
         if (f.Json)
         {
-            stdout.WriteLine(new JsonObject
-            {
-                ["bundle"] = bundle.Label,
-                ["kubernetes"] = result.Cluster?.GitVersion,
-                ["passed"] = !failed,
-                ["checks"] = ToJson(result.Checks),
-            }.ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(new PreflightJson(bundle.Label, result.Cluster?.GitVersion, !failed, ToJson(result.Checks))));
             return failed ? 1 : 0;
         }
         stdout.WriteLine($"Preflight of {bundle.Label} on Kubernetes {result.Cluster?.GitVersion}");
@@ -65,9 +58,6 @@ internal static class PreflightCommand
         }
     }
 
-    public static JsonArray ToJson(IEnumerable<PreflightCheck> checks) => new([.. checks.Select(c => (JsonNode)new JsonObject
-    {
-        ["name"] = c.Name, ["status"] = c.Status, ["measured"] = c.Measured, ["required"] = c.Required, ["fix"] = c.Fix
-            + RemedyFlags.List(c.Remedies),
-    })]);
+    public static List<PreflightCheckJson> ToJson(IEnumerable<PreflightCheck> checks) =>
+        [.. checks.Select(c => new PreflightCheckJson(c.Name, c.Status, c.Measured, c.Required, c.Fix + RemedyFlags.List(c.Remedies)))];
 }

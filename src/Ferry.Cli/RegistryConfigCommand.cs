@@ -47,8 +47,7 @@ internal static class RegistryConfigCommand
             File.Move(temp, output, overwrite: true);
             var count = (mirrors.Count == 0 ? K3sRegistries.CommonRegistries : mirrors).Distinct(StringComparer.Ordinal).Count();
             stdout.WriteLine(json
-                ? new System.Text.Json.Nodes.JsonObject { ["wrote"] = output, ["mirrored"] = count, ["registry"] = registry }.ToJsonString(
-                    CliJson.Output)
+                ? CliJson.Text(new RegistriesWrittenJson(output, count, registry))
                 : $"wrote {output}: {count} registries mirrored to {registry}; restart k3s to apply");
             return 0;
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Ferry.Charts.Releases;
 using Ferry.Kube;
 
@@ -24,12 +23,9 @@ internal static partial class ClusterCommands
             if (f.Json)
             {
                 // the shape of helm list -o json
-                stdout.WriteLine(new JsonArray([.. releases.Select(r => (JsonNode)new JsonObject
-                {
-                    ["name"] = r.Name, ["namespace"] = r.Namespace, ["revision"] = r.Version.ToString(CultureInfo.InvariantCulture),
-                    ["updated"] = ReleaseCodec.GoTime(r.Info.LastDeployed), ["status"] = r.Info.Status,
-                    ["chart"] = r.ChartName + "-" + r.ChartVersion, ["app_version"] = r.AppVersion,
-                })]).ToJsonString(CliJson.Output));
+                stdout.WriteLine(CliJson.Text(releases.Select(r => new ReleaseListJson(r.Name, r.Namespace,
+                    r.Version.ToString(CultureInfo.InvariantCulture), ReleaseCodec.GoTime(r.Info.LastDeployed), r.Info.Status,
+                    r.ChartName + "-" + r.ChartVersion, r.AppVersion)).ToList()));
                 return 0;
             }
             stdout.WriteLine($"{"NAME",-16} {"NAMESPACE",-16} {"REVISION",-9} {"UPDATED",-38} {"STATUS",-16} {"CHART",-24} APP VERSION");

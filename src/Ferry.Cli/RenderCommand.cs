@@ -16,7 +16,7 @@ internal static class RenderCommand
         var options = new TemplateOptions();
         if (a.Value("--missingkey") is { } missing)
         {
-            options.Apply("missingkey=" + missing);
+            options = options.With("missingkey=" + missing);
         }
         if (!File.Exists(templatePath))
         {

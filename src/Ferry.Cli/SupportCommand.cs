@@ -62,15 +62,8 @@ internal static class SupportCommand
         var errors = report.Findings.Count(f => f.Severity == SupportFinding.Error);
         if (a.Json)
         {
-            stdout.WriteLine(new JsonObject
-            {
-                ["info"] = report.Info.DeepClone(),
-                ["findings"] = new JsonArray([.. report.Findings.Select(f => (JsonNode)new JsonObject
-                {
-                    ["severity"] = f.Severity, ["subject"] = f.Subject, ["problem"] = f.Problem,
-                        ["details"] = new JsonArray([.. f.Details.Select(d => (JsonNode)d)]),
-                })]),
-            }.ToJsonString(CliJson.Output));
+            stdout.WriteLine(CliJson.Text(new SupportAnalysisJson(report.Info,
+                [.. report.Findings.Select(f => new SupportFindingJson(f.Severity, f.Subject, f.Problem, f.Details))])));
             return errors > 0 ? 1 : 0;
         }
         string Info(string key) => report.Info[key] is JsonValue v ? v.ToString() : report.Info[key] is JsonArray list

@@ -35,7 +35,8 @@ public sealed class OciLayout
         {
             if (!create)
             {
-                throw new OciException($"{dir}: not an OCI image layout (no oci-layout file); create one with 'ferry images pull ... --to {dir}'");
+                throw new OciException($"{dir}: not an OCI image layout (no oci-layout file); create one by pulling images into it " +
+                    "('ferry images pull')") { Remedies = [Remedy.Destination] };
             }
             Directory.CreateDirectory(Path.Combine(root, "blobs", "sha256"));
             File.WriteAllText(layoutPath, "{\"imageLayoutVersion\":\"1.0.0\"}");

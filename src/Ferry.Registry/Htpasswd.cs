@@ -69,8 +69,8 @@ public sealed class Htpasswd
         }
         if (hashes.Count == 0)
         {
-            throw new DistributionException(500, "UNKNOWN", $"{path}: no users; add one with 'ferry registry htpasswd USER " +
-                $"--password-stdin >> {path}'");
+            throw new DistributionException(500, "UNKNOWN", $"{path}: no users; add one with 'ferry registry htpasswd USER', " +
+                "appending its output to this file");
         }
         return new Htpasswd(hashes);
     }

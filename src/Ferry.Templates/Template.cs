@@ -158,10 +158,11 @@ public sealed class Template
     }
 
     /// <summary>
-    /// A copy of the set (trees shared, options and function map copied), like Go's Template.Clone. The original's
-    /// templates are seen through, not copied: a set is not changed once cloned (Helm clones per <c>tpl</c> call).
+    /// A copy of the set (trees shared, function map copied), like Go's Template.Clone, with other options when given.
+    /// The original's templates are seen through, not copied: a set is not changed once cloned (Helm clones per
+    /// <c>tpl</c> call).
     /// </summary>
-    public Template Clone() => new(Name, Options.Clone(), Functions.Clone()) { _pool = _pool, _original = this };
+    public Template Clone(TemplateOptions? options = null) => new(Name, options ?? Options, Functions.Clone()) { _pool = _pool, _original = this };
 
     /// <summary>Adds or replaces a function; call before parsing templates that use it.</summary>
     public Template AddFunction(TemplateFunction function)

@@ -13,43 +13,46 @@ public enum MissingKeyMode
     Error,
 }
 
-/// <summary>Parse and execution options, including the render budget that stops runaway templates.</summary>
-public sealed class TemplateOptions
+/// <summary>
+/// Parse and execution options, including the render budget that stops runaway templates. Immutable: derive changed
+/// options with <c>with</c> or <see cref="With(string)"/>.
+/// </summary>
+public sealed record TemplateOptions
 {
-    public MissingKeyMode MissingKey { get; set; } = MissingKeyMode.Default;
+    public MissingKeyMode MissingKey { get; init; } = MissingKeyMode.Default;
 
-    public string LeftDelim { get; set; } = "{{";
+    public string LeftDelim { get; init; } = "{{";
 
-    public string RightDelim { get; set; } = "}}";
+    public string RightDelim { get; init; } = "}}";
 
     /// <summary>Maximum nesting of <c>template</c> calls (Go uses 100000; Ferry keeps the stack bounded).</summary>
-    public int MaxTemplateDepth { get; set; } = 1000;
+    public int MaxTemplateDepth { get; init; } = 1000;
 
     /// <summary>Maximum evaluation steps (actions, commands, range iterations) per execution.</summary>
-    public long MaxSteps { get; set; } = 50_000_000;
+    public long MaxSteps { get; init; } = 50_000_000;
 
     /// <summary>Maximum output size in characters per execution.</summary>
-    public long MaxOutputChars { get; set; } = 256L * 1024 * 1024;
+    public long MaxOutputChars { get; init; } = 256L * 1024 * 1024;
 
-    /// <summary>Applies a Go option string such as <c>missingkey=error</c>.</summary>
-    public void Apply(string option)
+    /// <summary>These options with a Go option string such as <c>missingkey=error</c> applied (Go's <c>t.Option</c>).</summary>
+    public TemplateOptions With(string option)
     {
         var eq = option.IndexOf('=', StringComparison.Ordinal);
         var key = eq < 0 ? option : option[..eq];
         var value = eq < 0 ? "" : option[(eq + 1)..];
         if (key == "missingkey")
         {
-            MissingKey = value switch
+            return this with
             {
-                "invalid" or "default" => MissingKeyMode.Default,
-                "zero" => MissingKeyMode.Zero,
-                "error" => MissingKeyMode.Error,
-                _ => throw new ArgumentException($"unrecognized option: {option}", nameof(option)),
+                MissingKey = value switch
+                {
+                    "invalid" or "default" => MissingKeyMode.Default,
+                    "zero" => MissingKeyMode.Zero,
+                    "error" => MissingKeyMode.Error,
+                    _ => throw new ArgumentException($"unrecognized option: {option}", nameof(option)),
+                },
             };
-            return;
         }
         throw new ArgumentException($"unrecognized option: {option}", nameof(option));
     }
-
-    public TemplateOptions Clone() => (TemplateOptions)MemberwiseClone();
 }

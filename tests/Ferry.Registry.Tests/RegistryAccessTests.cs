@@ -131,7 +131,7 @@ public sealed class RegistryAccessTests : IDisposable
         var e = Assert.Throws<DistributionException>(() => Htpasswd.Load(Sub("htpasswd")));
         Assert.Equal($"{Sub("htpasswd")}:2:5: user bob: only bcrypt hashes are supported, as in docker-registry; make it with 'ferry registry htpasswd USER' or 'htpasswd -B'", e.Message);
         File.WriteAllText(Sub("htpasswd"), "# nobody\n");
-        Assert.Contains("no users; add one with 'ferry registry htpasswd USER --password-stdin >>", Assert.Throws<DistributionException>(() => Htpasswd.Load(Sub("htpasswd"))).Message, StringComparison.Ordinal);
+        Assert.Contains("no users; add one with 'ferry registry htpasswd USER', appending its output to this file", Assert.Throws<DistributionException>(() => Htpasswd.Load(Sub("htpasswd"))).Message, StringComparison.Ordinal);
         Assert.Contains("needs both the certificate and its key", Assert.Throws<DistributionException>(() => RegistryAccess.Load(null, Sub("cert.pem"), null)).Message, StringComparison.Ordinal);
         File.WriteAllText(Sub("cert.pem"), "not a certificate");
         File.WriteAllText(Sub("key.pem"), "not a key");

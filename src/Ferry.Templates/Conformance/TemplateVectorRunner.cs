@@ -87,13 +87,12 @@ public sealed class TemplateVectorRunner
         {
             foreach (var o in opts.EnumerateArray())
             {
-                options.Apply(o.GetString() ?? "");
+                options = options.With(o.GetString() ?? "");
             }
         }
         if (c.TryGetProperty("delims", out var delims))
         {
-            options.LeftDelim = delims[0].GetString() ?? "{{";
-            options.RightDelim = delims[1].GetString() ?? "}}";
+            options = options with { LeftDelim = delims[0].GetString() ?? "{{", RightDelim = delims[1].GetString() ?? "}}" };
         }
         var mainName = c.TryGetProperty("template_name", out var tn) ? tn.GetString() ?? "main" : "main";
         var wantError = c.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.True;

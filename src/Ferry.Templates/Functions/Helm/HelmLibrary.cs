@@ -129,8 +129,7 @@ public static class HelmLibrary
 
     private static string TplOnce(Template parent, HelmFunctionOptions options, string text, object? vals)
     {
-        var clone = parent.Clone();
-        clone.Options.MissingKey = options.Strict ? MissingKeyMode.Error : MissingKeyMode.Zero;
+        var clone = parent.Clone(parent.Options with { MissingKey = options.Strict ? MissingKeyMode.Error : MissingKeyMode.Zero });
         Bind(clone, options);
         // Helm 4 parses the text as a new template named like its root set ("gotpl"), so errors say "gotpl:line:col"
         var name = parent.Name;
