@@ -17,16 +17,39 @@ public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, s
     /// <summary>Reads <c>requirements:</c>; every problem goes to <paramref name="errors"/> as file:line:col.</summary>
     internal static Requirements Parse(YamlNode node, string path, List<string> errors)
     {
-        string At(YamlNode n) => $"{path}:{n.Start.Line}:{n.Start.Column}";
         if (node is not YamlMappingNode map)
         {
-            errors.Add($"{At(node)}: requirements must be a mapping {{ kubernetes, nodes, cpu, memory, storageClasses, nodeLabels }}");
+            errors.Add($"{path}:{node.Start.Line}:{node.Start.Column}: requirements must be a mapping " +
+                "{ kubernetes, nodes, cpu, memory, storageClasses, nodeLabels }");
             return None;
         }
+        var r = new Reader(map, path, errors);
         errors.AddRange(SpecRules.UnknownKeys(map, "requirements.", SpecSchema.AllowedFields("requirements."))
-            .Select(u => $"{At(u.Key)}: {u.Message}"));
-        YamlNode? Get(string key) => map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
-        string? Scalar(string key)
+            .Select(u => $"{r.At(u.Key)}: {u.Message}"));
+        var (kubernetes, nodes) = (r.Kubernetes(), r.Nodes());
+        var (cpu, memory) = (r.Amount("cpu", "\"4\" or \"3500m\""), r.Amount("memory", "8Gi or 512Mi"));
+        var classes = r.List("storageClasses");
+        foreach (var c in classes.Where(c => !SpecRules.IsDnsSubdomain(c)))
+        {
+            errors.Add($"{r.At(r.Get("storageClasses")!)}: requirements.storageClasses: \"{c}\" is not a StorageClass name (lowercase " +
+                "letters, digits, '-', '.')");
+        }
+        var labels = r.List("nodeLabels");
+        foreach (var l in labels.Where(l => l.Split('=')[0].Length == 0 || l.Split('=')[0].Contains(' ', StringComparison.Ordinal)))
+        {
+            errors.Add($"{r.At(r.Get("nodeLabels")!)}: requirements.nodeLabels: \"{l}\" must be KEY or KEY=VALUE");
+        }
+        return new Requirements(kubernetes, nodes, cpu, memory, classes, labels);
+    }
+
+    /// <summary>Reads the fields of a requirements mapping, adding a located error for each bad one.</summary>
+    private sealed class Reader(YamlMappingNode map, string path, List<string> errors)
+    {
+        public string At(YamlNode n) => $"{path}:{n.Start.Line}:{n.Start.Column}";
+
+        public YamlNode? Get(string key) => map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode s && s.Value == key).Value;
+
+        public string? Scalar(string key)
         {
             switch (Get(key))
             {
@@ -39,7 +62,8 @@ public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, s
                     return null;
             }
         }
-        List<string> List(string key)
+
+        public List<string> List(string key)
         {
             switch (Get(key))
             {
@@ -64,26 +88,34 @@ public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, s
                     return [];
             }
         }
-        var kubernetes = Scalar("kubernetes");
-        if (kubernetes is not null && !Ferry.Templates.Semver.SemConstraint.TryParse(kubernetes, out _))
+
+        public string? Kubernetes()
         {
-            errors.Add($"{At(Get("kubernetes")!)}: requirements.kubernetes \"{kubernetes}\" is not a version range; write e.g. \">=1.28.0-0\" or " +
-                "\">=1.28.0-0 <1.33.0-0\"");
+            var kubernetes = Scalar("kubernetes");
+            if (kubernetes is not null && !Ferry.Templates.Semver.SemConstraint.TryParse(kubernetes, out _))
+            {
+                errors.Add($"{At(Get("kubernetes")!)}: requirements.kubernetes \"{kubernetes}\" is not a version range; write e.g. " +
+                    "\">=1.28.0-0\" or \">=1.28.0-0 <1.33.0-0\"");
+            }
+            return kubernetes;
         }
-        int? nodes = null;
-        if (Scalar("nodes") is { } n)
+
+        public int? Nodes()
         {
+            if (Scalar("nodes") is not { } n)
+            {
+                return null;
+            }
             if (int.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
                 && count > 0)
             {
-                nodes = count;
+                return count;
             }
-            else
-            {
-                errors.Add($"{At(Get("nodes")!)}: requirements.nodes \"{n}\" must be a whole number of nodes, at least 1");
-            }
+            errors.Add($"{At(Get("nodes")!)}: requirements.nodes \"{n}\" must be a whole number of nodes, at least 1");
+            return null;
         }
-        string? Amount(string key, string example)
+
+        public string? Amount(string key, string example)
         {
             var value = Scalar(key);
             if (value is not null && (!Quantity.TryParse(value, out var q) || q <= 0))
@@ -93,19 +125,5 @@ public sealed record Requirements(string? Kubernetes, int? Nodes, string? Cpu, s
             }
             return value;
         }
-        var cpu = Amount("cpu", "\"4\" or \"3500m\"");
-        var memory = Amount("memory", "8Gi or 512Mi");
-        var classes = List("storageClasses");
-        foreach (var c in classes.Where(c => !SpecRules.IsDnsSubdomain(c)))
-        {
-            errors.Add($"{At(Get("storageClasses")!)}: requirements.storageClasses: \"{c}\" is not a StorageClass name (lowercase letters, " +
-                "digits, '-', '.')");
-        }
-        var labels = List("nodeLabels");
-        foreach (var l in labels.Where(l => l.Split('=')[0].Length == 0 || l.Split('=')[0].Contains(' ', StringComparison.Ordinal)))
-        {
-            errors.Add($"{At(Get("nodeLabels")!)}: requirements.nodeLabels: \"{l}\" must be KEY or KEY=VALUE");
-        }
-        return new Requirements(kubernetes, nodes, cpu, memory, classes, labels);
     }
 }

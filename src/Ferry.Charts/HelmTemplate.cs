@@ -62,19 +62,7 @@ public static partial class HelmTemplate
     private static HelmTemplateResult RunCore(string chartPath, HelmTemplateOptions options, StringBuilder debugOutput, Progress progress,
         CancellationToken cancellationToken)
     {
-        var chart = ChartLoader.Load(chartPath);
-        if (chart.Metadata.Type is not ("" or "application"))
-        {
-            throw new ChartException($"{chart.Metadata.Type} charts are not installable");
-        }
-        // as helm install/template: every dependency Chart.yaml declares must be in charts/ (conditions aside)
-        var missing = chart.Metadata.Dependencies.Where(r => !chart.Dependencies.Any(d => d.Name == r.Name)).Select(r => r.Name).ToList();
-        if (missing.Count > 0)
-        {
-            throw new ChartException("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to " +
-                "fetch missing dependencies: " +
-                $"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
-        }
+        var chart = LoadInstallable(chartPath);
         var extraApis = options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var caps = options.Cluster is { } cluster ? new Capabilities(cluster, extraApis) : new Capabilities(options.KubeVersion, extraApis);
         if (chart.Metadata.Deprecated)
@@ -90,7 +78,42 @@ public static partial class HelmTemplate
         progress.Rendering = true;
         CheckKubeVersion(chart, caps);
         var files = new ChartRenderer(options.Functions).Render(chart, top, cancellationToken);
+        var notes = TakeNotes(chart, files);
+        var (hooks, manifests) = Sort(files, progress, debugOutput);
+        if (options.PostRender is not null)
+        {
+            (manifests, hooks) = ApplyPostRender(options.PostRender, manifests, hooks);
+        }
+        if (options.OutputDir is not null)
+        {
+            return WriteOutputDir(options, releaseName, chart, manifests, hooks, notes);
+        }
+        var text = Output(chart, options, manifests, hooks);
+        return new HelmTemplateResult(text, null, manifests, hooks, notes) { Crds = Crds(chart, options) };
+    }
 
+    /// <summary>The chart, checked as helm install checks it: an application chart with every declared dependency present.</summary>
+    private static Chart LoadInstallable(string chartPath)
+    {
+        var chart = ChartLoader.Load(chartPath);
+        if (chart.Metadata.Type is not ("" or "application"))
+        {
+            throw new ChartException($"{chart.Metadata.Type} charts are not installable");
+        }
+        // as helm install/template: every dependency Chart.yaml declares must be in charts/ (conditions aside)
+        var missing = chart.Metadata.Dependencies.Where(r => !chart.Dependencies.Any(d => d.Name == r.Name)).Select(r => r.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ChartException("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to " +
+                "fetch missing dependencies: " +
+                $"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
+        }
+        return chart;
+    }
+
+    /// <summary>Removes every NOTES.txt from the rendered files and returns the top chart's (subcharts' notes are dropped, as helm does).</summary>
+    private static string TakeNotes(Chart chart, Dictionary<string, string> files)
+    {
         var notes = "";
         var notesKey = $"{chart.Name}/templates/NOTES.txt";
         foreach (var key in files.Keys.Where(k => k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
@@ -101,12 +124,15 @@ public static partial class HelmTemplate
             }
             files.Remove(key);
         }
+        return notes;
+    }
 
-        List<Hook> hooks;
-        List<Manifest> manifests;
+    /// <summary>Hooks and manifests in install order; when a file is not valid YAML, the rendered files go to the debug output first.</summary>
+    private static (List<Hook> Hooks, List<Manifest> Manifests) Sort(Dictionary<string, string> files, Progress progress, StringBuilder debugOutput)
+    {
         try
         {
-            (hooks, manifests) = ManifestSorter.Sort(files, progress.Log);
+            return ManifestSorter.Sort(files, progress.Log);
         }
         catch (ChartException)
         {
@@ -119,16 +145,11 @@ public static partial class HelmTemplate
             }
             throw;
         }
+    }
 
-        if (options.PostRender is not null)
-        {
-            (manifests, hooks) = ApplyPostRender(options.PostRender, manifests, hooks);
-        }
-        if (options.OutputDir is not null)
-        {
-            return WriteOutputDir(options, releaseName, chart, manifests, hooks, notes);
-        }
-
+    /// <summary>What helm template prints: crds when asked, the manifests (trimmed as helm trims them), then the hooks.</summary>
+    private static string Output(Chart chart, HelmTemplateOptions options, List<Manifest> manifests, List<Hook> hooks)
+    {
         // one buffer for the whole output (it can be megabytes): the manifests, trimmed as helm trims them, then hooks
         var all = new StringBuilder();
         if (options.IncludeCrds)
@@ -157,11 +178,7 @@ public static partial class HelmTemplate
             all.Append("---\n# Source: ").Append(h.Path).Append('\n').Append(h.Manifest).Append('\n');
         }
         var text = all.ToString();
-        if (options.ShowOnly.Count > 0)
-        {
-            text = ShowOnly(text, options.ShowOnly);
-        }
-        return new HelmTemplateResult(text, null, manifests, hooks, notes) { Crds = Crds(chart, options) };
+        return options.ShowOnly.Count > 0 ? ShowOnly(text, options.ShowOnly) : text;
     }
 
     /// <summary>The chart's (and its enabled subcharts') crds/ files when asked for: installed before the release, as

@@ -10,95 +10,20 @@ public static class HelmTemplateArgs
         var o = baseDirectory is null ? new HelmTemplateOptions() : new HelmTemplateOptions { BaseDirectory = baseDirectory };
         var positional = new List<string>();
         var generateName = false;
-        for (var i = 0; i < args.Count; i++)
+        var flags = new FlagReader(args);
+        while (flags.Next() is { } a)
         {
-            var a = args[i];
-            string? inline = null;
-            var eq = a.IndexOf('=', StringComparison.Ordinal);
-            if (a.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            if (a is "-g" or "--generate-name")
             {
-                inline = a[(eq + 1)..];
-                a = a[..eq];
+                generateName = true;
             }
-            string Value()
+            else if (a.StartsWith('-') && a.Length > 1)
             {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-                if (i + 1 >= args.Count)
-                {
-                    throw new ArgumentException($"flag {a} needs a value");
-                }
-                return args[++i];
+                o = ValueFlag(o, a, flags) ?? RenderFlag(o, a, flags) ?? throw new ArgumentException($"unknown flag {a}");
             }
-            switch (a)
+            else
             {
-                case "--set": o.Sets.Add(new ValueSet(SetKind.Set, Value())); break;
-                case "--set-string": o.Sets.Add(new ValueSet(SetKind.String, Value())); break;
-                case "--set-json": o.Sets.Add(new ValueSet(SetKind.Json, Value())); break;
-                case "--set-file": o.Sets.Add(new ValueSet(SetKind.File, Value())); break;
-                case "--set-literal": o.Sets.Add(new ValueSet(SetKind.Literal, Value())); break;
-                case "-g" or "--generate-name": generateName = true; break;
-                // install flags helm template takes that change nothing it prints (CRDs come only with --include-crds;
-                // notes and labels belong to the release record, which template does not write)
-                case "--skip-crds" or "--hide-notes" or "--render-subchart-notes": break;
-                // helm 4's post-renderers are plugins, and Ferry runs none: every name is one helm would not find either
-                case "--post-renderer":
-                    var renderer = Value();
-                    throw new ArgumentException($"invalid argument \"{renderer}\" for \"--post-renderer\" flag: " +
-                        $"plugin: {{Name:{renderer} Type:postrenderer/v1}} not found");
-                case "--post-renderer-args": _ = Value(); break;
-                case "--validate": o = o with { Validate = true }; break;
-                case "--output":
-                    // lint's report format (template prints manifests, as helm template does)
-                    o = o with
-                    {
-                        OutputFormat = Value() switch
-                        {
-                            "json" => "json",
-                            "text" => "text",
-                            var f => throw new ArgumentException($"--output {f}: use json or text"),
-                        },
-                    };
-                    break;
-                case "--kubeconfig": o = o with { Kubeconfig = Value() }; break;
-                case "--kube-context": o = o with { KubeContext = Value() }; break;
-                case "-l" or "--labels":
-                    var labels = Value();
-                    foreach (var pair in labels.Split(','))
-                    {
-                        if (!pair.Contains('=', StringComparison.Ordinal))
-                        {
-                            throw new ArgumentException($"invalid argument \"{labels}\" for \"-l, --labels\" flag: {pair} must be " +
-                                "formatted as key=value");
-                        }
-                    }
-                    break;
-                case "-f" or "--values": o.ValuesFiles.AddRange(Value().Split(',')); break;
-                case "--name-template": o = o with { NameTemplate = Value() }; break;
-                case "-n" or "--namespace": o = o with { Namespace = Value() }; break;
-                case "--kube-version": o = o with { KubeVersion = Value() }; break;
-                case "-a" or "--api-versions": o.ApiVersions.Add(Value()); break;
-                case "--include-crds": o = o with { IncludeCrds = true }; break;
-                case "--skip-tests": o = o with { SkipTests = true }; break;
-                case "--no-hooks": o = o with { NoHooks = true }; break;
-                case "--is-upgrade": o = o with { IsUpgrade = true }; break;
-                case "--skip-schema-validation": o = o with { SkipSchemaValidation = true }; break;
-                case "--debug": o = o with { Debug = true }; break;
-                case "-s" or "--show-only": o.ShowOnly.Add(Value()); break;
-                // a boolean, as helm's: --output-dir DIR writes into DIR/NAME
-                case "--release-name": o = o with { UseReleaseName = inline is null
-                    || (bool.TryParse(inline, out var use) ? use : throw new ArgumentException($"invalid argument \"{inline}\" for " +
-                        $"\"--release-name\" flag: strconv.ParseBool: parsing \"{inline}\": invalid syntax")) }; break;
-                case "--output-dir": o = o with { OutputDir = Value() }; break;
-                default:
-                    if (a.StartsWith('-') && a.Length > 1)
-                    {
-                        throw new ArgumentException($"unknown flag {a}");
-                    }
-                    positional.Add(a);
-                    break;
+                positional.Add(a);
             }
         }
         if (generateName && positional.Count == 2)
@@ -111,6 +36,100 @@ public static class HelmTemplateArgs
             2 => (positional[1], WithName(o, positional[0])),
             _ => throw new ArgumentException("expected [NAME] CHART"),
         };
+    }
+
+    /// <summary>The flags that give values (--set and its kinds, -f) and those taken but printing nothing different; null for others.</summary>
+    private static HelmTemplateOptions? ValueFlag(HelmTemplateOptions o, string flag, FlagReader flags)
+    {
+        switch (flag)
+        {
+            case "--set": o.Sets.Add(new ValueSet(SetKind.Set, flags.Value())); break;
+            case "--set-string": o.Sets.Add(new ValueSet(SetKind.String, flags.Value())); break;
+            case "--set-json": o.Sets.Add(new ValueSet(SetKind.Json, flags.Value())); break;
+            case "--set-file": o.Sets.Add(new ValueSet(SetKind.File, flags.Value())); break;
+            case "--set-literal": o.Sets.Add(new ValueSet(SetKind.Literal, flags.Value())); break;
+            case "-f" or "--values": o.ValuesFiles.AddRange(flags.Value().Split(',')); break;
+            case "-a" or "--api-versions": o.ApiVersions.Add(flags.Value()); break;
+            case "-s" or "--show-only": o.ShowOnly.Add(flags.Value()); break;
+            // install flags helm template takes that change nothing it prints (CRDs come only with --include-crds;
+            // notes and labels belong to the release record, which template does not write)
+            case "--skip-crds" or "--hide-notes" or "--render-subchart-notes": break;
+            // helm 4's post-renderers are plugins, and Ferry runs none: every name is one helm would not find either
+            case "--post-renderer":
+                var renderer = flags.Value();
+                throw new ArgumentException($"invalid argument \"{renderer}\" for \"--post-renderer\" flag: " +
+                    $"plugin: {{Name:{renderer} Type:postrenderer/v1}} not found");
+            case "--post-renderer-args": _ = flags.Value(); break;
+            case "-l" or "--labels":
+                var labels = flags.Value();
+                if (labels.Split(',').FirstOrDefault(pair => !pair.Contains('=', StringComparison.Ordinal)) is { } bad)
+                {
+                    throw new ArgumentException($"invalid argument \"{labels}\" for \"-l, --labels\" flag: {bad} must be formatted as key=value");
+                }
+                break;
+            default: return null;
+        }
+        return o;
+    }
+
+    /// <summary>The flags that change how the release renders and prints; null for others.</summary>
+    private static HelmTemplateOptions? RenderFlag(HelmTemplateOptions o, string flag, FlagReader flags) => flag switch
+    {
+        "--validate" => o with { Validate = true },
+        // lint's report format (template prints manifests, as helm template does)
+        "--output" => o with
+        {
+            OutputFormat = flags.Value() switch
+            {
+                "json" => "json",
+                "text" => "text",
+                var f => throw new ArgumentException($"--output {f}: use json or text"),
+            },
+        },
+        "--kubeconfig" => o with { Kubeconfig = flags.Value() },
+        "--kube-context" => o with { KubeContext = flags.Value() },
+        "--name-template" => o with { NameTemplate = flags.Value() },
+        "-n" or "--namespace" => o with { Namespace = flags.Value() },
+        "--kube-version" => o with { KubeVersion = flags.Value() },
+        "--include-crds" => o with { IncludeCrds = true },
+        "--skip-tests" => o with { SkipTests = true },
+        "--no-hooks" => o with { NoHooks = true },
+        "--is-upgrade" => o with { IsUpgrade = true },
+        "--skip-schema-validation" => o with { SkipSchemaValidation = true },
+        "--debug" => o with { Debug = true },
+        // a boolean, as helm's: --output-dir DIR writes into DIR/NAME
+        "--release-name" => o with
+        {
+            UseReleaseName = flags.Inline is not { } inline || (bool.TryParse(inline, out var use) ? use
+                : throw new ArgumentException($"invalid argument \"{inline}\" for \"--release-name\" flag: strconv.ParseBool: parsing " +
+                    $"\"{inline}\": invalid syntax")),
+        },
+        "--output-dir" => o with { OutputDir = flags.Value() },
+        _ => null,
+    };
+
+    /// <summary>Walks the arguments: each flag's name (a <c>--flag=value</c> split at the '=') and, when asked, its value.</summary>
+    private sealed class FlagReader(IReadOnlyList<string> args)
+    {
+        private int _next;
+        private string _name = "";
+
+        /// <summary>The value given after '=' in the current argument, if any.</summary>
+        public string? Inline { get; private set; }
+
+        public string? Next()
+        {
+            if (_next >= args.Count)
+            {
+                return null;
+            }
+            var a = args[_next++];
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            (_name, Inline) = a.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? (a[..eq], a[(eq + 1)..]) : (a, null);
+            return _name;
+        }
+
+        public string Value() => Inline ?? (_next < args.Count ? args[_next++] : throw new ArgumentException($"flag {_name} needs a value"));
     }
 
     private static HelmTemplateOptions WithName(HelmTemplateOptions o, string name) => o with { ReleaseName = name };

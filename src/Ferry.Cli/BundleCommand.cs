@@ -67,46 +67,17 @@ internal static class BundleCommand
     private static async Task<int> BuildAsync(string[] args, TextWriter stdout, TextWriter stderr, bool imagesOnly)
     {
         var a = CommandArgs.Parse(imagesOnly ? "bundle images" : "bundle build", args);
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var kv in a.Values("--env"))
-        {
-            var eq = kv.IndexOf('=', StringComparison.Ordinal);
-            env[eq > 0 ? kv[..eq] : throw new UsageException($"--env {kv}: expected KEY=VALUE")] = kv[(eq + 1)..];
-        }
+        var env = EnvOverrides(a);
         var since = a.Value("--since");
         var zstd = a.Choice("--compress", "none", "zstd", "none") == "zstd"; // layers are already compressed; zstd mostly shrinks charts and configs
         long? split = a.Value("--split") is { } size ? BundleFile.ParseSize(size) : null;
         var positional = a.Positional;
         var output = imagesOnly ? null : a.Value("-o");
         var registry = a.Registry(stdin: null);
-        List<string>? platforms = a.Values("--platform").Count == 0 ? null : [.. a.Values("--platform").SelectMany(v => v.Split(','))];
         var locked = a.Has("--locked");
-        string? includeFerry = null;
-        if (a.Value("--include-ferry") is { } include)
-        {
-            if (include.EndsWith(".yaml", StringComparison.Ordinal))
-            {
-                positional.Insert(0, include); // --include-ferry ferry.yaml: the spec, not an executable
-                include = "";
-            }
-            // --include-ferry [PATH]: the given executable, else this one when it is the native binary.
-            includeFerry = include.Length > 0 ? include
-                : Environment.ProcessPath is { } self && Path.GetFileName(self) == "ferry" ? self
-                : throw new UsageException("--include-ferry: this ferry runs on the .NET runtime; give the native binary: --include-ferry " +
-                    "out/linux-x64/ferry (./build.sh publish)");
-        }
+        var includeFerry = IncludeFerry(a, positional);
         var spec = a.Arguments(1, 1)[0];
-        foreach (var p in platforms ?? [])
-        {
-            try
-            {
-                Oci.Platform.Parse(p);
-            }
-            catch (Oci.OciException e)
-            {
-                throw new UsageException($"--platform {p}: {e.Message}");
-            }
-        }
+        var platforms = Platforms(a);
         // the output's folder must exist before anything is fetched (a build can take long)
         var outputDir = Path.GetDirectoryName(Path.GetFullPath(output ?? "bundle.ferry"))!;
         if (!imagesOnly && !Directory.Exists(outputDir))
@@ -128,27 +99,83 @@ internal static class BundleCommand
         };
         if (imagesOnly)
         {
-            var images = await BundleBuilder.ImagesAsync(options).ConfigureAwait(false);
-            if (a.Json)
-            {
-                stdout.WriteLine(CliJson.Text(images.Select(i => new BundleImageJson(i.Image,
-                    [.. i.Sources.Select(s => new ImageSourceJson(s.App, s.Template, s.Path))])).ToList()));
-                return 0;
-            }
-            foreach (var (image, sources) in images)
-            {
-                stdout.WriteLine(image);
-                foreach (var s in sources)
-                {
-                    stdout.WriteLine($"    {s.App}: {s.Template} {s.Path}");
-                }
-            }
+            PrintImages(await BundleBuilder.ImagesAsync(options).ConfigureAwait(false), a.Json, stdout);
             return 0;
         }
         var result = await BundleBuilder.BuildAsync(options).ConfigureAwait(false);
         stdout.WriteLine($"wrote {result.Path}: {result.Apps} apps, {result.Images} images, {result.Bytes} bytes, id {result.Id} (digest of " +
             "its SHA256SUMS)");
         return 0;
+    }
+
+    /// <summary>--env KEY=VALUE, each.</summary>
+    private static Dictionary<string, string> EnvOverrides(CommandArgs a)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var kv in a.Values("--env"))
+        {
+            var eq = kv.IndexOf('=', StringComparison.Ordinal);
+            env[eq > 0 ? kv[..eq] : throw new UsageException($"--env {kv}: expected KEY=VALUE")] = kv[(eq + 1)..];
+        }
+        return env;
+    }
+
+    /// <summary>--platform os/arch[/variant], repeated or comma-separated, each checked; null when not given.</summary>
+    private static List<string>? Platforms(CommandArgs a)
+    {
+        List<string>? platforms = a.Values("--platform").Count == 0 ? null : [.. a.Values("--platform").SelectMany(v => v.Split(','))];
+        foreach (var p in platforms ?? [])
+        {
+            try
+            {
+                Oci.Platform.Parse(p);
+            }
+            catch (Oci.OciException e)
+            {
+                throw new UsageException($"--platform {p}: {e.Message}");
+            }
+        }
+        return platforms;
+    }
+
+    /// <summary>
+    /// --include-ferry [PATH]: the given executable, else this one when it is the native binary (a spec path after the
+    /// flag is put back among the positional arguments).
+    /// </summary>
+    private static string? IncludeFerry(CommandArgs a, List<string> positional)
+    {
+        if (a.Value("--include-ferry") is not { } include)
+        {
+            return null;
+        }
+        if (include.EndsWith(".yaml", StringComparison.Ordinal))
+        {
+            positional.Insert(0, include); // --include-ferry ferry.yaml: the spec, not an executable
+            include = "";
+        }
+        return include.Length > 0 ? include
+            : Environment.ProcessPath is { } self && Path.GetFileName(self) == "ferry" ? self
+            : throw new UsageException("--include-ferry: this ferry runs on the .NET runtime; give the native binary: --include-ferry " +
+                "out/linux-x64/ferry (./build.sh publish)");
+    }
+
+    /// <summary>Each image and where it was found (app, values template, path in the values).</summary>
+    private static void PrintImages(IReadOnlyList<(string Image, IReadOnlyList<ImageSource> Sources)> images, bool json, TextWriter stdout)
+    {
+        if (json)
+        {
+            stdout.WriteLine(CliJson.Text(images.Select(i => new BundleImageJson(i.Image,
+                [.. i.Sources.Select(s => new ImageSourceJson(s.App, s.Template, s.Path))])).ToList()));
+            return;
+        }
+        foreach (var (image, sources) in images)
+        {
+            stdout.WriteLine(image);
+            foreach (var s in sources)
+            {
+                stdout.WriteLine($"    {s.App}: {s.Template} {s.Path}");
+            }
+        }
     }
 
     public static int Keygen(string[] args, TextWriter stdout, TextWriter stderr)

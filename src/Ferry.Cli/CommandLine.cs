@@ -53,38 +53,7 @@ public static class CommandLine
         }
         try
         {
-            return args[0] switch
-            {
-                "version" or "--version" => Version(stdout),
-                "render" => RenderCommand.Run(args[1..], stdout, stderr),
-                "conformance" => ConformanceCommand.Run(args[1..], stdout, stderr),
-                "template" => await TemplateCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "bundle" => await BundleCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "schema" => Schema(stdout),
-                "completion" => CompletionCommand.Run(args[1..], stdout, stderr),
-                "keygen" => BundleCommand.Keygen(args[1..], stdout, stderr),
-                "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "policy" => await ClusterCommands.PolicyAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "list" or "ls" => await ClusterCommands.ListAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "get" => await ClusterCommands.GetAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "preflight" => await PreflightCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "support-bundle" => await SupportCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "cluster" => ClusterCommand.Run(args[1..], stdout, stderr),
-                "registry" => await RegistryCommand.RunAsync(args[1..], stdout, stderr, Console.In).ConfigureAwait(false),
-                "registry-config" => RegistryConfigCommand.Run(args[1..], stdout, stderr, Console.In),
-                "status" => await DeployCommand.StatusAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "plan" or "diff" => await DeployCommand.PlanAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "uninstall" => await ClusterCommands.UninstallAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "rollback" => await ClusterCommands.RollbackAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-                "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
-                "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
-                _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the " +
-                    "list of commands"), // the catalog knows a command this switch does not
-            };
+            return await DispatchAsync(args, stdout, stderr).ConfigureAwait(false);
         }
         catch (UsageException e)
         {
@@ -102,6 +71,40 @@ public static class CommandLine
             return 1;
         }
     }
+
+    /// <summary>Runs the command <paramref name="args"/> names (checked against the catalog before).</summary>
+    private static async Task<int> DispatchAsync(string[] args, TextWriter stdout, TextWriter stderr) => args[0] switch
+    {
+        "version" or "--version" => Version(stdout),
+        "render" => RenderCommand.Run(args[1..], stdout, stderr),
+        "conformance" => ConformanceCommand.Run(args[1..], stdout, stderr),
+        "template" => await TemplateCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "bundle" => await BundleCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "schema" => Schema(stdout),
+        "completion" => CompletionCommand.Run(args[1..], stdout, stderr),
+        "keygen" => BundleCommand.Keygen(args[1..], stdout, stderr),
+        "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "env" => await ClusterCommands.EnvAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "policy" => await ClusterCommands.PolicyAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "history" => await ClusterCommands.HistoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "list" or "ls" => await ClusterCommands.ListAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "get" => await ClusterCommands.GetAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "deploy" => await DeployCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "preflight" => await PreflightCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "support-bundle" => await SupportCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "cluster" => ClusterCommand.Run(args[1..], stdout, stderr),
+        "registry" => await RegistryCommand.RunAsync(args[1..], stdout, stderr, Console.In).ConfigureAwait(false),
+        "registry-config" => RegistryConfigCommand.Run(args[1..], stdout, stderr, Console.In),
+        "status" => await DeployCommand.StatusAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "plan" or "diff" => await DeployCommand.PlanAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "uninstall" => await ClusterCommands.UninstallAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "rollback" => await ClusterCommands.RollbackAsync(args[1..], stdout, stderr).ConfigureAwait(false),
+        "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
+        "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
+        _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the " +
+            "list of commands"), // the catalog knows a command this switch does not
+    };
 
     /// <summary>
     /// The one top-level handler's text for an error no command reported itself: <c>ferry: message</c>, and the

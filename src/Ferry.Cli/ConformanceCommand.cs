@@ -37,40 +37,9 @@ internal static class ConformanceCommand
         bool json, TextWriter stdout, TextWriter stderr)
     {
         var reports = new List<ConformanceFileJson>();
-        foreach (var p in paths)
+        if (!Collect(paths, files, unpacked, archives, stderr))
         {
-            if (Directory.Exists(p))
-            {
-                files.AddRange(Directory.EnumerateFiles(p, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-                // a real-chart corpus ships as an archive (cases.json, corpus/, golden/ inside)
-                foreach (var archive in Directory.EnumerateFiles(p, "*.tar.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                {
-                    if (RealChartsRunner.Unpack(archive) is { } cases)
-                    {
-                        files.Add(cases);
-                        unpacked.Add(Path.GetDirectoryName(cases)!);
-                        archives[cases] = archive;
-                    }
-                }
-            }
-            else if (File.Exists(p) && p.EndsWith(".tar.gz", StringComparison.Ordinal))
-            {
-                if (RealChartsRunner.Unpack(p) is { } cases)
-                {
-                    files.Add(cases);
-                    unpacked.Add(Path.GetDirectoryName(cases)!);
-                    archives[cases] = p;
-                }
-            }
-            else if (File.Exists(p))
-            {
-                files.Add(p);
-            }
-            else
-            {
-                stderr.WriteLine($"ferry: conformance: {p}: no such file or folder (the shared vectors live in ../shared/conformance)");
-                return 1;
-            }
+            return 1;
         }
         var failed = false;
         var ran = 0;
@@ -103,10 +72,7 @@ internal static class ConformanceCommand
                 ran++;
                 if (json)
                 {
-                    reports.Add(new ConformanceFileJson(result.File, result.Passed, result.Failed, result.Skipped,
-                        [.. result.Cases.Where(c => verbose || c.Outcome != CaseOutcome.Passed).Select(c => new ConformanceCaseJson(c.Name,
-                            c.Outcome.ToString().ToLowerInvariant(), c.Note, c.Outcome == CaseOutcome.Failed ? c.Expected : null,
-                            c.Outcome == CaseOutcome.Failed ? c.Got : null))]));
+                    reports.Add(ToJson(result, verbose));
                 }
                 else
                 {
@@ -126,6 +92,55 @@ internal static class ConformanceCommand
         }
         return failed ? 1 : 0;
     }
+
+    /// <summary>The vector files under the paths (real-chart archives unpacked); false (reported) when a path does not exist.</summary>
+    private static bool Collect(List<string> paths, List<string> files, List<string> unpacked, Dictionary<string, string> archives,
+        TextWriter stderr)
+    {
+        foreach (var p in paths)
+        {
+            if (Directory.Exists(p))
+            {
+                files.AddRange(Directory.EnumerateFiles(p, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+                // a real-chart corpus ships as an archive (cases.json, corpus/, golden/ inside)
+                foreach (var archive in Directory.EnumerateFiles(p, "*.tar.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    AddArchive(archive);
+                }
+            }
+            else if (File.Exists(p) && p.EndsWith(".tar.gz", StringComparison.Ordinal))
+            {
+                AddArchive(p);
+            }
+            else if (File.Exists(p))
+            {
+                files.Add(p);
+            }
+            else
+            {
+                stderr.WriteLine($"ferry: conformance: {p}: no such file or folder (the shared vectors live in ../shared/conformance)");
+                return false;
+            }
+        }
+        return true;
+
+        void AddArchive(string archive)
+        {
+            if (RealChartsRunner.Unpack(archive) is { } cases)
+            {
+                files.Add(cases);
+                unpacked.Add(Path.GetDirectoryName(cases)!);
+                archives[cases] = archive;
+            }
+        }
+    }
+
+    /// <summary>A corpus file's report: its counts, and the cases that did not pass (every case when verbose).</summary>
+    private static ConformanceFileJson ToJson(ConformanceResult result, bool verbose) =>
+        new(result.File, result.Passed, result.Failed, result.Skipped,
+            [.. result.Cases.Where(c => verbose || c.Outcome != CaseOutcome.Passed).Select(c => new ConformanceCaseJson(c.Name,
+                c.Outcome.ToString().ToLowerInvariant(), c.Note, c.Outcome == CaseOutcome.Failed ? c.Expected : null,
+                c.Outcome == CaseOutcome.Failed ? c.Got : null))]);
 
     private static ConformanceResult? RunFile(string file, JsonElement root, Dictionary<string, string> archives)
     {

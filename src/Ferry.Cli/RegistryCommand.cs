@@ -10,34 +10,42 @@ namespace Ferry.Cli;
 /// </summary>
 internal static class RegistryCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin) =>
+        args.Length > 0 && args[0] == "htpasswd"
+            ? await HtpasswdAsync(args[1..], stdout, stdin).ConfigureAwait(false)
+            : await ServeAsync(args[1..], stdout, stderr).ConfigureAwait(false);
+
+    /// <summary><c>ferry registry htpasswd USER --password-stdin</c>: one bcrypt line for an htpasswd file.</summary>
+    private static async Task<int> HtpasswdAsync(string[] args, TextWriter stdout, TextReader stdin)
     {
-        if (args.Length > 0 && args[0] == "htpasswd")
+        var h = CommandArgs.Parse("registry htpasswd", args);
+        var user = h.Arguments(1, 1)[0];
+        if (!h.Has("--password-stdin"))
         {
-            var h = CommandArgs.Parse("registry htpasswd", args[1..]);
-            var user = h.Arguments(1, 1)[0];
-            if (!h.Has("--password-stdin"))
-            {
-                throw new UsageException("registry htpasswd: give the password on stdin: printf %s \"$PASSWORD\" | ferry registry htpasswd USER " +
-                    "--password-stdin");
-            }
-            var password = (await stdin.ReadToEndAsync().ConfigureAwait(false)).TrimEnd('\r', '\n');
-            if (password.Length == 0)
-            {
-                throw new UsageException("registry htpasswd: no password on stdin (printf %s \"$PASSWORD\" | ferry registry htpasswd USER " +
-                    "--password-stdin)");
-            }
-            try
-            {
-                stdout.WriteLine(Htpasswd.Line(user, password));
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"registry htpasswd: {e.Message}");
-            }
-            return 0;
+            throw new UsageException("registry htpasswd: give the password on stdin: printf %s \"$PASSWORD\" | ferry registry htpasswd USER " +
+                "--password-stdin");
         }
-        var a = CommandArgs.Parse("registry serve", args[1..]);
+        var password = (await stdin.ReadToEndAsync().ConfigureAwait(false)).TrimEnd('\r', '\n');
+        if (password.Length == 0)
+        {
+            throw new UsageException("registry htpasswd: no password on stdin (printf %s \"$PASSWORD\" | ferry registry htpasswd USER " +
+                "--password-stdin)");
+        }
+        try
+        {
+            stdout.WriteLine(Htpasswd.Line(user, password));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"registry htpasswd: {e.Message}");
+        }
+        return 0;
+    }
+
+    /// <summary><c>ferry registry serve</c>: the site registry, until SIGTERM or Ctrl-C.</summary>
+    private static async Task<int> ServeAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var a = CommandArgs.Parse("registry serve", args);
         a.Arguments(0, 0);
         var storage = a.Required("--storage");
         var (htpasswd, tlsCert, tlsKey) = (a.Value("--htpasswd"), a.Value("--tls-cert"), a.Value("--tls-key"));
@@ -58,24 +66,9 @@ internal static class RegistryCommand
             c.Cancel = true;
             stop.Cancel();
         });
-        RegistryAccess access;
-        try
+        using var access = Prepare(storage, htpasswd, tlsCert, tlsKey, stderr);
+        if (access is null)
         {
-            access = RegistryAccess.Load(htpasswd, tlsCert, tlsKey);
-        }
-        catch (DistributionException e)
-        {
-            stderr.WriteLine($"ferry: registry serve: {e.Message}{RemedyFlags.Of(e)}");
-            return 1;
-        }
-        using var accessScope = access;
-        try
-        {
-            _ = new RegistryStorage(storage); // the storage folder first, so its problems are not reported as the address's
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"ferry: registry serve: cannot use --storage {storage}: {e.Message}");
             return 1;
         }
         try
@@ -101,6 +94,32 @@ internal static class RegistryCommand
         {
             stderr.WriteLine($"ferry: registry serve: cannot listen on {addr}: {e.Message}; pick a free --addr");
             return 1;
+        }
+    }
+
+    /// <summary>The users and certificate to serve with, after checking the storage folder; null (reported) when either is unusable.</summary>
+    private static RegistryAccess? Prepare(string storage, string? htpasswd, string? tlsCert, string? tlsKey, TextWriter stderr)
+    {
+        RegistryAccess access;
+        try
+        {
+            access = RegistryAccess.Load(htpasswd, tlsCert, tlsKey);
+        }
+        catch (DistributionException e)
+        {
+            stderr.WriteLine($"ferry: registry serve: {e.Message}{RemedyFlags.Of(e)}");
+            return null;
+        }
+        try
+        {
+            _ = new RegistryStorage(storage); // the storage folder first, so its problems are not reported as the address's
+            return access;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            access.Dispose();
+            stderr.WriteLine($"ferry: registry serve: cannot use --storage {storage}: {e.Message}");
+            return null;
         }
     }
 }

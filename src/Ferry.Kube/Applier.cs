@@ -29,58 +29,9 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         }
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
-        V1APIResourceList? list = (group, version) switch
-        {
-            ("", "v1") => await KubeConnection.CallAsync("discover v1", () => client.CoreV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("apps", "v1") => await KubeConnection.CallAsync("discover apps/v1", () => client.AppsV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("batch", "v1") => await KubeConnection.CallAsync("discover batch/v1", () => client.BatchV1.GetAPIResourcesAsync(ct))
-                .ConfigureAwait(false),
-            ("networking.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover networking.k8s.io/v1", () => client.NetworkingV1.GetAPIResourcesAsync(ct))
-                    .ConfigureAwait(false),
-            ("rbac.authorization.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover rbac.authorization.k8s.io/v1", () => client.RbacAuthorizationV1.GetAPIResourcesAsync(ct))
-                    .ConfigureAwait(false),
-            ("apiextensions.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover apiextensions.k8s.io/v1", () => client.ApiextensionsV1.GetAPIResourcesAsync(ct))
-                    .ConfigureAwait(false),
-            ("storage.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover storage.k8s.io/v1", () => client.StorageV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("policy", "v1") => await KubeConnection.CallAsync("discover policy/v1", () => client.PolicyV1.GetAPIResourcesAsync(ct))
-                .ConfigureAwait(false),
-            ("autoscaling", "v1") => await KubeConnection.CallAsync("discover autoscaling/v1", () => client.AutoscalingV1.GetAPIResourcesAsync(ct))
-                .ConfigureAwait(false),
-            ("autoscaling", "v2") => await KubeConnection.CallAsync("discover autoscaling/v2", () => client.AutoscalingV2.GetAPIResourcesAsync(ct))
-                .ConfigureAwait(false),
-            ("admissionregistration.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover admissionregistration.k8s.io/v1", () =>
-                    client.AdmissionregistrationV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("apiregistration.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover apiregistration.k8s.io/v1", () => client.ApiregistrationV1.GetAPIResourcesAsync(ct))
-                    .ConfigureAwait(false),
-            ("scheduling.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover scheduling.k8s.io/v1", () => client.SchedulingV1.GetAPIResourcesAsync(ct))
-                    .ConfigureAwait(false),
-            ("node.k8s.io", "v1") => await KubeConnection.CallAsync("discover node.k8s.io/v1", () => client.NodeV1.GetAPIResourcesAsync(ct))
-                .ConfigureAwait(false),
-            ("coordination.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover coordination.k8s.io/v1", () => client.CoordinationV1.GetAPIResourcesAsync(ct))
-                    .ConfigureAwait(false),
-            ("discovery.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover discovery.k8s.io/v1", () => client.DiscoveryV1.GetAPIResourcesAsync(ct))
-                    .ConfigureAwait(false),
-            ("certificates.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover certificates.k8s.io/v1", () => client.CertificatesV1.GetAPIResourcesAsync(ct))
-                    .ConfigureAwait(false),
-            ("flowcontrol.apiserver.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover flowcontrol.apiserver.k8s.io/v1", () =>
-                    client.FlowcontrolApiserverV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            ("events.k8s.io", "v1") => await KubeConnection.CallAsync("discover events.k8s.io/v1", () => client.EventsV1.GetAPIResourcesAsync(ct))
-                .ConfigureAwait(false),
-            ("resource.k8s.io", "v1") =>
-                await KubeConnection.CallAsync("discover resource.k8s.io/v1", () => client.ResourceV1.GetAPIResourcesAsync(ct)).ConfigureAwait(false),
-            _ => null,
-        };
+        V1APIResourceList? list = Discovery(group, version) is { } discover
+            ? await KubeConnection.CallAsync($"discover {apiVersion}", () => discover(ct)).ConfigureAwait(false)
+            : null;
         ResourceMapping? mapping = null;
         if (list?.Resources.FirstOrDefault(r => r.Kind == kind && !r.Name.Contains('/', StringComparison.Ordinal)) is { } found)
         {
@@ -105,6 +56,32 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
         _mappings[cacheKey] = mapping;
         return mapping;
     }
+
+    /// <summary>How to list the resources of a built-in API group version; null for others (custom resources).</summary>
+    private Func<CancellationToken, Task<V1APIResourceList>>? Discovery(string group, string version) => (group, version) switch
+    {
+        ("", "v1") => ct => client.CoreV1.GetAPIResourcesAsync(ct),
+        ("apps", "v1") => ct => client.AppsV1.GetAPIResourcesAsync(ct),
+        ("batch", "v1") => ct => client.BatchV1.GetAPIResourcesAsync(ct),
+        ("networking.k8s.io", "v1") => ct => client.NetworkingV1.GetAPIResourcesAsync(ct),
+        ("rbac.authorization.k8s.io", "v1") => ct => client.RbacAuthorizationV1.GetAPIResourcesAsync(ct),
+        ("apiextensions.k8s.io", "v1") => ct => client.ApiextensionsV1.GetAPIResourcesAsync(ct),
+        ("storage.k8s.io", "v1") => ct => client.StorageV1.GetAPIResourcesAsync(ct),
+        ("policy", "v1") => ct => client.PolicyV1.GetAPIResourcesAsync(ct),
+        ("autoscaling", "v1") => ct => client.AutoscalingV1.GetAPIResourcesAsync(ct),
+        ("autoscaling", "v2") => ct => client.AutoscalingV2.GetAPIResourcesAsync(ct),
+        ("admissionregistration.k8s.io", "v1") => ct => client.AdmissionregistrationV1.GetAPIResourcesAsync(ct),
+        ("apiregistration.k8s.io", "v1") => ct => client.ApiregistrationV1.GetAPIResourcesAsync(ct),
+        ("scheduling.k8s.io", "v1") => ct => client.SchedulingV1.GetAPIResourcesAsync(ct),
+        ("node.k8s.io", "v1") => ct => client.NodeV1.GetAPIResourcesAsync(ct),
+        ("coordination.k8s.io", "v1") => ct => client.CoordinationV1.GetAPIResourcesAsync(ct),
+        ("discovery.k8s.io", "v1") => ct => client.DiscoveryV1.GetAPIResourcesAsync(ct),
+        ("certificates.k8s.io", "v1") => ct => client.CertificatesV1.GetAPIResourcesAsync(ct),
+        ("flowcontrol.apiserver.k8s.io", "v1") => ct => client.FlowcontrolApiserverV1.GetAPIResourcesAsync(ct),
+        ("events.k8s.io", "v1") => ct => client.EventsV1.GetAPIResourcesAsync(ct),
+        ("resource.k8s.io", "v1") => ct => client.ResourceV1.GetAPIResourcesAsync(ct),
+        _ => null,
+    };
 
     /// <summary>
     /// Applies one object; its namespace defaults to <paramref name="defaultNamespace"/> for namespaced kinds. Returns the

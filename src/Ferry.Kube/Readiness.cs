@@ -35,88 +35,90 @@ public static class Readiness
         {
             return ReadinessResult.Waiting($"{kind} {name}: the controller has not seen generation {generation} yet (observed {observed})");
         }
-        switch (kind)
+        return kind switch
         {
-            case "Deployment":
-                {
-                    var want = obj["spec"]?["replicas"] is { } r ? Long(r) : 1;
-                    if (Condition(status, "Progressing") is { } p && p.Status == "False" && p.Reason == "ProgressDeadlineExceeded")
-                    {
-                        return ReadinessResult.Failure($"Deployment {name}: progress deadline exceeded ({p.Message})");
-                    }
-                    var updated = Long(status["updatedReplicas"]);
-                    var available = Long(status["availableReplicas"]);
-                    var total = Long(status["replicas"]);
-                    if (updated < want)
-                    {
-                        return ReadinessResult.Waiting($"Deployment {name}: {updated} of {want} replicas updated");
-                    }
-                    if (total > updated)
-                    {
-                        return ReadinessResult.Waiting($"Deployment {name}: {total - updated} old replicas are pending termination");
-                    }
-                    return available < want
-                        ? ReadinessResult.Waiting($"Deployment {name}: {available} of {want} updated replicas available")
-                        : ReadinessResult.Yes();
-                }
-            case "StatefulSet":
-                {
-                    var want = obj["spec"]?["replicas"] is { } r ? Long(r) : 1;
-                    var ready = Long(status["readyReplicas"]);
-                    var updated = Long(status["updatedReplicas"]);
-                    if (obj["spec"]?["updateStrategy"]?["type"]?.GetValue<string>() != "OnDelete" && updated < want)
-                    {
-                        return ReadinessResult.Waiting($"StatefulSet {name}: {updated} of {want} replicas updated");
-                    }
-                    return ready < want ? ReadinessResult.Waiting($"StatefulSet {name}: {ready} of {want} replicas ready") : ReadinessResult.Yes();
-                }
-            case "DaemonSet":
-                {
-                    var want = Long(status["desiredNumberScheduled"]);
-                    var updated = Long(status["updatedNumberScheduled"]);
-                    var available = Long(status["numberAvailable"]);
-                    if (updated < want)
-                    {
-                        return ReadinessResult.Waiting($"DaemonSet {name}: {updated} of {want} pods updated");
-                    }
-                    return available < want ? ReadinessResult.Waiting($"DaemonSet {name}: {available} of {want}" +
-                        " pods available") : ReadinessResult.Yes();
-                }
-            case "Job":
-                {
-                    if (Condition(status, "Failed") is { Status: "True" } f)
-                    {
-                        return ReadinessResult.Failure($"Job {name} failed: {f.Reason}{(f.Message.Length > 0 ? " (" + f.Message + ")" : "")}");
-                    }
-                    return Condition(status, "Complete") is { Status: "True" }
-                        ? ReadinessResult.Yes("complete")
-                        : ReadinessResult.Waiting($"Job {name}: {Long(status["active"])} active, {Long(status["succeeded"])}" +
-                            $" succeeded, {Long(status["failed"])} failed");
-                }
-            case "Pod":
-                return PodReadiness(obj, name, status);
-            case "PersistentVolumeClaim":
-                {
-                    var phase = status["phase"]?.GetValue<string>() ?? "Pending";
-                    return phase == "Bound" ? ReadinessResult.Yes("bound")
-                        : phase == "Lost" ? ReadinessResult.Failure($"PersistentVolumeClaim {name}: its volume is lost")
-                        : ReadinessResult.Waiting($"PersistentVolumeClaim {name}: {phase} (with local-path storage it binds when a pod using " +
-                            "it is scheduled)");
-                }
-            case "Service":
-                if (waitForLoadBalancer && obj["spec"]?["type"]?.GetValue<string>() == "LoadBalancer"
-                    && (status["loadBalancer"]?["ingress"] as JsonArray ?? []).Count == 0)
-                {
-                    return ReadinessResult.Waiting($"Service {name}: waiting for a load balancer address");
-                }
-                return ReadinessResult.Yes();
-            case "CustomResourceDefinition":
-                return Condition(status, "Established") is { Status: "True" }
-                    ? ReadinessResult.Yes("established")
-                    : ReadinessResult.Waiting($"CustomResourceDefinition {name}: not established yet");
-            default:
-                return ReadinessResult.Yes();
+            "Deployment" => DeploymentReadiness(obj, name, status),
+            "StatefulSet" => StatefulSetReadiness(obj, name, status),
+            "DaemonSet" => DaemonSetReadiness(name, status),
+            "Job" => JobReadiness(name, status),
+            "Pod" => PodReadiness(obj, name, status),
+            "PersistentVolumeClaim" => ClaimReadiness(name, status),
+            "Service" when waitForLoadBalancer && obj["spec"]?["type"]?.GetValue<string>() == "LoadBalancer"
+                && (status["loadBalancer"]?["ingress"] as JsonArray ?? []).Count == 0
+                => ReadinessResult.Waiting($"Service {name}: waiting for a load balancer address"),
+            "CustomResourceDefinition" => Condition(status, "Established") is { Status: "True" }
+                ? ReadinessResult.Yes("established")
+                : ReadinessResult.Waiting($"CustomResourceDefinition {name}: not established yet"),
+            _ => ReadinessResult.Yes(),
+        };
+    }
+
+    private static ReadinessResult DeploymentReadiness(JsonObject obj, string name, JsonObject status)
+    {
+        var want = obj["spec"]?["replicas"] is { } r ? Long(r) : 1;
+        if (Condition(status, "Progressing") is { } p && p.Status == "False" && p.Reason == "ProgressDeadlineExceeded")
+        {
+            return ReadinessResult.Failure($"Deployment {name}: progress deadline exceeded ({p.Message})");
         }
+        var updated = Long(status["updatedReplicas"]);
+        var available = Long(status["availableReplicas"]);
+        var total = Long(status["replicas"]);
+        if (updated < want)
+        {
+            return ReadinessResult.Waiting($"Deployment {name}: {updated} of {want} replicas updated");
+        }
+        if (total > updated)
+        {
+            return ReadinessResult.Waiting($"Deployment {name}: {total - updated} old replicas are pending termination");
+        }
+        return available < want
+            ? ReadinessResult.Waiting($"Deployment {name}: {available} of {want} updated replicas available")
+            : ReadinessResult.Yes();
+    }
+
+    private static ReadinessResult StatefulSetReadiness(JsonObject obj, string name, JsonObject status)
+    {
+        var want = obj["spec"]?["replicas"] is { } r ? Long(r) : 1;
+        var ready = Long(status["readyReplicas"]);
+        var updated = Long(status["updatedReplicas"]);
+        if (obj["spec"]?["updateStrategy"]?["type"]?.GetValue<string>() != "OnDelete" && updated < want)
+        {
+            return ReadinessResult.Waiting($"StatefulSet {name}: {updated} of {want} replicas updated");
+        }
+        return ready < want ? ReadinessResult.Waiting($"StatefulSet {name}: {ready} of {want} replicas ready") : ReadinessResult.Yes();
+    }
+
+    private static ReadinessResult DaemonSetReadiness(string name, JsonObject status)
+    {
+        var want = Long(status["desiredNumberScheduled"]);
+        var updated = Long(status["updatedNumberScheduled"]);
+        var available = Long(status["numberAvailable"]);
+        if (updated < want)
+        {
+            return ReadinessResult.Waiting($"DaemonSet {name}: {updated} of {want} pods updated");
+        }
+        return available < want ? ReadinessResult.Waiting($"DaemonSet {name}: {available} of {want} pods available") : ReadinessResult.Yes();
+    }
+
+    private static ReadinessResult JobReadiness(string name, JsonObject status)
+    {
+        if (Condition(status, "Failed") is { Status: "True" } f)
+        {
+            return ReadinessResult.Failure($"Job {name} failed: {f.Reason}{(f.Message.Length > 0 ? " (" + f.Message + ")" : "")}");
+        }
+        return Condition(status, "Complete") is { Status: "True" }
+            ? ReadinessResult.Yes("complete")
+            : ReadinessResult.Waiting($"Job {name}: {Long(status["active"])} active, {Long(status["succeeded"])}" +
+                $" succeeded, {Long(status["failed"])} failed");
+    }
+
+    private static ReadinessResult ClaimReadiness(string name, JsonObject status)
+    {
+        var phase = status["phase"]?.GetValue<string>() ?? "Pending";
+        return phase == "Bound" ? ReadinessResult.Yes("bound")
+            : phase == "Lost" ? ReadinessResult.Failure($"PersistentVolumeClaim {name}: its volume is lost")
+            : ReadinessResult.Waiting($"PersistentVolumeClaim {name}: {phase} (with local-path storage it binds when a pod using " +
+                "it is scheduled)");
     }
 
     private static ReadinessResult PodReadiness(JsonObject pod, string name, JsonObject status)

@@ -33,10 +33,36 @@ public static class SupportAnalyzer
     {
         var files = Read(path);
         var findings = new List<SupportFinding>();
-        JsonArray Array(string name) => files.TryGetValue(name, out var text) ? Parse(name, text) as JsonArray ?? [] : [];
-        string S(JsonNode? n) => n is JsonValue v ? v.ToString() : "";
+        NodeFindings(files, findings);
+        foreach (var ns in files.Keys.Where(k => k.StartsWith("namespaces/", StringComparison.Ordinal)
+            && k.EndsWith("/pods.json", StringComparison.Ordinal)).Select(k => k.Split('/')[1]).Distinct().Order(StringComparer.Ordinal))
+        {
+            var events = Array(files, $"namespaces/{ns}/events.json").OfType<JsonObject>().ToList();
+            List<string> EventsOf(string obj) =>
+                [.. events.Where(e => S(e["object"]) == obj && S(e["type"]) == "Warning").Select(e => $"event {S(e["reason"])}" +
+                    $": {S(e["message"])}").Distinct().TakeLast(5)];
+            PodFindings(files, ns, EventsOf, findings);
+            foreach (var pvc in Array(files, $"namespaces/{ns}/pvcs.json").OfType<JsonObject>().Where(p => S(p["phase"]) != "Bound"))
+            {
+                findings.Add(new(SupportFinding.Error, $"pvc {ns}/{S(pvc["name"])}", $"claim is {S(pvc["phase"])}, not Bound " +
+                    $"(storage class {(S(pvc["storageClass"]) is { Length: > 0 } sc ? sc : "default")})",
+                    EventsOf($"PersistentVolumeClaim/{S(pvc["name"])}")));
+            }
+        }
+        ReleaseFindings(files, findings);
+        var info = files.TryGetValue("info.json", out var infoText) ? Parse("info.json", infoText) as JsonObject ?? [] : [];
+        return new SupportReport(info, findings);
+    }
 
-        foreach (var node in Array("cluster/nodes.json").OfType<JsonObject>())
+    private static JsonArray Array(Dictionary<string, string> files, string name) =>
+        files.TryGetValue(name, out var text) ? Parse(name, text) as JsonArray ?? [] : [];
+
+    private static string S(JsonNode? n) => n is JsonValue v ? v.ToString() : "";
+
+    /// <summary>Nodes that are not Ready or under memory, disk or PID pressure.</summary>
+    private static void NodeFindings(Dictionary<string, string> files, List<SupportFinding> findings)
+    {
+        foreach (var node in Array(files, "cluster/nodes.json").OfType<JsonObject>())
         {
             var conditions = (node["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
             if (conditions.FirstOrDefault(c => S(c["type"]) == "Ready") is { } ready && S(ready["status"]) != "True")
@@ -48,70 +74,65 @@ public static class SupportAnalyzer
                 findings.Add(new(SupportFinding.Warning, $"node {S(node["name"])}", S(c["type"]), [$"{S(c["reason"])}: {S(c["message"])}"]));
             }
         }
+    }
 
-        foreach (var ns in files.Keys.Where(k => k.StartsWith("namespaces/", StringComparison.Ordinal)
-            && k.EndsWith("/pods.json", StringComparison.Ordinal)).Select(k => k.Split('/')[1]).Distinct().Order(StringComparer.Ordinal))
+    /// <summary>Pods whose containers crash, cannot pull, were OOMKilled, or that cannot be scheduled.</summary>
+    private static void PodFindings(Dictionary<string, string> files, string ns, Func<string, List<string>> eventsOf,
+        List<SupportFinding> findings)
+    {
+        foreach (var pod in Array(files, $"namespaces/{ns}/pods.json").OfType<JsonObject>())
         {
-            var events = Array($"namespaces/{ns}/events.json").OfType<JsonObject>().ToList();
-            List<string> EventsOf(string obj) =>
-                [.. events.Where(e => S(e["object"]) == obj && S(e["type"]) == "Warning").Select(e => $"event {S(e["reason"])}" +
-                    $": {S(e["message"])}").Distinct().TakeLast(5)];
-            foreach (var pod in Array($"namespaces/{ns}/pods.json").OfType<JsonObject>())
+            var name = S(pod["name"]);
+            var subject = $"pod {ns}/{name}";
+            var statuses = (pod["initContainers"] as JsonArray ?? []).Concat(pod["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            foreach (var c in statuses)
             {
-                var name = S(pod["name"]);
-                var subject = $"pod {ns}/{name}";
-                var statuses = (pod["initContainers"] as JsonArray ?? []).Concat(pod["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-                foreach (var c in statuses)
+                var container = S(c["name"]);
+                var waiting = S(c["state"]?["waiting"]?["reason"]);
+                var lastReason = S(c["lastState"]?["terminated"]?["reason"]);
+                if (waiting == "CrashLoopBackOff")
                 {
-                    var container = S(c["name"]);
-                    var waiting = S(c["state"]?["waiting"]?["reason"]);
-                    var lastReason = S(c["lastState"]?["terminated"]?["reason"]);
-                    if (waiting == "CrashLoopBackOff")
-                    {
-                        var exit = S(c["lastState"]?["terminated"]?["exitCode"]);
-                        var log = LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.previous.log")
-                            ?? LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.log") ?? [];
-                        findings.Add(new(SupportFinding.Error, subject, $"container {container} is in " +
-                            $"CrashLoopBackOff ({S(c["restartCount"])} restarts, " +
-                                $"last exit code {(exit.Length > 0 ? exit : "unknown")}{(lastReason is "OOMKilled" ? ", OOMKilled" : "")})",
-                            [.. log.Count == 0 ? ["(its log is empty)"] : log.Select(l => "log: " + l)]));
-                    }
-                    else if (waiting is "ImagePullBackOff" or "ErrImagePull" or "InvalidImageName")
-                    {
-                        findings.Add(new(SupportFinding.Error, subject, $"container {container} cannot pull image {S(c["image"])} ({waiting})",
-                            [S(c["state"]?["waiting"]?["message"]), .. EventsOf($"Pod/{name}")
-                                .Where(e => e.Contains("pull", StringComparison.OrdinalIgnoreCase))]));
-                    }
-                    else if (lastReason == "OOMKilled" || S(c["state"]?["terminated"]?["reason"]) == "OOMKilled")
-                    {
-                        findings.Add(new(SupportFinding.Error, subject, $"container {container} was OOMKilled (its memory limit is " +
-                            "too low for it)", [$"{S(c["restartCount"])} restarts"]));
-                    }
+                    var exit = S(c["lastState"]?["terminated"]?["exitCode"]);
+                    var log = LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.previous.log")
+                        ?? LastLines(files, $"namespaces/{ns}/logs/{name}/{container}.log") ?? [];
+                    findings.Add(new(SupportFinding.Error, subject, $"container {container} is in " +
+                        $"CrashLoopBackOff ({S(c["restartCount"])} restarts, " +
+                            $"last exit code {(exit.Length > 0 ? exit : "unknown")}{(lastReason is "OOMKilled" ? ", OOMKilled" : "")})",
+                        [.. log.Count == 0 ? ["(its log is empty)"] : log.Select(l => "log: " + l)]));
                 }
-                if (S(pod["phase"]) == "Pending" && (pod["conditions"] as JsonArray ?? []).OfType<JsonObject>()
-                    .FirstOrDefault(c => S(c["type"]) == "PodScheduled" && S(c["status"]) == "False") is { } unscheduled)
+                else if (waiting is "ImagePullBackOff" or "ErrImagePull" or "InvalidImageName")
                 {
-                    findings.Add(new(SupportFinding.Error, subject, $"pod cannot be scheduled ({S(unscheduled["reason"])})",
-                        [S(unscheduled["message"]), .. EventsOf($"Pod/{name}")]));
+                    findings.Add(new(SupportFinding.Error, subject, $"container {container} cannot pull image {S(c["image"])} ({waiting})",
+                        [S(c["state"]?["waiting"]?["message"]), .. eventsOf($"Pod/{name}")
+                            .Where(e => e.Contains("pull", StringComparison.OrdinalIgnoreCase))]));
+                }
+                else if (lastReason == "OOMKilled" || S(c["state"]?["terminated"]?["reason"]) == "OOMKilled")
+                {
+                    findings.Add(new(SupportFinding.Error, subject, $"container {container} was OOMKilled (its memory limit is " +
+                        "too low for it)", [$"{S(c["restartCount"])} restarts"]));
                 }
             }
-            foreach (var pvc in Array($"namespaces/{ns}/pvcs.json").OfType<JsonObject>().Where(p => S(p["phase"]) != "Bound"))
+            if (S(pod["phase"]) == "Pending" && (pod["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+                .FirstOrDefault(c => S(c["type"]) == "PodScheduled" && S(c["status"]) == "False") is { } unscheduled)
             {
-                findings.Add(new(SupportFinding.Error, $"pvc {ns}/{S(pvc["name"])}", $"claim is {S(pvc["phase"])}, not Bound " +
-                    $"(storage class {(S(pvc["storageClass"]) is { Length: > 0 } sc ? sc : "default")})",
-                    EventsOf($"PersistentVolumeClaim/{S(pvc["name"])}")));
+                findings.Add(new(SupportFinding.Error, subject, $"pod cannot be scheduled ({S(unscheduled["reason"])})",
+                    [S(unscheduled["message"]), .. eventsOf($"Pod/{name}")]));
             }
         }
+    }
 
+    /// <summary>Releases whose newest revision failed or is pending, and deploys that failed or stalled.</summary>
+    private static void ReleaseFindings(Dictionary<string, string> files, List<SupportFinding> findings)
+    {
         // each release's newest revision tells its state (an older failed one was followed by a fix or a rollback)
-        var newest = Array("releases.json").OfType<JsonObject>().GroupBy(r => (S(r["namespace"]), S(r["name"])))
+        var newest = Array(files, "releases.json").OfType<JsonObject>().GroupBy(r => (S(r["namespace"]), S(r["name"])))
             .Select(g => g.MaxBy(r => int.TryParse(S(r["revision"]), out var v) ? v : 0)!);
         foreach (var r in newest.Where(r => S(r["status"]) is "failed" or "pending-install" or "pending-upgrade" or "pending-rollback"))
         {
             findings.Add(new(SupportFinding.Error, $"release {S(r["namespace"])}" +
                 $"/{S(r["name"])}", $"revision {S(r["revision"])} is {S(r["status"])} ({S(r["chart"])})", [S(r["description"])]));
         }
-        foreach (var j in Array("deploys.json").OfType<JsonObject>())
+        foreach (var j in Array(files, "deploys.json").OfType<JsonObject>())
         {
             if (S(j["state"]) == "failed")
             {
@@ -123,8 +144,6 @@ public static class SupportAnalyzer
                     $"(its holder {S(j["holder"])} is gone)", ["run ferry deploy with the same bundle to resume it"]));
             }
         }
-        var info = files.TryGetValue("info.json", out var infoText) ? Parse("info.json", infoText) as JsonObject ?? [] : [];
-        return new SupportReport(info, findings);
     }
 
     private static List<string>? LastLines(Dictionary<string, string> files, string name) =>
