@@ -103,7 +103,6 @@ public static partial class GoFmt
         {
             var end = format.Length;
             var argNum = 0;
-            var afterIndex = false;
             for (var i = 0; i < end;)
             {
                 var lasti = i;
@@ -119,79 +118,17 @@ public static partial class GoFmt
                 {
                     break;
                 }
-                i++; // skip %
-                ClearFlags();
-                for (; i < end; i++)
-                {
-                    var c = format[i];
-                    switch (c)
-                    {
-                        case '#': _sharp = true; continue;
-                        case '0': _zero = true; continue;
-                        case '+': _plus = true; continue;
-                        case '-': _minus = true; continue;
-                        case ' ': _space = true; continue;
-                    }
-                    break;
-                }
+                i = ReadFlags(format, i + 1); // after the %
                 // Argument index [n].
-                (argNum, i, afterIndex) = ArgNumber(argNum, format, i, a.Count);
-                if (i < end && format[i] == '*')
+                (argNum, i, var afterIndex) = ArgNumber(argNum, format, i, a.Count);
+                ReadWidth(format, ref i, a, ref argNum, ref afterIndex);
+                if (i < end && format[i] == '.')
                 {
-                    i++;
-                    (_wid, _widPresent, argNum) = IntFromArg(a, argNum);
-                    if (!_widPresent)
-                    {
-                        Buf.Append("%!(BADWIDTH)");
-                    }
-                    if (_wid < 0)
-                    {
-                        _wid = -_wid;
-                        _minus = true;
-                        _zero = false;
-                    }
-                    afterIndex = false;
-                }
-                else
-                {
-                    (_wid, _widPresent, i) = ParseNum(format, i, end);
-                    if (afterIndex && _widPresent)
-                    {
-                        // "%[3]2d" is bad.
-                    }
-                }
-                if (i + 1 <= end && i < end && format[i] == '.')
-                {
-                    i++;
-                    (argNum, i, afterIndex) = ArgNumber(argNum, format, i, a.Count);
-                    if (i < end && format[i] == '*')
-                    {
-                        i++;
-                        (_prec, _precPresent, argNum) = IntFromArg(a, argNum);
-                        if (_prec < 0)
-                        {
-                            _prec = 0;
-                            _precPresent = false;
-                        }
-                        if (!_precPresent)
-                        {
-                            Buf.Append("%!(BADPREC)");
-                        }
-                        afterIndex = false;
-                    }
-                    else
-                    {
-                        (_prec, _precPresent, i) = ParseNum(format, i, end);
-                        if (!_precPresent)
-                        {
-                            _prec = 0;
-                            _precPresent = true;
-                        }
-                    }
+                    ReadPrecision(format, ref i, a, ref argNum, ref afterIndex);
                 }
                 if (!afterIndex)
                 {
-                    (argNum, i, afterIndex) = ArgNumber(argNum, format, i, a.Count);
+                    (argNum, i, _) = ArgNumber(argNum, format, i, a.Count);
                 }
                 if (i >= end)
                 {
@@ -199,64 +136,146 @@ public static partial class GoFmt
                     break;
                 }
                 var verb = format[i];
-                var size = 1;
-                if (char.IsHighSurrogate(verb) && i + 1 < end)
-                {
-                    size = 2;
-                }
-                i += size;
+                i += char.IsHighSurrogate(verb) && i + 1 < end ? 2 : 1;
                 if (verb == '%')
                 {
                     Buf.Append('%');
-                    continue;
                 }
-                if (argNum >= a.Count)
+                else if (argNum >= a.Count)
                 {
                     Buf.Append("%!").Append(verb).Append("(MISSING)");
-                    continue;
                 }
-                if (verb == 'w')
+                else
                 {
-                    verb = 'v';
+                    PrintVerb(a[argNum++], verb);
                 }
-                if (verb == 'v')
-                {
-                    if (_sharp)
-                    {
-                        _sharp = false;
-                        _sharpV = true;
-                    }
-                    if (_plus)
-                    {
-                        _plus = false;
-                        _plusV = true;
-                    }
-                }
-                PrintArg(a[argNum], verb);
-                argNum++;
             }
             if (argNum < a.Count)
             {
-                ClearFlags();
-                Buf.Append("%!(EXTRA ");
-                for (var k = argNum; k < a.Count; k++)
-                {
-                    if (k > argNum)
-                    {
-                        Buf.Append(", ");
-                    }
-                    if (a[k] is null)
-                    {
-                        Buf.Append("<nil>");
-                    }
-                    else
-                    {
-                        Buf.Append(GoValue.TypeName(a[k])).Append('=');
-                        PrintArg(a[k], 'v');
-                    }
-                }
-                Buf.Append(')');
+                AppendExtra(a, argNum);
             }
+        }
+
+        /// <summary>Reads the flags # 0 + - and space after a %; returns the index after them.</summary>
+        private int ReadFlags(string format, int i)
+        {
+            ClearFlags();
+            for (; i < format.Length; i++)
+            {
+                switch (format[i])
+                {
+                    case '#': _sharp = true; continue;
+                    case '0': _zero = true; continue;
+                    case '+': _plus = true; continue;
+                    case '-': _minus = true; continue;
+                    case ' ': _space = true; continue;
+                }
+                break;
+            }
+            return i;
+        }
+
+        /// <summary>The width: digits, or * taking it from the next argument (negative means left-justified).</summary>
+        private void ReadWidth(string format, ref int i, IReadOnlyList<object?> a, ref int argNum, ref bool afterIndex)
+        {
+            if (i < format.Length && format[i] == '*')
+            {
+                i++;
+                (_wid, _widPresent, argNum) = IntFromArg(a, argNum);
+                if (!_widPresent)
+                {
+                    Buf.Append("%!(BADWIDTH)");
+                }
+                if (_wid < 0)
+                {
+                    _wid = -_wid;
+                    _minus = true;
+                    _zero = false;
+                }
+                afterIndex = false;
+            }
+            else
+            {
+                (_wid, _widPresent, i) = ParseNum(format, i, format.Length); // after an index ("%[3]2d") Go ignores it the same way
+            }
+        }
+
+        /// <summary>The precision after the '.' at <paramref name="i"/>: digits (none is 0), or * from the next argument.</summary>
+        private void ReadPrecision(string format, ref int i, IReadOnlyList<object?> a, ref int argNum, ref bool afterIndex)
+        {
+            i++;
+            (argNum, i, afterIndex) = ArgNumber(argNum, format, i, a.Count);
+            if (i < format.Length && format[i] == '*')
+            {
+                i++;
+                (_prec, _precPresent, argNum) = IntFromArg(a, argNum);
+                if (_prec < 0)
+                {
+                    _prec = 0;
+                    _precPresent = false;
+                }
+                if (!_precPresent)
+                {
+                    Buf.Append("%!(BADPREC)");
+                }
+                afterIndex = false;
+            }
+            else
+            {
+                (_prec, _precPresent, i) = ParseNum(format, i, format.Length);
+                if (!_precPresent)
+                {
+                    _prec = 0;
+                    _precPresent = true;
+                }
+            }
+        }
+
+        /// <summary>Prints an argument for its verb; %w is %v, and %#v / %+v set their own flags.</summary>
+        private void PrintVerb(object? arg, char verb)
+        {
+            if (verb == 'w')
+            {
+                verb = 'v';
+            }
+            if (verb == 'v')
+            {
+                if (_sharp)
+                {
+                    _sharp = false;
+                    _sharpV = true;
+                }
+                if (_plus)
+                {
+                    _plus = false;
+                    _plusV = true;
+                }
+            }
+            PrintArg(arg, verb);
+        }
+
+        /// <summary>The arguments no verb used: %!(EXTRA type=value, ...).</summary>
+        private void AppendExtra(IReadOnlyList<object?> a, int argNum)
+        {
+            ClearFlags();
+            Buf.Append("%!(EXTRA ");
+            for (var k = argNum; k < a.Count; k++)
+            {
+                if (k > argNum)
+                {
+                    Buf.Append(", ");
+                }
+                if (a[k] is null)
+                {
+                    Buf.Append("<nil>");
+                }
+                else
+                {
+                    Buf.Append(GoValue.TypeName(a[k])).Append('=');
+                    PrintArg(a[k], 'v');
+                }
+            }
+            Buf.Append(')');
         }
 
         private static (int Num, bool Ok, int NewI) ParseNum(string s, int start, int end)
@@ -434,66 +453,10 @@ public static partial class GoFmt
                     PrintValue(bytes.Select(b => (object?)b).ToList(), verb, depth);
                     return;
                 case IDictionary<string, object?> map:
-                    if (_sharpV)
-                    {
-                        Buf.Append("map[string]interface {}{");
-                        var first = true;
-                        foreach (var k in GoValue.SortedKeys(map))
-                        {
-                            if (!first)
-                            {
-                                Buf.Append(", ");
-                            }
-                            first = false;
-                            PrintValue(k, verb, depth + 1);
-                            Buf.Append(':');
-                            PrintValue(map[k], verb, depth + 1);
-                        }
-                        Buf.Append('}');
-                        return;
-                    }
-                    Buf.Append("map[");
-                    {
-                        var first = true;
-                        foreach (var k in GoValue.SortedKeys(map))
-                        {
-                            if (!first)
-                            {
-                                Buf.Append(' ');
-                            }
-                            first = false;
-                            PrintValue(k, verb, depth + 1);
-                            Buf.Append(':');
-                            PrintValue(map[k], verb, depth + 1);
-                        }
-                    }
-                    Buf.Append(']');
+                    PrintMap(map, verb, depth);
                     return;
                 case IList list:
-                    if (_sharpV)
-                    {
-                        Buf.Append(GoValue.TypeName(arg)).Append('{');
-                        for (var i = 0; i < list.Count; i++)
-                        {
-                            if (i > 0)
-                            {
-                                Buf.Append(", ");
-                            }
-                            PrintValue(list[i], verb, depth + 1);
-                        }
-                        Buf.Append('}');
-                        return;
-                    }
-                    Buf.Append('[');
-                    for (var i = 0; i < list.Count; i++)
-                    {
-                        if (i > 0)
-                        {
-                            Buf.Append(' ');
-                        }
-                        PrintValue(list[i], verb, depth + 1);
-                    }
-                    Buf.Append(']');
+                    PrintList(list, verb, depth);
                     return;
                 case TemplateFunction:
                     if (verb is 'v' or 'p')
@@ -512,6 +475,44 @@ public static partial class GoFmt
                     BadVerb(verb, arg);
                     return;
             }
+        }
+
+        /// <summary>map[k:v k:v], keys sorted; with %#v Go's map[string]interface {}{k:v, k:v}.</summary>
+        private void PrintMap(IDictionary<string, object?> map, char verb, int depth)
+        {
+            Buf.Append(_sharpV ? "map[string]interface {}{" : "map[");
+            var first = true;
+            foreach (var k in GoValue.SortedKeys(map))
+            {
+                if (!first)
+                {
+                    Buf.Append(_sharpV ? ", " : " ");
+                }
+                first = false;
+                PrintValue(k, verb, depth + 1);
+                Buf.Append(':');
+                PrintValue(map[k], verb, depth + 1);
+            }
+            Buf.Append(_sharpV ? '}' : ']');
+        }
+
+        /// <summary>[a b c]; with %#v the Go type and {a, b, c}.</summary>
+        private void PrintList(IList list, char verb, int depth)
+        {
+            if (_sharpV)
+            {
+                Buf.Append(GoValue.TypeName(list));
+            }
+            Buf.Append(_sharpV ? '{' : '[');
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (i > 0)
+                {
+                    Buf.Append(_sharpV ? ", " : " ");
+                }
+                PrintValue(list[i], verb, depth + 1);
+            }
+            Buf.Append(_sharpV ? '}' : ']');
         }
 
         private void BadVerb(char verb, object? arg)

@@ -167,156 +167,179 @@ public static class GoLayout
     public static bool TryParse(string layout, string value, TimeZoneInfo zone, out GoTime result)
     {
         result = null!;
-        int year = 1, month = 1, day = 1, hour = 0, minute = 0, second = 0;
-        long ticks = 0;
-        var pm = false;
-        var pmSet = false;
-        TimeSpan? offset = null;
+        var fields = new Fields();
         var v = 0;
         foreach (var (chunk, std, _) in Chunks(layout))
         {
-            switch (std)
+            if (!TryElement(std, chunk, value, ref v, fields))
             {
-                case Std.None:
-                    if (!At(value, v, chunk))
-                    {
-                        return false;
-                    }
-                    v += chunk.Length;
-                    break;
-                case Std.LongYear: if (!Num(value, ref v, 4, 4, out year)) return false; break;
-                case Std.Year: if (!Num(value, ref v, 2, 2, out var y2)) return false; year = y2 >= 69 ? 1900 + y2 : 2000 + y2; break;
-                case Std.LongMonth or Std.Month:
-                    {
-                        var names = std == Std.LongMonth ? CultureInfo.InvariantCulture.DateTimeFormat.MonthNames
-                            : CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames;
-                        var found = false;
-                        for (var m = 0; m < 12; m++)
-                        {
-                            if (value.Length >= v + names[m].Length
-                                && string.Compare(value, v, names[m], 0, names[m].Length, StringComparison.OrdinalIgnoreCase) == 0)
-                            {
-                                month = m + 1;
-                                v += names[m].Length;
-                                found = true;
-                                break;
-                            }
-                        }
-                        if (!found) return false;
-                        break;
-                    }
-                case Std.NumMonth: if (!Num(value, ref v, 1, 2, out month)) return false; break;
-                case Std.ZeroMonth: if (!Num(value, ref v, 2, 2, out month)) return false; break;
-                case Std.LongWeekDay or Std.WeekDay:
-                    {
-                        var names = std == Std.LongWeekDay ? CultureInfo.InvariantCulture.DateTimeFormat.DayNames
-                            : CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames;
-                        var n = names.FirstOrDefault(d => value.Length >= v + d.Length
-                            && string.Compare(value, v, d, 0, d.Length, StringComparison.OrdinalIgnoreCase) == 0);
-                        if (n is null) return false;
-                        v += n.Length;
-                        break;
-                    }
-                case Std.Day or Std.UnderDay:
-                    if (std == Std.UnderDay && v < value.Length && value[v] == ' ') v++;
-                    if (!Num(value, ref v, 1, 2, out day)) return false;
-                    break;
-                case Std.ZeroDay: if (!Num(value, ref v, 2, 2, out day)) return false; break;
-                case Std.ZeroYearDay: if (!Num(value, ref v, 3, 3, out _)) return false; break;
-                case Std.Hour: if (!Num(value, ref v, 2, 2, out hour)) return false; break;
-                case Std.Hour12: if (!Num(value, ref v, 1, 2, out hour)) return false; break;
-                case Std.ZeroHour12: if (!Num(value, ref v, 2, 2, out hour)) return false; break;
-                case Std.Minute: if (!Num(value, ref v, 1, 2, out minute)) return false; break;
-                case Std.ZeroMinute: if (!Num(value, ref v, 2, 2, out minute)) return false; break;
-                case Std.Second: if (!Num(value, ref v, 1, 2, out second)) return false; break;
-                case Std.ZeroSecond:
-                    if (!Num(value, ref v, 2, 2, out second)) return false;
-                    if (v + 1 < value.Length && value[v] is '.' or ',' && char.IsAsciiDigit(value[v + 1]))
-                    {
-                        var start = ++v;
-                        while (v < value.Length && char.IsAsciiDigit(value[v])) v++;
-                        ticks = FracTicks(value[start..v]);
-                    }
-                    break;
-                case Std.PM or Std.LowerPM:
-                    if (v + 2 > value.Length) return false;
-                    var ampm = value.Substring(v, 2).ToUpperInvariant();
-                    if (ampm is not ("AM" or "PM")) return false;
-                    pm = ampm == "PM";
-                    pmSet = true;
-                    v += 2;
-                    break;
-                case Std.TZ:
-                    {
-                        var start = v;
-                        while (v < value.Length && char.IsAsciiLetterUpper(value[v])) v++;
-                        if (v - start < 3 && !(v < value.Length && value[v] is '+' or '-')) return false;
-                        if (value[start..v] == "UTC" || value[start..v] == "GMT") offset = TimeSpan.Zero;
-                        break;
-                    }
-                case Std.FracSecond0 or Std.FracSecond9:
-                    {
-                        if (v < value.Length && value[v] is '.' or ',')
-                        {
-                            var start = ++v;
-                            while (v < value.Length && char.IsAsciiDigit(value[v])) v++;
-                            ticks = FracTicks(value[start..v]);
-                        }
-                        else if (std == Std.FracSecond0)
-                        {
-                            return false;
-                        }
-                        break;
-                    }
-                default:
-                    {
-                        if (v < value.Length && value[v] == 'Z' && std >= Std.ISO8601TZ && std <= Std.ISO8601ColonSecondsTZ)
-                        {
-                            v++;
-                            offset = TimeSpan.Zero;
-                            break;
-                        }
-                        if (v >= value.Length || value[v] is not ('+' or '-')) return false;
-                        var sign = value[v++] == '-' ? -1 : 1;
-                        if (!Num(value, ref v, 2, 2, out var oh)) return false;
-                        var om = 0;
-                        var os = 0;
-                        if (std is not (Std.NumShortTZ or Std.ISO8601ShortTZ))
-                        {
-                            if (std is Std.NumColonTZ or Std.ISO8601ColonTZ or Std.NumColonSecondsTZ or Std.ISO8601ColonSecondsTZ)
-                            {
-                                if (v >= value.Length || value[v] != ':') return false;
-                                v++;
-                            }
-                            if (!Num(value, ref v, 2, 2, out om)) return false;
-                            if (std is Std.NumSecondsTz or Std.ISO8601SecondsTZ or Std.NumColonSecondsTZ or Std.ISO8601ColonSecondsTZ)
-                            {
-                                if (std is Std.NumColonSecondsTZ or Std.ISO8601ColonSecondsTZ)
-                                {
-                                    if (v >= value.Length || value[v] != ':') return false;
-                                    v++;
-                                }
-                                if (!Num(value, ref v, 2, 2, out os)) return false;
-                            }
-                        }
-                        offset = TimeSpan.FromSeconds(sign * ((oh * 3600) + (om * 60) + os));
-                        break;
-                    }
+                return false;
             }
         }
-        if (v != value.Length)
+        return v == value.Length && TryBuild(fields, zone, out result);
+    }
+
+    /// <summary>What a parse has read so far.</summary>
+    private sealed class Fields
+    {
+        public int Year { get; set; } = 1;
+
+        public int Month { get; set; } = 1;
+
+        public int Day { get; set; } = 1;
+
+        public int Hour { get; set; }
+
+        public int Minute { get; set; }
+
+        public int Second { get; set; }
+
+        public long Ticks { get; set; }
+
+        public bool? Pm { get; set; }
+
+        public TimeSpan? Offset { get; set; }
+    }
+
+    /// <summary>Reads one layout element at <paramref name="v"/>; false when the value does not match it.</summary>
+    private static bool TryElement(Std std, string chunk, string value, ref int v, Fields f)
+    {
+        int n;
+        switch (std)
         {
-            return false;
+            case Std.None:
+                if (!At(value, v, chunk)) return false;
+                v += chunk.Length;
+                return true;
+            case Std.LongYear: if (!Num(value, ref v, 4, 4, out n)) return false; f.Year = n; return true;
+            case Std.Year: if (!Num(value, ref v, 2, 2, out n)) return false; f.Year = n >= 69 ? 1900 + n : 2000 + n; return true;
+            case Std.LongMonth or Std.Month:
+                if (!TryName(value, ref v, std == Std.LongMonth ? CultureInfo.InvariantCulture.DateTimeFormat.MonthNames
+                    : CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames, out n)) return false;
+                f.Month = n + 1;
+                return true;
+            case Std.NumMonth: if (!Num(value, ref v, 1, 2, out n)) return false; f.Month = n; return true;
+            case Std.ZeroMonth: if (!Num(value, ref v, 2, 2, out n)) return false; f.Month = n; return true;
+            case Std.LongWeekDay or Std.WeekDay:
+                return TryName(value, ref v, std == Std.LongWeekDay ? CultureInfo.InvariantCulture.DateTimeFormat.DayNames
+                    : CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames, out _);
+            case Std.Day or Std.UnderDay:
+                if (std == Std.UnderDay && v < value.Length && value[v] == ' ') v++;
+                if (!Num(value, ref v, 1, 2, out n)) return false;
+                f.Day = n;
+                return true;
+            case Std.ZeroDay: if (!Num(value, ref v, 2, 2, out n)) return false; f.Day = n; return true;
+            case Std.ZeroYearDay: return Num(value, ref v, 3, 3, out _);
+            case Std.Hour or Std.ZeroHour12: if (!Num(value, ref v, 2, 2, out n)) return false; f.Hour = n; return true;
+            case Std.Hour12: if (!Num(value, ref v, 1, 2, out n)) return false; f.Hour = n; return true;
+            case Std.Minute: if (!Num(value, ref v, 1, 2, out n)) return false; f.Minute = n; return true;
+            case Std.ZeroMinute: if (!Num(value, ref v, 2, 2, out n)) return false; f.Minute = n; return true;
+            case Std.Second: if (!Num(value, ref v, 1, 2, out n)) return false; f.Second = n; return true;
+            case Std.ZeroSecond:
+                if (!Num(value, ref v, 2, 2, out n)) return false;
+                f.Second = n;
+                if (v + 1 < value.Length && value[v] is '.' or ',' && char.IsAsciiDigit(value[v + 1]))
+                {
+                    f.Ticks = Fraction(value, ref v);
+                }
+                return true;
+            case Std.PM or Std.LowerPM:
+                if (v + 2 > value.Length) return false;
+                var ampm = value.Substring(v, 2).ToUpperInvariant();
+                if (ampm is not ("AM" or "PM")) return false;
+                f.Pm = ampm == "PM";
+                v += 2;
+                return true;
+            case Std.TZ:
+                var start = v;
+                while (v < value.Length && char.IsAsciiLetterUpper(value[v])) v++;
+                if (v - start < 3 && !(v < value.Length && value[v] is '+' or '-')) return false;
+                if (value[start..v] == "UTC" || value[start..v] == "GMT") f.Offset = TimeSpan.Zero;
+                return true;
+            case Std.FracSecond0 or Std.FracSecond9:
+                if (v < value.Length && value[v] is '.' or ',')
+                {
+                    f.Ticks = Fraction(value, ref v);
+                    return true;
+                }
+                return std != Std.FracSecond0;
+            default:
+                if (!TryOffset(std, value, ref v, out var offset)) return false;
+                f.Offset = offset;
+                return true;
         }
-        if (pmSet)
+    }
+
+    /// <summary>The index of the name (any case) at <paramref name="v"/>, which moves past it.</summary>
+    private static bool TryName(string value, ref int v, string[] names, out int index)
+    {
+        for (index = 0; index < names.Length; index++)
+        {
+            var name = names[index];
+            if (name.Length > 0 && value.Length >= v + name.Length
+                && string.Compare(value, v, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                v += name.Length;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The digits after the '.' or ',' at <paramref name="v"/>, as ticks.</summary>
+    private static long Fraction(string value, ref int v)
+    {
+        var start = ++v;
+        while (v < value.Length && char.IsAsciiDigit(value[v])) v++;
+        return FracTicks(value[start..v]);
+    }
+
+    /// <summary>A numeric zone offset (or ISO 8601's Z) in the form the layout element gives.</summary>
+    private static bool TryOffset(Std std, string value, ref int v, out TimeSpan offset)
+    {
+        offset = TimeSpan.Zero;
+        if (v < value.Length && value[v] == 'Z' && std >= Std.ISO8601TZ && std <= Std.ISO8601ColonSecondsTZ)
+        {
+            v++;
+            return true;
+        }
+        if (v >= value.Length || value[v] is not ('+' or '-')) return false;
+        var sign = value[v++] == '-' ? -1 : 1;
+        if (!Num(value, ref v, 2, 2, out var oh)) return false;
+        var om = 0;
+        var os = 0;
+        var colons = std is Std.NumColonTZ or Std.ISO8601ColonTZ or Std.NumColonSecondsTZ or Std.ISO8601ColonSecondsTZ;
+        if (std is not (Std.NumShortTZ or Std.ISO8601ShortTZ))
+        {
+            if ((colons && !Colon(value, ref v)) || !Num(value, ref v, 2, 2, out om)) return false;
+            if (std is Std.NumSecondsTz or Std.ISO8601SecondsTZ or Std.NumColonSecondsTZ or Std.ISO8601ColonSecondsTZ
+                && ((colons && !Colon(value, ref v)) || !Num(value, ref v, 2, 2, out os))) return false;
+        }
+        offset = TimeSpan.FromSeconds(sign * ((oh * 3600) + (om * 60) + os));
+        return true;
+
+        static bool Colon(string value, ref int v)
+        {
+            if (v >= value.Length || value[v] != ':') return false;
+            v++;
+            return true;
+        }
+    }
+
+    /// <summary>The time the fields give, in their offset or else in <paramref name="zone"/>; false for an impossible date.</summary>
+    private static bool TryBuild(Fields f, TimeZoneInfo zone, out GoTime result)
+    {
+        result = null!;
+        var hour = f.Hour;
+        if (f.Pm is { } pm)
         {
             if (hour > 12) return false;
             hour = pm ? (hour % 12) + 12 : hour % 12;
         }
         try
         {
-            var dt = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks);
-            if (offset is { } o)
+            var dt = new DateTime(f.Year, f.Month, f.Day, hour, f.Minute, f.Second, DateTimeKind.Unspecified).AddTicks(f.Ticks);
+            if (f.Offset is { } o)
             {
                 var dto = new DateTimeOffset(dt, o);
                 result = o == TimeSpan.Zero ? GoTime.Utc(dto) : new GoTime(dto, FormatOffset(Std.NumShortTZ, o));
