@@ -185,93 +185,8 @@ internal sealed class SchemaCompiler
         }
         foreach (var p in e.EnumerateObject())
         {
-            var v = p.Value;
-            var name = p.Name;
-            string? hereText = null;
-            string Here() => hereText ??= pointer + "/" + Escape(name); // only keywords that compile or fail need it
-            switch (name)
-            {
-                case "type":
-                    n.Types = ParseTypes(v, Here());
-                    break;
-                case "const" when draft >= 6:
-                    n.Const = Literal(v);
-                    break;
-                case "enum" when v.ValueKind == JsonValueKind.Array:
-                    n.Enum = v.EnumerateArray().Select(Literal).ToList();
-                    break;
-                case "format" when v.ValueKind == JsonValueKind.String && draft < 2019:
-                    n.Format = v.GetString();
-                    break;
-                case "minProperties": n.MinProperties = Int(v, Here()); break;
-                case "maxProperties": n.MaxProperties = Int(v, Here()); break;
-                case "minItems": n.MinItems = Int(v, Here()); break;
-                case "maxItems": n.MaxItems = Int(v, Here()); break;
-                case "minLength": n.MinLength = Int(v, Here()); break;
-                case "maxLength": n.MaxLength = Int(v, Here()); break;
-                case "minContains" when draft >= 2019: n.MinContains = Int(v, Here()); break;
-                case "maxContains" when draft >= 2019: n.MaxContains = Int(v, Here()); break;
-                case "uniqueItems": n.UniqueItems = v.ValueKind == JsonValueKind.True; break;
-                case "required" when v.ValueKind == JsonValueKind.Array:
-                    n.Required = v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList();
-                    break;
-                case "properties" when v.ValueKind == JsonValueKind.Object:
-                    n.Properties = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
-                    foreach (var prop in v.EnumerateObject())
-                    {
-                        n.Properties[prop.Name] = CompileAt(prop.Value, Here() + "/" + Escape(prop.Name), baseUri, draft);
-                    }
-                    break;
-                case "patternProperties" when v.ValueKind == JsonValueKind.Object:
-                    n.PatternProperties = v.EnumerateObject()
-                        .Select(prop => (Regex(prop.Name, Here()), CompileAt(prop.Value, Here() + "/" + Escape(prop.Name), baseUri, draft)))
-                        .ToList();
-                    break;
-                case "additionalProperties": n.AdditionalProperties = CompileAt(v, Here(), baseUri, draft); break;
-                case "propertyNames" when draft >= 6: n.PropertyNames = CompileAt(v, Here(), baseUri, draft); break;
-                case "unevaluatedProperties" when draft >= 2019: n.UnevaluatedProperties = CompileAt(v, Here(), baseUri, draft); break;
-                case "unevaluatedItems" when draft >= 2019: n.UnevaluatedItems = CompileAt(v, Here(), baseUri, draft); break;
-                case "dependencies" when v.ValueKind == JsonValueKind.Object && draft < 2019:
-                    n.Dependencies = v.EnumerateObject().Select(d => d.Value.ValueKind == JsonValueKind.Array
-                        ? (d.Name, (List<string>?)d.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToList(), (SchemaNode?)null)
-                        : (d.Name, null, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
-                    break;
-                case "dependentRequired" when v.ValueKind == JsonValueKind.Object && draft >= 2019:
-                    n.DependentRequired = v.EnumerateObject()
-                        .Select(d => (d.Name, d.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToList())).ToList();
-                    break;
-                case "dependentSchemas" when v.ValueKind == JsonValueKind.Object && draft >= 2019:
-                    n.DependentSchemas = v.EnumerateObject()
-                        .Select(d => (d.Name, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
-                    break;
-                case "items" when v.ValueKind == JsonValueKind.Array && draft < 2020:
-                    n.PrefixItems = List(v, Here(), baseUri, draft);
-                    break;
-                case "items":
-                    n.Items = CompileAt(v, Here(), baseUri, draft);
-                    break;
-                case "prefixItems" when v.ValueKind == JsonValueKind.Array && draft >= 2020:
-                    n.PrefixItems = List(v, Here(), baseUri, draft);
-                    break;
-                case "additionalItems" when draft < 2020: n.AdditionalItems = CompileAt(v, Here(), baseUri, draft); break;
-                case "contains" when draft >= 6: n.Contains = CompileAt(v, Here(), baseUri, draft); break;
-                case "pattern" when v.ValueKind == JsonValueKind.String:
-                    n.PatternText = v.GetString();
-                    n.Pattern = Regex(n.PatternText!, Here());
-                    break;
-                case "minimum": n.Minimum = Number(v, Here()); break;
-                case "maximum": n.Maximum = Number(v, Here()); break;
-                case "exclusiveMinimum" when draft >= 6: n.ExclusiveMinimum = Number(v, Here()); break;
-                case "exclusiveMaximum" when draft >= 6: n.ExclusiveMaximum = Number(v, Here()); break;
-                case "multipleOf": n.MultipleOf = Number(v, Here()); break;
-                case "not": n.Not = CompileAt(v, Here(), baseUri, draft); break;
-                case "allOf" when v.ValueKind == JsonValueKind.Array: n.AllOf = List(v, Here(), baseUri, draft); break;
-                case "anyOf" when v.ValueKind == JsonValueKind.Array: n.AnyOf = List(v, Here(), baseUri, draft); break;
-                case "oneOf" when v.ValueKind == JsonValueKind.Array: n.OneOf = List(v, Here(), baseUri, draft); break;
-                case "if" when draft >= 7: n.If = CompileAt(v, Here(), baseUri, draft); break;
-                case "then" when draft >= 7: n.Then = CompileAt(v, Here(), baseUri, draft); break;
-                case "else" when draft >= 7: n.Else = CompileAt(v, Here(), baseUri, draft); break;
-            }
+            _ = FillAssertion(n, p.Name, p.Value, pointer, baseUri, draft) || FillObjectKeyword(n, p.Name, p.Value, pointer, baseUri, draft)
+                || FillApplicator(n, p.Name, p.Value, pointer, baseUri, draft);
         }
         if (draft == 4)
         {
@@ -285,6 +200,116 @@ internal sealed class SchemaCompiler
                 (n.ExclusiveMaximum, n.Maximum) = (n.Maximum, null);
             }
         }
+    }
+
+    /// <summary>Keywords that check the value itself (type, const, enum, bounds, pattern, required).</summary>
+    private bool FillAssertion(SchemaNode n, string name, JsonElement v, string pointer, string baseUri, int draft)
+    {
+        string Here() => pointer + "/" + Escape(name); // only keywords that compile or fail need it
+        switch (name)
+        {
+            case "type":
+                n.Types = ParseTypes(v, Here());
+                return true;
+            case "const" when draft >= 6:
+                n.Const = Literal(v);
+                return true;
+            case "enum" when v.ValueKind == JsonValueKind.Array:
+                n.Enum = v.EnumerateArray().Select(Literal).ToList();
+                return true;
+            case "format" when v.ValueKind == JsonValueKind.String && draft < 2019:
+                n.Format = v.GetString();
+                return true;
+            case "minProperties": n.MinProperties = Int(v, Here()); return true;
+            case "maxProperties": n.MaxProperties = Int(v, Here()); return true;
+            case "minItems": n.MinItems = Int(v, Here()); return true;
+            case "maxItems": n.MaxItems = Int(v, Here()); return true;
+            case "minLength": n.MinLength = Int(v, Here()); return true;
+            case "maxLength": n.MaxLength = Int(v, Here()); return true;
+            case "minContains" when draft >= 2019: n.MinContains = Int(v, Here()); return true;
+            case "maxContains" when draft >= 2019: n.MaxContains = Int(v, Here()); return true;
+            case "uniqueItems": n.UniqueItems = v.ValueKind == JsonValueKind.True; return true;
+            case "required" when v.ValueKind == JsonValueKind.Array:
+                n.Required = v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList();
+                return true;
+            case "pattern" when v.ValueKind == JsonValueKind.String:
+                n.PatternText = v.GetString();
+                n.Pattern = Regex(n.PatternText!, Here());
+                return true;
+            case "minimum": n.Minimum = Number(v, Here()); return true;
+            case "maximum": n.Maximum = Number(v, Here()); return true;
+            case "exclusiveMinimum" when draft >= 6: n.ExclusiveMinimum = Number(v, Here()); return true;
+            case "exclusiveMaximum" when draft >= 6: n.ExclusiveMaximum = Number(v, Here()); return true;
+            case "multipleOf": n.MultipleOf = Number(v, Here()); return true;
+        }
+        return false;
+    }
+
+    /// <summary>Keywords that apply schemas to an object's properties.</summary>
+    private bool FillObjectKeyword(SchemaNode n, string name, JsonElement v, string pointer, string baseUri, int draft)
+    {
+        string Here() => pointer + "/" + Escape(name); // only keywords that compile or fail need it
+        switch (name)
+        {
+            case "properties" when v.ValueKind == JsonValueKind.Object:
+                n.Properties = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
+                foreach (var prop in v.EnumerateObject())
+                {
+                    n.Properties[prop.Name] = CompileAt(prop.Value, Here() + "/" + Escape(prop.Name), baseUri, draft);
+                }
+                return true;
+            case "patternProperties" when v.ValueKind == JsonValueKind.Object:
+                n.PatternProperties = v.EnumerateObject()
+                    .Select(prop => (Regex(prop.Name, Here()), CompileAt(prop.Value, Here() + "/" + Escape(prop.Name), baseUri, draft)))
+                    .ToList();
+                return true;
+            case "additionalProperties": n.AdditionalProperties = CompileAt(v, Here(), baseUri, draft); return true;
+            case "propertyNames" when draft >= 6: n.PropertyNames = CompileAt(v, Here(), baseUri, draft); return true;
+            case "unevaluatedProperties" when draft >= 2019: n.UnevaluatedProperties = CompileAt(v, Here(), baseUri, draft); return true;
+            case "unevaluatedItems" when draft >= 2019: n.UnevaluatedItems = CompileAt(v, Here(), baseUri, draft); return true;
+            case "dependencies" when v.ValueKind == JsonValueKind.Object && draft < 2019:
+                n.Dependencies = v.EnumerateObject().Select(d => d.Value.ValueKind == JsonValueKind.Array
+                    ? (d.Name, (List<string>?)d.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToList(), (SchemaNode?)null)
+                    : (d.Name, null, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
+                return true;
+            case "dependentRequired" when v.ValueKind == JsonValueKind.Object && draft >= 2019:
+                n.DependentRequired = v.EnumerateObject()
+                    .Select(d => (d.Name, d.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToList())).ToList();
+                return true;
+            case "dependentSchemas" when v.ValueKind == JsonValueKind.Object && draft >= 2019:
+                n.DependentSchemas = v.EnumerateObject()
+                    .Select(d => (d.Name, CompileAt(d.Value, Here() + "/" + Escape(d.Name), baseUri, draft))).ToList();
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Keywords that apply schemas to array items, or combine schemas (not, allOf, anyOf, oneOf, if/then/else).</summary>
+    private bool FillApplicator(SchemaNode n, string name, JsonElement v, string pointer, string baseUri, int draft)
+    {
+        string Here() => pointer + "/" + Escape(name); // only keywords that compile or fail need it
+        switch (name)
+        {
+            case "items" when v.ValueKind == JsonValueKind.Array && draft < 2020:
+                n.PrefixItems = List(v, Here(), baseUri, draft);
+                return true;
+            case "items":
+                n.Items = CompileAt(v, Here(), baseUri, draft);
+                return true;
+            case "prefixItems" when v.ValueKind == JsonValueKind.Array && draft >= 2020:
+                n.PrefixItems = List(v, Here(), baseUri, draft);
+                return true;
+            case "additionalItems" when draft < 2020: n.AdditionalItems = CompileAt(v, Here(), baseUri, draft); return true;
+            case "contains" when draft >= 6: n.Contains = CompileAt(v, Here(), baseUri, draft); return true;
+            case "not": n.Not = CompileAt(v, Here(), baseUri, draft); return true;
+            case "allOf" when v.ValueKind == JsonValueKind.Array: n.AllOf = List(v, Here(), baseUri, draft); return true;
+            case "anyOf" when v.ValueKind == JsonValueKind.Array: n.AnyOf = List(v, Here(), baseUri, draft); return true;
+            case "oneOf" when v.ValueKind == JsonValueKind.Array: n.OneOf = List(v, Here(), baseUri, draft); return true;
+            case "if" when draft >= 7: n.If = CompileAt(v, Here(), baseUri, draft); return true;
+            case "then" when draft >= 7: n.Then = CompileAt(v, Here(), baseUri, draft); return true;
+            case "else" when draft >= 7: n.Else = CompileAt(v, Here(), baseUri, draft); return true;
+        }
+        return false;
     }
 
     private List<SchemaNode> List(JsonElement array, string pointer, string baseUri, int draft)

@@ -175,28 +175,49 @@ internal sealed class SchemaEvaluator
         }
         foreach (var (name, names, schema) in s.Dependencies ?? [])
         {
-            if (!obj.ContainsKey(name))
+            if (obj.ContainsKey(name) && names is not null && Missing(obj, names) is { } m)
             {
-                continue;
+                errors.Add(Fail(loc, $"properties {JoinQuoted(m)} required, if {SchemaFailure.Quote(name)} exists"));
             }
-            if (names is not null)
-            {
-                if (Missing(obj, names) is { } m)
-                {
-                    errors.Add(Fail(loc, $"properties {JoinQuoted(m)} required, if {SchemaFailure.Quote(name)} exists"));
-                }
-            }
-            else
+            else if (obj.ContainsKey(name) && names is null)
             {
                 Add(errors, Check(schema!, obj, loc, false, ev));
             }
         }
+        if (!CheckProperties(s, obj, loc, boolResult, errors, ev))
+        {
+            return;
+        }
+        CheckPropertyNames(s, obj, boolResult, errors);
+        foreach (var (name, schema) in s.DependentSchemas ?? [])
+        {
+            if (obj.ContainsKey(name))
+            {
+                Add(errors, Check(schema, obj, loc, false, ev));
+            }
+        }
+        foreach (var (name, names) in s.DependentRequired ?? [])
+        {
+            if (obj.ContainsKey(name) && Missing(obj, names) is { } m)
+            {
+                errors.Add(Fail(loc, $"properties {JoinQuoted(m)} required, if {SchemaFailure.Quote(name)} exists"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// properties, patternProperties and additionalProperties, in key order; false when a boolean-result check stopped at
+    /// the first failure.
+    /// </summary>
+    private bool CheckProperties(SchemaNode s, IDictionary<string, object?> obj, List<string> loc, bool boolResult, List<SchemaFailure> errors,
+        Evaluated? ev)
+    {
         var additional = new List<string>();
         foreach (var name in GoValue.SortedKeys(obj))
         {
             if (boolResult && errors.Count > 0)
             {
-                return;
+                return false;
             }
             var value = obj[name];
             var evaluated = false;
@@ -234,30 +255,22 @@ internal sealed class SchemaEvaluator
         {
             errors.Add(Fail(loc, $"additional properties {JoinQuoted(additional)} not allowed"));
         }
-        if (s.PropertyNames is { } names2)
+        return true;
+    }
+
+    private void CheckPropertyNames(SchemaNode s, IDictionary<string, object?> obj, bool boolResult, List<SchemaFailure> errors)
+    {
+        if (s.PropertyNames is not { } names)
         {
-            foreach (var name in GoValue.SortedKeys(obj))
-            {
-                // helm's validator checks a name as a document of its own: the failure and its causes are at ''
-                if (Check(names2, name, [], boolResult, null) is { } nameError)
-                {
-                    var causes = nameError.Kind == FailureKind.Group ? nameError.Causes : [nameError];
-                    errors.Add(new SchemaFailure([], FailureKind.Message, $"invalid propertyName {SchemaFailure.Quote(name)}", causes));
-                }
-            }
+            return;
         }
-        foreach (var (name, schema) in s.DependentSchemas ?? [])
+        foreach (var name in GoValue.SortedKeys(obj))
         {
-            if (obj.ContainsKey(name))
+            // helm's validator checks a name as a document of its own: the failure and its causes are at ''
+            if (Check(names, name, [], boolResult, null) is { } nameError)
             {
-                Add(errors, Check(schema, obj, loc, false, ev));
-            }
-        }
-        foreach (var (name, names) in s.DependentRequired ?? [])
-        {
-            if (obj.ContainsKey(name) && Missing(obj, names) is { } m)
-            {
-                errors.Add(Fail(loc, $"properties {JoinQuoted(m)} required, if {SchemaFailure.Quote(name)} exists"));
+                var causes = nameError.Kind == FailureKind.Group ? nameError.Causes : [nameError];
+                errors.Add(new SchemaFailure([], FailureKind.Message, $"invalid propertyName {SchemaFailure.Quote(name)}", causes));
             }
         }
     }
@@ -272,25 +285,40 @@ internal sealed class SchemaEvaluator
         {
             errors.Add(Fail(loc, $"maxItems: got {SchemaFailure.Number(arr.Count)}, want {SchemaFailure.Number(max)}"));
         }
-        if (s.UniqueItems && arr.Count > 1)
+        if (s.UniqueItems && FirstDuplicate(arr) is { } equal)
         {
-            for (var i = 0; i < arr.Count; i++)
+            errors.Add(Fail(loc, $"items at {equal.First} and {equal.Duplicate} are equal"));
+        }
+        var evaluated = CheckItems(s, arr, loc, boolResult, errors);
+        for (var i = 0; i < evaluated; i++)
+        {
+            ev?.Items.Add(i);
+        }
+        if (s.Contains is { } contains)
+        {
+            CheckContains(s, contains, arr, loc, boolResult, errors, ev);
+        }
+    }
+
+    /// <summary>The first pair of equal items, if any.</summary>
+    private static (int First, int Duplicate)? FirstDuplicate(IList arr)
+    {
+        for (var i = 0; i < arr.Count; i++)
+        {
+            for (var j = i + 1; j < arr.Count; j++)
             {
-                var duplicate = -1;
-                for (var j = i + 1; j < arr.Count && duplicate < 0; j++)
+                if (JsonEquals(arr[i], arr[j]))
                 {
-                    if (JsonEquals(arr[i], arr[j]))
-                    {
-                        duplicate = j;
-                    }
-                }
-                if (duplicate >= 0)
-                {
-                    errors.Add(Fail(loc, $"items at {i} and {duplicate} are equal"));
-                    break;
+                    return (i, j);
                 }
             }
         }
+        return null;
+    }
+
+    /// <summary>prefixItems, then items or additionalItems; returns how many items (from the start) they evaluated.</summary>
+    private int CheckItems(SchemaNode s, IList arr, List<string> loc, bool boolResult, List<SchemaFailure> errors)
+    {
         var evaluated = 0;
         if (s.PrefixItems is { } prefix)
         {
@@ -327,45 +355,45 @@ internal sealed class SchemaEvaluator
             }
             evaluated = arr.Count;
         }
-        for (var i = 0; i < evaluated; i++)
+        return evaluated;
+    }
+
+    /// <summary>contains, with minContains and maxContains (items that match count as evaluated).</summary>
+    private void CheckContains(SchemaNode s, SchemaNode contains, IList arr, List<string> loc, bool boolResult, List<SchemaFailure> errors,
+        Evaluated? ev)
+    {
+        var failures = new List<SchemaFailure>();
+        var matched = new List<int>();
+        for (var i = 0; i < arr.Count; i++)
         {
-            ev?.Items.Add(i);
+            if (Check(contains, arr[i], Child(loc, Index(i)), boolResult, null) is { } f)
+            {
+                failures.Add(f);
+            }
+            else
+            {
+                matched.Add(i);
+                ev?.Items.Add(i);
+            }
         }
-        if (s.Contains is { } contains)
+        if (s.MinContains is int minC)
         {
-            var failures = new List<SchemaFailure>();
-            var matched = new List<int>();
-            for (var i = 0; i < arr.Count; i++)
+            if (matched.Count < minC)
             {
-                if (Check(contains, arr[i], Child(loc, Index(i)), boolResult, null) is { } f)
-                {
-                    failures.Add(f);
-                }
-                else
-                {
-                    matched.Add(i);
-                    ev?.Items.Add(i);
-                }
+                var text = matched.Count == 0
+                    ? $"min {minC} items required to match contains schema, but none matched"
+                    : $"min {minC} items required to match contains schema, but matched {matched.Count} items at {string.Join(' ', matched)}";
+                errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, text, failures));
             }
-            if (s.MinContains is int minC)
-            {
-                if (matched.Count < minC)
-                {
-                    var text = matched.Count == 0
-                        ? $"min {minC} items required to match contains schema, but none matched"
-                        : $"min {minC} items required to match contains schema, but matched {matched.Count} items at {string.Join(' ', matched)}";
-                    errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, text, failures));
-                }
-            }
-            else if (matched.Count == 0)
-            {
-                errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, "no items match contains schema", failures));
-            }
-            if (s.MaxContains is int maxC && matched.Count > maxC)
-            {
-                errors.Add(Fail(loc, $"max {maxC} items required to match contains schema, " +
-                    $"but matched {matched.Count} items at {string.Join(' ', matched)}"));
-            }
+        }
+        else if (matched.Count == 0)
+        {
+            errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, "no items match contains schema", failures));
+        }
+        if (s.MaxContains is int maxC && matched.Count > maxC)
+        {
+            errors.Add(Fail(loc, $"max {maxC} items required to match contains schema, " +
+                $"but matched {matched.Count} items at {string.Join(' ', matched)}"));
         }
     }
 
@@ -458,55 +486,11 @@ internal sealed class SchemaEvaluator
         }
         if (s.AnyOf is { } anyOf)
         {
-            var failures = new List<SchemaFailure>();
-            var matched = false;
-            foreach (var sub in anyOf)
-            {
-                if (Check(sub, v, loc, boolResult, ev) is { } f)
-                {
-                    failures.Add(f);
-                }
-                else
-                {
-                    matched = true;
-                    if (ev is null)
-                    {
-                        break;
-                    }
-                }
-            }
-            if (!matched)
-            {
-                errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, "'anyOf' failed", failures));
-            }
+            CheckAnyOf(anyOf, v, loc, boolResult, errors, ev);
         }
         if (s.OneOf is { } oneOf)
         {
-            var failures = new List<SchemaFailure>();
-            var matched = -1;
-            for (var i = 0; i < oneOf.Count; i++)
-            {
-                if (Check(oneOf[i], v, loc, boolResult || matched != -1, ev) is { } f)
-                {
-                    if (matched == -1)
-                    {
-                        failures.Add(f);
-                    }
-                }
-                else if (matched == -1)
-                {
-                    matched = i;
-                }
-                else
-                {
-                    errors.Add(Fail(loc, $"'oneOf' failed, subschemas {matched}, {i} matched"));
-                    break;
-                }
-            }
-            if (matched == -1)
-            {
-                errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, "'oneOf' failed, none matched", failures));
-            }
+            CheckOneOf(oneOf, v, loc, boolResult, errors, ev);
         }
         if (s.If is { } condition)
         {
@@ -521,6 +505,62 @@ internal sealed class SchemaEvaluator
             {
                 Add(errors, Check(otherwise, v, loc, boolResult, ev));
             }
+        }
+    }
+
+    /// <summary>anyOf: at least one subschema matches (with evaluation tracking every one is tried, for unevaluated*).</summary>
+    private void CheckAnyOf(List<SchemaNode> anyOf, object? v, List<string> loc, bool boolResult, List<SchemaFailure> errors, Evaluated? ev)
+    {
+        var failures = new List<SchemaFailure>();
+        var matched = false;
+        foreach (var sub in anyOf)
+        {
+            if (Check(sub, v, loc, boolResult, ev) is { } f)
+            {
+                failures.Add(f);
+            }
+            else
+            {
+                matched = true;
+                if (ev is null)
+                {
+                    break;
+                }
+            }
+        }
+        if (!matched)
+        {
+            errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, "'anyOf' failed", failures));
+        }
+    }
+
+    /// <summary>oneOf: exactly one subschema matches.</summary>
+    private void CheckOneOf(List<SchemaNode> oneOf, object? v, List<string> loc, bool boolResult, List<SchemaFailure> errors, Evaluated? ev)
+    {
+        var failures = new List<SchemaFailure>();
+        var matched = -1;
+        for (var i = 0; i < oneOf.Count; i++)
+        {
+            if (Check(oneOf[i], v, loc, boolResult || matched != -1, ev) is { } f)
+            {
+                if (matched == -1)
+                {
+                    failures.Add(f);
+                }
+            }
+            else if (matched == -1)
+            {
+                matched = i;
+            }
+            else
+            {
+                errors.Add(Fail(loc, $"'oneOf' failed, subschemas {matched}, {i} matched"));
+                break;
+            }
+        }
+        if (matched == -1)
+        {
+            errors.Add(new SchemaFailure(Copy(loc), FailureKind.Message, "'oneOf' failed, none matched", failures));
         }
     }
 

@@ -41,73 +41,25 @@ public static class GoJson
                 sb.Append(raw.Json);
                 return;
             case GoStruct fields:
-                sb.Append('{');
-                var firstField = true;
-                foreach (var (k, fv) in fields)
-                {
-                    if (!firstField)
-                    {
-                        sb.Append(',');
-                    }
-                    firstField = false;
-                    NewLine(sb, indent, depth + 1);
-                    WriteString(sb, k, html);
-                    sb.Append(indent is null ? ":" : ": ");
-                    Write(sb, fv, html, indent, depth + 1, guard);
-                }
-                if (fields.Count > 0)
-                {
-                    NewLine(sb, indent, depth);
-                }
-                sb.Append('}');
+                WriteMembers(sb, fields, html, indent, depth, guard);
                 return;
             case GoTypedDictionary { IsNil: true }:
                 sb.Append("null");
                 return;
+            case IDictionary<string, object?> map when map.Count == 0:
+                sb.Append("{}");
+                return;
             case IDictionary<string, object?> map:
-                if (map.Count == 0)
-                {
-                    sb.Append("{}");
-                    return;
-                }
                 Enter(guard, map);
-                sb.Append('{');
-                var first = true;
-                foreach (var k in GoValue.SortedKeys(map))
-                {
-                    if (!first)
-                    {
-                        sb.Append(',');
-                    }
-                    first = false;
-                    NewLine(sb, indent, depth + 1);
-                    WriteString(sb, k, html);
-                    sb.Append(indent is null ? ":" : ": ");
-                    Write(sb, map[k], html, indent, depth + 1, guard);
-                }
-                NewLine(sb, indent, depth);
-                sb.Append('}');
+                WriteMembers(sb, GoValue.SortedKeys(map).Select(k => KeyValuePair.Create(k, map[k])), html, indent, depth, guard);
                 guard.Exit(map);
                 return;
+            case IList list when list.Count == 0:
+                sb.Append("[]");
+                return;
             case IList list:
-                if (list.Count == 0)
-                {
-                    sb.Append("[]");
-                    return;
-                }
                 Enter(guard, list);
-                sb.Append('[');
-                for (var i = 0; i < list.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        sb.Append(',');
-                    }
-                    NewLine(sb, indent, depth + 1);
-                    Write(sb, list[i], html, indent, depth + 1, guard);
-                }
-                NewLine(sb, indent, depth);
-                sb.Append(']');
+                WriteItems(sb, list, html, indent, depth, guard);
                 guard.Exit(list);
                 return;
             case IJsonValue j:
@@ -119,6 +71,48 @@ public static class GoJson
                 WriteString(sb, v.ToString() ?? "", html);
                 return;
         }
+    }
+
+    /// <summary>An object's members in the order given: {"k":v,...}, one per line when indenting.</summary>
+    private static void WriteMembers(StringBuilder sb, IEnumerable<KeyValuePair<string, object?>> members, bool html, string? indent, int depth,
+        NestingGuard guard)
+    {
+        sb.Append('{');
+        var first = true;
+        foreach (var (k, v) in members)
+        {
+            if (!first)
+            {
+                sb.Append(',');
+            }
+            first = false;
+            NewLine(sb, indent, depth + 1);
+            WriteString(sb, k, html);
+            sb.Append(indent is null ? ":" : ": ");
+            Write(sb, v, html, indent, depth + 1, guard);
+        }
+        if (!first)
+        {
+            NewLine(sb, indent, depth);
+        }
+        sb.Append('}');
+    }
+
+    /// <summary>A non-empty list: [a,b,...], one per line when indenting.</summary>
+    private static void WriteItems(StringBuilder sb, IList list, bool html, string? indent, int depth, NestingGuard guard)
+    {
+        sb.Append('[');
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+            NewLine(sb, indent, depth + 1);
+            Write(sb, list[i], html, indent, depth + 1, guard);
+        }
+        NewLine(sb, indent, depth);
+        sb.Append(']');
     }
 
     private static void Enter(NestingGuard guard, object container)

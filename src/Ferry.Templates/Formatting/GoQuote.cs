@@ -216,65 +216,69 @@ public static class GoQuote
             case 't': rune = '\t'; return true;
             case 'v': rune = '\v'; return true;
             case '\\': rune = '\\'; return true;
-            case 'x' or 'u' or 'U':
-                {
-                    var n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-                    if (next + n > s.Length)
-                    {
-                        return false;
-                    }
-                    var v = 0;
-                    for (var k = 0; k < n; k++)
-                    {
-                        var d = HexVal(s[next + k]);
-                        if (d < 0)
-                        {
-                            return false;
-                        }
-                        v = (v << 4) | d;
-                    }
-                    next += n;
-                    if (e != 'x' && !IsValidRune(v))
-                    {
-                        return false;
-                    }
-                    rune = v;
-                    return true;
-                }
-            case >= '0' and <= '7':
-                {
-                    if (next + 2 > s.Length)
-                    {
-                        return false;
-                    }
-                    var v = e - '0';
-                    for (var k = 0; k < 2; k++)
-                    {
-                        var d = s[next + k] - '0';
-                        if (d is < 0 or > 7)
-                        {
-                            return false;
-                        }
-                        v = (v << 3) | d;
-                    }
-                    if (v > 255)
-                    {
-                        return false;
-                    }
-                    next += 2;
-                    rune = v;
-                    return true;
-                }
-            case '\'' or '"':
-                if (e != quote)
-                {
-                    return false;
-                }
+            case 'x' or 'u' or 'U': return TryHexEscape(s, e, ref next, out rune);
+            case >= '0' and <= '7': return TryOctalEscape(s, e, ref next, out rune);
+            case '\'' or '"' when e == quote:
                 rune = e;
                 return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>\\xHH (a byte), \\uHHHH or \\UHHHHHHHH (a valid code point), the digits starting at <paramref name="next"/>.</summary>
+    private static bool TryHexEscape(string s, char e, ref int next, out int rune)
+    {
+        rune = 0;
+        var n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+        if (next + n > s.Length)
+        {
+            return false;
+        }
+        var v = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var d = HexVal(s[next + k]);
+            if (d < 0)
+            {
+                return false;
+            }
+            v = (v << 4) | d;
+        }
+        next += n;
+        if (e != 'x' && !IsValidRune(v))
+        {
+            return false;
+        }
+        rune = v;
+        return true;
+    }
+
+    /// <summary>\\OOO: three octal digits (the first is <paramref name="e"/>), at most 255.</summary>
+    private static bool TryOctalEscape(string s, char e, ref int next, out int rune)
+    {
+        rune = 0;
+        if (next + 2 > s.Length)
+        {
+            return false;
+        }
+        var v = e - '0';
+        for (var k = 0; k < 2; k++)
+        {
+            var d = s[next + k] - '0';
+            if (d is < 0 or > 7)
+            {
+                return false;
+            }
+            v = (v << 3) | d;
+        }
+        if (v > 255)
+        {
+            return false;
+        }
+        next += 2;
+        rune = v;
+        return true;
     }
 
     private static int HexVal(char c) => c switch

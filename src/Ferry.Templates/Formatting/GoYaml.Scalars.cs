@@ -22,132 +22,78 @@ public static partial class GoYaml
             return new Analysis(false, true, true, false);
         }
         var v = s.EnumerateRunes().Select(r => r.Value).ToArray();
-        bool blockIndicators = false, lineBreaks = false, special = false;
-        bool leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false, breakSpace = false, spaceBreak = false;
-        bool previousSpace = false, previousBreak = false;
-        if (s.StartsWith("---", StringComparison.Ordinal) || s.StartsWith("...", StringComparison.Ordinal))
-        {
-            blockIndicators = true;
-        }
+        var blockIndicators = s.StartsWith("---", StringComparison.Ordinal) || s.StartsWith("...", StringComparison.Ordinal);
+        var special = false;
+        var spaces = new Spacing();
         var precededByWhitespace = true;
         for (var i = 0; i < v.Length; i++)
         {
             var c = v[i];
             var followedByWhitespace = i + 1 >= v.Length || v[i + 1] is ' ' or '\t';
-            if (i == 0)
-            {
-                switch (c)
-                {
-                    case '#' or ',' or '[' or ']' or '{' or '}' or '&' or '*' or '!' or '|' or '>' or '\'' or '"' or '%' or '@' or '`':
-                        blockIndicators = true;
-                        break;
-                    case '?' or ':':
-                        if (followedByWhitespace)
-                        {
-                            blockIndicators = true;
-                        }
-                        break;
-                    case '-':
-                        if (followedByWhitespace)
-                        {
-                            blockIndicators = true;
-                        }
-                        break;
-                }
-            }
-            else
-            {
-                switch (c)
-                {
-                    case ':':
-                        if (followedByWhitespace)
-                        {
-                            blockIndicators = true;
-                        }
-                        break;
-                    case '#':
-                        if (precededByWhitespace)
-                        {
-                            blockIndicators = true;
-                        }
-                        break;
-                }
-            }
-            if (!IsPrintable(c))
-            {
-                special = true;
-            }
-            if (c == ' ')
-            {
-                if (i == 0)
-                {
-                    leadingSpace = true;
-                }
-                if (i == v.Length - 1)
-                {
-                    trailingSpace = true;
-                }
-                if (previousBreak)
-                {
-                    breakSpace = true;
-                }
-                previousSpace = true;
-                previousBreak = false;
-            }
-            else if (IsBreak(c))
-            {
-                lineBreaks = true;
-                if (i == 0)
-                {
-                    leadingBreak = true;
-                }
-                if (i == v.Length - 1)
-                {
-                    trailingBreak = true;
-                }
-                if (previousSpace)
-                {
-                    spaceBreak = true;
-                }
-                previousSpace = false;
-                previousBreak = true;
-            }
-            else
-            {
-                previousSpace = false;
-                previousBreak = false;
-            }
+            blockIndicators |= IsIndicator(c, i == 0, followedByWhitespace, precededByWhitespace);
+            special |= !IsPrintable(c);
+            spaces.See(c, i == 0, i == v.Length - 1);
             precededByWhitespace = c is ' ' or '\t' || IsBreak(c);
         }
-        bool blockPlain = true, single = true, block = true;
-        if (leadingSpace || leadingBreak || trailingSpace || trailingBreak)
+        var blockPlain = !(spaces.Leading || spaces.Trailing || spaces.BreakSpace || spaces.SpaceBreak || special || spaces.LineBreaks
+            || blockIndicators);
+        var single = !(spaces.BreakSpace || spaces.SpaceBreak || special);
+        var block = !(spaces.TrailingSpace || spaces.SpaceBreak || special);
+        return new Analysis(spaces.LineBreaks, blockPlain, single, block);
+    }
+
+    /// <summary>Whether the character makes a plain scalar read as YAML syntax (go-yaml's flow and block indicators).</summary>
+    private static bool IsIndicator(int c, bool first, bool followedByWhitespace, bool precededByWhitespace) => first
+        ? c switch
         {
-            blockPlain = false;
+            '#' or ',' or '[' or ']' or '{' or '}' or '&' or '*' or '!' or '|' or '>' or '\'' or '"' or '%' or '@' or '`' => true,
+            '?' or ':' or '-' => followedByWhitespace,
+            _ => false,
         }
-        if (trailingSpace)
+        : c switch
         {
-            block = false;
-        }
-        if (breakSpace)
+            ':' => followedByWhitespace,
+            '#' => precededByWhitespace,
+            _ => false,
+        };
+
+    /// <summary>Where a scalar has spaces and line breaks: at its ends, and a space next to a break.</summary>
+    private sealed class Spacing
+    {
+        private bool _previousSpace;
+        private bool _previousBreak;
+
+        public bool LineBreaks { get; private set; }
+
+        /// <summary>Starts with a space or a break.</summary>
+        public bool Leading { get; private set; }
+
+        /// <summary>Ends with a space or a break.</summary>
+        public bool Trailing { get; private set; }
+
+        public bool TrailingSpace { get; private set; }
+
+        /// <summary>A space follows a break.</summary>
+        public bool BreakSpace { get; private set; }
+
+        /// <summary>A break follows a space.</summary>
+        public bool SpaceBreak { get; private set; }
+
+        public void See(int c, bool first, bool last)
         {
-            blockPlain = false;
-            single = false;
+            var space = c == ' ';
+            var lineBreak = !space && IsBreak(c);
+            if (space || lineBreak)
+            {
+                Leading |= first;
+                Trailing |= last;
+            }
+            TrailingSpace |= space && last;
+            BreakSpace |= space && _previousBreak;
+            SpaceBreak |= lineBreak && _previousSpace;
+            LineBreaks |= lineBreak;
+            (_previousSpace, _previousBreak) = (space, lineBreak);
         }
-        if (spaceBreak || special)
-        {
-            blockPlain = false;
-            single = false;
-            block = false;
-        }
-        if (lineBreaks)
-        {
-            blockPlain = false;
-        }
-        if (blockIndicators)
-        {
-            blockPlain = false;
-        }
-        return new Analysis(lineBreaks, blockPlain, single, block);
     }
 
     /// <summary>go-yaml v2's encoder choice: literal for multi-line, plain when it reads back as the same string, else double quotes.</summary>
