@@ -226,7 +226,7 @@ public static class GoQuote
         }
     }
 
-    /// <summary>\\xHH (a byte), \\uHHHH or \\UHHHHHHHH (a valid code point), the digits starting at <paramref name="next"/>.</summary>
+    /// <summary>\xHH (a byte), \uHHHH or \UHHHHHHHH (a valid code point), the digits starting at <paramref name="next"/>.</summary>
     private static bool TryHexEscape(string s, char e, ref int next, out int rune)
     {
         rune = 0;
@@ -254,7 +254,7 @@ public static class GoQuote
         return true;
     }
 
-    /// <summary>\\OOO: three octal digits (the first is <paramref name="e"/>), at most 255.</summary>
+    /// <summary>\OOO: three octal digits (the first is <paramref name="e"/>), at most 255.</summary>
     private static bool TryOctalEscape(string s, char e, ref int next, out int rune)
     {
         rune = 0;
