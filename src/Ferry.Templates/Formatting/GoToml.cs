@@ -369,65 +369,9 @@ public static class GoToml
                 case '"' or '\'':
                     return ParseString();
                 case '[':
-                    {
-                        _pos++;
-                        var list = new List<object?>();
-                        while (true)
-                        {
-                            SkipWhitespaceAndComments(newlines: true);
-                            if (Consume("]"))
-                            {
-                                return list;
-                            }
-                            list.Add(ParseValue());
-                            SkipWhitespaceAndComments(newlines: true);
-                            if (Consume(","))
-                            {
-                                continue;
-                            }
-                            if (Consume("]"))
-                            {
-                                return list;
-                            }
-                            throw Error("expected ',' or ']' in array");
-                        }
-                    }
+                    return ParseArray();
                 case '{':
-                    {
-                        _pos++;
-                        var table = new Dictionary<string, object?>(StringComparer.Ordinal);
-                        SkipSpaces();
-                        if (Consume("}"))
-                        {
-                            return table;
-                        }
-                        while (true)
-                        {
-                            var key = ParseKey();
-                            SkipSpaces();
-                            if (!Consume("="))
-                            {
-                                throw Error("expected key separator '='");
-                            }
-                            SkipSpaces();
-                            var target = table;
-                            for (var i = 0; i < key.Count - 1; i++)
-                            {
-                                target = Child(target, key[i]);
-                            }
-                            target[key[^1]] = ParseValue();
-                            SkipSpaces();
-                            if (Consume(","))
-                            {
-                                continue;
-                            }
-                            if (Consume("}"))
-                            {
-                                return table;
-                            }
-                            throw Error("expected ',' or '}' in inline table");
-                        }
-                    }
+                    return ParseInlineTable();
             }
             var start = _pos;
             while (_pos < text.Length && text[_pos] is not (',' or ']' or '}' or '\n' or '\r' or '#')
@@ -458,6 +402,70 @@ public static class GoToml
                 return Time.GoTime.Utc(dt);
             }
             throw Error($"expected value but found {GoQuote.Quote(token)} instead");
+        }
+
+        /// <summary>An array [a, b, ...] (newlines and comments allowed between items, and a trailing comma).</summary>
+        private List<object?> ParseArray()
+        {
+            _pos++;
+            var list = new List<object?>();
+            while (true)
+            {
+                SkipWhitespaceAndComments(newlines: true);
+                if (Consume("]"))
+                {
+                    return list;
+                }
+                list.Add(ParseValue());
+                SkipWhitespaceAndComments(newlines: true);
+                if (Consume(","))
+                {
+                    continue;
+                }
+                if (Consume("]"))
+                {
+                    return list;
+                }
+                throw Error("expected ',' or ']' in array");
+            }
+        }
+
+        /// <summary>An inline table { k = v, a.b = c } on one line.</summary>
+        private Dictionary<string, object?> ParseInlineTable()
+        {
+            _pos++;
+            var table = new Dictionary<string, object?>(StringComparer.Ordinal);
+            SkipSpaces();
+            if (Consume("}"))
+            {
+                return table;
+            }
+            while (true)
+            {
+                var key = ParseKey();
+                SkipSpaces();
+                if (!Consume("="))
+                {
+                    throw Error("expected key separator '='");
+                }
+                SkipSpaces();
+                var target = table;
+                for (var i = 0; i < key.Count - 1; i++)
+                {
+                    target = Child(target, key[i]);
+                }
+                target[key[^1]] = ParseValue();
+                SkipSpaces();
+                if (Consume(","))
+                {
+                    continue;
+                }
+                if (Consume("}"))
+                {
+                    return table;
+                }
+                throw Error("expected ',' or '}' in inline table");
+            }
         }
 
         private bool LooksLikeDateTimeSpace(int start) =>

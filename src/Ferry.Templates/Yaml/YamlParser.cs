@@ -242,6 +242,53 @@ internal sealed class YamlParser(string input)
             return new YamlEvent(YamlEventType.Alias, token.Start) { Anchor = token.Value };
         }
         var start = token.Start;
+        (var anchor, var tag, token) = NodeProperties(token);
+        var isImplicit = tag.Length == 0;
+        if (indentlessSequence && token.Type == YamlTokenType.BlockEntry)
+        {
+            _state = State.IndentlessSequenceEntry;
+            return new YamlEvent(YamlEventType.SequenceStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
+        }
+        if (token.Type == YamlTokenType.Scalar)
+        {
+            _state = Pop();
+            Skip();
+            return new YamlEvent(YamlEventType.Scalar, start)
+            {
+                Anchor = anchor,
+                Tag = tag,
+                Value = token.Value,
+                Implicit = (tag.Length == 0 && token.Style == YamlScalarStyle.Plain) || tag == "!",
+                Style = token.Style,
+            };
+        }
+        switch (token.Type)
+        {
+            case YamlTokenType.FlowSequenceStart:
+                _state = State.FlowSequenceFirstEntry;
+                return new YamlEvent(YamlEventType.SequenceStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
+            case YamlTokenType.FlowMappingStart:
+                _state = State.FlowMappingFirstKey;
+                return new YamlEvent(YamlEventType.MappingStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
+            case YamlTokenType.BlockSequenceStart when block:
+                _state = State.BlockSequenceFirstEntry;
+                return new YamlEvent(YamlEventType.SequenceStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
+            case YamlTokenType.BlockMappingStart when block:
+                _state = State.BlockMappingFirstKey;
+                return new YamlEvent(YamlEventType.MappingStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
+        }
+        if (anchor is not null || tag.Length > 0)
+        {
+            _state = Pop();
+            return new YamlEvent(YamlEventType.Scalar, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit, Style = YamlScalarStyle.Plain };
+        }
+        throw Error(start, "did not find expected node content", token.Start);
+    }
+
+    /// <summary>A node's anchor and tag (in either order, the tag resolved through the %TAG directives), and the token after them.</summary>
+    private (string? Anchor, string Tag, YamlToken Next) NodeProperties(YamlToken token)
+    {
+        var start = token.Start;
         string? anchor = null;
         string? tagHandle = null, tagSuffix = null;
         var tagMark = start;
@@ -286,46 +333,7 @@ internal sealed class YamlParser(string input)
                 tag = directive.Prefix + tagSuffix;
             }
         }
-        var isImplicit = tag.Length == 0;
-        if (indentlessSequence && token.Type == YamlTokenType.BlockEntry)
-        {
-            _state = State.IndentlessSequenceEntry;
-            return new YamlEvent(YamlEventType.SequenceStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
-        }
-        if (token.Type == YamlTokenType.Scalar)
-        {
-            _state = Pop();
-            Skip();
-            return new YamlEvent(YamlEventType.Scalar, start)
-            {
-                Anchor = anchor,
-                Tag = tag,
-                Value = token.Value,
-                Implicit = (tag.Length == 0 && token.Style == YamlScalarStyle.Plain) || tag == "!",
-                Style = token.Style,
-            };
-        }
-        switch (token.Type)
-        {
-            case YamlTokenType.FlowSequenceStart:
-                _state = State.FlowSequenceFirstEntry;
-                return new YamlEvent(YamlEventType.SequenceStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
-            case YamlTokenType.FlowMappingStart:
-                _state = State.FlowMappingFirstKey;
-                return new YamlEvent(YamlEventType.MappingStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
-            case YamlTokenType.BlockSequenceStart when block:
-                _state = State.BlockSequenceFirstEntry;
-                return new YamlEvent(YamlEventType.SequenceStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
-            case YamlTokenType.BlockMappingStart when block:
-                _state = State.BlockMappingFirstKey;
-                return new YamlEvent(YamlEventType.MappingStart, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit };
-        }
-        if (anchor is not null || tag.Length > 0)
-        {
-            _state = Pop();
-            return new YamlEvent(YamlEventType.Scalar, start) { Anchor = anchor, Tag = tag, Implicit = isImplicit, Style = YamlScalarStyle.Plain };
-        }
-        throw Error(start, "did not find expected node content", token.Start);
+        return (anchor, tag, token);
     }
 
     private YamlEvent BlockSequenceEntry(bool first)

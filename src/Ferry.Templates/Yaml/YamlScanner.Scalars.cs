@@ -31,54 +31,7 @@ internal sealed partial class YamlScanner
     {
         var start = Mark;
         Advance(); // '|' or '>'
-        int chomping = 0, increment = 0;
-        if (Ch() is '+' or '-')
-        {
-            chomping = Ch() == '+' ? 1 : -1;
-            Advance();
-            if (char.IsAsciiDigit(Ch()))
-            {
-                if (Ch() == '0')
-                {
-                    throw ScannerError("while scanning a block scalar", start, "found an indentation indicator equal to 0");
-                }
-                increment = Ch() - '0';
-                Advance();
-            }
-        }
-        else if (char.IsAsciiDigit(Ch()))
-        {
-            if (Ch() == '0')
-            {
-                throw ScannerError("while scanning a block scalar", start, "found an indentation indicator equal to 0");
-            }
-            increment = Ch() - '0';
-            Advance();
-            if (Ch() is '+' or '-')
-            {
-                chomping = Ch() == '+' ? 1 : -1;
-                Advance();
-            }
-        }
-        while (IsBlank())
-        {
-            Advance();
-        }
-        if (Ch() == '#')
-        {
-            while (!IsBreakZ())
-            {
-                Advance();
-            }
-        }
-        if (!IsBreakZ())
-        {
-            throw ScannerError("while scanning a block scalar", start, "did not find expected comment or line break");
-        }
-        if (IsBreak())
-        {
-            AdvanceLine();
-        }
+        var (chomping, increment) = ScanBlockScalarHeader(start);
         var end = Mark;
         var indent = 0;
         if (increment > 0)
@@ -129,6 +82,63 @@ internal sealed partial class YamlScanner
             Value = s.ToString(),
             Style = literal ? YamlScalarStyle.Literal : YamlScalarStyle.Folded,
         };
+    }
+
+    /// <summary>
+    /// The block scalar's header after its '|' or '>': chomping (+1 keep, -1 strip, 0 clip) and indentation indicators in
+    /// either order, then blanks, a comment and the line break.
+    /// </summary>
+    private (int Chomping, int Increment) ScanBlockScalarHeader(YamlMark start)
+    {
+        int chomping = 0, increment = 0;
+        if (Ch() is '+' or '-')
+        {
+            chomping = Ch() == '+' ? 1 : -1;
+            Advance();
+            if (char.IsAsciiDigit(Ch()))
+            {
+                if (Ch() == '0')
+                {
+                    throw ScannerError("while scanning a block scalar", start, "found an indentation indicator equal to 0");
+                }
+                increment = Ch() - '0';
+                Advance();
+            }
+        }
+        else if (char.IsAsciiDigit(Ch()))
+        {
+            if (Ch() == '0')
+            {
+                throw ScannerError("while scanning a block scalar", start, "found an indentation indicator equal to 0");
+            }
+            increment = Ch() - '0';
+            Advance();
+            if (Ch() is '+' or '-')
+            {
+                chomping = Ch() == '+' ? 1 : -1;
+                Advance();
+            }
+        }
+        while (IsBlank())
+        {
+            Advance();
+        }
+        if (Ch() == '#')
+        {
+            while (!IsBreakZ())
+            {
+                Advance();
+            }
+        }
+        if (!IsBreakZ())
+        {
+            throw ScannerError("while scanning a block scalar", start, "did not find expected comment or line break");
+        }
+        if (IsBreak())
+        {
+            AdvanceLine();
+        }
+        return (chomping, increment);
     }
 
     /// <summary>Eats indentation and empty lines of a block scalar; determines its indentation when not given.</summary>

@@ -274,62 +274,9 @@ internal sealed partial class YamlScanner
             FetchDocumentIndicator(c == '-' ? YamlTokenType.DocumentStart : YamlTokenType.DocumentEnd);
             return;
         }
-        switch (c)
+        if (FetchStructureToken(c) || FetchNodeToken(c))
         {
-            case '[':
-                FetchFlowCollectionStart(YamlTokenType.FlowSequenceStart);
-                return;
-            case '{':
-                FetchFlowCollectionStart(YamlTokenType.FlowMappingStart);
-                return;
-            case ']':
-                FetchFlowCollectionEnd(YamlTokenType.FlowSequenceEnd);
-                return;
-            case '}':
-                FetchFlowCollectionEnd(YamlTokenType.FlowMappingEnd);
-                return;
-            case ',':
-                FetchFlowEntry();
-                return;
-        }
-        if (c == '-' && IsBlankZ(1))
-        {
-            FetchBlockEntry();
             return;
-        }
-        if (c == '?' && (_flowLevel > 0 || IsBlankZ(1)))
-        {
-            FetchKey();
-            return;
-        }
-        if (c == ':' && (_flowLevel > 0 || IsBlankZ(1)))
-        {
-            FetchValue();
-            return;
-        }
-        switch (c)
-        {
-            case '*':
-                FetchAnchor(YamlTokenType.Alias);
-                return;
-            case '&':
-                FetchAnchor(YamlTokenType.Anchor);
-                return;
-            case '!':
-                FetchTag();
-                return;
-            case '|' when _flowLevel == 0:
-                FetchBlockScalar(literal: true);
-                return;
-            case '>' when _flowLevel == 0:
-                FetchBlockScalar(literal: false);
-                return;
-            case '\'':
-                FetchFlowScalar(single: true);
-                return;
-            case '"':
-                FetchFlowScalar(single: false);
-                return;
         }
         // A plain scalar may not start with an indicator, except '-' followed by a non-blank and, in the block
         // context, '?' or ':' followed by a non-blank.
@@ -343,6 +290,75 @@ internal sealed partial class YamlScanner
             return;
         }
         throw ScannerError("while scanning for the next token", Mark, "found character that cannot start any token");
+    }
+
+    /// <summary>Flow collection brackets, ',', a block entry, a key or a value indicator; false for any other character.</summary>
+    private bool FetchStructureToken(char c)
+    {
+        switch (c)
+        {
+            case '[':
+                FetchFlowCollectionStart(YamlTokenType.FlowSequenceStart);
+                return true;
+            case '{':
+                FetchFlowCollectionStart(YamlTokenType.FlowMappingStart);
+                return true;
+            case ']':
+                FetchFlowCollectionEnd(YamlTokenType.FlowSequenceEnd);
+                return true;
+            case '}':
+                FetchFlowCollectionEnd(YamlTokenType.FlowMappingEnd);
+                return true;
+            case ',':
+                FetchFlowEntry();
+                return true;
+        }
+        if (c == '-' && IsBlankZ(1))
+        {
+            FetchBlockEntry();
+            return true;
+        }
+        if (c == '?' && (_flowLevel > 0 || IsBlankZ(1)))
+        {
+            FetchKey();
+            return true;
+        }
+        if (c == ':' && (_flowLevel > 0 || IsBlankZ(1)))
+        {
+            FetchValue();
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>An alias, anchor, tag, block scalar or quoted scalar; false for any other character.</summary>
+    private bool FetchNodeToken(char c)
+    {
+        switch (c)
+        {
+            case '*':
+                FetchAnchor(YamlTokenType.Alias);
+                return true;
+            case '&':
+                FetchAnchor(YamlTokenType.Anchor);
+                return true;
+            case '!':
+                FetchTag();
+                return true;
+            case '|' when _flowLevel == 0:
+                FetchBlockScalar(literal: true);
+                return true;
+            case '>' when _flowLevel == 0:
+                FetchBlockScalar(literal: false);
+                return true;
+            case '\'':
+                FetchFlowScalar(single: true);
+                return true;
+            case '"':
+                FetchFlowScalar(single: false);
+                return true;
+        }
+        return false;
     }
 
     // --- simple keys ---

@@ -52,24 +52,7 @@ internal static class EncodingFunctions
     /// <summary>Go's url.Parse, as Sprig's urlParse map (scheme, host, hostname, path, query, opaque, fragment, userinfo).</summary>
     private static Dictionary<string, object?> UrlParse(string s)
     {
-        // url.Parse's up-front checks, in Sprig's words when they fail
-        string? problem = null;
-        if (s.Any(c => c < 0x20 || c == 0x7f))
-        {
-            problem = "net/url: invalid control character in URL";
-        }
-        else if (s.StartsWith(':'))
-        {
-            problem = "missing protocol scheme";
-        }
-        else if (System.Text.RegularExpressions.Regex.Match(s, "%(?![0-9A-Fa-f]{2})(.{0,2})") is { Success: true } bad)
-        {
-            problem = $"invalid URL escape {GoQuote.Quote(bad.Value)}";
-        }
-        if (problem is not null)
-        {
-            throw new TemplateFunctionException($"unable to parse url: parse {GoQuote.Quote(s)}: {problem}");
-        }
+        CheckUrl(s);
         var fragment = "";
         var hash = s.IndexOf('#', StringComparison.Ordinal);
         if (hash >= 0)
@@ -119,20 +102,7 @@ internal static class EncodingFunctions
         {
             path = Unescape(s);
         }
-        var hostname = host;
-        if (hostname.StartsWith('['))
-        {
-            var close = hostname.IndexOf(']', StringComparison.Ordinal);
-            hostname = close > 0 ? hostname[1..close] : hostname;
-        }
-        else
-        {
-            var pc = hostname.LastIndexOf(':');
-            if (pc >= 0)
-            {
-                hostname = hostname[..pc];
-            }
-        }
+        var hostname = HostName(host);
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["scheme"] = scheme,
@@ -144,6 +114,40 @@ internal static class EncodingFunctions
             ["fragment"] = fragment,
             ["userinfo"] = userinfo,
         };
+    }
+
+    /// <summary>url.Parse's up-front checks, failing in Sprig's words.</summary>
+    private static void CheckUrl(string s)
+    {
+        string? problem = null;
+        if (s.Any(c => c < 0x20 || c == 0x7f))
+        {
+            problem = "net/url: invalid control character in URL";
+        }
+        else if (s.StartsWith(':'))
+        {
+            problem = "missing protocol scheme";
+        }
+        else if (System.Text.RegularExpressions.Regex.Match(s, "%(?![0-9A-Fa-f]{2})(.{0,2})") is { Success: true } bad)
+        {
+            problem = $"invalid URL escape {GoQuote.Quote(bad.Value)}";
+        }
+        if (problem is not null)
+        {
+            throw new TemplateFunctionException($"unable to parse url: parse {GoQuote.Quote(s)}: {problem}");
+        }
+    }
+
+    /// <summary>The host without its port (and without the brackets of an IPv6 address).</summary>
+    private static string HostName(string host)
+    {
+        if (host.StartsWith('['))
+        {
+            var close = host.IndexOf(']', StringComparison.Ordinal);
+            return close > 0 ? host[1..close] : host;
+        }
+        var pc = host.LastIndexOf(':');
+        return pc >= 0 ? host[..pc] : host;
     }
 
     private static string Unescape(string s)
