@@ -120,35 +120,7 @@ public static class GoPathMatch
                     {
                         r = NextRune(ref s);
                     }
-                    chunk = chunk[1..];
-                    var negated = false;
-                    if (chunk.Length > 0 && chunk[0] == '^')
-                    {
-                        negated = true;
-                        chunk = chunk[1..];
-                    }
-                    var match = false;
-                    var ranges = 0;
-                    while (true)
-                    {
-                        if (chunk.Length > 0 && chunk[0] == ']' && ranges > 0)
-                        {
-                            chunk = chunk[1..];
-                            break;
-                        }
-                        var lo = Escaped(ref chunk);
-                        var hi = lo;
-                        if (chunk[0] == '-')
-                        {
-                            chunk = chunk[1..];
-                            hi = Escaped(ref chunk);
-                        }
-                        if (lo <= r && r <= hi)
-                        {
-                            match = true;
-                        }
-                        ranges++;
-                    }
+                    var (match, negated) = MatchClass(ref chunk, r);
                     if (match == negated)
                     {
                         failed = true;
@@ -188,6 +160,43 @@ public static class GoPathMatch
         }
         rest = failed ? ReadOnlySpan<char>.Empty : s;
         return !failed;
+    }
+
+    /// <summary>
+    /// Whether rune <paramref name="r"/> is in the character class at the start of <paramref name="chunk"/> ("[a-z]" or
+    /// "[^...]"), and whether the class is negated; <paramref name="chunk"/> moves past the class.
+    /// </summary>
+    private static (bool Match, bool Negated) MatchClass(scoped ref ReadOnlySpan<char> chunk, int r)
+    {
+        chunk = chunk[1..];
+        var negated = false;
+        if (chunk.Length > 0 && chunk[0] == '^')
+        {
+            negated = true;
+            chunk = chunk[1..];
+        }
+        var match = false;
+        var ranges = 0;
+        while (true)
+        {
+            if (chunk.Length > 0 && chunk[0] == ']' && ranges > 0)
+            {
+                chunk = chunk[1..];
+                return (match, negated);
+            }
+            var lo = Escaped(ref chunk);
+            var hi = lo;
+            if (chunk[0] == '-')
+            {
+                chunk = chunk[1..];
+                hi = Escaped(ref chunk);
+            }
+            if (lo <= r && r <= hi)
+            {
+                match = true;
+            }
+            ranges++;
+        }
     }
 
     // Go's getEsc: one possibly escaped character of a range; the range must go on after it

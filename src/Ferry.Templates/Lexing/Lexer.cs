@@ -315,64 +315,9 @@ public sealed class Lexer
             Error("unclosed action");
             return;
         }
-        switch (r)
+        if (LexActionToken(r))
         {
-            case ' ' or '\t' or '\r' or '\n':
-                Backup();
-                LexSpace();
-                return;
-            case '=':
-                Emit(TokenType.Assign);
-                return;
-            case ':':
-                if (Next() != '=')
-                {
-                    Error("expected :=");
-                    return;
-                }
-                Emit(TokenType.Declare);
-                return;
-            case '|':
-                Emit(TokenType.Pipe);
-                return;
-            case '"':
-                LexQuote();
-                return;
-            case '`':
-                LexRawQuote();
-                return;
-            case '$':
-                LexFieldOrVariable(TokenType.Variable);
-                return;
-            case '\'':
-                LexChar();
-                return;
-            case '.':
-                if (_pos < _input.Length && (_input[_pos] < '0' || _input[_pos] > '9'))
-                {
-                    LexFieldOrVariable(TokenType.Field);
-                    return;
-                }
-                Backup();
-                LexNumber();
-                return;
-            case '+' or '-' or (>= '0' and <= '9'):
-                Backup();
-                LexNumber();
-                return;
-            case '(':
-                Emit(TokenType.LeftParen);
-                _parenDepth++;
-                return;
-            case ')':
-                _parenDepth--;
-                if (_parenDepth < 0)
-                {
-                    Error("unexpected right paren");
-                    return;
-                }
-                Emit(TokenType.RightParen);
-                return;
+            return;
         }
         if (IsAlphaNumeric(r))
         {
@@ -387,6 +332,74 @@ public sealed class Lexer
         }
         var rune = char.IsSurrogate(r) && _pos < _input.Length ? char.ConvertToUtf32(r, _input[_pos]) : r;
         Error($"unrecognized character in action: {Formatting.GoQuote.UnicodeName(rune)}");
+    }
+
+    /// <summary>
+    /// Lexes the token that starts with <paramref name="r"/> when it is space, an operator, a quote, a variable, a field,
+    /// a number or a paren; false for anything else.
+    /// </summary>
+    private bool LexActionToken(char r)
+    {
+        switch (r)
+        {
+            case ' ' or '\t' or '\r' or '\n':
+                Backup();
+                LexSpace();
+                return true;
+            case '=':
+                Emit(TokenType.Assign);
+                return true;
+            case ':':
+                if (Next() != '=')
+                {
+                    Error("expected :=");
+                    return true;
+                }
+                Emit(TokenType.Declare);
+                return true;
+            case '|':
+                Emit(TokenType.Pipe);
+                return true;
+            case '"':
+                LexQuote();
+                return true;
+            case '`':
+                LexRawQuote();
+                return true;
+            case '$':
+                LexFieldOrVariable(TokenType.Variable);
+                return true;
+            case '\'':
+                LexChar();
+                return true;
+            case '.':
+                if (_pos < _input.Length && (_input[_pos] < '0' || _input[_pos] > '9'))
+                {
+                    LexFieldOrVariable(TokenType.Field);
+                    return true;
+                }
+                Backup();
+                LexNumber();
+                return true;
+            case '+' or '-' or (>= '0' and <= '9'):
+                Backup();
+                LexNumber();
+                return true;
+            case '(':
+                Emit(TokenType.LeftParen);
+                _parenDepth++;
+                return true;
+            case ')':
+                _parenDepth--;
+                if (_parenDepth < 0)
+                {
+                    Error("unexpected right paren");
+                    return true;
+                }
+                Emit(TokenType.RightParen);
+                return true;
+        }
+        return false;
     }
 
     private void LexSpace()

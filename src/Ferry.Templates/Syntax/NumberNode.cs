@@ -44,17 +44,7 @@ public sealed class NumberNode : Node
         var n = new NumberNode(tree, pos, text);
         if (isChar)
         {
-            if (!GoQuote.TryUnquoteChar(text, 1, '\'', out var rune, out var next) || next != text.Length - 1 || text[^1] != '\'')
-            {
-                error = $"malformed character constant: {text}";
-                return n;
-            }
-            n.Int64 = rune;
-            n.IsInt = true;
-            n.Uint64 = (ulong)rune;
-            n.IsUint = true;
-            n.Float64 = rune;
-            n.IsFloat = true;
+            n.ParseChar(text, out error);
             return n;
         }
         if (isComplex)
@@ -76,57 +66,88 @@ public sealed class NumberNode : Node
             n.SimplifyComplex();
             return n;
         }
-        var uok = GoNumberParser.TryParseUint(text, out var u);
-        if (uok)
+        if (!n.ParseReal(text, out error))
         {
-            n.IsUint = true;
-            n.Uint64 = u;
-        }
-        if (GoNumberParser.TryParseInt(text, out var i))
-        {
-            n.IsInt = true;
-            n.Int64 = i;
-            if (i == 0)
-            {
-                n.IsUint = true;
-                n.Uint64 = u;
-            }
-        }
-        if (n.IsInt)
-        {
-            n.IsFloat = true;
-            n.Float64 = n.Int64;
-        }
-        else if (n.IsUint)
-        {
-            n.IsFloat = true;
-            n.Float64 = n.Uint64;
-        }
-        else if (GoNumberParser.TryParseFloat(text, out var f))
-        {
-            if (text.IndexOfAny(['.', 'e', 'E', 'p', 'P']) < 0)
-            {
-                error = $"integer overflow: {text}";
-                return n;
-            }
-            n.IsFloat = true;
-            n.Float64 = f;
-            if (!n.IsInt && Math.Floor(f) == f && f >= long.MinValue && f < 9.2233720368547758e18)
-            {
-                n.IsInt = true;
-                n.Int64 = (long)f;
-            }
-            if (!n.IsUint && Math.Floor(f) == f && f >= 0 && f < 1.8446744073709552e19)
-            {
-                n.IsUint = true;
-                n.Uint64 = (ulong)f;
-            }
+            return n;
         }
         if (!n.IsInt && !n.IsUint && !n.IsFloat)
         {
             error = $"illegal number syntax: {GoQuote.Quote(text)}";
         }
         return n;
+    }
+
+    /// <summary>A character constant 'x' (its code point, as int, uint and float).</summary>
+    private void ParseChar(string text, out string? error)
+    {
+        error = null;
+        if (!GoQuote.TryUnquoteChar(text, 1, '\'', out var rune, out var next) || next != text.Length - 1 || text[^1] != '\'')
+        {
+            error = $"malformed character constant: {text}";
+            return;
+        }
+        Int64 = rune;
+        IsInt = true;
+        Uint64 = (ulong)rune;
+        IsUint = true;
+        Float64 = rune;
+        IsFloat = true;
+    }
+
+    /// <summary>
+    /// An integer or floating-point constant, as every kind it fits (Go's parse.NumberNode rules); false with an error
+    /// when it overflows every integer kind yet has no float syntax.
+    /// </summary>
+    private bool ParseReal(string text, out string? error)
+    {
+        error = null;
+        var uok = GoNumberParser.TryParseUint(text, out var u);
+        if (uok)
+        {
+            IsUint = true;
+            Uint64 = u;
+        }
+        if (GoNumberParser.TryParseInt(text, out var i))
+        {
+            IsInt = true;
+            Int64 = i;
+            if (i == 0)
+            {
+                IsUint = true;
+                Uint64 = u;
+            }
+        }
+        if (IsInt)
+        {
+            IsFloat = true;
+            Float64 = Int64;
+        }
+        else if (IsUint)
+        {
+            IsFloat = true;
+            Float64 = Uint64;
+        }
+        else if (GoNumberParser.TryParseFloat(text, out var f))
+        {
+            if (text.IndexOfAny(['.', 'e', 'E', 'p', 'P']) < 0)
+            {
+                error = $"integer overflow: {text}";
+                return false;
+            }
+            IsFloat = true;
+            Float64 = f;
+            if (!IsInt && Math.Floor(f) == f && f >= long.MinValue && f < 9.2233720368547758e18)
+            {
+                IsInt = true;
+                Int64 = (long)f;
+            }
+            if (!IsUint && Math.Floor(f) == f && f >= 0 && f < 1.8446744073709552e19)
+            {
+                IsUint = true;
+                Uint64 = (ulong)f;
+            }
+        }
+        return true;
     }
 
     private void SimplifyComplex()

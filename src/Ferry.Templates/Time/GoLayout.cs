@@ -107,35 +107,45 @@ public static class GoLayout
             case 'p':
                 if (At(s, i, "pm")) return (Std.LowerPM, 2, 0);
                 break;
-            case '-':
-                if (At(s, i, "-070000")) return (Std.NumSecondsTz, 7, 0);
-                if (At(s, i, "-07:00:00")) return (Std.NumColonSecondsTZ, 9, 0);
-                if (At(s, i, "-0700")) return (Std.NumTZ, 5, 0);
-                if (At(s, i, "-07:00")) return (Std.NumColonTZ, 6, 0);
-                if (At(s, i, "-07")) return (Std.NumShortTZ, 3, 0);
-                break;
-            case 'Z':
-                if (At(s, i, "Z070000")) return (Std.ISO8601SecondsTZ, 7, 0);
-                if (At(s, i, "Z07:00:00")) return (Std.ISO8601ColonSecondsTZ, 9, 0);
-                if (At(s, i, "Z0700")) return (Std.ISO8601TZ, 5, 0);
-                if (At(s, i, "Z07:00")) return (Std.ISO8601ColonTZ, 6, 0);
-                if (At(s, i, "Z07")) return (Std.ISO8601ShortTZ, 3, 0);
-                break;
+            case '-' or 'Z':
+                return MatchZone(s, i);
             case '.' or ',':
-                if (i + 1 < s.Length && s[i + 1] is '0' or '9')
-                {
-                    var ch = s[i + 1];
-                    var j = i + 1;
-                    while (j < s.Length && s[j] == ch)
-                    {
-                        j++;
-                    }
-                    if (j >= s.Length || !char.IsAsciiDigit(s[j]))
-                    {
-                        return (ch == '0' ? Std.FracSecond0 : Std.FracSecond9, j - i, Math.Min(j - i - 1, 9));
-                    }
-                }
-                break;
+                return MatchFraction(s, i);
+        }
+        return (Std.None, 0, 0);
+    }
+
+    /// <summary>A numeric zone element (-0700, -07:00, Z07:00, ...) at <paramref name="i"/>, or none.</summary>
+    private static (Std, int, int) MatchZone(string s, int i)
+    {
+        if (At(s, i, "-070000")) return (Std.NumSecondsTz, 7, 0);
+        if (At(s, i, "-07:00:00")) return (Std.NumColonSecondsTZ, 9, 0);
+        if (At(s, i, "-0700")) return (Std.NumTZ, 5, 0);
+        if (At(s, i, "-07:00")) return (Std.NumColonTZ, 6, 0);
+        if (At(s, i, "-07")) return (Std.NumShortTZ, 3, 0);
+        if (At(s, i, "Z070000")) return (Std.ISO8601SecondsTZ, 7, 0);
+        if (At(s, i, "Z07:00:00")) return (Std.ISO8601ColonSecondsTZ, 9, 0);
+        if (At(s, i, "Z0700")) return (Std.ISO8601TZ, 5, 0);
+        if (At(s, i, "Z07:00")) return (Std.ISO8601ColonTZ, 6, 0);
+        if (At(s, i, "Z07")) return (Std.ISO8601ShortTZ, 3, 0);
+        return (Std.None, 0, 0);
+    }
+
+    /// <summary>A fractional-second element (.000 or .999, also after a comma) at <paramref name="i"/>, or none.</summary>
+    private static (Std, int, int) MatchFraction(string s, int i)
+    {
+        if (i + 1 < s.Length && s[i + 1] is '0' or '9')
+        {
+            var ch = s[i + 1];
+            var j = i + 1;
+            while (j < s.Length && s[j] == ch)
+            {
+                j++;
+            }
+            if (j >= s.Length || !char.IsAsciiDigit(s[j]))
+            {
+                return (ch == '0' ? Std.FracSecond0 : Std.FracSecond9, j - i, Math.Min(j - i - 1, 9));
+            }
         }
         return (Std.None, 0, 0);
     }

@@ -234,35 +234,7 @@ internal static class CaseFunctions
         else if (IsUpper(r))
         {
             wt = Word.UpperCase;
-            if (offset < str.Length)
-            {
-                (r, size) = NextValidRune(str, offset, r);
-                if (IsUpper(r))
-                {
-                    var prevSize = size;
-                    offset += size;
-                    while (offset < str.Length)
-                    {
-                        (r, size) = NextValidRune(str, offset, r);
-                        if (!IsUpper(r))
-                        {
-                            break;
-                        }
-                        prevSize = size;
-                        offset += size;
-                    }
-                    // "HTTPStatus" splits into "HTTP" and "Status": the last upper-case rune starts the next word
-                    if (offset < str.Length && IsAlphabet(r))
-                    {
-                        offset -= prevSize;
-                    }
-                }
-                else if (IsAlphabet(r))
-                {
-                    offset += size;
-                    offset = Extend(str, offset, r, x => IsAlphabet(x) && !IsUpper(x));
-                }
-            }
+            offset = UpperWordEnd(str, offset, r);
         }
         else if (IsAlphabet(r))
         {
@@ -277,17 +249,64 @@ internal static class CaseFunctions
         else
         {
             wt = Word.Other;
-            while (offset < str.Length)
-            {
-                (r, size) = NextValidRune(str, offset, r);
-                if (size == 0 || IsConnector(r) || IsAlphabet(r) || IsNumber(r) || IsPunct(r))
-                {
-                    break;
-                }
-                offset += size;
-            }
+            offset = OtherWordEnd(str, offset, r);
         }
         return (wt, pos, offset);
+    }
+
+    /// <summary>
+    /// Where a word starting with the upper-case rune <paramref name="r"/> ends: a run of capitals (but not the last
+    /// one when letters follow, which starts the next word), or one capital and lower-case letters.
+    /// </summary>
+    private static int UpperWordEnd(byte[] str, int offset, int r)
+    {
+        int size;
+        if (offset < str.Length)
+        {
+            (r, size) = NextValidRune(str, offset, r);
+            if (IsUpper(r))
+            {
+                var prevSize = size;
+                offset += size;
+                while (offset < str.Length)
+                {
+                    (r, size) = NextValidRune(str, offset, r);
+                    if (!IsUpper(r))
+                    {
+                        break;
+                    }
+                    prevSize = size;
+                    offset += size;
+                }
+                // "HTTPStatus" splits into "HTTP" and "Status": the last upper-case rune starts the next word
+                if (offset < str.Length && IsAlphabet(r))
+                {
+                    offset -= prevSize;
+                }
+            }
+            else if (IsAlphabet(r))
+            {
+                offset += size;
+                offset = Extend(str, offset, r, x => IsAlphabet(x) && !IsUpper(x));
+            }
+        }
+        return offset;
+    }
+
+    /// <summary>Where a word of other runes (not connectors, letters, digits or punctuation) ends.</summary>
+    private static int OtherWordEnd(byte[] str, int offset, int r)
+    {
+        int size;
+        while (offset < str.Length)
+        {
+            (r, size) = NextValidRune(str, offset, r);
+            if (size == 0 || IsConnector(r) || IsAlphabet(r) || IsNumber(r) || IsPunct(r))
+            {
+                break;
+            }
+            offset += size;
+        }
+        return offset;
     }
 
     private static int Extend(byte[] str, int offset, int prev, Func<int, bool> belongs)
