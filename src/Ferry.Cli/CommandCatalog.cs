@@ -109,7 +109,7 @@ internal static class CommandCatalog
             "F] [--insecure-skip-verify] [--username U --password-stdin] [-o PATH] " +
                 "[--output yaml|json]", "k3s registries.yaml mirroring the product's registries to the site registry"),
         new("completion", "ferry completion bash|zsh|fish", "print a shell completion script (bash: source <(ferry completion bash))"),
-        new("schema", "ferry schema", "print the JSON Schema of ferry.yaml"),
+        new("schema", "ferry schema [bundle]", "print the JSON Schema of ferry.yaml, or with 'bundle' of a bundle's manifest (ferry-bundle.json)"),
         new("conformance", "ferry conformance PATH... [-v|--verbose] [--output json|yaml]", "run test vector files (gotemplate, sprig, helm engine " +
             "formats, real charts); prints \"<file>: N passed, M failed\""),
     ];

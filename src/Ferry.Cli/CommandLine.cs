@@ -81,7 +81,7 @@ public static class CommandLine
         "template" => await TemplateCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
         "images" => await ImagesCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
         "bundle" => await BundleCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
-        "schema" => Schema(stdout),
+        "schema" => Schema(args[1..], stdout),
         "completion" => CompletionCommand.Run(args[1..], stdout, stderr),
         "keygen" => BundleCommand.Keygen(args[1..], stdout, stderr),
         "inventory" => await BundleCommand.InventoryAsync(args[1..], stdout, stderr).ConfigureAwait(false),
@@ -146,10 +146,19 @@ public static class CommandLine
         return 2;
     }
 
-    private static int Schema(TextWriter stdout)
+    private static int Schema(string[] args, TextWriter stdout)
     {
-        stdout.WriteLine(Ferry.Bundles.SpecSchema.Json);
-        return 0;
+        switch (args)
+        {
+            case []:
+                stdout.WriteLine(Ferry.Bundles.SpecSchema.Json);
+                return 0;
+            case ["bundle"]:
+                stdout.Write(Ferry.Bundles.Format.FormatSchemas.BundleManifest);
+                return 0;
+            default:
+                throw new UsageException(CommandCatalog.UsageOf("schema"));
+        }
     }
 
     private static int Version(TextWriter stdout)

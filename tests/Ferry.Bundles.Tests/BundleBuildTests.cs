@@ -56,6 +56,8 @@ public sealed class BundleBuildTests : IDisposable
             Assert.Equal(workerChart.GetProperty("digest").GetString(), files.GetProperty(workerChart.GetProperty("file").GetString()!).GetString());
             Assert.True(files.TryGetProperty("values/shop.yaml.tmpl", out _));
             Assert.True(files.TryGetProperty("ferry.yaml", out _));
+            // and the whole file is what its published schema (ferry schema bundle) describes
+            Assert.Null(Ferry.Charts.Schema.JsonSchemaCheck.Problems(Format.FormatSchemas.BundleManifest, root.GetRawText()));
         }
         var inspect = BundleReader.Inspect(first);
         Assert.Contains("acme-suite", inspect, StringComparison.Ordinal);
