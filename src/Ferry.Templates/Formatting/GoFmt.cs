@@ -92,6 +92,9 @@ public static partial class GoFmt
         private int _wid;
         private int _prec;
 
+        /// <summary>The address printed for a pointer inside a value (Go prints its real heap address, a different one every run).</summary>
+        private const long PointerAddress = 0xc000010000;
+
         private void ClearFlags()
         {
             _plus = _minus = _sharp = _space = _zero = _plusV = _sharpV = false;
@@ -402,7 +405,11 @@ public static partial class GoFmt
             {
                 case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb == 'v':
                     // Go prints a pointer inside a map, list or struct as its address (a different one every run)
-                    Pad("0xc000010000");
+                    Pad("0x" + PointerAddress.ToString("x", CultureInfo.InvariantCulture));
+                    return;
+                case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb is 'b' or 'o' or 'd' or 'x' or 'X':
+                    // the integer verbs print that address as a number
+                    FmtInteger(PointerAddress, true, verb, pointer);
                     return;
                 case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb == 's':
                     // %s has no meaning for a pointer: Go's bad-verb form, with the pointee printed as %v prints it

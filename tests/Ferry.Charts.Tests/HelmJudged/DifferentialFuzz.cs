@@ -170,8 +170,12 @@ public sealed class DifferentialFuzz(int seed, int templatesPerBatch = 40)
     private static bool HelmCrashed(string stderr) =>
         stderr.Contains("fatal error: ", StringComparison.Ordinal) || stderr.StartsWith("panic: ", StringComparison.Ordinal) || stderr.Contains("\ngoroutine ", StringComparison.Ordinal);
 
-    /// <summary>Go prints a pointer inside a value as its heap address, different on every run: not compared.</summary>
-    private static string Mask(string text) => System.Text.RegularExpressions.Regex.Replace(text, "0xc[0-9a-f]{6,10}", "<pointer>");
+    /// <summary>
+    /// Go prints a pointer inside a value as its heap address (0xc000…), different on every run: not compared, in any
+    /// of the forms printf's verbs give it (%v/%p 0xc0002fa2c0, %x c0002fa2c0, %d 824636842688, %o 14000013721300).
+    /// </summary>
+    private static string Mask(string text) => System.Text.RegularExpressions.Regex.Replace(text,
+        @"0xc[0-9a-f]{6,10}|\bc0[0-9a-f]{8}\b|\b82[4-8][0-9]{9}\b|\b1400[0-7]{10}\b", "<pointer>");
 
     /// <summary>What <c>ferry template</c> prints (stdout in Helm 4.1's whitespace form, for the 4.1.4 judge).</summary>
     public static (string Stdout, string Stderr, int ExitCode) FerryOutput(string chart)

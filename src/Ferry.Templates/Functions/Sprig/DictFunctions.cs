@@ -116,6 +116,15 @@ internal static class DictFunctions
     {
         foreach (var (k, sv) in src)
         {
+            if (sv is null)
+            {
+                // mergo: a nil source value is skipped, except that an overwriting merge sets it
+                if (overwrite)
+                {
+                    dst[k] = null;
+                }
+                continue;
+            }
             if (!dst.TryGetValue(k, out var dv))
             {
                 dst[k] = sv;
@@ -126,7 +135,7 @@ internal static class DictFunctions
                 MergeInto(dd, sd, overwrite);
                 continue;
             }
-            if (overwrite ? sv is not null : Empty(dv))
+            if (overwrite || Empty(dv))
             {
                 dst[k] = sv;
             }

@@ -37,7 +37,7 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Variadic("cat", 0, a => string.Join(" ", a.Where(x => x is not null).Select(x => GoFmt.FormatValue(x)))));
         r.Add(TemplateFunction.Fixed("indent", 2, a => Indent(AsInt(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("nindent", 2, a => "\n" + Indent(AsInt(a[0]), AsString(a[1]))));
-        r.Add(TemplateFunction.Fixed("replace", 3, a => AsString(a[2]).Replace(AsString(a[0]), AsString(a[1]), StringComparison.Ordinal)));
+        r.Add(TemplateFunction.Fixed("replace", 3, a => GoReplace(AsString(a[2]), AsString(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("plural", 3, a => AsInt(a[2]) == 1 ? AsString(a[0]) : AsString(a[1])));
         r.Add(TemplateFunction.Fixed("snakecase", 1, a => CaseFunctions.Snake(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("camelcase", 1, a => CaseFunctions.Camel(AsString(a[0]))));
@@ -260,6 +260,25 @@ internal static class StringFunctions
             d["_" + i.ToString(CultureInfo.InvariantCulture)] = parts[i];
         }
         return new GoTypedDictionary("map[string]string", d);
+    }
+
+    /// <summary>Go's strings.Replace(s, old, new, -1): an empty old inserts new before each character and at the end.</summary>
+    internal static string GoReplace(string s, string oldValue, string newValue)
+    {
+        if (oldValue.Length > 0)
+        {
+            return s.Replace(oldValue, newValue, StringComparison.Ordinal);
+        }
+        var sb = new StringBuilder(s.Length + ((s.Length + 1) * newValue.Length));
+        for (var i = 0; i < s.Length; i++)
+        {
+            sb.Append(newValue).Append(s[i]);
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                sb.Append(s[++i]); // one character (rune), as Go counts them
+            }
+        }
+        return sb.Append(newValue).ToString();
     }
 
     /// <summary>Go's strings.SplitN: an empty separator splits after each character; n &lt; 0 means all parts, 0 none.</summary>
