@@ -328,7 +328,7 @@ public static class ChartLoader
                 _ => throw new ChartException($"{file}: values must be a YAML mapping at the top level"),
             };
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or Ferry.Templates.Yaml.YamlException)
         {
             throw new ChartException($"{e.Message} (fix the YAML in {file})", e);
         }

@@ -369,7 +369,7 @@ public static partial class HelmTemplate
             {
                 parsed = DataReader.FromYaml(File.ReadAllText(path), NumberMode.Float64);
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or Ferry.Templates.Yaml.YamlException)
             {
                 throw new ChartException($"failed to parse {file}: error converting YAML to JSON: {e.Message}", e);
             }
@@ -397,7 +397,7 @@ public static partial class HelmTemplate
                         ? $"failed parsing --set-json data JSON: {set.Expression}"
                         : $"failed parsing --set-json data {set.Expression}", e);
                 }
-                catch (FormatException e)
+                catch (Exception e) when (e is FormatException or Ferry.Templates.Yaml.YamlException)
                 {
                     throw new ChartException($"failed parsing --{set.Flag} data: {e.Message}", e);
                 }

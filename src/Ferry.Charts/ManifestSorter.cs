@@ -183,7 +183,7 @@ public static class ManifestSorter
             // only the head is built; the rest is checked as helm's full parse checks it (same errors)
             parsed = Ferry.Templates.Yaml.YamlReader.ReadKeys(doc, HeadKeys, NumberMode.Float64);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or Ferry.Templates.Yaml.YamlException)
         {
             throw new ChartException($"YAML parse error on {path}: error converting YAML to JSON: {e.Message}", e);
         }

@@ -25,7 +25,7 @@ public sealed class ValuesVectorRunner(SkipList? skips = null)
             {
                 return RunOne(name, v);
             }
-            catch (Exception e) when (e is ChartException or TemplateException or FormatException)
+            catch (Exception e) when (e is ChartException or TemplateException or FormatException or Ferry.Templates.Yaml.YamlException)
             {
                 return new CaseResult(name, CaseOutcome.Failed, "success", "error: " + e.Message);
             }

@@ -186,7 +186,7 @@ public static class HelmLibrary
         {
             return DataReader.FromYaml(text);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or Ferry.Templates.Yaml.YamlException)
         {
             throw new TemplateFunctionException($"error converting YAML to JSON: {e.Message}");
         }
