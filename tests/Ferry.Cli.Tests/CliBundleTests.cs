@@ -107,4 +107,17 @@ public sealed class CliBundleTests : IDisposable
             Assert.True(props.TryGetProperty(field, out _), field);
         }
     }
+
+    [Fact]
+    public async Task SchemaBundle_IsTheManifestsSchema_AndOtherArgumentsAreUsageErrors()
+    {
+        var (code, output, _) = await Ferry("schema", "bundle");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("ferry.dev/v1", doc.RootElement.GetProperty("properties").GetProperty("apiVersion").GetProperty("const").GetString());
+        Assert.Contains("files", doc.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        var (bad, _, err) = await Ferry("schema", "lock");
+        Assert.Equal(2, bad);
+        Assert.Contains("ferry schema [bundle]", err, StringComparison.Ordinal);
+    }
 }
