@@ -68,10 +68,14 @@ internal static unsafe class HeapWarmup
                 {
                     // the GC marks what it commits as dumpable, 64 KiB at a time; marking the whole span first keeps
                     // it one mapping with one set of flags, which a 2 MiB page needs
-                    var hugeStart = start & ~(nint)(HugePageSize - 1);
                     _ = Madvise(writableEnd, (nuint)(spanEnd - writableEnd), MadvDoDump);
-                    _ = Madvise(hugeStart, (nuint)(spanEnd - hugeStart), MadvHugePage); // only advice: refused without THP, harmless
                     writableEnd = spanEnd;
+                }
+                if (spanEnd > start && writableEnd >= spanEnd)
+                {
+                    // writable now, or already (an earlier call prepared it): advise 2 MiB pages for all of it
+                    var hugeStart = start & ~(nint)(HugePageSize - 1);
+                    _ = Madvise(hugeStart, (nuint)(spanEnd - hugeStart), MadvHugePage); // only advice: refused without THP, harmless
                     span = (start, spanEnd);
                 }
             }
