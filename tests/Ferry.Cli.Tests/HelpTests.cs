@@ -16,7 +16,7 @@ public sealed class HelpTests
         "images copy", "bundle build", "bundle images", "bundle verify", "bundle inspect", "bundle sign", "keygen", "inventory",
         "deploy", "plan", "status", "env show", "env set", "env unset", "env import", "policy show", "policy require-signature",
         "policy allow-unsigned", "list", "get values", "get manifest", "get notes", "get hooks", "history", "rollback", "uninstall", "cluster install", "registry serve", "registry htpasswd",
-        "registry-config", "schema", "conformance", "completion",
+        "registry-config", "console", "schema", "conformance", "completion",
     ];
 
     [Theory]

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Ferry.Kube;
+
+namespace Ferry.Console;
+
+/// <summary>
+/// The console's pages as server-rendered HTML. Every value from the cluster, a bundle or a request goes through
+/// <see cref="E"/> (HTML-escaped), so an app named <c>&lt;script&gt;</c> shows as text; no page runs a script.
+/// </summary>
+internal static class ConsolePages
+{
+    private const string Style = """
+        body{font-family:system-ui,sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
+        header{background:#1d2733;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center}
+        header a{color:#cfe3ff;text-decoration:none}header form{margin-left:auto}
+        main{padding:1.2rem;max-width:72rem}table{border-collapse:collapse;width:100%;background:#fff}
+        th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #e1e6ee}th{background:#eef2f7}
+        .attention{background:#fff4e5;border:1px solid #f0b45b;padding:.6rem;margin-bottom:1rem}
+        .bad{color:#b3261e;font-weight:600}.ok{color:#1b7f3b}.error{color:#b3261e}
+        form.login{background:#fff;padding:1.2rem;max-width:22rem;margin:3rem auto;border:1px solid #e1e6ee}
+        form.login label{display:block;margin:.6rem 0 .2rem}form.login input{width:100%;padding:.35rem}
+        """;
+
+    /// <summary>HTML-escapes a value (&amp;, &lt;, &gt;, quotes).</summary>
+    public static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
+
+    public static string Login(string loginToken, string? error) => Document("Sign in", $"""
+        <form class="login" method="post" action="/login">
+        <h1>Ferry console</h1>
+        {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
+        <input type="hidden" name="_csrf" value="{E(loginToken)}">
+        <label for="user">User</label><input id="user" name="user" autocomplete="username" required autofocus>
+        <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+        <p><button type="submit">Sign in</button></p>
+        </form>
+        """);
+
+    public static string Overview(ConsoleSession session, SiteStatus? status, string? problem)
+    {
+        var body = new StringBuilder("<h1>Overview</h1>\n");
+        if (problem is not null)
+        {
+            body.Append("<p class=\"error\" role=\"alert\">").Append(E(problem)).Append("</p>\n");
+        }
+        if (status is not null)
+        {
+            if (status.NeedsAttention)
+            {
+                body.Append("<div class=\"attention\" role=\"alert\">Needs attention: a release is not deployed, or a deploy failed or " +
+                    "stopped before finishing.</div>\n");
+            }
+            Releases(body, status);
+            Deploys(body, status);
+        }
+        return Document("Overview", body.ToString(), session);
+    }
+
+    private static void Releases(StringBuilder body, SiteStatus status)
+    {
+        body.Append("<h2>Releases</h2>\n<table id=\"releases\"><tr><th>Name</th><th>Namespace</th><th>Revision</th><th>Status</th>" +
+            "<th>Chart</th><th>App version</th><th>Updated (UTC)</th></tr>\n");
+        foreach (var r in status.Releases)
+        {
+            var state = r.Info.Status == Charts.Releases.ReleaseStatus.Deployed ? "ok" : "bad";
+            body.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Name)}</td><td>{E(r.Namespace)}</td><td>{r.Version}</td>" +
+                $"<td class=\"{state}\">{E(r.Info.Status)}</td><td>{E(r.ChartName)}-{E(r.ChartVersion)}</td><td>{E(r.AppVersion)}</td>" +
+                $"<td>{r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td></tr>\n");
+        }
+        if (status.Releases.Count == 0)
+        {
+            body.Append("<tr><td colspan=\"7\">No releases yet.</td></tr>\n");
+        }
+        body.Append("</table>\n");
+    }
+
+    private static void Deploys(StringBuilder body, SiteStatus status)
+    {
+        body.Append("<h2>Last deploys</h2>\n<table id=\"deploys\"><tr><th>Product</th><th>Bundle</th><th>State</th><th>Started (UTC)</th>" +
+            "<th>Summary</th></tr>\n");
+        foreach (var j in status.Deploys)
+        {
+            var state = status.Stalled.Contains(j.Product) ? "stopped before finishing" : j.State;
+            body.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(j.Product)}</td><td>{E(j.Bundle)}</td><td>{E(state)}</td>" +
+                $"<td>{j.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td><td>{E(j.Summary)}</td></tr>\n");
+        }
+        if (status.Deploys.Count == 0)
+        {
+            body.Append("<tr><td colspan=\"5\">No deploys yet.</td></tr>\n");
+        }
+        body.Append("</table>\n");
+    }
+
+    public static string NotFound(ConsoleSession session) => Document("Not found", "<h1>Not found</h1><p>No such page.</p>", session);
+
+    private static string Document(string title, string body, ConsoleSession? session = null) => $"""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>{E(title)} · Ferry console</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1"><style>{Style}</style></head>
+        <body>{(session is null ? "" : Header(session))}<main>
+        {body}
+        </main></body></html>
+        """;
+
+    private static string Header(ConsoleSession session) => $"""
+        <header><strong>Ferry</strong><a href="/">Overview</a>
+        <form method="post" action="/logout"><input type="hidden" name="_csrf" value="{E(session.CsrfToken)}">
+        <span>{E(session.User)}</span> <button type="submit">Sign out</button></form></header>
+        """;
+}

@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using Ferry.Kube;
+using Ferry.Registry;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Console;
+
+/// <summary>What the console serves and for whom.</summary>
+public sealed record ConsoleOptions
+{
+    public required IPEndPoint EndPoint { get; init; }
+
+    /// <summary>The users (htpasswd, bcrypt), the TLS certificate if any, and the login throttle.</summary>
+    public required RegistryAccess Access { get; init; }
+
+    /// <summary>The cluster the site runs, or null (the pages say so).</summary>
+    public IKubernetes? Cluster { get; init; }
+
+    /// <summary>Where deploy-env and the deploy journals live.</summary>
+    public string EnvNamespace { get; init; } = DeployEnv.DefaultNamespace;
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// <c>ferry console</c>: the site operator's web console on Kestrel. Every page and API call needs a signed-in session
+/// (htpasswd users, login throttled per address); every state change carries the session's CSRF token; responses
+/// forbid scripts, framing and caching. The console holds no deploy logic: it shows what the libraries the CLI calls
+/// return.
+/// </summary>
+public sealed class ConsoleServer : IAsyncDisposable
+{
+    private const string LoginCookie = "ferry_login";
+
+    private readonly WebApplication _app;
+    private readonly ConsoleOptions _options;
+    private readonly ConsoleSessions _sessions;
+
+    private ConsoleServer(WebApplication app, ConsoleOptions options)
+    {
+        _app = app;
+        _options = options;
+        _sessions = new ConsoleSessions(options.Clock);
+    }
+
+    /// <summary>The base URL, https when serving TLS.</summary>
+    public string Url => $"{(Secure ? "https" : "http")}://{EndPoint}";
+
+    /// <summary>The address served (the port the system chose when given port 0).</summary>
+    public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+
+    private bool Secure => _options.Access.Certificate is not null;
+
+    public static async Task<ConsoleServer> StartAsync(ConsoleOptions options, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var certificate = options.Access.Certificate;
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = 1 << 20; // forms only, for now
+            o.Listen(options.EndPoint, l =>
+            {
+                if (certificate is not null)
+                {
+                    l.UseHttps(certificate);
+                }
+            });
+        });
+        var app = builder.Build();
+        var server = new ConsoleServer(app, options);
+        app.Run(server.HandleAsync);
+        await app.StartAsync(ct).ConfigureAwait(false);
+        var address = app.Urls.Select(u => new Uri(u)).First();
+        server.EndPoint = new IPEndPoint(options.EndPoint.Address, address.Port);
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
+
+    private async Task HandleAsync(HttpContext ctx)
+    {
+        var headers = ctx.Response.Headers;
+        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; " +
+            "frame-ancestors 'none'; base-uri 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+        var path = ctx.Request.Path.Value ?? "/";
+        if (path == "/login")
+        {
+            await (HttpMethods.IsPost(ctx.Request.Method) ? LoginAsync(ctx) : LoginPageAsync(ctx, 200, null)).ConfigureAwait(false);
+            return;
+        }
+        var sessionId = ctx.Request.Cookies[ConsoleSessions.Cookie];
+        if (_sessions.Find(sessionId) is not { } session)
+        {
+            await NoSessionAsync(ctx, path).ConfigureAwait(false);
+            return;
+        }
+        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method)
+            && !ConsoleSessions.CsrfMatches(session, await CsrfTokenAsync(ctx).ConfigureAwait(false)))
+        {
+            await TextAsync(ctx, 403, "this request lacks the page's CSRF token: reload the page and try again").ConfigureAwait(false);
+            return;
+        }
+        await RouteAsync(ctx, path, sessionId!, session).ConfigureAwait(false);
+    }
+
+    private async Task RouteAsync(HttpContext ctx, string path, string sessionId, ConsoleSession session)
+    {
+        switch (ctx.Request.Method, path)
+        {
+            case ("GET" or "HEAD", "/"):
+                await HtmlAsync(ctx, 200, await OverviewAsync(session, ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+                return;
+            case ("POST", "/logout"):
+                _sessions.End(sessionId);
+                ctx.Response.Cookies.Delete(ConsoleSessions.Cookie, CookieOptions());
+                Redirect(ctx, "/login");
+                return;
+            default:
+                if (path.StartsWith("/api/", StringComparison.Ordinal))
+                {
+                    await TextAsync(ctx, 404, $"no API {path}").ConfigureAwait(false);
+                    return;
+                }
+                await HtmlAsync(ctx, 404, ConsolePages.NotFound(session)).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private async Task<string> OverviewAsync(ConsoleSession session, CancellationToken ct)
+    {
+        if (_options.Cluster is not { } cluster)
+        {
+            return ConsolePages.Overview(session, null, "No cluster is configured: start the console with the site's kubeconfig.");
+        }
+        try
+        {
+            var status = await SiteStatus.ReadAsync(cluster, _options.EnvNamespace, _options.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+            return ConsolePages.Overview(session, status, null);
+        }
+        catch (FerryException e)
+        {
+            return ConsolePages.Overview(session, null, e.Message);
+        }
+    }
+
+    /// <summary>Pages redirect to the sign-in page; API calls and other methods are answered 401.</summary>
+    private static async Task NoSessionAsync(HttpContext ctx, string path)
+    {
+        if (HttpMethods.IsGet(ctx.Request.Method) && !path.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            Redirect(ctx, "/login");
+            return;
+        }
+        await TextAsync(ctx, 401, "sign in first (POST /login)").ConfigureAwait(false);
+    }
+
+    private async Task LoginPageAsync(HttpContext ctx, int status, string? error)
+    {
+        // the sign-in form carries a token bound to a cookie of its own, so another site cannot sign a browser in
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        ctx.Response.Cookies.Append(LoginCookie, token, CookieOptions());
+        await HtmlAsync(ctx, status, ConsolePages.Login(token, error)).ConfigureAwait(false);
+    }
+
+    private async Task LoginAsync(HttpContext ctx)
+    {
+        var address = ctx.Connection.RemoteIpAddress;
+        var throttle = _options.Access.Throttle;
+        if (throttle.Blocked(address) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            ctx.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await LoginPageAsync(ctx, 429, $"Too many failed sign-ins from this address: try again in {seconds} s.").ConfigureAwait(false);
+            return;
+        }
+        var form = ctx.Request.HasFormContentType ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false) : null;
+        var expected = ctx.Request.Cookies[LoginCookie];
+        if (form is null || expected is null || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected),
+            System.Text.Encoding.ASCII.GetBytes(form["_csrf"].ToString())))
+        {
+            await LoginPageAsync(ctx, 403, "The sign-in form expired: sign in again.").ConfigureAwait(false);
+            return;
+        }
+        var user = form["user"].ToString();
+        if (_options.Access.Users is not { } users || !users.Verify(user, form["password"].ToString()))
+        {
+            throttle.Failed(address);
+            await LoginPageAsync(ctx, 401, "Wrong user or password.").ConfigureAwait(false);
+            return;
+        }
+        throttle.Succeeded(address);
+        var (id, _) = _sessions.Start(user);
+        ctx.Response.Cookies.Delete(LoginCookie, CookieOptions());
+        ctx.Response.Cookies.Append(ConsoleSessions.Cookie, id, CookieOptions());
+        Redirect(ctx, "/");
+    }
+
+    private CookieOptions CookieOptions() => new() { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = Secure, Path = "/" };
+
+    private static async Task<string?> CsrfTokenAsync(HttpContext ctx)
+    {
+        if (ctx.Request.Headers["X-CSRF-Token"] is { Count: > 0 } header)
+        {
+            return header.ToString();
+        }
+        return ctx.Request.HasFormContentType
+            ? (await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false))["_csrf"].ToString()
+            : null;
+    }
+
+    private static void Redirect(HttpContext ctx, string location)
+    {
+        ctx.Response.StatusCode = 303;
+        ctx.Response.Headers.Location = location;
+    }
+
+    private static Task HtmlAsync(HttpContext ctx, int status, string html)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "text/html; charset=utf-8";
+        return ctx.Response.WriteAsync(html, ctx.RequestAborted);
+    }
+
+    private static Task TextAsync(HttpContext ctx, int status, string text)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        return ctx.Response.WriteAsync(text + "\n", ctx.RequestAborted);
+    }
+}

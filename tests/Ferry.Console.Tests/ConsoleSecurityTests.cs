@@ -1,0 +1,189 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Ferry.Charts.Releases;
+using Ferry.Kube;
+using Ferry.Kube.Tests;
+using Ferry.Registry;
+
+namespace Ferry.Console.Tests;
+
+/// <summary>
+/// The console's guard, over real HTTP: nothing without a session, sign-in throttled and bound to its form, every
+/// state change bound to the session's CSRF token, cookies HttpOnly and SameSite=Strict, and cluster values shown as
+/// text (an app version of &lt;script&gt; is escaped).
+/// </summary>
+public sealed partial class ConsoleSecurityTests : IAsyncLifetime
+{
+    private const string User = "operator";
+    private const string Password = "correct horse battery staple";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("ferry-console-").FullName;
+    private readonly KubeTarget _cluster = KubeTarget.Create();
+    private ConsoleServer _server = null!;
+    private HttpClient _http = null!;
+    private RegistryAccess _access = null!;
+
+    public async Task InitializeAsync()
+    {
+        var htpasswd = Path.Combine(_dir, "htpasswd");
+        await File.WriteAllTextAsync(htpasswd, Htpasswd.Line(User, Password) + "\n");
+        _access = new RegistryAccess(Htpasswd.Load(htpasswd), throttle: new LoginThrottle(limit: 3));
+        await _cluster.CreateNamespaceAsync();
+        _server = await ConsoleServer.StartAsync(new ConsoleOptions
+        {
+            EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Access = _access,
+            Cluster = _cluster.Client,
+            EnvNamespace = _cluster.Namespace,
+        });
+        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(_server.Url) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+        _access.Dispose();
+        _cluster.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("GET", "/", HttpStatusCode.SeeOther)]
+    [InlineData("GET", "/bundles", HttpStatusCode.SeeOther)]
+    [InlineData("GET", "/api/status", HttpStatusCode.Unauthorized)]
+    [InlineData("POST", "/logout", HttpStatusCode.Unauthorized)]
+    [InlineData("POST", "/api/deploy", HttpStatusCode.Unauthorized)]
+    public async Task WithoutASession_PagesRedirectToSignIn_AndEverythingElseIs401(string method, string path, HttpStatusCode expected)
+    {
+        using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.SeeOther)
+        {
+            Assert.Equal("/login", response.Headers.Location?.OriginalString);
+        }
+        using var forged = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Headers = { { "Cookie", "ferry_session=" + new string('a', 64) } },
+        });
+        Assert.Equal(expected, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_SetsAStrictHttpOnlyCookie_AndTheOverviewShowsTheCluster()
+    {
+        var session = await SignInAsync(User, Password);
+        using var page = await GetAsync("/", session);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Overview</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("No releases yet.", html, StringComparison.Ordinal);
+        Assert.Contains(User, html, StringComparison.Ordinal);
+        var csp = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src", csp, StringComparison.Ordinal);
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-store", page.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task WrongPasswords_AreRefused_ThenThrottled_EvenForTheRightOne()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            using var wrong = await PostLoginAsync(User, "guess" + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            Assert.Contains("Wrong user or password.", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.False(wrong.Headers.TryGetValues("Set-Cookie", out var c) && c.Any(x => x.StartsWith("ferry_session=", StringComparison.Ordinal)));
+        }
+        using var blocked = await PostLoginAsync(User, Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.True(int.Parse(blocked.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Contains("Too many failed sign-ins", await blocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_WithoutItsFormToken_IsRefused()
+    {
+        using var response = await _http.PostAsync("/login", new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["user"] = User, ["password"] = Password, ["_csrf"] = "forged" }));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task StateChanges_NeedTheSessionsCsrfToken()
+    {
+        var session = await SignInAsync(User, Password);
+        using var withoutToken = await SendAsync(HttpMethod.Post, "/logout", session, new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.Forbidden, withoutToken.StatusCode);
+        using var wrongToken = await SendAsync(HttpMethod.Post, "/logout", session,
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = new string('0', 64) }));
+        Assert.Equal(HttpStatusCode.Forbidden, wrongToken.StatusCode);
+        using (var stillIn = await GetAsync("/", session))
+        {
+            Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+        }
+
+        var token = CsrfField().Match(await (await GetAsync("/", session)).Content.ReadAsStringAsync()).Groups[1].Value;
+        using var logout = await SendAsync(HttpMethod.Post, "/logout", session, new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = token }));
+        Assert.Equal(HttpStatusCode.SeeOther, logout.StatusCode);
+        using var after = await GetAsync("/", session);
+        Assert.Equal(HttpStatusCode.SeeOther, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task ValuesFromTheCluster_AreShownAsText()
+    {
+        var payload = "<script>alert(1)</script>";
+        await new ReleaseStore(_cluster.Client).CreateAsync(new Release
+        {
+            Name = "web",
+            Namespace = _cluster.Namespace,
+            Version = 1,
+            Info = new ReleaseInfo { Status = ReleaseStatus.Failed, Description = payload },
+            ChartJson = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.0.0\",\"appVersion\":\"" + payload.Replace("/", "\\/", StringComparison.Ordinal) +
+                "\"},\"lock\":null,\"templates\":[],\"values\":{},\"schema\":null,\"files\":[]}",
+            ConfigJson = "{}",
+            Manifest = "",
+        }, DateTimeOffset.UtcNow);
+        var session = await SignInAsync(User, Password);
+        var html = await (await GetAsync("/", session)).Content.ReadAsStringAsync();
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Needs attention", html, StringComparison.Ordinal);
+    }
+
+    private async Task<string> SignInAsync(string user, string password)
+    {
+        using var response = await PostLoginAsync(user, password);
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ferry_session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", cookie.Replace("samesite", "", StringComparison.OrdinalIgnoreCase), StringComparison.OrdinalIgnoreCase);
+        return cookie[..cookie.IndexOf(';', StringComparison.Ordinal)];
+    }
+
+    /// <summary>Signs in as a browser does: get the form (and its cookie), post it back with its token.</summary>
+    private async Task<HttpResponseMessage> PostLoginAsync(string user, string password)
+    {
+        using var form = await _http.GetAsync("/login");
+        var cookie = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ferry_login=", StringComparison.Ordinal));
+        var token = CsrfField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
+        return await SendAsync(HttpMethod.Post, "/login", cookie[..cookie.IndexOf(';', StringComparison.Ordinal)],
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["user"] = user, ["password"] = password, ["_csrf"] = token }));
+    }
+
+    private Task<HttpResponseMessage> GetAsync(string path, string cookie) => SendAsync(HttpMethod.Get, path, cookie, null);
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string cookie, HttpContent? content)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Add("Cookie", cookie);
+        return _http.SendAsync(request);
+    }
+
+    [GeneratedRegex("name=\"_csrf\" value=\"([0-9a-f]+)\"")]
+    private static partial Regex CsrfField();
+}
