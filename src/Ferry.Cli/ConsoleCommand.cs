@@ -1,6 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using Ferry.Console;
+using Ferry.Web;
 using Ferry.Kube;
 using Ferry.Registry;
 
@@ -31,8 +31,8 @@ internal static class ConsoleCommand
             stop.Cancel();
         });
         using var access = RegistryAccess.Load(htpasswd, a.Value("--tls-cert"), a.Value("--tls-key"));
-        using var cluster = a.Value("--kubeconfig") is null && a.Value("--context") is null && Environment.GetEnvironmentVariable("KUBECONFIG") is null
-            ? null : KubeConnection.Connect(a.Value("--kubeconfig"), a.Value("--context"));
+        var noCluster = a.Value("--kubeconfig") is null && a.Value("--context") is null && Environment.GetEnvironmentVariable("KUBECONFIG") is null;
+        using var cluster = noCluster ? null : KubeConnection.Connect(a.Value("--kubeconfig"), a.Value("--context"));
         try
         {
             await using var server = await ConsoleServer.StartAsync(new ConsoleOptions

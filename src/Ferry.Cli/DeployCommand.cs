@@ -76,7 +76,7 @@ internal static partial class DeployCommand
             Context = a.Value("--context"),
             Json = a.Json,
         };
-        f.RegistryOptions = a.Registry(System.Console.In);
+        f.RegistryOptions = a.Registry(Console.In);
         foreach (var force in a.Values("--force-conflicts"))
         {
             if (force == "true")

@@ -46,7 +46,7 @@ internal static class ImagesCommand
         {
             throw new UsageException(CommandCatalog.UsageOf("images"));
         }
-        var f = Parse("images " + args[0], args[1..], System.Console.In);
+        var f = Parse("images " + args[0], args[1..], Console.In);
         return args[0] switch
         {
             "pull" => await PullAsync(f, stdout, stderr).ConfigureAwait(false),

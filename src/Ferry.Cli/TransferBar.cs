@@ -12,7 +12,7 @@ namespace Ferry.Cli;
 internal sealed class TransferBar(TextWriter stderr, bool? tty = null) : IProgress<TransferProgress>
 {
     private const int Width = 24;
-    private readonly bool _tty = tty ?? !System.Console.IsErrorRedirected;
+    private readonly bool _tty = tty ?? !Console.IsErrorRedirected;
     private readonly Dictionary<string, (long Done, long Total)> _images = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
     private long _last = long.MinValue / 2; // long ago, without overflow in now - _last

@@ -403,19 +403,9 @@ public static partial class GoFmt
         {
             switch (arg)
             {
-                case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb == 'v':
-                    // Go prints a pointer inside a map, list or struct as its address (a different one every run)
-                    Pad("0x" + PointerAddress.ToString("x", CultureInfo.InvariantCulture));
-                    return;
-                case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb is 'b' or 'o' or 'd' or 'x' or 'X':
-                    // the integer verbs print that address as a number
-                    FmtInteger(PointerAddress, true, verb, pointer);
-                    return;
-                case ITemplateObject pointer when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb == 's':
-                    // %s has no meaning for a pointer: Go's bad-verb form, with the pointee printed as %v prints it
-                    Buf.Append("%!s(").Append(pointer.GoTypeName).Append('=');
-                    PrintValue(pointer, 'v', 0);
-                    Buf.Append(')');
+                case ITemplateObject pointer
+                    when pointer.GoTypeName.StartsWith('*') && depth > 0 && verb is 'v' or 's' or 'b' or 'o' or 'd' or 'x' or 'X':
+                    PrintInnerPointer(pointer, verb);
                     return;
                 case null:
                     if (depth > 0 && verb is 'v' or 's' or 'q' or 'd' or 'x' or 'X')
@@ -480,6 +470,28 @@ public static partial class GoFmt
                         return;
                     }
                     BadVerb(verb, arg);
+                    return;
+            }
+        }
+
+        /// <summary>
+        /// A pointer inside a map, list or struct: Go prints its address (a different one every run), as hex for %v and
+        /// as a number for the integer verbs; %s has no meaning for it (Go's bad-verb form, the pointee printed as %v).
+        /// </summary>
+        private void PrintInnerPointer(ITemplateObject pointer, char verb)
+        {
+            switch (verb)
+            {
+                case 'v':
+                    Pad("0x" + PointerAddress.ToString("x", CultureInfo.InvariantCulture));
+                    return;
+                case 's':
+                    Buf.Append("%!s(").Append(pointer.GoTypeName).Append('=');
+                    PrintValue(pointer, 'v', 0);
+                    Buf.Append(')');
+                    return;
+                default:
+                    FmtInteger(PointerAddress, true, verb, pointer);
                     return;
             }
         }

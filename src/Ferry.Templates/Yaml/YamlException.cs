@@ -10,10 +10,11 @@ internal enum YamlErrorKind
 }
 
 /// <summary>
-/// Malformed or hostile YAML (a <see cref="FerryException"/> about its input). <see cref="Exception.Message"/> is go-yaml v2's text (<c>yaml: line 4: did not find
-/// expected key</c>), which Helm prints, including its line arithmetic: scanner errors give the 1-based line of the
-/// problem, parser errors its 0-based line, and no line at all when that number is 0. <see cref="Line"/> and
-/// <see cref="Column"/> are the true 1-based position, for Ferry's own messages.
+/// Malformed or hostile YAML (a <see cref="FerryException"/> about its input). <see cref="Exception.Message"/> is
+/// go-yaml v2's text (<c>yaml: line 4: did not find expected key</c>), which Helm prints, including its line
+/// arithmetic: scanner errors give the 1-based line of the problem, parser errors its 0-based line, and no line at all
+/// when that number is 0. <see cref="Line"/> and <see cref="Column"/> are the true 1-based position, for Ferry's own
+/// messages.
 /// </summary>
 public sealed class YamlException : FerryException
 {

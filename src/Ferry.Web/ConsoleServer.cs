@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Ferry.Console;
+namespace Ferry.Web;
 
 /// <summary>What the console serves and for whom.</summary>
 public sealed record ConsoleOptions

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
-namespace Ferry.Console;
+namespace Ferry.Web;
 
 /// <summary>A signed-in operator: who, the token every state-changing request must carry back, and until when.</summary>
 internal sealed record ConsoleSession(string User, string CsrfToken, DateTimeOffset Expires);

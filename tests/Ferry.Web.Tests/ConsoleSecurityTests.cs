@@ -5,7 +5,7 @@ using Ferry.Kube;
 using Ferry.Kube.Tests;
 using Ferry.Registry;
 
-namespace Ferry.Console.Tests;
+namespace Ferry.Web.Tests;
 
 /// <summary>
 /// The console's guard, over real HTTP: nothing without a session, sign-in throttled and bound to its form, every

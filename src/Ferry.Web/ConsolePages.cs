@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using Ferry.Kube;
 
-namespace Ferry.Console;
+namespace Ferry.Web;
 
 /// <summary>
 /// The console's pages as server-rendered HTML. Every value from the cluster, a bundle or a request goes through
