@@ -64,7 +64,8 @@ internal static class ConsolePages
         foreach (var r in status.Releases)
         {
             var state = r.Info.Status == Charts.Releases.ReleaseStatus.Deployed ? "ok" : "bad";
-            body.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Name)}</td><td>{E(r.Namespace)}</td><td>{r.Version}</td>" +
+            body.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"/releases/{E(Uri.EscapeDataString(r.Namespace))}/" +
+                $"{E(Uri.EscapeDataString(r.Name))}\">{E(r.Name)}</a></td><td>{E(r.Namespace)}</td><td>{r.Version}</td>" +
                 $"<td class=\"{state}\">{E(r.Info.Status)}</td><td>{E(r.ChartName)}-{E(r.ChartVersion)}</td><td>{E(r.AppVersion)}</td>" +
                 $"<td>{r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td></tr>\n");
         }
@@ -92,6 +93,47 @@ internal static class ConsolePages
         body.Append("</table>\n");
     }
 
+    /// <summary>A release's revisions, newest first, each older one with a confirmed rollback form.</summary>
+    public static string History(ConsoleSession session, string ns, string name, IReadOnlyList<Charts.Releases.Release> history, string? message)
+    {
+        var body = new StringBuilder($"<h1>History of {E(ns)}/{E(name)}</h1>\n");
+        if (message is not null)
+        {
+            body.Append("<p role=\"status\" id=\"message\">").Append(E(message)).Append("</p>\n");
+        }
+        body.Append("<table id=\"history\"><tr><th>Revision</th><th>Updated (UTC)</th><th>Status</th><th>Chart</th><th>App version</th>" +
+            "<th>Description</th><th></th></tr>\n");
+        var current = history.Count == 0 ? 0 : history[^1].Version;
+        foreach (var r in history.Reverse())
+        {
+            var rollback = r.Version == current ? "" : $"""
+                <form method="post" action="/releases/{E(Uri.EscapeDataString(ns))}/{E(Uri.EscapeDataString(name))}/rollback">
+                <input type="hidden" name="_csrf" value="{E(session.CsrfToken)}"><input type="hidden" name="revision" value="{r.Version}">
+                <label><input type="checkbox" name="confirm" value="yes"> confirm</label>
+                <button type="submit">Roll back to {r.Version}</button></form>
+                """;
+            body.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Version}</td><td>{r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td>" +
+                $"<td>{E(r.Info.Status)}</td><td>{E(r.ChartName)}-{E(r.ChartVersion)}</td><td>{E(r.AppVersion)}</td>" +
+                $"<td>{E(r.Info.Description)}</td><td>{rollback}</td></tr>\n");
+        }
+        body.Append("</table>\n<p>Uninstalling is not offered here.</p>\n");
+        return Document($"History of {name}", body.ToString(), session);
+    }
+
+    /// <summary>The audit log, newest first.</summary>
+    public static string Audit(ConsoleSession session, IReadOnlyList<AuditEntry> entries)
+    {
+        var body = new StringBuilder("<h1>Audit log</h1>\n<table id=\"audit\"><tr><th>Time (UTC)</th><th>User</th><th>Action</th>" +
+            "<th>Detail</th></tr>\n");
+        foreach (var e in entries.Reverse())
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td><td>{E(e.User)}</td>" +
+                $"<td>{E(e.Action)}</td><td>{E(e.Detail)}</td></tr>\n");
+        }
+        body.Append("</table>\n");
+        return Document("Audit log", body.ToString(), session);
+    }
+
     public static string NotFound(ConsoleSession session) => Document("Not found", "<h1>Not found</h1><p>No such page.</p>", session);
 
     private static string Document(string title, string body, ConsoleSession? session = null) => $"""
@@ -104,7 +146,7 @@ internal static class ConsolePages
         """;
 
     private static string Header(ConsoleSession session) => $"""
-        <header><strong>Ferry</strong><a href="/">Overview</a>
+        <header><strong>Ferry</strong><a href="/">Overview</a><a href="/audit">Audit log</a>
         <form method="post" action="/logout"><input type="hidden" name="_csrf" value="{E(session.CsrfToken)}">
         <span>{E(session.User)}</span> <button type="submit">Sign out</button></form></header>
         """;

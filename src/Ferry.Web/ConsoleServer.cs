@@ -128,7 +128,14 @@ public sealed class ConsoleServer : IAsyncDisposable
             case ("GET" or "HEAD", "/"):
                 await HtmlAsync(ctx, 200, await OverviewAsync(session, ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
                 return;
+            case ("GET" or "HEAD", "/audit"):
+                await HtmlAsync(ctx, 200, await AuditPageAsync(session, ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+                return;
+            case (_, _) when ReleasePath(path) is var (ns, name, action):
+                await ReleaseAsync(ctx, session, ns, name, action).ConfigureAwait(false);
+                return;
             case ("POST", "/logout"):
+                await AuditAsync(session.User, "sign-out", "", ctx.RequestAborted).ConfigureAwait(false);
                 _sessions.End(sessionId);
                 ctx.Response.Cookies.Delete(ConsoleSessions.Cookie, CookieOptions());
                 Redirect(ctx, "/login");
@@ -158,6 +165,80 @@ public sealed class ConsoleServer : IAsyncDisposable
         catch (FerryException e)
         {
             return ConsolePages.Overview(session, null, e.Message);
+        }
+    }
+
+    /// <summary><c>/releases/NS/NAME</c> (history) or <c>/releases/NS/NAME/rollback</c>, names checked as Kubernetes names.</summary>
+    private static (string Ns, string Name, string Action)? ReleasePath(string path)
+    {
+        var parts = path.Split('/');
+        return parts is ["", "releases", var ns, var name, .. var rest] && rest.Length <= 1 && IsName(ns) && IsName(name)
+            ? (ns, name, rest.Length == 0 ? "" : rest[0]) : null;
+
+        static bool IsName(string s) =>
+            s.Length is > 0 and <= 63 && s.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.');
+    }
+
+    /// <summary>A release's history (GET), or a rollback to one of its revisions (POST, confirmed on the page).</summary>
+    private async Task ReleaseAsync(HttpContext ctx, ConsoleSession session, string ns, string name, string action)
+    {
+        if (_options.Cluster is not { } cluster)
+        {
+            await HtmlAsync(ctx, 404, ConsolePages.NotFound(session)).ConfigureAwait(false);
+            return;
+        }
+        var ct = ctx.RequestAborted;
+        string? message = null;
+        if (action == "rollback" && HttpMethods.IsPost(ctx.Request.Method))
+        {
+            var form = await ctx.Request.ReadFormAsync(ct).ConfigureAwait(false);
+            if (form["confirm"] != "yes" || !int.TryParse(form["revision"], NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
+            {
+                message = "Tick the confirmation to roll back.";
+            }
+            else
+            {
+                message = await RollbackAsync(cluster, session, ns, name, revision, ct).ConfigureAwait(false);
+            }
+        }
+        else if (action.Length > 0 || !(HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method)))
+        {
+            await HtmlAsync(ctx, 404, ConsolePages.NotFound(session)).ConfigureAwait(false);
+            return;
+        }
+        var history = await new ReleaseStore(cluster).HistoryAsync(name, ns, ct).ConfigureAwait(false);
+        await HtmlAsync(ctx, history.Count == 0 ? 404 : 200, ConsolePages.History(session, ns, name, history, message)).ConfigureAwait(false);
+    }
+
+    /// <summary>Rolls back as <c>ferry rollback</c> does (the same ReleaseManager call), recorded in the audit log.</summary>
+    private async Task<string> RollbackAsync(IKubernetes cluster, ConsoleSession session, string ns, string name, int revision, CancellationToken ct)
+    {
+        try
+        {
+            var release = await new ReleaseManager(cluster).RollbackAsync(name, ns, revision, new DeployOptions(TimeSpan.FromMinutes(5)), ct)
+                .ConfigureAwait(false);
+            await AuditAsync(session.User, "rollback", $"{ns}/{name} to revision {revision} (now revision {release.Version})", ct)
+                .ConfigureAwait(false);
+            return $"Rolled back to revision {revision}: {name} is now revision {release.Version} ({release.Info.Status}).";
+        }
+        catch (FerryException e)
+        {
+            await AuditAsync(session.User, "rollback failed", $"{ns}/{name} to revision {revision}: {e.Message}", ct).ConfigureAwait(false);
+            return $"Rollback failed: {e.Message}";
+        }
+    }
+
+    private async Task<string> AuditPageAsync(ConsoleSession session, CancellationToken ct) => _options.Cluster is { } cluster
+        ? ConsolePages.Audit(session, await new AuditLog(cluster, _options.EnvNamespace).ReadAsync(ct).ConfigureAwait(false))
+        : ConsolePages.Audit(session, []);
+
+    /// <summary>Records an operator's action in the cluster's audit log (when the console has a cluster).</summary>
+    private async Task AuditAsync(string user, string action, string detail, CancellationToken ct)
+    {
+        if (_options.Cluster is { } cluster)
+        {
+            await new AuditLog(cluster, _options.EnvNamespace).RecordAsync(new AuditEntry(_options.Clock.GetUtcNow(), user, action, detail), ct)
+                .ConfigureAwait(false);
         }
     }
 
@@ -207,6 +288,7 @@ public sealed class ConsoleServer : IAsyncDisposable
             return;
         }
         throttle.Succeeded(address);
+        await AuditAsync(user, "sign-in", $"from {address}", ctx.RequestAborted).ConfigureAwait(false);
         var (id, _) = _sessions.Start(user);
         ctx.Response.Cookies.Delete(LoginCookie, CookieOptions());
         ctx.Response.Cookies.Append(ConsoleSessions.Cookie, id, CookieOptions());

@@ -153,6 +153,67 @@ public sealed partial class ConsoleSecurityTests : IAsyncLifetime
         Assert.Contains("Needs attention", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task History_RollsBackOnlyWhenConfirmed_AndTheAuditLogSaysWhoDidIt()
+    {
+        var store = new ReleaseStore(_cluster.Client);
+        var ns = _cluster.Namespace;
+        foreach (var version in new[] { 1, 2 })
+        {
+            await store.CreateAsync(new Release
+            {
+                Name = "web",
+                Namespace = ns,
+                Version = version,
+                Info = new ReleaseInfo { Status = version == 2 ? ReleaseStatus.Deployed : ReleaseStatus.Superseded, Description = "Install complete" },
+                ChartJson = "{\"metadata\":{\"name\":\"web\",\"version\":\"1.0." + version + "\"},\"lock\":null,\"templates\":[],\"values\":{}," +
+                    "\"schema\":null,\"files\":[]}",
+                ConfigJson = "{}",
+                Manifest = $"---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-v{version}\ndata:\n  v: \"{version}\"\n",
+            }, DateTimeOffset.UtcNow);
+        }
+        var session = await SignInAsync(User, Password);
+        var page = await (await GetAsync($"/releases/{ns}/web", session)).Content.ReadAsStringAsync();
+        Assert.Contains("Roll back to 1", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Roll back to 2", page, StringComparison.Ordinal);
+        var token = CsrfField().Match(page).Groups[1].Value;
+
+        using (var unconfirmed = await SendAsync(HttpMethod.Post, $"/releases/{ns}/web/rollback", session,
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = token, ["revision"] = "1" })))
+        {
+            Assert.Contains("Tick the confirmation", await unconfirmed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(2, (await store.HistoryAsync("web", ns)).Count);
+
+        using (var confirmed = await SendAsync(HttpMethod.Post, $"/releases/{ns}/web/rollback", session,
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = token, ["revision"] = "1", ["confirm"] = "yes" })))
+        {
+            Assert.Contains("web is now revision 3", await confirmed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        var history = await store.HistoryAsync("web", ns);
+        Assert.Equal([1, 2, 3], history.Select(r => r.Version));
+        Assert.Equal(ReleaseStatus.Deployed, history[^1].Info.Status);
+        Assert.NotNull(await _cluster.GetAsync("v1", "ConfigMap", "web-v1"));
+
+        var audit = await new AuditLog(_cluster.Client, ns).ReadAsync();
+        Assert.Contains(audit, e => e.User == User && e.Action == "sign-in");
+        Assert.Contains(audit, e => e.User == User && e.Action == "rollback" && e.Detail == $"{ns}/web to revision 1 (now revision 3)");
+        var auditPage = await (await GetAsync("/audit", session)).Content.ReadAsStringAsync();
+        Assert.Contains($"{ns}/web to revision 1 (now revision 3)", auditPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, auditPage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/releases/NS/web")]
+    [InlineData("/releases/a/b/c/d")]
+    [InlineData("/releases/..%2F..%2Fetc/web")]
+    public async Task ReleasePaths_OutsideKubernetesNames_AreNotFound(string path)
+    {
+        var session = await SignInAsync(User, Password);
+        using var response = await GetAsync(path, session);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     private async Task<string> SignInAsync(string user, string password)
     {
         using var response = await PostLoginAsync(user, password);
