@@ -37,7 +37,8 @@ internal static class ConsolePages
         </form>
         """);
 
-    public static string Overview(ConsoleSession session, SiteStatus? status, string? problem)
+    public static string Overview(ConsoleSession session, SiteStatus? status, string? problem,
+        IReadOnlyDictionary<string, IReadOnlyList<WorkloadHealth>>? health = null)
     {
         var body = new StringBuilder("<h1>Overview</h1>\n");
         if (problem is not null)
@@ -51,29 +52,43 @@ internal static class ConsolePages
                 body.Append("<div class=\"attention\" role=\"alert\">Needs attention: a release is not deployed, or a deploy failed or " +
                     "stopped before finishing.</div>\n");
             }
-            Releases(body, status);
+            Releases(body, status, health ?? new Dictionary<string, IReadOnlyList<WorkloadHealth>>());
             Deploys(body, status);
         }
         return Document("Overview", body.ToString(), session);
     }
 
-    private static void Releases(StringBuilder body, SiteStatus status)
+    private static void Releases(StringBuilder body, SiteStatus status, IReadOnlyDictionary<string, IReadOnlyList<WorkloadHealth>> health)
     {
         body.Append("<h2>Releases</h2>\n<table id=\"releases\"><tr><th>Name</th><th>Namespace</th><th>Revision</th><th>Status</th>" +
-            "<th>Chart</th><th>App version</th><th>Updated (UTC)</th></tr>\n");
+            "<th>Chart</th><th>App version</th><th>Updated (UTC)</th><th>Pods ready</th></tr>\n");
         foreach (var r in status.Releases)
         {
             var state = r.Info.Status == Charts.Releases.ReleaseStatus.Deployed ? "ok" : "bad";
             body.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"/releases/{E(Uri.EscapeDataString(r.Namespace))}/" +
                 $"{E(Uri.EscapeDataString(r.Name))}\">{E(r.Name)}</a></td><td>{E(r.Namespace)}</td><td>{r.Version}</td>" +
                 $"<td class=\"{state}\">{E(r.Info.Status)}</td><td>{E(r.ChartName)}-{E(r.ChartVersion)}</td><td>{E(r.AppVersion)}</td>" +
-                $"<td>{r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td></tr>\n");
+                $"<td>{r.Info.LastDeployed.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td>" +
+                $"<td>{Pods(health.GetValueOrDefault($"{r.Namespace}/{r.Name}"))}</td></tr>\n");
         }
         if (status.Releases.Count == 0)
         {
-            body.Append("<tr><td colspan=\"7\">No releases yet.</td></tr>\n");
+            body.Append("<tr><td colspan=\"8\">No releases yet.</td></tr>\n");
         }
         body.Append("</table>\n");
+    }
+
+    /// <summary>Pods ready of all across the release's workloads, and each problem (escaped) of those not ready.</summary>
+    private static string Pods(IReadOnlyList<WorkloadHealth>? workloads)
+    {
+        if (workloads is null || workloads.Count == 0)
+        {
+            return "";
+        }
+        var (ready, total) = (workloads.Sum(w => w.Ready), workloads.Sum(w => w.Total));
+        var problems = workloads.SelectMany(w => w.Problems).ToList();
+        var css = problems.Count == 0 && ready == total ? "ok" : "bad";
+        return $"<span class=\"{css}\">{ready}/{total}</span>" + string.Concat(problems.Select(p => $"<br><small>{E(p)}</small>"));
     }
 
     private static void Deploys(StringBuilder body, SiteStatus status)

@@ -160,7 +160,12 @@ public sealed class ConsoleServer : IAsyncDisposable
         try
         {
             var status = await SiteStatus.ReadAsync(cluster, _options.EnvNamespace, _options.Clock.GetUtcNow(), ct).ConfigureAwait(false);
-            return ConsolePages.Overview(session, status, null);
+            var health = new Dictionary<string, IReadOnlyList<WorkloadHealth>>(StringComparer.Ordinal);
+            foreach (var release in status.Releases)
+            {
+                health[$"{release.Namespace}/{release.Name}"] = await Workloads.OfReleaseAsync(cluster, release, ct).ConfigureAwait(false);
+            }
+            return ConsolePages.Overview(session, status, null, health);
         }
         catch (FerryException e)
         {

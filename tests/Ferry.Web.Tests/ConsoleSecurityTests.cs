@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Ferry.Charts.Releases;
 using Ferry.Kube;
@@ -201,6 +202,49 @@ public sealed partial class ConsoleSecurityTests : IAsyncLifetime
         var auditPage = await (await GetAsync("/audit", session)).Content.ReadAsStringAsync();
         Assert.Contains($"{ns}/web to revision 1 (now revision 3)", auditPage, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, auditPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Overview_ShowsEachReleasesPodsReady_AndWhyNot()
+    {
+        var ns = _cluster.Namespace;
+        var manifest = "";
+        foreach (var (name, image) in new[] { ("good", KubeTarget.Image), ("stuck", KubeTarget.UnpullableImage) })
+        {
+            var deployment = $"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  replicas: 1\n" +
+                $"  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n" +
+                $"      containers:\n      - {{name: app, image: \"{image}\", command: [sleep, \"3600\"]}}\n";
+            await new Applier(_cluster.Client).ApplyAsync(JsonNode.Parse(Ferry.Templates.Formatting.GoJson.Marshal(
+                Ferry.Templates.Values.DataReader.FromYaml(deployment)))!.AsObject(), ns);
+            manifest += $"---\n# Source: app/templates/{name}.yaml\n{deployment}";
+        }
+        await new ReleaseStore(_cluster.Client).CreateAsync(new Release
+        {
+            Name = "app",
+            Namespace = ns,
+            Version = 1,
+            Info = new ReleaseInfo { Status = ReleaseStatus.Deployed, Description = "Install complete" },
+            ChartJson = "{\"metadata\":{\"name\":\"app\",\"version\":\"1.0.0\"},\"lock\":null,\"templates\":[],\"values\":{},\"schema\":null,\"files\":[]}",
+            ConfigJson = "{}",
+            Manifest = manifest,
+        }, DateTimeOffset.UtcNow);
+        await new Applier(_cluster.Client).WaitAsync([new ResourceKey("apps/v1", "Deployment", ns, "good")], _cluster.ReadyTimeout, _cluster.PollInterval);
+        var session = await SignInAsync(User, Password);
+        var deadline = DateTime.UtcNow + _cluster.StuckTimeout + TimeSpan.FromSeconds(30);
+        string html;
+        do
+        {
+            html = await (await GetAsync("/", session)).Content.ReadAsStringAsync();
+        }
+        while (!html.Contains("ImagePullBackOff", StringComparison.Ordinal) && DateTime.UtcNow < deadline && await Delay());
+        Assert.Contains("<span class=\"bad\">1/2</span>", html, StringComparison.Ordinal);
+        Assert.Contains("ImagePullBackOff", html, StringComparison.Ordinal);
+
+        static async Task<bool> Delay()
+        {
+            await Task.Delay(200);
+            return true;
+        }
     }
 
     [Theory]
