@@ -157,6 +157,9 @@ public static class CommandLine
             case ["bundle"]:
                 stdout.Write(Ferry.Bundles.Format.FormatSchemas.BundleManifest);
                 return 0;
+            case ["output"]:
+                stdout.Write(OutputSchemas.Json());
+                return 0;
             default:
                 throw new UsageException(CommandCatalog.UsageOf("schema"));
         }

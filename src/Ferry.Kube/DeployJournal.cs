@@ -90,6 +90,11 @@ public sealed partial class DeployJournal : IAsyncDisposable
         var steps = new Dictionary<string, string>(StringComparer.Ordinal);
         if (existing is not null)
         {
+            if (existing.Data is { } data && data.TryGetValue("format", out var format) && format != Format)
+            {
+                throw new KubeException($"deploy journal {ns}/{name} is in format {format}, written by another version of ferry (this one " +
+                    $"writes {Format}): finish or resume that deploy with the ferry that started it");
+            }
             var record = Parse(existing);
             if (record.State == Running && !forceUnlock && IsAlive(record, lease, DateTimeOffset.UtcNow))
             {
@@ -114,6 +119,7 @@ public sealed partial class DeployJournal : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         var map = KubeConnection.FerryConfigMap(ns, name, new Dictionary<string, string>
         {
+            ["format"] = Format,
             ["product"] = product,
             ["bundle"] = bundle,
             ["digest"] = digest,
@@ -213,6 +219,9 @@ public sealed partial class DeployJournal : IAsyncDisposable
             _write.Release();
         }
     }
+
+    /// <summary>The journal's format, in its <c>format</c> key (journals without one were written before it was added: the same format).</summary>
+    public const string Format = "ferry.dev/v1";
 
     private static JournalRecord Parse(V1ConfigMap map)
     {
