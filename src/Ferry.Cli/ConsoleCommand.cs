@@ -1,8 +1,6 @@
-using System.Net;
-using System.Runtime.InteropServices;
-using Ferry.Web;
 using Ferry.Kube;
 using Ferry.Registry;
+using Ferry.Web;
 
 namespace Ferry.Cli;
 
@@ -15,21 +13,8 @@ internal static class ConsoleCommand
         a.Arguments(0, 0);
         var htpasswd = a.Required("--htpasswd");
         var addr = a.Value("--addr") ?? "127.0.0.1:8080";
-        if (!IPEndPoint.TryParse(addr, out var endpoint) || (endpoint.Port == 0 && !addr.EndsWith(":0", StringComparison.Ordinal)))
-        {
-            throw new UsageException($"--addr {addr}: expected HOST:PORT, such as 127.0.0.1:8080");
-        }
-        using var stop = new CancellationTokenSource();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            stop.Cancel();
-        });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
-        {
-            c.Cancel = true;
-            stop.Cancel();
-        });
+        var endpoint = Serving.Endpoint(addr, "127.0.0.1:8080");
+        using var serving = new Serving();
         using var access = RegistryAccess.Load(htpasswd, a.Value("--tls-cert"), a.Value("--tls-key"));
         var noCluster = a.Value("--kubeconfig") is null && a.Value("--context") is null && Environment.GetEnvironmentVariable("KUBECONFIG") is null;
         using var cluster = noCluster ? null : KubeConnection.Connect(a.Value("--kubeconfig"), a.Value("--context"));
@@ -41,17 +26,11 @@ internal static class ConsoleCommand
                 Access = access,
                 Cluster = cluster,
                 EnvNamespace = a.Value("--env-namespace") ?? DeployEnv.DefaultNamespace,
-            }, stop.Token).ConfigureAwait(false);
+            }, serving.Stopping).ConfigureAwait(false);
             stdout.WriteLine($"ferry console: {server.Url} ({access.Users?.Count ?? 0} user(s); " +
                 $"{(cluster is null ? "no cluster" : "cluster from the kubeconfig")}; stop with Ctrl-C)");
             stdout.Flush();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await serving.UntilStoppedAsync().ConfigureAwait(false);
             stdout.WriteLine("ferry console: stopped");
             return 0;
         }

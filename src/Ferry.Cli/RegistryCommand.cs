@@ -1,5 +1,3 @@
-using System.Net;
-using System.Runtime.InteropServices;
 using Ferry.Registry;
 
 namespace Ferry.Cli;
@@ -51,21 +49,8 @@ internal static class RegistryCommand
         var (htpasswd, tlsCert, tlsKey) = (a.Value("--htpasswd"), a.Value("--tls-cert"), a.Value("--tls-key"));
         var addr = a.Value("--addr") ?? "0.0.0.0:5000";
         var verbose = a.Has("--verbose");
-        if (!IPEndPoint.TryParse(addr, out var endpoint) || (endpoint.Port == 0 && !addr.EndsWith(":0", StringComparison.Ordinal)))
-        {
-            throw new UsageException($"--addr {addr}: expected HOST:PORT, such as 0.0.0.0:5000");
-        }
-        using var stop = new CancellationTokenSource();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            stop.Cancel();
-        });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
-        {
-            c.Cancel = true;
-            stop.Cancel();
-        });
+        var endpoint = Serving.Endpoint(addr, "0.0.0.0:5000");
+        using var serving = new Serving();
         using var access = Prepare(storage, htpasswd, tlsCert, tlsKey, stderr);
         if (access is null)
         {
@@ -74,19 +59,13 @@ internal static class RegistryCommand
         try
         {
             await using var server =
-                await RegistryServer.StartAsync(storage, endpoint, verbose ? new LineProgress(stderr) : null, access, stop.Token)
+                await RegistryServer.StartAsync(storage, endpoint, verbose ? new LineProgress(stderr) : null, access, serving.Stopping)
                     .ConfigureAwait(false);
             var users = access.Users is null ? "no authentication" : $"basic authentication, {access.Users.Count} user(s)";
             stdout.WriteLine($"ferry registry: serving {Path.GetFullPath(storage)} on {server.Url} (OCI " +
                 $"distribution API, {users}; stop with Ctrl-C)");
             stdout.Flush();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await serving.UntilStoppedAsync().ConfigureAwait(false);
             stdout.WriteLine("ferry registry: stopped");
             return 0;
         }
