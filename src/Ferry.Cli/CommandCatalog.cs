@@ -111,8 +111,8 @@ internal static class CommandCatalog
             "F] [--insecure-skip-verify] [--username U --password-stdin] [-o PATH] " +
                 "[--output yaml|json]", "k3s registries.yaml mirroring the product's registries to the site registry"),
         new("completion", "ferry completion bash|zsh|fish", "print a shell completion script (bash: source <(ferry completion bash))"),
-        new("schema", "ferry schema [bundle|output]", "print the JSON Schema of ferry.yaml; of a bundle's manifest (ferry-bundle.json); " +
-            "or of each command's --output json"),
+        new("schema", "ferry schema [bundle|output|journal]", "print the JSON Schema of ferry.yaml; of a bundle's manifest " +
+            "(ferry-bundle.json); of each command's --output json; or of the deploy journal's data"),
         new("conformance", "ferry conformance PATH... [-v|--verbose] [--output json|yaml]", "run test vector files (gotemplate, sprig, helm engine " +
             "formats, real charts); prints \"<file>: N passed, M failed\""),
     ];

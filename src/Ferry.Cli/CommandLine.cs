@@ -160,6 +160,9 @@ public static class CommandLine
             case ["output"]:
                 stdout.Write(OutputSchemas.Json());
                 return 0;
+            case ["journal"]:
+                stdout.WriteLine(Ferry.Kube.DeployJournal.Schema);
+                return 0;
             default:
                 throw new UsageException(CommandCatalog.UsageOf("schema"));
         }

@@ -223,6 +223,31 @@ public sealed partial class DeployJournal : IAsyncDisposable
     /// <summary>The journal's format, in its <c>format</c> key (journals without one were written before it was added: the same format).</summary>
     public const string Format = "ferry.dev/v1";
 
+    /// <summary>The JSON Schema of the journal ConfigMap's <c>data</c> (<c>ferry schema journal</c>); tested against journals written.</summary>
+    public static string Schema { get; } = $$"""
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "$id": "https://ferry.dev/schemas/deploy-journal.v1.json",
+          "title": "Ferry deploy journal (data of ConfigMap ferry-deploy-PRODUCT in the env namespace)",
+          "type": "object",
+          "required": ["format", "product", "bundle", "digest", "state", "holder", "started", "heartbeat", "steps"],
+          "additionalProperties": false,
+          "properties": {
+            "format": { "const": "{{Format}}" },
+            "product": { "type": "string", "minLength": 1 },
+            "bundle": { "type": "string", "description": "the bundle's name and version" },
+            "digest": { "type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the bundle's id" },
+            "state": { "enum": ["{{Running}}", "{{Succeeded}}", "{{Failed}}"] },
+            "holder": { "type": "string", "description": "host/pid of the ferry that holds (or last held) the journal" },
+            "started": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" },
+            "heartbeat": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" },
+            "finished": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" },
+            "steps": { "type": "string", "description": "a JSON object: each step done, by name, with what it recorded" },
+            "summary": { "type": "string" }
+          }
+        }
+        """;
+
     private static JournalRecord Parse(V1ConfigMap map)
     {
         var d = map.Data ?? new Dictionary<string, string>();

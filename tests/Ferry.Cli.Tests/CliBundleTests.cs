@@ -118,6 +118,6 @@ public sealed class CliBundleTests : IDisposable
         Assert.Contains("files", doc.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name));
         var (bad, _, err) = await Ferry("schema", "lock");
         Assert.Equal(2, bad);
-        Assert.Contains("ferry schema [bundle|output]", err, StringComparison.Ordinal);
+        Assert.Contains("ferry schema [bundle|output|journal]", err, StringComparison.Ordinal);
     }
 }

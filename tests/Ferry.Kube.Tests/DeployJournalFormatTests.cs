@@ -19,6 +19,13 @@ public sealed class DeployJournalFormatTests
         var name = DeployJournal.ObjectName("shop");
         var map = await target.Client.CoreV1.ReadNamespacedConfigMapAsync(name, ns);
         Assert.Equal(DeployJournal.Format, map.Data["format"]);
+        var data = System.Text.Json.JsonSerializer.Serialize(map.Data.ToDictionary(kv => kv.Key, kv => kv.Value), JournalTestJson.Default.DictionaryStringString);
+        Assert.Null(Ferry.Charts.Schema.JsonSchemaCheck.Problems(DeployJournal.Schema, data));
+        var damaged = new Dictionary<string, string>(map.Data) { ["state"] = "done", ["digest"] = "sha1:x" };
+        var problems = Ferry.Charts.Schema.JsonSchemaCheck.Problems(DeployJournal.Schema,
+            System.Text.Json.JsonSerializer.Serialize(damaged, JournalTestJson.Default.DictionaryStringString));
+        Assert.Contains("state", problems, StringComparison.Ordinal);
+        Assert.Contains("digest", problems, StringComparison.Ordinal);
 
         map.Data["format"] = "ferry.dev/v2";
         await target.Client.CoreV1.ReplaceNamespacedConfigMapAsync(map, name, ns);
@@ -27,3 +34,6 @@ public sealed class DeployJournalFormatTests
         Assert.Contains("is in format ferry.dev/v2", e.Message, StringComparison.Ordinal);
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class JournalTestJson : System.Text.Json.Serialization.JsonSerializerContext;
