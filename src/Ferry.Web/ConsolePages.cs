@@ -149,6 +149,9 @@ internal static class ConsolePages
         return Document("Audit log", body.ToString(), session);
     }
 
+    public static string Problem(ConsoleSession session, string message) =>
+        Document("Problem", $"<h1>This page cannot be shown</h1><p class=\"error\" role=\"alert\">{E(message)}</p>", session);
+
     public static string NotFound(ConsoleSession session) => Document("Not found", "<h1>Not found</h1><p>No such page.</p>", session);
 
     private static string Document(string title, string body, ConsoleSession? session = null) => $"""

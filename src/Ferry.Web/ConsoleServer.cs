@@ -42,6 +42,7 @@ public sealed class ConsoleServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConsoleOptions _options;
     private readonly ConsoleSessions _sessions;
+    private volatile string? _auditProblem;
 
     private ConsoleServer(WebApplication app, ConsoleOptions options)
     {
@@ -118,7 +119,15 @@ public sealed class ConsoleServer : IAsyncDisposable
             await TextAsync(ctx, 403, "this request lacks the page's CSRF token: reload the page and try again").ConfigureAwait(false);
             return;
         }
-        await RouteAsync(ctx, path, sessionId!, session).ConfigureAwait(false);
+        try
+        {
+            await RouteAsync(ctx, path, sessionId!, session).ConfigureAwait(false);
+        }
+        catch (FerryException e) when (!ctx.Response.HasStarted)
+        {
+            // the cluster unreachable or refusing: say so on a page, as the CLI says it on its error line
+            await HtmlAsync(ctx, 502, ConsolePages.Problem(session, e.Message)).ConfigureAwait(false);
+        }
     }
 
     private async Task RouteAsync(HttpContext ctx, string path, string sessionId, ConsoleSession session)
@@ -165,11 +174,11 @@ public sealed class ConsoleServer : IAsyncDisposable
             {
                 health[$"{release.Namespace}/{release.Name}"] = await Workloads.OfReleaseAsync(cluster, release, ct).ConfigureAwait(false);
             }
-            return ConsolePages.Overview(session, status, null, health);
+            return ConsolePages.Overview(session, status, _auditProblem, health);
         }
         catch (FerryException e)
         {
-            return ConsolePages.Overview(session, null, e.Message);
+            return ConsolePages.Overview(session, null, _auditProblem is { } audit ? $"{e.Message}\n{audit}" : e.Message);
         }
     }
 
@@ -196,8 +205,8 @@ public sealed class ConsoleServer : IAsyncDisposable
         string? message = null;
         if (action == "rollback" && HttpMethods.IsPost(ctx.Request.Method))
         {
-            var form = await ctx.Request.ReadFormAsync(ct).ConfigureAwait(false);
-            if (form["confirm"] != "yes" || !int.TryParse(form["revision"], NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
+            var form = await FormAsync(ctx).ConfigureAwait(false);
+            if (form is null || form["confirm"] != "yes" || !int.TryParse(form["revision"], NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
             {
                 message = "Tick the confirmation to roll back.";
             }
@@ -238,12 +247,25 @@ public sealed class ConsoleServer : IAsyncDisposable
         : ConsolePages.Audit(session, []);
 
     /// <summary>Records an operator's action in the cluster's audit log (when the console has a cluster).</summary>
+    /// <remarks>
+    /// An unreachable cluster does not stop the action (an operator must still be able to sign in and see why): the
+    /// failure is kept and the overview shows it until a write succeeds again.
+    /// </remarks>
     private async Task AuditAsync(string user, string action, string detail, CancellationToken ct)
     {
-        if (_options.Cluster is { } cluster)
+        if (_options.Cluster is not { } cluster)
+        {
+            return;
+        }
+        try
         {
             await new AuditLog(cluster, _options.EnvNamespace).RecordAsync(new AuditEntry(_options.Clock.GetUtcNow(), user, action, detail), ct)
                 .ConfigureAwait(false);
+            _auditProblem = null;
+        }
+        catch (FerryException e)
+        {
+            _auditProblem = $"The audit log could not record \"{action}\" by {user}: {e.Message}";
         }
     }
 
@@ -277,7 +299,7 @@ public sealed class ConsoleServer : IAsyncDisposable
             await LoginPageAsync(ctx, 429, $"Too many failed sign-ins from this address: try again in {seconds} s.").ConfigureAwait(false);
             return;
         }
-        var form = ctx.Request.HasFormContentType ? await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false) : null;
+        var form = await FormAsync(ctx).ConfigureAwait(false);
         var expected = ctx.Request.Cookies[LoginCookie];
         if (form is null || expected is null || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected),
             System.Text.Encoding.ASCII.GetBytes(form["_csrf"].ToString())))
@@ -308,9 +330,24 @@ public sealed class ConsoleServer : IAsyncDisposable
         {
             return header.ToString();
         }
-        return ctx.Request.HasFormContentType
-            ? (await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false))["_csrf"].ToString()
-            : null;
+        return (await FormAsync(ctx).ConfigureAwait(false))?["_csrf"].ToString();
+    }
+
+    /// <summary>The request's form, or null when the body is not a well-formed form (answered as a missing field is).</summary>
+    private static async Task<IFormCollection?> FormAsync(HttpContext ctx)
+    {
+        if (!ctx.Request.HasFormContentType)
+        {
+            return null;
+        }
+        try
+        {
+            return await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return null;
+        }
     }
 
     private static void Redirect(HttpContext ctx, string location)

@@ -258,6 +258,64 @@ public sealed partial class ConsoleSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task MalformedForms_AreRefusedLikeMissingTokens()
+    {
+        var session = await SignInAsync(User, Password);
+        foreach (var content in new HttpContent[]
+        {
+            new ByteArrayContent("--zz\r\nbroken"u8.ToArray()) { Headers = { { "Content-Type", "multipart/form-data; boundary=zz" } } },
+            new StringContent("{\"_csrf\": \"x\"}", System.Text.Encoding.UTF8, "application/json"),
+        })
+        {
+            using var response = await SendAsync(HttpMethod.Post, "/logout", session, content);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+        using var login = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/login")
+        {
+            Content = new ByteArrayContent("--zz\r\nbroken"u8.ToArray()) { Headers = { { "Content-Type", "multipart/form-data; boundary=zz" } } },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnUnreachableCluster_StillLetsOperatorsSignIn_AndEveryPageSaysWhy()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        using var gone = KubeConnection.ForUrl($"http://127.0.0.1:{port}");
+        await using var server = await ConsoleServer.StartAsync(new ConsoleOptions
+        {
+            EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Access = _access,
+            Cluster = gone,
+        });
+        var original = _http;
+        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(server.Url) };
+        try
+        {
+            var session = await SignInAsync(User, Password);
+            using var overview = await GetAsync("/", session);
+            Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
+            Assert.Contains("cannot reach the Kubernetes API", await overview.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            foreach (var path in new[] { "/audit", "/releases/shop/web" })
+            {
+                using var page = await GetAsync(path, session);
+                Assert.Equal(HttpStatusCode.BadGateway, page.StatusCode);
+                Assert.Contains("cannot reach the Kubernetes API", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            _http.Dispose();
+            _http = original;
+        }
+    }
+
     private async Task<string> SignInAsync(string user, string password)
     {
         using var response = await PostLoginAsync(user, password);
