@@ -276,30 +276,31 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
     }
 
     /// <summary>Why the pods of a workload (selected by its spec.selector.matchLabels) are not ready.</summary>
-    private async Task<List<string>> PodProblemsAsync(JsonObject workload, CancellationToken ct)
+    private async Task<List<string>> PodProblemsAsync(JsonObject workload, CancellationToken ct) =>
+        [.. (await PodStatesAsync(workload, ct).ConfigureAwait(false) ?? []).Where(r => !r.Ready).Select(r => r.Reason)];
+
+    /// <summary>
+    /// The readiness of each pod of a Deployment, StatefulSet, DaemonSet or Job (selected by its
+    /// spec.selector.matchLabels); null for another kind or a workload without a selector.
+    /// </summary>
+    public async Task<List<ReadinessResult>?> PodStatesAsync(JsonObject workload, CancellationToken ct = default)
     {
-        var problems = new List<string>();
         var kind = workload["kind"]?.GetValue<string>();
         var ns = workload["metadata"]?["namespace"]?.GetValue<string>();
         if (kind is not ("Deployment" or "StatefulSet" or "DaemonSet" or "Job") || ns is null
             || workload["spec"]?["selector"]?["matchLabels"] is not JsonObject match || match.Count == 0)
         {
-            return problems;
+            return null;
         }
         var selector = string.Join(",", match.Select(kv => $"{kv.Key}={kv.Value?.GetValue<string>()}"));
         var pods = await KubeConnection.CallAsync($"list pods of {kind} {ns}/{workload["metadata"]?["name"]}",
             () => client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: ct)).ConfigureAwait(false);
-        foreach (var pod in pods.Items)
+        return [.. pods.Items.Select(pod =>
         {
             var json = ToJson(pod);
             json["kind"] = "Pod"; // list items carry no kind
-            var r = Readiness.Evaluate(json);
-            if (!r.Ready)
-            {
-                problems.Add(r.Reason);
-            }
-        }
-        return problems;
+            return Readiness.Evaluate(json);
+        })];
     }
 
     private static JsonObject ToJson(object result) => result switch

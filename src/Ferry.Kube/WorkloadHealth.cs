@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ferry.Charts.Releases;
 using k8s;
 
@@ -18,20 +17,11 @@ public static class Workloads
             .Where(k => k.Kind is "Deployment" or "StatefulSet" or "DaemonSet"))
         {
             var live = await applier.GetAsync(key, ct).ConfigureAwait(false);
-            if (live?["spec"]?["selector"]?["matchLabels"] is not JsonObject match || match.Count == 0)
+            if ((live is null ? null : await applier.PodStatesAsync(live, ct).ConfigureAwait(false)) is not { } states)
             {
                 result.Add(new WorkloadHealth(key.Kind, key.Name, 0, 0, [live is null ? "not in the cluster" : "no pod selector"]));
                 continue;
             }
-            var selector = string.Join(",", match.Select(kv => $"{kv.Key}={kv.Value?.GetValue<string>()}"));
-            var pods = await KubeConnection.CallAsync($"list pods of {key.Kind} {key.Namespace}/{key.Name}",
-                () => client.CoreV1.ListNamespacedPodAsync(key.Namespace, labelSelector: selector, cancellationToken: ct)).ConfigureAwait(false);
-            var states = pods.Items.Select(p =>
-            {
-                var json = JsonNode.Parse(KubernetesJson.Serialize(p))!.AsObject();
-                json["kind"] = "Pod"; // list items carry no kind
-                return Readiness.Evaluate(json);
-            }).ToList();
             result.Add(new WorkloadHealth(key.Kind, key.Name, states.Count(s => s.Ready), states.Count,
                 [.. states.Where(s => !s.Ready).Select(s => s.Reason).Distinct(StringComparer.Ordinal)]));
         }

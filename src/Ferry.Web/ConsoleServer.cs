@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using Ferry.Kube;
 using Ferry.Registry;
 using k8s;
@@ -206,7 +205,8 @@ public sealed class ConsoleServer : IAsyncDisposable
         if (action == "rollback" && HttpMethods.IsPost(ctx.Request.Method))
         {
             var form = await FormAsync(ctx).ConfigureAwait(false);
-            if (form is null || form["confirm"] != "yes" || !int.TryParse(form["revision"], NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
+            if (form is null || form["confirm"] != "yes"
+                || !int.TryParse(form["revision"], NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
             {
                 message = "Tick the confirmation to roll back.";
             }
@@ -283,7 +283,7 @@ public sealed class ConsoleServer : IAsyncDisposable
     private async Task LoginPageAsync(HttpContext ctx, int status, string? error)
     {
         // the sign-in form carries a token bound to a cookie of its own, so another site cannot sign a browser in
-        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        var token = ConsoleSessions.NewToken();
         ctx.Response.Cookies.Append(LoginCookie, token, CookieOptions());
         await HtmlAsync(ctx, status, ConsolePages.Login(token, error)).ConfigureAwait(false);
     }
@@ -301,8 +301,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         }
         var form = await FormAsync(ctx).ConfigureAwait(false);
         var expected = ctx.Request.Cookies[LoginCookie];
-        if (form is null || expected is null || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected),
-            System.Text.Encoding.ASCII.GetBytes(form["_csrf"].ToString())))
+        if (form is null || !ConsoleSessions.TokensMatch(expected, form["_csrf"].ToString()))
         {
             await LoginPageAsync(ctx, 403, "The sign-in form expired: sign in again.").ConfigureAwait(false);
             return;

@@ -63,9 +63,13 @@ internal sealed class ConsoleSessions(TimeProvider clock)
     }
 
     /// <summary>Whether <paramref name="given"/> is the session's CSRF token (compared in constant time).</summary>
-    public static bool CsrfMatches(ConsoleSession session, string? given) =>
-        given is not null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(session.CsrfToken),
-            System.Text.Encoding.ASCII.GetBytes(given));
+    public static bool CsrfMatches(ConsoleSession session, string? given) => TokensMatch(session.CsrfToken, given);
 
-    private static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+    /// <summary>Whether two tokens are equal, compared in constant time (a missing one matches nothing).</summary>
+    public static bool TokensMatch(string? expected, string? given) =>
+        expected is not null && given is not null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(expected),
+            System.Text.Encoding.UTF8.GetBytes(given));
+
+    /// <summary>A random 256-bit token, as lowercase hex.</summary>
+    public static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 }
