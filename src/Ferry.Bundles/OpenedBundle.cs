@@ -128,20 +128,11 @@ public sealed class OpenedBundle : IDisposable
         {
             return Open(bundle, publicKey);
         }
-        var keyFile = System.IO.Path.GetTempFileName();
-        try
+        var problems = BundleReader.VerifyAgainstPolicy(bundle, policyKeyPem);
+        if (problems.Count > 0)
         {
-            File.WriteAllText(keyFile, policyKeyPem);
-            var problems = BundleReader.Verify(bundle, keyFile);
-            if (problems.Count > 0)
-            {
-                throw new BundleException($"{bundle}: the site's policy (ConfigMap ferry-policy) requires bundles signed by the vendor's key; " +
-                    "nothing was changed:\n  " + string.Join("\n  ", problems));
-            }
-        }
-        finally
-        {
-            File.Delete(keyFile);
+            throw new BundleException($"{bundle}: the site's policy (ConfigMap ferry-policy) requires bundles signed by the vendor's key; " +
+                "nothing was changed:\n  " + string.Join("\n  ", problems));
         }
         return publicKey is null ? Extract(bundle, withNodeFiles: false) : Open(bundle, publicKey);
     }

@@ -104,8 +104,10 @@ internal static class CommandCatalog
                         "--root DIR: dry run"),
         new("registry serve", "ferry registry serve --storage DIR [--addr 0.0.0.0:5000] [--tls-cert F --tls-key F] " +
             "[--htpasswd F] [--verbose]", "serve a minimal OCI registry from a folder (push and pull; the site registry, if there is none)"),
-        new("console", "ferry console --htpasswd F [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--kubeconfig F] [--context C] " +
-            "[--env-namespace NS]", "the site operator's web console: sign in with an htpasswd user (ferry registry htpasswd), see every release"),
+        new("console", "ferry console --htpasswd F [--addr 127.0.0.1:8080] [--bundles DIR] [--registry HOST[:PORT][/PREFIX]] [--insecure|--ca-file " +
+            "F] [--username U --password-stdin] [--key pub.pem] [--timeout 5m] [--tls-cert F --tls-key F] [--kubeconfig F] [--context C] " +
+                "[--env-namespace NS]", "the site operator's web console: sign in with an htpasswd user (ferry registry htpasswd); upload, " +
+                    "verify and inspect bundles, edit settings, plan, deploy, see every release, roll back"),
         new("registry htpasswd", "ferry registry htpasswd USER --password-stdin", "print an htpasswd line (bcrypt) for registry serve --htpasswd"),
         new("registry-config", "ferry registry-config --registry HOST[:PORT][/PREFIX] [--bundle FILE] [--mirror REG]... [--plain-http] [--ca-file " +
             "F] [--insecure-skip-verify] [--username U --password-stdin] [-o PATH] " +

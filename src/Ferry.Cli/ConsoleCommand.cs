@@ -16,6 +16,11 @@ internal static class ConsoleCommand
         var endpoint = Serving.Endpoint(addr, "127.0.0.1:8080");
         using var serving = new Serving();
         using var access = RegistryAccess.Load(htpasswd, a.Value("--tls-cert"), a.Value("--tls-key"));
+        var bundles = a.Value("--bundles");
+        if (bundles is not null && !Directory.Exists(bundles))
+        {
+            throw new UsageException($"console --bundles {bundles}: no such folder; create it (bundles are uploaded to it and picked from it)");
+        }
         var noCluster = a.Value("--kubeconfig") is null && a.Value("--context") is null && Environment.GetEnvironmentVariable("KUBECONFIG") is null;
         using var cluster = noCluster ? null : KubeConnection.Connect(a.Value("--kubeconfig"), a.Value("--context"));
         try
@@ -26,9 +31,15 @@ internal static class ConsoleCommand
                 Access = access,
                 Cluster = cluster,
                 EnvNamespace = a.Value("--env-namespace") ?? DeployEnv.DefaultNamespace,
+                BundlesDir = bundles,
+                SiteRegistry = a.Value("--registry"),
+                Registry = a.Registry(Console.In),
+                PublicKey = a.Value("--key"),
+                Deploy = new DeployOptions(a.Duration("--timeout", TimeSpan.FromMinutes(5))),
             }, serving.Stopping).ConfigureAwait(false);
             stdout.WriteLine($"ferry console: {server.Url} ({access.Users?.Count ?? 0} user(s); " +
-                $"{(cluster is null ? "no cluster" : "cluster from the kubeconfig")}; stop with Ctrl-C)");
+                $"{(cluster is null ? "no cluster" : "cluster from the kubeconfig")}; " +
+                $"{(bundles is null ? "no bundle folder" : "bundles in " + bundles)}; stop with Ctrl-C)");
             stdout.Flush();
             await serving.UntilStoppedAsync().ConfigureAwait(false);
             stdout.WriteLine("ferry console: stopped");

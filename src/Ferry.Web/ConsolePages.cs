@@ -9,7 +9,7 @@ namespace Ferry.Web;
 /// The console's pages as server-rendered HTML. Every value from the cluster, a bundle or a request goes through
 /// <see cref="E"/> (HTML-escaped), so an app named <c>&lt;script&gt;</c> shows as text; no page runs a script.
 /// </summary>
-internal static class ConsolePages
+internal static partial class ConsolePages
 {
     private const string Style = """
         body{font-family:system-ui,sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
@@ -21,6 +21,11 @@ internal static class ConsolePages
         .bad{color:#b3261e;font-weight:600}.ok{color:#1b7f3b}.error{color:#b3261e}
         form.login{background:#fff;padding:1.2rem;max-width:22rem;margin:3rem auto;border:1px solid #e1e6ee}
         form.login label{display:block;margin:.6rem 0 .2rem}form.login input{width:100%;padding:.35rem}
+        pre.diff{background:#fff;border:1px solid #e1e6ee;padding:.6rem;overflow:auto;font-size:.85rem}
+        .add{color:#1b7f3b}.del{color:#b3261e}.hunk{color:#6b4fbb}
+        form.settings label{display:block;font-weight:600;margin-top:.8rem}form.settings input[type=text],
+        form.settings input[type=password]{width:28rem;max-width:100%;padding:.3rem}small{color:#56606b}
+        progress{width:16rem}section{margin-bottom:1.4rem}
         """;
 
     /// <summary>HTML-escapes a value (&amp;, &lt;, &gt;, quotes).</summary>
@@ -47,15 +52,21 @@ internal static class ConsolePages
         }
         if (status is not null)
         {
-            if (status.NeedsAttention)
+            var notReady = (health ?? new Dictionary<string, IReadOnlyList<WorkloadHealth>>())
+                .Where(kv => kv.Value.Any(w => w.Problems.Count > 0 || w.Ready < w.Total)).Select(kv => kv.Key)
+                .Order(StringComparer.Ordinal).ToList();
+            if (status.NeedsAttention || notReady.Count > 0)
             {
-                body.Append("<div class=\"attention\" role=\"alert\">Needs attention: a release is not deployed, or a deploy failed or " +
-                    "stopped before finishing.</div>\n");
+                body.Append("<div class=\"attention\" role=\"alert\" id=\"attention\">Needs attention: ")
+                    .Append(status.NeedsAttention ? "a release is not deployed, or a deploy failed or stopped before finishing. " : "")
+                    .Append(notReady.Count > 0 ? $"Not every pod is ready in {E(string.Join(", ", notReady))} (the reasons are below)." : "")
+                    .Append("</div>\n");
             }
             Releases(body, status, health ?? new Dictionary<string, IReadOnlyList<WorkloadHealth>>());
             Deploys(body, status);
         }
-        return Document("Overview", body.ToString(), session);
+        body.Append("<p><small>This page updates every 10 seconds.</small></p>\n");
+        return Document("Overview", body.ToString(), session, refreshSeconds: 10);
     }
 
     private static void Releases(StringBuilder body, SiteStatus status, IReadOnlyDictionary<string, IReadOnlyList<WorkloadHealth>> health)
@@ -154,9 +165,11 @@ internal static class ConsolePages
 
     public static string NotFound(ConsoleSession session) => Document("Not found", "<h1>Not found</h1><p>No such page.</p>", session);
 
-    private static string Document(string title, string body, ConsoleSession? session = null) => $"""
+    /// <summary>A whole page; <paramref name="refreshSeconds"/> reloads it (live views, without any script).</summary>
+    private static string Document(string title, string body, ConsoleSession? session = null, int refreshSeconds = 0) => $"""
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>{E(title)} · Ferry console</title>
+        <html lang="en"><head><meta charset="utf-8"><title>{E(title)} · Ferry console</title>{(refreshSeconds > 0
+            ? $"<meta http-equiv=\"refresh\" content=\"{refreshSeconds}\">" : "")}
         <meta name="viewport" content="width=device-width, initial-scale=1"><style>{Style}</style></head>
         <body>{(session is null ? "" : Header(session))}<main>
         {body}
@@ -164,7 +177,8 @@ internal static class ConsolePages
         """;
 
     private static string Header(ConsoleSession session) => $"""
-        <header><strong>Ferry</strong><a href="/">Overview</a><a href="/audit">Audit log</a>
+        <header><strong>Ferry</strong><a href="/">Overview</a><a href="/bundles">Bundles</a><a href="/settings">Settings</a>
+        <a href="/deploy">Deploy</a><a href="/audit">Audit log</a>
         <form method="post" action="/logout"><input type="hidden" name="_csrf" value="{E(session.CsrfToken)}">
         <span>{E(session.User)}</span> <button type="submit">Sign out</button></form></header>
         """;

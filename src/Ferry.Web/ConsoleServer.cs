@@ -26,6 +26,21 @@ public sealed record ConsoleOptions
     public string EnvNamespace { get; init; } = DeployEnv.DefaultNamespace;
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The folder bundles are uploaded to and picked from (<c>--bundles</c>), or null (no bundle pages).</summary>
+    public string? BundlesDir { get; init; }
+
+    /// <summary>The site registry images are pushed to and pinned to (<c>--registry</c>), or null (no plan or deploy).</summary>
+    public string? SiteRegistry { get; init; }
+
+    /// <summary>How the site registry is reached (TLS, credentials), as <c>ferry deploy</c> takes it.</summary>
+    public Ferry.Oci.RegistryOptions Registry { get; init; } = new();
+
+    /// <summary>A vendor public key bundles must be signed with (<c>--key</c>), besides the site policy's.</summary>
+    public string? PublicKey { get; init; }
+
+    /// <summary>Timeouts and waiting of deploys and rollbacks started here.</summary>
+    public DeployOptions Deploy { get; init; } = new(TimeSpan.FromMinutes(5));
 }
 
 /// <summary>
@@ -34,7 +49,7 @@ public sealed record ConsoleOptions
 /// forbid scripts, framing and caching. The console holds no deploy logic: it shows what the libraries the CLI calls
 /// return.
 /// </summary>
-public sealed class ConsoleServer : IAsyncDisposable
+public sealed partial class ConsoleServer : IAsyncDisposable
 {
     private const string LoginCookie = "ferry_login";
 
@@ -48,6 +63,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         _app = app;
         _options = options;
         _sessions = new ConsoleSessions(options.Clock);
+        _shelf = options.BundlesDir is null ? null : new BundleShelf(options.BundlesDir);
     }
 
     /// <summary>The base URL, https when serving TLS.</summary>
@@ -76,6 +92,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         });
         var app = builder.Build();
         var server = new ConsoleServer(app, options);
+        server._shelf?.RemoveLeftovers();
         app.Run(server.HandleAsync);
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Urls.Select(u => new Uri(u)).First();
@@ -85,6 +102,12 @@ public sealed class ConsoleServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_run is { } run)
+        {
+            await run.Finished.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        _stopping.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
@@ -101,6 +124,13 @@ public sealed class ConsoleServer : IAsyncDisposable
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
         var path = ctx.Request.Path.Value ?? "/";
+        if (path == "/favicon.ico")
+        {
+            // asked for by every browser, before and after sign-in: no icon (and no sign-in page, whose new form token
+            // would replace the one of the form on screen)
+            ctx.Response.StatusCode = 404;
+            return;
+        }
         if (path == "/login")
         {
             await (HttpMethods.IsPost(ctx.Request.Method) ? LoginAsync(ctx) : LoginPageAsync(ctx, 200, null)).ConfigureAwait(false);
@@ -112,7 +142,9 @@ public sealed class ConsoleServer : IAsyncDisposable
             await NoSessionAsync(ctx, path).ConfigureAwait(false);
             return;
         }
-        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method)
+        // an upload's token is its form's first field, checked before the file is read (UploadAsync)
+        var upload = path == "/bundles" && HttpMethods.IsPost(ctx.Request.Method);
+        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method) && !upload
             && !ConsoleSessions.CsrfMatches(session, await CsrfTokenAsync(ctx).ConfigureAwait(false)))
         {
             await TextAsync(ctx, 403, "this request lacks the page's CSRF token: reload the page and try again").ConfigureAwait(false);
@@ -138,6 +170,8 @@ public sealed class ConsoleServer : IAsyncDisposable
                 return;
             case ("GET" or "HEAD", "/audit"):
                 await HtmlAsync(ctx, 200, await AuditPageAsync(session, ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+                return;
+            case (_, _) when await SiteRouteAsync(ctx, path, session).ConfigureAwait(false):
                 return;
             case (_, _) when ReleasePath(path) is var (ns, name, action):
                 await ReleaseAsync(ctx, session, ns, name, action).ConfigureAwait(false);
@@ -229,7 +263,7 @@ public sealed class ConsoleServer : IAsyncDisposable
     {
         try
         {
-            var release = await new ReleaseManager(cluster).RollbackAsync(name, ns, revision, new DeployOptions(TimeSpan.FromMinutes(5)), ct)
+            var release = await new ReleaseManager(cluster).RollbackAsync(name, ns, revision, _options.Deploy, ct)
                 .ConfigureAwait(false);
             await AuditAsync(session.User, "rollback", $"{ns}/{name} to revision {revision} (now revision {release.Version})", ct)
                 .ConfigureAwait(false);
@@ -283,7 +317,9 @@ public sealed class ConsoleServer : IAsyncDisposable
     private async Task LoginPageAsync(HttpContext ctx, int status, string? error)
     {
         // the sign-in form carries a token bound to a cookie of its own, so another site cannot sign a browser in
-        var token = ConsoleSessions.NewToken();
+        // a second sign-in page (another tab, a reload) keeps the token, so every form on screen stays valid
+        var token = ctx.Request.Cookies[LoginCookie] is { Length: 64 } known && known.All(char.IsAsciiHexDigitLower) ? known
+            : ConsoleSessions.NewToken();
         ctx.Response.Cookies.Append(LoginCookie, token, CookieOptions());
         await HtmlAsync(ctx, status, ConsolePages.Login(token, error)).ConfigureAwait(false);
     }

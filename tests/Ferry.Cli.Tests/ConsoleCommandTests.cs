@@ -21,6 +21,17 @@ public sealed class ConsoleCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AMissingBundleFolder_IsAUsageError_BeforeServing()
+    {
+        var htpasswd = Path.Combine(_dir, "htpasswd");
+        await File.WriteAllTextAsync(htpasswd, Htpasswd.Line("operator", "secret-password") + "\n");
+        var absent = Path.Combine(_dir, "absent");
+        var (code, _, err) = await CliRunner.RunAsync("console", "--htpasswd", htpasswd, "--addr", "127.0.0.1:0", "--bundles", absent);
+        Assert.Equal(2, code);
+        Assert.Contains($"--bundles {absent}: no such folder", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serves_SignInFirst_AndStopsOnSigterm()
     {
         var htpasswd = Path.Combine(_dir, "htpasswd");
@@ -32,7 +43,8 @@ public sealed class ConsoleCommandTests : IDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "ferry.dll"), "console", "--htpasswd", htpasswd, "--addr", $"127.0.0.1:{port}" })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "ferry.dll"), "console", "--htpasswd", htpasswd, "--addr", $"127.0.0.1:{port}",
+            "--bundles", _dir })
         {
             psi.ArgumentList.Add(a);
         }
@@ -41,7 +53,7 @@ public sealed class ConsoleCommandTests : IDisposable
         try
         {
             var banner = await ferry.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal($"ferry console: http://127.0.0.1:{port} (1 user(s); no cluster; stop with Ctrl-C)", banner);
+            Assert.Equal($"ferry console: http://127.0.0.1:{port} (1 user(s); no cluster; bundles in {_dir}; stop with Ctrl-C)", banner);
             using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
             using var page = await http.GetAsync($"http://127.0.0.1:{port}/");
             Assert.Equal(HttpStatusCode.SeeOther, page.StatusCode);

@@ -73,6 +73,9 @@ public sealed record ManifestEnvVar
     public string? Default { get; init; }
 
     public string? Pattern { get; init; }
+
+    /// <summary>The schema entry as the env checks take it.</summary>
+    public EnvVar ToEnvVar() => new(Name, Description ?? "", Required, Secret, Default, Pattern);
 }
 
 public sealed record ManifestApp
