@@ -13,14 +13,20 @@
 #      stand-in the tests use, speaking real HTTP/JSON) plays the site's cluster: `ferry env import`, `ferry preflight`,
 #      `ferry deploy` (images pushed to the site registry, apps installed in order), a changed setting and `ferry deploy`
 #      again (an upgrade), `ferry history`, `ferry rollback`, `ferry status`, `ferry support-bundle` and its analysis;
-#   9. renders an example chart with `ferry template` and runs the upstream conformance corpora.
+#   9. renders an example chart with `ferry template` and runs the upstream conformance corpora;
+#  10. starts `ferry console`, the operator's web console, on the same stand-in cluster and site registry with the bundle
+#      in its folder, signs in with curl to show it answers, prints its URL and credentials, and (on a terminal) keeps
+#      serving until Enter is pressed.
 set -euo pipefail
 cd "$(dirname "$0")"
-if ! command -v docker-registry >/dev/null 2>&1; then
+need=()
+command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "demo.sh: docker-registry is required (sudo apt-get install -y docker-registry)" >&2; exit 1
+    echo "demo.sh: ${need[*]} required (sudo apt-get install -y ${need[*]})" >&2; exit 1
   fi
 fi
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -38,7 +44,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ferry-demo.XXXXXX")
 REG_PID=""
 SITE_PID=""
 SIM_PID=""
+CONSOLE_PID=""
 cleanup() {
+  [ -n "$CONSOLE_PID" ] && kill "$CONSOLE_PID" 2>/dev/null
   [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null
   [ -n "$SITE_PID" ] && kill "$SITE_PID" 2>/dev/null
   [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null
@@ -134,4 +142,30 @@ if [ -n "$corpus" ]; then
 else
   echo "=== (the conformance corpora ../shared/conformance are not beside this checkout: ferry conformance skipped)"
 fi
-echo "=== done: built, signed, planned, preflighted and deployed acme-suite 2.3.0; upgraded and rolled back shop; collected a support bundle"
+echo "=== ferry console (the operator's web console; the cluster is still the API simulator standing in for k3s)"
+mkdir -p "$WORK/bundles"
+cp "$WORK/acme-suite-2.3.0.ferry" "$WORK/bundles/"
+CONSOLE_PASSWORD="demo-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+printf '%s' "$CONSOLE_PASSWORD" | ferry registry htpasswd operator --password-stdin > "$WORK/console.htpasswd"
+for _ in $(seq 50); do
+  CONSOLE_PORT=$((20000 + RANDOM % 40000))
+  [ "$CONSOLE_PORT" != "$PORT" ] && [ "$CONSOLE_PORT" != "$SITE_PORT" ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$CONSOLE_PORT") 2>/dev/null && break
+done
+dotnet src/Ferry.Cli/bin/Release/net10.0/ferry.dll console --htpasswd "$WORK/console.htpasswd" --addr "127.0.0.1:$CONSOLE_PORT" \
+  --bundles "$WORK/bundles" --registry "127.0.0.1:$SITE_PORT" --insecure --key "$WORK/vendor.pub.pem" >"$WORK/console.log" 2>&1 &
+CONSOLE_PID=$!
+URL="http://127.0.0.1:$CONSOLE_PORT"
+for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$CONSOLE_PORT") 2>/dev/null && break; sleep 0.1; done
+# sign in as a browser does (the form's token, bound to its cookie), then read the overview and the bundle page
+JAR="$WORK/console.cookies"
+TOKEN=$(curl -fsS -c "$JAR" "$URL/login" | sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p')
+curl -fsS -b "$JAR" -c "$JAR" -o /dev/null -d "_csrf=$TOKEN" -d user=operator --data-urlencode "password=$CONSOLE_PASSWORD" "$URL/login"
+curl -fsS -b "$JAR" "$URL/" | sed -n 's/.*<tr><td><a href="\/releases\/[^"]*">\([^<]*\)<\/a><\/td><td>\([^<]*\)<\/td><td>\([0-9]*\)<\/td><td class="[a-z]*">\([^<]*\)<\/td>.*/  release \1 (namespace \2): revision \3, \4/p'
+curl -fsS -b "$JAR" "$URL/bundles/acme-suite-2.3.0.ferry" | grep -o 'Verified: [^<]*' | sed 's/^/  /'
+echo "    console: $URL   user: operator   password: $CONSOLE_PASSWORD"
+echo "    pages: overview, bundles (upload, verify, inspect), settings, plan, deploy, history and rollback, audit log"
+if [ -t 0 ] && [ -t 1 ]; then
+  read -r -p "    open it in a browser; press Enter to stop the console and end the demo " _ || true
+fi
+echo "=== done: built, signed, planned, preflighted and deployed acme-suite 2.3.0; upgraded and rolled back shop; collected a support bundle;"
+echo "    served the operator's web console"

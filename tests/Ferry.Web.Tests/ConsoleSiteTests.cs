@@ -179,6 +179,21 @@ public sealed partial class ConsoleSiteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ThePlan_ShowsManifestsAsText_AndMasksSecrets()
+    {
+        File.Copy(_bundle, Path.Combine(_bundles, "edge.ferry"));
+        await new DeployEnv(_cluster.Client, _cluster.Namespace).SetAsync(
+            new Dictionary<string, string> { ["DOMAIN"] = Xss, ["API_TOKEN"] = Secret }, new HashSet<string> { "API_TOKEN" });
+        var (cookie, _) = await SignInAsync();
+        var page = await GetTextAsync("/plan?bundle=edge.ferry", cookie);
+        Assert.Contains("<td class=\"bad\">install</td>", page, StringComparison.Ordinal);
+        var diff = page[page.IndexOf("<pre class=\"diff\" id=\"diff-gateway\">", StringComparison.Ordinal)..];
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", diff, StringComparison.Ordinal); // the ingress host, from DOMAIN
+        Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("name=\"confirm\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ADeploy_NeedsItsConfirmation_AndTheCsrfToken()
     {
         File.Copy(_bundle, Path.Combine(_bundles, "edge.ferry"));
@@ -209,6 +224,26 @@ public sealed partial class ConsoleSiteTests : IAsyncLifetime
         Assert.Contains("edge.ferry: failed", page, StringComparison.Ordinal);
         Assert.Contains("DOMAIN: required", page, StringComparison.Ordinal);
         Assert.DoesNotContain("http-equiv=\"refresh\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADeployFromTheConsole_AndOneFromTheCli_ExcludeEachOther()
+    {
+        File.Copy(_bundle, Path.Combine(_bundles, "edge.ferry"));
+        await new DeployEnv(_cluster.Client, _cluster.Namespace).SetAsync(
+            new Dictionary<string, string> { ["DOMAIN"] = "edge.site", ["API_TOKEN"] = Secret }, new HashSet<string> { "API_TOKEN" });
+        var (cookie, token) = await SignInAsync();
+        // what a running `ferry deploy` of the product holds: its journal, alive
+        await using (await DeployJournal.BeginAsync(_cluster.Client, _cluster.Namespace, "edge", "edge 1.0.0", "sha256:" + new string('b', 64),
+            DeployJournal.DefaultLease, forceUnlock: false))
+        {
+            using var confirmed = await PostAsync("/deploy", cookie, new() { ["_csrf"] = token, ["bundle"] = "edge.ferry", ["confirm"] = "yes" });
+            await _server.CurrentDeploy!.Finished.WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        var page = await GetTextAsync("/deploy", cookie);
+        Assert.Contains("edge.ferry: failed", page, StringComparison.Ordinal);
+        Assert.Contains("another ferry deploy of edge is running", page, StringComparison.Ordinal);
+        Assert.Null(await new ReleaseStore(_cluster.Client).DeployedAsync("gateway", "edge"));
     }
 
     /// <summary>An image-free product: the example gateway chart, DOMAIN and a secret token; a description with markup.</summary>
