@@ -77,7 +77,8 @@ public static class BundleReader
         try
         {
             File.WriteAllText(keyFile, policyKeyPem);
-            return Verify(path, keyFile);
+            return [.. Verify(path, keyFile).Select(p => p.Replace(keyFile, "the key of the site's policy (ConfigMap ferry-policy)",
+                StringComparison.Ordinal))];
         }
         finally
         {

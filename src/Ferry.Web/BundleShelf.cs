@@ -7,8 +7,11 @@ namespace Ferry.Web;
 /// <summary>A bundle in the console's folder.</summary>
 public sealed record ShelfBundle(string Name, long Size, DateTimeOffset Modified);
 
-/// <summary>What checking a bundle found: no problems means verified (checksums, and the site's signature policy when it has one).</summary>
-public sealed record ShelfCheck(IReadOnlyList<string> Problems, bool Signed)
+/// <summary>
+/// What checking a bundle found: no problems means verified (checksums, and the signatures required: the site policy's
+/// key, the console's <c>--key</c>); <see cref="SignedBy"/> names the keys that were checked, or is empty.
+/// </summary>
+public sealed record ShelfCheck(IReadOnlyList<string> Problems, string SignedBy)
 {
     public bool Verified => Problems.Count == 0;
 }
@@ -18,7 +21,7 @@ public sealed record ShelfCheck(IReadOnlyList<string> Problems, bool Signed)
 /// (no path, no link, no hidden file); an upload streams to a hidden part file and becomes a bundle only once its
 /// checksums verify, so a broken or cut-off upload leaves nothing behind and is simply started again.
 /// </summary>
-public sealed class BundleShelf(string dir)
+public sealed class BundleShelf(string dir, string? publicKey = null)
 {
     private const string PartPrefix = ".upload-";
     private readonly ConcurrentDictionary<string, (long Size, DateTime Modified, ShelfCheck Check)> _checks = new(StringComparer.Ordinal);
@@ -48,8 +51,9 @@ public sealed class BundleShelf(string dir)
     }
 
     /// <summary>
-    /// Verifies a bundle (checksums, and the signature by <paramref name="policyKeyPem"/> when the site requires one);
-    /// the answer is kept while the file's size and time stay the same, so a multi-GB bundle is read once.
+    /// Verifies a bundle (checksums, the signature by <paramref name="policyKeyPem"/> when the site requires one, and by the
+    /// console's key when it was given one); the answer is kept while the file's size and time stay the same, so a
+    /// multi-GB bundle is read once.
     /// </summary>
     public ShelfCheck Check(string name, string? policyKeyPem)
     {
@@ -60,9 +64,22 @@ public sealed class BundleShelf(string dir)
         {
             return known.Check;
         }
-        var check = new ShelfCheck(BundleReader.VerifyAgainstPolicy(path, policyKeyPem), policyKeyPem is not null);
+        var check = Verify(path, policyKeyPem);
         _checks[key] = (info.Length, info.LastWriteTimeUtc, check);
         return check;
+    }
+
+    /// <summary>The checks deploy makes before it changes anything: the policy's key in the checksum pass, the console's key in a second.</summary>
+    private ShelfCheck Verify(string path, string? policyKeyPem)
+    {
+        var problems = BundleReader.VerifyAgainstPolicy(path, policyKeyPem);
+        if (publicKey is not null && problems.Count == 0)
+        {
+            problems = BundleReader.Verify(path, publicKey);
+        }
+        string?[] keys = [policyKeyPem is null ? null : "the key the site's policy requires",
+            publicKey is null ? null : "the vendor key the console was given"];
+        return new ShelfCheck(problems, string.Join(" and ", keys.OfType<string>()));
     }
 
     /// <summary>
@@ -87,22 +104,22 @@ public sealed class BundleShelf(string dir)
             {
                 await content.CopyToAsync(file, 1 << 20, ct).ConfigureAwait(false);
             }
-            List<string> problems;
+            ShelfCheck check;
             try
             {
-                problems = BundleReader.VerifyAgainstPolicy(part, policyKeyPem);
+                check = Verify(part, policyKeyPem);
             }
             catch (BundleException e)
             {
-                problems = [e.Message];
+                check = new ShelfCheck([e.Message], "");
             }
-            if (problems.Count > 0)
+            if (!check.Verified)
             {
-                return [.. problems.Select(p => p.Replace(part, name, StringComparison.Ordinal))];
+                return [.. check.Problems.Select(p => p.Replace(part, name, StringComparison.Ordinal))];
             }
             File.Move(part, target, overwrite: false);
             var saved = new FileInfo(target);
-            _checks[$"{name}\n{policyKeyPem}"] = (saved.Length, saved.LastWriteTimeUtc, new ShelfCheck([], policyKeyPem is not null));
+            _checks[$"{name}\n{policyKeyPem}"] = (saved.Length, saved.LastWriteTimeUtc, check);
             return [];
         }
         finally

@@ -48,8 +48,8 @@ internal static partial class ConsolePages
         var body = new StringBuilder($"<h1>Bundle {E(name)}</h1>\n");
         if (check.Verified)
         {
-            body.Append("<p class=\"ok\" id=\"verified\">Verified: every file matches its checksum").Append(check.Signed
-                ? ", and it is signed by the key the site's policy requires.</p>\n"
+            body.Append("<p class=\"ok\" id=\"verified\">Verified: every file matches its checksum").Append(check.SignedBy.Length > 0
+                ? $", and it is signed by {E(check.SignedBy)}.</p>\n"
                 : ". The site's policy accepts unsigned bundles (no key in ConfigMap ferry-policy).</p>\n");
         }
         else

@@ -63,7 +63,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         _app = app;
         _options = options;
         _sessions = new ConsoleSessions(options.Clock);
-        _shelf = options.BundlesDir is null ? null : new BundleShelf(options.BundlesDir);
+        _shelf = options.BundlesDir is null ? null : new BundleShelf(options.BundlesDir, options.PublicKey);
     }
 
     /// <summary>The base URL, https when serving TLS.</summary>

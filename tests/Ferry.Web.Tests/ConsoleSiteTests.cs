@@ -95,6 +95,63 @@ public sealed partial class ConsoleSiteTests : IAsyncLifetime
         Assert.Contains("already in the bundle folder", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ALargeUpload_StreamsToDisk_WithFlatMemory_AndIsDeletedWhenItIsNoBundle()
+    {
+        const long size = 768L << 20;
+        var (cookie, token) = await SignInAsync();
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(false));
+                await Task.Delay(20);
+            }
+        });
+        var form = new MultipartFormDataContent { { new StringContent(token), "_csrf" } };
+        form.Add(new StreamContent(new ZeroStream(size), 1 << 16), "bundle", "huge.ferry");
+        using var response = await SendAsync(HttpMethod.Post, "/bundles", cookie, form);
+        await sampling.CancelAsync();
+        await sampler;
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("huge.ferry was not kept", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_bundles));
+        // the whole request went through this process (client and server): the heap grew by buffers, not by the upload
+        Assert.True(peak - baseline < 96L << 20, $"the heap grew by {(peak - baseline) >> 20} MiB during a {size >> 20} MiB upload");
+    }
+
+    [Fact]
+    public async Task TheSitesSignaturePolicy_AppliesToUploads()
+    {
+        var key = Path.Combine(_dir, "vendor");
+        BundleSigner.GenerateKey(key + ".pem", key + ".pub.pem");
+        await new SitePolicy(_cluster.Client, _cluster.Namespace).SetPublicKeyAsync(await File.ReadAllTextAsync(key + ".pub.pem"));
+        var (cookie, token) = await SignInAsync();
+        using (var unsigned = await UploadAsync(cookie, token, "edge.ferry", File.ReadAllBytes(_bundle)))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, unsigned.StatusCode);
+            Assert.Contains("edge.ferry: not signed", await unsigned.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_bundles));
+        // the console's --key applies as deploy's does: an unsigned bundle in a folder checked with it is not verified
+        var keyed = Directory.CreateDirectory(Path.Combine(_dir, "keyed")).FullName;
+        File.Copy(_bundle, Path.Combine(keyed, "edge.ferry"));
+        var unsignedCheck = new BundleShelf(keyed, key + ".pub.pem").Check("edge.ferry", policyKeyPem: null);
+        Assert.Contains(unsignedCheck.Problems, p => p.Contains("not signed", StringComparison.Ordinal));
+        BundleSigner.SignBundle(_bundle, key + ".pem");
+        File.Copy(_bundle, Path.Combine(keyed, "edge.ferry"), overwrite: true);
+        File.SetLastWriteTimeUtc(Path.Combine(keyed, "edge.ferry"), DateTime.UtcNow.AddMinutes(1));
+        Assert.Equal("the vendor key the console was given", new BundleShelf(keyed, key + ".pub.pem").Check("edge.ferry", null).SignedBy);
+        using (var signed = await UploadAsync(cookie, token, "edge.ferry", File.ReadAllBytes(_bundle)))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, signed.StatusCode);
+        }
+        Assert.Contains("signed by the key the site&#39;s policy requires", await GetTextAsync("/bundles/edge.ferry", cookie), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(".hidden.ferry", "not a usable bundle file name")]
     [InlineData("space name.ferry", "not a usable bundle file name")]
