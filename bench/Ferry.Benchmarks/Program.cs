@@ -15,6 +15,13 @@ if (args.Length > 0 && args[0] == "gen-named-images")
     return;
 }
 
+if (args.Length > 0 && args[0] == "plot")
+{
+    // plot CSV PNG TITLE XLABEL YLABEL: the curves of a bench/results CSV as a PNG (used by bench/scale.sh).
+    Plotter.Plot(args[1], args[2], args[3], args[4], args[5]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "deploy-noop")
 {
     // deploy-noop [APPS]: install a product of trivial apps on the API simulator, then time unchanged redeploys.

@@ -269,6 +269,7 @@ public sealed partial class ConsoleSiteTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Conflict, missing.StatusCode);
         }
         Assert.Null(_server.CurrentDeploy);
+        Assert.Contains("<meta http-equiv=\"refresh\" content=\"10\">", await GetTextAsync("/", cookie), StringComparison.Ordinal); // live overview
         Assert.Contains("No deploy was started from this console", await GetTextAsync("/deploy", cookie), StringComparison.Ordinal);
 
         // confirmed: the deploy runs and its refusal (DOMAIN unset) is the run's result, shown on the page

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# How Ferry's cost grows with the product, as curves, each point side by side with its peer in the same run:
+#   images  push and pull of N small images (~1 MiB of their own each, one shared base layer): a loop of
+#           `skopeo copy` vs one `ferry images push` / `ferry images pull` (native executable); fresh registries,
+#           page cache dropped before every run (the per-image overhead: manifests, HEADs, mounts, connections)
+#   deploy  install and no-op redeploy of N trivial apps on the API simulator (in process, and `ferry deploy`)
+# Each figure is a CSV and a PNG (ScottPlot) under bench/results/, with the machine described in the CSV's comments.
+# Usage: bench/scale.sh [images|deploy|all]   SCALE_IMAGES="5 50 500"  SCALE_APPS="10 100 400"
+#        (needs docker-registry, skopeo, /usr/bin/time; run as root so the page cache can be dropped)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WHAT=${1:-all}
+TOOLS=${FERRY_SHARED_TOOLS:-../shared/tools}
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build src/Ferry.Cli -c Release -nologo -v quiet
+dotnet build bench/Ferry.Benchmarks -c Release -nologo -v quiet
+BENCH="dotnet bench/Ferry.Benchmarks/bin/Release/net10.0/Ferry.Benchmarks.dll"
+NATIVE=out/linux-x64/ferry
+[ -x "$NATIVE" ] && [ -z "$(find src -name '*.cs' -newer "$NATIVE" -print -quit)" ] || ./build.sh publish linux-x64 >/dev/null
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ferry-scale.XXXXXX")
+cleanup() { [ -f "$WORK/regs" ] && while read -r d; do "$TOOLS/start-registry.sh" stop "$d" 2>/dev/null || true; done < "$WORK/regs"; rm -rf "$WORK"; }
+trap cleanup EXIT
+start_registry() { local line; line=$(REG_BASE=$WORK "$TOOLS/start-registry.sh"); sed -n 's/.*DIR=\([^ ]*\).*/\1/p' <<<"$line" >> "$WORK/regs"; sed -n 's/.*ADDR=\([^ ]*\).*/\1/p' <<<"$line"; }
+stop_registries() { [ -f "$WORK/regs" ] && while read -r d; do "$TOOLS/start-registry.sh" stop "$d" 2>/dev/null || true; done < "$WORK/regs"; rm -f "$WORK/regs"; }
+now() { date +%s.%N; }
+# the same state before every run: no dirty pages, an empty page cache (see bench/oci-vs-skopeo.sh for why)
+settle() { sync; if [ -w /proc/sys/vm/drop_caches ]; then echo 3 > /proc/sys/vm/drop_caches; else echo "scale: not root, page cache not dropped" >&2; fi; }
+machine() {
+  echo "# machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/Mem:/{print $2}') GiB," \
+    "$(. /etc/os-release; echo "$PRETTY_NAME"), skopeo $(skopeo --version | awk '{print $3}'), docker-registry $(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null)"
+  echo "# run: $(date -u +%Y-%m-%dT%H:%M:%SZ), ferry $(git rev-parse --short HEAD)"
+}
+forget_skopeo() { rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" 2>/dev/null || true; }
+
+images() {
+  local csv=$RESULTS/images.csv
+  { machine; echo "images,skopeo copy loop push (s),ferry images push (s),skopeo copy loop pull (s),ferry images pull (s),ferry push peak RSS (MB)"; } > "$csv"
+  for n in ${SCALE_IMAGES:-5 50 500}; do
+    local layout=$WORK/layout-$n names=()
+    for i in $(seq 1 "$n"); do names+=("docker.io/scale/app-$i:1.0"); done
+    $BENCH gen-named-images "$layout" 1 "${names[@]}" >/dev/null
+    local a b c d t0 reg_a reg_b rss
+    forget_skopeo; reg_a=$(start_registry); settle; t0=$(now)
+    for name in "${names[@]}"; do
+      skopeo --insecure-policy copy -q --dest-tls-verify=false "oci:$layout:$name" "docker://$reg_a/${name#docker.io/}" >/dev/null
+    done
+    a=$(echo "$(now) - $t0" | bc -l)
+    reg_b=$(start_registry); settle; t0=$(now)
+    /usr/bin/time -f "%M" -o "$WORK/rss" "$NATIVE" images push "$layout" --to "$reg_b" --insecure >/dev/null
+    b=$(echo "$(now) - $t0" | bc -l); rss=$(( $(cat "$WORK/rss") / 1024 ))
+    forget_skopeo; settle; t0=$(now)
+    for name in "${names[@]}"; do
+      local repo=${name#docker.io/}
+      skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$reg_b/$repo" "oci:$WORK/pull-skopeo-$n:${repo//[\/:]/-}" >/dev/null
+    done
+    c=$(echo "$(now) - $t0" | bc -l)
+    settle; t0=$(now)
+    "$NATIVE" images pull $(for name in "${names[@]}"; do echo "$reg_b/${name#docker.io/}"; done) --to "$WORK/pull-ferry-$n" --insecure >/dev/null
+    d=$(echo "$(now) - $t0" | bc -l)
+    printf '%d,%.2f,%.2f,%.2f,%.2f,%d\n' "$n" "$a" "$b" "$c" "$d" "$rss" >> "$csv"
+    printf 'images %4d: push skopeo %7.2f s, ferry %6.2f s (%.1fx)   pull skopeo %7.2f s, ferry %6.2f s (%.1fx)   ferry RSS %d MB\n' \
+      "$n" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$c" "$d" "$(echo "$c / $d" | bc -l)" "$rss"
+    stop_registries; rm -rf "$layout" "$WORK/pull-skopeo-$n" "$WORK/pull-ferry-$n"
+  done
+  cut -d, -f1-5 "$csv" > "$WORK/images-times.csv"
+  $BENCH plot "$WORK/images-times.csv" "$RESULTS/images.png" "Push and pull of N small images (1 MiB each + shared base), lower is better" \
+    "images" "seconds"
+}
+
+deploy() {
+  local csv=$RESULTS/deploy.csv
+  { machine; echo "apps,install (s),no-op redeploy in process (s),no-op redeploy ferry deploy (s)"; } > "$csv"
+  for n in ${SCALE_APPS:-10 100 400}; do
+    local out install inproc cli
+    out=$($BENCH deploy-noop "$n")
+    install=$(sed -n 's/^install of .*: *\([0-9.]*\) s.*/\1/p' <<<"$out")
+    inproc=$(sed -n 's/^no-op redeploy, in process.*: *\([0-9.]*\) s.*/\1/p' <<<"$out" | sort -n | head -1)
+    cli=$(sed -n 's/^no-op redeploy, ferry deploy.*: *\([0-9.]*\) s.*/\1/p' <<<"$out" | sort -n | head -1)
+    echo "$n,$install,$inproc,$cli" >> "$csv"
+    printf 'apps %4d: install %6.2f s   no-op redeploy %5.2f s in process, %5.2f s ferry deploy (best of 3)\n' "$n" "$install" "$inproc" "$cli"
+  done
+  $BENCH plot "$csv" "$RESULTS/deploy.png" "Install and no-op redeploy of N apps (API simulator), lower is better" "apps" "seconds"
+}
+
+case "$WHAT" in
+  images) images ;;
+  deploy) deploy ;;
+  all) images; deploy ;;
+  *) echo "usage: bench/scale.sh [images|deploy|all]" >&2; exit 2 ;;
+esac
