@@ -49,12 +49,17 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     public async Task<IReadOnlyList<TransferResult>> PullAllAsync(IReadOnlyList<ImageReference> images, OciLayout layout,
         IReadOnlyList<Platform>? platforms, bool allPlatforms = false, Func<Descriptor, bool>? skipBlob = null, CancellationToken ct = default)
     {
+        // every image's manifests first, several at once (for many small images the round trips dominate)
+        var resolvedAll = new ResolvedImage[images.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, images.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct },
+            async (i, token) => resolvedAll[i] = await ResolveAsync(images[i], platforms, allPlatforms, token).ConfigureAwait(false))
+            .ConfigureAwait(false);
         var pulls = new List<(ResolvedImage Resolved, List<Descriptor> Blobs, string Name, long Total)>();
-        foreach (var image in images)
+        for (var i = 0; i < images.Count; i++)
         {
-            var resolved = await ResolveAsync(image, platforms, allPlatforms, ct).ConfigureAwait(false);
-            var blobs = resolved.Blobs.Where(d => skipBlob is null || !skipBlob(d)).ToList();
-            pulls.Add((resolved, blobs, image.ToString(), blobs.Sum(b => b.Size)));
+            var blobs = resolvedAll[i].Blobs.Where(d => skipBlob is null || !skipBlob(d)).ToList();
+            pulls.Add((resolvedAll[i], blobs, images[i].ToString(), blobs.Sum(b => b.Size)));
         }
         var present = pulls.SelectMany(p => p.Blobs).Where(b => layout.Exists(b.Digest)).Select(b => b.Digest).ToHashSet();
         var done = new long[pulls.Count];
@@ -193,22 +198,29 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         }
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct };
         await Parallel.ForEachAsync(firsts, parallel, (x, token) => PushBlobAsync(layout, x.Push, x.Blob, unique: true, token)).ConfigureAwait(false);
-        var results = new List<TransferResult>();
-        foreach (var push in pushes)
-        {
-            var rest = push.Blobs.Where(b => !push.Present.ContainsKey(b.Digest)).ToList();
-            await Parallel.ForEachAsync(rest, parallel, (blob, token) => PushBlobAsync(layout, push, blob, unique: false, token))
-                .ConfigureAwait(false);
-            foreach (var m in push.Manifests)
-            {
-                await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, m.Digest.Value, layout.ReadBlob(m.Digest), m.MediaType,
-                    ct).ConfigureAwait(false);
-            }
-            var digest = await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, push.Target.Tag ?? push.Top.Digest.Value,
-                layout.ReadBlob(push.Top.Digest), push.Top.MediaType, ct).ConfigureAwait(false);
-            results.Add(new TransferResult(push.Name, digest, push.Top.MediaType, push.Blobs.Count, push.Skipped, push.Total));
-        }
+        // then each image's own tail — the blobs other images brought (mounted), its manifests in order — with the images
+        // side by side: for many small images these round trips, not the bytes, are most of the time
+        var results = new TransferResult[pushes.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, pushes.Count), parallel, async (i, token) =>
+            results[i] = await FinishPushAsync(layout, pushes[i], token).ConfigureAwait(false)).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>An image's blobs that other images uploaded (mounted or found), then its manifests, the tagged one last.</summary>
+    private async Task<TransferResult> FinishPushAsync(OciLayout layout, Push push, CancellationToken ct)
+    {
+        foreach (var blob in push.Blobs.Where(b => !push.Present.ContainsKey(b.Digest)).ToList())
+        {
+            await PushBlobAsync(layout, push, blob, unique: false, ct).ConfigureAwait(false);
+        }
+        foreach (var m in push.Manifests)
+        {
+            await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, m.Digest.Value, layout.ReadBlob(m.Digest), m.MediaType,
+                ct).ConfigureAwait(false);
+        }
+        var digest = await client.PutManifestAsync(push.Target.Registry, push.Target.Repository, push.Target.Tag ?? push.Top.Digest.Value,
+            layout.ReadBlob(push.Top.Digest), push.Top.MediaType, ct).ConfigureAwait(false);
+        return new TransferResult(push.Name, digest, push.Top.MediaType, push.Blobs.Count, push.Skipped, push.Total);
     }
 
     /// <summary>One image on its way to a registry: what it needs there, and how far it got.</summary>

@@ -246,7 +246,9 @@ public sealed partial class RegistryClient
     public async Task<string> UploadBlobAsync(string registry, string repository, Descriptor blob, Func<Stream> open, string? mountFrom = null,
         IProgress<long>? progress = null, CancellationToken ct = default)
     {
-        if (await BlobExistsAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false))
+        // a mount answers for a blob already there too (201), so it needs no existence check first: one round trip, not two
+        var mounting = mountFrom is not null && mountFrom != repository;
+        if (!mounting && await BlobExistsAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false))
         {
             progress?.Report(blob.Size);
             return "exists";
@@ -256,7 +258,7 @@ public sealed partial class RegistryClient
             var reported = 0L;
             try
             {
-                var query = mountFrom is not null && mountFrom != repository ? $"?mount={blob.Digest}&from={Uri.EscapeDataString(mountFrom)}" : "";
+                var query = mounting ? $"?mount={blob.Digest}&from={Uri.EscapeDataString(mountFrom!)}" : "";
                 Uri location;
                 using (var start = await SendAsync(registry, b =>
                     new HttpRequestMessage(HttpMethod.Post,
