@@ -3,7 +3,7 @@
 #   images  push and pull of N small images (~1 MiB of their own each, one shared base layer): a loop of
 #           `skopeo copy` vs one `ferry images push` / `ferry images pull` (native executable); fresh registries,
 #           page cache dropped before every run (the per-image overhead: manifests, HEADs, mounts, connections)
-#   deploy  install and no-op redeploy of N trivial apps on the API simulator (in process, and `ferry deploy`)
+#   deploy  install and no-op redeploy of N trivial apps on the API simulator (in process, and the native `ferry deploy`)
 # Each figure is a CSV and a PNG (ScottPlot) under bench/results/, with the machine described in the CSV's comments.
 # Usage: bench/scale.sh [images|deploy|all]   SCALE_IMAGES="5 50 500"  SCALE_APPS="10 100 400"
 #        (needs docker-registry, skopeo, /usr/bin/time; run as root so the page cache can be dropped)
@@ -71,10 +71,10 @@ images() {
 
 deploy() {
   local csv=$RESULTS/deploy.csv
-  { machine; echo "apps,install (s),no-op redeploy in process (s),no-op redeploy ferry deploy (s)"; } > "$csv"
+  { machine; echo "apps,install (s),no-op redeploy in process (s),no-op redeploy ferry deploy native (s)"; } > "$csv"
   for n in ${SCALE_APPS:-10 100 400}; do
     local out install inproc cli
-    out=$($BENCH deploy-noop "$n")
+    out=$(FERRY_NATIVE=$PWD/$NATIVE $BENCH deploy-noop "$n")
     install=$(sed -n 's/^install of .*: *\([0-9.]*\) s.*/\1/p' <<<"$out")
     inproc=$(sed -n 's/^no-op redeploy, in process.*: *\([0-9.]*\) s.*/\1/p' <<<"$out" | sort -n | head -1)
     cli=$(sed -n 's/^no-op redeploy, ferry deploy.*: *\([0-9.]*\) s.*/\1/p' <<<"$out" | sort -n | head -1)

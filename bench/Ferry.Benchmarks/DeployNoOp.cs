@@ -77,7 +77,10 @@ internal static class DeployNoOp
             for (var run = 1; run <= 3; run++)
             {
                 sw.Restart();
-                var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ferry.dll"), "deploy", bundle, "--registry", "registry.site:5000", "--kubeconfig", kubeconfig])
+                // the native executable a site runs (FERRY_NATIVE, as bench/scale.sh passes it), else the managed build
+                string[] deploy = ["deploy", bundle, "--registry", "registry.site:5000", "--kubeconfig", kubeconfig];
+                var native = Environment.GetEnvironmentVariable("FERRY_NATIVE");
+                var psi = new ProcessStartInfo(native ?? "dotnet", native is not null ? deploy : [Path.Combine(AppContext.BaseDirectory, "ferry.dll"), .. deploy])
                 {
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,

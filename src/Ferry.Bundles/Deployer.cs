@@ -1,3 +1,4 @@
+using Ferry.Charts.Releases;
 using Ferry.Kube;
 using Ferry.Oci;
 using k8s;
@@ -200,6 +201,13 @@ public sealed class Deployer(IKubernetes client)
         DeployJournal journal, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(Math.Max(1, request.Parallel));
+        // every app's release history, one list per namespace instead of one per app (the journal's lock keeps other
+        // deploys out meanwhile, and an app's own history changes only through its own step below)
+        var histories = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>>(StringComparer.Ordinal);
+        foreach (var ns in spec.Apps.Select(a => a.Namespace).Distinct(StringComparer.Ordinal))
+        {
+            histories[ns] = await new ReleaseStore(client).HistoriesAsync(ns, ct).ConfigureAwait(false);
+        }
         var tasks = new Dictionary<string, Task<AppOutcome>>(StringComparer.Ordinal);
         foreach (var app in AppRenderer.Ordered(spec))
         {
@@ -218,7 +226,8 @@ public sealed class Deployer(IKubernetes client)
                     await gate.WaitAsync(ct).ConfigureAwait(false);
                     try
                     {
-                        outcome = await DeployAppAsync(request, app, plans[app.Name], ct).ConfigureAwait(false);
+                        outcome = await DeployAppAsync(request, app, plans[app.Name], histories[app.Namespace].GetValueOrDefault(app.Name) ?? [],
+                            ct).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -234,15 +243,17 @@ public sealed class Deployer(IKubernetes client)
         return [.. AppRenderer.Ordered(spec).Select(a => all.First(o => o.App == a.Name))];
     }
 
-    private async Task<AppOutcome> DeployAppAsync(DeployRequest request, AppSpec app, ReleasePlan plan, CancellationToken ct)
+    private async Task<AppOutcome> DeployAppAsync(DeployRequest request, AppSpec app, ReleasePlan plan, IReadOnlyList<Release> history,
+        CancellationToken ct)
     {
         var log = request.Log;
         var manager = new ReleaseManager(client);
-        foreach (var repair in await manager.RepairAsync(app.Name, app.Namespace, ct).ConfigureAwait(false))
+        // the history read before the apps started: repaired in place, then asked for the deployed revision
+        foreach (var repair in await manager.RepairAsync(app.Name, history, ct).ConfigureAwait(false))
         {
             log?.Report($"app {app.Name}: {repair}");
         }
-        var deployed = await manager.Store.DeployedAsync(app.Name, app.Namespace, ct).ConfigureAwait(false);
+        var deployed = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed);
         if (deployed is not null && ReleaseManager.IsUnchanged(deployed, plan))
         {
             log?.Report($"app {app.Name}: unchanged (revision {deployed.Version})");

@@ -45,6 +45,9 @@ public sealed partial class DeployJournal : IAsyncDisposable
     private readonly Timer _heartbeat;
     private readonly Dictionary<string, string> _steps;
     private V1ConfigMap _map;
+    private long _recorded; // steps recorded so far (each step's ticket)
+    private long _writing;  // the steps the write in flight carries
+    private long _written;  // the steps a successful write carried
 
     private DeployJournal(IKubernetes client, string ns, V1ConfigMap map, Dictionary<string, string> steps, JournalRecord? resumed, TimeSpan lease)
     {
@@ -143,13 +146,32 @@ public sealed partial class DeployJournal : IAsyncDisposable
     }
 
     /// <summary>Records a finished step (for example <c>images</c> or <c>app/shop</c>).</summary>
-    public Task StepAsync(string step, string result, CancellationToken ct = default)
+    /// <remarks>
+    /// Steps recorded while a write is in flight go out together in the next write (a group commit): each call still
+    /// returns only once a write that started after its step was recorded has succeeded, but apps finishing side by side
+    /// cost one journal write, not one each.
+    /// </remarks>
+    public async Task StepAsync(string step, string result, CancellationToken ct = default)
     {
+        long ticket;
         lock (_steps)
         {
             _steps[step] = result;
+            ticket = ++_recorded;
         }
-        return WriteAsync(d => d["steps"] = StepsJson(Steps), ct);
+        await WriteAsync(d =>
+        {
+            if (Interlocked.Read(ref _written) >= ticket)
+            {
+                return false; // a write that started after this step was recorded already carried it
+            }
+            lock (_steps)
+            {
+                d["steps"] = StepsJson(_steps);
+                _writing = _recorded;
+            }
+            return true;
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Marks the deploy finished (succeeded or failed); the journal stays as the record of the last deploy.</summary>
@@ -161,7 +183,12 @@ public sealed partial class DeployJournal : IAsyncDisposable
             d["state"] = state;
             d["finished"] = Stamp(DateTimeOffset.UtcNow);
             d["summary"] = summary;
-            d["steps"] = StepsJson(Steps);
+            lock (_steps)
+            {
+                d["steps"] = StepsJson(_steps);
+                _writing = _recorded;
+            }
+            return true;
         }, ct).ConfigureAwait(false);
     }
 
@@ -184,7 +211,11 @@ public sealed partial class DeployJournal : IAsyncDisposable
     {
         try
         {
-            await WriteAsync(d => d["heartbeat"] = Stamp(DateTimeOffset.UtcNow), CancellationToken.None).ConfigureAwait(false);
+            await WriteAsync(d =>
+            {
+                d["heartbeat"] = Stamp(DateTimeOffset.UtcNow);
+                return true;
+            }, CancellationToken.None).ConfigureAwait(false);
         }
         catch (KubeException)
         {
@@ -195,18 +226,24 @@ public sealed partial class DeployJournal : IAsyncDisposable
         }
     }
 
-    private async Task WriteAsync(Action<IDictionary<string, string>> change, CancellationToken ct)
+    /// <summary>Writes the journal after <paramref name="change"/> (which returns false when there is nothing to write).</summary>
+    private async Task WriteAsync(Func<IDictionary<string, string>, bool> change, CancellationToken ct)
     {
         await _write.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            change(_map.Data);
+            if (!change(_map.Data))
+            {
+                return;
+            }
             _map.Data["heartbeat"] = Stamp(DateTimeOffset.UtcNow);
             var map = _map;
+            var carried = Interlocked.Read(ref _writing);
             try
             {
                 _map = await KubeConnection.CallAsync($"update deploy journal {_ns}/{_name}",
                     () => _client.CoreV1.ReplaceNamespacedConfigMapAsync(map, _name, _ns, cancellationToken: ct)).ConfigureAwait(false);
+                Interlocked.Exchange(ref _written, Math.Max(Interlocked.Read(ref _written), carried));
             }
             catch (KubeException e) when (KubeConnection.IsConflict(e))
             {

@@ -120,10 +120,13 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     /// only the newest keeps that status. Call it only while no other operation on the release can be running.
     /// Returns one line per repair.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RepairAsync(string name, string ns, CancellationToken ct = default)
+    public async Task<IReadOnlyList<string>> RepairAsync(string name, string ns, CancellationToken ct = default) =>
+        await RepairAsync(name, await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>The same repairs on a history already read (its records are updated in place, so it stays current).</summary>
+    public async Task<IReadOnlyList<string>> RepairAsync(string name, IReadOnlyList<Release> history, CancellationToken ct = default)
     {
         var repairs = new List<string>();
-        var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
         foreach (var pending in history.Where(r =>
             r.Info.Status is ReleaseStatus.PendingInstall or ReleaseStatus.PendingUpgrade or ReleaseStatus.PendingRollback))
         {

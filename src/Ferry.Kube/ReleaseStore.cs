@@ -20,6 +20,15 @@ public sealed class ReleaseStore(IKubernetes client)
         return list.Items.Where(s => s.Type == ReleaseSecret.Type).Select(Decode).OrderBy(r => r.Version).ToList();
     }
 
+    /// <summary>Every release's history in a namespace, by release name, in one list call (a deploy of many apps reads them once).</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Release>>> HistoriesAsync(string ns, CancellationToken ct = default)
+    {
+        var list = await KubeConnection.CallAsync($"list releases in namespace {ns}",
+            () => client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: "owner=helm", cancellationToken: ct)).ConfigureAwait(false);
+        return list.Items.Where(s => s.Type == ReleaseSecret.Type).Select(Decode).GroupBy(r => r.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Release>)[.. g.OrderBy(r => r.Version)], StringComparer.Ordinal);
+    }
+
     /// <summary>The newest revision of every release in the cluster (as <c>helm list -A -a</c>), by namespace then name.</summary>
     public async Task<IReadOnlyList<Release>> ListAllAsync(CancellationToken ct = default)
     {
