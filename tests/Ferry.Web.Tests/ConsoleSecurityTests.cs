@@ -13,7 +13,7 @@ namespace Ferry.Web.Tests;
 /// state change bound to the session's CSRF token, cookies HttpOnly and SameSite=Strict, and cluster values shown as
 /// text (an app version of &lt;script&gt; is escaped).
 /// </summary>
-public sealed partial class ConsoleSecurityTests : IAsyncLifetime
+public sealed class ConsoleSecurityTests : IAsyncLifetime
 {
     private const string User = "operator";
     private const string Password = "correct horse battery staple";
@@ -321,32 +321,19 @@ public sealed partial class ConsoleSecurityTests : IAsyncLifetime
         using var response = await PostLoginAsync(user, password);
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal("/", response.Headers.Location?.OriginalString);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ferry_session=", StringComparison.Ordinal));
+        var cookie = ConsoleHttp.SetCookie(response, "ferry_session");
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("secure", cookie.Replace("samesite", "", StringComparison.OrdinalIgnoreCase), StringComparison.OrdinalIgnoreCase);
-        return cookie[..cookie.IndexOf(';', StringComparison.Ordinal)];
+        return ConsoleHttp.Cookie(response, "ferry_session");
     }
 
-    /// <summary>Signs in as a browser does: get the form (and its cookie), post it back with its token.</summary>
-    private async Task<HttpResponseMessage> PostLoginAsync(string user, string password)
-    {
-        using var form = await _http.GetAsync("/login");
-        var cookie = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ferry_login=", StringComparison.Ordinal));
-        var token = CsrfField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
-        return await SendAsync(HttpMethod.Post, "/login", cookie[..cookie.IndexOf(';', StringComparison.Ordinal)],
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["user"] = user, ["password"] = password, ["_csrf"] = token }));
-    }
+    private Task<HttpResponseMessage> PostLoginAsync(string user, string password) => _http.PostLoginAsync(user, password);
 
-    private Task<HttpResponseMessage> GetAsync(string path, string cookie) => SendAsync(HttpMethod.Get, path, cookie, null);
+    private Task<HttpResponseMessage> GetAsync(string path, string cookie) => _http.SendAsync(HttpMethod.Get, path, cookie, null);
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string cookie, HttpContent? content)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add("Cookie", cookie);
-        return _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string cookie, HttpContent? content) =>
+        _http.SendAsync(method, path, cookie, content);
 
-    [GeneratedRegex("name=\"_csrf\" value=\"([0-9a-f]+)\"")]
-    private static partial Regex CsrfField();
+    private static Regex CsrfField() => ConsoleHttp.CsrfField();
 }

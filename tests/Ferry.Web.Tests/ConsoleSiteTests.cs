@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using Ferry.Bundles;
 using Ferry.Kube;
 using Ferry.Kube.Tests;
@@ -14,7 +13,7 @@ namespace Ferry.Web.Tests;
 /// values from a bundle or the operator are shown as text, a deploy needs its confirmation, and no response body ever
 /// carries a secret setting's value (every response of every test is scanned).
 /// </summary>
-public sealed partial class ConsoleSiteTests : IAsyncLifetime
+public sealed class ConsoleSiteTests : IAsyncLifetime
 {
     private const string User = "operator";
     private const string Password = "correct horse battery staple";
@@ -334,14 +333,9 @@ public sealed partial class ConsoleSiteTests : IAsyncLifetime
 
     private async Task<(string Cookie, string Token)> SignInAsync()
     {
-        using var form = await _http.GetAsync("/login");
-        var login = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ferry_login=", StringComparison.Ordinal));
-        var formToken = CsrfField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
-        using var response = await PostAsync("/login", login[..login.IndexOf(';', StringComparison.Ordinal)],
-            new() { ["user"] = User, ["password"] = Password, ["_csrf"] = formToken });
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ferry_session=", StringComparison.Ordinal));
-        cookie = cookie[..cookie.IndexOf(';', StringComparison.Ordinal)];
-        return (cookie, CsrfField().Match(await GetTextAsync("/", cookie)).Groups[1].Value);
+        using var response = await _http.PostLoginAsync(User, Password);
+        var cookie = ConsoleHttp.Cookie(response, "ferry_session");
+        return (cookie, ConsoleHttp.CsrfField().Match(await GetTextAsync("/", cookie)).Groups[1].Value);
     }
 
     private Task<HttpResponseMessage> UploadAsync(string cookie, string? token, string fileName, byte[] content)
@@ -369,15 +363,8 @@ public sealed partial class ConsoleSiteTests : IAsyncLifetime
         return await response.Content.ReadAsStringAsync();
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string cookie, HttpContent? content)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add("Cookie", cookie);
-        return _http.SendAsync(request);
-    }
-
-    [GeneratedRegex("name=\"_csrf\" value=\"([0-9a-f]+)\"")]
-    private static partial Regex CsrfField();
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string cookie, HttpContent? content) =>
+        _http.SendAsync(method, path, cookie, content);
 
     /// <summary>Keeps every response body (buffered, so the test still reads it) for the secret scan.</summary>
     private sealed class Recording(List<string> bodies) : DelegatingHandler(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
