@@ -21,6 +21,10 @@ internal static class ConsoleCommand
         {
             throw new UsageException($"console --bundles {bundles}: no such folder; create it (bundles are uploaded to it and picked from it)");
         }
+        if (a.Value("--key") is { } key && !File.Exists(key))
+        {
+            throw new UsageException($"console --key {key}: no such file; give the vendor's public key (PEM), as deploy takes it");
+        }
         var noCluster = a.Value("--kubeconfig") is null && a.Value("--context") is null && Environment.GetEnvironmentVariable("KUBECONFIG") is null;
         using var cluster = noCluster ? null : KubeConnection.Connect(a.Value("--kubeconfig"), a.Value("--context"));
         try

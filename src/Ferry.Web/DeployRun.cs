@@ -8,25 +8,18 @@ namespace Ferry.Web;
 /// same journal and lock) on the server's lifetime, not a request's, so a browser that goes away does not stop it. The
 /// deploy page shows its progress: each step line as the deployer reports it, and each image's bytes pushed.
 /// </summary>
-public sealed class DeployRun : IProgress<string>, IProgress<TransferProgress>
+public sealed class DeployRun(string bundle, string user, DateTimeOffset started) : IProgress<string>, IProgress<TransferProgress>
 {
     private const int MaxLines = 2000;
     private readonly List<string> _lines = [];
     private readonly Dictionary<string, (long Done, long Total)> _images = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public DeployRun(string bundle, string user, DateTimeOffset started)
-    {
-        Bundle = bundle;
-        User = user;
-        Started = started;
-    }
+    public string Bundle { get; } = bundle;
 
-    public string Bundle { get; }
+    public string User { get; } = user;
 
-    public string User { get; }
-
-    public DateTimeOffset Started { get; }
+    public DateTimeOffset Started { get; } = started;
 
     /// <summary>Each app's outcome once the deploy finished; empty while it runs or when it stopped before any app.</summary>
     public IReadOnlyList<AppOutcome> Outcomes { get; private set; } = [];

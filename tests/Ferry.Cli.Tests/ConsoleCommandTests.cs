@@ -29,6 +29,9 @@ public sealed class ConsoleCommandTests : IDisposable
         var (code, _, err) = await CliRunner.RunAsync("console", "--htpasswd", htpasswd, "--addr", "127.0.0.1:0", "--bundles", absent);
         Assert.Equal(2, code);
         Assert.Contains($"--bundles {absent}: no such folder", err, StringComparison.Ordinal);
+        (code, _, err) = await CliRunner.RunAsync("console", "--htpasswd", htpasswd, "--addr", "127.0.0.1:0", "--key", absent);
+        Assert.Equal(2, code);
+        Assert.Contains($"--key {absent}: no such file", err, StringComparison.Ordinal);
     }
 
     [Fact]
