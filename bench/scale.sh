@@ -4,8 +4,10 @@
 #           `skopeo copy` vs one `ferry images push` / `ferry images pull` (native executable); fresh registries,
 #           page cache dropped before every run (the per-image overhead: manifests, HEADs, mounts, connections)
 #   deploy  install and no-op redeploy of N trivial apps on the API simulator (in process, and the native `ferry deploy`)
+#   bytes   push, pull and bundle build of 5 images totalling N MB (bench/oci-vs-skopeo.sh, bench/bundle-vs-skopeo.sh):
+#           throughput and peak RSS as the bundle grows; SCALE_MB="1024 5120 20480" (20 GB needs ~100 GB of disk)
 # Each figure is a CSV and a PNG (ScottPlot) under bench/results/, with the machine described in the CSV's comments.
-# Usage: bench/scale.sh [images|deploy|all]   SCALE_IMAGES="5 50 500"  SCALE_APPS="10 100 400"
+# Usage: bench/scale.sh [images|deploy|bytes|all]   SCALE_IMAGES="5 50 500"  SCALE_APPS="10 100 400"  SCALE_MB="1024 5120 20480"
 #        (needs docker-registry, skopeo, /usr/bin/time; run as root so the page cache can be dropped)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,9 +86,35 @@ deploy() {
   $BENCH plot "$csv" "$RESULTS/deploy.png" "Install and no-op redeploy of N apps (API simulator), lower is better" "apps" "seconds"
 }
 
+# throughput and memory as bundles grow: bench/oci-vs-skopeo.sh and bench/bundle-vs-skopeo.sh at each size, their lines parsed
+bytes() {
+  local csv=$RESULTS/bytes.csv
+  { machine; echo "MB,skopeo copy loop push (s),ferry images push (s),skopeo copy loop pull (s),ferry images pull (s),skopeo copy + tar (s),ferry bundle build (s),ferry push peak RSS (MB),ferry build peak RSS (MB)"; } > "$csv"
+  for mb in ${SCALE_MB:-1024 5120 20480}; do
+    local oci bundle
+    oci=$(bench/oci-vs-skopeo.sh "$mb" 2>/dev/null)
+    bundle=$(bench/bundle-vs-skopeo.sh "$mb" 2>/dev/null)
+    local pa pb pe pf ba bc rp rb
+    pa=$(sed -n 's/^(a) skopeo copy loop: *\([0-9.]*\) s.*/\1/p' <<<"$oci")
+    pb=$(sed -n 's/^(b) ferry images push: *\([0-9.]*\) s.*/\1/p' <<<"$oci")
+    rp=$(sed -n 's/^(b) ferry images push:.*peak RSS \([0-9]*\) MB.*/\1/p' <<<"$oci")
+    pe=$(sed -n 's/^(e) skopeo pull loop: *\([0-9.]*\) s.*/\1/p' <<<"$oci")
+    pf=$(sed -n 's/^(f) ferry images pull: *\([0-9.]*\) s.*/\1/p' <<<"$oci")
+    ba=$(sed -n 's/^(b) skopeo copy (oci) + tar: *\([0-9.]*\) s.*/\1/p' <<<"$bundle")
+    bc=$(sed -n 's/^(c) ferry bundle build: *\([0-9.]*\) s.*/\1/p' <<<"$bundle")
+    rb=$(sed -n 's/^(c) ferry bundle build:.*peak RSS \([0-9]*\) MB.*/\1/p' <<<"$bundle")
+    echo "$mb,$pa,$pb,$pe,$pf,$ba,$bc,$rp,$rb" >> "$csv"
+    printf 'MB %6d: push skopeo %s s ferry %s s | pull skopeo %s s ferry %s s | skopeo copy+tar %s s, bundle build %s s | RSS push %s MB build %s MB\n' \
+      "$mb" "$pa" "$pb" "$pe" "$pf" "$ba" "$bc" "$rp" "$rb"
+  done
+  cut -d, -f1-7 "$csv" > "$WORK/bytes-times.csv"
+  $BENCH plot "$WORK/bytes-times.csv" "$RESULTS/bytes.png" "Push, pull and bundle build of 5 images totalling N MB, lower is better" "MB" "seconds"
+}
+
 case "$WHAT" in
   images) images ;;
   deploy) deploy ;;
-  all) images; deploy ;;
-  *) echo "usage: bench/scale.sh [images|deploy|all]" >&2; exit 2 ;;
+  bytes) bytes ;;
+  all) images; deploy; bytes ;;
+  *) echo "usage: bench/scale.sh [images|deploy|bytes|all]" >&2; exit 2 ;;
 esac
