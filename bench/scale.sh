@@ -3,7 +3,7 @@
 #   images  push and pull of N small images (~1 MiB of their own each, one shared base layer): a loop of
 #           `skopeo copy` vs one `ferry images push` / `ferry images pull` (native executable); fresh registries,
 #           page cache dropped before every run (the per-image overhead: manifests, HEADs, mounts, connections)
-#   deploy  install and no-op redeploy of N trivial apps on the API simulator (in process, and the native `ferry deploy`)
+#   deploy  install, no-op redeploy (in process, and the native `ferry deploy`) and plan of N trivial apps on the API simulator
 #   bytes   push, pull and bundle build of 5 images totalling N MB (bench/oci-vs-skopeo.sh, bench/bundle-vs-skopeo.sh):
 #           throughput and peak RSS as the bundle grows; SCALE_MB="1024 5120 20480" (20 GB needs ~100 GB of disk)
 # Each figure is a CSV and a PNG (ScottPlot) under bench/results/, with the machine described in the CSV's comments.
@@ -73,15 +73,17 @@ images() {
 
 deploy() {
   local csv=$RESULTS/deploy.csv
-  { machine; echo "apps,install (s),no-op redeploy in process (s),no-op redeploy ferry deploy native (s)"; } > "$csv"
+  { machine; echo "apps,install (s),no-op redeploy in process (s),no-op redeploy ferry deploy native (s),plan in process (s)"; } > "$csv"
   for n in ${SCALE_APPS:-10 100 400}; do
-    local out install inproc cli
+    local out install inproc cli plan
     out=$(FERRY_NATIVE=$PWD/$NATIVE $BENCH deploy-noop "$n")
     install=$(sed -n 's/^install of .*: *\([0-9.]*\) s.*/\1/p' <<<"$out")
     inproc=$(sed -n 's/^no-op redeploy, in process.*: *\([0-9.]*\) s.*/\1/p' <<<"$out" | sort -n | head -1)
     cli=$(sed -n 's/^no-op redeploy, ferry deploy.*: *\([0-9.]*\) s.*/\1/p' <<<"$out" | sort -n | head -1)
-    echo "$n,$install,$inproc,$cli" >> "$csv"
-    printf 'apps %4d: install %6.2f s   no-op redeploy %5.2f s in process, %5.2f s ferry deploy (best of 3)\n' "$n" "$install" "$inproc" "$cli"
+    plan=$(sed -n 's/^plan, in process.*: *\([0-9.]*\) s.*/\1/p' <<<"$out" | sort -n | head -1)
+    echo "$n,$install,$inproc,$cli,$plan" >> "$csv"
+    printf 'apps %4d: install %6.2f s   no-op redeploy %5.2f s in process, %5.2f s ferry deploy   plan %5.2f s (best of 3)\n' \
+      "$n" "$install" "$inproc" "$cli" "$plan"
   done
   $BENCH plot "$csv" "$RESULTS/deploy.png" "Install and no-op redeploy of N apps (API simulator), lower is better" "apps" "seconds"
 }

@@ -73,6 +73,14 @@ internal static class DeployNoOp
                 var again = await new Deployer(client).DeployAsync(request);
                 Console.WriteLine($"no-op redeploy, in process (run {run}):  {sw.Elapsed.TotalSeconds:0.00} s ({again.Count(o => o.Result == AppResult.Unchanged)} unchanged)");
             }
+            for (var run = 1; run <= 3; run++)
+            {
+                // what `ferry plan` does against the cluster: verify, render every app, compare with each deployed release
+                sw.Restart();
+                var env = await new DeployEnv(client).ReadAsync();
+                var plan = await Planner.PlanAsync(bundle, "registry.site:5000", env, client);
+                Console.WriteLine($"plan, in process (run {run}):            {sw.Elapsed.TotalSeconds:0.00} s ({plan.Apps.Count(a => a.Action == PlanAction.Unchanged)} unchanged)");
+            }
             var kubeconfig = api.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
             for (var run = 1; run <= 3; run++)
             {

@@ -203,11 +203,7 @@ public sealed class Deployer(IKubernetes client)
         using var gate = new SemaphoreSlim(Math.Max(1, request.Parallel));
         // every app's release history, one list per namespace instead of one per app (the journal's lock keeps other
         // deploys out meanwhile, and an app's own history changes only through its own step below)
-        var histories = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>>(StringComparer.Ordinal);
-        foreach (var ns in spec.Apps.Select(a => a.Namespace).Distinct(StringComparer.Ordinal))
-        {
-            histories[ns] = await new ReleaseStore(client).HistoriesAsync(ns, ct).ConfigureAwait(false);
-        }
+        var histories = await new ReleaseStore(client).HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
         var tasks = new Dictionary<string, Task<AppOutcome>>(StringComparer.Ordinal);
         foreach (var app in AppRenderer.Ordered(spec))
         {

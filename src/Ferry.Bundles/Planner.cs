@@ -75,6 +75,8 @@ public static partial class Planner
 
         var siteRefs = bundle.SiteReferences(siteRegistry);
         var store = client is null ? null : new ReleaseStore(client);
+        // every app's release history, one list call per namespace (as deploy reads them)
+        var histories = store is null ? null : await store.HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
         var plans = new List<AppPlan>();
         foreach (var app in AppRenderer.Ordered(spec))
         {
@@ -98,7 +100,8 @@ public static partial class Planner
             }
             else
             {
-                var deployed = await store.DeployedAsync(app.Name, app.Namespace, ct).ConfigureAwait(false);
+                var deployed = histories![app.Namespace].GetValueOrDefault(app.Name)?
+                    .LastOrDefault(r => r.Info.Status == Charts.Releases.ReleaseStatus.Deployed);
                 revision = deployed?.Version;
                 action = deployed is null ? PlanAction.Install
                     : ReleaseManager.IsUnchanged(deployed, plan) ? PlanAction.Unchanged

@@ -29,6 +29,18 @@ public sealed class ReleaseStore(IKubernetes client)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<Release>)[.. g.OrderBy(r => r.Version)], StringComparer.Ordinal);
     }
 
+    /// <summary>The release histories of several namespaces (one list call each), by namespace, then release name.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>>> HistoriesAsync(IEnumerable<string> namespaces,
+        CancellationToken ct = default)
+    {
+        var all = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>>(StringComparer.Ordinal);
+        foreach (var ns in namespaces.Distinct(StringComparer.Ordinal))
+        {
+            all[ns] = await HistoriesAsync(ns, ct).ConfigureAwait(false);
+        }
+        return all;
+    }
+
     /// <summary>The newest revision of every release in the cluster (as <c>helm list -A -a</c>), by namespace then name.</summary>
     public async Task<IReadOnlyList<Release>> ListAllAsync(CancellationToken ct = default)
     {
