@@ -249,7 +249,7 @@ public sealed class Deployer(IKubernetes client)
         {
             log?.Report($"app {app.Name}: {repair}");
         }
-        var deployed = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed);
+        var deployed = ReleaseStore.Deployed(history);
         if (deployed is not null && ReleaseManager.IsUnchanged(deployed, plan))
         {
             log?.Report($"app {app.Name}: unchanged (revision {deployed.Version})");

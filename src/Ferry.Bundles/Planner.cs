@@ -100,8 +100,7 @@ public static partial class Planner
             }
             else
             {
-                var deployed = histories![app.Namespace].GetValueOrDefault(app.Name)?
-                    .LastOrDefault(r => r.Info.Status == Charts.Releases.ReleaseStatus.Deployed);
+                var deployed = ReleaseStore.Deployed(histories![app.Namespace].GetValueOrDefault(app.Name) ?? []);
                 revision = deployed?.Version;
                 action = deployed is null ? PlanAction.Install
                     : ReleaseManager.IsUnchanged(deployed, plan) ? PlanAction.Unchanged

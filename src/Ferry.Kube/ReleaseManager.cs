@@ -61,7 +61,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     public async Task<Release> UpgradeOrInstallAsync(ReleasePlan plan, DeployOptions options, CancellationToken ct = default)
     {
         var history = await _store.HistoryAsync(plan.Name, plan.Namespace, ct).ConfigureAwait(false);
-        var deployed = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed);
+        var deployed = ReleaseStore.Deployed(history);
         var install = deployed is null;
         var release = NewRevision(plan.Name, plan.Namespace, (history.Count == 0 ? 0 : history[^1].Version) + 1,
             plan.ChartJson, plan.ConfigJson, Join(plan.Manifests), plan.Hooks, plan.Notes,
@@ -104,12 +104,12 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     {
         var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
         var target = RollbackTarget(history, name, ns, toVersion);
-        var current = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed) ?? history[^1];
+        var current = ReleaseStore.Deployed(history) ?? history[^1];
         var hooks = target.Hooks.Select(h => new Hook(h.Name, h.Kind, h.Path, h.Manifest, h.Events, h.Weight, h.DeletePolicies)).ToList();
         var release = NewRevision(name, ns, history[^1].Version + 1, target.ChartJson, target.ConfigJson, target.Manifest, hooks, target.Info.Notes,
             ReleaseStatus.PendingRollback, $"Rollback to {target.Version}");
         release.Info.FirstDeployed = history[0].Info.FirstDeployed;
-        var previous = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed) ?? current;
+        var previous = ReleaseStore.Deployed(history) ?? current;
         return await RunAsync(release, previous, PruneBase(history),
             (HookEvent.PreRollback, HookEvent.PostRollback, $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
     }

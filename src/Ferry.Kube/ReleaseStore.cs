@@ -60,7 +60,10 @@ public sealed class ReleaseStore(IKubernetes client)
 
     /// <summary>The newest revision with status deployed, or null.</summary>
     public async Task<Release?> DeployedAsync(string name, string ns, CancellationToken ct = default) =>
-        (await HistoryAsync(name, ns, ct).ConfigureAwait(false)).LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed);
+        Deployed(await HistoryAsync(name, ns, ct).ConfigureAwait(false));
+
+    /// <summary>The newest revision with status deployed in a history read before, or null.</summary>
+    public static Release? Deployed(IReadOnlyList<Release> history) => history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed);
 
     public async Task CreateAsync(Release release, DateTimeOffset now, CancellationToken ct = default)
     {
@@ -93,7 +96,7 @@ public sealed class ReleaseStore(IKubernetes client)
             return 0;
         }
         var history = await HistoryAsync(name, ns, ct).ConfigureAwait(false);
-        var deployed = history.LastOrDefault(r => r.Info.Status == ReleaseStatus.Deployed)?.Version;
+        var deployed = Deployed(history)?.Version;
         var doomed = history.Where(r => r.Version != deployed).Take(Math.Max(0, history.Count - max)).ToList();
         foreach (var r in doomed)
         {

@@ -26,19 +26,20 @@ public sealed partial class ConsoleServer
                 .ConfigureAwait(false);
             return;
         }
-        var requested = post ? (await FormAsync(ctx).ConfigureAwait(false))?["bundle"].ToString() : ctx.Request.Query["bundle"].ToString();
+        // a POST's form was read (and its token checked) before this page: read once here
+        var form = post ? await FormAsync(ctx).ConfigureAwait(false) : null;
+        var requested = form is not null ? form["bundle"].ToString() : ctx.Request.Query["bundle"].ToString();
         var bundle = string.IsNullOrEmpty(requested) ? _shelf?.List() is [var newest, ..] ? newest.Name : null : requested;
         var path = _shelf?.Find(bundle);
         var schema = path is null ? [] : BundleReader.ReadManifest(path).Env.Select(v => v.ToEnvVar()).ToList();
         var env = new DeployEnv(cluster, _options.EnvNamespace);
         var site = await env.ReadAsync(ct).ConfigureAwait(false);
         var view = new SettingsView(path is null ? null : bundle, schema, site);
-        if (!post)
+        if (form is null)
         {
             await HtmlAsync(ctx, 200, ConsolePages.Settings(session, view with { Problems = EnvCheck.Problems(schema, site) })).ConfigureAwait(false);
             return;
         }
-        var form = (await FormAsync(ctx).ConfigureAwait(false))!;
         var change = Change(schema, site, form);
         var proposed = Apply(site, change);
         var problems = EnvCheck.Problems(schema, proposed);
