@@ -43,7 +43,7 @@ public static class GoJson
             case GoStruct fields:
                 WriteMembers(sb, fields, html, indent, depth, guard);
                 return;
-            case GoTypedDictionary { IsNil: true }:
+            case GoTypedDictionary { IsNil: true } or GoTypedList { IsNil: true, Count: 0 }:
                 sb.Append("null");
                 return;
             case IDictionary<string, object?> map when map.Count == 0:

@@ -50,6 +50,26 @@ public static class GoQuote
 
     private static bool IsValidRune(int r) => r is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF);
 
+    /// <summary>strconv.Quote of Go bytes that need not be valid UTF-8: a byte no rune starts at prints as <c>\xNN</c>.</summary>
+    public static string QuoteBytes(ReadOnlySpan<byte> s)
+    {
+        var sb = new StringBuilder(s.Length + 2).Append('"');
+        while (!s.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(s, out var rune, out var used) == System.Buffers.OperationStatus.Done)
+            {
+                AppendEscapedRune(sb, rune.Value, '"', asciiOnly: false);
+            }
+            else
+            {
+                used = 1;
+                sb.Append("\\x").Append(s[0].ToString("x2", CultureInfo.InvariantCulture));
+            }
+            s = s[used..];
+        }
+        return sb.Append('"').ToString();
+    }
+
     private static string QuoteWith(string s, char quote, bool asciiOnly)
     {
         var sb = new StringBuilder(s.Length + 2);

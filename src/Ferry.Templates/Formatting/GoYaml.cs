@@ -39,7 +39,7 @@ public static partial class GoYaml
     {
         switch (v)
         {
-            case null or GoTypedDictionary { IsNil: true }:
+            case null or GoTypedDictionary { IsNil: true } or GoTypedList { IsNil: true, Count: 0 }:
                 return null;
             case string or bool:
                 return v;

@@ -108,7 +108,7 @@ public static class Comparison
         return ReferenceEquals(arg1, arg) || Equals(arg1, arg);
     }
 
-    private static bool IsNil(object? v) => v is null or GoTypedDictionary { IsNil: true };
+    private static bool IsNil(object? v) => v is null or GoTypedDictionary { IsNil: true } or GoTypedList { IsNil: true, Count: 0 };
 
     private static string GoFmtValue(object? v) => Formatting.GoFmt.FormatValue(v);
 

@@ -20,6 +20,11 @@ public sealed class GoTypedList : List<object?>
 
     public string GoTypeName { get; }
 
+    /// <summary>A nil slice (Go's <c>FindAllString</c> with no match): JSON and YAML write it as <c>null</c>.</summary>
+    public bool IsNil { get; private init; }
+
+    public static GoTypedList Nil(string goTypeName) => new(goTypeName) { IsNil = true };
+
     public static GoTypedList Strings(IEnumerable<string> items) => new("[]string", items);
 
     public static GoTypedList Ints(IEnumerable<long> items) => new("[]int", items.Select(i => (object?)i));

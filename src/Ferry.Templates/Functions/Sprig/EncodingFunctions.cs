@@ -52,114 +52,26 @@ internal static class EncodingFunctions
     /// <summary>Go's url.Parse, as Sprig's urlParse map (scheme, host, hostname, path, query, opaque, fragment, userinfo).</summary>
     private static Dictionary<string, object?> UrlParse(string s)
     {
-        CheckUrl(s);
-        var fragment = "";
-        var hash = s.IndexOf('#', StringComparison.Ordinal);
-        if (hash >= 0)
-        {
-            fragment = Unescape(s[(hash + 1)..]);
-            s = s[..hash];
-        }
-        var scheme = "";
-        var colon = s.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && char.IsAsciiLetter(s[0]) && s[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
-        {
-            scheme = s[..colon].ToLowerInvariant();
-            s = s[(colon + 1)..];
-        }
-        var query = "";
-        var q = s.IndexOf('?', StringComparison.Ordinal);
-        if (q >= 0)
-        {
-            query = s[(q + 1)..];
-            s = s[..q];
-        }
-        string opaque = "", userinfo = "", host = "", path;
-        if (scheme.Length > 0 && !s.StartsWith('/'))
-        {
-            opaque = s;
-            path = "";
-        }
-        else if (s.StartsWith("//", StringComparison.Ordinal))
-        {
-            var rest = s[2..];
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            var authority = slash < 0 ? rest : rest[..slash];
-            path = slash < 0 ? "" : rest[slash..];
-            var at = authority.LastIndexOf('@');
-            if (at >= 0)
-            {
-                userinfo = authority[..at];
-                host = authority[(at + 1)..];
-            }
-            else
-            {
-                host = authority;
-            }
-            path = Unescape(path);
-        }
-        else
-        {
-            path = Unescape(s);
-        }
-        var hostname = HostName(host);
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["scheme"] = scheme,
-            ["host"] = host,
-            ["hostname"] = hostname,
-            ["path"] = path,
-            ["query"] = query,
-            ["opaque"] = opaque,
-            ["fragment"] = fragment,
-            ["userinfo"] = userinfo,
-        };
-    }
-
-    /// <summary>url.Parse's up-front checks, failing in Sprig's words.</summary>
-    private static void CheckUrl(string s)
-    {
-        string? problem = null;
-        if (s.Any(c => c < 0x20 || c == 0x7f))
-        {
-            problem = "net/url: invalid control character in URL";
-        }
-        else if (s.StartsWith(':'))
-        {
-            problem = "missing protocol scheme";
-        }
-        else if (System.Text.RegularExpressions.Regex.Match(s, "%(?![0-9A-Fa-f]{2})(.{0,2})") is { Success: true } bad)
-        {
-            problem = $"invalid URL escape {GoQuote.Quote(bad.Value)}";
-        }
-        if (problem is not null)
-        {
-            throw new TemplateFunctionException($"unable to parse url: parse {GoQuote.Quote(s)}: {problem}");
-        }
-    }
-
-    /// <summary>The host without its port (and without the brackets of an IPv6 address).</summary>
-    private static string HostName(string host)
-    {
-        if (host.StartsWith('['))
-        {
-            var close = host.IndexOf(']', StringComparison.Ordinal);
-            return close > 0 ? host[1..close] : host;
-        }
-        var pc = host.LastIndexOf(':');
-        return pc >= 0 ? host[..pc] : host;
-    }
-
-    private static string Unescape(string s)
-    {
+        GoUrl url;
         try
         {
-            return Uri.UnescapeDataString(s);
+            url = GoUrl.Parse(s);
         }
-        catch (UriFormatException)
+        catch (FormatException e)
         {
-            return s;
+            throw new TemplateFunctionException("unable to parse url: " + e.Message);
         }
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["scheme"] = url.Scheme,
+            ["host"] = url.Host,
+            ["hostname"] = url.Hostname,
+            ["path"] = url.Path,
+            ["query"] = url.RawQuery,
+            ["opaque"] = url.Opaque,
+            ["fragment"] = url.Fragment,
+            ["userinfo"] = url.UserInfo,
+        };
     }
 
     /// <summary>Go's url.URL.String() built from Sprig's urlJoin map.</summary>

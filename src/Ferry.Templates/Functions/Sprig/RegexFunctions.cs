@@ -15,41 +15,69 @@ internal static class RegexFunctions
 
     public static void Register(FunctionRegistry r)
     {
-        Both(r, "regexMatch", 2, a => Compile(a[0]).IsMatch(AsString(a[1])));
-        Both(r, "regexFind", 2, a => { var m = Compile(a[0]).Match(AsString(a[1])); return m.Success ? m.Value : ""; });
-        Both(r, "regexFindAll", 3, a => FindAll(Compile(a[0]), AsString(a[1]), AsInt(a[2])));
-        Both(r, "regexReplaceAll", 3, a => Compile(a[0]).Replace(AsString(a[1]), m => Expand(AsString(a[2]), m)));
-        Both(r, "regexReplaceAllLiteral", 3, a => Compile(a[0]).Replace(AsString(a[1]), _ => AsString(a[2])));
-        Both(r, "regexSplit", 3, a => Split(Compile(a[0]), AsString(a[1]), AsInt(a[2])));
+        r.Add(Values.TemplateFunction.Fixed("regexMatch", 2, a => TryCompile(a[0]) is { } re && re.IsMatch(AsString(a[1]))));
+        r.Add(Values.TemplateFunction.Fixed("mustRegexMatch", 2, a => Compile(a[0], must: true).IsMatch(AsString(a[1]))));
+        Both(r, "regexFind", 2, (re, a) => { var m = re.Match(AsString(a[1])); return m.Success ? m.Value : ""; });
+        Both(r, "regexFindAll", 3, (re, a) => FindAll(re, AsString(a[1]), AsInt(a[2])));
+        Both(r, "regexReplaceAll", 3, (re, a) => re.Replace(AsString(a[1]), m => Expand(AsString(a[2]), m)));
+        Both(r, "regexReplaceAllLiteral", 3, (re, a) => re.Replace(AsString(a[1]), _ => AsString(a[2])));
+        Both(r, "regexSplit", 3, (re, a) => Split(re, AsString(a[1]), AsInt(a[2])));
         r.Add(Values.TemplateFunction.Fixed("regexQuoteMeta", 1, a => QuoteMeta(AsString(a[0]))));
     }
 
-    private static void Both(FunctionRegistry r, string name, int count, Values.TemplateFunctionBody body)
+    /// <summary>Sprig's pair: <c>name</c> compiles with regexp.MustCompile (its panic is the error), <c>mustName</c> with Compile.</summary>
+    private static void Both(FunctionRegistry r, string name, int count, Func<Regex, object?[], object?> body)
     {
-        r.Add(Values.TemplateFunction.Fixed(name, count, body));
-        r.Add(Values.TemplateFunction.Fixed("must" + char.ToUpperInvariant(name[0]) + name[1..], count, body));
+        r.Add(Values.TemplateFunction.Fixed(name, count, a => body(Compile(a[0], must: false), a)));
+        var mustName = "must" + char.ToUpperInvariant(name[0]) + name[1..];
+        r.Add(Values.TemplateFunction.Fixed(mustName, count, a => body(Compile(a[0], must: true), a)));
     }
 
-    internal static Regex Compile(object? pattern)
+    /// <summary>
+    /// Go's regexp.Compile over RE2 syntax: Go's parser decides what is refused and says it in Go's words (with
+    /// MustCompile's <c>regexp: Compile(`…`): </c> in front for the non-must functions); .NET compiles what passes.
+    /// </summary>
+    internal static Regex Compile(object? pattern, bool must = true)
     {
         var p = AsString(pattern);
-        if (Regex.IsMatch(p, @"\(\?(=|!|<=|<!)") || Regex.IsMatch(p, @"(?<!\\)\\[1-9]"))
+        var problem = GoRegexSyntax.Translate(p, out var dotNet, out var unsupported);
+        if (problem is null && unsupported is not null)
         {
-            throw new Values.TemplateFunctionException($"error parsing regexp: invalid or unsupported Perl syntax in `{p}`");
+            throw new Values.TemplateFunctionException($"the pattern `{p}` uses {unsupported}, which Ferry's regexp does not support yet");
         }
+        if (problem is not null)
+        {
+            throw new Values.TemplateFunctionException(must ? problem : $"regexp: Compile({GoBackquote(p)}): {problem}");
+        }
+        return DotNet(dotNet!) ?? throw new Values.TemplateFunctionException(
+            $"the pattern `{p}` is valid Go regexp syntax that Ferry's regexp does not support yet");
+    }
+
+    private static Regex? DotNet(string pattern)
+    {
         try
         {
-            return new Regex(p.Replace("(?P<", "(?<", StringComparison.Ordinal), RegexOptions.CultureInvariant, Timeout);
+            return new Regex(pattern, RegexOptions.CultureInvariant, Timeout);
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            throw new Values.TemplateFunctionException($"error parsing regexp: {e.Message}");
+            return null;
         }
     }
+
+    private static Regex? TryCompile(object? pattern)
+    {
+        var p = AsString(pattern);
+        return GoRegexSyntax.Translate(p, out var dotNet, out _) is null && dotNet is not null ? DotNet(dotNet) : null;
+    }
+
+    /// <summary>regexp's quote: a raw string literal when strconv.CanBackquote allows, else a quoted one.</summary>
+    private static string GoBackquote(string s) =>
+        s.Any(c => c == '`' || c == '\uFFFD' || (c < ' ' && c != '\t') || c == 0x7f) ? Formatting.GoQuote.Quote(s) : "`" + s + "`";
 
     private static List<object?> FindAll(Regex re, string s, int n)
     {
-        var result = new GoTypedList("[]string");
+        var result = GoTypedList.Nil("[]string");
         if (n == 0)
         {
             return result;
