@@ -103,16 +103,7 @@ internal static class GoNetIp
             }
             if (off < s.Length && s[off] == '.')
             {
-                if (ellipsis < 0 && i != 12)
-                {
-                    return Error(input, "embedded IPv4 address must replace the final 2 fields of the address", s);
-                }
-                if (i + 4 > 16)
-                {
-                    return Error(input, "too many hex fields to fit an embedded IPv4 at the end of the address", s);
-                }
-                var end = input.Length - (zone.Length > 0 ? zone.Length + 1 : 0);
-                if (IPv4Fields(input, end - s.Length, end) is { } v4)
+                if (EmbeddedIPv4(input, s, zone, i, ellipsis) is { } v4)
                 {
                     return v4;
                 }
@@ -158,6 +149,21 @@ internal static class GoNetIp
             return Error(input, "address string too short");
         }
         return i == 16 && ellipsis >= 0 ? Error(input, "the :: must expand to at least one field of zeros") : null;
+    }
+
+    /// <summary>The IPv4 tail of an IPv6 address (<c>::ffff:1.2.3.4</c>): null when it fits and parses, else the error.</summary>
+    private static string? EmbeddedIPv4(string input, string s, string zone, int i, int ellipsis)
+    {
+        if (ellipsis < 0 && i != 12)
+        {
+            return Error(input, "embedded IPv4 address must replace the final 2 fields of the address", s);
+        }
+        if (i + 4 > 16)
+        {
+            return Error(input, "too many hex fields to fit an embedded IPv4 at the end of the address", s);
+        }
+        var end = input.Length - (zone.Length > 0 ? zone.Length + 1 : 0);
+        return IPv4Fields(input, end - s.Length, end);
     }
 
     /// <summary>One group of up to four hex digits at the start of <paramref name="s"/>: how many, or the error.</summary>
