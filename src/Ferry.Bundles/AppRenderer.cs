@@ -31,7 +31,11 @@ public static partial class AppRenderer
         {
             values = ValuesTemplate.Render(valuesFile, entry.ValuesName!, spec, app, site.Values, siteRegistry);
         }
-        var options = new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values, IncludeCrds = true };
+        var options = new HelmTemplateOptions
+        {
+            ReleaseName = app.Name, Namespace = app.Namespace, Values = values, IncludeCrds = true,
+            Env = ValuesTemplate.EnvFor(spec, app, site.Values),
+        };
         options = cluster is null ? spec.ForTarget(options) : options with { Cluster = cluster };
         if (siteRefs is not null)
         {

@@ -92,7 +92,7 @@ public static class BundleBuilder
         Directory.CreateDirectory(Path.Combine(staging, "values"));
         foreach (var app in spec.Apps)
         {
-            options.Log?.Report($"app {app.Name}: fetching chart {app.Chart}");
+            options.Log?.Report($"app {app.Name}: fetching {app.SourceText}");
             var chart = await fetcher.FetchAsync(spec, app, ct).ConfigureAwait(false);
             if (options.Locked)
             {
@@ -110,7 +110,10 @@ public static class BundleBuilder
                 values = ValuesTemplate.Render(spec.Resolve(app.Values), app.Values, spec, app, sampleEnv, registry: "");
             }
             var render = HelmTemplate.Run(Path.Combine(staging, chartFile),
-                spec.ForTarget(new HelmTemplateOptions { ReleaseName = app.Name, Namespace = app.Namespace, Values = values }), ct);
+                spec.ForTarget(new HelmTemplateOptions
+                {
+                    ReleaseName = app.Name, Namespace = app.Namespace, Values = values, Env = ValuesTemplate.EnvFor(spec, app, sampleEnv),
+                }), ct);
             if (!render.Succeeded)
             {
                 throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env " +

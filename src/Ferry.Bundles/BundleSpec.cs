@@ -47,9 +47,33 @@ public sealed record ChartSource(string? Path, string? Repo, string? Name, strin
     };
 }
 
-/// <summary>An app of the product: its chart, values template, namespace, ordering and extra images.</summary>
+/// <summary>
+/// An app of the product: its chart (or plain manifests, or a kustomization, which the build wraps into a generated
+/// chart), values template, namespace, ordering and extra images.
+/// </summary>
 public sealed record AppSpec(string Name, string Namespace, ChartSource Chart, string? Values, IReadOnlyList<string> DependsOn,
-    IReadOnlyList<string> Images, int Line);
+    IReadOnlyList<string> Images, int Line)
+{
+    /// <summary>manifests: files and folders of YAML (relative to ferry.yaml); null for a chart or kustomize app.</summary>
+    public IReadOnlyList<string>? Manifests { get; init; }
+
+    /// <summary>Whether manifests are Go templates rendered with <c>.Env</c> (the site's deploy-env) at deploy.</summary>
+    public bool TemplateManifests { get; init; } = true;
+
+    /// <summary>kustomize: the kustomization folder (path, a .tgz, or git + ref + path); null otherwise.</summary>
+    public ChartSource? Kustomize { get; init; }
+
+    /// <summary>What the app is made of: chart, manifests or kustomize.</summary>
+    public string SourceKind => Manifests is not null ? "manifests" : Kustomize is not null ? "kustomize" : "chart";
+
+    /// <summary>The app's source as ferry.yaml gives it, for messages.</summary>
+    public string SourceText => SourceKind switch
+    {
+        "manifests" => "manifests " + string.Join(", ", Manifests!),
+        "kustomize" => "kustomize " + Kustomize,
+        _ => "chart " + Chart,
+    };
+}
 
 /// <summary>ferry.yaml: the product's deploy repo as code.</summary>
 public sealed record BundleSpec(

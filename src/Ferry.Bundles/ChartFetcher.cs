@@ -17,17 +17,16 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
         byte[] archive;
         try
         {
-            archive = source.Kind switch
+            archive = app.SourceKind switch
             {
-                "path" => FromPath(spec.Resolve(source.Path!)),
-                "repo" => await FromRepoAsync(source, ct).ConfigureAwait(false),
-                "oci" => await FromOciAsync(source, ct).ConfigureAwait(false),
-                _ => FromGit(source),
+                "manifests" => GeneratedCharts.FromManifests(spec, app),
+                "kustomize" => GeneratedCharts.FromKustomize(spec, app),
+                _ => await FetchChartAsync(spec, source, ct).ConfigureAwait(false),
             };
         }
         catch (Exception e) when (e is OciException or HttpRequestException or IOException or ChartException or BundleException)
         {
-            throw new BundleException($"app {app.Name}: cannot fetch chart {source}: {e.Message}", e);
+            throw new BundleException($"app {app.Name}: cannot fetch {app.SourceText}: {e.Message}", e);
         }
         Chart chart;
         using (var ms = new MemoryStream(archive))
@@ -38,15 +37,23 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
             }
             catch (ChartException e)
             {
-                throw new BundleException($"app {app.Name}: chart {source}: {e.Message}", e);
+                throw new BundleException($"app {app.Name}: {app.SourceText}: {e.Message}", e);
             }
         }
-        if (source.Version is not null && chart.Metadata.Version != source.Version)
+        if (app.SourceKind == "chart" && source.Version is not null && chart.Metadata.Version != source.Version)
         {
             throw new BundleException($"app {app.Name}: chart {source} has version {chart.Metadata.Version}, ferry.yaml pins {source.Version}");
         }
         return new FetchedChart(chart.Name, chart.Metadata.Version, archive, Digest.Of(archive));
     }
+
+    private async Task<byte[]> FetchChartAsync(BundleSpec spec, ChartSource source, CancellationToken ct) => source.Kind switch
+    {
+        "path" => FromPath(spec.Resolve(source.Path!)),
+        "repo" => await FromRepoAsync(source, ct).ConfigureAwait(false),
+        "oci" => await FromOciAsync(source, ct).ConfigureAwait(false),
+        _ => FromGit(source),
+    };
 
     private static byte[] FromPath(string path)
     {
@@ -103,7 +110,18 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
         }
     }
 
-    private static byte[] FromGit(ChartSource s)
+    private static byte[] FromGit(ChartSource s) => WithGitCheckout(s, (checkout, dir) =>
+    {
+        if (!File.Exists(Path.Combine(dir, "Chart.yaml")))
+        {
+            throw new BundleException($"{s.Git}@{s.Ref}: no Chart.yaml at {s.GitPath ?? "the repository root"}");
+        }
+        var md = ChartLoader.ParseMetadata(File.ReadAllText(Path.Combine(dir, "Chart.yaml")), "Chart.yaml");
+        return ReproducibleTar.PackageChart(dir, md.Name);
+    });
+
+    /// <summary>Checks out <paramref name="s"/>'s ref (shallow) and hands <paramref name="use"/> the checkout and its path folder.</summary>
+    internal static T WithGitCheckout<T>(ChartSource s, Func<string, string, T> use)
     {
         var temp = Directory.CreateTempSubdirectory("ferry-git-").FullName;
         try
@@ -112,12 +130,11 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
             Git(temp, "fetch", "-q", "--depth", "1", s.Git!, s.Ref!);
             Git(temp, "-c", "advice.detachedHead=false", "checkout", "-q", "FETCH_HEAD");
             var dir = s.GitPath is null ? temp : Path.GetFullPath(Path.Combine(temp, s.GitPath));
-            if (!ContainedPath.IsUnder(temp, dir, rootItself: true) || !File.Exists(Path.Combine(dir, "Chart.yaml")))
+            if (!ContainedPath.IsUnder(temp, dir, rootItself: true) || !Directory.Exists(dir))
             {
-                throw new BundleException($"{s.Git}@{s.Ref}: no Chart.yaml at {s.GitPath ?? "the repository root"}");
+                throw new BundleException($"{s.Git}@{s.Ref}: no folder {s.GitPath} in the repository");
             }
-            var md = ChartLoader.ParseMetadata(File.ReadAllText(Path.Combine(dir, "Chart.yaml")), "Chart.yaml");
-            return ReproducibleTar.PackageChart(dir, md.Name);
+            return use(temp, dir);
         }
         finally
         {

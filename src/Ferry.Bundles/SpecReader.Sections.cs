@@ -62,9 +62,15 @@ internal sealed partial class SpecReader
                 $"(lowercase letters, digits, '-', at most {SpecRules.MaxDnsLabel} characters)");
         }
         var chart = Get(am, "chart") is YamlMappingNode cm ? Chart(cm, name) : null;
-        if (chart is null)
+        var manifests = Get(am, "manifests") is null ? null : Strings(am, "manifests", "apps[].", []);
+        var kustomize = Get(am, "kustomize") is YamlMappingNode km ? Kustomize(km, name) : null;
+        if (new object?[] { chart, manifests, kustomize }.Count(x => x is not null) != 1)
         {
-            Error(am, $"app {name}: chart is required");
+            Error(am, $"app {name}: needs exactly one of chart, manifests or kustomize");
+        }
+        if (manifests is { Count: 0 })
+        {
+            Error(Get(am, "manifests")!, $"app {name}: manifests lists no file or folder");
         }
         var depends = Strings(am, "dependsOn", "apps[].", []);
         var images = Strings(am, "images", "apps[].", []);
@@ -76,7 +82,32 @@ internal sealed partial class SpecReader
             }
         }
         return new AppSpec(name, ns ?? "default", chart ?? new ChartSource(null, null, null, null, null, null, null, null),
-            Str(am, "values", "apps[]."), depends, images, (int)am.Start.Line);
+            Str(am, "values", "apps[]."), depends, images, (int)am.Start.Line)
+        {
+            Manifests = manifests,
+            Kustomize = kustomize,
+            TemplateManifests = Bool(am, "template", true, "apps[]."),
+        };
+    }
+
+    private ChartSource Kustomize(YamlMappingNode km, string app)
+    {
+        Known(km, "kustomize.");
+        var src = new ChartSource(Str(km, "path", "kustomize."), null, null, null, null, Str(km, "git", "kustomize."),
+            Str(km, "ref", "kustomize."), null);
+        if (src.Git is not null)
+        {
+            src = src with { GitPath = src.Path, Path = null };
+        }
+        if ((src.Path is null) == (src.Git is null))
+        {
+            Error(km, $"app {app}: kustomize needs exactly one of path (a folder or .tgz) or git (with ref)");
+        }
+        else if (src.Git is not null && src.Ref is null)
+        {
+            Error(km, $"app {app}: a git kustomization needs ref (a tag or commit)");
+        }
+        return src;
     }
 
     private ChartSource Chart(YamlMappingNode cm, string app)
@@ -204,6 +235,16 @@ internal sealed partial class SpecReader
             if (app.Chart.Path is not null && !File.Exists(spec.Resolve(app.Chart.Path)) && !Directory.Exists(spec.Resolve(app.Chart.Path)))
             {
                 Error(chartNode ?? root, $"app {app.Name}: chart path {app.Chart.Path} does not exist (paths are relative to {spec.BaseDirectory})");
+            }
+            foreach (var m in (app.Manifests ?? []).Where(m => !File.Exists(spec.Resolve(m)) && !Directory.Exists(spec.Resolve(m))))
+            {
+                Error((node is null ? null : Get(node, "manifests")) ?? root,
+                    $"app {app.Name}: manifests path {m} does not exist (paths are relative to {spec.BaseDirectory})");
+            }
+            if (app.Kustomize?.Path is { } kp && !File.Exists(spec.Resolve(kp)) && !Directory.Exists(spec.Resolve(kp)))
+            {
+                Error((node is null ? null : Get(node, "kustomize")) ?? root,
+                    $"app {app.Name}: kustomize path {kp} does not exist (paths are relative to {spec.BaseDirectory})");
             }
             if (app.Values is not null && !File.Exists(spec.Resolve(app.Values)))
             {

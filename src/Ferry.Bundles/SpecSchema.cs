@@ -17,7 +17,7 @@ public static class SpecSchema
     public static string[] AllowedFields(string where) => Fields.GetOrAdd(where, static w =>
     {
         var node = Document.Value.RootElement;
-        var segments = w == "chart." ? ["apps[]", "chart"] : w.Split('.', StringSplitOptions.RemoveEmptyEntries);
+        var segments = w is "chart." or "kustomize." ? ["apps[]", w[..^1]] : w.Split('.', StringSplitOptions.RemoveEmptyEntries);
         foreach (var segment in segments)
         {
             var list = segment.EndsWith("[]", StringComparison.Ordinal);
@@ -131,13 +131,33 @@ public static class SpecSchema
             "apps": {
               "type": "array", "minItems": 1,
               "items": {
-                "type": "object", "required": ["name", "chart"], "additionalProperties": false,
+                "type": "object", "required": ["name"], "additionalProperties": false,
+                "description": "exactly one of chart, manifests or kustomize",
                 "properties": {
                   "name": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
                   "namespace": { "type": "string" },
                   "values": { "type": "string", "description": "values.yaml.tmpl, relative to ferry.yaml" },
                   "dependsOn": { "type": "array", "items": { "type": "string" } },
                   "images": { "type": "array", "items": { "type": "string" } },
+                  "manifests": {
+                    "type": "array", "items": { "type": "string" }, "minItems": 1,
+                    "description": "YAML files and folders (relative to ferry.yaml), wrapped by the build into a generated chart"
+                  },
+                  "template": {
+                    "type": "boolean", "default": true,
+                    "description": "manifests are Go templates rendered with .Env (the site's deploy-env) and Helm's functions"
+                  },
+                  "kustomize": {
+                    "type": "object",
+                    "description": "a kustomization, rendered natively at build as kubectl kustomize renders it",
+                    "oneOf": [
+                      { "required": ["path"], "properties": { "path": { "type": "string", "description": "a folder or a .tgz" } } },
+                      {
+                        "required": ["git", "ref"],
+                        "properties": { "git": { "type": "string" }, "ref": { "type": "string" }, "path": { "type": "string" } }
+                      }
+                    ]
+                  },
                   "chart": {
                     "type": "object",
                     "oneOf": [

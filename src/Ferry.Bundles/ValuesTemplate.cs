@@ -53,6 +53,13 @@ public static partial class ValuesTemplate
         }
     }
 
+    /// <summary>
+    /// The <c>.Env</c> a manifests app's templates see (the same as values templates: declared keys only), or null for
+    /// an app whose templates must not see it (charts, kustomizations, manifests with <c>template: false</c>).
+    /// </summary>
+    public static object? EnvFor(BundleSpec spec, AppSpec app, IReadOnlyDictionary<string, string> env) =>
+        app.SourceKind == "manifests" && app.TemplateManifests ? new EnvObject(spec, env) : null;
+
     [GeneratedRegex(@"\.Env\.(\w+)>: can't evaluate field \1 in type", RegexOptions.CultureInvariant)]
     private static partial Regex UnknownEnv();
 

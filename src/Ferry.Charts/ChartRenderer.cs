@@ -57,6 +57,10 @@ public sealed class ChartRenderer(HelmFunctionOptions? options = null)
             ["Values"] = new Dictionary<string, object?>(StringComparer.Ordinal),
             ["Subcharts"] = subCharts,
         };
+        if (vals.TryGetValue("Env", out var env))
+        {
+            next["Env"] = env;
+        }
         if (c.IsRoot)
         {
             next["Values"] = vals.GetValueOrDefault("Values") is IDictionary<string, object?> rootValues

@@ -75,6 +75,10 @@ public static partial class HelmTemplate
         var top = ChartRenderer.ToRenderValues(chart, values,
             new ReleaseOptions(releaseName, options.Namespace, IsInstall: !options.IsUpgrade, IsUpgrade: options.IsUpgrade), caps, progress.Log,
                 validateSchema: !options.SkipSchemaValidation);
+        if (options.Env is not null)
+        {
+            top["Env"] = options.Env;
+        }
         progress.Rendering = true;
         CheckKubeVersion(chart, caps);
         var files = new ChartRenderer(options.Functions).Render(chart, top, cancellationToken);

@@ -42,6 +42,12 @@ public sealed record HelmTemplateOptions
 
     public bool Debug { get; init; }
 
+    /// <summary>
+    /// A top-level <c>.Env</c> for every template (Ferry's manifests apps: plain YAML rendered with the site's
+    /// deploy-env); null, as for every chart, leaves templates exactly as Helm renders them.
+    /// </summary>
+    public object? Env { get; init; }
+
     public List<string> ShowOnly { get; init; } = [];
 
     /// <summary>Helm's functions for the render (lint mode, lookup, clock).</summary>

@@ -14,6 +14,9 @@ public static class KustomizeRenderer
 {
     private const int MaxDepth = 32;
 
+    /// <summary>The names a kustomization file may have (kustomization.yaml, kustomization.yml, Kustomization).</summary>
+    public static IReadOnlyList<string> FileNames => Kustomization.FileNames;
+
     /// <summary>The YAML stream <c>kubectl kustomize DIRECTORY</c> prints.</summary>
     public static string Render(string directory, string? root = null)
     {
