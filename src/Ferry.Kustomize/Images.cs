@@ -14,9 +14,9 @@ internal static class Images
             var newName = e.GetValueOrDefault("newName") as string;
             var newTag = e.GetValueOrDefault("newTag") is { } t ? Kustomization.Scalar(t, k.At("images")) : null;
             var digest = e.GetValueOrDefault("digest") as string;
-            foreach (var pod in resources.Select(FieldPaths.PodSpec).OfType<Dictionary<string, object?>>())
+            foreach (var r in resources)
             {
-                foreach (var container in FieldPaths.Containers(pod))
+                foreach (var container in Containers(r.Object))
                 {
                     if (container.GetValueOrDefault("image") is string image && Split(image) is var (n, tag, dig) && n == name)
                     {
@@ -27,6 +27,39 @@ internal static class Images
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Every container, wherever a containers or initContainers list is in the object (custom kinds too, as kustomize).</summary>
+    private static IEnumerable<Dictionary<string, object?>> Containers(object? node)
+    {
+        switch (node)
+        {
+            case Dictionary<string, object?> map:
+                foreach (var (key, value) in map)
+                {
+                    if (key is "containers" or "initContainers" && value is List<object?> list)
+                    {
+                        foreach (var c in list.OfType<Dictionary<string, object?>>())
+                        {
+                            yield return c;
+                        }
+                    }
+                    else
+                    {
+                        foreach (var c in Containers(value))
+                        {
+                            yield return c;
+                        }
+                    }
+                }
+                break;
+            case List<object?> items:
+                foreach (var c in items.SelectMany(Containers))
+                {
+                    yield return c;
+                }
+                break;
         }
     }
 

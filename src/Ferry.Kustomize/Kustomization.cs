@@ -46,7 +46,7 @@ internal sealed class Kustomization
         Dictionary<string, int> lines;
         try
         {
-            (value, lines) = YamlReader.ReadWithKeyLines(File.ReadAllText(path), NumberMode.IntWhenIntegral);
+            (value, lines) = YamlReader.ReadWithKeyLines(File.ReadAllText(path), NumberMode.IntWhenIntegral, yaml12: true);
         }
         catch (YamlException e)
         {

@@ -140,7 +140,7 @@ public static class KustomizeRenderer
             List<object?> documents;
             try
             {
-                documents = YamlReader.ReadAll(File.ReadAllText(path), NumberMode.IntWhenIntegral);
+                documents = YamlReader.ReadAll(File.ReadAllText(path), NumberMode.IntWhenIntegral, yaml12: true);
             }
             catch (YamlException e)
             {

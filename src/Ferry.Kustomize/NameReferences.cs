@@ -1,116 +1,69 @@
 namespace Ferry.Kustomize;
 
 /// <summary>
-/// kustomize's name reference fix-up: after prefixes, suffixes and hashes renamed objects, the fields that refer to a
-/// ConfigMap, Secret, ServiceAccount, claim, Service or Role by name are given its new name (same namespace only).
+/// kustomize's name reference fix-up: after prefixes, suffixes and hashes renamed objects, every field that names an
+/// object (<see cref="BuiltinSpecs.NameReferences"/>) is given its current name, and a ServiceAccount subject its
+/// namespace. A reference resolves to an object of the kind with that name (now or before) in the referrer's namespace.
 /// </summary>
 internal static class NameReferences
 {
     public static void Fix(List<Resource> resources)
     {
-        foreach (var referrer in resources)
+        foreach (var (kind, specs) in BuiltinSpecs.NameReferences)
         {
-            string? Rename(string kind, string? name) => name is null ? null : resources
-                .Where(r => r.Kind == kind && r.Name != name && r.Names.Contains(name)
-                    && (r.IsClusterScoped || referrer.IsClusterScoped || r.Namespace == referrer.Namespace))
-                .Select(r => r.Name).FirstOrDefault();
-            if (FieldPaths.PodSpec(referrer) is { } pod)
+            var referents = resources.Where(r => r.Kind == kind).ToList();
+            if (referents.Count == 0)
             {
-                PodSpec(pod, Rename);
+                continue;
             }
-            Other(referrer, Rename, name => resources.FirstOrDefault(r => r.Kind == "ServiceAccount" && r.Name == name)?.Namespace);
-        }
-    }
-
-    private static void Update(Dictionary<string, object?>? map, string field, string kind, Func<string, string?, string?> rename)
-    {
-        if (map?.GetValueOrDefault(field) is string name && rename(kind, name) is { } renamed)
-        {
-            map[field] = renamed;
-        }
-    }
-
-    private static IEnumerable<Dictionary<string, object?>> Items(Dictionary<string, object?>? map, string field) =>
-        (map?.GetValueOrDefault(field) as List<object?> ?? []).OfType<Dictionary<string, object?>>();
-
-    private static Dictionary<string, object?>? Sub(Dictionary<string, object?>? map, string field) =>
-        map?.GetValueOrDefault(field) as Dictionary<string, object?>;
-
-    private static void PodSpec(Dictionary<string, object?> pod, Func<string, string?, string?> rename)
-    {
-        Update(pod, "serviceAccountName", "ServiceAccount", rename);
-        Update(pod, "serviceAccount", "ServiceAccount", rename);
-        foreach (var secret in Items(pod, "imagePullSecrets"))
-        {
-            Update(secret, "name", "Secret", rename);
-        }
-        foreach (var volume in Items(pod, "volumes"))
-        {
-            Update(Sub(volume, "configMap"), "name", "ConfigMap", rename);
-            Update(Sub(volume, "secret"), "secretName", "Secret", rename);
-            Update(Sub(volume, "persistentVolumeClaim"), "claimName", "PersistentVolumeClaim", rename);
-            foreach (var source in Items(Sub(volume, "projected"), "sources"))
+            foreach (var referrer in resources)
             {
-                Update(Sub(source, "configMap"), "name", "ConfigMap", rename);
-                Update(Sub(source, "secret"), "name", "Secret", rename);
-            }
-        }
-        foreach (var container in FieldPaths.ContainerLists.SelectMany(list => Items(pod, list)))
-        {
-            foreach (var env in Items(container, "env"))
-            {
-                Update(Sub(Sub(env, "valueFrom"), "configMapKeyRef"), "name", "ConfigMap", rename);
-                Update(Sub(Sub(env, "valueFrom"), "secretKeyRef"), "name", "Secret", rename);
-            }
-            foreach (var from in Items(container, "envFrom"))
-            {
-                Update(Sub(from, "configMapRef"), "name", "ConfigMap", rename);
-                Update(Sub(from, "secretRef"), "name", "Secret", rename);
+                foreach (var spec in specs)
+                {
+                    spec.Apply(referrer, value => Update(value, kind, referents, referrer));
+                }
             }
         }
     }
 
-    private static void Other(Resource r, Func<string, string?, string?> rename, Func<string?, string?> namespaceOf)
+    private static Resource? Find(List<Resource> referents, string name, string? ns, Resource referrer)
     {
-        var spec = Sub(r.Object, "spec");
-        switch (r.Kind)
+        var named = referents.Where(r => r.Names.Contains(name)).ToList();
+        var wanted = ns ?? referrer.Namespace;
+        return named.FirstOrDefault(r => r.IsClusterScoped || r.Namespace == wanted)
+            ?? (referrer.IsClusterScoped && ns is null ? named.FirstOrDefault() : null);
+    }
+
+    private static object? Update(object? value, string kind, List<Resource> referents, Resource referrer)
+    {
+        switch (value)
         {
-            case "StatefulSet":
-                Update(spec, "serviceName", "Service", rename);
-                break;
-            case "Ingress":
-                Update(Sub(Sub(spec, "defaultBackend"), "service"), "name", "Service", rename);
-                foreach (var path in Items(spec, "rules").SelectMany(rule => Items(Sub(rule, "http"), "paths")))
+            case string name:
+                return Find(referents, name, null, referrer)?.Name ?? name;
+            case List<object?> names when names.All(n => n is string):
+                return names.Select(n => (object?)(Find(referents, (string)n!, null, referrer)?.Name ?? n)).ToList();
+            case List<object?> subjects when kind == "ServiceAccount":
+                foreach (var subject in subjects.OfType<Dictionary<string, object?>>().Where(s => s.GetValueOrDefault("kind") is "ServiceAccount"))
                 {
-                    Update(Sub(Sub(path, "backend"), "service"), "name", "Service", rename);
-                }
-                foreach (var tls in Items(spec, "tls"))
-                {
-                    Update(tls, "secretName", "Secret", rename);
-                }
-                break;
-            case "RoleBinding" or "ClusterRoleBinding":
-                var roleRef = Sub(r.Object, "roleRef");
-                if (roleRef?.GetValueOrDefault("kind") is string roleKind)
-                {
-                    Update(roleRef, "name", roleKind, rename);
-                }
-                foreach (var subject in Items(r.Object, "subjects").Where(s => s.GetValueOrDefault("kind") is "ServiceAccount"))
-                {
-                    Update(subject, "name", "ServiceAccount", rename);
-                    if (namespaceOf(subject.GetValueOrDefault("name") as string) is { Length: > 0 } ns)
+                    if (subject.GetValueOrDefault("name") is string sa
+                        && Find(referents, sa, subject.GetValueOrDefault("namespace") as string, referrer) is { } account)
                     {
-                        subject["namespace"] = ns;
+                        subject["name"] = account.Name;
+                        if (account.Namespace.Length > 0)
+                        {
+                            subject["namespace"] = account.Namespace;
+                        }
                     }
                 }
-                break;
-            case "HorizontalPodAutoscaler":
-                var scale = Sub(spec, "scaleTargetRef");
-                if (scale?.GetValueOrDefault("kind") is string targetKind)
+                return subjects;
+            case Dictionary<string, object?> service when service.GetValueOrDefault("name") is string name:
+                if (Find(referents, name, service.GetValueOrDefault("namespace") as string, referrer) is { } found)
                 {
-                    Update(scale, "name", targetKind, rename);
+                    service["name"] = found.Name;
                 }
-                break;
+                return service;
+            default:
+                return value;
         }
     }
 }

@@ -155,7 +155,7 @@ internal static class Patches
     {
         try
         {
-            return YamlReader.ReadAll(text, NumberMode.IntWhenIntegral).Where(d => d is not null).ToList();
+            return YamlReader.ReadAll(text, NumberMode.IntWhenIntegral, yaml12: true).Where(d => d is not null).ToList();
         }
         catch (YamlException e)
         {

@@ -9,10 +9,7 @@ internal static class Transformers
         Patches.ApplyPatches(k, resources, context);
         if (k.String("namespace") is { Length: > 0 } ns)
         {
-            foreach (var r in resources.Where(r => !r.IsClusterScoped))
-            {
-                r.Metadata["namespace"] = ns;
-            }
+            Namespace(resources, ns);
         }
         var prefix = k.String("namePrefix") ?? "";
         var suffix = k.String("nameSuffix") ?? "";
@@ -30,10 +27,47 @@ internal static class Transformers
         Images.Apply(k, resources);
     }
 
+    /// <summary>
+    /// The namespace transformer: every namespaced object, the Namespace objects themselves (renamed), the
+    /// ServiceAccount subjects named "default" of role bindings, and the service an APIService or CRD webhook calls.
+    /// </summary>
+    private static void Namespace(List<Resource> resources, string ns)
+    {
+        foreach (var r in resources)
+        {
+            if (r.Kind == "Namespace")
+            {
+                r.Name = ns;
+            }
+            else if (!r.IsClusterScoped)
+            {
+                r.Metadata["namespace"] = ns;
+            }
+            if (r.Kind is "RoleBinding" or "ClusterRoleBinding")
+            {
+                foreach (var subject in (r.Object.GetValueOrDefault("subjects") as List<object?> ?? []).OfType<Dictionary<string, object?>>()
+                    .Where(s => s.GetValueOrDefault("kind") is "ServiceAccount" && s.GetValueOrDefault("name") is "default"))
+                {
+                    subject["namespace"] = ns;
+                }
+            }
+        }
+        foreach (var spec in NamespaceReferences)
+        {
+            resources.ForEach(r => spec.Apply(r, _ => ns));
+        }
+    }
+
+    private static readonly FieldSpec[] NamespaceReferences =
+    [
+        new("APIService", "spec/service/namespace", true, "apiregistration.k8s.io"),
+        new("CustomResourceDefinition", "spec/conversion/webhook/clientConfig/service/namespace", false, "apiextensions.k8s.io"),
+    ];
+
     private static void Labels(Kustomization k, List<Resource> resources)
     {
         var common = Kustomization.StringMap(k.Fields.GetValueOrDefault("commonLabels"), k.At("commonLabels"));
-        Label(resources, common, selectors: true, templates: true);
+        Set(resources, common, BuiltinSpecs.CommonLabels);
         foreach (var entry in k.List("labels"))
         {
             if (entry is not Dictionary<string, object?> l)
@@ -41,12 +75,18 @@ internal static class Transformers
                 throw new KustomizeException($"{k.At("labels")}: every entry of 'labels' must be a mapping with pairs");
             }
             var pairs = Kustomization.StringMap(l.GetValueOrDefault("pairs"), k.At("labels"));
-            var selectors = l.GetValueOrDefault("includeSelectors") is true;
-            Label(resources, pairs, selectors, selectors || l.GetValueOrDefault("includeTemplates") is true);
+            var specs = l.GetValueOrDefault("includeSelectors") is true ? BuiltinSpecs.CommonLabels
+                : l.GetValueOrDefault("includeTemplates") is true ? BuiltinSpecs.MetadataLabels
+                : [new FieldSpec("", "metadata/labels", true)];
+            Set(resources, pairs, specs);
         }
     }
 
-    private static void Label(List<Resource> resources, Dictionary<string, string> pairs, bool selectors, bool templates)
+    private static void Annotations(Kustomization k, List<Resource> resources) => Set(resources,
+        Kustomization.StringMap(k.Fields.GetValueOrDefault("commonAnnotations"), k.At("commonAnnotations")), BuiltinSpecs.CommonAnnotations);
+
+    /// <summary>Sets <paramref name="pairs"/> in the mapping at every field spec (created where the spec says).</summary>
+    private static void Set(List<Resource> resources, Dictionary<string, string> pairs, FieldSpec[] specs)
     {
         if (pairs.Count == 0)
         {
@@ -54,58 +94,18 @@ internal static class Transformers
         }
         foreach (var r in resources)
         {
-            Set(FieldPaths.Ensure(r.Object, "metadata/labels", create: true), pairs);
-            if (templates)
+            foreach (var spec in specs)
             {
-                foreach (var path in FieldPaths.Templates(r.Kind))
+                spec.Apply(r, value =>
                 {
-                    Set(FieldPaths.Ensure(r.Object, path + "/labels", create: true), pairs);
-                }
-                if (r.Kind == "StatefulSet" && r.Object.GetValueOrDefault("spec") is Dictionary<string, object?> spec)
-                {
-                    var claims = spec.GetValueOrDefault("volumeClaimTemplates") as List<object?> ?? [];
-                    foreach (var claim in claims.OfType<Dictionary<string, object?>>())
+                    var map = value as Dictionary<string, object?> ?? new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (var (key, v) in pairs)
                     {
-                        Set(FieldPaths.Ensure(claim, "metadata/labels", create: true), pairs);
+                        map[key] = v;
                     }
-                }
+                    return map;
+                });
             }
-            if (selectors)
-            {
-                foreach (var (path, create) in FieldPaths.LabelSelectors(r.Kind))
-                {
-                    Set(FieldPaths.Ensure(r.Object, path, create), pairs);
-                }
-            }
-        }
-    }
-
-    private static void Annotations(Kustomization k, List<Resource> resources)
-    {
-        var pairs = Kustomization.StringMap(k.Fields.GetValueOrDefault("commonAnnotations"), k.At("commonAnnotations"));
-        if (pairs.Count == 0)
-        {
-            return;
-        }
-        foreach (var r in resources)
-        {
-            Set(FieldPaths.Ensure(r.Object, "metadata/annotations", create: true), pairs);
-            foreach (var path in FieldPaths.Templates(r.Kind))
-            {
-                Set(FieldPaths.Ensure(r.Object, path + "/annotations", create: true), pairs);
-            }
-        }
-    }
-
-    private static void Set(Dictionary<string, object?>? map, Dictionary<string, string> pairs)
-    {
-        if (map is null)
-        {
-            return;
-        }
-        foreach (var (key, value) in pairs)
-        {
-            map[key] = value;
         }
     }
 
@@ -129,7 +129,7 @@ internal static class Transformers
             }
             foreach (var r in scalable)
             {
-                FieldPaths.Ensure(r.Object, "spec", create: true)!["replicas"] = (long)n;
+                new FieldSpec("", "spec/replicas", true).Apply(r, _ => (long)n);
             }
         }
     }

@@ -27,6 +27,12 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
     /// <summary>A merge key (<c>&lt;&lt;</c>, plain or tagged !!merge) as go-yaml recognises it.</summary>
     public static bool IsMergeKey(string tag, string value, bool isImplicit) => value == "<<" && (isImplicit || tag == MergeTag);
 
+    /// <summary>
+    /// YAML 1.2's core schema as go-yaml v3 resolves plain scalars (kustomize's reader): only true and false are
+    /// booleans, so y, yes, on, n, no and off stay strings.
+    /// </summary>
+    public bool Yaml12 { get; init; }
+
     private readonly HashSet<YamlNode> _activeAliases = [];
     private int _decodeCount;
     private int _aliasCount;
@@ -331,14 +337,14 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
     /// <summary>A scalar's tag and Go value per go-yaml v2's resolver (a quoted or block scalar is a string).</summary>
     private (string Tag, object? Value) Scalar(YamlNode n) => Scalar(n.Tag, n.Value, n.Implicit);
 
-    private static (string Tag, object? Value) Scalar(string nodeTag, string text, bool isImplicit)
+    private (string Tag, object? Value) Scalar(string nodeTag, string text, bool isImplicit)
     {
         if (nodeTag.Length == 0 && !isImplicit)
         {
             return (StrTag, text);
         }
         var tag = nodeTag == "!" ? "" : nodeTag;
-        var (resolvedTag, value) = Resolve(tag, text);
+        var (resolvedTag, value) = Resolve(tag, text, Yaml12);
         if (resolvedTag == BinaryTag)
         {
             try
@@ -355,13 +361,13 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
 
     private static bool Resolvable(string tag) => tag is "" or StrTag or BoolTag or IntTag or FloatTag or TimestampTag or NullTag or BinaryTag;
 
-    private static (string Tag, object? Value) Resolve(string tag, string input)
+    private static (string Tag, object? Value) Resolve(string tag, string input, bool yaml12)
     {
         if (!Resolvable(tag))
         {
             return (tag, input);
         }
-        var (rtag, value) = ResolvePlain(tag, input);
+        var (rtag, value) = ResolvePlain(tag, input, yaml12);
         if (tag.Length == 0 || tag == rtag || tag is StrTag or BinaryTag)
         {
             return (tag is StrTag or BinaryTag ? tag : rtag, tag == StrTag ? input : value);
@@ -375,8 +381,13 @@ internal sealed partial class YamlDecoder(NumberMode numbers)
 
     private static string ShortTag(string tag) => tag.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal) ? "!!" + tag[18..] : tag;
 
-    private static (string Tag, object? Value) ResolvePlain(string tag, string input)
+    private static (string Tag, object? Value) ResolvePlain(string tag, string input, bool yaml12)
     {
+        if (yaml12 && input is "y" or "Y" or "yes" or "Yes" or "YES" or "on" or "On" or "ON"
+            or "n" or "N" or "no" or "No" or "NO" or "off" or "Off" or "OFF")
+        {
+            return (StrTag, input);
+        }
         var hint = input.Length == 0 ? 'N' : input[0] switch
         {
             '+' or '-' => 'S',

@@ -59,13 +59,13 @@ public static class YamlReader
     }
 
     /// <summary>Every document's value, in order.</summary>
-    public static List<object?> ReadAll(string text, NumberMode numbers = NumberMode.Float64)
+    public static List<object?> ReadAll(string text, NumberMode numbers = NumberMode.Float64, bool yaml12 = false)
     {
         var composer = new YamlComposer(text);
         var documents = new List<object?>();
         while (composer.NextDocument() is { } root)
         {
-            documents.Add(new YamlDecoder(numbers).Decode(root));
+            documents.Add(new YamlDecoder(numbers) { Yaml12 = yaml12 }.Decode(root));
         }
         return documents;
     }
@@ -74,7 +74,8 @@ public static class YamlReader
     /// The first document's value, plus the 1-based line of each top-level mapping key (for messages that point at a
     /// field, such as Chart.yaml's).
     /// </summary>
-    public static (object? Value, Dictionary<string, int> KeyLines) ReadWithKeyLines(string text, NumberMode numbers = NumberMode.Float64)
+    public static (object? Value, Dictionary<string, int> KeyLines) ReadWithKeyLines(string text, NumberMode numbers = NumberMode.Float64,
+        bool yaml12 = false)
     {
         var composer = new YamlComposer(text);
         var root = composer.NextDocument();
@@ -93,6 +94,6 @@ public static class YamlReader
                 }
             }
         }
-        return (new YamlDecoder(numbers).Decode(root), lines);
+        return (new YamlDecoder(numbers) { Yaml12 = yaml12 }.Decode(root), lines);
     }
 }
