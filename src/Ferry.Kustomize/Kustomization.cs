@@ -12,7 +12,7 @@ internal sealed class Kustomization
     {
         "apiVersion", "kind", "metadata", "resources", "bases", "components", "namespace", "namePrefix", "nameSuffix",
         "commonLabels", "labels", "commonAnnotations", "images", "replicas", "patches", "patchesStrategicMerge",
-        "patchesJson6902", "configMapGenerator", "secretGenerator", "generatorOptions",
+        "patchesJson6902", "configMapGenerator", "secretGenerator", "generatorOptions", "replacements", "vars",
     };
 
     private Kustomization(string directory, string path, Dictionary<string, object?> fields, Dictionary<string, int> lines)

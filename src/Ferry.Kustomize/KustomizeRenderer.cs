@@ -35,12 +35,16 @@ public static class KustomizeRenderer
             r.Name = r.Name + "-" + r.HashSuffix;
         }
         NameReferences.Fix(resources);
+        Vars.Resolve(context.Vars, resources);
         return LegacyOrder.Sort(resources).Select(r => r.Object).ToList();
     }
 
     internal sealed class BuildContext(string root)
     {
         public string Root { get; } = root;
+
+        /// <summary>The vars of every kustomization built, resolved once at the top as kustomize does.</summary>
+        public List<Vars.Var> Vars { get; } = [];
 
         public List<Resource> Build(string directory, int depth)
         {
@@ -61,6 +65,7 @@ public static class KustomizeRenderer
             }
             resources.AddRange(Generators.Generate(k, this));
             Transformers.Apply(k, resources, this);
+            Vars.AddRange(Kustomize.Vars.Read(k));
             return resources;
         }
 

@@ -25,6 +25,7 @@ internal static class Transformers
         Patches.ApplyJson6902Files(k, resources, context);
         Replicas(k, resources);
         Images.Apply(k, resources);
+        Replacements.Apply(k, resources, context);
     }
 
     /// <summary>

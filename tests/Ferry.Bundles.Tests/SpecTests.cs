@@ -179,7 +179,8 @@ public sealed class SpecTests : IDisposable
             "3:41: unknown field metadata.lables (allowed: name, version)",
             "4:28: unknown field registry.mirror (allowed: rewrite)",
             "6:16: unknown field env[].secert; did you mean secret? (allowed: name, description, required, secret, default, pattern)",
-            "12:5: unknown field apps[].image; did you mean images? (allowed: name, namespace, values, dependsOn, images, chart)",
+            "12:5: unknown field apps[].image; did you mean images? (allowed: name, namespace, values, dependsOn, images, manifests, template, " +
+                "kustomize, chart)",
             "11:27: unknown field chart.tag (allowed: path, repo, name, version, oci, git, ref)",
             "14:37: unknown field imagePaths[].where (allowed: kind, path)",
             "8:25: unknown field envMigrations[].from (allowed: rename, to)",
@@ -281,5 +282,40 @@ public sealed class SpecTests : IDisposable
         var e = Assert.Throws<BundleException>(() => SpecLoader.Load(path));
         Assert.Contains($"{path}:12:", e.Message, StringComparison.Ordinal);
         Assert.Contains("filters are not supported", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AppSources_ExactlyOneOfChartManifestsOrKustomize_EachChecked()
+    {
+        var path = Write("ferry.yaml", """
+            apiVersion: ferry.dev/v1
+            kind: Bundle
+            metadata: { name: demo, version: 1.0.0 }
+            apps:
+              - name: both
+                chart: { path: chart }
+                manifests: [deploy]
+              - name: neither
+                namespace: x
+              - name: missing
+                manifests: [nowhere, also/missing.yaml]
+              - name: kust
+                kustomize: { ref: v1, overlay: prod }
+              - name: kgit
+                kustomize: { git: https://example.com/r.git }
+              - name: fine
+                manifests: [ok.yaml]
+                template: maybe
+            """);
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(path)!, "ok.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n");
+        var e = Assert.Throws<BundleException>(() => SpecLoader.Load(path));
+        Assert.Contains(":5:5: app both: needs exactly one of chart, manifests or kustomize", e.Message, StringComparison.Ordinal);
+        Assert.Contains(":8:5: app neither: needs exactly one of chart, manifests or kustomize", e.Message, StringComparison.Ordinal);
+        Assert.Contains("app missing: manifests path nowhere does not exist", e.Message, StringComparison.Ordinal);
+        Assert.Contains("app missing: manifests path also/missing.yaml does not exist", e.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown field kustomize.overlay", e.Message, StringComparison.Ordinal);
+        Assert.Contains("app kust: kustomize needs exactly one of path (a folder or .tgz) or git (with ref)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("app kgit: a git kustomization needs ref", e.Message, StringComparison.Ordinal);
+        Assert.Contains("apps[].template must be true or false, not \"maybe\"", e.Message, StringComparison.Ordinal);
     }
 }

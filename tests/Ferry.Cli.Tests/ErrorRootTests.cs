@@ -9,7 +9,7 @@ public sealed class ErrorRootTests
     [
         typeof(FerryException).Assembly, typeof(Charts.ChartException).Assembly, typeof(Oci.OciException).Assembly,
         typeof(Kube.KubeException).Assembly, typeof(Bundles.BundleException).Assembly, typeof(Registry.DistributionException).Assembly,
-        typeof(UsageException).Assembly,
+        typeof(UsageException).Assembly, typeof(Kustomize.KustomizeException).Assembly, typeof(Web.ConsoleServer).Assembly,
     ];
 
     [Fact]

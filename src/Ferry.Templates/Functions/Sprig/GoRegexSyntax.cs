@@ -75,7 +75,8 @@ internal sealed class GoRegexSyntax
         }
     }
 
-    private sealed class SyntaxError(string code, string expr) : Exception(code)
+    /// <summary>Go's syntax error, caught inside <see cref="Translate"/> (a FerryException as every exception Ferry defines).</summary>
+    private sealed class SyntaxError(string code, string expr) : FerryException(FailureKind.Render, code)
     {
         public string Code { get; } = code;
         public string Expr { get; } = expr;
