@@ -7,14 +7,6 @@ namespace Ferry.Kustomize;
 /// </summary>
 internal static class StrategicMerge
 {
-    private static readonly Dictionary<string, string[]> MergeKeys = new(StringComparer.Ordinal)
-    {
-        ["containers"] = ["name"], ["initContainers"] = ["name"], ["ephemeralContainers"] = ["name"], ["env"] = ["name"],
-        ["volumes"] = ["name"], ["volumeMounts"] = ["mountPath"], ["volumeDevices"] = ["devicePath"],
-        ["imagePullSecrets"] = ["name"], ["hostAliases"] = ["ip"], ["ports"] = ["containerPort", "port"],
-        ["topologySpreadConstraints"] = ["topologyKey"], ["resourceClaims"] = ["name"],
-    };
-
     public static void Merge(Dictionary<string, object?> target, Dictionary<string, object?> patch)
     {
         if (patch.GetValueOrDefault("$patch") is "replace")
@@ -38,9 +30,9 @@ internal static class StrategicMerge
                 case Dictionary<string, object?> m when target.GetValueOrDefault(key) is Dictionary<string, object?> existing:
                     Merge(existing, m);
                     break;
-                case List<object?> l when target.GetValueOrDefault(key) is List<object?> existing && MergeKeys.TryGetValue(key, out var keys)
-                    && l.All(x => x is Dictionary<string, object?>):
-                    target[key] = MergeList(existing, l, keys);
+                case List<object?> l when target.GetValueOrDefault(key) is List<object?> existing
+                    && PatchStrategy.MergeKey(key, _ => false) is not null && l.All(x => x is Dictionary<string, object?>):
+                    target[key] = MergeList(existing, l, key);
                     break;
                 default:
                     target[key] = Strip(Patches.Clone(value));
@@ -49,7 +41,7 @@ internal static class StrategicMerge
         }
     }
 
-    private static List<object?> MergeList(List<object?> existing, List<object?> patch, string[] keys)
+    private static List<object?> MergeList(List<object?> existing, List<object?> patch, string field)
     {
         if (patch.Any(x => x is Dictionary<string, object?> d && d.Count == 1 && d.GetValueOrDefault("$patch") is "replace"))
         {
@@ -60,9 +52,9 @@ internal static class StrategicMerge
         var result = new List<object?>();
         foreach (var item in patch.Cast<Dictionary<string, object?>>())
         {
-            var key = keys.FirstOrDefault(item.ContainsKey);
-            var match = key is null ? null : rest.OfType<Dictionary<string, object?>>()
-                .FirstOrDefault(e => Equals(Scalar(e.GetValueOrDefault(key)), Scalar(item[key])));
+            var key = PatchStrategy.MergeKey(field, item.ContainsKey);
+            var match = key is null || !item.TryGetValue(key, out var wanted) ? null : rest.OfType<Dictionary<string, object?>>()
+                .FirstOrDefault(e => Equals(Scalar(e.GetValueOrDefault(key)), Scalar(wanted)));
             if (match is not null)
             {
                 rest.Remove(match);

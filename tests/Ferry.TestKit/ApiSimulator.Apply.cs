@@ -157,13 +157,7 @@ public sealed partial class ApiSimulator
         {
             return null;
         }
-        var key = field switch
-        {
-            "containers" or "initContainers" or "ephemeralContainers" or "env" or "volumes" or "imagePullSecrets" => "name",
-            "volumeMounts" => "mountPath",
-            "ports" => o.ContainsKey("containerPort") ? "containerPort" : "port",
-            _ => null,
-        };
+        var key = Ferry.Kustomize.PatchStrategy.MergeKey(field, o.ContainsKey);
         if (key is null || o[key] is not JsonValue v)
         {
             return null;
