@@ -7,21 +7,68 @@ namespace Ferry.Kustomize;
 /// <summary>configMapGenerator and secretGenerator: literals, files and env files, with kustomize's content hash suffix.</summary>
 internal static class Generators
 {
-    public static IEnumerable<Resource> Generate(Kustomization k, KustomizeRenderer.BuildContext context)
+    /// <summary>Adds the generated objects to <paramref name="resources"/>, or merges into (replaces) a base's.</summary>
+    public static void Generate(Kustomization k, KustomizeRenderer.BuildContext context, List<Resource> resources)
     {
         var options = k.Map("generatorOptions");
-        foreach (var entry in k.List("configMapGenerator"))
+        foreach (var field in new[] { "configMapGenerator", "secretGenerator" })
         {
-            yield return One(k, context, entry, "configMapGenerator", options);
-        }
-        foreach (var entry in k.List("secretGenerator"))
-        {
-            yield return One(k, context, entry, "secretGenerator", options);
+            foreach (var entry in k.List(field))
+            {
+                var (generated, behavior) = One(k, context, entry, field, options);
+                if (behavior == "create")
+                {
+                    resources.Add(generated);
+                    continue;
+                }
+                var existing = resources.Where(r => r.Kind == generated.Kind && r.Names.Contains(generated.Name)
+                    && (generated.Namespace.Length == 0 || r.Namespace == generated.Namespace)).ToList();
+                if (existing.Count != 1)
+                {
+                    throw new KustomizeException($"{k.At(field)}: {field} '{generated.Name}' has behavior '{behavior}' but " +
+                        (existing.Count == 0 ? "no base generates it; use behavior: create" : "more than one object has that name"));
+                }
+                Combine(existing[0], generated, behavior);
+            }
         }
     }
 
-    private static Resource One(Kustomization k, KustomizeRenderer.BuildContext context, object? entry, string field,
-        Dictionary<string, object?> globalOptions)
+    /// <summary>behavior merge (data and metadata added over the base's) or replace (the base's data dropped).</summary>
+    private static void Combine(Resource into, Resource generated, string behavior)
+    {
+        foreach (var field in new[] { "data", "binaryData" })
+        {
+            var data = behavior == "replace" ? null : into.Object.GetValueOrDefault(field) as Dictionary<string, object?>;
+            var add = generated.Object.GetValueOrDefault(field) as Dictionary<string, object?>;
+            if (data is null && add is null)
+            {
+                into.Object.Remove(field);
+                continue;
+            }
+            var merged = new Dictionary<string, object?>(data ?? [], StringComparer.Ordinal);
+            foreach (var (key, value) in add ?? [])
+            {
+                merged[key] = value;
+            }
+            into.Object[field] = merged;
+        }
+        foreach (var field in new[] { "labels", "annotations" })
+        {
+            if (generated.Metadata.GetValueOrDefault(field) is Dictionary<string, object?> add)
+            {
+                var target = into.Metadata.GetValueOrDefault(field) as Dictionary<string, object?> ?? new(StringComparer.Ordinal);
+                foreach (var (key, value) in add)
+                {
+                    target[key] = value;
+                }
+                into.Metadata[field] = target;
+            }
+        }
+        into.NeedsHash = generated.NeedsHash;
+    }
+
+    private static (Resource Generated, string Behavior) One(Kustomization k, KustomizeRenderer.BuildContext context, object? entry,
+        string field, Dictionary<string, object?> globalOptions)
     {
         var where = k.At(field);
         if (entry is not Dictionary<string, object?> g || g.GetValueOrDefault("name") is not string { Length: > 0 } name)
@@ -29,10 +76,9 @@ internal static class Generators
             throw new KustomizeException($"{where}: every {field} entry needs a name");
         }
         var behavior = g.GetValueOrDefault("behavior") as string ?? "create";
-        if (behavior != "create")
+        if (behavior is not ("create" or "merge" or "replace"))
         {
-            throw new KustomizeException($"{where}: {field} '{name}' has behavior '{behavior}'; Ferry's kustomize renderer " +
-                "supports only 'create' (merge and replace are not supported yet)");
+            throw new KustomizeException($"{where}: {field} '{name}' has behavior '{behavior}'; use create, merge or replace");
         }
         var data = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var literal in Strings(g, "literals", where))
@@ -65,12 +111,8 @@ internal static class Generators
         }
         var options = Merge(globalOptions, g.GetValueOrDefault("options") as Dictionary<string, object?>);
         ApplyOptions(obj, options, where);
-        var resource = new Resource(obj, where);
-        if (options.GetValueOrDefault("disableNameSuffixHash") is not true)
-        {
-            resource.HashSuffix = Hash(obj, secret);
-        }
-        return resource;
+        var resource = new Resource(obj, where) { NeedsHash = options.GetValueOrDefault("disableNameSuffixHash") is not true };
+        return (resource, behavior);
     }
 
     private static Dictionary<string, object?> Object(string name, bool secret, Dictionary<string, object?> g, SortedDictionary<string, string> data)

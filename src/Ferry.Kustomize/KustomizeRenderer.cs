@@ -30,9 +30,9 @@ public static class KustomizeRenderer
         var dir = System.IO.Path.GetFullPath(directory);
         var context = new BuildContext(System.IO.Path.GetFullPath(root ?? dir));
         var resources = context.Build(dir, 0);
-        foreach (var r in resources.Where(r => r.HashSuffix is not null))
+        foreach (var r in resources.Where(r => r.NeedsHash))
         {
-            r.Name = r.Name + "-" + r.HashSuffix;
+            r.Name = r.Name + "-" + Generators.Hash(r.Object, r.Kind == "Secret");
         }
         NameReferences.Fix(resources);
         Vars.Resolve(context.Vars, resources);
@@ -63,8 +63,9 @@ public static class KustomizeRenderer
                 var dir = Contained(System.IO.Path.Combine(k.Directory, component), k.At("components"));
                 resources = ApplyComponent(dir, resources, depth);
             }
-            resources.AddRange(Generators.Generate(k, this));
+            Generators.Generate(k, this, resources);
             Transformers.Apply(k, resources, this);
+            resources.ForEach(r => r.Lineage.Insert(0, k.Directory));
             Vars.AddRange(Kustomize.Vars.Read(k));
             return resources;
         }
@@ -81,7 +82,7 @@ public static class KustomizeRenderer
             {
                 AddResource(k, entry, resources, depth);
             }
-            resources.AddRange(Generators.Generate(k, this));
+            Generators.Generate(k, this, resources);
             Transformers.Apply(k, resources, this);
             return resources;
         }

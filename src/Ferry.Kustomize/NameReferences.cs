@@ -28,7 +28,7 @@ internal static class NameReferences
 
     private static Resource? Find(List<Resource> referents, string name, string? ns, Resource referrer)
     {
-        var named = referents.Where(r => r.Names.Contains(name)).ToList();
+        var named = referents.Where(r => r.Names.Contains(name)).OrderByDescending(r => r.Kinship(referrer)).ToList();
         var wanted = ns ?? referrer.Namespace;
         return named.FirstOrDefault(r => r.IsClusterScoped || r.Namespace == wanted)
             ?? (referrer.IsClusterScoped && ns is null ? named.FirstOrDefault() : null);

@@ -14,8 +14,20 @@ internal sealed class Resource(Dictionary<string, object?> obj, string origin)
     /// <summary>Every name the object has had, so a patch in an overlay finds it by a base's name.</summary>
     public HashSet<string> Names { get; } = new(StringComparer.Ordinal) { Meta(obj).GetValueOrDefault("name") as string ?? "" };
 
-    /// <summary>The content hash a generator appends to the final name (kustomize appends it after prefix and suffix).</summary>
-    public string? HashSuffix { get; set; }
+    /// <summary>
+    /// Whether the final name gets the content hash (a generated ConfigMap or Secret): kustomize appends it at the very
+    /// end, after prefixes and suffixes, over the object's final data.
+    /// </summary>
+    public bool NeedsHash { get; set; }
+
+    /// <summary>
+    /// The kustomizations the object passed through, outermost first: when two copies of a base are in one build, a
+    /// reference resolves to the copy that shares the referrer's overlays (as kustomize's prefix and suffix matching).
+    /// </summary>
+    public List<string> Lineage { get; } = [];
+
+    /// <summary>How many of the outermost kustomizations two objects share.</summary>
+    public int Kinship(Resource other) => Lineage.Zip(other.Lineage).TakeWhile(p => p.First == p.Second).Count();
 
     public string Kind => Object.GetValueOrDefault("kind") as string ?? "";
     public string ApiVersion => Object.GetValueOrDefault("apiVersion") as string ?? "";
