@@ -48,7 +48,7 @@ public static partial class AppRenderer
         if (!render.Succeeded)
         {
             throw new BundleException($"app {app.Name}: rendering its chart with " +
-                $"the site env{(cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})")} failed: {render.Error}");
+                $"the site env{(cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})")} failed: {ValuesTemplate.ExplainRenderError(spec, render.Error!)}");
         }
         var chart = ChartLoader.Load(chartFile);
         return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks,

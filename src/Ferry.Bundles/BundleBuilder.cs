@@ -116,8 +116,9 @@ public static class BundleBuilder
                 }), ct);
             if (!render.Succeeded)
             {
-                throw new BundleException($"app {app.Name}: rendering chart {chart.Name} {chart.Version} with the sample env " +
-                    $"(for Kubernetes {spec.TargetKubeVersion}) failed: {render.Error}"
+                var what = app.SourceKind == "chart" ? $"chart {chart.Name} {chart.Version}" : $"its {app.SourceKind}";
+                throw new BundleException($"app {app.Name}: rendering {what} with the sample env " +
+                    $"(for Kubernetes {spec.TargetKubeVersion}) failed: {ValuesTemplate.ExplainRenderError(spec, render.Error!)}"
                     + (render.Error?.Contains("requires kubeVersion", StringComparison.Ordinal) == true ? "; set kubernetes.version in ferry.yaml " +
                         "to the sites' Kubernetes version" : ""));
             }

@@ -24,9 +24,10 @@ public sealed class ChartFetcher(RegistryClient registry, HttpClient http)
                 _ => await FetchChartAsync(spec, source, ct).ConfigureAwait(false),
             };
         }
-        catch (Exception e) when (e is OciException or HttpRequestException or IOException or ChartException or BundleException)
+        catch (Exception e) when (e is OciException or HttpRequestException or IOException or ChartException or BundleException
+            or Kustomize.KustomizeException)
         {
-            throw new BundleException($"app {app.Name}: cannot fetch {app.SourceText}: {e.Message}", e);
+            throw new BundleException($"app {app.Name}: {(app.SourceKind == "chart" ? "cannot fetch " : "")}{app.SourceText}: {e.Message}", e);
         }
         Chart chart;
         using (var ms = new MemoryStream(archive))

@@ -37,11 +37,11 @@ internal static class GeneratedCharts
         }
         foreach (var (source, _) in files.Where(f => new FileInfo(f.Source).LinkTarget is not null))
         {
-            throw new BundleException($"app {app.Name}: manifests file {source} is a symbolic link; copy the file instead");
+            throw new BundleException($"{source} is a symbolic link; copy the file instead");
         }
         foreach (var dup in files.GroupBy(f => f.Relative).Where(g => g.Count() > 1))
         {
-            throw new BundleException($"app {app.Name}: two manifests files would both be {dup.Key}; rename one");
+            throw new BundleException($"two manifests files would both be {dup.Key}; rename one");
         }
         return Package(spec, app, "manifests", dir =>
         {
@@ -62,18 +62,10 @@ internal static class GeneratedCharts
     public static byte[] FromKustomize(BundleSpec spec, AppSpec app)
     {
         var source = app.Kustomize!;
-        string rendered;
-        try
-        {
-            rendered = source.Git is not null
-                ? ChartFetcher.WithGitCheckout(source, (checkout, dir) => KustomizeRenderer.Render(dir, checkout))
-                : File.Exists(spec.Resolve(source.Path!)) ? FromArchive(spec.Resolve(source.Path!))
-                : KustomizeRenderer.Render(spec.Resolve(source.Path!), spec.BaseDirectory);
-        }
-        catch (KustomizeException e)
-        {
-            throw new BundleException($"app {app.Name}: kustomize {source}: {e.Message}", e);
-        }
+        var rendered = source.Git is not null
+            ? ChartFetcher.WithGitCheckout(source, (checkout, dir) => KustomizeRenderer.Render(dir, checkout))
+            : File.Exists(spec.Resolve(source.Path!)) ? FromArchive(spec.Resolve(source.Path!))
+            : KustomizeRenderer.Render(spec.Resolve(source.Path!), spec.BaseDirectory);
         return Package(spec, app, "kustomize", dir =>
         {
             Directory.CreateDirectory(Path.Combine(dir, VerbatimFolder));
@@ -94,14 +86,15 @@ internal static class GeneratedCharts
             {
                 while (tar.GetNextEntry() is { } entry)
                 {
-                    var name = entry.Name.TrimStart('.', '/');
-                    var target = Path.GetFullPath(Path.Combine(temp, name));
+                    var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
                     if (entry.EntryType is TarEntryType.Directory || name.Length == 0)
                     {
                         continue;
                     }
-                    if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
-                        || !target.StartsWith(temp + "/", StringComparison.Ordinal) || (total += entry.Length) > MaxArchiveBytes)
+                    var target = Path.GetFullPath(Path.Combine(temp, name));
+                    if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || Path.IsPathRooted(name)
+                        || name.Split('/').Contains("..") || !target.StartsWith(temp + "/", StringComparison.Ordinal)
+                        || (total += entry.Length) > MaxArchiveBytes)
                     {
                         throw new KustomizeException($"{path}: entry {entry.Name} is not a regular file inside the archive " +
                             $"(or the archive unpacks to more than {MaxArchiveBytes >> 20} MiB); repack it with plain files");

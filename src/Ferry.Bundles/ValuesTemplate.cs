@@ -60,6 +60,19 @@ public static partial class ValuesTemplate
     public static object? EnvFor(BundleSpec spec, AppSpec app, IReadOnlyDictionary<string, string> env) =>
         app.SourceKind == "manifests" && app.TemplateManifests ? new EnvObject(spec, env) : null;
 
+    /// <summary>
+    /// A render error of a manifests app, with a use of an undeclared <c>.Env</c> key said plainly (the engine's own
+    /// words name the template, line and column; this names the keys ferry.yaml declares).
+    /// </summary>
+    public static string ExplainRenderError(BundleSpec spec, string error) =>
+        UnknownEnvInChart().Match(error) is { Success: true } m
+            ? $"{error}\n.Env.{m.Groups[1].Value} is not declared in {Path.GetFileName(spec.SpecPath)} env: " +
+                $"(declared: {string.Join(", ", spec.Env.Select(v => v.Name))})"
+            : error;
+
+    [GeneratedRegex(@"\.Env\.(\w+)>:\s+can't evaluate field \1 in type", RegexOptions.CultureInvariant)]
+    private static partial Regex UnknownEnvInChart();
+
     [GeneratedRegex(@"\.Env\.(\w+)>: can't evaluate field \1 in type", RegexOptions.CultureInvariant)]
     private static partial Regex UnknownEnv();
 

@@ -16,7 +16,7 @@ public static class HostileCases
 {
     private const string ChartYaml = "apiVersion: v2\nname: c\nversion: 0.1.0\n";
 
-    public static IEnumerable<HostileCase> All() => Archives().Concat(Charts()).Concat(Templates()).Concat(Specs()).Concat(Bundles()).Concat(SupportBundles()).Concat(Cli());
+    public static IEnumerable<HostileCase> All() => Archives().Concat(Charts()).Concat(Templates()).Concat(Specs()).Concat(AppSources()).Concat(Bundles()).Concat(SupportBundles()).Concat(Cli());
 
     private static IEnumerable<HostileCase> Archives()
     {
@@ -80,6 +80,39 @@ public static class HostileCases
         yield return new(C, "platform 'linux'", w => Build(w, "platform", "platforms: [linux]\n" + w.App("")));
         yield return new(C, "requirements not quantities", w => Build(w, "requirements", "requirements: { cpu: lots, memory: -4Gi, nodes: 1e99, kubernetes: \">= banana\" }\n" + w.App("")));
         yield return new(C, "output folder missing", w => ["bundle", "build", w.Spec("out", w.App("")), "-o", Path.Combine(w.Dir, "no", "such", "dir", "x.ferry")]);
+    }
+
+    /// <summary>Kustomize and manifests apps: what a vendor's source tree (or an attacker's) can hand the build.</summary>
+    private static IEnumerable<HostileCase> AppSources()
+    {
+        const string C = "kustomize and manifests apps";
+        const string Cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n";
+        string[] Kustomize(HostileWorkspace w, string name, string source) =>
+            ["bundle", "build", w.Spec(name, $"  - name: k\n    kustomize: {{ path: {source} }}\n"), "-o", Path.Combine(w.Dir, name + ".ferry")];
+        string[] Manifests(HostileWorkspace w, string name, string source) =>
+            ["bundle", "build", w.Spec(name, $"  - name: m\n    manifests: [{source}]\n"), "-o", Path.Combine(w.Dir, name + ".ferry")];
+        var laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 9).Select(i =>
+            $"{(char)('a' + i)}: &{(char)('a' + i)} [*{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}]\n"));
+        yield return new(C, "resource linked to /etc/passwd", w => Kustomize(w, "klink",
+            w.FolderWithLink("klink", "passwd.yaml", "/etc/passwd", ("kustomization.yaml", "resources: [passwd.yaml]\n"))));
+        yield return new(C, "base that includes itself", w => Kustomize(w, "kself", w.Folder("kself", ("kustomization.yaml", "resources: [.]\n"))));
+        yield return new(C, "alias bomb in kustomization.yaml", w => Kustomize(w, "kbomb", w.Folder("kbomb", ("kustomization.yaml", laughs))));
+        yield return new(C, "resource 100,000 levels deep", w => Kustomize(w, "kdeep", w.Folder("kdeep",
+            ("kustomization.yaml", "resources: [deep.yaml]\n"), ("deep.yaml", new string('[', 100_000) + new string(']', 100_000)))));
+        yield return new(C, "remote base", w => Kustomize(w, "kremote", w.Folder("kremote",
+            ("kustomization.yaml", "resources: [https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0]\n"))));
+        yield return new(C, "helmCharts (unsupported field)", w => Kustomize(w, "khelm", w.Folder("khelm",
+            ("kustomization.yaml", "helmCharts:\n- name: x\n  repo: https://example.com\n"))));
+        yield return new(C, "patch into a missing path", w => Kustomize(w, "kpatch", w.Folder("kpatch", ("cm.yaml", Cm),
+            ("kustomization.yaml", "resources: [cm.yaml]\npatches:\n- target: { kind: ConfigMap }\n  patch: '[{op: remove, path: /data/x/y}]'\n"))));
+        yield return new(C, ".tgz entry escaping with ../", w => Kustomize(w, "kescape",
+            Path.GetFileName(w.Tgz("kescape.tgz", ("k/kustomization.yaml", "resources: [cm.yaml]\n"), ("k/../../evil.yaml", Cm)))));
+        yield return new(C, ".tgz of 300 MB zeros (archive bomb)", w => Kustomize(w, "kzeros", Path.GetFileName(w.KustomizeBomb("kzeros.tgz", 300L << 20))));
+        yield return new(C, "manifests folder with a link to /etc/passwd", w => Manifests(w, "mlink",
+            w.FolderWithLink("mlink", "passwd.yaml", "/etc/passwd", ("cm.yaml", Cm))));
+        yield return new(C, "manifest template that does not parse", w => Manifests(w, "mtmpl", w.Folder("mtmpl", ("cm.yaml", Cm + "data: {{ .Env.X \n"))));
+        yield return new(C, "manifest template reading an undeclared env key", w => Manifests(w, "menv",
+            w.Folder("menv", ("cm.yaml", Cm + "data: { a: {{ .Env.NOT_DECLARED | quote }} }\n"))));
     }
 
     private static IEnumerable<HostileCase> Bundles()

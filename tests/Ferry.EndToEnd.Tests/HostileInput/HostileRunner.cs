@@ -64,7 +64,9 @@ public static class HostileRunner
         var (output, errors) = (stdout.Result, stderr.Result);
         var leftovers = Directory.EnumerateFileSystemEntries(tmp).Select(Path.GetFileName).ToList();
         var text = output + errors;
-        var firstLine = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        // progress lines may come first (bundle build reports each app); the error is the line ferry's handler prints
+        var firstLine = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(l => l.StartsWith("ferry: ", StringComparison.Ordinal) || l.StartsWith("Error: ", StringComparison.Ordinal)) ?? "";
         Verdict verdict;
         string detail;
         if (killed || peak > MemoryLimit || errors.Contains("OutOfMemory", StringComparison.Ordinal))

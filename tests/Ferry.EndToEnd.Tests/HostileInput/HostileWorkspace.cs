@@ -33,6 +33,31 @@ public sealed class HostileWorkspace : IDisposable
         return path;
     }
 
+    /// <summary>A folder of files (paths relative to it), for kustomize and manifests apps; returns its name.</summary>
+    public string Folder(string name, params (string Path, string Content)[] files)
+    {
+        foreach (var (file, content) in files)
+        {
+            var path = Path.Combine(Dir, name, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            System.IO.File.WriteAllText(path, content);
+        }
+        Directory.CreateDirectory(Path.Combine(Dir, name));
+        return name;
+    }
+
+    /// <summary>A symbolic link inside folder <paramref name="name"/> to <paramref name="target"/>; returns the folder name.</summary>
+    public string FolderWithLink(string name, string link, string target, params (string Path, string Content)[] files)
+    {
+        Folder(name, files);
+        System.IO.File.CreateSymbolicLink(Path.Combine(Dir, name, link), target);
+        return name;
+    }
+
+    /// <summary>A .tgz of one file of <paramref name="bytes"/> zeros next to a kustomization (an archive bomb).</summary>
+    public string KustomizeBomb(string name, long bytes) =>
+        TarGz(name, ("k/kustomization.yaml", new MemoryStream("resources: [zeros.yaml]\n"u8.ToArray())), ("k/zeros.yaml", new ZeroStream(bytes)));
+
     /// <summary>A chart folder: Chart.yaml (null: none), values.yaml and one template.</summary>
     public string Chart(string name, string? chartYaml = "apiVersion: v2\nname: c\nversion: 0.1.0\n", string values = "", string template = "a: 1\n")
     {
