@@ -58,4 +58,20 @@ internal static class ChartCommands
         _ = stderr;
         return messages.Any(m => m.Severity == "ERROR") ? 1 : 0;
     }
+
+    /// <summary><c>ferry kustomize DIR</c>: what <c>kubectl kustomize DIR</c> prints, rendered by Ferry.Kustomize.</summary>
+    public static int Kustomize(string[] args, TextWriter stdout)
+    {
+        var a = CommandArgs.Parse("kustomize", args);
+        var dir = Path.GetFullPath(a.Arguments(1, 1)[0]);
+        if (!Directory.Exists(dir))
+        {
+            throw new UsageException($"{dir}: no such folder; give the folder that holds kustomization.yaml");
+        }
+        var cwd = Path.GetFullPath(Directory.GetCurrentDirectory());
+        var root = a.Value("--root") is { } r ? Path.GetFullPath(r)
+            : dir == cwd || dir.StartsWith(cwd.TrimEnd('/') + "/", StringComparison.Ordinal) ? cwd : dir;
+        stdout.Write(Ferry.Kustomize.KustomizeRenderer.Render(dir, root));
+        return 0;
+    }
 }

@@ -25,6 +25,8 @@ internal static class CommandCatalog
                             "[--kube-context C]] [--debug]", "render a Helm chart (directory or .tgz) natively, exactly as `helm " +
                                 "template` prints it"),
         new("show values", "ferry show values CHART", "print a chart's default values"),
+        new("kustomize", "ferry kustomize DIR [--root DIR]", "render a kustomization natively, as `kubectl kustomize` prints it " +
+            "(reading only inside --root)"),
         new("lint", "ferry lint CHART [-f|--values values.yaml]... [--set k=v]... [--set-string k=v] [--set-json k=json] [--set-file k=path] " +
             "[-n|--namespace NS] [--kube-version v] [-a|--api-versions v] " +
                 "[--output json|yaml]", "check a chart: metadata, schema, rendering and YAML validity"),

@@ -102,6 +102,7 @@ public static class CommandLine
         "uninstall" => await ClusterCommands.UninstallAsync(args[1..], stdout, stderr).ConfigureAwait(false),
         "rollback" => await ClusterCommands.RollbackAsync(args[1..], stdout, stderr).ConfigureAwait(false),
         "show" => ChartCommands.ShowValues(args[1..], stdout, stderr),
+        "kustomize" => ChartCommands.Kustomize(args[1..], stdout),
         "lint" => ChartCommands.Lint(args[1..], stdout, stderr),
         _ => UsageError(stderr, $"unknown command \"{args[0]}\"; run 'ferry --help' for the " +
             "list of commands"), // the catalog knows a command this switch does not
