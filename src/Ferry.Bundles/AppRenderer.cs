@@ -47,8 +47,9 @@ public static partial class AppRenderer
         var render = HelmTemplate.Run(chartFile, options);
         if (!render.Succeeded)
         {
-            throw new BundleException($"app {app.Name}: rendering its chart with " +
-                $"the site env{(cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})")} failed: {ValuesTemplate.ExplainRenderError(spec, render.Error!)}");
+            var forCluster = cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})";
+            throw new BundleException($"app {app.Name}: rendering its {(app.SourceKind == "chart" ? "chart" : app.SourceKind)} with " +
+                $"the site env{forCluster} failed: {ValuesTemplate.ExplainRenderError(spec, render.Error!)}");
         }
         var chart = ChartLoader.Load(chartFile);
         return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks,
