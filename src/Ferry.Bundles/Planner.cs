@@ -48,6 +48,9 @@ public static partial class Planner
 {
     public const string Masked = "<masked>";
 
+    /// <summary>What the deployed side of a plan shows where a secret value changed since.</summary>
+    public const string MaskedChanged = "<masked, changed>";
+
     public static async Task<DeployPlan> PlanAsync(string bundlePath, string siteRegistry, SiteEnv env, IKubernetes? client, string? publicKey = null,
         string envNamespace = DeployEnv.DefaultNamespace, IProgress<string>? log = null, CancellationToken ct = default)
     {
@@ -107,7 +110,8 @@ public static partial class Planner
                     : PlanAction.Upgrade;
                 var before = deployed is null ? "" : ReleaseManager.WithHooks(deployed.Manifest, deployed.Hooks.Select(h => (h.Path, h.Manifest)));
                 var after = ReleaseManager.WithHooks(manifest, plan.Hooks.Select(h => (h.Path, h.Manifest)));
-                diff = UnifiedDiff.Create(Mask(before, secrets), Mask(after, secrets),
+                var maskedAfter = Mask(after, secrets);
+                diff = UnifiedDiff.Create(MaskLike(Mask(before, secrets), maskedAfter), maskedAfter,
                     deployed is null ? "/dev/null" : $"{app.Name} revision {deployed.Version} (deployed)", $"{app.Name} ({bundle.Label})");
                 if (action != PlanAction.Unchanged)
                 {
@@ -161,6 +165,68 @@ public static partial class Planner
                 .Replace(Convert.ToBase64String(Encoding.UTF8.GetBytes(value)), Masked, StringComparison.Ordinal);
         }
         return text;
+    }
+
+    /// <summary>
+    /// Masks in <paramref name="before"/> (the deployed manifest) what stands where <paramref name="maskedAfter"/> has a
+    /// mask: a line of the same shape whose secret changed (<c>value: "old"</c> beside <c>value: "&lt;masked&gt;"</c>)
+    /// would otherwise show the old secret, which the site's env no longer holds and so cannot be masked by value.
+    /// </summary>
+    public static string MaskLike(string before, string maskedAfter)
+    {
+        var shapes = new Dictionary<string, List<(string Suffix, string[] Parts)>>(StringComparer.Ordinal);
+        foreach (var line in maskedAfter.Split('\n').Where(l => l.Contains(Masked, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+        {
+            var parts = line.Split(Masked);
+            if (!shapes.TryGetValue(parts[0], out var list))
+            {
+                shapes[parts[0]] = list = [];
+            }
+            list.Add((parts[^1], parts));
+        }
+        if (shapes.Count == 0)
+        {
+            return before;
+        }
+        var lines = before.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            foreach (var (prefix, candidates) in shapes.Where(kv => lines[i].StartsWith(kv.Key, StringComparison.Ordinal)))
+            {
+                foreach (var (suffix, parts) in candidates.Where(c => lines[i].EndsWith(c.Suffix, StringComparison.Ordinal)))
+                {
+                    if (Captures(lines[i], parts) is { } old)
+                    {
+                        // a place whose secret changed says so, and shows neither value
+                        var sb = new StringBuilder(parts[0]);
+                        for (var p = 1; p < parts.Length; p++)
+                        {
+                            sb.Append(old[p - 1] == Masked ? Masked : MaskedChanged).Append(parts[p]);
+                        }
+                        lines[i] = sb.ToString();
+                    }
+                }
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The texts between <paramref name="parts"/> when <paramref name="line"/> is them joined by non-empty texts; else null.</summary>
+    private static List<string>? Captures(string line, string[] parts)
+    {
+        var captured = new List<string>();
+        var at = parts[0].Length;
+        for (var p = 1; p < parts.Length; p++)
+        {
+            var next = p == parts.Length - 1 ? line.Length - parts[p].Length : line.IndexOf(parts[p], at + 1, StringComparison.Ordinal);
+            if (next <= at || (p == parts.Length - 1 && !line.EndsWith(parts[p], StringComparison.Ordinal)))
+            {
+                return null;
+            }
+            captured.Add(line[at..next]);
+            at = next + parts[p].Length;
+        }
+        return captured;
     }
 
     private static IEnumerable<string> SplitKeepingSeparators(string manifest)

@@ -157,6 +157,27 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void Mask_ASecretChangedSinceTheDeploy_ShowsNeitherValue()
+    {
+        // the deployed manifest holds the old secret, which the site's env no longer has: it is masked by its place
+        var before = "env:\n- {name: PASSWORD, value: \"old-pw-1\"}\n- {name: TOKEN, value: \"same\"}\nurl: db://u:old-pw-1@h\nmode: a\n";
+        var after = "env:\n- {name: PASSWORD, value: \"new-pw-2\"}\n- {name: TOKEN, value: \"same\"}\nurl: db://u:new-pw-2@h\nmode: b\n";
+        string[] secrets = ["new-pw-2", "same"];
+        var maskedAfter = Planner.Mask(after, secrets);
+        var maskedBefore = Planner.MaskLike(Planner.Mask(before, secrets), maskedAfter);
+        Assert.DoesNotContain("old-pw-1", maskedBefore, StringComparison.Ordinal);
+        Assert.DoesNotContain("new-pw-2", maskedAfter, StringComparison.Ordinal);
+        Assert.Contains("- {name: PASSWORD, value: \"<masked, changed>\"}\n", maskedBefore, StringComparison.Ordinal);
+        Assert.Contains("- {name: TOKEN, value: \"<masked>\"}\n", maskedBefore, StringComparison.Ordinal);
+        Assert.Contains("url: db://u:<masked, changed>@h\nmode: a\n", maskedBefore, StringComparison.Ordinal);
+        Assert.Contains("mode: b\n", maskedAfter, StringComparison.Ordinal);
+        var diff = UnifiedDiff.Create(maskedBefore, maskedAfter, "deployed", "bundle");
+        Assert.Contains("-- {name: PASSWORD, value: \"<masked, changed>\"}", diff, StringComparison.Ordinal);
+        Assert.DoesNotContain("- {name: TOKEN", diff.Split('\n').Where(l => l.StartsWith('-') || l.StartsWith('+')).Aggregate("", (a, l) => a + l + "\n"),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EnvMigrations_RenameKeepSecrecy_AndWarnWhenBothAreSet()
     {
         var dir = Directory.CreateTempSubdirectory("ferry-migrate-").FullName;
