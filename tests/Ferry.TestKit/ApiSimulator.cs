@@ -137,6 +137,12 @@ public sealed partial class ApiSimulator : IDisposable
         md["uid"] = previous?["metadata"]?["uid"]?.GetValue<string>() ?? Guid.NewGuid().ToString();
         md["creationTimestamp"] = previous?["metadata"]?["creationTimestamp"]?.GetValue<string>()
             ?? DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        // kube-apiserver's defaulting: a workload without spec.replicas gets 1
+        if (r.Kind is "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController" && obj["spec"] is JsonObject spec
+            && spec["replicas"] is null)
+        {
+            spec["replicas"] = 1L;
+        }
         var generation = previous?["metadata"]?["generation"]?.GetValue<long>() ?? 0;
         if (previous is null || !JsonNode.DeepEquals(previous["spec"], obj["spec"]))
         {
