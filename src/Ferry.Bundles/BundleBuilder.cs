@@ -129,7 +129,8 @@ public static class BundleBuilder
                 ImageDiscovery.Add(images, extra, new ImageSource(app.Name, Path.GetFileName(spec.SpecPath), $"apps[{app.Name}].images"));
             }
             var appImages = images.Where(kv => kv.Value.Any(s => s.App == app.Name)).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
-            options.Log?.Report($"app {app.Name}: chart {chart.Name} {chart.Version}, {appImages.Count} images");
+            var generated = app.SourceKind == "chart" ? "" : $"{app.SourceKind} wrapped as ";
+            options.Log?.Report($"app {app.Name}: {generated}chart {chart.Name} {chart.Version}, {appImages.Count} images");
             apps.Add(new PlannedApp(app, chart.Name, chart.Version, chart.Digest, chartFile, valuesFile, appImages));
         }
         return new BundlePlan(spec, apps, images);
@@ -223,7 +224,8 @@ public static class BundleBuilder
                 Namespace = a.Spec.Namespace,
                 Chart = new ManifestChart
                 {
-                    Name = a.ChartName, Version = a.ChartVersion, Digest = a.ChartDigest.Value, File = a.ChartFile, Source = a.Spec.Chart.ToString(),
+                    Name = a.ChartName, Version = a.ChartVersion, Digest = a.ChartDigest.Value, File = a.ChartFile,
+                    Source = a.Spec.SourceKind == "chart" ? a.Spec.Chart.ToString() : a.Spec.SourceText,
                 },
                 Values = a.ValuesFile,
                 DependsOn = a.Spec.DependsOn,

@@ -278,8 +278,10 @@ public static class BundleReader
         {
             var c = a.Chart!;
             var deps = string.Join(", ", a.DependsOn);
+            var generated = c.Source.StartsWith("manifests ", StringComparison.Ordinal) || c.Source.StartsWith("kustomize ", StringComparison.Ordinal)
+                ? $"  from {c.Source}" : "";
             sb.Append($"  {a.Name,-16} ns={a.Namespace,-12} chart={c.Name} {c.Version} ({c.Digest[..Math.Min(19, c.Digest.Length)]}…)")
-                .Append(deps.Length > 0 ? "  dependsOn: " + deps : "").Append('\n');
+                .Append(generated).Append(deps.Length > 0 ? "  dependsOn: " + deps : "").Append('\n');
         }
         sb.Append("\nImages:\n");
         foreach (var i in r.Images)

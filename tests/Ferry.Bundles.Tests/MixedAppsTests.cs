@@ -129,6 +129,9 @@ public sealed class MixedAppsTests : IDisposable
         using var product = new ProductSources();
         var spec = Spec(product);
         var v1 = await BuildAsync(product, spec, "v1.ferry");
+        var inspect = BundleReader.Inspect(v1);
+        Assert.Contains("from manifests manifests/cache", inspect, StringComparison.Ordinal);
+        Assert.Contains("from kustomize kustomize/site", inspect, StringComparison.Ordinal);
         using var site = Oci.Tests.Registry.Start();
         using var api = new ApiSimulator();
         using var client = KubeConnection.ForUrl(api.Url);
