@@ -4,10 +4,13 @@
 #           `skopeo copy` vs one `ferry images push` / `ferry images pull` (native executable); fresh registries,
 #           page cache dropped before every run (the per-image overhead: manifests, HEADs, mounts, connections)
 #   deploy  install, no-op redeploy (in process, and the native `ferry deploy`) and plan of N trivial apps on the API simulator
+#   build   bundle build of a product of N small images (one app listing them) vs a skopeo copy loop into a layout + tar
+#   render  the first N cases of the real-chart corpus (../shared/realcharts): a loop of `helm template` vs a loop of the
+#           native `ferry template`, one process per case as a user would (best of 2 rounds); SCALE_CASES="10 40 95"
 #   bytes   push, pull and bundle build of 5 images totalling N MB (bench/oci-vs-skopeo.sh, bench/bundle-vs-skopeo.sh):
 #           throughput and peak RSS as the bundle grows; SCALE_MB="1024 5120 20480" (20 GB needs ~100 GB of disk)
 # Each figure is a CSV and a PNG (ScottPlot) under bench/results/, with the machine described in the CSV's comments.
-# Usage: bench/scale.sh [images|deploy|bytes|all]   SCALE_IMAGES="5 50 500"  SCALE_APPS="10 100 400"  SCALE_MB="1024 5120 20480"
+# Usage: bench/scale.sh [images|deploy|build|render|bytes|all]   SCALE_IMAGES="5 50 500"  SCALE_APPS="10 100 400"  SCALE_MB="1024 5120 20480"
 #        (needs docker-registry, skopeo, /usr/bin/time; run as root so the page cache can be dropped)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +74,72 @@ images() {
     "images" "seconds"
 }
 
+# a product of N small images (one app, a trivial chart, the images as its extras) built into a bundle, beside what a
+# hand-made bundle costs: a skopeo copy of each image into one OCI layout, then tar
+build() {
+  local csv=$RESULTS/build.csv
+  { machine; echo "images,skopeo copy loop + tar (s),ferry bundle build (s),ferry build peak RSS (MB)"; } > "$csv"
+  for n in ${SCALE_IMAGES:-5 50 500}; do
+    local layout=$WORK/layout-$n names=() reg a b t0 rss
+    for i in $(seq 1 "$n"); do names+=("docker.io/scale/app-$i:1.0"); done
+    $BENCH gen-named-images "$layout" 1 "${names[@]}" >/dev/null
+    reg=$(start_registry)
+    "$NATIVE" images push "$layout" --to "$reg" --insecure >/dev/null
+    mkdir -p "$WORK/product-$n/chart/templates"
+    printf 'apiVersion: v2\nname: scale\nversion: 1.0.0\n' > "$WORK/product-$n/chart/Chart.yaml"
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: scale }\n' > "$WORK/product-$n/chart/templates/cm.yaml"
+    { printf 'apiVersion: ferry.dev/v1\nkind: Bundle\nmetadata: { name: scale, version: 1.0.0 }\napps:\n  - name: scale\n'
+      printf '    chart: { path: chart }\n    images:\n'
+      for name in "${names[@]}"; do printf '      - %s/%s\n' "$reg" "${name#docker.io/}"; done; } > "$WORK/product-$n/ferry.yaml"
+    forget_skopeo; settle; t0=$(now)
+    for name in "${names[@]}"; do
+      local repo=${name#docker.io/}
+      skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$reg/$repo" "oci:$WORK/hand-$n:$repo" >/dev/null
+    done
+    tar cf "$WORK/hand-$n.tar" -C "$WORK" "hand-$n"
+    a=$(echo "$(now) - $t0" | bc -l)
+    settle; t0=$(now)
+    /usr/bin/time -f "%M" -o "$WORK/rss" "$NATIVE" bundle build "$WORK/product-$n/ferry.yaml" -o "$WORK/scale-$n.ferry" --insecure >/dev/null 2>&1
+    b=$(echo "$(now) - $t0" | bc -l); rss=$(( $(cat "$WORK/rss") / 1024 ))
+    printf '%d,%.2f,%.2f,%d\n' "$n" "$a" "$b" "$rss" >> "$csv"
+    printf 'images %4d: skopeo copy loop + tar %7.2f s, ferry bundle build %6.2f s (%.1fx)   ferry RSS %d MB\n' \
+      "$n" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$rss"
+    stop_registries; rm -rf "$layout" "$WORK/hand-$n" "$WORK/hand-$n.tar" "$WORK/scale-$n.ferry" "$WORK/product-$n"
+  done
+  cut -d, -f1-3 "$csv" > "$WORK/build-times.csv"
+  $BENCH plot "$WORK/build-times.csv" "$RESULTS/build.png" "Bundle build of N small images (1 MiB each + shared base), lower is better" \
+    "images" "seconds"
+}
+
+# the real-chart corpus rendered by helm and by Ferry, one process per case, as the number of cases grows
+render() {
+  local csv=$RESULTS/render.csv helm=${HELM:-$PWD/.tools/helm} corpus=${REALCHARTS:-$PWD/../shared/realcharts/dev-corpus.tar.gz}
+  [ -x "$helm" ] || { echo "scale: no helm at $helm (./test.sh fetches it into .tools/)" >&2; return 1; }
+  mkdir -p "$WORK/realcharts" && tar xzf "$corpus" -C "$WORK/realcharts"
+  local dir; dir=$(dirname "$(find "$WORK/realcharts" -name cases.json | head -1)")
+  { machine; echo "cases,helm template loop (s),ferry template loop (s)"; } > "$csv"
+  python3 - "$dir" "$PWD/$NATIVE" "$helm" "$csv" ${SCALE_CASES:-10 40 95} <<'PY'
+import json, os, subprocess, sys, time
+here, ferry, helm, csv, sizes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], [int(n) for n in sys.argv[5:]]
+cases = json.load(open(os.path.join(here, "cases.json")))["cases"]
+corpus = os.path.join(here, "corpus")
+env = dict(os.environ, HELM_CACHE_HOME=os.path.join(here, ".hc"), HELM_CONFIG_HOME=os.path.join(here, ".hcf"),
+           HELM_DATA_HOME=os.path.join(here, ".hd"), KUBECONFIG="/nonexistent")
+def loop(tool, chosen):
+    start = time.perf_counter()
+    for c in chosen:
+        subprocess.run([tool, "template", *c["args"]], cwd=corpus, capture_output=True, env=env)
+    return time.perf_counter() - start
+for n in sizes:
+    chosen = cases[:n]
+    h = min(loop(helm, chosen), loop(helm, chosen))
+    f = min(loop(ferry, chosen), loop(ferry, chosen))
+    open(csv, "a").write(f"{len(chosen)},{h:.2f},{f:.2f}\n")
+    print(f"cases {len(chosen):4d}: helm template loop {h:7.2f} s, ferry template loop {f:6.2f} s ({h / f:.1f}x)")
+PY
+  $BENCH plot "$csv" "$RESULTS/render.png" "Rendering the first N real-chart cases, one process each, lower is better" "cases" "seconds"
+}
+
 deploy() {
   local csv=$RESULTS/deploy.csv
   { machine; echo "apps,install (s),no-op redeploy in process (s),no-op redeploy ferry deploy native (s),plan in process (s)"; } > "$csv"
@@ -117,6 +186,8 @@ case "$WHAT" in
   images) images ;;
   deploy) deploy ;;
   bytes) bytes ;;
-  all) images; deploy; bytes ;;
-  *) echo "usage: bench/scale.sh [images|deploy|bytes|all]" >&2; exit 2 ;;
+  build) build ;;
+  render) render ;;
+  all) images; deploy; build; render; bytes ;;
+  *) echo "usage: bench/scale.sh [images|deploy|build|render|bytes|all]" >&2; exit 2 ;;
 esac
