@@ -187,7 +187,17 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         {
             pushes.Add(await PlanAsync(layout, top, target, blobsMayBeOnTarget, ct).ConfigureAwait(false));
         }
-        var firsts = pushes.SelectMany(p => p.Blobs.Select(b => (Push: p, Blob: b)))
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct };
+        // one GET per image first: an image already there under its name is done; a repository the registry lacks needs
+        // no existence check per blob (its blobs cannot be there)
+        await Parallel.ForEachAsync(pushes, parallel, async (push, token) =>
+        {
+            var (exists, manifest) = await client.ProbeManifestAsync(push.Target.Registry, push.Target.Repository,
+                push.Target.Tag ?? push.Top.Digest.Value, token).ConfigureAwait(false);
+            push.Complete = manifest == push.Top.Digest;
+            push.FreshRepository = !exists;
+        }).ConfigureAwait(false);
+        var firsts = pushes.Where(p => !p.Complete).SelectMany(p => p.Blobs.Select(b => (Push: p, Blob: b)))
             .DistinctBy(x => (x.Push.Target.Registry, x.Blob.Digest))
             .OrderByDescending(x => x.Blob.Size)
             .ToList();
@@ -196,7 +206,6 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         {
             Report(push.Name, 0, push.Total, 0); // every image's size is known before the first byte moves
         }
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct };
         await Parallel.ForEachAsync(firsts, parallel, (x, token) => PushBlobAsync(layout, x.Push, x.Blob, unique: true, token)).ConfigureAwait(false);
         // then each image's own tail — the blobs other images brought (mounted), its manifests in order — with the images
         // side by side: for many small images these round trips, not the bytes, are most of the time
@@ -209,6 +218,11 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     /// <summary>An image's blobs that other images uploaded (mounted or found), then its manifests, the tagged one last.</summary>
     private async Task<TransferResult> FinishPushAsync(OciLayout layout, Push push, CancellationToken ct)
     {
+        if (push.Complete)
+        {
+            Report(push.Name, push.Total, push.Total, 0);
+            return new TransferResult(push.Name, push.Top.Digest, push.Top.MediaType, push.Blobs.Count, push.Blobs.Count, push.Total);
+        }
         foreach (var blob in push.Blobs.Where(b => !push.Present.ContainsKey(b.Digest)).ToList())
         {
             await PushBlobAsync(layout, push, blob, unique: false, ct).ConfigureAwait(false);
@@ -245,6 +259,12 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         public long Done;
 
         public int Skipped;
+
+        /// <summary>The target already has this image under its name: nothing to send.</summary>
+        public bool Complete;
+
+        /// <summary>The registry has no such repository yet: none of the blobs can be there.</summary>
+        public bool FreshRepository;
     }
 
     private async Task<Push> PlanAsync(OciLayout layout, Descriptor top, ImageReference target, bool blobsMayBeOnTarget, CancellationToken ct)
@@ -282,7 +302,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         var (registry, repository) = (push.Target.Registry, push.Target.Repository);
         _knownRepos.TryGetValue((registry, blob.Digest), out var from);
         var outcome = await client.UploadBlobAsync(registry, repository, blob, () => layout.OpenBlob(blob.Digest), from,
-            new SyncProgress(n => Report(push.Name, Interlocked.Add(ref push.Done, n), push.Total, unique ? n : 0)), ct).ConfigureAwait(false);
+            new SyncProgress(n => Report(push.Name, Interlocked.Add(ref push.Done, n), push.Total, unique ? n : 0)),
+            knownAbsent: push.FreshRepository, ct).ConfigureAwait(false);
         if (outcome != "uploaded")
         {
             Interlocked.Increment(ref push.Skipped);

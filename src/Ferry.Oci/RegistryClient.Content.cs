@@ -10,6 +10,48 @@ public sealed partial class RegistryClient
     /// <summary>A fetched manifest: its exact bytes, media type and digest.</summary>
     public sealed record ManifestResult(byte[] Bytes, string MediaType, Digest Digest);
 
+    /// <summary>
+    /// What a push needs to know before sending anything, asked without failing: whether the repository exists (its tag
+    /// list answers NAME_UNKNOWN when not; a manifest GET cannot tell, distribution says MANIFEST_UNKNOWN either way) and,
+    /// when the reference is a tag it lists (or a digest), the digest of the manifest it names. Anything unexpected
+    /// answers "exists, no manifest", so a caller falls back to its usual checks.
+    /// </summary>
+    public async Task<(bool RepositoryExists, Digest? Manifest)> ProbeManifestAsync(string registry, string repository, string reference,
+        CancellationToken ct = default)
+    {
+        try
+        {
+            if (!Digest.TryParse(reference, out _))
+            {
+                using var tags = await SendAsync(registry, b => new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{repository}/tags/list")), ct)
+                    .ConfigureAwait(false);
+                var body = await tags.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+                if (tags.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return (!body.Contains("NAME_UNKNOWN", StringComparison.Ordinal), null);
+                }
+                if (!tags.IsSuccessStatusCode || !body.Contains($"\"{reference}\"", StringComparison.Ordinal))
+                {
+                    return (true, null);
+                }
+            }
+            using var r = await SendAsync(registry, b =>
+            {
+                var req = new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{repository}/manifests/{reference}"));
+                foreach (var mt in MediaTypes.ManifestTypes)
+                {
+                    req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mt));
+                }
+                return req;
+            }, ct).ConfigureAwait(false);
+            return (true, r.IsSuccessStatusCode ? Digest.Of(await r.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false)) : null);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OciException)
+        {
+            return (true, null);
+        }
+    }
+
     public async Task<ManifestResult> GetManifestAsync(string registry, string repository, string reference, CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
@@ -244,11 +286,12 @@ public sealed partial class RegistryClient
     /// <summary>Uploads a blob unless present; tries a cross-repository mount first when a source repository is given.</summary>
     /// <returns>"exists", "mounted" or "uploaded".</returns>
     public async Task<string> UploadBlobAsync(string registry, string repository, Descriptor blob, Func<Stream> open, string? mountFrom = null,
-        IProgress<long>? progress = null, CancellationToken ct = default)
+        IProgress<long>? progress = null, bool knownAbsent = false, CancellationToken ct = default)
     {
-        // a mount answers for a blob already there too (201), so it needs no existence check first: one round trip, not two
+        // a mount answers for a blob already there too (201), so it needs no existence check first: one round trip, not two;
+        // nor does a blob for a repository the registry does not have yet
         var mounting = mountFrom is not null && mountFrom != repository;
-        if (!mounting && await BlobExistsAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false))
+        if (!mounting && !knownAbsent && await BlobExistsAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false))
         {
             progress?.Report(blob.Size);
             return "exists";

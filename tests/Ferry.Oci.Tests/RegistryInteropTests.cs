@@ -113,6 +113,17 @@ public sealed class RegistryInteropTests : IDisposable
         {
             Assert.Equal(top.Digest.ToString(), SkopeoDigest(reg, "site/" + name["docker.io/".Length..]));
         }
+        // the repositories were new: no blob was looked for before it was sent
+        Assert.DoesNotContain(proxy.Requests, r => r.StartsWith("HEAD ", StringComparison.Ordinal) && r.Contains("/blobs/", StringComparison.Ordinal));
+
+        // the same images again: each is found under its name (its tag listed, then its manifest), and nothing is sent
+        var again = proxy.Requests.Count;
+        var repeat = await new ImageCopier(client).PushAllAsync(layout, images.Select(i => (i.Top, ImageCopier.PushTarget(i.Name, proxy.Address + "/site"))).ToList());
+        Assert.Equal(images.Select(i => i.Top.Digest), repeat.Select(r => r.ManifestDigest));
+        Assert.All(repeat, r => Assert.Equal(r.Blobs, r.BlobsSkipped));
+        var second = proxy.Requests.Skip(again).ToList();
+        Assert.Equal(6, second.Count);
+        Assert.All(second, r => Assert.Matches("^GET .*/(tags/list|manifests/1) ", r));
 
         // Pulling them back at once: each distinct blob downloaded once, the largest first, the shared layer once.
         var before = proxy.Requests.Count;
