@@ -117,11 +117,25 @@ internal static class Patches
     {
         bool Is(string field, string actual) => target.GetValueOrDefault(field) is not string want || want == actual;
         bool Matches(string field, IEnumerable<string> actual) => target.GetValueOrDefault(field) is not string pattern
-            || actual.Any(a => Regex.IsMatch(a, "^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+            || actual.Any(a => FullMatch(a, pattern, where));
         return Is("group", r.Group) && Is("version", r.Version) && Is("kind", r.Kind)
             && Matches("name", r.Names) && Matches("namespace", [r.Namespace])
             && Selector(target.GetValueOrDefault("labelSelector") as string, r.Metadata.GetValueOrDefault("labels"), where)
             && Selector(target.GetValueOrDefault("annotationSelector") as string, r.Metadata.GetValueOrDefault("annotations"), where);
+    }
+
+    /// <summary>A target's name or namespace pattern (a regular expression) against the whole of <paramref name="value"/>.</summary>
+    private static bool FullMatch(string value, string pattern, string where)
+    {
+        try
+        {
+            return Regex.IsMatch(value, "^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            throw new KustomizeException($"{where}: the target pattern '{pattern}' is not a regular expression ({e.Message}); " +
+                "write the name, or a pattern such as web-.*", e);
+        }
     }
 
     /// <summary>Equality-based selectors (<c>a=b,c!=d,e</c>).</summary>

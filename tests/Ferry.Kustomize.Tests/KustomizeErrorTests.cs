@@ -92,4 +92,13 @@ public sealed class KustomizeErrorTests : IDisposable
         var e = Assert.Throws<KustomizeException>(() => KustomizeRenderer.Render(root));
         Assert.Contains("no kustomization.yaml", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TargetPatternThatIsNoRegex_SaysSo()
+    {
+        Write("kustomization.yaml", "resources:\n- cm.yaml\npatches:\n- target: { name: \"[web\" }\n  patch: '[{op: add, path: /data, value: {}}]'\n");
+        Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+        var e = Assert.Throws<KustomizeException>(() => KustomizeRenderer.Render(root));
+        Assert.Contains("the target pattern '[web' is not a regular expression", e.Message, StringComparison.Ordinal);
+    }
 }
