@@ -41,7 +41,8 @@ public static class KustomizeRenderer
 
     internal sealed class BuildContext(string root)
     {
-        public string Root { get; } = root;
+        /// <summary>The source folder, its links resolved (a checkout under a linked folder is still inside itself).</summary>
+        public string Root { get; } = Real(root);
 
         /// <summary>The vars of every kustomization built, resolved once at the top as kustomize does.</summary>
         public List<Vars.Var> Vars { get; } = [];

@@ -101,4 +101,14 @@ public sealed class KustomizeErrorTests : IDisposable
         var e = Assert.Throws<KustomizeException>(() => KustomizeRenderer.Render(root));
         Assert.Contains("the target pattern '[web' is not a regular expression", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SourceUnderALinkedFolder_IsInsideItself()
+    {
+        Write("real/kustomization.yaml", "resources: [cm.yaml]\n");
+        Write("real/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+        var link = Path.Combine(root, "linked");
+        Directory.CreateSymbolicLink(link, Path.Combine(root, "real"));
+        Assert.Contains("name: x", KustomizeRenderer.Render(link, link), StringComparison.Ordinal);
+    }
 }
