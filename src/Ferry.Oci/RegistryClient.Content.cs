@@ -35,15 +35,7 @@ public sealed partial class RegistryClient
                     return (true, null);
                 }
             }
-            using var r = await SendAsync(registry, b =>
-            {
-                var req = new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{repository}/manifests/{reference}"));
-                foreach (var mt in MediaTypes.ManifestTypes)
-                {
-                    req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mt));
-                }
-                return req;
-            }, ct).ConfigureAwait(false);
+            using var r = await SendAsync(registry, b => ManifestGet(b, repository, reference), ct).ConfigureAwait(false);
             return (true, r.IsSuccessStatusCode ? Digest.Of(await r.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false)) : null);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OciException)
@@ -52,19 +44,22 @@ public sealed partial class RegistryClient
         }
     }
 
+    /// <summary>A GET of a manifest that accepts every manifest media type Ferry reads.</summary>
+    private static HttpRequestMessage ManifestGet(Uri registryBase, string repository, string reference)
+    {
+        var req = new HttpRequestMessage(HttpMethod.Get, new Uri(registryBase, $"/v2/{repository}/manifests/{reference}"));
+        foreach (var mt in MediaTypes.ManifestTypes)
+        {
+            req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mt));
+        }
+        return req;
+    }
+
     public async Task<ManifestResult> GetManifestAsync(string registry, string repository, string reference, CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var r = await SendAsync(registry, b =>
-            {
-                var req = new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{repository}/manifests/{reference}"));
-                foreach (var mt in MediaTypes.ManifestTypes)
-                {
-                    req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mt));
-                }
-                return req;
-            }, ct).ConfigureAwait(false);
+            using var r = await SendAsync(registry, b => ManifestGet(b, repository, reference), ct).ConfigureAwait(false);
             if (!r.IsSuccessStatusCode)
             {
                 throw await ErrorAsync(r, $"{registry}/{repository}:{reference}", ct).ConfigureAwait(false);
