@@ -15,13 +15,16 @@ public static partial class GoFmt
             var n = 0;
             for (var i = 0; i < s.Length; i++)
             {
-                if (!char.IsLowSurrogate(s[i]))
+                if (!SecondHalf(s, i))
                 {
                     n++;
                 }
             }
             return n;
         }
+
+        /// <summary>Whether s[i] ends a surrogate pair (a lone low surrogate is a kept byte of invalid UTF-8: a rune of its own).</summary>
+        private static bool SecondHalf(string s, int i) => char.IsLowSurrogate(s[i]) && i > 0 && char.IsHighSurrogate(s[i - 1]);
 
         private void FmtS(string s)
         {
@@ -37,7 +40,7 @@ public static partial class GoFmt
             var count = 0;
             for (var i = 0; i < s.Length; i++)
             {
-                if (char.IsLowSurrogate(s[i]))
+                if (SecondHalf(s, i))
                 {
                     continue;
                 }
@@ -68,10 +71,10 @@ public static partial class GoFmt
                     FmtS(s);
                     return;
                 case 'x':
-                    FmtSx(Encoding.UTF8.GetBytes(s), "0123456789abcdef");
+                    FmtSx(Values.GoString.ToBytes(s), "0123456789abcdef");
                     return;
                 case 'X':
-                    FmtSx(Encoding.UTF8.GetBytes(s), "0123456789ABCDEF");
+                    FmtSx(Values.GoString.ToBytes(s), "0123456789ABCDEF");
                     return;
                 case 'q':
                     FmtQ(s);

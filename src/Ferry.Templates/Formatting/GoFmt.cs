@@ -444,7 +444,7 @@ public static partial class GoFmt
                 case byte[] bytes:
                     if (verb is 's' or 'q' or 'x' or 'X')
                     {
-                        FmtString(Encoding.UTF8.GetString(bytes), verb, arg);
+                        FmtString(Values.GoString.FromBytes(bytes), verb, arg);
                         return;
                     }
                     PrintValue(bytes.Select(b => (object?)b).ToList(), verb, depth);

@@ -160,8 +160,15 @@ public static class GoJson
     private static void WriteString(StringBuilder sb, string s, bool html)
     {
         sb.Append('"');
-        foreach (var c in s)
+        for (var i = 0; i < s.Length; i++)
         {
+            var c = s[i];
+            if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+                && !(char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(s[i - 1])))
+            {
+                sb.Append("\\ufffd"); // invalid UTF-8 (a byte GoString kept): encoding/json writes the replacement rune
+                continue;
+            }
             switch (c)
             {
                 case '"': sb.Append("\\\""); break;

@@ -82,6 +82,12 @@ public static class GoQuote
                 r = char.ConvertToUtf32(s[i], s[i + 1]);
                 i++;
             }
+            else if (s[i] is >= '\uDC80' and <= '\uDCFF')
+            {
+                // a byte of invalid UTF-8 kept by GoString.FromBytes: strconv.Quote writes it as \xNN
+                sb.Append("\\x").Append((s[i] - 0xDC00).ToString("x2", CultureInfo.InvariantCulture));
+                continue;
+            }
             else if (char.IsSurrogate(s[i]))
             {
                 sb.Append("\\ufffd");

@@ -81,6 +81,27 @@ public static class GoString
         return ascii ? s[from..to] : FromBytes(ToBytes(s).AsSpan(from, to - from));
     }
 
+    /// <summary>
+    /// The string as Go's rune loops rebuild it (<c>strings.Map</c>, <c>for _, r := range s</c>): each byte of invalid
+    /// UTF-8 becomes U+FFFD.
+    /// </summary>
+    public static string ReplaceInvalid(string s)
+    {
+        if (!HasEscapes(s))
+        {
+            return s;
+        }
+        var chars = s.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (chars[i] is >= '\uDC80' and <= '\uDCFF' && !(i > 0 && char.IsHighSurrogate(chars[i - 1])))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+        return new string(chars);
+    }
+
     /// <summary><c>len</c> of a Go string: its byte count.</summary>
     public static int ByteCount(string s) => HasEscapes(s) ? ToBytes(s).Length : Encoding.UTF8.GetByteCount(s);
 

@@ -122,7 +122,7 @@ internal static class CryptoFunctions
         }
         using var aes = Aes.Create();
         aes.Key = AesKey(password);
-        return Encoding.UTF8.GetString(aes.DecryptCbc(data.AsSpan(16), data.AsSpan(0, 16), PaddingMode.PKCS7));
+        return GoString.FromBytes(aes.DecryptCbc(data.AsSpan(16), data.AsSpan(0, 16), PaddingMode.PKCS7));
     }
 
     /// <summary>The Master Password algorithm (scrypt N=32768, r=8, p=2) as Sprig implements it.</summary>

@@ -16,10 +16,10 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Fixed("trimAll", 2, a => AsString(a[1]).Trim(AsString(a[0]).ToCharArray())));
         r.Add(TemplateFunction.Fixed("trimPrefix", 2, a => TrimPrefix(AsString(a[1]), AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("trimSuffix", 2, a => TrimSuffix(AsString(a[1]), AsString(a[0]))));
-        r.Add(TemplateFunction.Fixed("upper", 1, a => AsString(a[0]).ToUpperInvariant()));
-        r.Add(TemplateFunction.Fixed("lower", 1, a => AsString(a[0]).ToLowerInvariant()));
-        r.Add(TemplateFunction.Fixed("title", 1, a => Title(AsString(a[0]))));
-        r.Add(TemplateFunction.Fixed("untitle", 1, a => Untitle(AsString(a[0]))));
+        r.Add(TemplateFunction.Fixed("upper", 1, a => GoString.ReplaceInvalid(AsString(a[0])).ToUpperInvariant()));
+        r.Add(TemplateFunction.Fixed("lower", 1, a => GoString.ReplaceInvalid(AsString(a[0])).ToLowerInvariant()));
+        r.Add(TemplateFunction.Fixed("title", 1, a => Title(GoString.ReplaceInvalid(AsString(a[0])))));
+        r.Add(TemplateFunction.Fixed("untitle", 1, a => Untitle(GoString.ReplaceInvalid(AsString(a[0])))));
         r.Add(TemplateFunction.Fixed("repeat", 2, a => Repeat(AsInt(a[0]), AsString(a[1]))));
         r.Add(TemplateFunction.Fixed("substr", 3, a => Substr(AsInt(a[0]), AsInt(a[1]), AsString(a[2]))));
         r.Add(TemplateFunction.Fixed("nospace", 1, a => new string(AsString(a[0]).Where(c => !char.IsWhiteSpace(c)).ToArray())));
@@ -61,7 +61,7 @@ internal static class StringFunctions
         r.Add(TemplateFunction.Fixed("b64enc", 1, a => Convert.ToBase64String(GoString.ToBytes(AsString(a[0])))));
         r.Add(TemplateFunction.Fixed("b64dec", 1, a => B64Dec(AsString(a[0]))));
         r.Add(TemplateFunction.Fixed("b32enc", 1, a => Base32.Encode(GoString.ToBytes(AsString(a[0])))));
-        r.Add(TemplateFunction.Fixed("b32dec", 1, a => Base32.TryDecode(AsString(a[0]), out var b) ? Encoding.UTF8.GetString(b)
+        r.Add(TemplateFunction.Fixed("b32dec", 1, a => Base32.TryDecode(AsString(a[0]), out var b) ? GoString.FromBytes(b)
             : "illegal base32 data at input byte 0"));
     }
 
@@ -200,8 +200,8 @@ internal static class StringFunctions
             sep = "\n";
         }
         width = Math.Max(width, 1);
-        var str = Encoding.UTF8.GetBytes(s);
-        var newLine = Encoding.UTF8.GetBytes(sep);
+        var str = GoString.ToBytes(s);
+        var newLine = GoString.ToBytes(sep);
         var output = new List<byte>(str.Length + 16);
         var offset = 0;
         while (str.Length - offset > width)
@@ -238,7 +238,7 @@ internal static class StringFunctions
             }
         }
         output.AddRange(str.AsSpan(offset));
-        return Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(output));
+        return GoString.FromBytes(CollectionsMarshal.AsSpan(output));
     }
 
     private static string Indent(int spaces, string s)
@@ -328,9 +328,9 @@ internal static class StringFunctions
     /// <summary>Sprig's b64dec: Go's StdEncoding.DecodeString, or its error text (at the byte Go names).</summary>
     private static string B64Dec(string s)
     {
-        var src = Encoding.UTF8.GetBytes(s);
+        var src = GoString.ToBytes(s);
         var bad = GoBase64Error(src);
-        return bad is { } at ? $"illegal base64 data at input byte {at}" : Encoding.UTF8.GetString(
+        return bad is { } at ? $"illegal base64 data at input byte {at}" : GoString.FromBytes(
                 Convert.FromBase64String(Encoding.ASCII.GetString(src.Where(b => b is not ((byte)'\r' or (byte)'\n')).ToArray())));
     }
 
