@@ -256,8 +256,8 @@ public static class BundleBuilder
         await File.WriteAllTextAsync(Path.Combine(spec.BaseDirectory, "ferry.lock"), BundleManifestJson.WriteLock(chartLock), ct)
             .ConfigureAwait(false);
         options.Log?.Report($"writing {options.Output}");
-        return await WriteArchiveAsync(staging, images.Remote, client, options.Output, options.Storage, plan.Apps.Count, plan.Images.Count, ct)
-            .ConfigureAwait(false);
+        return await BundleArchiveWriter.WriteAsync(staging, images.Remote, client, options.Output, options.Storage, plan.Apps.Count,
+            plan.Images.Count, ct).ConfigureAwait(false);
     }
 
     /// <summary>What the build was made from, secret overrides masked.</summary>
@@ -281,20 +281,14 @@ public static class BundleBuilder
         var copier = new ImageCopier(client);
         var result = new ResolvedImages([], new SortedSet<string>(StringComparer.Ordinal), new Dictionary<string,
             RemoteBlob>(StringComparer.Ordinal));
-        foreach (var (image, sources) in plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        var ordered = plan.Images.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var resolvedAll = await ResolveAllAsync(ordered, copier, platforms, client.Options.Parallelism, log, ct).ConfigureAwait(false);
+        var tags = new List<(Descriptor, string)>();
+        for (var i = 0; i < ordered.Count; i++)
         {
-            log?.Report($"resolving {image}");
-            var usedBy = string.Join(", ", sources.Select(s => $"{s.App}: {s.Template}").Distinct());
-            ResolvedImage resolved;
-            try
-            {
-                resolved = await copier.ResolveAsync(ImageReference.Parse(image), platforms, ct: ct).ConfigureAwait(false);
-            }
-            catch (OciException e)
-            {
-                throw new BundleException($"image {image} (used by {usedBy}): {e.Message}", e);
-            }
-            ImageCopier.StoreManifests(resolved, layout);
+            var (image, sources) = ordered[i];
+            var (resolved, usedBy) = resolvedAll[i];
+            tags.Add((ImageCopier.WriteManifests(resolved, layout), resolved.Image.ToString()));
             foreach (var blob in resolved.Blobs)
             {
                 if (site is not null && site.Blobs.Contains(blob.Digest.Value))
@@ -315,7 +309,40 @@ public static class BundleBuilder
                 Sources = sources.Select(s => new ManifestImageSource(s.App, s.Template, s.Path)).ToList(),
             });
         }
+        layout.Tag(tags);
         return result;
+    }
+
+    /// <summary>
+    /// Every image's manifests, fetched side by side (each is a few small requests, so their round trips dominate), in
+    /// the order given; when some fail, the first of them in that order is the error, whatever finished first.
+    /// </summary>
+    private static async Task<(ResolvedImage Resolved, string UsedBy)[]> ResolveAllAsync(List<KeyValuePair<string, List<ImageSource>>> images,
+        ImageCopier copier, List<Platform> platforms, int parallel, IProgress<string>? log, CancellationToken ct)
+    {
+        var results = new (ResolvedImage Resolved, string UsedBy)[images.Count];
+        var errors = new Exception?[images.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct };
+        await Parallel.ForEachAsync(Enumerable.Range(0, images.Count), options,
+            async (i, token) =>
+            {
+                var (image, sources) = images[i];
+                log?.Report($"resolving {image}");
+                var usedBy = string.Join(", ", sources.Select(s => $"{s.App}: {s.Template}").Distinct());
+                try
+                {
+                    results[i] = (await copier.ResolveAsync(ImageReference.Parse(image), platforms, ct: token).ConfigureAwait(false), usedBy);
+                }
+                catch (OciException e)
+                {
+                    errors[i] = new BundleException($"image {image} (used by {usedBy}): {e.Message}", e);
+                }
+            }).ConfigureAwait(false);
+        if (errors.FirstOrDefault(e => e is not null) is { } first)
+        {
+            throw first;
+        }
+        return results;
     }
 
     /// <summary>Per-file SHA-256 of everything staged but the image layout (whose blobs are named by their digest).</summary>
@@ -385,74 +412,5 @@ public static class BundleBuilder
             return [];
         }
         return BundleManifestJson.ReadLock(File.ReadAllText(path));
-    }
-
-    /// <summary>A blob the archive streams straight from its registry.</summary>
-    private sealed record RemoteBlob(Descriptor Blob, ImageReference From, string UsedBy);
-
-    /// <summary>
-    /// Writes the reproducible tar: SHA256SUMS first, then every file in ordinal order. Staged files (charts,
-    /// values, manifests, index.json) are copied; image blobs stream from the registry into the archive,
-    /// verified on the way, so layers are never staged on disk nor held in memory.
-    /// </summary>
-    private static async Task<BundleBuildResult> WriteArchiveAsync(string staging, Dictionary<string, RemoteBlob> remote, RegistryClient client,
-        string output, BundleStorage storage, int apps, int images, CancellationToken ct)
-    {
-        const string BlobDir = "images/blobs/sha256/";
-        var files = Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(staging, f).Replace('\\', '/'))
-            .Where(f => !f.StartsWith("images/blobs/.tmp", StringComparison.Ordinal))
-            .ToHashSet(StringComparer.Ordinal);
-        foreach (var hex in remote.Keys)
-        {
-            files.Add(BlobDir + hex);
-        }
-        var ordered = files.Order(StringComparer.Ordinal).ToList();
-        var sums = new StringBuilder();
-        foreach (var f in ordered)
-        {
-            string hex;
-            if (f.StartsWith(BlobDir, StringComparison.Ordinal) && f.Length == BlobDir.Length + 64)
-            {
-                hex = f[BlobDir.Length..]; // content-addressed: verified when fetched
-            }
-            else
-            {
-                await using var fs = File.OpenRead(Path.Combine(staging, f));
-                hex = Convert.ToHexStringLower(await SHA256.HashDataAsync(fs, ct).ConfigureAwait(false));
-            }
-            sums.Append(hex).Append("  ").Append(f).Append('\n');
-        }
-        var sumsBytes = Encoding.UTF8.GetBytes(sums.ToString());
-        long bytes;
-        using (var target = BundleFile.Create(output, storage))
-        {
-            var archive = target.Stream;
-            await ReproducibleTar.WriteEntryAsync(archive, SumsName, new MemoryStream(sumsBytes), sumsBytes.Length, ct).ConfigureAwait(false);
-            foreach (var f in ordered)
-            {
-                var staged = Path.Combine(staging, f);
-                if (File.Exists(staged))
-                {
-                    await using var fs = new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-                    await ReproducibleTar.WriteEntryAsync(archive, f, fs, fs.Length, ct).ConfigureAwait(false);
-                    continue;
-                }
-                var r = remote[f[BlobDir.Length..]];
-                ReproducibleTar.WriteHeader(archive, f, r.Blob.Size);
-                try
-                {
-                    await client.CopyBlobAsync(r.From.Registry, r.From.Repository, r.Blob, archive, null, ct).ConfigureAwait(false);
-                }
-                catch (OciException e)
-                {
-                    throw new BundleException($"image {r.From} (used by {r.UsedBy}): {e.Message}", e);
-                }
-                ReproducibleTar.WritePadding(archive, r.Blob.Size);
-            }
-            ReproducibleTar.WriteEnd(archive);
-            bytes = target.Commit();
-        }
-        return new BundleBuildResult(output, apps, images, bytes, Digest.Of(sumsBytes));
     }
 }

@@ -82,7 +82,7 @@ public static class BundleFile
     /// <summary>Creates a bundle; nothing appears under <paramref name="output"/> until <see cref="Target.Commit"/>.</summary>
     public static Target Create(string output, BundleStorage storage) => new(output, storage);
 
-    private static string Part(string stem, int n) => $"{stem}.{n.ToString("D3", CultureInfo.InvariantCulture)}";
+    internal static string Part(string stem, int n) => $"{stem}.{n.ToString("D3", CultureInfo.InvariantCulture)}";
 
     /// <summary>Parses sizes such as <c>4GiB</c>, <c>700MB</c>, <c>1048576</c> (binary multiples).</summary>
     public static long ParseSize(string text)
@@ -115,7 +115,7 @@ public static class BundleFile
     {
         private readonly string _output;
         private readonly string _temp;
-        private readonly PartWriter _parts;
+        private readonly BundlePartWriter _parts;
         private readonly ZstdSharp.CompressionStream? _zstd;
         private bool _committed;
 
@@ -123,7 +123,7 @@ public static class BundleFile
         {
             _output = output;
             _temp = output + ".partial";
-            _parts = new PartWriter(_temp, storage.SplitBytes);
+            _parts = new BundlePartWriter(_temp, storage.SplitBytes);
             if (storage.Zstd)
             {
                 _zstd = new ZstdSharp.CompressionStream(_parts, level: 3, bufferSize: 1 << 20, leaveOpen: true);
@@ -131,6 +131,9 @@ public static class BundleFile
         }
 
         public Stream Stream => _zstd ?? (Stream)_parts;
+
+        /// <summary>The archive's files written at any offset (an uncompressed bundle only): blobs fetched side by side.</summary>
+        internal BundlePartWriter? Positional => _zstd is null ? _parts : null;
 
         public long Commit()
         {
@@ -174,87 +177,6 @@ public static class BundleFile
                     File.Delete(f);
                 }
             }
-        }
-    }
-
-    /// <summary>Writes a byte stream into one file, or into numbered parts of at most <c>Split</c> bytes.</summary>
-    private sealed class PartWriter(string temp, long? split) : Stream
-    {
-        private FileStream? _current;
-        private long _inPart;
-
-        public long? Split => split;
-
-        public List<string> Files { get; } = [];
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        private FileStream Next()
-        {
-            _current?.Dispose();
-            var name = split is null ? temp : Part(temp, Files.Count + 1);
-            Files.Add(name);
-            _inPart = 0;
-            return _current = new FileStream(name, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            while (buffer.Length > 0)
-            {
-                if (_current is null || (split is { } s && _inPart == s))
-                {
-                    Next();
-                }
-                var n = split is { } max ? (int)Math.Min(buffer.Length, max - _inPart) : buffer.Length;
-                _current!.Write(buffer[..n]);
-                _inPart += n;
-                buffer = buffer[n..];
-            }
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            Write(buffer.AsSpan(offset, count));
-            return Task.CompletedTask;
-        }
-
-        public override void Flush() => _current?.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                if (_current is null && Files.Count == 0)
-                {
-                    Next();
-                }
-                _current?.Dispose();
-                _current = null;
-            }
-            base.Dispose(disposing);
         }
     }
 

@@ -138,6 +138,7 @@ public static class BundleReader
         using var fs = OpenArchive(path);
         using var tar = new TarReader(fs);
         Dictionary<string, string>? sums = null;
+        var buffer = new byte[1 << 16];
         while (tar.GetNextEntry() is { } entry)
         {
             var target = Ferry.Charts.ContainedPath.Resolve(root, entry.Name);
@@ -165,7 +166,6 @@ public static class BundleReader
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using (var outFile = CreateFile(target))
             {
-                var buffer = new byte[1 << 16];
                 int n;
                 var data = entry.DataStream ?? Stream.Null;
                 while ((n = data.Read(buffer)) > 0)

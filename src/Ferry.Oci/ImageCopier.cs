@@ -79,6 +79,7 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
                 token).ConfigureAwait(false);
         }).ConfigureAwait(false);
         var results = new List<TransferResult>();
+        var tags = new List<(Descriptor, string)>();
         var fetchedBy = firsts.ToDictionary(x => x.Blob.Digest, x => x.Index);
         for (var i = 0; i < pulls.Count; i++)
         {
@@ -87,23 +88,33 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
             {
                 Moved(i, shared.Size, unique: false); // came with an earlier image
             }
-            StoreManifests(resolved, layout);
+            tags.Add((WriteManifests(resolved, layout), resolved.Image.ToString()));
             var skipped = blobs.Count(b => present.Contains(b.Digest) || fetchedBy[b.Digest] != i);
             results.Add(new TransferResult(name, resolved.Tagged.Digest, resolved.Tagged.MediaType, blobs.Count, skipped, total));
         }
+        layout.Tag(tags);
         return results;
     }
 
     /// <summary>Writes an image's manifests into a layout and tags it with the image's name (its blobs are not written).</summary>
     public static Descriptor StoreManifests(ResolvedImage resolved, OciLayout layout)
     {
+        var topDescriptor = WriteManifests(resolved, layout);
+        layout.Tag(topDescriptor, resolved.Image.ToString());
+        return topDescriptor;
+    }
+
+    /// <summary>
+    /// Writes an image's manifests into a layout, untagged: many images are tagged with one
+    /// <see cref="OciLayout.Tag(IReadOnlyList{ValueTuple{Descriptor, string}})"/>.
+    /// </summary>
+    public static Descriptor WriteManifests(ResolvedImage resolved, OciLayout layout)
+    {
         foreach (var m in resolved.Manifests)
         {
             layout.WriteBlob(m.Bytes, m.MediaType);
         }
-        var topDescriptor = layout.WriteBlob(resolved.Tagged.Bytes, resolved.Tagged.MediaType);
-        layout.Tag(topDescriptor, resolved.Image.ToString());
-        return topDescriptor;
+        return layout.WriteBlob(resolved.Tagged.Bytes, resolved.Tagged.MediaType);
     }
 
     /// <summary>

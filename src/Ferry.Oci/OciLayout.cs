@@ -185,17 +185,35 @@ public sealed class OciLayout
         File.Move(tempFile, path, overwrite: true);
     }
 
-    /// <summary>The descriptors listed in index.json.</summary>
+    /// <summary>The descriptors listed in index.json (a fresh list each call).</summary>
     public List<Descriptor> Manifests()
     {
         var path = Path.Combine(Root, IndexFile);
-        if (!File.Exists(path))
+        var info = new FileInfo(path);
+        if (!info.Exists)
         {
             return [];
         }
+        // read again only when the file changed: a push or deploy of N images resolves each by name, and parsing the
+        // whole index for each was quadratic in N
+        var stamp = (info.LastWriteTimeUtc, info.Length);
+        lock (_indexLock)
+        {
+            if (_indexCache is { } cached && cached.Stamp == stamp)
+            {
+                return [.. cached.Manifests];
+            }
+        }
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        return doc.RootElement.TryGetProperty("manifests", out var m) ? m.EnumerateArray().Select(Descriptor.FromJson).ToList() : [];
+        var manifests = doc.RootElement.TryGetProperty("manifests", out var m) ? m.EnumerateArray().Select(Descriptor.FromJson).ToList() : [];
+        lock (_indexLock)
+        {
+            _indexCache = (stamp, manifests);
+        }
+        return [.. manifests];
     }
+
+    private ((DateTime, long) Stamp, List<Descriptor> Manifests)? _indexCache;
 
     /// <summary>Finds the manifest tagged <paramref name="refName"/>, or the only one when null.</summary>
     public Descriptor Resolve(string? refName)
@@ -212,16 +230,26 @@ public sealed class OciLayout
     public static string? RefName(Descriptor d) => d.Annotations?.GetValueOrDefault(Descriptor.RefNameAnnotation);
 
     /// <summary>Adds (or retags) a manifest in index.json under a ref name.</summary>
-    public void Tag(Descriptor manifest, string refName)
+    public void Tag(Descriptor manifest, string refName) => Tag([(manifest, refName)]);
+
+    /// <summary>
+    /// Tags several manifests with one rewrite of index.json, each as <see cref="Tag(Descriptor, string)"/> would (a call per
+    /// image rewrites the whole index each time: quadratic in the number of images).
+    /// </summary>
+    public void Tag(IReadOnlyList<(Descriptor Manifest, string RefName)> tags)
     {
         lock (_indexLock)
         {
-            var all = Manifests().Where(d => RefName(d) != refName).ToList();
-            var annotations = new Dictionary<string, string>(manifest.Annotations ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+            var all = Manifests();
+            foreach (var (manifest, refName) in tags)
             {
-                [Descriptor.RefNameAnnotation] = refName,
-            };
-            all.Add(manifest with { Annotations = annotations });
+                all.RemoveAll(d => RefName(d) == refName);
+                var annotations = new Dictionary<string, string>(manifest.Annotations ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+                {
+                    [Descriptor.RefNameAnnotation] = refName,
+                };
+                all.Add(manifest with { Annotations = annotations });
+            }
             var index = new JsonObject
             {
                 ["schemaVersion"] = 2,
@@ -229,6 +257,7 @@ public sealed class OciLayout
                 ["manifests"] = new JsonArray(all.Select(d => (JsonNode)d.ToJson()).ToArray()),
             };
             WriteAtomic(Path.Combine(Root, IndexFile), Encoding.UTF8.GetBytes(index.ToJsonString()));
+            _indexCache = null;
         }
     }
 

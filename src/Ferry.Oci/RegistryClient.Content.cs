@@ -210,8 +210,21 @@ public sealed partial class RegistryClient
         CancellationToken ct = default)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16); // one per blob in flight, not per blob: thousands of small blobs
+        try
+        {
+            await CopyBlobAttemptsAsync(registry, repository, blob, target, progress, hash, buffer, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task CopyBlobAttemptsAsync(string registry, string repository, Descriptor blob, Stream target, IProgress<long>? progress,
+        IncrementalHash hash, byte[] buffer, CancellationToken ct)
+    {
         long have = 0;
-        var buffer = new byte[1 << 16];
         for (var attempt = 1; ; attempt++)
         {
             var from = have;

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Ferry.Oci;
 
 namespace Ferry.Bundles.Tests;
@@ -155,6 +156,27 @@ public sealed class BundleBuildTests : IDisposable
         Assert.Contains("127.0.0.1:1/acme/", e.Message, StringComparison.Ordinal);
         Assert.Contains("shop", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(closed));
+    }
+
+    [SkippableFact]
+    public async Task Build_CorruptLayerInRegistry_NamesTheImageAndLeavesNoArchive()
+    {
+        // blobs are fetched side by side straight into their places in the archive: one that does not match its digest
+        // fails the build with the image named, and neither the bundle nor its partial file is left behind
+        using var product = new ProductSources();
+        var largest = Directory.EnumerateFiles(product.Registry.Dir, "data", SearchOption.AllDirectories)
+            .Where(f => f.Contains("/blobs/sha256/", StringComparison.Ordinal)).MaxBy(f => new FileInfo(f).Length)!;
+        var bytes = File.ReadAllBytes(largest);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(largest, bytes);
+        var output = Path.Combine(_out, "corrupt.ferry");
+        var e = await Assert.ThrowsAsync<BundleException>(() => BundleBuilder.BuildAsync(Options(product.ExampleSpec, output,
+            new() { ["IMAGE_SOURCE"] = $"{product.Registry.Address}/acme" })));
+        var hex = Path.GetFileName(Path.GetDirectoryName(largest)!);
+        Assert.Contains($"sha256:{hex}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("the registry's content is corrupt", e.Message, StringComparison.Ordinal);
+        Assert.Matches($@"^image {Regex.Escape(product.Registry.Address)}/acme/[a-z-]+:[0-9.]+ \(used by ", e.Message);
+        Assert.Empty(Directory.GetFiles(_out));
     }
 
     [SkippableFact]

@@ -49,6 +49,40 @@ public sealed class LayoutTests : IDisposable
     }
 
     [Fact]
+    public void TaggingManyAtOnce_WritesWhatTaggingEachWould_AndOthersSeeTheChange()
+    {
+        var one = OciLayout.Open(Path.Combine(_dir, "one"), create: true);
+        var many = OciLayout.Open(Path.Combine(_dir, "many"), create: true);
+        var tags = new List<(Descriptor, string)>();
+        foreach (var (layout, seed) in new[] { (one, 1), (many, 1) })
+        {
+            var a = TestImages.Image(layout, "a:1", [TestImages.Layer(layout, 100, seed)]);
+            var b = TestImages.Image(layout, "b:1", [TestImages.Layer(layout, 100, seed + 1)]);
+            if (layout == one)
+            {
+                // the same tags one by one: a retag of a:1 replaces its entry and moves it last
+                one.Tag(b, "c:1");
+                one.Tag(a, "a:1");
+            }
+            else
+            {
+                tags.AddRange([(b, "c:1"), (a, "a:1")]);
+            }
+        }
+        many.Tag(tags);
+        Assert.Equal(File.ReadAllText(Path.Combine(_dir, "one", "index.json")), File.ReadAllText(Path.Combine(_dir, "many", "index.json")));
+        Assert.Equal(["b:1", "c:1", "a:1"], many.Manifests().Select(OciLayout.RefName));
+
+        // another handle on the same folder tags an image: this one's (cached) index sees it at once
+        var before = many.Manifests();
+        OciLayout.Open(Path.Combine(_dir, "many")).Tag(before[0], "d:1");
+        Assert.Equal(["b:1", "c:1", "a:1", "d:1"], many.Manifests().Select(OciLayout.RefName));
+        Assert.Equal(before[0].Digest, many.Resolve("d:1").Digest);
+        many.Manifests().Clear(); // each call is a list of its own
+        Assert.Equal(4, many.Manifests().Count);
+    }
+
+    [Fact]
     public void CorruptBlobIsDetectedAndNamed()
     {
         var layout = OciLayout.Open(_dir, create: true);
