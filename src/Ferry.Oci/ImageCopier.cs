@@ -201,8 +201,19 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = client.Options.Parallelism, CancellationToken = ct };
         // one GET per image first: an image already there under its name is done; a repository the registry lacks needs
         // no existence check per blob (its blobs cannot be there)
+        var catalogs = new Dictionary<string, HashSet<string>?>(StringComparer.Ordinal);
+        foreach (var registry in pushes.Select(p => p.Target.Registry).Distinct(StringComparer.Ordinal))
+        {
+            catalogs[registry] = pushes.Count(p => p.Target.Registry == registry) >= CatalogWorthIt
+                ? await KnownRepositoriesAsync(registry, ct).ConfigureAwait(false) : null;
+        }
         await Parallel.ForEachAsync(pushes, parallel, async (push, token) =>
         {
+            if (catalogs[push.Target.Registry] is { } known && !known.Contains(push.Target.Repository))
+            {
+                push.FreshRepository = true; // not in the catalog: nothing to ask about it
+                return;
+            }
             var (exists, manifest) = await client.ProbeManifestAsync(push.Target.Registry, push.Target.Repository,
                 push.Target.Tag ?? push.Top.Digest.Value, token).ConfigureAwait(false);
             push.Complete = manifest == push.Top.Digest;
@@ -224,6 +235,34 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
         await Parallel.ForEachAsync(Enumerable.Range(0, pushes.Count), parallel, async (i, token) =>
             results[i] = await FinishPushAsync(layout, pushes[i], token).ConfigureAwait(false)).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>Images to push to one registry from which its catalog is read first (one request instead of one per image).</summary>
+    private const int CatalogWorthIt = 8;
+
+    /// <summary>
+    /// The repositories a registry lists in its catalog, or null when it will not say (no catalog, not allowed, more than
+    /// 50,000): a repository not listed is new, so its image needs no probe and its blobs no existence check. A registry
+    /// that leaves one out only costs a blob uploaded again.
+    /// </summary>
+    private async Task<HashSet<string>?> KnownRepositoriesAsync(string registry, CancellationToken ct)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var repository in client.ListRepositoriesAsync(registry, ct).ConfigureAwait(false))
+            {
+                if (!known.Add(repository) || known.Count > 50_000)
+                {
+                    return null; // a catalog that repeats itself or never ends is not one to trust
+                }
+            }
+            return known;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OciException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>An image's blobs that other images uploaded (mounted or found), then its manifests, the tagged one last.</summary>

@@ -83,6 +83,34 @@ public sealed class RegistryInteropTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task PushOfManyImages_AsksTheCatalogOnce_InsteadOfAProbePerImage()
+    {
+        using var reg = Registry.Start();
+        using var proxy = new FaultProxy(reg.Address, 0);
+        var layout = OciLayout.Open(Sub("catalog"), create: true);
+        var names = Enumerable.Range(1, 10).Select(i => $"docker.io/acme/app-{i}:1").ToList();
+        var images = names.Select((n, i) => (Top: TestImages.Image(layout, n, [TestImages.Layer(layout, 1000, 100 + i)]), Name: n)).ToList();
+        using var client = Client(new RegistryOptions { Insecure = true });
+        var targets = images.Select(i => (i.Top, ImageCopier.PushTarget(i.Name, proxy.Address + "/site"))).ToList();
+        var results = await new ImageCopier(client).PushAllAsync(layout, targets);
+        Assert.Equal(images.Select(i => i.Top.Digest), results.Select(r => r.ManifestDigest));
+        // one catalog read says none of the ten repositories exists: no tag list, no manifest probe, no blob HEAD
+        Assert.Single(proxy.Requests, r => r.StartsWith("GET /v2/_catalog", StringComparison.Ordinal));
+        Assert.DoesNotContain(proxy.Requests, r => r.Contains("/tags/list", StringComparison.Ordinal)
+            || (r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/manifests/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(proxy.Requests, r => r.StartsWith("HEAD ", StringComparison.Ordinal));
+        Assert.Equal(images[^1].Top.Digest.ToString(), SkopeoDigest(reg, "site/acme/app-10:1"));
+
+        // again: the catalog lists them all now, so each is probed (tag list, manifest) and found, and nothing is sent
+        var again = proxy.Requests.Count;
+        var repeat = await new ImageCopier(client).PushAllAsync(layout, targets);
+        Assert.All(repeat, r => Assert.Equal(r.Blobs, r.BlobsSkipped));
+        var second = proxy.Requests.Skip(again).ToList();
+        Assert.Equal(1 + 20, second.Count);
+        Assert.All(second, r => Assert.Matches("^GET /v2/(_catalog|site/acme/app-[0-9]+/(tags/list|manifests/1))", r));
+    }
+
+    [SkippableFact]
     public async Task PushAllAndPullAll_MoveEachBlobOnceLargestFirst_AndShareItAcrossRepositories()
     {
         using var reg = Registry.Start();
