@@ -8,7 +8,9 @@
 #   render  the first N cases of the real-chart corpus (../shared/realcharts): a loop of `helm template` vs a loop of the
 #           native `ferry template`, one process per case as a user would (best of 2 rounds); SCALE_CASES="10 40 95"
 #   bytes   push, pull and bundle build of 5 images totalling N MB (bench/oci-vs-skopeo.sh, bench/bundle-vs-skopeo.sh):
-#           throughput and peak RSS as the bundle grows; SCALE_MB="1024 5120 20480" (20 GB needs ~100 GB of disk)
+#           throughput and peak RSS as the bundle grows; SCALE_MB="1024 2048 4096" (each point runs every contender at once:
+#           about 5x the size in free disk)
+#   huge    one more bytes point, SCALE_HUGE_MB=20480, its contenders one after another (about 3x the size in free disk)
 # Each figure is a CSV and a PNG (ScottPlot) under bench/results/, with the machine described in the CSV's comments.
 # Usage: bench/scale.sh [images|deploy|build|render|bytes|all]   SCALE_IMAGES="5 50 500"  SCALE_APPS="10 100 400"  SCALE_MB="1024 5120 20480"
 #        (needs docker-registry, skopeo, /usr/bin/time; run as root so the page cache can be dropped)
@@ -182,12 +184,63 @@ bytes() {
   $BENCH plot "$WORK/bytes-times.csv" "$RESULTS/bytes.png" "Push, pull and bundle build of 5 images totalling N MB, lower is better" "MB" "seconds"
 }
 
+# one more point of the bytes figure, for sizes whose side-by-side runs would not fit the disk at once (20 GB): the same
+# contenders, one after another, each one's output deleted before the next (peak disk about three times the size)
+huge() {
+  local mb=${SCALE_HUGE_MB:-20480} csv=$RESULTS/bytes.csv layout=$WORK/huge-layout reg_a reg_b t0 pa pb pe pf ba bc rp rb
+  local names=() repo
+  $BENCH gen-images "$layout" "$mb" >/dev/null
+  mapfile -t names < <(python3 -c "import json; print('\\n'.join(m['annotations']['org.opencontainers.image.ref.name'] for m in \
+    json.load(open('$layout/index.json'))['manifests']))")
+  forget_skopeo; reg_a=$(start_registry); settle; t0=$(now)
+  for name in "${names[@]}"; do
+    skopeo --insecure-policy copy -q --dest-tls-verify=false "oci:$layout:$name" "docker://$reg_a/${name#docker.io/}" >/dev/null
+  done
+  pa=$(echo "$(now) - $t0" | bc -l); stop_registries
+  reg_b=$(start_registry); settle; t0=$(now)
+  /usr/bin/time -f "%M" -o "$WORK/rss" "$NATIVE" images push "$layout" --to "$reg_b" --insecure >/dev/null
+  pb=$(echo "$(now) - $t0" | bc -l); rp=$(( $(cat "$WORK/rss") / 1024 )); rm -rf "$layout"
+  forget_skopeo; settle; t0=$(now)
+  for name in "${names[@]}"; do
+    repo=${name#docker.io/}
+    skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$reg_b/$repo" "oci:$WORK/pull-skopeo:${repo//[\/:]/-}" >/dev/null
+  done
+  pe=$(echo "$(now) - $t0" | bc -l); rm -rf "$WORK/pull-skopeo"
+  settle; t0=$(now)
+  "$NATIVE" images pull $(for name in "${names[@]}"; do echo "$reg_b/${name#docker.io/}"; done) --to "$WORK/pull-ferry" --insecure >/dev/null
+  pf=$(echo "$(now) - $t0" | bc -l); rm -rf "$WORK/pull-ferry"
+  forget_skopeo; settle; t0=$(now)
+  for name in "${names[@]}"; do
+    repo=${name#docker.io/}
+    skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$reg_b/$repo" "oci:$WORK/hand:$repo" >/dev/null
+  done
+  tar cf "$WORK/hand.tar" -C "$WORK" hand
+  ba=$(echo "$(now) - $t0" | bc -l); rm -rf "$WORK/hand" "$WORK/hand.tar"
+  mkdir -p "$WORK/huge-product/chart/templates"
+  printf 'apiVersion: v2\nname: huge\nversion: 1.0.0\n' > "$WORK/huge-product/chart/Chart.yaml"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: huge }\n' > "$WORK/huge-product/chart/templates/cm.yaml"
+  { printf 'apiVersion: ferry.dev/v1\nkind: Bundle\nmetadata: { name: huge, version: 1.0.0 }\napps:\n  - name: huge\n'
+    printf '    chart: { path: chart }\n    images:\n'
+    for name in "${names[@]}"; do printf '      - %s/%s\n' "$reg_b" "${name#docker.io/}"; done; } > "$WORK/huge-product/ferry.yaml"
+  settle; t0=$(now)
+  /usr/bin/time -f "%M" -o "$WORK/rss" "$NATIVE" bundle build "$WORK/huge-product/ferry.yaml" -o "$WORK/huge.ferry" --insecure >/dev/null 2>&1
+  bc=$(echo "$(now) - $t0" | bc -l); rb=$(( $(cat "$WORK/rss") / 1024 )); rm -f "$WORK/huge.ferry"
+  stop_registries
+  grep -v "^$mb," "$csv" > "$WORK/bytes.csv"; printf '%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d\n' "$mb" "$pa" "$pb" "$pe" "$pf" "$ba" "$bc" "$rp" "$rb" >> "$WORK/bytes.csv"
+  cp "$WORK/bytes.csv" "$csv"
+  printf 'MB %6d (one after another): push skopeo %.2f s ferry %.2f s | pull skopeo %.2f s ferry %.2f s | skopeo copy+tar %.2f s, bundle build %.2f s | RSS push %d MB build %d MB\n' \
+    "$mb" "$pa" "$pb" "$pe" "$pf" "$ba" "$bc" "$rp" "$rb"
+  cut -d, -f1-7 "$csv" > "$WORK/bytes-times.csv"
+  $BENCH plot "$WORK/bytes-times.csv" "$RESULTS/bytes.png" "Push, pull and bundle build of 5 images totalling N MB, lower is better" "MB" "seconds"
+}
+
 case "$WHAT" in
   images) images ;;
   deploy) deploy ;;
   bytes) bytes ;;
+  huge) huge ;;
   build) build ;;
   render) render ;;
   all) images; deploy; build; render; bytes ;;
-  *) echo "usage: bench/scale.sh [images|deploy|build|render|bytes|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/scale.sh [images|deploy|build|render|bytes|huge|all]" >&2; exit 2 ;;
 esac

@@ -15,10 +15,10 @@ public static class ImageGenerator
         var layout = OciLayout.Open(dir, create: true);
         var baseMb = Math.Max(totalMb / 10, 1);
         var perImageMb = Math.Max((totalMb - baseMb) / 5, 1);
-        var baseLayer = Layer(layout, baseMb << 20, 1);
+        var baseLayer = Layer(layout, (long)baseMb << 20, 1);
         for (var i = 0; i < 5; i++)
         {
-            var own = new[] { Layer(layout, (perImageMb << 20) / 2, 10 + (i * 2)), Layer(layout, (perImageMb << 20) / 2, 11 + (i * 2)) };
+            var own = new[] { Layer(layout, ((long)perImageMb << 20) / 2, 10 + (i * 2)), Layer(layout, ((long)perImageMb << 20) / 2, 11 + (i * 2)) };
             Image(layout, $"docker.io/acme/bench-{i}:1.0", [baseLayer, .. own]);
         }
         Console.WriteLine($"generated 5 images ({baseMb} MB shared base + {perImageMb} MB each) in {dir}");
@@ -36,7 +36,7 @@ public static class ImageGenerator
         Console.WriteLine($"generated {names.Count} images in {dir}");
     }
 
-    private static (Descriptor Layer, string DiffId) Layer(OciLayout layout, int size, int seed)
+    private static (Descriptor Layer, string DiffId) Layer(OciLayout layout, long size, int seed)
     {
         var temp = layout.NewTempFile();
         using var diff = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -45,10 +45,11 @@ public static class ImageGenerator
         using (var hashing = new HashingStream(gz, diff))
         using (var tar = new TarWriter(hashing, TarEntryFormat.Pax, leaveOpen: true))
         {
-            var rng = new Random(seed);
-            var data = new byte[size];
-            rng.NextBytes(data);
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"data/{seed}.bin") { DataStream = new MemoryStream(data), ModificationTime = DateTimeOffset.UnixEpoch });
+            // streamed, so layers of gigabytes need no memory of their size
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"data/{seed}.bin")
+            {
+                DataStream = new RandomBytes(size, seed), ModificationTime = DateTimeOffset.UnixEpoch,
+            });
         }
         var diffId = "sha256:" + Convert.ToHexStringLower(diff.GetHashAndReset());
         Digest digest;
@@ -106,4 +107,54 @@ public static class ImageGenerator
             inner.Write(buffer, offset, count);
         }
     }
+}
+
+/// <summary>A read-only stream of <c>length</c> pseudo-random bytes from a seed (seekable to its start only).</summary>
+internal sealed class RandomBytes(long length, int seed) : Stream
+{
+    private Random _rng = new(seed);
+    private long _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position { get => _position; set => Seek(value, SeekOrigin.Begin); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = (int)Math.Min(buffer.Length, length - _position);
+        _rng.NextBytes(buffer[..n]);
+        _position += n;
+        return n;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => length + offset };
+        if (target == _position)
+        {
+            return _position;
+        }
+        if (target != 0)
+        {
+            throw new NotSupportedException("only a seek to the start");
+        }
+        (_rng, _position) = (new Random(seed), 0);
+        return 0;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
