@@ -66,7 +66,9 @@ internal static class ChartCommands
         var dir = Path.GetFullPath(a.Arguments(1, 1)[0]);
         if (!Directory.Exists(dir))
         {
-            throw new UsageException($"{dir}: no such folder; give the folder that holds kustomization.yaml");
+            throw new UsageException(File.Exists(dir)
+                ? $"{dir}: a file, not a folder; give the folder that holds kustomization.yaml"
+                : $"{dir}: no such folder; give the folder that holds kustomization.yaml");
         }
         var cwd = Path.GetFullPath(Directory.GetCurrentDirectory());
         var root = a.Value("--root") is { } r ? Path.GetFullPath(r)

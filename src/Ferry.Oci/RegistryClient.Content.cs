@@ -366,34 +366,39 @@ public sealed partial class RegistryClient
         }
     }
 
+    /// <summary>
+    /// PATCHes a blob in chunks of <c>ChunkSize</c>. A seekable source (a layout's file, a bundle read in place) is sent
+    /// chunk by chunk straight from where it lies, so several large uploads at once hold no chunk in memory; only a
+    /// source that cannot seek is read into one buffer a chunk at a time.
+    /// </summary>
     private async Task<Uri> UploadChunksAsync(string registry, string repository, Descriptor blob, Func<Stream> open, Uri location,
         Action<long> progress, CancellationToken ct)
     {
         await using var source = open();
-        var buffer = new byte[Math.Min(_options.ChunkSize, (int)Math.Min(blob.Size, int.MaxValue))];
+        var origin = source.CanSeek ? source.Position : 0;
+        var buffer = source.CanSeek ? null : new byte[Math.Min(_options.ChunkSize, (int)Math.Min(blob.Size, int.MaxValue))];
         long offset = 0;
         while (offset < blob.Size)
         {
-            var n = 0;
-            while (n < buffer.Length)
+            var start = offset;
+            var length = (int)Math.Min(_options.ChunkSize, blob.Size - offset);
+            if (buffer is not null)
             {
-                var read = await source.ReadAsync(buffer.AsMemory(n), ct).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-                n += read;
+                length = await ReadFullyAsync(source, buffer, ct).ConfigureAwait(false);
             }
-            if (n == 0)
+            else if (origin + start + length > source.Length)
+            {
+                length = (int)Math.Max(0, source.Length - origin - start);
+            }
+            if (length == 0)
             {
                 throw new OciException($"blob {blob.Digest}: source ended after {offset} of {blob.Size} bytes");
             }
-            var start = offset;
-            var chunk = buffer;
-            var length = n;
             using var r = await SendAsync(registry, _ =>
             {
-                var content = new ByteArrayContent(chunk, 0, length);
+                HttpContent content = buffer is not null ? new ByteArrayContent(buffer, 0, length)
+                    : new StreamContent(new StreamWindow(source, origin + start, length), 1 << 20);
+                content.Headers.ContentLength = length;
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + length - 1}");
                 return new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
@@ -407,10 +412,25 @@ public sealed partial class RegistryClient
                 throw await ErrorAsync(r, $"{registry}/{repository}: uploading a chunk of {blob.Digest}", ct).ConfigureAwait(false);
             }
             location = Absolute(r.RequestMessage!.RequestUri!, r.Headers.Location);
-            offset += n;
-            progress(n);
+            offset += length;
+            progress(length);
         }
         return location;
+    }
+
+    private static async Task<int> ReadFullyAsync(Stream source, byte[] buffer, CancellationToken ct)
+    {
+        var n = 0;
+        while (n < buffer.Length)
+        {
+            var read = await source.ReadAsync(buffer.AsMemory(n), ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+            n += read;
+        }
+        return n;
     }
 
     public async Task<Digest> PutManifestAsync(string registry, string repository, string reference, byte[] manifest, string mediaType,

@@ -50,5 +50,8 @@ public sealed class KustomizeCommandTests : IDisposable
         (code, _, stderr) = await CliRunner.RunAsync("kustomize", Path.Combine(_dir, "missing"));
         Assert.Equal(2, code);
         Assert.Contains("no such folder", stderr, StringComparison.Ordinal);
+        (code, _, stderr) = await CliRunner.RunAsync("kustomize", Path.Combine(_dir, "site", "kustomization.yaml"));
+        Assert.Equal(2, code);
+        Assert.Contains("kustomization.yaml: a file, not a folder; give the folder that holds kustomization.yaml", stderr, StringComparison.Ordinal);
     }
 }

@@ -263,11 +263,28 @@ public sealed class RegistryInteropTests : IDisposable
     public async Task ChunkedUpload_IsUsedAboveTheThreshold()
     {
         using var reg = Registry.Start();
+        using var proxy = new FaultProxy(reg.Address, 0);
         var layout = OciLayout.Open(Sub("chunk"), create: true);
-        var image = TestImages.Image(layout, "big", [TestImages.Layer(layout, 300_000, 21)]);
+        var layer = TestImages.Layer(layout, 300_000, 21);
+        var image = TestImages.Image(layout, "big", [layer]);
         using var client = Client(new RegistryOptions { Insecure = true, ChunkedUploadThreshold = 1000, ChunkSize = 64 * 1024 });
-        var r = await new ImageCopier(client).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/chunked:1"));
+        var r = await new ImageCopier(client).PushAsync(layout, image, ImageReference.Parse($"{proxy.Address}/chunked:1"));
         Assert.Equal(image.Digest.ToString(), SkopeoDigest(reg, "chunked:1"));
+        // the layer went in full chunks of 64 KiB straight from its file, then the rest
+        var patches = proxy.Requests.Where(q => q.StartsWith("PATCH ", StringComparison.Ordinal))
+            .Select(q => long.Parse(q[(q.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var size = layer.Layer.Size;
+        Assert.Equal([.. Enumerable.Repeat(64L * 1024, (int)(size / (64 * 1024))), size % (64 * 1024)], patches);
+
+        // a source that cannot seek goes a buffered chunk at a time, and arrives whole too
+        var bytes = layout.ReadBlob(layer.Layer.Digest);
+        var unseekable = await client.UploadBlobAsync(reg.Address, "chunked-stream", layer.Layer, () => new OneWay(new MemoryStream(bytes)));
+        Assert.Equal("uploaded", unseekable);
+        using (var check = new MemoryStream())
+        {
+            await client.CopyBlobAsync(reg.Address, "chunked-stream", layer.Layer, check);
+            Assert.Equal(bytes, check.ToArray());
+        }
         var back = OciLayout.Open(Sub("chunk-back"), create: true);
         await new ImageCopier(client).PullAsync(ImageReference.Parse($"{reg.Address}/chunked:1"), back, null);
         Assert.Empty(back.Verify());
@@ -366,4 +383,12 @@ public sealed class HelmChartArtifactTests : IDisposable
 internal sealed class Recorder(System.Collections.Concurrent.ConcurrentQueue<TransferProgress> into) : IProgress<TransferProgress>
 {
     public void Report(TransferProgress value) => into.Enqueue(value);
+}
+
+/// <summary>A stream that can only be read forward (a pipe, say).</summary>
+internal sealed class OneWay(Stream inner) : ReadOnlyWrapper(inner)
+{
+    public override long Position { get => Inner.Position; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Inner.Read(buffer, offset, count);
 }
