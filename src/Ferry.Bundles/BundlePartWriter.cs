@@ -8,7 +8,7 @@ namespace Ferry.Bundles;
 /// archive whose layout is known up front can take its blobs in any order. Writes go straight to the files
 /// (<c>pwrite</c>); callers write in large pieces.
 /// </summary>
-internal sealed class BundlePartWriter(string temp, long? split) : Stream
+internal sealed class BundlePartWriter(string temp, long? split) : WriteOnlyStream
 {
     private readonly List<SafeFileHandle> _handles = [];
     private long _position;
@@ -17,12 +17,6 @@ internal sealed class BundlePartWriter(string temp, long? split) : Stream
 
     /// <summary>The files written, in order.</summary>
     public List<string> Files { get; } = [];
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
 
     public override long Length => _position;
 
@@ -59,35 +53,11 @@ internal sealed class BundlePartWriter(string temp, long? split) : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         WriteAt(_position, buffer);
         _position += buffer.Length;
     }
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        Write(buffer.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        Write(buffer.AsSpan(offset, count));
-        return Task.CompletedTask;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -108,21 +78,13 @@ internal sealed class BundlePartWriter(string temp, long? split) : Stream
 }
 
 /// <summary>A write-only window of a <see cref="BundlePartWriter"/>: one blob's place in the archive, written in order.</summary>
-internal sealed class ArchiveRegion(BundlePartWriter parts, long offset, long size) : Stream
+internal sealed class ArchiveRegion(BundlePartWriter parts, long offset, long size) : WriteOnlyStream
 {
     private long _written;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
 
     public override long Length => size;
 
     public override long Position { get => _written; set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset1, int count) => Write(buffer.AsSpan(offset1, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -133,6 +95,20 @@ internal sealed class ArchiveRegion(BundlePartWriter parts, long offset, long si
         parts.WriteAt(offset + _written, buffer);
         _written += buffer.Length;
     }
+}
+
+/// <summary>A synchronous write-only stream: subclasses write spans; the rest of <see cref="Stream"/> follows from that.</summary>
+internal abstract class WriteOnlyStream : Stream
+{
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public abstract override void Write(ReadOnlySpan<byte> buffer);
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -140,9 +116,9 @@ internal sealed class ArchiveRegion(BundlePartWriter parts, long offset, long si
         return ValueTask.CompletedTask;
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset1, int count, CancellationToken cancellationToken)
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        Write(buffer.AsSpan(offset1, count));
+        Write(buffer.AsSpan(offset, count));
         return Task.CompletedTask;
     }
 
@@ -150,9 +126,9 @@ internal sealed class ArchiveRegion(BundlePartWriter parts, long offset, long si
     {
     }
 
-    public override int Read(byte[] buffer, int offset1, int count) => throw new NotSupportedException();
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    public override long Seek(long offset1, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
 }
