@@ -78,12 +78,16 @@ public sealed class KustomizeErrorTests : IDisposable
     }
 
     [Fact]
-    public void PatchThatMatchesNothing_SaysSo()
+    public void PatchThatMatchesNothing_SaysSo() => Assert.Contains("matches no resource",
+        ErrorOverOneConfigMap("resources:\n- cm.yaml\npatchesStrategicMerge:\n- |\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: nope\n"),
+        StringComparison.Ordinal);
+
+    /// <summary>The error of rendering <paramref name="kustomization"/> over one ConfigMap, cm.yaml, named x.</summary>
+    private string ErrorOverOneConfigMap(string kustomization)
     {
-        Write("kustomization.yaml", "resources:\n- cm.yaml\npatchesStrategicMerge:\n- |\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: nope\n");
+        Write("kustomization.yaml", kustomization);
         Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
-        var e = Assert.Throws<KustomizeException>(() => KustomizeRenderer.Render(root));
-        Assert.Contains("matches no resource", e.Message, StringComparison.Ordinal);
+        return Assert.Throws<KustomizeException>(() => KustomizeRenderer.Render(root)).Message;
     }
 
     [Fact]
@@ -94,13 +98,9 @@ public sealed class KustomizeErrorTests : IDisposable
     }
 
     [Fact]
-    public void TargetPatternThatIsNoRegex_SaysSo()
-    {
-        Write("kustomization.yaml", "resources:\n- cm.yaml\npatches:\n- target: { name: \"[web\" }\n  patch: '[{op: add, path: /data, value: {}}]'\n");
-        Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
-        var e = Assert.Throws<KustomizeException>(() => KustomizeRenderer.Render(root));
-        Assert.Contains("the target pattern '[web' is not a regular expression", e.Message, StringComparison.Ordinal);
-    }
+    public void TargetPatternThatIsNoRegex_SaysSo() => Assert.Contains("the target pattern '[web' is not a regular expression",
+        ErrorOverOneConfigMap("resources:\n- cm.yaml\npatches:\n- target: { name: \"[web\" }\n  patch: '[{op: add, path: /data, value: {}}]'\n"),
+        StringComparison.Ordinal);
 
     [Fact]
     public void SourceUnderALinkedFolder_IsInsideItself()

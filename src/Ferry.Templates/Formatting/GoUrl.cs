@@ -294,12 +294,19 @@ public sealed class GoUrl
 
     private static string EscapeError(string s) => "invalid URL escape " + Quote(s);
 
-    private static string Escape(string s)
+    /// <summary>Go's url.QueryEscape (the template builtin <c>urlquery</c>) over the Go string's bytes.</summary>
+    internal static string QueryEscape(string s) => Escape(Encoding.Latin1.GetString(Values.GoString.ToBytes(s)), Mode.QueryComponent);
+
+    private static string Escape(string s, Mode mode = Mode.UserPassword)
     {
         var sb = new StringBuilder(s.Length);
         foreach (var c in s)
         {
-            if (ShouldEscape(c, Mode.UserPassword))
+            if (c == ' ' && mode == Mode.QueryComponent)
+            {
+                sb.Append('+');
+            }
+            else if (ShouldEscape(c, mode))
             {
                 sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             }

@@ -29,7 +29,7 @@ public static class Builtins
         r.Add(TemplateFunction.Variadic("printf", 1, a => GoFmt.Sprintf(ExpectString(a[0]), a[1..])));
         r.Add(TemplateFunction.Variadic("html", 0, a => HtmlEscape(EvalArgs(a))));
         r.Add(TemplateFunction.Variadic("js", 0, a => JsEscape(EvalArgs(a))));
-        r.Add(TemplateFunction.Variadic("urlquery", 0, a => QueryEscape(EvalArgs(a))));
+        r.Add(TemplateFunction.Variadic("urlquery", 0, a => GoUrl.QueryEscape(EvalArgs(a))));
         r.Add(TemplateFunction.Variadic("eq", 1, a => Comparison.Eq(a[0], a.AsSpan(1))));
         r.Add(TemplateFunction.Fixed("ne", 2, a => !Comparison.Eq(a[0], a.AsSpan(1))));
         r.Add(TemplateFunction.Fixed("lt", 2, a => Comparison.Lt(a[0], a[1])));
@@ -197,29 +197,6 @@ public static class Builtins
             printable[i] = args[i] ?? "<no value>";
         }
         return GoFmt.Sprint(printable);
-    }
-
-    /// <summary>Go's url.QueryEscape over the string's bytes: unreserved bytes kept, space as '+', the rest %XX.</summary>
-    private static string QueryEscape(string s)
-    {
-        var sb = new StringBuilder(s.Length);
-        foreach (var b in GoString.ToBytes(s))
-        {
-            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9'
-                or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~')
-            {
-                sb.Append((char)b);
-            }
-            else if (b == (byte)' ')
-            {
-                sb.Append('+');
-            }
-            else
-            {
-                sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-        return sb.ToString();
     }
 
     /// <summary>Go's template.HTMLEscapeString.</summary>
