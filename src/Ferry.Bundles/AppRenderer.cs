@@ -20,16 +20,16 @@ public static partial class AppRenderer
     /// </summary>
     public static ReleasePlan Render(OpenedBundle bundle, AppSpec app, SiteEnv site, string siteRegistry, ClusterCapabilities? cluster = null)
     {
-        var (spec, work, manifest) = (bundle.Spec, bundle.Work, bundle.Manifest);
+        var spec = bundle.Spec;
         var siteRefs = spec.RewriteRegistry ? bundle.SiteReferences(siteRegistry) : null;
         var entry = bundle.Apps.FirstOrDefault(a => a.Name == app.Name)
             ?? throw new BundleException($"{bundle.Path}: app {app.Name} is in the bundle's " +
                 $"ferry.yaml but not in {BundleBuilder.ManifestName}; the bundle is damaged: get a fresh copy from the vendor");
-        var chartFile = entry.ChartFile;
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (entry.ValuesFile is { } valuesFile)
         {
-            values = ValuesTemplate.Render(valuesFile, entry.ValuesName!, spec, app, site.Values, siteRegistry);
+            values = ValuesTemplate.RenderText(bundle.ReadText(valuesFile, $"the values template of app {app.Name}"), valuesFile, spec, app,
+                site.Values, siteRegistry);
         }
         var options = new HelmTemplateOptions
         {
@@ -44,14 +44,14 @@ public static partial class AppRenderer
                 PostRender = manifests => manifests.Select(m => m with { Content = RewriteImages(m.Content, siteRefs) }).ToList(),
             };
         }
-        var render = HelmTemplate.Run(chartFile, options);
+        var render = HelmTemplate.Run(() => bundle.LoadChart(entry), options);
         if (!render.Succeeded)
         {
             var forCluster = cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})";
             throw new BundleException($"app {app.Name}: rendering its {(app.SourceKind == "chart" ? "chart" : app.SourceKind)} with " +
                 $"the site env{forCluster} failed: {ValuesTemplate.ExplainRenderError(spec, render.Error!)}");
         }
-        var chart = ChartLoader.Load(chartFile);
+        var chart = bundle.LoadChart(entry);
         return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks,
             render.Notes, render.Crds)
         {

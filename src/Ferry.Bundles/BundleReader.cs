@@ -130,14 +130,17 @@ public static class BundleReader
     /// <summary>
     /// Extracts a (verified) bundle into <paramref name="dir"/>: regular files only, no path leaving the directory, and
     /// every file's bytes checked against SHA256SUMS as they are written (so what lands on disk is what was verified,
-    /// even if the archive changed since).
+    /// even if the archive changed since). Files <paramref name="inMemory"/> chooses (by name and size) are returned,
+    /// checked the same way, instead of written: creating hundreds of small files costs more than reading them.
     /// </summary>
-    public static void Extract(string path, string dir, Func<string, bool>? include = null)
+    public static Dictionary<string, byte[]> Extract(string path, string dir, Func<string, bool>? include = null,
+        Func<string, long, bool>? inMemory = null)
     {
         var root = Path.GetFullPath(dir);
         using var fs = OpenArchive(path);
         using var tar = new TarReader(fs);
         Dictionary<string, string>? sums = null;
+        var kept = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var buffer = new byte[1 << 16];
         while (tar.GetNextEntry() is { } entry)
         {
@@ -164,10 +167,18 @@ public static class BundleReader
                 continue;
             }
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using (var outFile = CreateFile(target))
+            var data = entry.DataStream ?? Stream.Null;
+            if (sums is not null && inMemory is not null && inMemory(entry.Name, entry.Length))
             {
+                var bytes = new byte[entry.Length];
+                data.ReadExactly(bytes);
+                hash.AppendData(bytes);
+                kept[entry.Name] = bytes;
+            }
+            else
+            {
+                using var outFile = CreateFile(target);
                 int n;
-                var data = entry.DataStream ?? Stream.Null;
                 while ((n = data.Read(buffer)) > 0)
                 {
                     hash.AppendData(buffer, 0, n);
@@ -184,12 +195,13 @@ public static class BundleReader
                     "damaged: get a fresh copy from the vendor");
             }
         }
+        return kept;
     }
 
     private static FileStream CreateFile(string target)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        return new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        return new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0); // writes come in 64 KiB pieces already
     }
 
     /// <summary>The files the bundle lists in SHA256SUMS (its first entry; nothing else is read).</summary>

@@ -4,9 +4,9 @@ using Ferry.Oci;
 namespace Ferry.Bundles;
 
 /// <summary>
-/// A verified bundle extracted to a temporary folder for deploy or plan: its spec, its manifest
-/// (ferry-bundle.json) and that manifest's digest, which identifies the bundle in the deploy journal.
-/// Disposing deletes the folder.
+/// A verified bundle extracted for deploy or plan — its charts and values templates kept in memory (up to a budget), the
+/// rest in a temporary folder: its spec, its manifest (ferry-bundle.json) and that manifest's digest, which identifies
+/// the bundle in the deploy journal. Disposing deletes the folder.
 /// </summary>
 public sealed class OpenedBundle : IDisposable
 {
@@ -14,10 +14,19 @@ public sealed class OpenedBundle : IDisposable
 
     private readonly Dictionary<string, string> _sums;
 
-    private OpenedBundle(string path, string work)
+    private readonly Dictionary<string, byte[]> _inMemory;
+
+    /// <summary>Largest chart or values template kept in memory; larger ones are extracted to disk.</summary>
+    private const long InMemoryFileBytes = 16L << 20;
+
+    /// <summary>How much of a bundle's charts and values templates is kept in memory at most; the rest is extracted to disk.</summary>
+    private const long InMemoryBudget = 128L << 20;
+
+    private OpenedBundle(string path, string work, Dictionary<string, byte[]> inMemory)
     {
         Path = path;
         Work = work;
+        _inMemory = inMemory;
         _sums = BundleReader.ParseSums(File.ReadAllText(System.IO.Path.Combine(work, BundleBuilder.SumsName)), path);
         var bytes = File.ReadAllBytes(BundleFile(BundleBuilder.ManifestName, "the bundle manifest"));
         Manifest = BundleManifestJson.Read(bytes, path);
@@ -36,6 +45,20 @@ public sealed class OpenedBundle : IDisposable
     /// </summary>
     public string BundleFile(string relative, string what)
     {
+        var full = Require(relative, what);
+        if (_inMemory.ContainsKey(relative))
+        {
+            throw new InvalidOperationException($"{relative} was kept in memory; read it with {nameof(ReadFile)}");
+        }
+        return full;
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="relative"/> names a file of the bundle (as <see cref="BundleFile"/> says), kept in memory or
+    /// extracted; returns the full path it has, or would have, under <see cref="Work"/>.
+    /// </summary>
+    public string Require(string relative, string what)
+    {
         var plain = relative.Length > 0 && !relative.StartsWith('/') && !relative.Contains('\\', StringComparison.Ordinal)
             && relative.Split('/').All(seg => seg is not ("" or "." or ".."));
         var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Work, relative));
@@ -44,6 +67,10 @@ public sealed class OpenedBundle : IDisposable
             throw new BundleException($"{Path}: {what} is {GoQuote(relative)}, which is not a file of the bundle (paths in a bundle are relative " +
                 $"and listed in {BundleBuilder.SumsName}); the bundle is damaged or was altered: get a fresh copy from the vendor");
         }
+        if (_inMemory.ContainsKey(relative))
+        {
+            return full;
+        }
         var info = new FileInfo(full);
         if (!info.Exists || info.LinkTarget is not null)
         {
@@ -51,6 +78,30 @@ public sealed class OpenedBundle : IDisposable
                 "the bundle is damaged: get a fresh copy from the vendor");
         }
         return full;
+    }
+
+    /// <summary>The content of a file of the bundle (checked as <see cref="Require"/> does): from memory when extraction kept it there, else
+    /// from the extracted file.</summary>
+    public byte[] ReadFile(string relative, string what)
+    {
+        var full = Require(relative, what);
+        return _inMemory.TryGetValue(relative, out var bytes) ? bytes : File.ReadAllBytes(full);
+    }
+
+    /// <summary>A text file of the bundle, decoded as <see cref="File.ReadAllText(string)"/> does (UTF-8 unless a byte order mark says
+    /// otherwise).</summary>
+    public string ReadText(string relative, string what)
+    {
+        using var reader = new StreamReader(new MemoryStream(ReadFile(relative, what), writable: false), System.Text.Encoding.UTF8,
+            detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>An app's chart, loaded afresh each time (rendering processes a chart's dependencies in place).</summary>
+    public Ferry.Charts.Chart LoadChart(BundleApp app)
+    {
+        using var stream = new MemoryStream(ReadFile(app.ChartFile, $"the chart of app {app.Name}"), writable: false);
+        return Ferry.Charts.ChartLoader.LoadArchive(stream, $"{Path}: {app.ChartFile}");
     }
 
     /// <summary>The SHA-256 SHA256SUMS lists for a file of the bundle (extraction checked the bytes against it).</summary>
@@ -145,10 +196,11 @@ public sealed class OpenedBundle : IDisposable
         try
         {
             var slices = ArchiveSlices.TryIndex(bundle);
-            BundleReader.Extract(bundle, folder.Path, name =>
+            var inMemory = BundleReader.Extract(bundle, folder.Path, name =>
                 (withNodeFiles || (!name.StartsWith("cluster/", StringComparison.Ordinal) && !name.StartsWith("bin/", StringComparison.Ordinal)))
-                && (slices is null || !name.StartsWith("images/blobs/", StringComparison.Ordinal)));
-            return new OpenedBundle(bundle, folder.Path) { _slices = slices, _folder = folder };
+                && (slices is null || !name.StartsWith("images/blobs/", StringComparison.Ordinal)),
+                KeepInMemory(InMemoryFileBytes, InMemoryBudget));
+            return new OpenedBundle(bundle, folder.Path, inMemory) { _slices = slices, _folder = folder };
         }
         catch
         {
@@ -156,6 +208,21 @@ public sealed class OpenedBundle : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Which files extraction keeps in memory: charts and values templates (what deploy and plan read, hundreds of small files
+    /// for a large product) up to <paramref name="fileBytes"/> each, in archive order until they add up to <paramref name="budget"/>.
+    /// </summary>
+    internal static Func<string, long, bool> KeepInMemory(long fileBytes, long budget) => (name, size) =>
+    {
+        if (!(name.StartsWith("charts/", StringComparison.Ordinal) || name.StartsWith("values/", StringComparison.Ordinal))
+            || size > fileBytes || size > budget)
+        {
+            return false;
+        }
+        budget -= size;
+        return true;
+    };
 
     private WorkFolder? _folder;
 

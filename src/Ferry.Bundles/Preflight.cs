@@ -154,7 +154,7 @@ public static class Preflight
         }
         foreach (var app in bundle.Apps)
         {
-            var chart = ChartLoader.Load(app.ChartFile);
+            var chart = bundle.LoadChart(app);
             if (chart.Metadata.KubeVersion.Length == 0)
             {
                 continue;

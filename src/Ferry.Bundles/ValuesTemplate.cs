@@ -12,9 +12,13 @@ namespace Ferry.Bundles;
 /// </summary>
 public static partial class ValuesTemplate
 {
-    public static Dictionary<string,
-        object?> Render(string templatePath, string displayName, BundleSpec spec, AppSpec app, IReadOnlyDictionary<string, string> env,
-            string registry)
+    public static Dictionary<string, object?> Render(string templatePath, string displayName, BundleSpec spec, AppSpec app,
+        IReadOnlyDictionary<string, string> env, string registry) =>
+        RenderText(File.ReadAllText(templatePath), displayName, spec, app, env, registry);
+
+    /// <summary>Like <see cref="Render"/>, for a template's text.</summary>
+    public static Dictionary<string, object?> RenderText(string templateText, string displayName, BundleSpec spec, AppSpec app,
+        IReadOnlyDictionary<string, string> env, string registry)
     {
         var template = new Template(displayName, new TemplateOptions(), HelmLibrary.Create());
         HelmLibrary.Bind(template);
@@ -29,7 +33,7 @@ public static partial class ValuesTemplate
         string text;
         try
         {
-            template.Parse(File.ReadAllText(templatePath));
+            template.Parse(templateText);
             text = template.Execute(data).Replace("<no value>", "", StringComparison.Ordinal);
         }
         catch (TemplateException e)

@@ -33,13 +33,18 @@ public sealed record HelmTemplateResult(string Output, string? Error, IReadOnlyL
 /// </summary>
 public static partial class HelmTemplate
 {
-    public static HelmTemplateResult Run(string chartPath, HelmTemplateOptions options, CancellationToken cancellationToken = default)
+    public static HelmTemplateResult Run(string chartPath, HelmTemplateOptions options, CancellationToken cancellationToken = default) =>
+        Run(() => ChartLoader.Load(chartPath), options, cancellationToken);
+
+    /// <summary>Like <see cref="Run(string, HelmTemplateOptions, CancellationToken)"/>, for a chart <paramref name="load"/> reads (a chart
+    /// of its own: rendering processes its dependencies in place); what loading throws is reported like any other chart error.</summary>
+    public static HelmTemplateResult Run(Func<Chart> load, HelmTemplateOptions options, CancellationToken cancellationToken = default)
     {
         var output = new StringBuilder();
         var progress = new Progress();
         try
         {
-            return RunCore(chartPath, options, output, progress, cancellationToken) with { Warnings = progress.Log.Lines };
+            return RunCore(load, options, output, progress, cancellationToken) with { Warnings = progress.Log.Lines };
         }
         catch (Exception e) when (e is ChartException or TemplateException)
         {
@@ -59,10 +64,10 @@ public static partial class HelmTemplate
         public RenderLog Log { get; } = new();
     }
 
-    private static HelmTemplateResult RunCore(string chartPath, HelmTemplateOptions options, StringBuilder debugOutput, Progress progress,
+    private static HelmTemplateResult RunCore(Func<Chart> load, HelmTemplateOptions options, StringBuilder debugOutput, Progress progress,
         CancellationToken cancellationToken)
     {
-        var chart = LoadInstallable(chartPath);
+        var chart = Installable(load());
         var extraApis = options.ApiVersions.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var caps = options.Cluster is { } cluster ? new Capabilities(cluster, extraApis) : new Capabilities(options.KubeVersion, extraApis);
         if (chart.Metadata.Deprecated)
@@ -97,9 +102,8 @@ public static partial class HelmTemplate
     }
 
     /// <summary>The chart, checked as helm install checks it: an application chart with every declared dependency present.</summary>
-    private static Chart LoadInstallable(string chartPath)
+    private static Chart Installable(Chart chart)
     {
-        var chart = ChartLoader.Load(chartPath);
         if (chart.Metadata.Type is not ("" or "application"))
         {
             throw new ChartException($"{chart.Metadata.Type} charts are not installable");

@@ -317,4 +317,47 @@ public sealed class HostileBundleTests : IDisposable
         var e2 = Assert.Throws<BundleException>(() => BundleReader.Extract(bundle, work));
         Assert.Contains("ferry.yaml does not match its checksum", e2.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extraction_ChecksChartsKeptInMemoryAgainstTheChecksumsToo()
+    {
+        var bundle = await BuildAsync();
+        var entries = ReadEntries(bundle);
+        var chart = entries.Single(e => e.Name.StartsWith("charts/", StringComparison.Ordinal)).Name;
+        WriteEntries(bundle, entries.Select(e => (e.Name, e.Name == chart ? [.. e.Data, 0] : e.Data)));
+        var work = Directory.CreateDirectory(Path.Combine(_dir, "x")).FullName;
+        var e2 = Assert.Throws<BundleException>(() => BundleReader.Extract(bundle, work, inMemory: (_, _) => true));
+        Assert.Contains($"{chart} does not match its checksum", e2.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(work, chart)), "a chart kept in memory is never written");
+    }
+
+    [Fact]
+    public async Task OpenedBundle_KeepsChartsInMemory_AndGivesBackTheVerifiedBytes()
+    {
+        var bundle = await BuildAsync();
+        using var opened = OpenedBundle.Open(bundle, null);
+        var app = Assert.Single(opened.Apps);
+        Assert.False(Directory.Exists(Path.Combine(opened.Work, "charts")), "charts are not extracted to disk");
+        var bytes = opened.ReadFile(app.ChartFile, "the chart");
+        Assert.Equal(opened.ListedDigest(app.ChartFile), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        Assert.Equal("gateway", opened.LoadChart(app).Metadata.Name);
+        // the same containment rules as files on disk: a path the bundle does not list is refused
+        var e = Assert.Throws<BundleException>(() => opened.ReadFile("charts/../../outside.yaml", "the chart"));
+        Assert.DoesNotContain(Secret, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeepInMemory_TakesChartsAndValuesOnly_EachUnderItsLimit_UntilTheBudgetIsSpent()
+    {
+        var keep = OpenedBundle.KeepInMemory(fileBytes: 10, budget: 25);
+        Assert.False(keep("ferry.yaml", 1));
+        Assert.False(keep("cluster/k3s", 1));
+        Assert.False(keep("images/blobs/sha256/ab", 1));
+        Assert.False(keep("charts/a/big.tgz", 11));
+        Assert.True(keep("charts/a/a.tgz", 10));
+        Assert.True(keep("values/a.yaml.tmpl", 10));
+        Assert.False(keep("charts/b/b.tgz", 6)); // 5 bytes of budget left
+        Assert.True(keep("charts/c/c.tgz", 5));
+        Assert.False(keep("values/d.yaml.tmpl", 1));
+    }
 }
