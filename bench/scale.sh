@@ -39,24 +39,27 @@ machine() {
     "$(. /etc/os-release; echo "$PRETTY_NAME"), skopeo $(skopeo --version | awk '{print $3}'), docker-registry $(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null)"
   echo "# run: $(date -u +%Y-%m-%dT%H:%M:%SZ), ferry $(git rev-parse --short HEAD)"
 }
+# CPU-seconds the registry started last has used so far (user + system): what a push costs the registry itself
+registry_cpu() { local d; d=$(tail -1 "$WORK/regs"); awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / t}' "/proc/$(cat "$d/pid")/stat"; }
 forget_skopeo() { rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" 2>/dev/null || true; }
 
 images() {
   local csv=$RESULTS/images.csv
-  { machine; echo "images,skopeo copy loop push (s),ferry images push (s),skopeo copy loop pull (s),ferry images pull (s),ferry push peak RSS (MB)"; } > "$csv"
+  { machine; echo "images,skopeo copy loop push (s),ferry images push (s),skopeo copy loop pull (s),ferry images pull (s),ferry push peak RSS (MB)," \
+    "registry CPU for the skopeo push (s),registry CPU for the ferry push (s)" | sed 's/, /,/'; } > "$csv"
   for n in ${SCALE_IMAGES:-5 50 500}; do
     local layout=$WORK/layout-$n names=()
     for i in $(seq 1 "$n"); do names+=("docker.io/scale/app-$i:1.0"); done
     $BENCH gen-named-images "$layout" 1 "${names[@]}" >/dev/null
-    local a b c d t0 reg_a reg_b rss
+    local a b c d t0 reg_a reg_b rss cpu_a cpu_b
     forget_skopeo; reg_a=$(start_registry); settle; t0=$(now)
     for name in "${names[@]}"; do
       skopeo --insecure-policy copy -q --dest-tls-verify=false "oci:$layout:$name" "docker://$reg_a/${name#docker.io/}" >/dev/null
     done
-    a=$(echo "$(now) - $t0" | bc -l)
+    a=$(echo "$(now) - $t0" | bc -l); cpu_a=$(registry_cpu)
     reg_b=$(start_registry); settle; t0=$(now)
     /usr/bin/time -f "%M" -o "$WORK/rss" "$NATIVE" images push "$layout" --to "$reg_b" --insecure >/dev/null
-    b=$(echo "$(now) - $t0" | bc -l); rss=$(( $(cat "$WORK/rss") / 1024 ))
+    b=$(echo "$(now) - $t0" | bc -l); rss=$(( $(cat "$WORK/rss") / 1024 )); cpu_b=$(registry_cpu)
     forget_skopeo; settle; t0=$(now)
     for name in "${names[@]}"; do
       local repo=${name#docker.io/}
@@ -66,9 +69,9 @@ images() {
     settle; t0=$(now)
     "$NATIVE" images pull $(for name in "${names[@]}"; do echo "$reg_b/${name#docker.io/}"; done) --to "$WORK/pull-ferry-$n" --insecure >/dev/null
     d=$(echo "$(now) - $t0" | bc -l)
-    printf '%d,%.2f,%.2f,%.2f,%.2f,%d\n' "$n" "$a" "$b" "$c" "$d" "$rss" >> "$csv"
-    printf 'images %4d: push skopeo %7.2f s, ferry %6.2f s (%.1fx)   pull skopeo %7.2f s, ferry %6.2f s (%.1fx)   ferry RSS %d MB\n' \
-      "$n" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$c" "$d" "$(echo "$c / $d" | bc -l)" "$rss"
+    printf '%d,%.2f,%.2f,%.2f,%.2f,%d,%s,%s\n' "$n" "$a" "$b" "$c" "$d" "$rss" "$cpu_a" "$cpu_b" >> "$csv"
+    printf 'images %4d: push skopeo %7.2f s, ferry %6.2f s (%.1fx)   pull skopeo %7.2f s, ferry %6.2f s (%.1fx)   ferry RSS %d MB   registry CPU %s / %s s\n' \
+      "$n" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$c" "$d" "$(echo "$c / $d" | bc -l)" "$rss" "$cpu_a" "$cpu_b"
     stop_registries; rm -rf "$layout" "$WORK/pull-skopeo-$n" "$WORK/pull-ferry-$n"
   done
   cut -d, -f1-5 "$csv" > "$WORK/images-times.csv"
