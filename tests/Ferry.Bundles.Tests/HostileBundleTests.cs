@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ferry.Charts.Tests;
+using Ferry.Kube;
 
 namespace Ferry.Bundles.Tests;
 
@@ -178,6 +179,26 @@ public sealed class HostileBundleTests : IDisposable
             entries[file] = [.. entries[file], 0];
         });
         Assert.Contains("is not the chart the bundle was built with", Refused(bundle), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChartThatIsNotAChart_IsARenderErrorNamingTheAppAndTheBundlesFile()
+    {
+        var bundle = await BuildAsync();
+        string file = "";
+        // every record consistent (checksum list and the manifest's digest), only the chart's bytes are not an archive
+        Repack(bundle, entries =>
+        {
+            file = JsonNode.Parse(entries["ferry-bundle.json"])!["apps"]![0]!["chart"]!["file"]!.GetValue<string>();
+            entries[file] = "not a chart"u8.ToArray();
+            EditManifest(entries, m => App(m)["chart"]!["digest"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(entries[file])));
+        });
+        using var opened = OpenedBundle.Open(bundle, null);
+        var e = Assert.Throws<BundleException>(() =>
+            AppRenderer.Render(opened, opened.Spec.Apps[0], new SiteEnv(new Dictionary<string, string>(), new HashSet<string>()), "site.local:5000"));
+        Assert.StartsWith("app gateway: rendering its chart with the site env failed: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{bundle}: {file}", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(opened.Work, e.Message, StringComparison.Ordinal); // no temporary folder a user cannot find
     }
 
     [Fact]
