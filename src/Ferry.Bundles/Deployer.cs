@@ -201,6 +201,8 @@ public sealed class Deployer(IKubernetes client)
         DeployJournal journal, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(Math.Max(1, request.Parallel));
+        // one manager for every app: what it learns once (the API's resource mappings, namespaces made sure of) serves them all
+        var manager = new ReleaseManager(client);
         // every app's release history, one list per namespace instead of one per app (the journal's lock keeps other
         // deploys out meanwhile, and an app's own history changes only through its own step below)
         var histories = await new ReleaseStore(client).HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
@@ -222,8 +224,8 @@ public sealed class Deployer(IKubernetes client)
                     await gate.WaitAsync(ct).ConfigureAwait(false);
                     try
                     {
-                        outcome = await DeployAppAsync(request, app, plans[app.Name], histories[app.Namespace].GetValueOrDefault(app.Name) ?? [],
-                            ct).ConfigureAwait(false);
+                        outcome = await DeployAppAsync(manager, request, app, plans[app.Name],
+                            histories[app.Namespace].GetValueOrDefault(app.Name) ?? [], ct).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -239,11 +241,10 @@ public sealed class Deployer(IKubernetes client)
         return [.. AppRenderer.Ordered(spec).Select(a => all.First(o => o.App == a.Name))];
     }
 
-    private async Task<AppOutcome> DeployAppAsync(DeployRequest request, AppSpec app, ReleasePlan plan, IReadOnlyList<Release> history,
-        CancellationToken ct)
+    private static async Task<AppOutcome> DeployAppAsync(ReleaseManager manager, DeployRequest request, AppSpec app, ReleasePlan plan,
+        IReadOnlyList<Release> history, CancellationToken ct)
     {
         var log = request.Log;
-        var manager = new ReleaseManager(client);
         // the history read before the apps started: repaired in place, then asked for the deployed revision
         foreach (var repair in await manager.RepairAsync(app.Name, history, ct).ConfigureAwait(false))
         {

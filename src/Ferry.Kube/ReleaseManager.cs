@@ -71,7 +71,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         {
             await ApplyCrdsAsync(plan, options, ct).ConfigureAwait(false);
         }
-        return await RunAsync(release, deployed, PruneBase(history), install ? (HookEvent.PreInstall, HookEvent.PostInstall, "Install complete")
+        return await RunAsync(release, deployed, history, install ? (HookEvent.PreInstall, HookEvent.PostInstall, "Install complete")
             : (HookEvent.PreUpgrade, HookEvent.PostUpgrade, "Upgrade complete"), options, ct).ConfigureAwait(false);
     }
 
@@ -110,7 +110,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             ReleaseStatus.PendingRollback, $"Rollback to {target.Version}");
         release.Info.FirstDeployed = history[0].Info.FirstDeployed;
         var previous = ReleaseStore.Deployed(history) ?? current;
-        return await RunAsync(release, previous, PruneBase(history),
+        return await RunAsync(release, previous, history,
             (HookEvent.PreRollback, HookEvent.PostRollback, $"Rollback to {target.Version}"), options, ct).ConfigureAwait(false);
     }
 
@@ -253,9 +253,10 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         }
     }
 
-    private async Task<Release> RunAsync(Release release, Release? previous, string pruneBase, (HookEvent Pre, HookEvent Post, string Done) events,
-        DeployOptions options, CancellationToken ct)
+    private async Task<Release> RunAsync(Release release, Release? previous, IReadOnlyList<Release> history,
+        (HookEvent Pre, HookEvent Post, string Done) events, DeployOptions options, CancellationToken ct)
     {
+        var pruneBase = PruneBase(history);
         await EnsureNamespaceAsync(release.Namespace, ct).ConfigureAwait(false);
         await _store.CreateAsync(release, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         try
@@ -312,7 +313,11 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             previous.Info.Status = ReleaseStatus.Superseded;
             await _store.UpdateAsync(previous, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         }
-        await _store.PruneHistoryAsync(release.Name, release.Namespace, options.HistoryMax, ct).ConfigureAwait(false);
+        if (options.HistoryMax > 0 && history.Count + 1 > options.HistoryMax)
+        {
+            // only a history the new revision takes past the limit has records to drop (read again: others may have come)
+            await _store.PruneHistoryAsync(release.Name, release.Namespace, options.HistoryMax, ct).ConfigureAwait(false);
+        }
         return release;
     }
 
@@ -381,9 +386,20 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         }
     }
 
-    private async Task EnsureNamespaceAsync(string ns, CancellationToken ct) =>
+    /// <summary>Creates the release's namespace if missing (helm's --create-namespace), once per namespace for this manager: a deploy shares one
+    /// manager across its apps.</summary>
+    private async Task EnsureNamespaceAsync(string ns, CancellationToken ct)
+    {
+        if (_namespaces.ContainsKey(ns))
+        {
+            return;
+        }
         await _applier.ApplyAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } },
             "", false, ct: ct).ConfigureAwait(false);
+        _namespaces[ns] = true;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
 
     private static ResourceKey KeyOf(JsonObject obj, string defaultNamespace)
     {

@@ -78,4 +78,40 @@ public sealed class ReleaseManagerFlagsTests
         Assert.NotNull(await target.GetAsync("v1", "ConfigMap", "web-kept"));
         await Assert.ThrowsAsync<KubeException>(() => manager.PlanUninstallAsync("web", ns));
     }
+
+    [Fact]
+    public async Task HistoryMax_KeepsTheNewestRecords_AndAHistoryUnderTheLimitIsNotReadAgain()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var manager = new ReleaseManager(target.Client);
+        var (historyLists, namespaceApplies) = (0, 0);
+        if (target.Simulator is { } api)
+        {
+            api.OnRequest = (method, path) =>
+            {
+                if (method == "GET" && path.EndsWith($"/namespaces/{ns}/secrets", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref historyLists);
+                }
+                else if (method == "PATCH" && path.EndsWith($"/api/v1/namespaces/{ns}", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref namespaceApplies);
+                }
+            };
+        }
+        var limited = target.Deploy with { HistoryMax = 2 };
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config]), limited);
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config]) with { Name = "web-two" }, limited);
+        if (target.Simulator is not null)
+        {
+            // two installs: each read its (empty) history once and pruned nothing; the namespace was made sure of once
+            Assert.Equal((2, 1), (historyLists, namespaceApplies));
+        }
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config], config: "{\"a\":2}"), limited);
+        await manager.UpgradeOrInstallAsync(Plan(ns, [Config], config: "{\"a\":3}"), limited);
+        var history = await manager.Store.HistoryAsync("web", ns);
+        Assert.Equal([(2, ReleaseStatus.Superseded), (3, ReleaseStatus.Deployed)], history.Select(r => (r.Version, r.Info.Status)));
+        Assert.Single(await manager.Store.HistoryAsync("web-two", ns));
+    }
 }
