@@ -78,6 +78,7 @@ public static partial class Planner
 
         var siteRefs = bundle.SiteReferences(siteRegistry);
         var store = client is null ? null : new ReleaseStore(client);
+        var manager = client is null ? null : new ReleaseManager(client); // one for every app: resource mappings learned once
         // every app's release history, one list call per namespace (as deploy reads them)
         var histories = store is null ? null : await store.HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
         var plans = new List<AppPlan>();
@@ -115,7 +116,7 @@ public static partial class Planner
                     deployed is null ? "/dev/null" : $"{app.Name} revision {deployed.Version} (deployed)", $"{app.Name} ({bundle.Label})");
                 if (action != PlanAction.Unchanged)
                 {
-                    conflicts = await new ReleaseManager(client!).PredictConflictsAsync(plan, ct).ConfigureAwait(false);
+                    conflicts = await manager!.PredictConflictsAsync(plan, ct).ConfigureAwait(false);
                 }
             }
             plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision,

@@ -54,6 +54,9 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     private readonly Applier _applier = new(client);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
+    /// <summary>Namespaces this manager has made sure exist (<see cref="EnsureNamespaceAsync"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
+
     public ReleaseStore Store => _store;
 
     public Applier Applier => _applier;
@@ -398,8 +401,6 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             "", false, ct: ct).ConfigureAwait(false);
         _namespaces[ns] = true;
     }
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
 
     private static ResourceKey KeyOf(JsonObject obj, string defaultNamespace)
     {
