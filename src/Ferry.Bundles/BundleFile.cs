@@ -16,6 +16,26 @@ public static class BundleFile
 
     public static bool Exists(string path) => File.Exists(path) || File.Exists(path + ".001");
 
+    /// <summary>
+    /// Why there is no bundle at <paramref name="path"/>, and what to give instead: a folder is named with the bundles
+    /// in it, so <c>ferry deploy /media/usb</c> says which file was meant.
+    /// </summary>
+    public static BundleException Missing(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return new BundleException($"{path}: no such bundle file");
+        }
+        var bundles = Directory.EnumerateFiles(path, "*.ferry").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var hint = bundles.Count switch
+        {
+            0 => "it holds no .ferry file",
+            1 => $"give the bundle in it: {Path.Combine(path, bundles[0]!)}",
+            _ => $"give one of the bundles in it: {string.Join(", ", bundles.Take(5))}{(bundles.Count > 5 ? ", ..." : "")}",
+        };
+        return new BundleException($"{path} is a folder, not a bundle file; {hint}");
+    }
+
     /// <summary>The files holding a bundle, in order.</summary>
     public static IReadOnlyList<string> Parts(string path)
     {
@@ -31,7 +51,7 @@ public static class BundleFile
         }
         if (parts.Count == 0)
         {
-            throw new BundleException($"{path}: no such bundle file");
+            throw Missing(path);
         }
         // A numbered part after a gap means one in between is missing; parts of unequal size (but the last) were cut
         // short or come from another bundle. Either way the archive would read wrong: say which file.

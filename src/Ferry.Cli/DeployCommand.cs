@@ -93,7 +93,7 @@ internal static partial class DeployCommand
         if (f.Bundle is not null && !BundleFile.Exists(f.Bundle))
         {
             // before the cluster is asked anything: the first thing wrong is the first thing said
-            throw new BundleException($"{f.Bundle}: no such bundle file");
+            throw BundleFile.Missing(f.Bundle);
         }
         if (bundleRequired && f.Registry is null)
         {

@@ -11,11 +11,11 @@ namespace Ferry.Oci;
 internal static class ConnectionFailure
 {
     /// <summary>The failure as an exception that says why, with the settings that help.</summary>
-    public static async Task<OciException> DescribeAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options,
+    public static async Task<RegistryUnreachableException> DescribeAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options,
         CancellationToken ct)
     {
         var (message, remedies) = await ExplainAsync(registry, uri, e, options, ct).ConfigureAwait(false);
-        return new OciException(message, e) { Remedies = remedies };
+        return new RegistryUnreachableException(message, e) { Remedies = remedies };
     }
 
     private static async Task<(string, Remedy[])> ExplainAsync(string registry, Uri uri, HttpRequestException e, RegistryOptions options,

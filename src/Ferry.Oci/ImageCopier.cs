@@ -243,7 +243,7 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     /// <summary>
     /// The repositories a registry lists in its catalog, or null when it will not say (no catalog, not allowed, more than
     /// 50,000): a repository not listed is new, so its image needs no probe and its blobs no existence check. A registry
-    /// that leaves one out only costs a blob uploaded again.
+    /// that leaves one out only costs a blob uploaded again; one that cannot be reached at all fails the push here.
     /// </summary>
     private async Task<HashSet<string>?> KnownRepositoriesAsync(string registry, CancellationToken ct)
     {
@@ -259,7 +259,8 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
             }
             return known;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OciException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Text.Json.JsonException
+            or (OciException and not RegistryUnreachableException))
         {
             return null;
         }

@@ -19,6 +19,14 @@ public class OciException : FerryException
     }
 }
 
+/// <summary>
+/// A registry could not be talked to at all — nothing listening, a name that does not resolve, TLS refused, connections
+/// dropped — after every retry: the whole registry, not one request, is the problem. Once a client has given up on a
+/// registry so, its other requests there try once instead of retrying again (a push of 500 images to a mistyped address
+/// fails in seconds, not after 500 retry rounds), and probes that treat a failed answer as "unknown" let this one through.
+/// </summary>
+public sealed class RegistryUnreachableException(string message, Exception inner) : OciException(message, inner);
+
 /// <summary>Content did not match its digest (or size): the data is corrupt or was tampered with.</summary>
 public sealed class DigestMismatchException(string message) : OciException(message);
 

@@ -14,7 +14,8 @@ public sealed partial class RegistryClient
     /// What a push needs to know before sending anything, asked without failing: whether the repository exists (its tag
     /// list answers NAME_UNKNOWN when not; a manifest GET cannot tell, distribution says MANIFEST_UNKNOWN either way) and,
     /// when the reference is a tag it lists (or a digest), the digest of the manifest it names. Anything unexpected
-    /// answers "exists, no manifest", so a caller falls back to its usual checks.
+    /// answers "exists, no manifest", so a caller falls back to its usual checks — but a registry that cannot be reached at
+    /// all is thrown (<see cref="RegistryUnreachableException"/>): every check after this one would fail the same way.
     /// </summary>
     public async Task<(bool RepositoryExists, Digest? Manifest)> ProbeManifestAsync(string registry, string repository, string reference,
         CancellationToken ct = default)
@@ -38,7 +39,7 @@ public sealed partial class RegistryClient
             using var r = await SendAsync(registry, b => ManifestGet(b, repository, reference), ct).ConfigureAwait(false);
             return (true, r.IsSuccessStatusCode ? Digest.Of(await r.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false)) : null);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OciException)
+        catch (Exception e) when (e is HttpRequestException or IOException or (OciException and not RegistryUnreachableException))
         {
             return (true, null);
         }
@@ -357,9 +358,16 @@ public sealed partial class RegistryClient
                 }
                 throw new IOException($"transient {(int)put.StatusCode} while uploading");
             }
-            catch (Exception e) when ((e is IOException or HttpRequestException or OciException { InnerException: HttpRequestException })
-                && attempt < _options.MaxAttempts)
+            catch (Exception e) when (e is IOException or HttpRequestException or RegistryUnreachableException)
             {
+                if (!WorthRetrying(registry, attempt))
+                {
+                    if (e is RegistryUnreachableException)
+                    {
+                        GiveUpOn(registry);
+                    }
+                    throw;
+                }
                 progress?.Report(-reported);
                 await BackoffAsync(attempt, ct).ConfigureAwait(false);
             }

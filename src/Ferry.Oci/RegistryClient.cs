@@ -21,6 +21,7 @@ public sealed partial class RegistryClient : IDisposable
     private readonly Dictionary<string, string> _schemes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AuthenticationHeaderValue> _auth = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _authLock = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.Ordinal);
 
     public RegistryClient(RegistryOptions? options = null, HttpMessageHandler? handler = null)
     {
@@ -94,7 +95,7 @@ public sealed partial class RegistryClient : IDisposable
                 using var probe = new HttpRequestMessage(HttpMethod.Get, $"https://{Host(registry)}/v2/");
                 using var r = await _http.SendAsync(probe, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (Transport(e) is not null)
             {
                 scheme = "http";
             }
@@ -128,16 +129,20 @@ public sealed partial class RegistryClient : IDisposable
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             }
-            catch (HttpRequestException e) when (retry && attempt < _options.MaxAttempts)
+            catch (Exception e) when (Transport(e) is not null && retry && WorthRetrying(registry, attempt))
             {
                 await BackoffAsync(attempt, ct).ConfigureAwait(false);
-                _ = e;
                 continue;
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (Transport(e) is { } failure)
             {
-                throw await ConnectionFailure.DescribeAsync(registry, request.RequestUri!, e, _options, ct).ConfigureAwait(false);
+                if (retry)
+                {
+                    GiveUpOn(registry);
+                }
+                throw await ConnectionFailure.DescribeAsync(registry, request.RequestUri!, failure, _options, ct).ConfigureAwait(false);
             }
+            _unreachable.TryRemove(registry, out _); // it answered: back to full retries
             if (response.StatusCode == HttpStatusCode.Unauthorized && authRounds < 2)
             {
                 authRounds++;
@@ -156,6 +161,27 @@ public sealed partial class RegistryClient : IDisposable
             return response;
         }
     }
+
+    /// <summary>
+    /// Whether a transport failure (nothing listening, a dropped connection) on the <paramref name="attempt"/>-th try is
+    /// worth another: not after <c>MaxAttempts</c>, and not once this client has given up on the registry — then each
+    /// request there tries once, so many requests in flight do not each wait out the full backoff.
+    /// </summary>
+    private bool WorthRetrying(string registry, int attempt) => attempt < _options.MaxAttempts && !_unreachable.ContainsKey(registry);
+
+    /// <summary>
+    /// A failure to exchange a request at all, as an HttpRequestException: HttpClient wraps most socket errors itself,
+    /// but a connection the peer resets before it is set up can surface as a bare SocketException (ENOTCONN).
+    /// </summary>
+    private static HttpRequestException? Transport(Exception e) => e switch
+    {
+        HttpRequestException h => h,
+        System.Net.Sockets.SocketException s => new HttpRequestException(HttpRequestError.ConnectionError, s.Message, s),
+        _ => null,
+    };
+
+    /// <summary>Every retry of a request failed in transport: the registry, not the request, is down.</summary>
+    private void GiveUpOn(string registry) => _unreachable[registry] = true;
 
     private async Task BackoffAsync(int attempt, CancellationToken ct)
     {

@@ -76,5 +76,17 @@ public sealed class PreflightCliTests : IDisposable
             Assert.Equal(1, code);
             Assert.Equal($"ferry: {Path.Combine(_dir, "missing.ferry")}: no such bundle file\n", err);
         }
+        // a folder given for the bundle (the USB stick's mount point) is called one, with the bundles it holds
+        var stick = Directory.CreateDirectory(Path.Combine(_dir, "stick")).FullName;
+        (code, _, err) = await Ferry("deploy", stick, "--registry", "127.0.0.1:1", "--kubeconfig", Path.Combine(_dir, "none"));
+        Assert.Equal((1, $"ferry: {stick} is a folder, not a bundle file; it holds no .ferry file\n"), (code, err));
+        File.WriteAllText(Path.Combine(stick, "shop-1.2.ferry"), "");
+        (code, _, err) = await Ferry("plan", stick, "--registry", "127.0.0.1:1", "--kubeconfig", Path.Combine(_dir, "none"));
+        Assert.Equal((1, $"ferry: {stick} is a folder, not a bundle file; give the bundle in it: {Path.Combine(stick, "shop-1.2.ferry")}\n"),
+            (code, err));
+        File.WriteAllText(Path.Combine(stick, "shop-1.1.ferry"), "");
+        (code, _, err) = await Ferry("bundle", "verify", stick);
+        Assert.Equal((1, $"ferry: {stick} is a folder, not a bundle file; give one of the bundles in it: shop-1.1.ferry, shop-1.2.ferry\n"),
+            (code, err));
     }
 }

@@ -228,7 +228,7 @@ public sealed class RegistryInteropTests : IDisposable
         }
         using (var untrusted = new RegistryClient(new RegistryOptions { Username = "ferry", Password = "s3cret", MaxAttempts = 1 }))
         {
-            var e = await Assert.ThrowsAsync<OciException>(() => new ImageCopier(untrusted).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/secure/x:1")));
+            var e = await Assert.ThrowsAsync<RegistryUnreachableException>(() => new ImageCopier(untrusted).PushAsync(layout, image, ImageReference.Parse($"{reg.Address}/secure/x:1")));
             Assert.Contains("its TLS certificate is not trusted", e.Message, StringComparison.Ordinal);
             Assert.Contains("give the CA that signed it, or skip verification", e.Message, StringComparison.Ordinal);
             Assert.Equal([Remedy.CaFile, Remedy.Insecure], e.Remedies);
@@ -249,7 +249,7 @@ public sealed class RegistryInteropTests : IDisposable
         async Task<string> Failure(string reference)
         {
             var image = ImageReference.Parse(reference);
-            return (await Assert.ThrowsAsync<OciException>(() => client.GetManifestAsync(image.Registry, image.Repository, image.Tag!))).Message;
+            return (await Assert.ThrowsAsync<RegistryUnreachableException>(() => client.GetManifestAsync(image.Registry, image.Repository, image.Tag!))).Message;
         }
         Assert.Equal($"{reg.Address} answers plain HTTP, not HTTPS: allow plain HTTP with this registry", await Failure($"{reg.Address}/a/b:1"));
         var closed = $"127.0.0.1:{Registry.FreePort()}";
