@@ -173,17 +173,22 @@ public sealed class Applier(IKubernetes client, string fieldManager = "ferry")
 
     /// <summary>
     /// Polls objects until all are ready, one fails, or the timeout passes; the error names what is not ready and why.
+    /// <paramref name="applied"/> (in the order of <paramref name="keys"/>) are the objects as the cluster answered their
+    /// apply: the first look at each is that answer, not another GET — a ConfigMap, a Secret or a Service is ready as
+    /// applied, and a changed Deployment shows its old observedGeneration there, so it is fetched again after a change.
     /// </summary>
-    public async Task WaitAsync(IReadOnlyList<ResourceKey> keys, TimeSpan timeout, TimeSpan? interval = null, CancellationToken ct = default)
+    public async Task WaitAsync(IReadOnlyList<ResourceKey> keys, TimeSpan timeout, TimeSpan? interval = null,
+        IReadOnlyList<JsonObject>? applied = null, CancellationToken ct = default)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
-        while (true)
+        for (var round = 0; ; round++)
         {
             var waiting = new List<string>();
             var notReady = new List<JsonObject>();
-            foreach (var key in keys)
+            for (var i = 0; i < keys.Count; i++)
             {
-                var live = await GetAsync(key, ct).ConfigureAwait(false);
+                var key = keys[i];
+                var live = round == 0 && applied is not null ? applied[i] : await GetAsync(key, ct).ConfigureAwait(false);
                 var r = live is null ? ReadinessResult.Waiting($"{key} does not exist") : Readiness.Evaluate(live);
                 if (r.Failed)
                 {

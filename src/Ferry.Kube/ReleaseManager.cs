@@ -194,7 +194,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         await RunHooksAsync(last, HookEvent.PostDelete, options, ct).ConfigureAwait(false);
         if (options.Wait)
         {
-            await _applier.WaitGoneAsync(doomed, options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+            await _applier.WaitGoneAsync(doomed, options.Timeout, options.PollInterval, ct: ct).ConfigureAwait(false);
         }
         if (keepHistory)
         {
@@ -252,7 +252,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         }
         if (applied.Count > 0)
         {
-            await _applier.WaitAsync(applied, options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+            await _applier.WaitAsync(applied, options.Timeout, options.PollInterval, ct: ct).ConfigureAwait(false);
         }
     }
 
@@ -266,6 +266,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         {
             await RunHooksAsync(release, events.Pre, options, ct).ConfigureAwait(false);
             var applied = new List<ResourceKey>();
+            var answers = new List<JsonObject>();
             foreach (var doc in ManifestSorter.SplitManifests(release.Manifest))
             {
                 var obj = ToJson(doc);
@@ -276,9 +277,10 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
                 var live = await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct: ct).ConfigureAwait(false);
                 var key = KeyOf(live, release.Namespace);
                 applied.Add(key);
+                answers.Add(live);
                 if (key.Kind == "CustomResourceDefinition")
                 {
-                    await _applier.WaitAsync([key], options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+                    await _applier.WaitAsync([key], options.Timeout, options.PollInterval, ct: ct).ConfigureAwait(false);
                 }
             }
             foreach (var gone in PrunePlan.Compute(pruneBase, release.Manifest, release.Namespace))
@@ -287,7 +289,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             }
             if (options.Wait)
             {
-                await _applier.WaitAsync(applied, options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+                await _applier.WaitAsync(applied, options.Timeout, options.PollInterval, answers, ct).ConfigureAwait(false);
             }
             await RunHooksAsync(release, events.Post, options, ct).ConfigureAwait(false);
         }
@@ -367,7 +369,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
                 await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct: ct).ConfigureAwait(false);
                 if (key.Kind is "Job" or "Pod")
                 {
-                    await _applier.WaitAsync([key], options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
+                    await _applier.WaitAsync([key], options.Timeout, options.PollInterval, ct: ct).ConfigureAwait(false);
                 }
             }
             catch (KubeException e)

@@ -114,4 +114,34 @@ public sealed class ReleaseManagerFlagsTests
         Assert.Equal([(2, ReleaseStatus.Superseded), (3, ReleaseStatus.Deployed)], history.Select(r => (r.Version, r.Info.Status)));
         Assert.Single(await manager.Store.HistoryAsync("web-two", ns));
     }
+
+    [Fact]
+    public async Task Wait_JudgesEachObjectFirstByItsApplyAnswer_AndFetchesOnlyWhatIsNotReadyYet()
+    {
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var manager = new ReleaseManager(target.Client);
+        var gets = new System.Collections.Concurrent.ConcurrentBag<string>();
+        if (target.Simulator is { } api)
+        {
+            api.OnRequest = (method, path) =>
+            {
+                if (method == "GET" && path.Contains($"/namespaces/{ns}/", StringComparison.Ordinal) && !path.EndsWith("/secrets", StringComparison.Ordinal))
+                {
+                    gets.Add(path[(path.LastIndexOf('/', path.LastIndexOf('/') - 1) + 1)..]);
+                }
+            };
+        }
+        var v1 = await manager.UpgradeOrInstallAsync(Plan(ns, [Config, OldService, Deployment(1, tier: false)]), target.Deploy);
+        Assert.Equal(ReleaseStatus.Deployed, v1.Info.Status);
+        Assert.NotNull(await target.GetAsync("apps/v1", "Deployment", "web"));
+        if (target.Simulator is not null)
+        {
+            // the ConfigMap and the Service were ready as applied: never fetched; the new Deployment was not (no rollout
+            // observed yet), so it was fetched until it was
+            Assert.DoesNotContain("configmaps/web-config", gets);
+            Assert.DoesNotContain("services/web-old", gets);
+            Assert.Contains("deployments/web", gets);
+        }
+    }
 }
