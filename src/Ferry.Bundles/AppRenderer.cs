@@ -44,18 +44,24 @@ public static partial class AppRenderer
                 PostRender = manifests => manifests.Select(m => m with { Content = RewriteImages(m.Content, siteRefs) }).ToList(),
             };
         }
-        var render = HelmTemplate.Run(() => bundle.LoadChart(entry), options);
+        // loaded once: the release record keeps the chart as it came (Helm's), taken before rendering processes it in place
+        var (chartJson, chartLabel) = ("", "");
+        var render = HelmTemplate.Run(() =>
+        {
+            var chart = bundle.LoadChart(entry);
+            (chartJson, chartLabel) = (ReleaseChart.ToJson(chart), $"{chart.Metadata.Name} {chart.Metadata.Version}");
+            return chart;
+        }, options);
         if (!render.Succeeded)
         {
             var forCluster = cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})";
             throw new BundleException($"app {app.Name}: rendering its {(app.SourceKind == "chart" ? "chart" : app.SourceKind)} with " +
                 $"the site env{forCluster} failed: {ValuesTemplate.ExplainRenderError(spec, render.Error!)}");
         }
-        var chart = bundle.LoadChart(entry);
-        return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks,
-            render.Notes, render.Crds)
+        return new ReleasePlan(app.Name, app.Namespace, chartJson, GoJson.Marshal(values), render.Manifests, render.Hooks, render.Notes,
+            render.Crds)
         {
-            ChartLabel = $"{chart.Metadata.Name} {chart.Metadata.Version}",
+            ChartLabel = chartLabel,
         };
     }
 
