@@ -352,7 +352,7 @@ public sealed partial class RegistryClient
                 {
                     return "uploaded";
                 }
-                if ((int)put.StatusCode < 500 && put.StatusCode != HttpStatusCode.TooManyRequests)
+                if (!Transient(put.StatusCode))
                 {
                     throw await ErrorAsync(put, $"{registry}/{repository}: uploading {blob.Digest}", ct).ConfigureAwait(false);
                 }
@@ -413,7 +413,7 @@ public sealed partial class RegistryClient
             }, ct, retry: false).ConfigureAwait(false);
             if (r.StatusCode != HttpStatusCode.Accepted || r.Headers.Location is null)
             {
-                if ((int)r.StatusCode >= 500)
+                if (Transient(r.StatusCode))
                 {
                     throw new IOException($"transient {(int)r.StatusCode} during a chunk upload");
                 }

@@ -152,7 +152,7 @@ public sealed partial class RegistryClient : IDisposable
                 attempt--;
                 continue;
             }
-            if (retry && attempt < _options.MaxAttempts && ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests))
+            if (retry && attempt < _options.MaxAttempts && Transient(response.StatusCode))
             {
                 response.Dispose();
                 await BackoffAsync(attempt, ct).ConfigureAwait(false);
@@ -168,6 +168,13 @@ public sealed partial class RegistryClient : IDisposable
     /// request there tries once, so many requests in flight do not each wait out the full backoff.
     /// </summary>
     private bool WorthRetrying(string registry, int attempt) => attempt < _options.MaxAttempts && !_unreachable.ContainsKey(registry);
+
+    /// <summary>
+    /// An answer worth asking again for: the registry or a proxy before it is overloaded, restarting or timed out (500,
+    /// 502, 503, 504), or asks to slow down (429, 408). 501 (not implemented) and 505 will not change on retry.
+    /// </summary>
+    internal static bool Transient(HttpStatusCode status) => status is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+        or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
 
     /// <summary>
     /// A failure to exchange a request at all, as an HttpRequestException: HttpClient wraps most socket errors itself,
@@ -343,8 +350,8 @@ public sealed partial class RegistryClient : IDisposable
         var detail = errors.Count > 0
             ? string.Join("; ", errors.Select(
                 e => $"{e.Code}: {e.Message}{(e.Detail is { Length: > 0 } d ? $" ({(d.Length > 200 ? d[..200] + "..." : d)})" : "")}"))
-            : body.Length > 300 ? body[..300] + "..." : body;
-        var hint = r.StatusCode switch
+            : WebPage(r, body) ?? Collapse(body, 300);
+        var hint = errors.Count == 0 && WebPage(r, body) is not null ? "" : r.StatusCode switch
         {
             HttpStatusCode.NotFound => " (check the image name and tag)",
             HttpStatusCode.Forbidden => " (the credentials lack access)",
@@ -358,6 +365,31 @@ public sealed partial class RegistryClient : IDisposable
             Errors = errors,
         };
     }
+
+    /// <summary>
+    /// An error body that is a web page (a web server's, a proxy's or a login portal's), not a registry's: named by its
+    /// title with the question that matters — is this address a registry at all; null for any other body.
+    /// </summary>
+    private static string? WebPage(HttpResponseMessage r, string body)
+    {
+        if (r.Content.Headers.ContentType?.MediaType is not "text/html" && !body.TrimStart().StartsWith('<'))
+        {
+            return null;
+        }
+        var title = HtmlTitle().Match(body) is { Success: true } m ? $" \"{Collapse(m.Groups[1].Value, 80)}\"" : "";
+        var host = r.RequestMessage?.RequestUri?.Authority ?? "it";
+        return $"with a web page{title}, not a registry's answer: is {host} an OCI registry (the distribution API under /v2/), " +
+            "and not a web server or a proxy?";
+    }
+
+    private static string Collapse(string text, int max)
+    {
+        var line = string.Join(' ', text.Split((char[])['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return line.Length > max ? line[..max] + "..." : line;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<title[^>]*>([^<]*)</title>", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex HtmlTitle();
 
     /// <summary>The <c>errors</c> of a distribution error body (<c>{"errors":[{"code","message","detail"}]}</c>), or none.</summary>
     internal static IReadOnlyList<RegistryError> DistributionErrors(string body)
