@@ -33,6 +33,17 @@ public sealed class HostileWorkspace : IDisposable
         return path;
     }
 
+    /// <summary>An OCI image layout of <paramref name="count"/> small images named docker.io/acme/app-N:1.</summary>
+    public string Layout(string name, int count)
+    {
+        var layout = Ferry.Oci.OciLayout.Open(Path.Combine(Dir, name), create: true);
+        for (var i = 1; i <= count; i++)
+        {
+            Ferry.Oci.Tests.TestImages.Image(layout, $"docker.io/acme/app-{i}:1", [Ferry.Oci.Tests.TestImages.Layer(layout, 200, i)]);
+        }
+        return layout.Root;
+    }
+
     /// <summary>A folder of files (paths relative to it), for kustomize and manifests apps; returns its name.</summary>
     public string Folder(string name, params (string Path, string Content)[] files)
     {
