@@ -360,7 +360,7 @@ public sealed partial class RegistryClient
             }
             catch (Exception e) when (e is IOException or HttpRequestException or RegistryUnreachableException)
             {
-                if (!WorthRetrying(registry, attempt))
+                if (!WorthRetrying(registry, attempt) || (e.InnerException is HttpRequestException tls && Hopeless(tls)))
                 {
                     if (e is RegistryUnreachableException)
                     {

@@ -129,7 +129,7 @@ public sealed partial class RegistryClient : IDisposable
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (Transport(e) is not null && retry && WorthRetrying(registry, attempt))
+            catch (Exception e) when (Transport(e) is { } failure && !Hopeless(failure) && retry && WorthRetrying(registry, attempt))
             {
                 await BackoffAsync(attempt, ct).ConfigureAwait(false);
                 continue;
@@ -186,6 +186,12 @@ public sealed partial class RegistryClient : IDisposable
         System.Net.Sockets.SocketException s => new HttpRequestException(HttpRequestError.ConnectionError, s.Message, s),
         _ => null,
     };
+
+    /// <summary>
+    /// A transport failure that no retry heals: the TLS handshake failed (a certificate not trusted, plain HTTP where
+    /// HTTPS was expected). A refused or dropped connection may be a registry restarting; this is a setting to change.
+    /// </summary>
+    internal static bool Hopeless(HttpRequestException e) => e.HttpRequestError == HttpRequestError.SecureConnectionError;
 
     /// <summary>Every retry of a request failed in transport: the registry, not the request, is down.</summary>
     private void GiveUpOn(string registry) => _unreachable[registry] = true;

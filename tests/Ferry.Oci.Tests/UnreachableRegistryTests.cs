@@ -55,15 +55,33 @@ public sealed class UnreachableRegistryTests : IDisposable
         Assert.InRange(dead.Connections, Attempts, client.Options.Parallelism * (1 + Attempts));
     }
 
-    /// <summary>A loopback port that accepts every connection and closes it at once (a registry that dies on each request).</summary>
+    [Fact]
+    public async Task PlainHttpSpokenToOverTls_IsNotRetried_AndSaysSo()
+    {
+        using var plain = new ClosingListener("HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+        using var client = new RegistryClient(new RegistryOptions { MaxAttempts = Attempts, RetryBaseDelay = TimeSpan.FromMilliseconds(5) });
+        var layout = OciLayout.Open(Path.Combine(_dir, "tls"), create: true);
+        var e = await Assert.ThrowsAsync<RegistryUnreachableException>(() =>
+            new ImageCopier(client).PullAsync(ImageReference.Parse($"{plain.Address}/acme/app:1"), layout, null));
+        Assert.Equal($"{plain.Address} answers plain HTTP, not HTTPS: allow plain HTTP with this registry", e.Message);
+        // one TLS handshake that failed, and one plain request to find out why: a failed handshake is a setting, not a hiccup
+        Assert.Equal(2, plain.Connections);
+    }
+
+    /// <summary>
+    /// A loopback port that accepts every connection and closes it at once (a registry that dies on each request) or,
+    /// given an answer, writes it to whatever was sent first (a plain HTTP server meeting a TLS handshake).
+    /// </summary>
     private sealed class ClosingListener : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
+        private readonly byte[]? _answer;
         private int _connections;
 
-        public ClosingListener()
+        public ClosingListener(byte[]? answer = null)
         {
+            _answer = answer;
             _listener.Start();
             Address = $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
             _ = AcceptAsync();
@@ -81,6 +99,13 @@ public sealed class UnreachableRegistryTests : IDisposable
                 {
                     using var socket = await _listener.AcceptSocketAsync(_stop.Token);
                     Interlocked.Increment(ref _connections);
+                    if (_answer is not null)
+                    {
+                        await socket.ReceiveAsync(new byte[4096], _stop.Token);
+                        await socket.SendAsync(_answer, _stop.Token);
+                        socket.Shutdown(SocketShutdown.Both);
+                        continue;
+                    }
                     socket.LingerState = new LingerOption(true, 0); // reset, not a graceful close
                 }
             }
