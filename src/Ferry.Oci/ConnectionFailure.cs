@@ -30,6 +30,10 @@ internal static class ConnectionFailure
                     "give its address", []);
             case HttpRequestError.ConnectionError when e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                 return ($"{where}: nothing accepts connections there: is the registry running, and is that its port?", []);
+            case HttpRequestError.ConnectionError when e.InnerException is TimeoutException
+                or SocketException { SocketErrorCode: SocketError.TimedOut }:
+                return ($"{where}: no connection within {options.ConnectTimeout.TotalSeconds:0.#} s: is that the registry's address, and " +
+                    "does a firewall let the port through?", []);
             case HttpRequestError.SecureConnectionError when uri.Scheme == "https":
                 if (e.InnerException is AuthenticationException && !options.Insecure && options.CaFile is null && SystemCertificates.NoneFound)
                 {

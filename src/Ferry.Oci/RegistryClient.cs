@@ -41,6 +41,7 @@ public sealed partial class RegistryClient : IDisposable
             AllowAutoRedirect = true,
             MaxConnectionsPerServer = Math.Max(options.Parallelism * 2, 8),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ConnectTimeout = options.ConnectTimeout,
         };
         if (options.Insecure)
         {
@@ -178,12 +179,14 @@ public sealed partial class RegistryClient : IDisposable
 
     /// <summary>
     /// A failure to exchange a request at all, as an HttpRequestException: HttpClient wraps most socket errors itself,
-    /// but a connection the peer resets before it is set up can surface as a bare SocketException (ENOTCONN).
+    /// but a connection the peer resets before it is set up can surface as a bare SocketException (ENOTCONN), and a
+    /// connection that does not open within <c>ConnectTimeout</c> as a cancellation holding a TimeoutException.
     /// </summary>
     private static HttpRequestException? Transport(Exception e) => e switch
     {
         HttpRequestException h => h,
         System.Net.Sockets.SocketException s => new HttpRequestException(HttpRequestError.ConnectionError, s.Message, s),
+        TaskCanceledException { InnerException: TimeoutException t } => new HttpRequestException(HttpRequestError.ConnectionError, t.Message, t),
         _ => null,
     };
 

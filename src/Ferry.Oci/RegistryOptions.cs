@@ -30,4 +30,10 @@ public sealed class RegistryOptions
     public int Parallelism { get; init; } = 4;
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How long a connection may take to open. Without a bound a firewall that drops packets holds each attempt for the
+    /// kernel's two minutes (and eight attempts for 17); a registry answers a SYN in milliseconds.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 }
