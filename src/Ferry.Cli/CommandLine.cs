@@ -60,6 +60,12 @@ public static class CommandLine
             // a mistyped flag is the likeliest cause of a usage error: name it, with the flag meant
             return UsageError(stderr, CommandCatalog.UnknownFlag(args) ?? e.Message);
         }
+        catch (TaskCanceledException e) when (e.InnerException is TimeoutException timeout)
+        {
+            // a client's timeout (HttpClient reports it as a cancellation), not Ctrl-C
+            await stderr.WriteLineAsync($"ferry: timed out: {timeout.Message}").ConfigureAwait(false);
+            return 1;
+        }
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("ferry: cancelled").ConfigureAwait(false);

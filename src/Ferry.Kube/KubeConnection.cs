@@ -10,7 +10,7 @@ public static class KubeConnection
     /// <summary>
     /// A client for the given kubeconfig (else <c>KUBECONFIG</c>, else <c>~/.kube/config</c>; else in-cluster) and context.
     /// </summary>
-    public static IKubernetes Connect(string? kubeconfig = null, string? context = null)
+    public static IKubernetes Connect(string? kubeconfig = null, string? context = null, TimeSpan? connectTimeout = null)
     {
         var path = kubeconfig ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator).FirstOrDefault(p => p.Length > 0)
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
@@ -30,6 +30,7 @@ public static class KubeConnection
                 throw new KubeException($"{path}: no kubeconfig: give one, set KUBECONFIG, or run " +
                     "inside the cluster") { Remedies = [Remedy.Kubeconfig] };
             }
+            BoundConnect(config, connectTimeout ?? ConnectTimeout);
             return new Kubernetes(config, new FirstWatchEventHandler());
         }
         catch (k8s.Exceptions.KubeConfigException e)
@@ -46,6 +47,26 @@ public static class KubeConnection
                 Remedies = [Remedy.Kubeconfig],
             };
         }
+    }
+
+    /// <summary>How long a connection to the API server may take to open (it answers a SYN in milliseconds).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Connections that do not open within <see cref="ConnectTimeout"/> fail: behind a firewall that drops packets a call
+    /// otherwise waits out the client's 100 s timeout, which then reads as a cancellation.
+    /// </summary>
+    private static void BoundConnect(KubernetesClientConfiguration config, TimeSpan connectTimeout)
+    {
+        var earlier = config.FirstMessageHandlerSetup;
+        config.FirstMessageHandlerSetup = handler =>
+        {
+            earlier?.Invoke(handler);
+            if (handler is SocketsHttpHandler sockets)
+            {
+                sockets.ConnectTimeout = connectTimeout;
+            }
+        };
     }
 
     /// <summary>For the API simulator and tests: a client for a plain base URL.</summary>
@@ -66,6 +87,12 @@ public static class KubeConnection
         {
             throw new KubeException($"{what}: cannot reach the Kubernetes API ({e.Message}); check the kubeconfig's server address and that the " +
                 "cluster is running", e);
+        }
+        catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
+        {
+            // the client's connect or request timeout, not the user's cancellation
+            throw new KubeException($"{what}: the Kubernetes API did not answer in time; check the kubeconfig's server address, that the " +
+                "cluster is running, and that a firewall lets its port through", e);
         }
     }
 
