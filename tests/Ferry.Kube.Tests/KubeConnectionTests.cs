@@ -1,6 +1,4 @@
 using k8s;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Ferry.Kube.Tests;
 
@@ -22,33 +20,15 @@ public sealed class KubeConnectionTests : IDisposable
     [Fact]
     public async Task AnApiServerNoConnectionReaches_IsNamedWithinTheConnectTimeout_NotReadAsACancellation()
     {
-        // a listener that never accepts, its queue filled: further connections get no answer, as behind a firewall that
-        // drops packets; the client's own 100 s timeout would then have surfaced as "cancelled"
-        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        silent.Listen(1);
-        var queued = new List<Socket>();
-        try
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                queued.Add(s);
-                _ = s.ConnectAsync(silent.LocalEndPoint!);
-            }
-            await Task.Delay(200);
-            using var client = KubeConnection.Connect(Kubeconfig($"https://{silent.LocalEndPoint}"), connectTimeout: TimeSpan.FromMilliseconds(300));
-            var started = System.Diagnostics.Stopwatch.StartNew();
-            var e = await Assert.ThrowsAsync<KubeException>(() => KubeConnection.CallAsync("list namespaces",
-                () => client.CoreV1.ListNamespaceAsync()));
-            Assert.Equal("list namespaces: the Kubernetes API did not answer in time; check the kubeconfig's server address, that the cluster is " +
-                "running, and that a firewall lets its port through", e.Message);
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"took {started.Elapsed}");
-        }
-        finally
-        {
-            queued.ForEach(s => s.Dispose());
-        }
+        // no connection gets an answer there, as behind a firewall that drops packets; the client's own 100 s timeout would
+        // then have surfaced as "cancelled"
+        using var silent = await Ferry.Oci.Tests.SilentPort.OpenAsync();
+        using var client = KubeConnection.Connect(Kubeconfig($"https://{silent.Address}"), connectTimeout: TimeSpan.FromMilliseconds(300));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<KubeException>(() => KubeConnection.CallAsync("list namespaces", () => client.CoreV1.ListNamespaceAsync()));
+        Assert.Equal("list namespaces: the Kubernetes API did not answer in time; check the kubeconfig's server address, that the cluster is " +
+            "running, and that a firewall lets its port through", e.Message);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"took {started.Elapsed}");
     }
 
     [Fact]

@@ -158,21 +158,11 @@ public static class HostileCases
         yield return new(C, "--kubeconfig that is not one", _ => ["get", "values", "x", "--kubeconfig", "/etc/passwd"]);
         yield return new(C, "deploy without a kubeconfig", w => ["deploy", w.Bundle, "--registry", "127.0.0.1:1"]);
         yield return new(C, "images push of a missing layout", w => ["images", "push", Path.Combine(w.Dir, "nolayout"), "--to", "127.0.0.1:1/x"]);
-        yield return new(C, "images push of 12 images to a closed port", w => ["images", "push", w.Layout("twelve", 12), "--to", $"127.0.0.1:{ClosedPort()}"]);
+        yield return new(C, "images push of 12 images to a closed port", w => ["images", "push", w.Layout("twelve", 12), "--to", $"127.0.0.1:{Ferry.Oci.Tests.Registry.FreePort()}"]);
         yield return new(C, "image reference with a scheme", w => ["images", "pull", "https://registry.example.com/a:1", "--to", Path.Combine(w.Dir, "pulled")]);
         yield return new(C, "registry serve on unusable storage", _ => ["registry", "serve", "--storage", "/proc/no-such-storage", "--addr", "127.0.0.1:0"]);
         yield return new(C, "--platform linux (no architecture)", w => ["bundle", "build", w.Spec("plat", w.App("")), "-o", Path.Combine(w.Dir, "p.ferry"), "--platform", "linux"]);
         yield return new(C, "--include-ferry of a text file", w => ["bundle", "build", w.Spec("incl", w.App("")), "-o", Path.Combine(w.Dir, "i.ferry"), "--include-ferry", "/etc/passwd"]);
-    }
-
-    /// <summary>A loopback port nothing listens on (taken from the kernel, then let go).</summary>
-    private static int ClosedPort()
-    {
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     /// <summary>"Billion laughs": nine levels of nine aliases each.</summary>
