@@ -192,9 +192,12 @@ public sealed partial class RegistryClient : IDisposable
 
     /// <summary>
     /// A transport failure that no retry heals: the TLS handshake failed (a certificate not trusted, plain HTTP where
-    /// HTTPS was expected). A refused or dropped connection may be a registry restarting; this is a setting to change.
+    /// HTTPS was expected), or DNS answered that the name does not exist. A refused or dropped connection may be a
+    /// registry restarting, a resolver that did not answer may answer next time; these are settings to change.
     /// </summary>
-    internal static bool Hopeless(HttpRequestException e) => e.HttpRequestError == HttpRequestError.SecureConnectionError;
+    internal static bool Hopeless(HttpRequestException e) => e.HttpRequestError == HttpRequestError.SecureConnectionError
+        || (e.HttpRequestError == HttpRequestError.NameResolutionError
+            && e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound });
 
     /// <summary>Every retry of a request failed in transport: the registry, not the request, is down.</summary>
     private void GiveUpOn(string registry) => _unreachable[registry] = true;

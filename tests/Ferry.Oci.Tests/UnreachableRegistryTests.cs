@@ -68,6 +68,21 @@ public sealed class UnreachableRegistryTests : IDisposable
         Assert.Equal(2, plain.Connections);
     }
 
+    [SkippableFact]
+    public async Task ANameThatDoesNotExist_IsNotRetried()
+    {
+        // retried, the three tries would take at least 2 + 4 s
+        using var client = new RegistryClient(new RegistryOptions { MaxAttempts = 3, RetryBaseDelay = TimeSpan.FromSeconds(2) });
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<RegistryUnreachableException>(() =>
+            client.BlobExistsAsync("registry.ferry-test.invalid", "acme/app", Digest.Of("x"u8)));
+        Assert.StartsWith("registry.ferry-test.invalid: the host name registry.ferry-test.invalid does not resolve", e.Message,
+            StringComparison.Ordinal);
+        Skip.IfNot(e.InnerException?.InnerException is SocketException { SocketErrorCode: SocketError.HostNotFound },
+            "this machine's resolver did not answer that the name does not exist (no DNS at all?)");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), $"took {started.Elapsed}");
+    }
+
     [Fact]
     public async Task AnAddressWhereConnectionsHang_FailsWithinTheConnectTimeout_AndSaysWhatToCheck()
     {
