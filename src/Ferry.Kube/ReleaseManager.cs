@@ -194,7 +194,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         await RunHooksAsync(last, HookEvent.PostDelete, options, ct).ConfigureAwait(false);
         if (options.Wait)
         {
-            await _applier.WaitGoneAsync(doomed, options.Timeout, options.PollInterval, ct: ct).ConfigureAwait(false);
+            await _applier.WaitGoneAsync(doomed, options.Timeout, options.PollInterval, ct).ConfigureAwait(false);
         }
         if (keepHistory)
         {

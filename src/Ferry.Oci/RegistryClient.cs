@@ -359,11 +359,12 @@ public sealed partial class RegistryClient : IDisposable
         {
         }
         var errors = DistributionErrors(body);
+        var page = errors.Count == 0 ? WebPage(r, body) : null;
         var detail = errors.Count > 0
             ? string.Join("; ", errors.Select(
                 e => $"{e.Code}: {e.Message}{(e.Detail is { Length: > 0 } d ? $" ({(d.Length > 200 ? d[..200] + "..." : d)})" : "")}"))
-            : WebPage(r, body) ?? Collapse(body, 300);
-        var hint = errors.Count == 0 && WebPage(r, body) is not null ? "" : r.StatusCode switch
+            : page ?? Collapse(body, 300);
+        var hint = page is not null ? "" : r.StatusCode switch
         {
             HttpStatusCode.NotFound => " (check the image name and tag)",
             HttpStatusCode.Forbidden => " (the credentials lack access)",

@@ -18,14 +18,20 @@ public sealed class UnreachableRegistryTests : IDisposable
     private static RegistryClient Client() =>
         new(new RegistryOptions { Insecure = true, MaxAttempts = Attempts, RetryBaseDelay = TimeSpan.FromMilliseconds(5) });
 
+    /// <summary>A layout of <paramref name="count"/> small images, each bound for its own repository at <paramref name="address"/>.</summary>
+    private (OciLayout Layout, List<(Descriptor Top, ImageReference Target)> Targets) Images(string folder, int count, string address)
+    {
+        var layout = OciLayout.Open(Path.Combine(_dir, folder), create: true);
+        return (layout, [.. Enumerable.Range(1, count).Select(i => (
+            TestImages.Image(layout, $"docker.io/acme/app-{i}:1", [TestImages.Layer(layout, 500, i)]),
+            ImageCopier.PushTarget($"docker.io/acme/app-{i}:1", address)))]);
+    }
+
     [Fact]
     public async Task PushOfManyImages_ToADeadRegistry_GivesUpAfterOneRoundOfRetries()
     {
         using var dead = new ClosingListener();
-        var layout = OciLayout.Open(Path.Combine(_dir, "layout"), create: true);
-        var targets = Enumerable.Range(1, 12).Select(i => (
-            Top: TestImages.Image(layout, $"docker.io/acme/app-{i}:1", [TestImages.Layer(layout, 500, i)]),
-            Target: ImageCopier.PushTarget($"docker.io/acme/app-{i}:1", dead.Address))).ToList();
+        var (layout, targets) = Images("layout", 12, dead.Address);
         using var client = Client();
         var e = await Assert.ThrowsAsync<RegistryUnreachableException>(() => new ImageCopier(client).PushAllAsync(layout, targets));
         Assert.StartsWith($"{dead.Address}: ", e.Message, StringComparison.Ordinal);
@@ -42,10 +48,7 @@ public sealed class UnreachableRegistryTests : IDisposable
     public async Task PushOfAFewImages_ProbedOneByOne_DoesNotTreatADeadRegistryAsUnknown()
     {
         using var dead = new ClosingListener();
-        var layout = OciLayout.Open(Path.Combine(_dir, "few"), create: true);
-        var targets = Enumerable.Range(1, 5).Select(i => (
-            Top: TestImages.Image(layout, $"docker.io/acme/app-{i}:1", [TestImages.Layer(layout, 500, i)]),
-            Target: ImageCopier.PushTarget($"docker.io/acme/app-{i}:1", dead.Address))).ToList();
+        var (layout, targets) = Images("few", 5, dead.Address);
         using var client = Client();
         var e = await Assert.ThrowsAsync<RegistryUnreachableException>(() => new ImageCopier(client).PushAllAsync(layout, targets));
         Assert.StartsWith($"{dead.Address}: ", e.Message, StringComparison.Ordinal);
