@@ -367,6 +367,11 @@ public sealed partial class ImageCopier(RegistryClient client, IProgress<Transfe
     /// full references keep their repository path under DEST (or under DEST's registry when DEST has no path).</summary>
     public static ImageReference PushTarget(string refName, string destination)
     {
+        if (destination.Contains("://", StringComparison.Ordinal))
+        {
+            throw new OciException($"{destination}: give the registry as HOST[:PORT][/PATH], without http:// or https:// (a plain-HTTP " +
+                "registry is allowed with --insecure)") { Remedies = [Remedy.Destination] };
+        }
         var slash = destination.IndexOf('/', StringComparison.Ordinal);
         var isFull = (refName.Contains('/', StringComparison.Ordinal) || refName.Contains(':', StringComparison.Ordinal)
             || refName.Contains('@', StringComparison.Ordinal))

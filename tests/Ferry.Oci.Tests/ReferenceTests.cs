@@ -39,5 +39,8 @@ public class ReferenceTests
         Assert.Equal("reg:5000/library/nginx:1.25", ImageCopier.PushTarget("docker.io/library/nginx:1.25", "reg:5000").ToString());
         Assert.Equal("reg:5000/acme/app:1.0", ImageCopier.PushTarget("1.0", "reg:5000/acme/app").ToString());
         Assert.Throws<OciException>(() => ImageCopier.PushTarget("1.0", "reg:5000"));
+        // a URL for the destination: named, not read as a host called "http:"
+        Assert.Equal("http://reg:5000/acme: give the registry as HOST[:PORT][/PATH], without http:// or https:// (a plain-HTTP registry is " +
+            "allowed with --insecure)", Assert.Throws<OciException>(() => ImageCopier.PushTarget("docker.io/library/nginx:1.25", "http://reg:5000/acme")).Message);
     }
 }
