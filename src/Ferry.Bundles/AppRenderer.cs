@@ -44,24 +44,19 @@ public static partial class AppRenderer
                 PostRender = manifests => manifests.Select(m => m with { Content = RewriteImages(m.Content, siteRefs) }).ToList(),
             };
         }
-        // loaded once: the release record keeps the chart as it came (Helm's), taken before rendering processes it in place
-        var (chartJson, chartLabel) = ("", "");
-        var render = HelmTemplate.Run(() =>
-        {
-            var chart = bundle.LoadChart(entry);
-            (chartJson, chartLabel) = (ReleaseChart.ToJson(chart), $"{chart.Metadata.Name} {chart.Metadata.Version}");
-            return chart;
-        }, options);
+        var render = HelmTemplate.Run(() => bundle.LoadChart(entry), options);
         if (!render.Succeeded)
         {
             var forCluster = cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})";
             throw new BundleException($"app {app.Name}: rendering its {(app.SourceKind == "chart" ? "chart" : app.SourceKind)} with " +
                 $"the site env{forCluster} failed: {ValuesTemplate.ExplainRenderError(spec, render.Error!)}");
         }
-        return new ReleasePlan(app.Name, app.Namespace, chartJson, GoJson.Marshal(values), render.Manifests, render.Hooks, render.Notes,
-            render.Crds)
+        // the release records the chart as rendered: dependencies processed, as Helm records it
+        var chart = render.Chart!;
+        return new ReleasePlan(app.Name, app.Namespace, ReleaseChart.ToJson(chart), GoJson.Marshal(values), render.Manifests, render.Hooks,
+            render.Notes, render.Crds)
         {
-            ChartLabel = chartLabel,
+            ChartLabel = $"{chart.Metadata.Name} {chart.Metadata.Version}",
         };
     }
 

@@ -11,11 +11,27 @@ public sealed class Chart
     /// <summary>Every other file (README, crds/, data files for <c>.Files</c>).</summary>
     public List<ChartFile> Files { get; } = [];
 
+    private Dictionary<string, object?> _values = new(StringComparer.Ordinal);
+
     /// <summary>values.yaml, decoded with Helm's rules.</summary>
-    public Dictionary<string, object?> Values { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?> Values
+    {
+        get => _values;
+        set
+        {
+            _values = value;
+            HasValues = true;
+        }
+    }
+
+    /// <summary>Whether values were given (values.yaml, or set by dependency processing); a release records null otherwise.</summary>
+    public bool HasValues { get; private set; }
 
     /// <summary>values.schema.json, when present.</summary>
     public byte[]? Schema { get; set; }
+
+    /// <summary>Chart.lock (requirements.lock for apiVersion v1), when present.</summary>
+    public ChartLock? Lock { get; set; }
 
     /// <summary>Loaded subcharts (from charts/).</summary>
     public List<Chart> Dependencies { get; private set; } = [];
@@ -52,7 +68,7 @@ public sealed class Chart
     /// <summary>A copy sharing files and values but with its own metadata and dependency list (for aliases).</summary>
     public Chart CloneShallow()
     {
-        var c = new Chart { Metadata = Metadata.Clone(), Values = Values, Schema = Schema, Source = Source };
+        var c = new Chart { Metadata = Metadata.Clone(), Schema = Schema, Source = Source, Lock = Lock, _values = _values, HasValues = HasValues };
         c.Templates.AddRange(Templates);
         c.Files.AddRange(Files);
         foreach (var d in Dependencies)

@@ -223,7 +223,15 @@ public static class ChartLoader
                     }
                     chart.Files.Add(f);
                     continue;
-                case "Chart.lock" or "requirements.lock":
+                case "Chart.lock":
+                    chart.Lock = ChartYaml.ParseLock(f.Text, $"{source}/Chart.lock");
+                    continue;
+                case "requirements.lock":
+                    chart.Lock = ChartYaml.ParseLock(f.Text, $"{source}/requirements.lock");
+                    if (chart.Metadata.ApiVersion == "v1")
+                    {
+                        chart.Files.Add(f);
+                    }
                     continue;
             }
             if (f.Name.StartsWith("templates/", StringComparison.Ordinal))

@@ -81,6 +81,31 @@ internal static class ChartYaml
         return Dependencies(Get(Fields(root, file, "Requirements"), "dependencies"), file);
     }
 
+    /// <summary>Chart.lock or requirements.lock, as Helm's loader reads it into chart.Lock.</summary>
+    public static ChartLock ParseLock(string text, string file)
+    {
+        var (root, _) = Read(text, file);
+        var m = Fields(root, file, "Lock");
+        var generated = ChartLock.ZeroTime;
+        switch (Get(m, "generated"))
+        {
+            case null:
+                break;
+            case string s:
+                generated = ChartLock.GoTime(s) ?? throw new ChartException($"{file}: generated: \"{s}\" is not an RFC 3339 time " +
+                    "(2006-01-02T15:04:05Z07:00); run `helm dependency update` to write the lock again");
+                break;
+            case var other:
+                throw TypeError(file, "Lock", "generated", "time.Time", other);
+        }
+        return new ChartLock
+        {
+            Generated = generated,
+            Digest = Str(m, "digest", file, "Lock"),
+            Dependencies = Get(m, "dependencies") is null ? null : Dependencies(Get(m, "dependencies"), file, requireName: false),
+        };
+    }
+
     private static (object? Root, Dictionary<string, int> KeyLines) Read(string text, string file)
     {
         try
@@ -94,7 +119,7 @@ internal static class ChartYaml
         }
     }
 
-    private static List<ChartDependency> Dependencies(object? value, string file)
+    private static List<ChartDependency> Dependencies(object? value, string file, bool requireName = true)
     {
         if (value is null)
         {
@@ -132,7 +157,7 @@ internal static class ChartYaml
                 case var other:
                     throw TypeError(file, "Dependency", "import-values", "[]interface {}", other);
             }
-            if (dep.Name.Length == 0)
+            if (requireName && dep.Name.Length == 0)
             {
                 throw new ChartException($"{file}: validation: dependencies must have a name");
             }

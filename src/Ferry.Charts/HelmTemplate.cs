@@ -24,6 +24,12 @@ public sealed record HelmTemplateResult(string Output, string? Error, IReadOnlyL
     /// invalid YAML", since <c>--debug</c> would print what was rendered.
     /// </summary>
     public bool FailedWhileRendering { get; init; }
+
+    /// <summary>
+    /// The chart as rendered: its dependencies processed (disabled subcharts dropped, aliases and import-values
+    /// applied), which is the chart Helm records in the release. null when the run failed.
+    /// </summary>
+    public Chart? Chart { get; init; }
 }
 
 /// <summary>
@@ -98,7 +104,7 @@ public static partial class HelmTemplate
             return WriteOutputDir(options, releaseName, chart, manifests, hooks, notes);
         }
         var text = Output(chart, options, manifests, hooks);
-        return new HelmTemplateResult(text, null, manifests, hooks, notes) { Crds = Crds(chart, options) };
+        return new HelmTemplateResult(text, null, manifests, hooks, notes) { Crds = Crds(chart, options), Chart = chart };
     }
 
     /// <summary>The chart, checked as helm install checks it: an application chart with every declared dependency present.</summary>

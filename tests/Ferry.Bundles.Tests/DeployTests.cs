@@ -60,6 +60,11 @@ public sealed class DeployTests : IDisposable
         Assert.Equal("shop.site.local", ingress!["spec"]!["rules"]![0]!["host"]!.GetValue<string>());
         var release = Assert.Single(await new ReleaseStore(client).HistoryAsync("worker", "acme"));
         Assert.Equal(("worker", "1.4.2", "deployed"), (release.ChartName, release.ChartVersion, release.Info.Status));
+        // shop's record holds its chart as Helm records it: dependencies processed (enabled, subchart defaults and imports in its values)
+        var shopChart = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(await new ReleaseStore(client).HistoryAsync("shop", "acme")).ChartJson)!;
+        Assert.All(shopChart["metadata"]!["dependencies"]!.AsArray(), d => Assert.True(d!["enabled"]!.GetValue<bool>()));
+        Assert.Equal("docker.io/library/redis:7.2.5", shopChart["values"]!["cache"]!["image"]!.GetValue<string>());
+        Assert.Equal(6379, shopChart["values"]!["cacheConnection"]!["port"]!.GetValue<int>());
 
         // the same bundle again changes nothing
         outcomes = await new Deployer(client).DeployAsync(request);

@@ -34,6 +34,38 @@ public sealed class InvalidChartTests : IDisposable
         Assert.Matches(@"bad-yaml/Chart\.yaml:4:\d+: ", r.Error);
     }
 
+    [Theory]
+    [InlineData("generated: \"2025-01-01\"\n", "Chart.lock: generated: \"2025-01-01\" is not an RFC 3339 time")]
+    [InlineData("generated: 2025-02-30T05:06:07Z\n", "Chart.lock: generated: \"2025-02-30T05:06:07Z\" is not an RFC 3339 time")]
+    [InlineData("generated: 12\n", "Chart.lock: field generated must be a time.Time")]
+    [InlineData("dependencies: {name: x}\n", "Chart.lock: field dependencies must be a []*chart.Dependency")]
+    [InlineData("- a\n", "Chart.lock: expected a YAML mapping for Lock")]
+    [InlineData("digest: [\n", "Chart.lock:2:1: ")]
+    public void DamagedChartLock_IsRefusedAsHelmRefusesIt_NamingTheFile(string lockText, string expected)
+    {
+        var chart = WriteChart("bad-lock", new()
+        {
+            ["Chart.yaml"] = "apiVersion: v2\nname: x\nversion: 1.0.0\n",
+            ["Chart.lock"] = lockText,
+            ["templates/cm.yaml"] = "kind: ConfigMap\n",
+        });
+        var r = Render(chart);
+        Assert.False(r.Succeeded);
+        Assert.Contains("bad-lock/" + expected, r.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2025-03-04T05:06:07Z", "2025-03-04T05:06:07Z")]
+    [InlineData("2025-03-04T05:06:07.120000+00:00", "2025-03-04T05:06:07.12Z")]
+    [InlineData("2025-03-04T05:06:07.000-00:00", "2025-03-04T05:06:07Z")]
+    [InlineData("2025-03-04T05:06:07,5+02:00", "2025-03-04T05:06:07.5+02:00")]
+    [InlineData("2025-03-04T05:06:07.1234567891234Z", "2025-03-04T05:06:07.123456789Z")]
+    [InlineData("2025-03-04t05:06:07Z", null)]
+    [InlineData("2025-03-04T24:06:07Z", null)]
+    [InlineData("2025-03-04T05:06:07+24:00", null)]
+    [InlineData("2025-03-04 05:06:07Z", null)]
+    public void LockTime_IsWrittenAsGoWritesATime(string text, string? expected) => Assert.Equal(expected, ChartLock.GoTime(text));
+
     [Fact]
     public void InvalidChartType_NamesTheLineOfTheKey()
     {

@@ -23,7 +23,11 @@ public static class HelmJudge
     }
 
     /// <summary>Runs <c>helm template</c> with the arguments in <paramref name="workingDirectory"/>.</summary>
-    public static (string Stdout, string Stderr, int ExitCode) Template(string workingDirectory, params string[] args)
+    public static (string Stdout, string Stderr, int ExitCode) Template(string workingDirectory, params string[] args) =>
+        Run(workingDirectory, ["template", .. args]);
+
+    /// <summary>Runs helm with the arguments (a command first) in <paramref name="workingDirectory"/>, with no cluster.</summary>
+    public static (string Stdout, string Stderr, int ExitCode) Run(string workingDirectory, params string[] args)
     {
         var psi = new ProcessStartInfo(Require())
         {
@@ -32,7 +36,6 @@ public static class HelmJudge
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add("template");
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
