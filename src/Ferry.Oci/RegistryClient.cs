@@ -18,7 +18,7 @@ public sealed partial class RegistryClient : IDisposable
     private readonly RegistryOptions _options;
     private readonly HttpClient _http;
     private readonly Credentials _credentials;
-    private readonly Dictionary<string, string> _schemes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<string>> _schemes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AuthenticationHeaderValue> _auth = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _authLock = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.Ordinal);
@@ -81,31 +81,31 @@ public sealed partial class RegistryClient : IDisposable
     // --- base URL and transport ---
     private async Task<Uri> BaseAsync(string registry, CancellationToken ct)
     {
+        Task<string> scheme;
         lock (_schemes)
         {
-            if (_schemes.TryGetValue(registry, out var s))
+            // one probe per registry, shared by every request in flight on first contact
+            if (!_schemes.TryGetValue(registry, out scheme!) || scheme.IsFaulted || scheme.IsCanceled)
             {
-                return new Uri($"{s}://{Host(registry)}");
+                _schemes[registry] = scheme = _options.Insecure ? ProbeSchemeAsync(registry) : Task.FromResult("https");
             }
         }
-        var scheme = "https";
-        if (_options.Insecure)
+        return new Uri($"{await scheme.WaitAsync(ct).ConfigureAwait(false)}://{Host(registry)}");
+    }
+
+    /// <summary>With --insecure: HTTPS when the registry speaks it, else plain HTTP (bounded by the connect timeout, not a caller).</summary>
+    private async Task<string> ProbeSchemeAsync(string registry)
+    {
+        try
         {
-            try
-            {
-                using var probe = new HttpRequestMessage(HttpMethod.Get, $"https://{Host(registry)}/v2/");
-                using var r = await _http.SendAsync(probe, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (Transport(e) is not null)
-            {
-                scheme = "http";
-            }
+            using var probe = new HttpRequestMessage(HttpMethod.Get, $"https://{Host(registry)}/v2/");
+            using var r = await _http.SendAsync(probe, HttpCompletionOption.ResponseHeadersRead, CancellationToken.None).ConfigureAwait(false);
+            return "https";
         }
-        lock (_schemes)
+        catch (Exception e) when (Transport(e) is not null)
         {
-            _schemes[registry] = scheme;
+            return "http";
         }
-        return new Uri($"{scheme}://{Host(registry)}");
     }
 
     private static string Host(string registry) => registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;

@@ -71,6 +71,18 @@ public sealed class UnreachableRegistryTests : IDisposable
         Assert.Equal(2, plain.Connections);
     }
 
+    [Fact]
+    public async Task WithInsecure_ManyRequestsOnFirstContact_ShareOneHttpsProbe()
+    {
+        using var plain = new ClosingListener("HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+        using var client = new RegistryClient(new RegistryOptions { Insecure = true, MaxAttempts = 1 });
+        var found = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => client.BlobExistsAsync(plain.Address, "acme/app", Digest.Of([(byte)i])))));
+        Assert.All(found, Assert.False);
+        // one TLS handshake to learn the registry speaks plain HTTP, then one connection per request (each answer closes it)
+        Assert.Equal(9, plain.Connections);
+    }
+
     [SkippableFact]
     public async Task ANameThatDoesNotExist_IsNotRetried()
     {
