@@ -5,6 +5,7 @@ using Ferry.Charts.Releases;
 using Ferry.Kube;
 using Ferry.Oci;
 using Ferry.Templates.Formatting;
+using Ferry.Templates.Functions.Helm;
 
 namespace Ferry.Bundles;
 
@@ -16,9 +17,11 @@ public static partial class AppRenderer
 {
     /// <summary>
     /// Renders <paramref name="app"/> for the site: against the cluster's own version and API versions when
-    /// <paramref name="cluster"/> is known (as helm install does), else for the bundle's target Kubernetes.
+    /// <paramref name="cluster"/> is known (as helm install does), else for the bundle's target Kubernetes; with
+    /// <paramref name="lookup"/>, the chart's <c>lookup</c> calls read the cluster (as helm install and upgrade do).
     /// </summary>
-    public static ReleasePlan Render(OpenedBundle bundle, AppSpec app, SiteEnv site, string siteRegistry, ClusterCapabilities? cluster = null)
+    public static ReleasePlan Render(OpenedBundle bundle, AppSpec app, SiteEnv site, string siteRegistry, ClusterCapabilities? cluster = null,
+        LookupFunction? lookup = null)
     {
         var spec = bundle.Spec;
         var siteRefs = spec.RewriteRegistry ? bundle.SiteReferences(siteRegistry) : null;
@@ -37,6 +40,10 @@ public static partial class AppRenderer
             Env = ValuesTemplate.EnvFor(spec, app, site.Values),
         };
         options = cluster is null ? spec.ForTarget(options) : options with { Cluster = cluster };
+        if (lookup is not null)
+        {
+            options = options with { Functions = new HelmFunctionOptions { Lookup = lookup } };
+        }
         if (siteRefs is not null)
         {
             options = options with

@@ -86,11 +86,14 @@ public static class Preflight
         var plans = new Dictionary<string, ReleasePlan>(StringComparer.Ordinal);
         if (envProblems.Count == 0 && kubeOk)
         {
+            var applier = client is null ? null : new Applier(client); // resource mappings learned once for every app's lookups
             foreach (var app in AppRenderer.Ordered(spec))
             {
                 try
                 {
-                    plans[app.Name] = AppRenderer.Render(bundle, app, env, siteRegistry, cluster);
+                    // lookup reads the cluster, as helm install/upgrade: what a chart generated at install (passwords) is kept
+                    var lookup = client is null ? null : new ClusterLookup(client, applier).Function;
+                    plans[app.Name] = AppRenderer.Render(bundle, app, env, siteRegistry, cluster, lookup);
                 }
                 catch (BundleException e)
                 {

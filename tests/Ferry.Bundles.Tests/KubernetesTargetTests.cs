@@ -122,4 +122,39 @@ public sealed class KubernetesTargetTests : IDisposable
         Assert.Equal("false", data["monitoring"]!.GetValue<string>()); // the cluster serves no such API; ferry.yaml's list is for rendering without one
         Assert.Equal("true", data["deployments"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Deploy_LooksUpTheCluster_SoAGeneratedPasswordIsKept_AndARedeployChangesNothing()
+    {
+        Write("chart/Chart.yaml", "apiVersion: v2\nname: api\nversion: 1.0.0\n");
+        // the Bitnami pattern: reuse the password the Secret holds, else make one
+        Write("chart/templates/secret.yaml", """
+            {{- $old := (lookup "v1" "Secret" .Release.Namespace "api-auth").data }}
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: api-auth
+            data:
+              password: {{ if $old }}{{ $old.password }}{{ else }}{{ randAlphaNum 16 | b64enc }}{{ end }}
+            """);
+        var bundle = Path.Combine(_dir, "caps.ferry");
+        await Build(Write("ferry.yaml", Spec), bundle);
+        using var siteRegistry = Oci.Tests.Registry.Start();
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        var request = new DeployRequest
+        {
+            Bundle = bundle,
+            SiteRegistry = siteRegistry.Address,
+            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        };
+        Assert.Equal(AppResult.Installed, Assert.Single(await new Deployer(client).DeployAsync(request)).Result);
+        var password = api.Get("", "secrets", "default", "api-auth")!["data"]!["password"]!.GetValue<string>();
+        Assert.Equal(16, Convert.FromBase64String(password).Length);
+
+        Assert.Equal(AppResult.Unchanged, Assert.Single(await new Deployer(client).DeployAsync(request)).Result);
+        Assert.Equal(password, api.Get("", "secrets", "default", "api-auth")!["data"]!["password"]!.GetValue<string>());
+        Assert.Single(await new ReleaseStore(client).HistoryAsync("api", "default"));
+    }
 }

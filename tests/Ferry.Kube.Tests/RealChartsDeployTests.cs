@@ -49,7 +49,7 @@ public sealed class RealChartsDeployTests : IDisposable
         var cluster = await ClusterDiscovery.DiscoverAsync(target.Client);
         var render = HelmTemplate.Run(chartDir, new HelmTemplateOptions { ReleaseName = "rel", Namespace = ns, IncludeCrds = true, Cluster = cluster });
         Assert.True(render.Succeeded, render.Error);
-        var plan = new ReleasePlan("rel", ns, ReleaseChart.ToJson(ChartLoader.Load(chartDir)), GoJson.Marshal(new Dictionary<string, object?>()), render.Manifests, render.Hooks, render.Notes, render.Crds);
+        var plan = new ReleasePlan("rel", ns, ReleaseChart.ToJson(render.Chart!), GoJson.Marshal(new Dictionary<string, object?>()), render.Manifests, render.Hooks, render.Notes, render.Crds);
         var manager = new ReleaseManager(target.Client);
 
         var v1 = await manager.UpgradeOrInstallAsync(plan, target.Deploy);
@@ -78,6 +78,46 @@ public sealed class RealChartsDeployTests : IDisposable
         }
         Assert.Empty(await manager.Store.HistoryAsync("rel", ns));
     }
+
+    [SkippableTheory]
+    [InlineData("bitnami-redis")]
+    [InlineData("bitnami-postgresql")]
+    [InlineData("bitnami-rabbitmq")]
+    [InlineData("bitnami-mongodb")]
+    public async Task ChartGeneratingPasswords_RenderedAgainAfterInstall_KeepsThem_AndIsUnchanged(string chart)
+    {
+        Skip.If(_cases is null, Ferry.Charts.Tests.RealChartsArchive.Missing);
+        using var target = KubeTarget.Create();
+        var ns = target.Namespace;
+        var chartDir = Path.Combine(Path.GetDirectoryName(_cases)!, "corpus", chart);
+        var cluster = await ClusterDiscovery.DiscoverAsync(target.Client);
+        ReleasePlan Render(bool lookup)
+        {
+            var render = HelmTemplate.Run(chartDir, new HelmTemplateOptions
+            {
+                ReleaseName = "rel", Namespace = ns, IncludeCrds = true, Cluster = cluster,
+                Functions = new Ferry.Templates.Functions.Helm.HelmFunctionOptions { Lookup = lookup ? new ClusterLookup(target.Client).Function : null },
+            });
+            Assert.True(render.Succeeded, render.Error);
+            return new ReleasePlan("rel", ns, ReleaseChart.ToJson(render.Chart!), "{}", render.Manifests, render.Hooks, render.Notes, render.Crds);
+        }
+        // offline (helm template), each render makes new passwords
+        Assert.NotEqual(ReleaseManager.Join(Render(lookup: false).Manifests), ReleaseManager.Join(Render(lookup: false).Manifests));
+
+        var manager = new ReleaseManager(target.Client);
+        var v1 = await manager.UpgradeOrInstallAsync(Render(lookup: true), target.Deploy);
+        // rendered again for the next deploy, the chart finds its Secrets and keeps their passwords (a checksum of a
+        // Secret that was rendered twice at install, with two passwords, may change once: helm upgrade does the same)
+        var second = Render(lookup: true);
+        var latest = ReleaseManager.IsUnchanged(v1, second) ? v1 : await manager.UpgradeOrInstallAsync(second, target.Deploy);
+        Assert.Equal(Secrets(v1.Manifest), Secrets(latest.Manifest));
+        Assert.NotEmpty(Secrets(v1.Manifest));
+        // and from then on, each deploy has nothing to do
+        Assert.True(ReleaseManager.IsUnchanged(latest, Render(lookup: true)));
+    }
+
+    private static List<string> Secrets(string manifest) =>
+        manifest.Split("\n---\n").Where(d => d.Contains("\nkind: Secret\n", StringComparison.Ordinal)).ToList();
 
     /// <summary>resourceVersion of every rendered object that is live, by kind/namespace/name.</summary>
     private static async Task<Dictionary<string, string>> LiveVersionsAsync(KubeTarget target, IReadOnlyList<Manifest> manifests, string ns)
