@@ -10,18 +10,28 @@ using Ferry.Templates.Functions.Helm;
 namespace Ferry.Bundles;
 
 /// <summary>
+/// What a render at the site knows of the cluster, as helm install/upgrade: its capabilities, <c>lookup</c> answered from
+/// it, and whether the app's release exists (an upgrade) and the revision being made.
+/// </summary>
+public sealed record SiteCluster(ClusterCapabilities Capabilities, LookupFunction? Lookup = null, bool IsUpgrade = false, int Revision = 1)
+{
+    /// <summary>For an app whose release has <paramref name="history"/> (oldest first): an upgrade when a revision is deployed, as deploy does.</summary>
+    public static SiteCluster For(ClusterCapabilities capabilities, LookupFunction? lookup, IReadOnlyList<Release> history) =>
+        new(capabilities, lookup, ReleaseStore.Deployed(history) is not null, (history.Count == 0 ? 0 : history[^1].Version) + 1);
+}
+
+/// <summary>
 /// Turns one app of an opened bundle into a release plan for the site: its values template rendered with the site
 /// env and registry, its chart rendered with those values, and every image it runs pinned to the site registry.
 /// </summary>
 public static partial class AppRenderer
 {
     /// <summary>
-    /// Renders <paramref name="app"/> for the site: against the cluster's own version and API versions when
-    /// <paramref name="cluster"/> is known (as helm install does), else for the bundle's target Kubernetes; with
-    /// <paramref name="lookup"/>, the chart's <c>lookup</c> calls read the cluster (as helm install and upgrade do).
+    /// Renders <paramref name="app"/> for the site: as helm install or upgrade renders on the <paramref name="cluster"/>
+    /// when it is known (its version and API versions, lookups, .Release.IsUpgrade and Revision), else for the bundle's
+    /// target Kubernetes.
     /// </summary>
-    public static ReleasePlan Render(OpenedBundle bundle, AppSpec app, SiteEnv site, string siteRegistry, ClusterCapabilities? cluster = null,
-        LookupFunction? lookup = null)
+    public static ReleasePlan Render(OpenedBundle bundle, AppSpec app, SiteEnv site, string siteRegistry, SiteCluster? cluster = null)
     {
         var spec = bundle.Spec;
         var siteRefs = spec.RewriteRegistry ? bundle.SiteReferences(siteRegistry) : null;
@@ -39,11 +49,13 @@ public static partial class AppRenderer
             ReleaseName = app.Name, Namespace = app.Namespace, Values = values, IncludeCrds = true,
             Env = ValuesTemplate.EnvFor(spec, app, site.Values),
         };
-        options = cluster is null ? spec.ForTarget(options) : options with { Cluster = cluster };
-        if (lookup is not null)
+        options = cluster is null ? spec.ForTarget(options) : options with
         {
-            options = options with { Functions = new HelmFunctionOptions { Lookup = lookup } };
-        }
+            Cluster = cluster.Capabilities,
+            Functions = new HelmFunctionOptions { Lookup = cluster.Lookup },
+            IsUpgrade = cluster.IsUpgrade,
+            Revision = cluster.Revision,
+        };
         if (siteRefs is not null)
         {
             options = options with
@@ -54,7 +66,7 @@ public static partial class AppRenderer
         var render = HelmTemplate.Run(() => bundle.LoadChart(entry), options);
         if (!render.Succeeded)
         {
-            var forCluster = cluster is null ? "" : $" for the cluster (Kubernetes {cluster.GitVersion})";
+            var forCluster = cluster is null ? "" : $" for the cluster (Kubernetes {cluster.Capabilities.GitVersion})";
             throw new BundleException($"app {app.Name}: rendering its {(app.SourceKind == "chart" ? "chart" : app.SourceKind)} with " +
                 $"the site env{forCluster} failed: {ValuesTemplate.ExplainRenderError(spec, render.Error!)}");
         }

@@ -80,7 +80,8 @@ public static partial class Planner
         var store = client is null ? null : new ReleaseStore(client);
         var manager = client is null ? null : new ReleaseManager(client); // one for every app: resource mappings learned once
         // every app's release history, one list call per namespace (as deploy reads them)
-        var histories = store is null ? null : await store.HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
+        var histories = store is null ? null
+            : preflight.Histories ?? await store.HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
         var plans = new List<AppPlan>();
         foreach (var app in AppRenderer.Ordered(spec))
         {

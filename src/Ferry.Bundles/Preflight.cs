@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Ferry.Charts;
+using Ferry.Charts.Releases;
 using Ferry.Kube;
 using Ferry.Oci;
 using Ferry.Templates.Semver;
@@ -29,6 +30,9 @@ public sealed record PreflightCheck(string Name, string Status, string Measured,
 public sealed record PreflightResult(IReadOnlyList<PreflightCheck> Checks, SiteEnv Env, IReadOnlyList<EnvRename> Renames,
     IReadOnlyDictionary<string, ReleasePlan> Plans, ClusterCapabilities? Cluster)
 {
+    /// <summary>Every app's release history as the renders saw it (by namespace, then release name); null without a cluster.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>>? Histories { get; init; }
+
     public IEnumerable<PreflightCheck> Failed => Checks.Where(c => c.Status == PreflightCheck.Fail);
 
     /// <summary>Checks whose failure no override can skip: without a valid env and a rendered product there is nothing to deploy.</summary>
@@ -84,16 +88,21 @@ public static class Preflight
         }
 
         var plans = new Dictionary<string, ReleasePlan>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>>? histories = null;
         if (envProblems.Count == 0 && kubeOk)
         {
             var applier = client is null ? null : new Applier(client); // resource mappings learned once for every app's lookups
+            // each app renders as helm install or upgrade would: .Release.IsUpgrade and Revision from its history
+            histories = client is null ? null
+                : await new ReleaseStore(client).HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
             foreach (var app in AppRenderer.Ordered(spec))
             {
                 try
                 {
                     // lookup reads the cluster, as helm install/upgrade: what a chart generated at install (passwords) is kept
-                    var lookup = client is null ? null : new ClusterLookup(client, applier).Function;
-                    plans[app.Name] = AppRenderer.Render(bundle, app, env, siteRegistry, cluster, lookup);
+                    var site = cluster is null ? null : SiteCluster.For(cluster, new ClusterLookup(client!, applier).Function,
+                        histories![app.Namespace].GetValueOrDefault(app.Name) ?? []);
+                    plans[app.Name] = AppRenderer.Render(bundle, app, env, siteRegistry, site);
                 }
                 catch (BundleException e)
                 {
@@ -133,7 +142,7 @@ public static class Preflight
             var othersPass = checks.All(c => c.Status != PreflightCheck.Fail);
             checks.AddRange(await RegistryChecksAsync(bundle, siteRegistry, registry, probePush && othersPass, ct).ConfigureAwait(false));
         }
-        return new PreflightResult(checks, env, renames, plans, cluster);
+        return new PreflightResult(checks, env, renames, plans, cluster) { Histories = histories };
     }
 
     /// <summary>The cluster's version against requirements.kubernetes and every chart's kubeVersion; false when a chart refuses it (as helm does, so

@@ -84,7 +84,7 @@ public static partial class HelmTemplate
         var releaseName = options.NameTemplate is null ? options.ReleaseName : RenderName(options.NameTemplate);
         DependencyProcessor.Process(chart, values, log: progress.Log);
         var top = ChartRenderer.ToRenderValues(chart, values,
-            new ReleaseOptions(releaseName, options.Namespace, IsInstall: !options.IsUpgrade, IsUpgrade: options.IsUpgrade), caps, progress.Log,
+            new ReleaseOptions(releaseName, options.Namespace, options.Revision, IsInstall: !options.IsUpgrade, IsUpgrade: options.IsUpgrade), caps, progress.Log,
                 validateSchema: !options.SkipSchemaValidation);
         if (options.Env is not null)
         {

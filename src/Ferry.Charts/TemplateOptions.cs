@@ -37,6 +37,9 @@ public sealed record HelmTemplateOptions
     /// <summary>helm --is-upgrade: .Release.IsUpgrade true, .Release.IsInstall false.</summary>
     public bool IsUpgrade { get; init; }
 
+    /// <summary>.Release.Revision: 1 for helm template; the revision being made when a deploy renders.</summary>
+    public int Revision { get; init; } = 1;
+
     /// <summary>helm --skip-schema-validation: values.schema.json files are not checked.</summary>
     public bool SkipSchemaValidation { get; init; }
 

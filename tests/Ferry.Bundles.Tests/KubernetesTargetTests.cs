@@ -124,6 +124,45 @@ public sealed class KubernetesTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task Deploy_RendersAsInstallThenAsUpgrade_WithTheRevisionBeingMade()
+    {
+        Write("chart/Chart.yaml", "apiVersion: v2\nname: api\nversion: 1.0.0\n");
+        Write("chart/templates/cm.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: release
+            data:
+              install: {{ .Release.IsInstall | quote }}
+              upgrade: {{ .Release.IsUpgrade | quote }}
+              revision: {{ .Release.Revision | quote }}
+            """);
+        var bundle = Path.Combine(_dir, "caps.ferry");
+        await Build(Write("ferry.yaml", Spec), bundle);
+        using var siteRegistry = Oci.Tests.Registry.Start();
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        var request = new DeployRequest
+        {
+            Bundle = bundle,
+            SiteRegistry = siteRegistry.Address,
+            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        };
+        (string, string, string) Data()
+        {
+            var data = api.Get("", "configmaps", "default", "release")!["data"]!;
+            return (data["install"]!.GetValue<string>(), data["upgrade"]!.GetValue<string>(), data["revision"]!.GetValue<string>());
+        }
+        Assert.Equal(AppResult.Installed, Assert.Single(await new Deployer(client).DeployAsync(request)).Result);
+        Assert.Equal(("true", "false", "1"), Data());
+        // as helm upgrade renders it: the chart says what an upgrade should be, and the revision it makes
+        Assert.Equal(AppResult.Upgraded, Assert.Single(await new Deployer(client).DeployAsync(request)).Result);
+        Assert.Equal(("false", "true", "2"), Data());
+        Assert.Equal(2, (await new ReleaseStore(client).LastAsync("api", "default"))!.Version);
+    }
+
+    [Fact]
     public async Task Deploy_LooksUpTheCluster_SoAGeneratedPasswordIsKept_AndARedeployChangesNothing()
     {
         Write("chart/Chart.yaml", "apiVersion: v2\nname: api\nversion: 1.0.0\n");
