@@ -91,25 +91,10 @@ public static class Preflight
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>>? histories = null;
         if (envProblems.Count == 0 && kubeOk)
         {
-            var applier = client is null ? null : new Applier(client); // resource mappings learned once for every app's lookups
             // each app renders as helm install or upgrade would: .Release.IsUpgrade and Revision from its history
             histories = client is null ? null
                 : await new ReleaseStore(client).HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
-            foreach (var app in AppRenderer.Ordered(spec))
-            {
-                try
-                {
-                    // lookup reads the cluster, as helm install/upgrade: what a chart generated at install (passwords) is kept
-                    var site = cluster is null ? null : SiteCluster.For(cluster, new ClusterLookup(client!, applier).Function,
-                        histories![app.Namespace].GetValueOrDefault(app.Name) ?? []);
-                    plans[app.Name] = AppRenderer.Render(bundle, app, env, siteRegistry, site);
-                }
-                catch (BundleException e)
-                {
-                    checks.Add(new PreflightCheck($"render {app.Name}", PreflightCheck.Fail, e.Message, "every app renders for this site",
-                        "fix the site env (ferry env set), or ask the vendor for a bundle whose chart renders for this cluster"));
-                }
-            }
+            RenderApps(bundle, env, siteRegistry, client, cluster, histories, plans, checks);
         }
         else
         {
@@ -143,6 +128,29 @@ public static class Preflight
             checks.AddRange(await RegistryChecksAsync(bundle, siteRegistry, registry, probePush && othersPass, ct).ConfigureAwait(false));
         }
         return new PreflightResult(checks, env, renames, plans, cluster) { Histories = histories };
+    }
+
+    /// <summary>Renders every app for the site into <paramref name="plans"/>; an app that does not render is a failed check.</summary>
+    private static void RenderApps(OpenedBundle bundle, SiteEnv env, string siteRegistry, IKubernetes? client, ClusterCapabilities? cluster,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>>? histories, Dictionary<string, ReleasePlan> plans,
+        List<PreflightCheck> checks)
+    {
+        var applier = client is null ? null : new Applier(client); // resource mappings learned once for every app's lookups
+        foreach (var app in AppRenderer.Ordered(bundle.Spec))
+        {
+            try
+            {
+                // lookup reads the cluster, as helm install/upgrade: what a chart generated at install (passwords) is kept
+                var site = cluster is null || client is null ? null : SiteCluster.For(cluster, new ClusterLookup(client, applier).Function,
+                    histories![app.Namespace].GetValueOrDefault(app.Name) ?? []);
+                plans[app.Name] = AppRenderer.Render(bundle, app, env, siteRegistry, site);
+            }
+            catch (BundleException e)
+            {
+                checks.Add(new PreflightCheck($"render {app.Name}", PreflightCheck.Fail, e.Message, "every app renders for this site",
+                    "fix the site env (ferry env set), or ask the vendor for a bundle whose chart renders for this cluster"));
+            }
+        }
     }
 
     /// <summary>The cluster's version against requirements.kubernetes and every chart's kubeVersion; false when a chart refuses it (as helm does, so

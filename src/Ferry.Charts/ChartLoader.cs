@@ -206,33 +206,9 @@ public static class ChartLoader
         var subcharts = new SortedDictionary<string, List<ChartFile>>(StringComparer.Ordinal);
         foreach (var f in files)
         {
-            switch (f.Name)
+            if (LoadRootFile(chart, f, source))
             {
-                case "Chart.yaml":
-                    continue;
-                case "values.yaml":
-                    chart.Values = ParseValues(f.Text, $"{source}/values.yaml");
-                    continue;
-                case "values.schema.json":
-                    chart.Schema = f.Data;
-                    continue;
-                case "requirements.yaml":
-                    if (chart.Metadata.ApiVersion == "v1")
-                    {
-                        chart.Metadata.Dependencies = ChartYaml.ParseRequirements(f.Text, $"{source}/requirements.yaml");
-                    }
-                    chart.Files.Add(f);
-                    continue;
-                case "Chart.lock":
-                    chart.Lock = ChartYaml.ParseLock(f.Text, $"{source}/Chart.lock");
-                    continue;
-                case "requirements.lock":
-                    chart.Lock = ChartYaml.ParseLock(f.Text, $"{source}/requirements.lock");
-                    if (chart.Metadata.ApiVersion == "v1")
-                    {
-                        chart.Files.Add(f);
-                    }
-                    continue;
+                continue;
             }
             if (f.Name.StartsWith("templates/", StringComparison.Ordinal))
             {
@@ -284,6 +260,38 @@ public static class ChartLoader
         }
         Validate(chart.Metadata, $"{source}/Chart.yaml");
         return chart;
+    }
+
+    /// <summary>Takes in one of the files Helm's loader reads itself (values, schema, requirements, lock); false for any other.</summary>
+    private static bool LoadRootFile(Chart chart, ChartFile f, string source)
+    {
+        switch (f.Name)
+        {
+            case "Chart.yaml":
+                return true;
+            case "values.yaml":
+                chart.Values = ParseValues(f.Text, $"{source}/values.yaml");
+                return true;
+            case "values.schema.json":
+                chart.Schema = f.Data;
+                return true;
+            case "requirements.yaml":
+                if (chart.Metadata.ApiVersion == "v1")
+                {
+                    chart.Metadata.Dependencies = ChartYaml.ParseRequirements(f.Text, $"{source}/requirements.yaml");
+                }
+                chart.Files.Add(f);
+                return true;
+            case "Chart.lock" or "requirements.lock":
+                chart.Lock = ChartYaml.ParseLock(f.Text, $"{source}/{f.Name}");
+                if (f.Name == "requirements.lock" && chart.Metadata.ApiVersion == "v1")
+                {
+                    chart.Files.Add(f); // as Helm: kept as a file of a v1 chart, as requirements.yaml is
+                }
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static void Validate(ChartMetadata m, string file)

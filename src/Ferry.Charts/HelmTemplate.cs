@@ -83,9 +83,9 @@ public static partial class HelmTemplate
         var values = BuildValues(options);
         var releaseName = options.NameTemplate is null ? options.ReleaseName : RenderName(options.NameTemplate);
         DependencyProcessor.Process(chart, values, log: progress.Log);
-        var top = ChartRenderer.ToRenderValues(chart, values,
-            new ReleaseOptions(releaseName, options.Namespace, options.Revision, IsInstall: !options.IsUpgrade, IsUpgrade: options.IsUpgrade), caps, progress.Log,
-                validateSchema: !options.SkipSchemaValidation);
+        var release = new ReleaseOptions(releaseName, options.Namespace, options.Revision, IsInstall: !options.IsUpgrade,
+            IsUpgrade: options.IsUpgrade);
+        var top = ChartRenderer.ToRenderValues(chart, values, release, caps, progress.Log, validateSchema: !options.SkipSchemaValidation);
         if (options.Env is not null)
         {
             top["Env"] = options.Env;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ferry.Templates.Functions.Helm;
 using Ferry.Templates.Values;
 using k8s;
@@ -24,7 +25,8 @@ public sealed class ClusterLookup(IKubernetes client, Applier? applier = null)
     private IDictionary<string, object?> Lookup(string apiVersion, string kind, string ns, string name)
     {
         // templates render synchronously; the answer is read on the thread pool, and a fresh copy handed to each call
-        var json = _answers.GetOrAdd((apiVersion, kind, ns, name), _ => Task.Run(() => ReadAsync(apiVersion, kind, ns, name)).GetAwaiter().GetResult());
+        var json = _answers.GetOrAdd((apiVersion, kind, ns, name),
+            _ => Task.Run(() => ReadAsync(apiVersion, kind, ns, name)).GetAwaiter().GetResult());
         return (IDictionary<string, object?>)DataReader.FromJson(json, NumberMode.IntWhenIntegral)!;
     }
 
@@ -53,17 +55,38 @@ public sealed class ClusterLookup(IKubernetes client, Applier? applier = null)
                 (false, false) => await KubeConnection.FindAsync($"look up the {kind} list", () =>
                     client.CustomObjects.ListClusterCustomObjectAsync(m.Group, m.Version, m.Plural)).ConfigureAwait(false),
             };
-            return result switch
+            var json = result switch
             {
                 null => "{}",
                 JsonElement e => e.GetRawText(),
                 var other => KubernetesJson.Serialize(other),
             };
+            return name.Length > 0 || result is null ? json : WithItemKinds(json);
         }
         catch (KubeException e)
         {
             // what helm says too: the render fails, nothing is changed
             throw new TemplateFunctionException(e.Message);
         }
+    }
+
+    /// <summary>
+    /// A list as client-go's unstructured decoding gives it to helm: items the API server sent without kind and
+    /// apiVersion get the list's (SecretList → Secret).
+    /// </summary>
+    private static string WithItemKinds(string json)
+    {
+        var list = JsonNode.Parse(json)!.AsObject();
+        var kind = list["kind"]?.GetValue<string>() is { } k && k.EndsWith("List", StringComparison.Ordinal) ? k[..^4] : null;
+        var apiVersion = list["apiVersion"]?.GetValue<string>();
+        foreach (var item in list["items"]?.AsArray() ?? [])
+        {
+            if (item is JsonObject o && o["kind"] is null && o["apiVersion"] is null)
+            {
+                o["kind"] = kind;
+                o["apiVersion"] = apiVersion;
+            }
+        }
+        return list.ToJsonString();
     }
 }

@@ -40,9 +40,10 @@ public sealed class ClusterLookupTests : IDisposable
         Assert.Empty(lookup("v1", "Secret", "", "db-auth")); // a namespaced object asked for without its namespace: not found, as in helm
 
         var list = lookup("v1", "ConfigMap", ns, "");
-        Assert.EndsWith("List", (string)list["kind"]!, StringComparison.Ordinal);
-        Assert.Contains(((IList)list["items"]!).Cast<IDictionary<string, object?>>(),
+        Assert.Equal("ConfigMapList", list["kind"]);
+        var settings = Assert.Single(((IList)list["items"]!).Cast<IDictionary<string, object?>>(),
             i => (string?)((IDictionary<string, object?>)i["metadata"]!)["name"] == "settings");
+        Assert.Equal(("ConfigMap", "v1"), (settings["kind"], settings["apiVersion"])); // as client-go fills them in for helm
         var everywhere = lookup("v1", "ConfigMap", "", "");
         Assert.Contains(((IList)everywhere["items"]!).Cast<IDictionary<string, object?>>(),
             i => (string?)((IDictionary<string, object?>)i["metadata"]!)["namespace"] == ns);

@@ -7,6 +7,9 @@ public sealed record ApiResource(string Group, string Version, string Plural, st
 {
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
+    /// <summary>Served for a CustomResourceDefinition (its lists carry each item's kind; a built-in list's items have none).</summary>
+    public bool IsCustom { get; init; }
+
     /// <summary>The built-in kinds kube-apiserver puts in the <c>all</c> category (<c>kubectl get all</c>).</summary>
     private static readonly HashSet<string> InAll = ["/pods", "/replicationcontrollers", "/services", "apps/daemonsets", "apps/deployments", "apps/replicasets", "apps/statefulsets", "autoscaling/horizontalpodautoscalers", "batch/cronjobs", "batch/jobs"];
 
@@ -101,7 +104,7 @@ public sealed class ApiResources
             var version = v?["name"]?.GetValue<string>() ?? "";
             if (Find(group, version, plural) is null)
             {
-                _all.Add(new ApiResource(group, version, plural, kind, namespaced, ShortNames: shortNames, Categories: categories));
+                _all.Add(new ApiResource(group, version, plural, kind, namespaced, ShortNames: shortNames, Categories: categories) { IsCustom = true });
             }
         }
     }

@@ -517,7 +517,14 @@ public sealed partial class ApiSimulator : IDisposable
         {
             if (g == r.Group && p == r.Plural && (ns.Length == 0 || objNs == ns) && matches(obj))
             {
-                items.Add(obj.DeepClone());
+                var item = obj.DeepClone().AsObject();
+                if (!r.IsCustom)
+                {
+                    // kube-apiserver leaves kind and apiVersion out of a built-in list's items (the list says them)
+                    item.Remove("kind");
+                    item.Remove("apiVersion");
+                }
+                items.Add(item);
             }
         }
         return (200, new JsonObject
