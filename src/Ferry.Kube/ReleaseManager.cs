@@ -274,6 +274,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
                 {
                     continue;
                 }
+                MarkOwned(obj, release.Name, release.Namespace);
                 var live = await _applier.ApplyAsync(obj, release.Namespace, options.Force, ct: ct).ConfigureAwait(false);
                 var key = KeyOf(live, release.Namespace);
                 applied.Add(key);
@@ -413,6 +414,32 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     }
 
     /// <summary>A YAML document as JSON (null for documents holding nothing).</summary>
+    /// <summary>
+    /// Marks an object of the release as Helm marks what it installs (its ownership metadata): the label
+    /// <c>app.kubernetes.io/managed-by: Helm</c> and the annotations <c>meta.helm.sh/release-name</c> and
+    /// <c>release-namespace</c>, which helm checks before it takes over an object and tools use to find a release's objects.
+    /// Hooks and crds/ objects are not marked, as in Helm.
+    /// </summary>
+    private static void MarkOwned(JsonObject obj, string release, string ns)
+    {
+        if (obj["metadata"] is not JsonObject metadata)
+        {
+            return; // the API server refuses it, and says why
+        }
+        static JsonObject? Map(JsonObject metadata, string key) => metadata[key] switch
+        {
+            JsonObject o => o,
+            null => (JsonObject)(metadata[key] = new JsonObject()),
+            _ => null,
+        };
+        Map(metadata, "labels")?["app.kubernetes.io/managed-by"] = "Helm";
+        if (Map(metadata, "annotations") is { } annotations)
+        {
+            annotations["meta.helm.sh/release-name"] = release;
+            annotations["meta.helm.sh/release-namespace"] = ns;
+        }
+    }
+
     public static JsonObject? ToJson(string yaml)
     {
         var data = DataReader.FromYaml(yaml, NumberMode.IntWhenIntegral);
@@ -442,7 +469,9 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     public async Task<IReadOnlyList<string>> PredictConflictsAsync(ReleasePlan plan, CancellationToken ct = default)
     {
         var conflicts = new List<string>();
-        foreach (var doc in (plan.Crds ?? []).Concat(plan.Manifests).SelectMany(m => ManifestSorter.SplitManifests(m.Content)))
+        var crds = (plan.Crds ?? []).SelectMany(m => ManifestSorter.SplitManifests(m.Content)).Select(doc => (Doc: doc, Owned: false));
+        var objects = plan.Manifests.SelectMany(m => ManifestSorter.SplitManifests(m.Content)).Select(doc => (Doc: doc, Owned: true));
+        foreach (var (doc, owned) in crds.Concat(objects))
         {
             if (ToJson(doc) is not { } obj)
             {
@@ -450,6 +479,10 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             }
             try
             {
+                if (owned)
+                {
+                    MarkOwned(obj, plan.Name, plan.Namespace); // as the deploy applies it
+                }
                 await _applier.ApplyAsync(obj, plan.Namespace, force: false, dryRun: true, ct: ct).ConfigureAwait(false);
             }
             catch (KubeException e) when (e.Conflicts.Count > 0)

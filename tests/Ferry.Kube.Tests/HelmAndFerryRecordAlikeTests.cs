@@ -38,6 +38,7 @@ public sealed class HelmAndFerryRecordAlikeTests : IDisposable
         RealClients.Ok(clients.Helm(["install", "shop", chart, "-n", ns, .. sets.SelectMany(s => new[] { "--set", s })]));
         var helms = await store.LastAsync("shop", ns);
         var helmSecret = await _target.GetAsync("v1", "Secret", ReleaseSecret.Name("shop", 1));
+        var helmService = await _target.GetAsync("v1", "Service", "shop-shop");
         RealClients.Ok(clients.Helm("uninstall", "shop", "-n", ns));
 
         var render = HelmTemplate.Run(chart, new HelmTemplateOptions
@@ -55,6 +56,7 @@ public sealed class HelmAndFerryRecordAlikeTests : IDisposable
         await new ReleaseManager(_target.Client).UpgradeOrInstallAsync(plan, _target.Deploy);
         var ferrys = await store.LastAsync("shop", ns);
         var ferrySecret = await _target.GetAsync("v1", "Secret", ReleaseSecret.Name("shop", 1));
+        var ferryService = await _target.GetAsync("v1", "Service", "shop-shop");
 
         var (h, f) = (JsonNode.Parse(ReleaseCodec.ToJson(helms!))!, JsonNode.Parse(ReleaseCodec.ToJson(ferrys!))!);
         foreach (var field in new[] { "name", "namespace", "version", "config" })
@@ -74,6 +76,12 @@ public sealed class HelmAndFerryRecordAlikeTests : IDisposable
         // the Secret holding each: same name, type and labels (the creation time aside)
         Assert.Equal(Labels(helmSecret!), Labels(ferrySecret!));
         Assert.Equal(helmSecret!["type"]!.GetValue<string>(), ferrySecret!["type"]!.GetValue<string>());
+        // and the objects applied carry Helm's ownership metadata alike (meta.helm.sh/release-name, managed-by: Helm)
+        foreach (var field in new[] { "labels", "annotations" })
+        {
+            Assert.Equal(Sorted(helmService!["metadata"]![field]), Sorted(ferryService!["metadata"]![field]));
+        }
+        Assert.Equal("shop", ferryService!["metadata"]!["annotations"]!["meta.helm.sh/release-name"]!.GetValue<string>());
     }
 
     private static string Chart(string json)
@@ -90,6 +98,9 @@ public sealed class HelmAndFerryRecordAlikeTests : IDisposable
 
     /// <summary>The manifest with each document's trailing whitespace dropped (Helm 4.1 drops it; 4.2 and Ferry keep it).</summary>
     private static string Documents(string manifest) => Regex.Replace(manifest, @"[ \t\n]+(?=\n---\n|$)", "");
+
+    private static string Sorted(JsonNode? map) =>
+        map is null ? "(none)" : string.Join(",", map.AsObject().Select(kv => $"{kv.Key}={kv.Value}").Order(StringComparer.Ordinal));
 
     private static string Labels(JsonNode secret) => string.Join(",", secret["metadata"]!["labels"]!.AsObject()
         .Where(kv => kv.Key is not ("createdAt" or "modifiedAt")).Select(kv => $"{kv.Key}={kv.Value}").Order(StringComparer.Ordinal));
