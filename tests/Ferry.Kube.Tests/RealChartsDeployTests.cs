@@ -31,7 +31,8 @@ public sealed class RealChartsDeployTests : IDisposable
     }
 
     [SkippableTheory]
-    [InlineData("local-path-provisioner", "storage.k8s.io/v1", "StorageClass", "local-path")]
+    // a StorageClass of its own name: uninstalling must not delete the cluster's default local-path class other tests use
+    [InlineData("local-path-provisioner", "storage.k8s.io/v1", "StorageClass", "ferry-test-local-path", "storageClass.name=ferry-test-local-path")]
     [InlineData("metrics-server", "rbac.authorization.k8s.io/v1", "ClusterRole", "system:rel-metrics-server-aggregated-reader")]
     [InlineData("metrics-server", "apiregistration.k8s.io/v1", "APIService", "v1beta1.metrics.k8s.io")]
     [InlineData("kube-state-metrics", "apps/v1", "Deployment", "rel-kube-state-metrics")]
@@ -40,14 +41,18 @@ public sealed class RealChartsDeployTests : IDisposable
     [InlineData("ingress-nginx", "admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "rel-ingress-nginx-admission")]
     [InlineData("cert-manager", "admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "rel-cert-manager-webhook")]
     [InlineData("kube-prometheus-stack", "apiextensions.k8s.io/v1", "CustomResourceDefinition", "prometheuses.monitoring.coreos.com")]
-    public async Task PlatformChart_Deploys_RedeploysUnchanged_RollsBack_Uninstalls(string chart, string apiVersion, string kind, string name)
+    public async Task PlatformChart_Deploys_RedeploysUnchanged_RollsBack_Uninstalls(string chart, string apiVersion, string kind, string name,
+        string? set = null)
     {
         Skip.If(_cases is null, Ferry.Charts.Tests.RealChartsArchive.Missing);
         using var target = KubeTarget.Create();
         var ns = target.Namespace;
         var chartDir = Path.Combine(Path.GetDirectoryName(_cases)!, "corpus", chart);
         var cluster = await ClusterDiscovery.DiscoverAsync(target.Client);
-        var render = HelmTemplate.Run(chartDir, new HelmTemplateOptions { ReleaseName = "rel", Namespace = ns, IncludeCrds = true, Cluster = cluster });
+        var render = HelmTemplate.Run(chartDir, new HelmTemplateOptions
+        {
+            ReleaseName = "rel", Namespace = ns, IncludeCrds = true, Cluster = cluster, Sets = set is null ? [] : [new ValueSet(SetKind.Set, set)],
+        });
         Assert.True(render.Succeeded, render.Error);
         var plan = new ReleasePlan("rel", ns, ReleaseChart.ToJson(render.Chart!), GoJson.Marshal(new Dictionary<string, object?>()), render.Manifests, render.Hooks, render.Notes, render.Crds);
         var manager = new ReleaseManager(target.Client);
