@@ -28,6 +28,14 @@ public sealed record AppPlan(string App, string Namespace, PlanAction Action, st
 
     /// <summary>The action as plan prints it: render, install, upgrade, unchanged.</summary>
     public string ActionName => Action.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// What an upgrade without a diff changes, said plainly: the objects stay as they are; the release's values or chart
+    /// record differ, so it gets a new revision. Empty otherwise.
+    /// </summary>
+    public string Note => Action == PlanAction.Upgrade && Diff.Length == 0
+        ? $"{App}: objects unchanged; its release's values or recorded chart differ, so the deploy records revision {DeployedRevision + 1}"
+        : "";
 }
 
 /// <summary>What <c>ferry deploy</c> would do: per app, the env changes, and the images it would push.</summary>

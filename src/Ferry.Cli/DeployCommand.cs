@@ -192,10 +192,10 @@ internal static partial class DeployCommand
                 stdout.WriteLine($"  {conflict}");
             }
         }
-        foreach (var p in plan.Apps.Where(p => p.Diff.Length > 0))
+        foreach (var p in plan.Apps.Where(p => p.Diff.Length > 0 || p.Note.Length > 0))
         {
             stdout.WriteLine();
-            stdout.Write(p.Diff);
+            stdout.Write(p.Note.Length > 0 ? p.Note + "\n" : p.Diff);
         }
         return plan.Preflight.Any(c => c.Status == PreflightCheck.Fail) ? 1 : 0;
     }

@@ -37,7 +37,8 @@ internal static partial class ConsolePages
         foreach (var p in plan.Apps)
         {
             body.Append(CultureInfo.InvariantCulture, $"<h3>{E(p.App)}: {E(p.ActionName)}</h3>\n");
-            body.Append(p.Diff.Length == 0 ? "<p>No change.</p>\n" : $"<pre class=\"diff\" id=\"diff-{E(p.App)}\">{Diff(p.Diff)}</pre>\n");
+            body.Append(p.Note.Length > 0 ? $"<p>{E(p.Note)}.</p>\n" : p.Diff.Length == 0 ? "<p>No change.</p>\n"
+                : $"<pre class=\"diff\" id=\"diff-{E(p.App)}\">{Diff(p.Diff)}</pre>\n");
         }
         body.Append(deployRunning
             ? "<p id=\"deploy\">A deploy is running: follow it on the <a href=\"/deploy\">Deploy</a> page.</p>\n"

@@ -195,5 +195,15 @@ public sealed class KubernetesTargetTests : IDisposable
         Assert.Equal(AppResult.Unchanged, Assert.Single(await new Deployer(client).DeployAsync(request)).Result);
         Assert.Equal(password, api.Get("", "secrets", "default", "api-auth")!["data"]!["password"]!.GetValue<string>());
         Assert.Single(await new ReleaseStore(client).HistoryAsync("api", "default"));
+
+        // a record whose chart was written otherwise (by an older Ferry): the plan says the objects stay, the record changes
+        var store = new ReleaseStore(client);
+        var record = (await store.LastAsync("api", "default"))!;
+        record.ChartJson = record.ChartJson.Replace("\"lock\":null", "\"lock\":null,\"x\":1", StringComparison.Ordinal);
+        await store.UpdateAsync(record, DateTimeOffset.UtcNow);
+        var app = Assert.Single((await Planner.PlanAsync(bundle, siteRegistry.Address,
+            new SiteEnv(new Dictionary<string, string>(), new HashSet<string>()), client)).Apps);
+        Assert.Equal((PlanAction.Upgrade, ""), (app.Action, app.Diff));
+        Assert.Equal("api: objects unchanged; its release's values or recorded chart differ, so the deploy records revision 2", app.Note);
     }
 }
