@@ -127,7 +127,7 @@ internal static class ChartYaml
         }
         if (value is not IList list)
         {
-            throw TypeError(file, "Metadata", "dependencies", "[]*chart.Dependency", value);
+            throw TypeError(file, requireName ? "Metadata" : "Lock", "dependencies", "[]*chart.Dependency", value);
         }
         var result = new List<ChartDependency>();
         foreach (var item in list)

@@ -38,7 +38,7 @@ public sealed class InvalidChartTests : IDisposable
     [InlineData("generated: \"2025-01-01\"\n", "Chart.lock: generated: \"2025-01-01\" is not an RFC 3339 time")]
     [InlineData("generated: 2025-02-30T05:06:07Z\n", "Chart.lock: generated: \"2025-02-30T05:06:07Z\" is not an RFC 3339 time")]
     [InlineData("generated: 12\n", "Chart.lock: field generated must be a time.Time")]
-    [InlineData("dependencies: {name: x}\n", "Chart.lock: field dependencies must be a []*chart.Dependency")]
+    [InlineData("dependencies: {name: x}\n", "Chart.lock: field dependencies must be a []*chart.Dependency (json: cannot unmarshal object into Go struct field Lock.dependencies")]
     [InlineData("- a\n", "Chart.lock: expected a YAML mapping for Lock")]
     [InlineData("digest: [\n", "Chart.lock:2:1: ")]
     public void DamagedChartLock_IsRefusedAsHelmRefusesIt_NamingTheFile(string lockText, string expected)
