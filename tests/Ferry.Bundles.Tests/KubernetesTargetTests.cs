@@ -50,6 +50,15 @@ public sealed class KubernetesTargetTests : IDisposable
         return Write("ferry.yaml", Spec + kubernetes);
     }
 
+    /// <summary>A deploy of <paramref name="bundle"/> to a plain-HTTP site registry, with the simulator's short waits.</summary>
+    private static DeployRequest Request(string bundle, string siteRegistry) => new()
+    {
+        Bundle = bundle,
+        SiteRegistry = siteRegistry,
+        Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
+        Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+    };
+
     private Task Build(string spec, string output) => BundleBuilder.BuildAsync(new BundleBuildOptions
     {
         SpecPath = spec,
@@ -98,13 +107,7 @@ public sealed class KubernetesTargetTests : IDisposable
         using var siteRegistry = Oci.Tests.Registry.Start();
         using var api = new ApiSimulator { GitVersion = "v1.31.4+k3s1" };
         using var client = KubeConnection.ForUrl(api.Url);
-        var request = new DeployRequest
-        {
-            Bundle = bundle,
-            SiteRegistry = siteRegistry.Address,
-            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
-            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
-        };
+        var request = Request(bundle, siteRegistry.Address);
         var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request));
         Assert.Contains("preflight failed; nothing was changed", e.Message, StringComparison.Ordinal);
         Assert.Contains("kubeVersion api: chart api 1.0.0 on Kubernetes v1.31.4+k3s1 (required: >=1.32.0-0); the chart does not support this Kubernetes", e.Message, StringComparison.Ordinal);
@@ -142,13 +145,7 @@ public sealed class KubernetesTargetTests : IDisposable
         using var siteRegistry = Oci.Tests.Registry.Start();
         using var api = new ApiSimulator();
         using var client = KubeConnection.ForUrl(api.Url);
-        var request = new DeployRequest
-        {
-            Bundle = bundle,
-            SiteRegistry = siteRegistry.Address,
-            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
-            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
-        };
+        var request = Request(bundle, siteRegistry.Address);
         (string, string, string) Data()
         {
             var data = api.Get("", "configmaps", "default", "release")!["data"]!;
@@ -181,13 +178,7 @@ public sealed class KubernetesTargetTests : IDisposable
         using var siteRegistry = Oci.Tests.Registry.Start();
         using var api = new ApiSimulator();
         using var client = KubeConnection.ForUrl(api.Url);
-        var request = new DeployRequest
-        {
-            Bundle = bundle,
-            SiteRegistry = siteRegistry.Address,
-            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
-            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
-        };
+        var request = Request(bundle, siteRegistry.Address);
         Assert.Equal(AppResult.Installed, Assert.Single(await new Deployer(client).DeployAsync(request)).Result);
         var password = api.Get("", "secrets", "default", "api-auth")!["data"]!["password"]!.GetValue<string>();
         Assert.Equal(16, Convert.FromBase64String(password).Length);

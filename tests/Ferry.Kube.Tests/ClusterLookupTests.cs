@@ -16,6 +16,13 @@ public sealed class ClusterLookupTests : IDisposable
 
     public void Dispose() => _target.Dispose();
 
+    /// <summary>A ConfigMap "settings" (replicas: 3) in <paramref name="ns"/>.</summary>
+    private Task CreateSettingsAsync(string ns) => _target.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+    {
+        Metadata = new V1ObjectMeta { Name = "settings", NamespaceProperty = ns },
+        Data = new Dictionary<string, string> { ["replicas"] = "3" },
+    }, ns);
+
     [Fact]
     public async Task Lookup_AnswersAsHelmInstallDoes()
     {
@@ -26,11 +33,7 @@ public sealed class ClusterLookupTests : IDisposable
             Metadata = new V1ObjectMeta { Name = "db-auth", NamespaceProperty = ns },
             Data = new Dictionary<string, byte[]> { ["password"] = "s3cret"u8.ToArray() },
         }, ns);
-        await _target.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
-        {
-            Metadata = new V1ObjectMeta { Name = "settings", NamespaceProperty = ns },
-            Data = new Dictionary<string, string> { ["replicas"] = "3" },
-        }, ns);
+        await CreateSettingsAsync(ns);
         var lookup = new ClusterLookup(_target.Client).Function;
 
         var secret = lookup("v1", "Secret", ns, "db-auth");
@@ -62,11 +65,7 @@ public sealed class ClusterLookupTests : IDisposable
     {
         await _target.CreateNamespaceAsync();
         var ns = _target.Namespace;
-        await _target.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
-        {
-            Metadata = new V1ObjectMeta { Name = "settings", NamespaceProperty = ns },
-            Data = new Dictionary<string, string> { ["replicas"] = "3" },
-        }, ns);
+        await CreateSettingsAsync(ns);
         var dir = Directory.CreateTempSubdirectory("ferry-lookup-").FullName;
         try
         {
