@@ -172,10 +172,12 @@ public sealed class DifferentialFuzz(int seed, int templatesPerBatch = 40)
 
     /// <summary>
     /// Go prints a pointer inside a value as its heap address (0xc000…), different on every run: not compared, in any
-    /// of the forms printf's verbs give it (%v/%p 0xc0002fa2c0, %x c0002fa2c0, %d 824636842688, %o 14000013721300).
+    /// of the forms printf's verbs give it (%v/%p 0xc0002fa2c0, %x c0002fa2c0, %d 824636842688, %o 14000013721300), in
+    /// either case (%X, or a value passed through <c>upper</c>: 0XC0002FA2C0).
     /// </summary>
     private static string Mask(string text) => System.Text.RegularExpressions.Regex.Replace(text,
-        @"0xc[0-9a-f]{6,10}|\bc0[0-9a-f]{8}\b|\b82[4-8][0-9]{9}\b|\b1400[0-7]{10}\b", "<pointer>");
+        @"0xc[0-9a-f]{6,10}|\bc0[0-9a-f]{8}\b|\b82[4-8][0-9]{9}\b|\b1400[0-7]{10}\b", "<pointer>",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     /// <summary>What <c>ferry template</c> prints (stdout in Helm 4.1's whitespace form, for the 4.1.4 judge).</summary>
     public static (string Stdout, string Stderr, int ExitCode) FerryOutput(string chart)
