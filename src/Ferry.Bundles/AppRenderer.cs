@@ -15,10 +15,12 @@ namespace Ferry.Bundles;
 /// </summary>
 public sealed record SiteCluster(ClusterCapabilities Capabilities, LookupFunction? Lookup = null, bool IsUpgrade = false, int Revision = 1)
 {
-    /// <summary>For an app whose release has <paramref name="history"/> (oldest first): an upgrade when a revision is deployed (as deploy
-    /// does), making the revision after the last.</summary>
-    public static SiteCluster For(ClusterCapabilities capabilities, LookupFunction? lookup, IReadOnlyList<Release> history) =>
-        new(capabilities, lookup, ReleaseStore.Deployed(history) is not null, (history.Count == 0 ? 0 : history[^1].Version) + 1);
+    /// <summary>For an app whose release has <paramref name="history"/>: install or upgrade, and the revision, as the deploy will make it.</summary>
+    public static SiteCluster For(ClusterCapabilities capabilities, LookupFunction? lookup, IReadOnlyList<Release> history)
+    {
+        var (upgrade, version) = ReleaseManager.NextRevision(history);
+        return new(capabilities, lookup, upgrade, version);
+    }
 }
 
 /// <summary>

@@ -41,27 +41,25 @@ public sealed class ClusterLookup(IKubernetes client, Applier? applier = null)
         {
             throw new TemplateFunctionException($"lookup {apiVersion} {kind}: {e.Message}");
         }
-        var where = m.Namespaced && ns.Length > 0 ? ns + "/" : "";
         try
         {
-            object? result = (name.Length > 0, m.Namespaced && ns.Length > 0) switch
+            if (name.Length > 0)
             {
-                (true, true) => await KubeConnection.FindAsync($"look up {kind} {where}{name}", () =>
-                    client.CustomObjects.GetNamespacedCustomObjectAsync(m.Group, m.Version, ns, m.Plural, name)).ConfigureAwait(false),
-                (true, false) => await KubeConnection.FindAsync($"look up {kind} {name}", () =>
-                    client.CustomObjects.GetClusterCustomObjectAsync(m.Group, m.Version, m.Plural, name)).ConfigureAwait(false),
-                (false, true) => await KubeConnection.FindAsync($"look up the {kind} list in {ns}", () =>
-                    client.CustomObjects.ListNamespacedCustomObjectAsync(m.Group, m.Version, ns, m.Plural)).ConfigureAwait(false),
-                (false, false) => await KubeConnection.FindAsync($"look up the {kind} list", () =>
-                    client.CustomObjects.ListClusterCustomObjectAsync(m.Group, m.Version, m.Plural)).ConfigureAwait(false),
-            };
-            var json = result switch
+                // a namespaced object asked for without its namespace: helm's read at cluster scope finds nothing
+                return m.Namespaced && ns.Length == 0 ? "{}"
+                    : (await _applier.GetAsync(new ResourceKey(apiVersion, kind, ns, name)).ConfigureAwait(false))?.ToJsonString() ?? "{}";
+            }
+            var list = m.Namespaced && ns.Length > 0
+                ? await KubeConnection.FindAsync($"look up the {kind} list in {ns}", () =>
+                    client.CustomObjects.ListNamespacedCustomObjectAsync(m.Group, m.Version, ns, m.Plural)).ConfigureAwait(false)
+                : await KubeConnection.FindAsync($"look up the {kind} list", () =>
+                    client.CustomObjects.ListClusterCustomObjectAsync(m.Group, m.Version, m.Plural)).ConfigureAwait(false);
+            return list switch
             {
                 null => "{}",
-                JsonElement e => e.GetRawText(),
-                var other => KubernetesJson.Serialize(other),
+                JsonElement e => WithItemKinds(e.GetRawText()),
+                var other => WithItemKinds(KubernetesJson.Serialize(other)),
             };
-            return name.Length > 0 || result is null ? json : WithItemKinds(json);
         }
         catch (KubeException e)
         {

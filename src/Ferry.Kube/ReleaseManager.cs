@@ -61,12 +61,21 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
 
     public Applier Applier => _applier;
 
+    /// <summary>
+    /// What <see cref="UpgradeOrInstallAsync"/> makes of a release with <paramref name="history"/> (oldest first): an
+    /// upgrade when a revision is deployed, else an install; numbered after the last revision. Renders ask it too, so
+    /// .Release.IsUpgrade and Revision say what the deploy then does.
+    /// </summary>
+    public static (bool IsUpgrade, int Version) NextRevision(IReadOnlyList<Release> history) =>
+        (ReleaseStore.Deployed(history) is not null, (history.Count == 0 ? 0 : history[^1].Version) + 1);
+
     public async Task<Release> UpgradeOrInstallAsync(ReleasePlan plan, DeployOptions options, CancellationToken ct = default)
     {
         var history = await _store.HistoryAsync(plan.Name, plan.Namespace, ct).ConfigureAwait(false);
         var deployed = ReleaseStore.Deployed(history);
-        var install = deployed is null;
-        var release = NewRevision(plan.Name, plan.Namespace, (history.Count == 0 ? 0 : history[^1].Version) + 1,
+        var (upgrade, version) = NextRevision(history);
+        var install = !upgrade;
+        var release = NewRevision(plan.Name, plan.Namespace, version,
             plan.ChartJson, plan.ConfigJson, Join(plan.Manifests), plan.Hooks, plan.Notes,
             install ? ReleaseStatus.PendingInstall : ReleaseStatus.PendingUpgrade, install ? "Initial install underway" : "Preparing upgrade");
         release.Info.FirstDeployed = history.Count == 0 ? release.Info.LastDeployed : history[0].Info.FirstDeployed;

@@ -50,14 +50,33 @@ public sealed class KubernetesTargetTests : IDisposable
         return Write("ferry.yaml", Spec + kubernetes);
     }
 
-    /// <summary>A deploy of <paramref name="bundle"/> to a plain-HTTP site registry, with the simulator's short waits.</summary>
-    private static DeployRequest Request(string bundle, string siteRegistry) => new()
+    /// <summary>The bundle built from <paramref name="spec"/>, and a site for it: a registry and the API simulator.</summary>
+    private async Task<Site> SiteAsync(string spec, string? gitVersion = null)
     {
-        Bundle = bundle,
-        SiteRegistry = siteRegistry,
-        Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
-        Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
-    };
+        var bundle = Path.Combine(_dir, "caps.ferry");
+        await Build(spec, bundle);
+        var api = gitVersion is null ? new ApiSimulator() : new ApiSimulator { GitVersion = gitVersion };
+        return new Site(bundle, Oci.Tests.Registry.Start(), api, KubeConnection.ForUrl(api.Url));
+    }
+
+    private sealed record Site(string Bundle, Oci.Tests.Registry Registry, ApiSimulator Api, k8s.IKubernetes Client) : IDisposable
+    {
+        /// <summary>A deploy of the bundle to the plain-HTTP site registry, with the simulator's short waits.</summary>
+        public DeployRequest Request => new()
+        {
+            Bundle = Bundle,
+            SiteRegistry = Registry.Address,
+            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 2 },
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        };
+
+        public void Dispose()
+        {
+            Client.Dispose();
+            Api.Dispose();
+            Registry.Dispose();
+        }
+    }
 
     private Task Build(string spec, string output) => BundleBuilder.BuildAsync(new BundleBuildOptions
     {
@@ -102,12 +121,8 @@ public sealed class KubernetesTargetTests : IDisposable
     [Fact]
     public async Task Deploy_RendersForTheClusterItself_AndRefusesAClusterTooOld()
     {
-        var bundle = Path.Combine(_dir, "caps.ferry");
-        await Build(Product("kubernetes: { version: 1.33.2, apiVersions: [monitoring.coreos.com/v1] }\n"), bundle);
-        using var siteRegistry = Oci.Tests.Registry.Start();
-        using var api = new ApiSimulator { GitVersion = "v1.31.4+k3s1" };
-        using var client = KubeConnection.ForUrl(api.Url);
-        var request = Request(bundle, siteRegistry.Address);
+        using var site = await SiteAsync(Product("kubernetes: { version: 1.33.2, apiVersions: [monitoring.coreos.com/v1] }\n"), "v1.31.4+k3s1");
+        var (api, client, request) = (site.Api, site.Client, site.Request);
         var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request));
         Assert.Contains("preflight failed; nothing was changed", e.Message, StringComparison.Ordinal);
         Assert.Contains("kubeVersion api: chart api 1.0.0 on Kubernetes v1.31.4+k3s1 (required: >=1.32.0-0); the chart does not support this Kubernetes", e.Message, StringComparison.Ordinal);
@@ -140,12 +155,8 @@ public sealed class KubernetesTargetTests : IDisposable
               upgrade: {{ .Release.IsUpgrade | quote }}
               revision: {{ .Release.Revision | quote }}
             """);
-        var bundle = Path.Combine(_dir, "caps.ferry");
-        await Build(Write("ferry.yaml", Spec), bundle);
-        using var siteRegistry = Oci.Tests.Registry.Start();
-        using var api = new ApiSimulator();
-        using var client = KubeConnection.ForUrl(api.Url);
-        var request = Request(bundle, siteRegistry.Address);
+        using var site = await SiteAsync(Write("ferry.yaml", Spec));
+        var (api, client, request) = (site.Api, site.Client, site.Request);
         (string, string, string) Data()
         {
             var data = api.Get("", "configmaps", "default", "release")!["data"]!;
@@ -173,12 +184,8 @@ public sealed class KubernetesTargetTests : IDisposable
             data:
               password: {{ if $old }}{{ $old.password }}{{ else }}{{ randAlphaNum 16 | b64enc }}{{ end }}
             """);
-        var bundle = Path.Combine(_dir, "caps.ferry");
-        await Build(Write("ferry.yaml", Spec), bundle);
-        using var siteRegistry = Oci.Tests.Registry.Start();
-        using var api = new ApiSimulator();
-        using var client = KubeConnection.ForUrl(api.Url);
-        var request = Request(bundle, siteRegistry.Address);
+        using var site = await SiteAsync(Write("ferry.yaml", Spec));
+        var (api, client, request) = (site.Api, site.Client, site.Request);
         Assert.Equal(AppResult.Installed, Assert.Single(await new Deployer(client).DeployAsync(request)).Result);
         var password = api.Get("", "secrets", "default", "api-auth")!["data"]!["password"]!.GetValue<string>();
         Assert.Equal(16, Convert.FromBase64String(password).Length);
@@ -192,7 +199,7 @@ public sealed class KubernetesTargetTests : IDisposable
         var record = (await store.LastAsync("api", "default"))!;
         record.ChartJson = record.ChartJson.Replace("\"lock\":null", "\"lock\":null,\"x\":1", StringComparison.Ordinal);
         await store.UpdateAsync(record, DateTimeOffset.UtcNow);
-        var app = Assert.Single((await Planner.PlanAsync(bundle, siteRegistry.Address,
+        var app = Assert.Single((await Planner.PlanAsync(site.Bundle, site.Registry.Address,
             new SiteEnv(new Dictionary<string, string>(), new HashSet<string>()), client)).Apps);
         Assert.Equal((PlanAction.Upgrade, ""), (app.Action, app.Diff));
         Assert.Equal("api: objects unchanged; its release's values or recorded chart differ, so the deploy records revision 2", app.Note);
