@@ -41,6 +41,10 @@ public sealed class InvalidChartTests : IDisposable
     [InlineData("dependencies: {name: x}\n", "Chart.lock: field dependencies must be a []*chart.Dependency (json: cannot unmarshal object into Go struct field Lock.dependencies")]
     [InlineData("- a\n", "Chart.lock: expected a YAML mapping for Lock")]
     [InlineData("digest: [\n", "Chart.lock:2:1: ")]
+    [InlineData("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n" +
+        "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\ndependencies: [*h]\n",
+        "Chart.lock: document contains excessive aliasing")] // an alias bomb: refused at go-yaml's limit, as helm refuses it
     public void DamagedChartLock_IsRefusedAsHelmRefusesIt_NamingTheFile(string lockText, string expected)
     {
         var chart = WriteChart("bad-lock", new()
