@@ -39,7 +39,8 @@ public sealed record DeployRequest
 
     /// <summary>
     /// Apps (or <see cref="AllApps"/>) whose fields owned by other field managers (a helm upgrade, kubectl edit) Ferry
-    /// takes over, as <c>helm --force-conflicts</c> does; without it such a deploy stops at the first conflict and names it.
+    /// takes over, as <c>helm --force-conflicts</c> does, and whose objects another release owns it takes over, as
+    /// <c>helm --take-ownership</c> does; without it such a deploy stops at the first conflict and names it.
     /// </summary>
     public IReadOnlySet<string> ForceConflicts { get; init; } = new HashSet<string>();
 

@@ -125,7 +125,7 @@ public static partial class Planner
                     deployed is null ? "/dev/null" : $"{app.Name} revision {deployed.Version} (deployed)", $"{app.Name} ({bundle.Label})");
                 if (action != PlanAction.Unchanged)
                 {
-                    conflicts = await manager!.PredictConflictsAsync(plan, ct).ConfigureAwait(false);
+                    conflicts = await manager!.PredictConflictsAsync(plan, deployed, ct).ConfigureAwait(false);
                 }
             }
             plans.Add(new AppPlan(app.Name, app.Namespace, action, chartName, plan.Manifests.Count, plan.Hooks.Count, images, revision,

@@ -95,6 +95,7 @@ public static class Preflight
             histories = client is null ? null
                 : await new ReleaseStore(client).HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
             RenderApps(bundle, env, siteRegistry, client, cluster, histories, plans, checks);
+            checks.AddRange(SharedObjects(bundle.Spec, plans));
         }
         else
         {
@@ -150,6 +151,26 @@ public static class Preflight
                 checks.Add(new PreflightCheck($"render {app.Name}", PreflightCheck.Fail, e.Message, "every app renders for this site",
                     "fix the site env (ferry env set), or ask the vendor for a bundle whose chart renders for this cluster"));
             }
+        }
+    }
+
+    /// <summary>
+    /// An object two apps render (same group, kind, namespace and name) would belong to two releases: the second deploy
+    /// would take it over (helm refuses that) and uninstalling either delete it. A failed check, before anything changes.
+    /// </summary>
+    private static IEnumerable<PreflightCheck> SharedObjects(BundleSpec spec, Dictionary<string, ReleasePlan> plans)
+    {
+        var shared = spec.Apps.Where(a => plans.ContainsKey(a.Name))
+            .SelectMany(a => PrunePlan.Objects(ReleaseManager.Join(plans[a.Name].Manifests), a.Namespace).Select(e => (App: a.Name, e.Key)))
+            .GroupBy(o => (o.Key.Group, o.Key.Kind, o.Key.Namespace, o.Key.Name))
+            .Where(g => g.Select(o => o.App).Distinct().Count() > 1)
+            .Select(g => $"{g.First().Key} is rendered by apps {string.Join(" and ", g.Select(o => o.App).Distinct())}")
+            .ToList();
+        if (shared.Count > 0)
+        {
+            yield return new PreflightCheck("objects", PreflightCheck.Fail, string.Join("; ", shared), "each object belongs to one app's release",
+                "give the object another name in one app's values (ferry env set, if the values template reads the env), or ask the vendor " +
+                "for a bundle whose apps do not render the same object");
         }
     }
 

@@ -186,7 +186,7 @@ internal static partial class DeployCommand
         {
             stdout.WriteLine();
             stdout.WriteLine($"Conflicts in {p.App} (changed outside ferry; deploy stops here unless given " +
-                $"--force-conflicts={p.App}, which takes these fields over):");
+                $"--force-conflicts={p.App}, which takes these fields and objects over):");
             foreach (var conflict in p.Conflicts)
             {
                 stdout.WriteLine($"  {conflict}");

@@ -48,7 +48,7 @@ public sealed record DeployOptions(
 /// revision had and this one does not are pruned; everything is waited for; then the revision becomes deployed
 /// and the previous one superseded. A failure marks the revision failed (with the reason) and rethrows.
 /// </summary>
-public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = null)
+public sealed partial class ReleaseManager(IKubernetes client, TimeProvider? clock = null)
 {
     private readonly ReleaseStore _store = new(client);
     private readonly Applier _applier = new(client);
@@ -79,6 +79,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             plan.ChartJson, plan.ConfigJson, Join(plan.Manifests), plan.Hooks, plan.Notes,
             install ? ReleaseStatus.PendingInstall : ReleaseStatus.PendingUpgrade, install ? "Initial install underway" : "Preparing upgrade");
         release.Info.FirstDeployed = history.Count == 0 ? release.Info.LastDeployed : history[0].Info.FirstDeployed;
+        await CheckOwnershipAsync(plan, deployed, options, ct).ConfigureAwait(false);
         if (!options.SkipCrds)
         {
             await ApplyCrdsAsync(plan, options, ct).ConfigureAwait(false);
@@ -198,7 +199,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         await RunHooksAsync(last, HookEvent.PreDelete, options, ct).ConfigureAwait(false);
         foreach (var key in doomed)
         {
-            await _applier.DeleteAsync(key, options.Propagation, ct).ConfigureAwait(false);
+            await DeleteOwnAsync(key, name, ns, options.Propagation, ct).ConfigureAwait(false);
         }
         await RunHooksAsync(last, HookEvent.PostDelete, options, ct).ConfigureAwait(false);
         if (options.Wait)
@@ -295,7 +296,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
             }
             foreach (var gone in PrunePlan.Compute(pruneBase, release.Manifest, release.Namespace))
             {
-                await _applier.DeleteAsync(gone, ct).ConfigureAwait(false);
+                await DeleteOwnAsync(gone, release.Name, release.Namespace, ct: ct).ConfigureAwait(false);
             }
             if (options.Wait)
             {
@@ -346,7 +347,7 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         {
             try
             {
-                await _applier.DeleteAsync(created, ct).ConfigureAwait(false);
+                await DeleteOwnAsync(created, release.Name, release.Namespace, ct: ct).ConfigureAwait(false);
             }
             catch (KubeException)
             {
@@ -423,32 +424,6 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
     }
 
     /// <summary>A YAML document as JSON (null for documents holding nothing).</summary>
-    /// <summary>
-    /// Marks an object of the release as Helm marks what it installs (its ownership metadata): the label
-    /// <c>app.kubernetes.io/managed-by: Helm</c> and the annotations <c>meta.helm.sh/release-name</c> and
-    /// <c>release-namespace</c>, which helm checks before it takes over an object and tools use to find a release's objects.
-    /// Hooks and crds/ objects are not marked, as in Helm.
-    /// </summary>
-    private static void MarkOwned(JsonObject obj, string release, string ns)
-    {
-        if (obj["metadata"] is not JsonObject metadata)
-        {
-            return; // the API server refuses it, and says why
-        }
-        static JsonObject? Map(JsonObject metadata, string key) => metadata[key] switch
-        {
-            JsonObject o => o,
-            null => (JsonObject)(metadata[key] = new JsonObject()),
-            _ => null,
-        };
-        Map(metadata, "labels")?["app.kubernetes.io/managed-by"] = "Helm";
-        if (Map(metadata, "annotations") is { } annotations)
-        {
-            annotations["meta.helm.sh/release-name"] = release;
-            annotations["meta.helm.sh/release-namespace"] = ns;
-        }
-    }
-
     public static JsonObject? ToJson(string yaml)
     {
         var data = DataReader.FromYaml(yaml, NumberMode.IntWhenIntegral);
@@ -469,42 +444,6 @@ public sealed class ReleaseManager(IKubernetes client, TimeProvider? clock = nul
         decimal m => JsonValue.Create(m),
         _ => JsonValue.Create(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)),
     };
-
-    /// <summary>
-    /// The ownership conflicts deploying <paramref name="plan"/> would hit: every object is applied as a server-side dry
-    /// run (nothing changes) without taking fields over; each refused object is listed with the fields other managers
-    /// own. Objects the dry run cannot judge yet (their namespace or kind does not exist) cannot conflict.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> PredictConflictsAsync(ReleasePlan plan, CancellationToken ct = default)
-    {
-        var conflicts = new List<string>();
-        var crds = (plan.Crds ?? []).SelectMany(m => ManifestSorter.SplitManifests(m.Content)).Select(doc => (Doc: doc, Owned: false));
-        var objects = plan.Manifests.SelectMany(m => ManifestSorter.SplitManifests(m.Content)).Select(doc => (Doc: doc, Owned: true));
-        foreach (var (doc, owned) in crds.Concat(objects))
-        {
-            if (ToJson(doc) is not { } obj)
-            {
-                continue;
-            }
-            try
-            {
-                if (owned)
-                {
-                    MarkOwned(obj, plan.Name, plan.Namespace); // as the deploy applies it
-                }
-                await _applier.ApplyAsync(obj, plan.Namespace, force: false, dryRun: true, ct: ct).ConfigureAwait(false);
-            }
-            catch (KubeException e) when (e.Conflicts.Count > 0)
-            {
-                conflicts.Add($"{KeyOf(obj, plan.Namespace)}: {KubeConnection.Describe(e.Conflicts)}");
-            }
-            catch (KubeException)
-            {
-                // not judgeable before the deploy creates what it needs; the deploy itself reports real problems
-            }
-        }
-        return conflicts;
-    }
 
     /// <summary>Whether deploying <paramref name="plan"/> over the <paramref name="deployed"/> revision would change nothing.</summary>
     public static bool IsUnchanged(Release deployed, ReleasePlan plan) =>

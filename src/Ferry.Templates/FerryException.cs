@@ -34,7 +34,7 @@ public enum Remedy
     /// <summary>Which kubeconfig to use.</summary>
     Kubeconfig,
 
-    /// <summary>Take over fields another field manager owns.</summary>
+    /// <summary>Take over fields another field manager owns, and objects another release owns.</summary>
     ForceConflicts,
 
     /// <summary>The registry's address.</summary>

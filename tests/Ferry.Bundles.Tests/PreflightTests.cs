@@ -199,6 +199,55 @@ public sealed class PreflightTests : IDisposable
         Assert.Contains("DOMAIN: required", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Two apps of one bundle rendering the same object: refused by preflight, naming it and both apps.</summary>
+    [Fact]
+    public async Task AnObjectTwoAppsRender_StopsTheDeployBeforeAnyChange()
+    {
+        Write("chart/Chart.yaml", "apiVersion: v2\nname: part\nversion: 1.0.0\n");
+        Write("chart/templates/cm.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{ .Release.Name }}-settings
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: shared-settings
+            data:
+              owner: {{ .Release.Name }}
+
+            """);
+        var spec = Write("ferry.yaml", """
+            apiVersion: ferry.dev/v1
+            kind: Bundle
+            metadata: { name: parts, version: 1.0.0 }
+            apps:
+              - { name: one, namespace: shop, chart: { path: chart } }
+              - { name: two, namespace: shop, chart: { path: chart } }
+              - { name: three, namespace: other, chart: { path: chart } }
+
+            """);
+        var bundle = Path.Combine(_dir, "parts.ferry");
+        await BundleBuilder.BuildAsync(new BundleBuildOptions { SpecPath = spec, Output = bundle });
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        var request = new DeployRequest
+        {
+            Bundle = bundle, SiteRegistry = "127.0.0.1:1", Registry = new RegistryOptions { Insecure = true, MaxAttempts = 1 },
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        };
+
+        var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(request));
+        Assert.StartsWith("preflight failed; nothing was changed:", e.Message, StringComparison.Ordinal);
+        // the same name in another namespace (app three) is another object
+        Assert.Contains("objects: ConfigMap shop/shared-settings is rendered by apps one and two (required: each object belongs to one app's release)",
+            e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("other/shared-settings", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await new ReleaseStore(client).HistoryAsync("one", "shop"));
+        Assert.Empty(await DeployJournal.ListAsync(client, DeployEnv.DefaultNamespace));
+    }
+
     [Fact]
     public async Task QuotasPodSecurityNodesAndArchitecture_AreChecked()
     {

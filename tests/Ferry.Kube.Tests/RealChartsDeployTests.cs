@@ -12,8 +12,12 @@ namespace Ferry.Kube.Tests;
 /// deployed again unchanged (nothing live is rewritten: every resourceVersion stays), rolled back, and uninstalled.
 /// On the simulator by default, on a real cluster with FERRY_TEST_KUBECONFIG (issue 23).
 /// </summary>
+[Collection(OnTheCluster)]
 public sealed class RealChartsDeployTests : IDisposable
 {
+    /// <summary>Real charts' cluster-scoped objects (CRDs, APIServices, webhooks) on one cluster: one class at a time.</summary>
+    public const string OnTheCluster = "real charts on the cluster";
+
     private readonly string? _cases;
 
     public RealChartsDeployTests()

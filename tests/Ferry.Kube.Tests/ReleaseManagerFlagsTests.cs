@@ -102,7 +102,8 @@ public sealed class ReleaseManagerFlagsTests
         }
         var limited = target.Deploy with { HistoryMax = 2 };
         await manager.UpgradeOrInstallAsync(Plan(ns, [Config]), limited);
-        await manager.UpgradeOrInstallAsync(Plan(ns, [Config]) with { Name = "web-two" }, limited);
+        var twoConfig = Doc("cm.yaml", "ConfigMap", "v1", "web-two-config", "data:\n  a: \"1\"\n"); // an object is one release's
+        await manager.UpgradeOrInstallAsync(Plan(ns, [twoConfig]) with { Name = "web-two" }, limited);
         if (target.Simulator is not null)
         {
             // two installs: each read its (empty) history once and pruned nothing; the namespace was made sure of once
@@ -122,11 +123,13 @@ public sealed class ReleaseManagerFlagsTests
         var ns = target.Namespace;
         var manager = new ReleaseManager(target.Client);
         var gets = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var applying = false; // from the first apply on: the ownership check's reads of what the install adds come before
         if (target.Simulator is { } api)
         {
             api.OnRequest = (method, path) =>
             {
-                if (method == "GET" && path.Contains($"/namespaces/{ns}/", StringComparison.Ordinal) && !path.EndsWith("/secrets", StringComparison.Ordinal))
+                applying |= method == "PATCH" && path.Contains($"/namespaces/{ns}/", StringComparison.Ordinal);
+                if (applying && method == "GET" && path.Contains($"/namespaces/{ns}/", StringComparison.Ordinal) && !path.EndsWith("/secrets", StringComparison.Ordinal))
                 {
                     gets.Add(path[(path.LastIndexOf('/', path.LastIndexOf('/') - 1) + 1)..]);
                 }
