@@ -86,7 +86,8 @@ public sealed partial class ReleaseManager
     /// <summary>
     /// The ownership conflicts deploying <paramref name="plan"/> over the <paramref name="deployed"/> revision would hit:
     /// objects of another release it would take over, and every object applied as a server-side dry run (nothing changes)
-    /// without taking fields over; each refused object is listed with the fields other managers own. Objects the dry run cannot judge yet (their namespace or kind does not exist) cannot conflict.
+    /// without taking fields over; each refused object is listed with the fields other managers own. Objects the dry run
+    /// cannot judge yet (their namespace or kind does not exist) cannot conflict.
     /// </summary>
     public async Task<IReadOnlyList<string>> PredictConflictsAsync(ReleasePlan plan, Release? deployed = null, CancellationToken ct = default)
     {
