@@ -268,7 +268,7 @@ public sealed class Deployer(IKubernetes client)
         catch (KubeException e)
         {
             var detail = e.Message;
-            if (deployed is not null)
+            if (deployed is not null && !e.NothingChanged)
             {
                 try
                 {

@@ -20,6 +20,9 @@ public sealed class KubeException : FerryException
 
     /// <summary>For a server-side apply refused because other field managers own fields: which, and whose.</summary>
     public IReadOnlyList<FieldConflict> Conflicts { get; init; } = [];
+
+    /// <summary>Refused before it changed anything (the release as it was): there is nothing to roll back.</summary>
+    public bool NothingChanged { get; init; }
 }
 
 /// <summary>A field another manager (helm, kubectl, a controller) owns with a different value than the one applied.</summary>

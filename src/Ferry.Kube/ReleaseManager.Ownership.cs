@@ -63,6 +63,7 @@ public sealed partial class ReleaseManager
                 "name in this app's values, or take it over (as helm --take-ownership does); nothing was changed")
             {
                 Remedies = [Remedy.ForceConflicts],
+                NothingChanged = true,
             };
         }
     }

@@ -248,6 +248,73 @@ public sealed class PreflightTests : IDisposable
         Assert.Empty(await DeployJournal.ListAsync(client, DeployEnv.DefaultNamespace));
     }
 
+    /// <summary>
+    /// An upgrade adding an object another release owns (outside the bundle): the app fails before anything of it changes
+    /// (no revision, no rollback), names the object, its owner and the remedy; --force-conflicts=APP takes it over.
+    /// </summary>
+    [Fact]
+    public async Task AnObjectAnotherReleaseOwns_FailsTheAppUnchanged_UntilTakenOver()
+    {
+        Write("chart/Chart.yaml", "apiVersion: v2\nname: part\nversion: 1.0.0\n");
+        Write("chart/values.yaml", "shared: false\n");
+        Write("chart/templates/cm.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{ .Release.Name }}-settings
+            {{- if .Values.shared }}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: shared-settings
+            {{- end }}
+
+            """);
+        async Task<string> Build(string version, bool shared)
+        {
+            Write("values.yaml.tmpl", $"shared: {(shared ? "true" : "false")}\n");
+            var spec = Write("ferry.yaml", $$"""
+                apiVersion: ferry.dev/v1
+                kind: Bundle
+                metadata: { name: parts, version: {{version}} }
+                apps:
+                  - { name: one, namespace: shop, chart: { path: chart }, values: values.yaml.tmpl }
+
+                """);
+            var path = Path.Combine(_dir, $"parts-{version}.ferry");
+            await BundleBuilder.BuildAsync(new BundleBuildOptions { SpecPath = spec, Output = path });
+            return path;
+        }
+        using var api = new ApiSimulator();
+        using var client = KubeConnection.ForUrl(api.Url);
+        var request = new DeployRequest
+        {
+            Bundle = await Build("1.0.0", shared: false), SiteRegistry = "127.0.0.1:1",
+            Registry = new RegistryOptions { Insecure = true, MaxAttempts = 1 },
+            Options = new DeployOptions(TimeSpan.FromSeconds(5), PollInterval: TimeSpan.FromMilliseconds(50)),
+        };
+        Assert.Equal(AppResult.Installed, Assert.Single(await new Deployer(client).DeployAsync(request)).Result);
+        // another release (helm's, another vendor's) owns shared-settings
+        var other = new ReleasePlan("other", "shop", "{\"metadata\":{\"name\":\"other\",\"version\":\"1.0.0\"}}", "{}",
+            [new Ferry.Charts.Manifest("other/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-settings\n", "ConfigMap", "v1",
+                "shared-settings")], []);
+        await new ReleaseManager(client).UpgradeOrInstallAsync(other, request.Options);
+
+        var upgrade = request with { Bundle = await Build("2.0.0", shared: true) };
+        var failed = Assert.Single(await new Deployer(client).DeployAsync(upgrade));
+        Assert.Equal(AppResult.Failed, failed.Result);
+        Assert.Contains("ConfigMap shop/shared-settings exists and belongs to release other in namespace shop", failed.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("rolled back", failed.Detail, StringComparison.Ordinal);
+        Assert.Equal([Remedy.ForceConflicts], failed.Remedies);
+        Assert.Equal([1], (await new ReleaseStore(client).HistoryAsync("one", "shop")).Select(r => r.Version)); // no revision made
+
+        var taken = Assert.Single(await new Deployer(client).DeployAsync(upgrade with { ForceConflicts = new HashSet<string> { "one" } }));
+        Assert.Equal((AppResult.Upgraded, 2), (taken.Result, taken.Revision));
+        var shared = await new Applier(client).GetAsync(new ResourceKey("v1", "ConfigMap", "shop", "shared-settings"));
+        Assert.Equal("one", shared!["metadata"]!["annotations"]!["meta.helm.sh/release-name"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task QuotasPodSecurityNodesAndArchitecture_AreChecked()
     {
