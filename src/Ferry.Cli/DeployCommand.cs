@@ -185,8 +185,8 @@ internal static partial class DeployCommand
         foreach (var p in plan.Apps.Where(p => p.Conflicts.Count > 0))
         {
             stdout.WriteLine();
-            stdout.WriteLine($"Conflicts in {p.App} (changed outside ferry; deploy stops here unless given " +
-                $"--force-conflicts={p.App}, which takes these fields and objects over):");
+            stdout.WriteLine($"Conflicts in {p.App} (fields changed outside ferry, objects of other releases; deploy stops here unless " +
+                $"given --force-conflicts={p.App}, which takes them over):");
             foreach (var conflict in p.Conflicts)
             {
                 stdout.WriteLine($"  {conflict}");
