@@ -279,11 +279,11 @@ internal static partial class ClusterCommands
             }
             if (f.DryRun)
             {
-                var (_, deleted, kept) = await manager.PlanUninstallAsync(name, ns).ConfigureAwait(false);
+                var (_, deleted, kept, taken) = await manager.PlanUninstallAsync(name, ns).ConfigureAwait(false);
                 if (f.Json)
                 {
                     stdout.WriteLine(CliJson.Text(new UninstallPlanJson(name, ns, DryRun: true, [.. deleted.Select(k => k.ToString())],
-                        [.. kept.Select(k => k.ToString())])));
+                        [.. kept.Select(k => k.ToString()), .. taken.Select(t => t.Key.ToString())])));
                     return 0;
                 }
                 stdout.WriteLine($"dry run: uninstalling release \"{name}\" " +
@@ -296,6 +296,10 @@ internal static partial class ClusterCommands
                 foreach (var k in kept)
                 {
                     stdout.WriteLine($"  keep   {k} (helm.sh/resource-policy: keep)");
+                }
+                foreach (var (k, owner) in taken)
+                {
+                    stdout.WriteLine($"  keep   {k} (taken over by {owner})");
                 }
                 return 0;
             }

@@ -26,20 +26,9 @@ public sealed partial class ReleaseManager
         var foreign = new List<string>();
         foreach (var entry in PrunePlan.Objects(manifest, ns).Where(e => e.Key.Name.Length > 0 && !before.Contains(Identity(e.Key))))
         {
-            JsonObject? live;
-            try
+            if (await OtherOwnerAsync(entry.Key, release, ns, ct).ConfigureAwait(false) is { } owner)
             {
-                live = await _applier.GetAsync(entry.Key, ct).ConfigureAwait(false);
-            }
-            catch (KubeException)
-            {
-                continue; // its kind is not served yet (a CRD this deploy creates): nothing of it exists
-            }
-            var annotations = live?["metadata"]?["annotations"];
-            var (owner, ownerNs) = (Text(annotations?[ReleaseNameAnnotation]), Text(annotations?[ReleaseNamespaceAnnotation]));
-            if (owner is not null && owner != release || ownerNs is not null && ownerNs != ns)
-            {
-                foreign.Add($"{entry.Key} exists and belongs to release {owner ?? release} in namespace {ownerNs ?? ns}");
+                foreign.Add($"{entry.Key} exists and belongs to {owner}");
             }
         }
         return foreign;
@@ -69,19 +58,30 @@ public sealed partial class ReleaseManager
     }
 
     /// <summary>
-    /// Deletes an object the release no longer has (pruned, uninstalled, cleaned up) unless another release has taken it
+    /// Deletes an object the release no longer has (pruned, cleaned up) unless another release has taken it
     /// over since (its ownership annotations name that release): that release's object stays. False when not deleted.
     /// </summary>
-    private async Task<bool> DeleteOwnAsync(ResourceKey key, string release, string ns, string propagation = "Background",
-        CancellationToken ct = default)
+    private async Task<bool> DeleteOwnAsync(ResourceKey key, string release, string ns, CancellationToken ct = default) =>
+        await OtherOwnerAsync(key, release, ns, ct).ConfigureAwait(false) is null
+        && await _applier.DeleteAsync(key, ct).ConfigureAwait(false);
+
+    /// <summary>"release R in namespace N" when the live object is marked as another release's than this one; else null.</summary>
+    private async Task<string?> OtherOwnerAsync(ResourceKey key, string release, string ns, CancellationToken ct)
     {
-        var annotations = (await _applier.GetAsync(key, ct).ConfigureAwait(false))?["metadata"]?["annotations"];
-        var (owner, ownerNs) = (Text(annotations?[ReleaseNameAnnotation]), Text(annotations?[ReleaseNamespaceAnnotation]));
-        if (owner is not null && owner != release || ownerNs is not null && ownerNs != ns)
+        JsonObject? live;
+        try
         {
-            return false;
+            live = await _applier.GetAsync(key, ct).ConfigureAwait(false);
         }
-        return await _applier.DeleteAsync(key, propagation, ct).ConfigureAwait(false);
+        catch (KubeException)
+        {
+            return null; // its kind is not served (a CRD gone, or not yet made): nothing of it exists to be another's
+        }
+        var annotations = live?["metadata"]?["annotations"];
+        var (owner, ownerNs) = (Text(annotations?[ReleaseNameAnnotation]), Text(annotations?[ReleaseNamespaceAnnotation]));
+        return owner is not null && owner != release || ownerNs is not null && ownerNs != ns
+            ? $"release {owner ?? release} in namespace {ownerNs ?? ns}"
+            : null;
     }
 
     /// <summary>

@@ -170,10 +170,11 @@ public sealed partial class ReleaseManager(IKubernetes client, TimeProvider? clo
 
     /// <summary>
     /// What uninstalling would do, changing nothing (<c>ferry uninstall --dry-run</c>): the release's last revision, the
-    /// objects deleted (in uninstall order) and those kept by <c>helm.sh/resource-policy: keep</c>.
+    /// objects deleted (in uninstall order), those kept by <c>helm.sh/resource-policy: keep</c>, and those another release
+    /// has taken over since (with its owner: they stay).
     /// </summary>
-    public async Task<(Release Last, IReadOnlyList<ResourceKey> Deleted, IReadOnlyList<ResourceKey> Kept)> PlanUninstallAsync(string name,
-        string ns, CancellationToken ct = default)
+    public async Task<(Release Last, IReadOnlyList<ResourceKey> Deleted, IReadOnlyList<ResourceKey> Kept,
+        IReadOnlyList<(ResourceKey Key, string Owner)> Taken)> PlanUninstallAsync(string name, string ns, CancellationToken ct = default)
     {
         var history = await _store.HistoryAsync(name, ns, ct).ConfigureAwait(false);
         if (history.Count == 0)
@@ -182,7 +183,20 @@ public sealed partial class ReleaseManager(IKubernetes client, TimeProvider? clo
         }
         var last = history[^1];
         var kept = PrunePlan.Objects(last.Manifest, ns).Where(e => e.Keep).Select(e => e.Key).ToList();
-        return (last, PrunePlan.Compute(last.Manifest, "", ns), kept);
+        var deleted = new List<ResourceKey>();
+        var taken = new List<(ResourceKey, string)>();
+        foreach (var key in PrunePlan.Compute(last.Manifest, "", ns))
+        {
+            if (await OtherOwnerAsync(key, name, ns, ct).ConfigureAwait(false) is { } owner)
+            {
+                taken.Add((key, owner));
+            }
+            else
+            {
+                deleted.Add(key);
+            }
+        }
+        return (last, deleted, kept, taken);
     }
 
     /// <summary>
@@ -193,13 +207,13 @@ public sealed partial class ReleaseManager(IKubernetes client, TimeProvider? clo
     /// </summary>
     public async Task<Release> UninstallAsync(string name, string ns, bool keepHistory, DeployOptions options, CancellationToken ct = default)
     {
-        var (last, doomed, _) = await PlanUninstallAsync(name, ns, ct).ConfigureAwait(false);
+        var (last, doomed, _, _) = await PlanUninstallAsync(name, ns, ct).ConfigureAwait(false);
         last.Info.Status = ReleaseStatus.Uninstalling;
         await _store.UpdateAsync(last, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         await RunHooksAsync(last, HookEvent.PreDelete, options, ct).ConfigureAwait(false);
         foreach (var key in doomed)
         {
-            await DeleteOwnAsync(key, name, ns, options.Propagation, ct).ConfigureAwait(false);
+            await _applier.DeleteAsync(key, options.Propagation, ct).ConfigureAwait(false); // another release's objects left out
         }
         await RunHooksAsync(last, HookEvent.PostDelete, options, ct).ConfigureAwait(false);
         if (options.Wait)

@@ -65,7 +65,7 @@ public sealed class ReleaseManagerFlagsTests
 
         var (rollbackTo, next) = await manager.RollbackTargetAsync("web", ns, null);
         Assert.Equal((1, 3), (rollbackTo.Version, next));
-        var (last, deleted, keep) = await manager.PlanUninstallAsync("web", ns);
+        var (last, deleted, keep, _) = await manager.PlanUninstallAsync("web", ns);
         Assert.Equal(2, last.Version);
         Assert.Equal(["Service/web-old", "ConfigMap/web-config"], deleted.Select(k => $"{k.Kind}/{k.Name}"));
         Assert.Equal(["ConfigMap/web-kept"], keep.Select(k => $"{k.Kind}/{k.Name}"));

@@ -77,6 +77,10 @@ public sealed class ReleaseOwnershipTests
         string? Owner(System.Text.Json.Nodes.JsonObject? o) => o?["metadata"]?["annotations"]?["meta.helm.sh/release-name"]?.GetValue<string>();
         Assert.Equal("second", Owner(await target.GetAsync("v1", "ConfigMap", "shared")));
 
+        // uninstalling the first (its revision has it) would leave it: taken over by the second
+        var (_, deleted, _, taken) = await manager.PlanUninstallAsync("first", ns);
+        Assert.Equal([$"ConfigMap {ns}/first-own"], deleted.Select(k => k.ToString()));
+        Assert.Equal([($"ConfigMap {ns}/shared", $"release second in namespace {ns}")], taken.Select(t => (t.Key.ToString(), t.Owner)));
         // the first release's next revision no longer has it: its prune leaves the second's object alone
         await manager.UpgradeOrInstallAsync(Plan(ns, [own]) with { Name = "first", ConfigJson = "{\"moved\":true}" }, target.Deploy);
         Assert.Equal("second", Owner(await target.GetAsync("v1", "ConfigMap", "shared")));
