@@ -165,7 +165,7 @@ public sealed class Deployer(IKubernetes client)
     {
         var env = await deployEnv.ReadAsync(ct).ConfigureAwait(false);
         var preflight = await Preflight.RunAsync(bundle, env, request.SiteRegistry, client, registry, probePush: !request.SkipPreflight,
-            request.Log, ct)
+            request.Log, request.ForcesConflicts, ct)
             .ConfigureAwait(false);
         var refused = (request.SkipPreflight ? preflight.Blocking : preflight.Failed).ToList();
         if (refused.Count > 0)

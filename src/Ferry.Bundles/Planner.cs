@@ -65,7 +65,9 @@ public static partial class Planner
         var policyKey = client is null ? null : await new SitePolicy(client, envNamespace).PublicKeyAsync(ct).ConfigureAwait(false);
         using var bundle = OpenedBundle.Open(bundlePath, publicKey, policyKey);
         var spec = bundle.Spec;
-        var preflight = await Preflight.RunAsync(bundle, env, siteRegistry, client, registry: null, probePush: false, log, ct).ConfigureAwait(false);
+        // objects of other releases are listed with each app's conflicts below, not as a failed check
+        var preflight = await Preflight.RunAsync(bundle, env, siteRegistry, client, registry: null, probePush: false, log, takesOver: _ => true, ct)
+            .ConfigureAwait(false);
         if (preflight.Blocking.ToList() is { Count: > 0 } blocking)
         {
             throw PreflightResult.Refusal(blocking);

@@ -58,8 +58,13 @@ public sealed record PreflightResult(IReadOnlyList<PreflightCheck> Checks, SiteE
 /// </summary>
 public static class Preflight
 {
+    /// <summary>
+    /// Every check of the bundle against the site (env, Kubernetes, rendering, objects, ownership, nodes, storage, quotas,
+    /// registry); nothing is changed but a probe blob with <paramref name="probePush"/>. Apps for which <paramref name="takesOver"/>
+    /// says yes (a deploy's --force-conflicts) may take over other releases' objects; null: no app may.
+    /// </summary>
     public static async Task<PreflightResult> RunAsync(OpenedBundle bundle, SiteEnv siteEnv, string siteRegistry, IKubernetes? client,
-        RegistryClient? registry, bool probePush, IProgress<string>? log, CancellationToken ct = default)
+        RegistryClient? registry, bool probePush, IProgress<string>? log, Func<string, bool>? takesOver = null, CancellationToken ct = default)
     {
         SiteImages.CheckLayout(bundle); // a damaged image index stops everything, before any check reads it
         var spec = bundle.Spec;
@@ -96,6 +101,10 @@ public static class Preflight
                 : await new ReleaseStore(client).HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
             RenderApps(bundle, env, siteRegistry, client, cluster, histories, plans, checks);
             checks.AddRange(SharedObjects(bundle.Spec, plans));
+            if (client is not null && await OwnershipAsync(spec, client, plans, histories!, takesOver, ct).ConfigureAwait(false) is { } owned)
+            {
+                checks.Add(owned);
+            }
         }
         else
         {
@@ -172,6 +181,32 @@ public static class Preflight
                 "give the object another name in one app's values (ferry env set, if the values template reads the env), or ask the vendor " +
                 "for a bundle whose apps do not render the same object");
         }
+    }
+
+    /// <summary>
+    /// Objects an app's deploy would take from another release (marked as its by meta.helm.sh/release-name and -namespace), as
+    /// helm refuses them: read for each app that changes (an unchanged one applies nothing), only objects its release lacks.
+    /// </summary>
+    private static async Task<PreflightCheck?> OwnershipAsync(BundleSpec spec, IKubernetes client, Dictionary<string, ReleasePlan> plans,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Release>>> histories, Func<string, bool>? takesOver,
+        CancellationToken ct)
+    {
+        var manager = new ReleaseManager(client);
+        var found = new List<string>();
+        foreach (var app in spec.Apps.Where(a => plans.ContainsKey(a.Name) && takesOver?.Invoke(a.Name) != true))
+        {
+            var plan = plans[app.Name];
+            var deployed = ReleaseStore.Deployed(histories[app.Namespace].GetValueOrDefault(app.Name) ?? []);
+            if (deployed is null || !ReleaseManager.IsUnchanged(deployed, plan))
+            {
+                var foreign = await manager.ForeignObjectsAsync(app.Name, app.Namespace, ReleaseManager.Join(plan.Manifests), deployed, ct)
+                    .ConfigureAwait(false);
+                found.AddRange(foreign.Select(f => $"app {app.Name}: {f}"));
+            }
+        }
+        return found.Count == 0 ? null : new PreflightCheck("ownership", PreflightCheck.Fail, string.Join("; ", found),
+            "each object belongs to one release", "give the object another name in the app's values, or take it over: deploy with " +
+            "--force-conflicts=APP (as helm --take-ownership)");
     }
 
     /// <summary>The cluster's version against requirements.kubernetes and every chart's kubeVersion; false when a chart refuses it (as helm does, so

@@ -249,8 +249,9 @@ public sealed class PreflightTests : IDisposable
     }
 
     /// <summary>
-    /// An upgrade adding an object another release owns (outside the bundle): the app fails before anything of it changes
-    /// (no revision, no rollback), names the object, its owner and the remedy; --force-conflicts=APP takes it over.
+    /// An upgrade adding an object another release owns (outside the bundle): preflight refuses it; with preflight skipped
+    /// the app fails before anything of it changes (no revision, no rollback); both name the object, its owner and the
+    /// remedy; --force-conflicts=APP takes it over.
     /// </summary>
     [Fact]
     public async Task AnObjectAnotherReleaseOwns_FailsTheAppUnchanged_UntilTakenOver()
@@ -302,7 +303,13 @@ public sealed class PreflightTests : IDisposable
         await new ReleaseManager(client).UpgradeOrInstallAsync(other, request.Options);
 
         var upgrade = request with { Bundle = await Build("2.0.0", shared: true) };
-        var failed = Assert.Single(await new Deployer(client).DeployAsync(upgrade));
+        var e = await Assert.ThrowsAsync<BundleException>(() => new Deployer(client).DeployAsync(upgrade));
+        Assert.StartsWith("preflight failed; nothing was changed:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ownership: app one: ConfigMap shop/shared-settings exists and belongs to release other in namespace shop", e.Message,
+            StringComparison.Ordinal);
+        Assert.Contains("--force-conflicts=APP", e.Message, StringComparison.Ordinal);
+        // preflight skipped: the deploy itself refuses the app, before anything of it changes
+        var failed = Assert.Single(await new Deployer(client).DeployAsync(upgrade with { SkipPreflight = true }));
         Assert.Equal(AppResult.Failed, failed.Result);
         Assert.Contains("ConfigMap shop/shared-settings exists and belongs to release other in namespace shop", failed.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("rolled back", failed.Detail, StringComparison.Ordinal);
