@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using k8s;
 using Ferry.Charts;
 using Ferry.Charts.Conformance;
@@ -55,16 +54,8 @@ public sealed class HelmAndFerryInstallRealChartsTests : IDisposable
     [InlineData("bitnami-keycloak", "auth:\n  adminPassword: s3cret-for-the-test\npostgresql:\n  auth:\n    password: s3cret-for-the-test\n    postgresPassword: s3cret-for-the-test\n")]
     public async Task RealChart_InstalledByHelmAndByFerry_RecordedAndAppliedAlike(string chart, string values)
     {
-        Skip.If(_cases is null, Ferry.Charts.Tests.RealChartsArchive.Missing);
-        RealClients.Tool("FERRY_HELM");
         using var target = KubeTarget.Create();
-        await target.CreateNamespaceAsync();
-        var ns = target.Namespace;
-        var clients = new RealClients(target, _dir);
-        var chartDir = Path.Combine(Path.GetDirectoryName(_cases)!, "corpus", chart);
-        var valuesFile = Path.Combine(_dir, "values.yaml");
-        File.WriteAllText(valuesFile, values);
-        var store = new ReleaseStore(target.Client);
+        var (ns, clients, chartDir, valuesFile, store) = await SetUpAsync(target, chart, values);
 
         try
         {
@@ -95,16 +86,8 @@ public sealed class HelmAndFerryInstallRealChartsTests : IDisposable
     [InlineData("bitnami-redis", "auth:\n  password: s3cret-for-the-test\n")]
     public async Task RealChart_UpgradedByHelmAndByFerry_RecordedAndAppliedAlike(string chart, string values)
     {
-        Skip.If(_cases is null, Ferry.Charts.Tests.RealChartsArchive.Missing);
-        RealClients.Tool("FERRY_HELM");
         using var target = KubeTarget.Create();
-        await target.CreateNamespaceAsync();
-        var ns = target.Namespace;
-        var clients = new RealClients(target, _dir);
-        var chartDir = Path.Combine(Path.GetDirectoryName(_cases)!, "corpus", chart);
-        var valuesFile = Path.Combine(_dir, "values.yaml");
-        File.WriteAllText(valuesFile, values);
-        var store = new ReleaseStore(target.Client);
+        var (ns, clients, chartDir, valuesFile, store) = await SetUpAsync(target, chart, values);
         string[] install = ["install", ReleaseName, chartDir, "-n", ns, "-f", valuesFile, "--timeout", "50s"];
 
         try
@@ -128,6 +111,19 @@ public sealed class HelmAndFerryInstallRealChartsTests : IDisposable
         {
             await CleanUpAsync(clients, target);
         }
+    }
+
+    /// <summary>The test's namespace, the real clients, the chart's folder, the values written to a file, the release store.</summary>
+    private async Task<(string Ns, RealClients Clients, string ChartDir, string ValuesFile, ReleaseStore Store)> SetUpAsync(KubeTarget target,
+        string chart, string values)
+    {
+        Skip.If(_cases is null, Ferry.Charts.Tests.RealChartsArchive.Missing);
+        RealClients.Tool("FERRY_HELM");
+        await target.CreateNamespaceAsync();
+        var valuesFile = Path.Combine(_dir, "values.yaml");
+        await File.WriteAllTextAsync(valuesFile, values);
+        return (target.Namespace, new RealClients(target, _dir), Path.Combine(Path.GetDirectoryName(_cases)!, "corpus", chart), valuesFile,
+            new ReleaseStore(target.Client));
     }
 
     /// <summary>
@@ -170,8 +166,8 @@ public sealed class HelmAndFerryInstallRealChartsTests : IDisposable
         {
             Assert.True(JsonNode.DeepEquals(h[field], f[field]), $"{field}: helm {h[field]?.ToJsonString()}, Ferry {f[field]?.ToJsonString()}");
         }
-        Assert.Equal(Chart(helms.ChartJson), Chart(ferrys.ChartJson));
-        Assert.Equal(Documents(helms.Manifest), Documents(ferrys.Manifest));
+        Assert.Equal(HelmAndFerryRecordAlikeTests.Chart(helms.ChartJson), HelmAndFerryRecordAlikeTests.Chart(ferrys.ChartJson));
+        Assert.Equal(HelmAndFerryRecordAlikeTests.Documents(helms.Manifest), HelmAndFerryRecordAlikeTests.Documents(ferrys.Manifest));
         Assert.Equal(Hooks(helms), Hooks(ferrys));
         Assert.Equal((helms.Info.Status, helms.Info.Description, helms.Info.Notes), (ferrys.Info.Status, ferrys.Info.Description, ferrys.Info.Notes));
         Assert.Equal(helmObjects, ferryObjects);
@@ -179,7 +175,7 @@ public sealed class HelmAndFerryInstallRealChartsTests : IDisposable
 
     private static string Hooks(Release release) => string.Join("\n", release.Hooks.Select(k =>
         $"{k.Name} {k.Kind} {k.Path} events={string.Join(",", k.Events.Select(e => e.Name))} weight={k.Weight} " +
-        $"policies={string.Join(",", k.DeletePolicies.Select(p => p.Name))} phase={k.LastRunPhase.Name}\n{Documents(k.Manifest)}"));
+        $"policies={string.Join(",", k.DeletePolicies.Select(p => p.Name))} phase={k.LastRunPhase.Name}\n{HelmAndFerryRecordAlikeTests.Documents(k.Manifest)}"));
 
     /// <summary>Each object of the manifest as it is live: kind/namespace/name with its labels and annotations, sorted.</summary>
     private static async Task<List<string>> MetadataAsync(KubeTarget target, string manifest, string ns)
@@ -196,26 +192,8 @@ public sealed class HelmAndFerryInstallRealChartsTests : IDisposable
             var key = new ResourceKey(obj["apiVersion"]!.GetValue<string>(), kind, obj["metadata"]?["namespace"]?.GetValue<string>() ?? ns, name);
             var live = await applier.GetAsync(key);
             found.Add($"{kind}/{key.Namespace}/{name}: " + (live is null ? "(absent)"
-                : $"labels {Sorted(live["metadata"]?["labels"])}; annotations {Sorted(live["metadata"]?["annotations"])}"));
+                : $"labels {HelmAndFerryRecordAlikeTests.Sorted(live["metadata"]?["labels"])}; annotations {HelmAndFerryRecordAlikeTests.Sorted(live["metadata"]?["annotations"])}"));
         }
         return found.Order(StringComparer.Ordinal).ToList();
     }
-
-    private static string Chart(string json)
-    {
-        var chart = JsonNode.Parse(json)!.AsObject();
-        chart.Remove("modtime");
-        chart.Remove("schemamodtime");
-        foreach (var file in new[] { "templates", "files" }.SelectMany(l => chart[l]?.AsArray() ?? []))
-        {
-            file!.AsObject().Remove("modtime");
-        }
-        return chart.ToJsonString();
-    }
-
-    /// <summary>The manifest with each document's trailing whitespace dropped (Helm 4.1 drops it; 4.2 and Ferry keep it).</summary>
-    private static string Documents(string manifest) => Regex.Replace(manifest, @"[ \t\n]+(?=\n---\n|$)", "");
-
-    private static string Sorted(JsonNode? map) =>
-        map is null ? "(none)" : string.Join(",", map.AsObject().Select(kv => $"{kv.Key}={kv.Value}").Order(StringComparer.Ordinal));
 }

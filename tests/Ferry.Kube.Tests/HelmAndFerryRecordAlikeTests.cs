@@ -84,7 +84,8 @@ public sealed class HelmAndFerryRecordAlikeTests : IDisposable
         Assert.Equal("shop", ferryService!["metadata"]!["annotations"]!["meta.helm.sh/release-name"]!.GetValue<string>());
     }
 
-    private static string Chart(string json)
+    /// <summary>A recorded chart without Helm 4's file times (Ferry records Helm 3's format; helm reads both).</summary>
+    internal static string Chart(string json)
     {
         var chart = JsonNode.Parse(json)!.AsObject();
         chart.Remove("modtime");
@@ -97,9 +98,9 @@ public sealed class HelmAndFerryRecordAlikeTests : IDisposable
     }
 
     /// <summary>The manifest with each document's trailing whitespace dropped (Helm 4.1 drops it; 4.2 and Ferry keep it).</summary>
-    private static string Documents(string manifest) => Regex.Replace(manifest, @"[ \t\n]+(?=\n---\n|$)", "");
+    internal static string Documents(string manifest) => Regex.Replace(manifest, @"[ \t\n]+(?=\n---\n|$)", "");
 
-    private static string Sorted(JsonNode? map) =>
+    internal static string Sorted(JsonNode? map) =>
         map is null ? "(none)" : string.Join(",", map.AsObject().Select(kv => $"{kv.Key}={kv.Value}").Order(StringComparer.Ordinal));
 
     private static string Labels(JsonNode secret) => string.Join(",", secret["metadata"]!["labels"]!.AsObject()
