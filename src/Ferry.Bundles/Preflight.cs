@@ -100,7 +100,7 @@ public static class Preflight
             histories = client is null ? null
                 : await new ReleaseStore(client).HistoriesAsync(spec.Apps.Select(a => a.Namespace), ct).ConfigureAwait(false);
             RenderApps(bundle, env, siteRegistry, client, cluster, histories, plans, checks);
-            checks.AddRange(SharedObjects(bundle.Spec, plans));
+            checks.AddRange(SharedObjects(spec, plans));
             if (client is not null && await OwnershipAsync(spec, client, plans, histories!, takesOver, ct).ConfigureAwait(false) is { } owned)
             {
                 checks.Add(owned);
@@ -171,7 +171,7 @@ public static class Preflight
     {
         var shared = spec.Apps.Where(a => plans.ContainsKey(a.Name))
             .SelectMany(a => PrunePlan.Objects(ReleaseManager.Join(plans[a.Name].Manifests), a.Namespace).Select(e => (App: a.Name, e.Key)))
-            .GroupBy(o => (o.Key.Group, o.Key.Kind, o.Key.Namespace, o.Key.Name))
+            .GroupBy(o => o.Key.Identity)
             .Where(g => g.Select(o => o.App).Distinct().Count() > 1)
             .Select(g => $"{g.First().Key} is rendered by apps {string.Join(" and ", g.Select(o => o.App).Distinct())}")
             .ToList();

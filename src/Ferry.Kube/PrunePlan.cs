@@ -9,6 +9,9 @@ public sealed record ResourceKey(string ApiVersion, string Kind, string Namespac
     /// <summary>apps/v1 and apps/v1beta1 Deployments are the same object: compare by group, not version.</summary>
     public string Group => ApiVersion.Contains('/', StringComparison.Ordinal) ? ApiVersion[..ApiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
 
+    /// <summary>The object whatever the version of its group: group, kind, namespace and name.</summary>
+    public (string Group, string Kind, string Namespace, string Name) Identity => (Group, Kind, Namespace, Name);
+
     public override string ToString() => $"{Kind} {(Namespace.Length > 0 ? Namespace + "/" : "")}{Name}";
 }
 
@@ -53,10 +56,10 @@ public static class PrunePlan
     /// <summary>Objects to delete after applying <paramref name="next"/> over <paramref name="previous"/>, in reverse install order.</summary>
     public static List<ResourceKey> Compute(string previous, string next, string releaseNamespace)
     {
-        var keepers = Objects(next, releaseNamespace).Select(e => (e.Key.Group, e.Key.Kind, e.Key.Namespace, e.Key.Name)).ToHashSet();
+        var keepers = Objects(next, releaseNamespace).Select(e => e.Key.Identity).ToHashSet();
         // previous may hold several revisions' manifests: an object any of them marks keep is kept.
         var doomed = Objects(previous, releaseNamespace)
-            .GroupBy(e => (e.Key.Group, e.Key.Kind, e.Key.Namespace, e.Key.Name))
+            .GroupBy(e => e.Key.Identity)
             .Where(g => !g.Any(e => e.Keep) && !keepers.Contains(g.Key))
             .Select(g => g.Last().Key)
             .ToList();

@@ -22,9 +22,9 @@ public sealed partial class ReleaseManager
     public async Task<IReadOnlyList<string>> ForeignObjectsAsync(string release, string ns, string manifest, Release? deployed,
         CancellationToken ct = default)
     {
-        var before = deployed is null ? [] : PrunePlan.Objects(deployed.Manifest, ns).Select(e => Identity(e.Key)).ToHashSet();
+        var before = deployed is null ? [] : PrunePlan.Objects(deployed.Manifest, ns).Select(e => e.Key.Identity).ToHashSet();
         var foreign = new List<string>();
-        foreach (var entry in PrunePlan.Objects(manifest, ns).Where(e => e.Key.Name.Length > 0 && !before.Contains(Identity(e.Key))))
+        foreach (var entry in PrunePlan.Objects(manifest, ns).Where(e => e.Key.Name.Length > 0 && !before.Contains(e.Key.Identity)))
         {
             if (await OtherOwnerAsync(entry.Key, release, ns, ct).ConfigureAwait(false) is { } owner)
             {
@@ -147,9 +147,6 @@ public sealed partial class ReleaseManager
             annotations[ReleaseNamespaceAnnotation] = ns;
         }
     }
-
-    /// <summary>One object whatever the version of its group (apps/v1 and apps/v1beta1 Deployments are the same).</summary>
-    private static (string, string, string, string) Identity(ResourceKey key) => (key.Group, key.Kind, key.Namespace, key.Name);
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
